@@ -1,0 +1,32 @@
+# Every target does its own set-up from a fresh clone: a .venv with the project installed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: test demo bench scan lint clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## make test: the whole suite against a real Redis (REDIS_URL, or a private redis-server).
+test: $(STAMP)
+	scripts/with-redis $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## make demo: simulator + receiver + worker, one signed pull_request.opened, what a user would see.
+demo: $(STAMP)
+	scripts/with-redis $(BIN)/python -m demo
+
+## make bench: speed and API-budget figures against their baselines.
+bench: $(STAMP)
+	scripts/with-redis $(BIN)/python -m bench
+
+## make scan: mldebt's own rules over mldebt's own history.
+scan: $(STAMP)
+	$(BIN)/mldebt scan --base $$(git rev-list --max-parents=0 HEAD | tail -n 1)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

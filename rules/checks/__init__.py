@@ -1,0 +1,1 @@
+"""One module per rule. `rules.catalog` imports them all."""

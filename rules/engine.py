@@ -1,0 +1,252 @@
+"""Runs every rule over a pull request's changed files and sorts debt into new, existing and fixed.
+
+Each file version is parsed once and walked once: all Python rules ride a
+single batched libcst traversal. Both sides of a modified file are scanned,
+so a finding is *new* only if the base did not already carry it (matched by
+rule and key, not line number) and the PR touched its lines.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from libcst.metadata import MetadataWrapper
+
+from rules.config import Config
+from rules.diff import changed_lines
+from rules.finding import Finding, Severity
+from rules.registry import ChangeContext, ChangeRule, FileContext, FileRule, PythonRule, Rule, all_rules
+from rules.repo import RepoView
+from rules.source import FileKind, SourceFile, decode, kind_of
+from rules.suppress import apply as apply_suppressions
+from rules.suppress import find_suppressions
+
+log = logging.getLogger(__name__)
+
+SEVERITY_WEIGHT = {Severity.CRITICAL: 10, Severity.HIGH: 5, Severity.MEDIUM: 2, Severity.LOW: 1}
+
+
+@dataclass(frozen=True)
+class ChangedFile:
+    """One file of the PR. Content is raw bytes (or text); None where that side has no file."""
+
+    path: str
+    status: str
+    head: bytes | str | None = None
+    base: bytes | str | None = None
+    previous_path: str | None = None
+    skip_reason: str | None = None
+
+
+@dataclass
+class ReviewInput:
+    changed: list[ChangedFile]
+    repo: RepoView
+    config: Config = field(default_factory=Config)
+    pr_body: str = ""
+    oldest_commit: datetime | None = None
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+@dataclass(frozen=True)
+class FileNote:
+    path: str
+    reason: str
+
+
+@dataclass
+class ScanResult:
+    findings: list[Finding]
+    fixed: list[Finding]
+    notes: list[FileNote]
+    config_errors: list[str] = field(default_factory=list)
+    fail_on: frozenset[Severity] = frozenset({Severity.CRITICAL, Severity.HIGH})
+    files_scanned: int = 0
+
+    @property
+    def new(self) -> list[Finding]:
+        return [finding for finding in self.findings if finding.new]
+
+    @property
+    def existing(self) -> list[Finding]:
+        return [finding for finding in self.findings if not finding.new]
+
+    @property
+    def blocking(self) -> list[Finding]:
+        return [finding for finding in self.new if finding.severity in self.fail_on]
+
+    @property
+    def score(self) -> int:
+        """Debt carried by the touched files at head, weighted by severity."""
+        return sum(SEVERITY_WEIGHT[finding.severity] for finding in self.findings)
+
+    @property
+    def delta(self) -> int:
+        added = sum(SEVERITY_WEIGHT[finding.severity] for finding in self.new)
+        return added - sum(SEVERITY_WEIGHT[finding.severity] for finding in self.fixed)
+
+
+def _identity(finding: Finding) -> tuple[str, str, str]:
+    return finding.rule, finding.path, finding.key or " ".join(finding.context.split())
+
+
+def _active(config: Config) -> list[type[Rule]]:
+    return [rule for rule_id, rule in sorted(all_rules().items()) if config.settings(rule_id).enabled]
+
+
+def _run_file_rules(
+    source: SourceFile, ctx_base: FileContext, rules: list[type[Rule]], config: Config
+) -> list[Finding]:
+    findings: list[Finding] = []
+    applicable = [
+        rule
+        for rule in rules
+        if source.kind in rule.kinds and (rule.applies_to_tests or not source.is_test)
+    ]
+    python_rules = [rule for rule in applicable if issubclass(rule, PythonRule)]
+    if python_rules and source.module is not None:
+        visitors = [
+            rule(FileContext(**{**ctx_base.__dict__, "options": config.options_for(rule.id)}))  # type: ignore[call-arg]
+            for rule in python_rules
+        ]
+        MetadataWrapper(source.module, unsafe_skip_copy=True).visit_batched(visitors)
+        for visitor in visitors:
+            findings.extend(visitor.findings)
+    for rule in applicable:
+        if issubclass(rule, FileRule):
+            ctx = FileContext(**{**ctx_base.__dict__, "options": config.options_for(rule.id)})
+            findings.extend(rule().check(ctx))
+    suppressions = find_suppressions(source.lines)
+    return apply_suppressions(findings, suppressions)
+
+
+def _source(path: str, data: bytes | str | None) -> tuple[SourceFile | None, str | None]:
+    kind = kind_of(path)
+    if data is None or kind is None:
+        return None, None
+    text, reason = decode(data)
+    if text is None:
+        return None, reason
+    return SourceFile(path=path, text=text, kind=kind), None
+
+
+def _classify(head: list[Finding], base: list[Finding], touched: frozenset[int]) -> tuple[list[Finding], list[Finding]]:
+    remaining = Counter(_identity(finding) for finding in base)
+    classified = []
+    for finding in head:
+        identity = _identity(finding)
+        if remaining[identity] > 0:
+            remaining[identity] -= 1
+            classified.append(finding.with_(new=False))
+            continue
+        lines = set(range(finding.line, finding.end_line + 1))
+        classified.append(finding.with_(new=bool(lines & touched)))
+    present = Counter(_identity(finding) for finding in head)
+    fixed = []
+    for finding in base:
+        identity = _identity(finding)
+        if present[identity] > 0:
+            present[identity] -= 1
+        else:
+            fixed.append(finding.with_(new=False))
+    return classified, fixed
+
+
+def _override(findings: Iterable[Finding], config: Config) -> list[Finding]:
+    result = []
+    for finding in findings:
+        severity = config.settings(finding.rule).severity
+        result.append(finding.with_(severity=severity) if severity else finding)
+    return result
+
+
+def scan(review: ReviewInput) -> ScanResult:
+    """Findings for the touched files at head, the debt the PR fixed, and what could not be read."""
+    config = review.config
+    rules = _active(config)
+    notes: list[FileNote] = []
+    findings: list[Finding] = []
+    fixed: list[Finding] = []
+    head_files: dict[str, SourceFile] = {}
+    statuses = {item.path: item.status for item in review.changed}
+    scanned = 0
+    for item in review.changed:
+        if item.status == "removed" or not config.reviews(item.path):
+            continue
+        if item.skip_reason:
+            notes.append(FileNote(item.path, item.skip_reason))
+            continue
+        head, reason = _source(item.path, item.head)
+        if reason:
+            notes.append(FileNote(item.path, reason))
+        if head is None:
+            continue
+        head_files[item.path] = head
+        base, _ = _source(item.path, item.base)
+        if base is not None and item.previous_path:
+            base.path = item.path
+        try:
+            file_findings, file_fixed = _scan_pair(head, base, review, rules, statuses)
+        except Exception:  # a rule bug must cost one file, never the review
+            log.exception("rule engine failed on %s", item.path)
+            notes.append(FileNote(item.path, "mldebt hit an internal error on this file; it was skipped"))
+            continue
+        if head.parse_error:
+            notes.append(FileNote(item.path, head.parse_error))
+        scanned += 1
+        findings.extend(file_findings)
+        fixed.extend(file_fixed)
+    change_ctx = ChangeContext(
+        changed=statuses,
+        head_files=head_files,
+        repo=review.repo,
+        pr_body=review.pr_body,
+        oldest_commit=review.oldest_commit,
+        now=review.now,
+        options={},
+    )
+    for rule in rules:
+        if issubclass(rule, ChangeRule):
+            change_ctx.options = config.options_for(rule.id)
+            findings.extend(finding.with_(new=True) for finding in rule().check_change(change_ctx))
+    findings = _override(findings, config)
+    findings.sort(key=lambda f: (-f.severity.rank, f.path, f.line, f.rule))
+    return ScanResult(
+        findings=findings,
+        fixed=_override(fixed, config),
+        notes=notes,
+        fail_on=config.fail_on,
+        files_scanned=scanned,
+    )
+
+
+def _scan_pair(
+    head: SourceFile,
+    base: SourceFile | None,
+    review: ReviewInput,
+    rules: list[type[Rule]],
+    statuses: Mapping[str, str],
+) -> tuple[list[Finding], list[Finding]]:
+    def context(file: SourceFile, version: str, counterpart: SourceFile | None) -> FileContext:
+        return FileContext(
+            file=file,
+            version=version,
+            counterpart=counterpart,
+            repo=review.repo,
+            pr_body=review.pr_body,
+            options={},
+            added_paths=[path for path, status in statuses.items() if status == "added"],
+        )
+
+    head_findings = _run_file_rules(head, context(head, "head", base), rules, review.config)
+    if base is None:
+        return [finding.with_(new=True) for finding in head_findings], []
+    base_findings = _run_file_rules(base, context(base, "base", head), rules, review.config)
+    return _classify(head_findings, base_findings, changed_lines(base.text, head.text))
+
+
+__all__ = ["ChangedFile", "FileKind", "FileNote", "ReviewInput", "ScanResult", "scan"]

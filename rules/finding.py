@@ -1,0 +1,59 @@
+"""The unit of output every rule produces and every reporter consumes."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field, replace
+
+
+class Severity(str, enum.Enum):
+    """Ordered so that a repo can say "fail at high and above"."""
+
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+
+_RANK = {Severity.CRITICAL: 4, Severity.HIGH: 3, Severity.MEDIUM: 2, Severity.LOW: 1}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One piece of debt at one place.
+
+    ``key`` identifies the finding across versions of a file: two findings with
+    the same rule, path and key are the same debt, even if lines moved. Rules
+    that know what "the same" means (a parameter name and its parsed value)
+    set it; otherwise the engine uses the flagged source text.
+    """
+
+    rule: str
+    severity: Severity
+    path: str
+    line: int
+    end_line: int
+    message: str
+    suggestion: str | None = None
+    key: str = ""
+    new: bool = True
+    context: str = field(default="", compare=False)
+
+    def with_(self, **changes: object) -> Finding:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "rule": self.rule,
+            "severity": self.severity.value,
+            "path": self.path,
+            "line": self.line,
+            "end_line": self.end_line,
+            "message": self.message,
+            "suggestion": self.suggestion,
+            "new": self.new,
+        }

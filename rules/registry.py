@@ -1,0 +1,186 @@
+"""Rule base classes and the registry that the engine and the docs meta-test read.
+
+Three shapes of rule, chosen by what a rule needs to see:
+- `PythonRule`: a libcst visitor; all of them run batched in one traversal.
+- `FileRule`: one file version as text or parsed document (configs, scripts).
+- `ChangeRule`: the pull request as a whole (commit ages, added files).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import ClassVar
+
+import libcst
+from libcst.metadata import PositionProvider
+
+from rules.finding import Finding, Severity
+from rules.repo import RepoView
+from rules.source import FileKind, SourceFile
+
+DOCS_URL = "https://github.com/mldebt/mldebt/blob/main/docs/rules/{rule}.md"
+
+
+@dataclass(frozen=True)
+class Case:
+    """A tiny pull request, used as a rule's VALID or INVALID example.
+
+    ``head`` as a string is shorthand for one file at ``path``. ``base`` holds
+    the files before the PR (absent means the file is new). ``lines`` on an
+    INVALID case pins which head lines must be flagged.
+    """
+
+    head: str | Mapping[str, str | bytes | None]
+    base: Mapping[str, str | bytes] = field(default_factory=dict)
+    path: str = "train.py"
+    lines: tuple[int, ...] = ()
+    pr_body: str = ""
+    oldest_commit: datetime | None = None
+    now: datetime | None = None
+    config: str = ""
+
+    def head_files(self) -> dict[str, str | bytes | None]:
+        if isinstance(self.head, str):
+            return {self.path: self.head}
+        return dict(self.head)
+
+
+@dataclass
+class FileContext:
+    """What a file-level rule may look at beyond the file itself."""
+
+    file: SourceFile
+    version: str
+    counterpart: SourceFile | None
+    repo: RepoView
+    pr_body: str
+    options: Mapping[str, object]
+    added_paths: Collection[str] = ()
+
+
+@dataclass
+class ChangeContext:
+    """The pull request as a whole, for rules about the change rather than a file."""
+
+    changed: Mapping[str, str]
+    head_files: Mapping[str, SourceFile]
+    repo: RepoView
+    pr_body: str
+    oldest_commit: datetime | None
+    now: datetime
+    options: Mapping[str, object]
+
+
+class Rule:
+    id: ClassVar[str]
+    severity: ClassVar[Severity]
+    title: ClassVar[str]
+    kinds: ClassVar[frozenset[FileKind]] = frozenset()
+    applies_to_tests: ClassVar[bool] = False
+    VALID: ClassVar[list[Case]] = []
+    INVALID: ClassVar[list[Case]] = []
+
+    @classmethod
+    def docs_url(cls) -> str:
+        return DOCS_URL.format(rule=cls.id)
+
+    @classmethod
+    def make(
+        cls,
+        path: str,
+        line: int,
+        message: str,
+        *,
+        end_line: int | None = None,
+        suggestion: str | None = None,
+        key: str = "",
+        context: str = "",
+    ) -> Finding:
+        return Finding(
+            rule=cls.id,
+            severity=cls.severity,
+            path=path,
+            line=line,
+            end_line=max(line, end_line or line),
+            message=message,
+            suggestion=suggestion,
+            key=key,
+            context=context,
+        )
+
+
+class PythonRule(Rule, libcst.BatchableCSTVisitor):
+    """A visitor over one module. Subclasses call `self.flag(node, ...)`."""
+
+    kinds = frozenset({FileKind.PYTHON, FileKind.NOTEBOOK})
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.findings: list[Finding] = []
+
+    def position(self, node: libcst.CSTNode) -> tuple[int, int]:
+        where = self.get_metadata(PositionProvider, node)
+        return where.start.line, where.end.line
+
+    def flag(
+        self,
+        node: libcst.CSTNode,
+        message: str,
+        *,
+        suggestion: str | None = None,
+        key: str = "",
+        whole_node: bool = False,
+    ) -> None:
+        """Reports at the node's first line (or its whole span), in the file's own line numbers."""
+        start, end = self.position(node)
+        source = self.ctx.file
+        line = source.raw_line(start)
+        end_line = source.raw_line(end) if whole_node else line
+        cell = source.cell_of(start)
+        if cell is not None:
+            message = f"{message} (notebook cell {cell})"
+        text = "\n".join(source.python_lines[start - 1 : (end if whole_node else start)])
+        self.findings.append(
+            self.make(source.path, line, message, end_line=end_line, suggestion=suggestion, key=key, context=text.strip())
+        )
+
+    def leave_Module(self, original_node: libcst.Module) -> None:
+        self.finish()
+
+    def finish(self) -> None:
+        """Hook for rules that decide only after seeing the whole module."""
+
+
+class FileRule(Rule):
+    def check(self, ctx: FileContext) -> Iterable[Finding]:
+        raise NotImplementedError
+
+
+class ChangeRule(Rule):
+    def check_change(self, ctx: ChangeContext) -> Iterable[Finding]:
+        raise NotImplementedError
+
+
+_RULES: dict[str, type[Rule]] = {}
+
+
+def register(rule: type[Rule]) -> type[Rule]:
+    """Class decorator: rule ids are stable public names, so clashes are bugs."""
+    if rule.id in _RULES and _RULES[rule.id] is not rule:
+        raise ValueError(f"duplicate rule id {rule.id}")
+    _RULES[rule.id] = rule
+    return rule
+
+
+def all_rules() -> dict[str, type[Rule]]:
+    import rules.catalog  # noqa: F401  (registers every rule)
+
+    return dict(_RULES)
+
+
+def iter_rules(kind: type[Rule]) -> Iterator[type[Rule]]:
+    return (rule for rule in all_rules().values() if issubclass(rule, kind))
