@@ -201,7 +201,7 @@ def scan(review: ReviewInput) -> ScanResult:
         findings.extend(file_findings)
         fixed.extend(file_fixed)
     change_ctx = ChangeContext(
-        changed=statuses,
+        changed={path: status for path, status in statuses.items() if config.reviews(path)},
         head_files=head_files,
         repo=review.repo,
         pr_body=review.pr_body,
