@@ -1,0 +1,1 @@
+"""The webhook receiver: verify, decide, enqueue, answer fast. No GitHub calls here."""

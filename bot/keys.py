@@ -1,0 +1,51 @@
+"""Redis key names and RQ job ids, shared by the receiver and the workers.
+
+RQ (≥ 2.8) accepts only letters, digits, `_` and `-` in a job id, so
+`org/repo#12@sha` is encoded; the encoding is reversible only in spirit
+(hex of the repo name), which is all a job id needs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+PREFIX = "mldebt"
+DELIVERY_TTL_SECONDS = 3 * 24 * 3600
+_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
+
+
+def _safe(text: str) -> str:
+    cleaned = _UNSAFE.sub("_", text)
+    digest = hashlib.sha1(text.encode()).hexdigest()[:8]
+    return f"{cleaned[:60]}_{digest}"
+
+
+def review_job_id(repo: str, pr: int, sha: str, run: str = "auto") -> str:
+    """One job per (repo, PR, head SHA) for pushes; a rescore gets its own run tag."""
+    return f"review-{_safe(repo)}-{pr}-{sha[:40]}-{_safe(run) if run != 'auto' else 'auto'}"
+
+
+def command_job_id(repo: str, comment_id: int) -> str:
+    return f"command-{_safe(repo)}-{comment_id}"
+
+
+def delivery_key(guid: str) -> str:
+    return f"{PREFIX}:delivery:{guid}"
+
+
+def latest_head_key(repo: str, pr: int) -> str:
+    """The newest head SHA seen for a PR: older jobs read it to know they are superseded."""
+    return f"{PREFIX}:head:{repo}#{pr}"
+
+
+def check_run_key(job_id: str) -> str:
+    return f"{PREFIX}:checkrun:{job_id}"
+
+
+def token_key(installation_id: int) -> str:
+    return f"{PREFIX}:token:{installation_id}"
+
+
+def write_slot_key(installation_id: int) -> str:
+    return f"{PREFIX}:write-slot:{installation_id}"

@@ -1,0 +1,174 @@
+"""Maps a webhook (event, action) to the jobs it calls for, without touching GitHub.
+
+Each handler reads its payload through a lenient model and returns a
+`Decision`; the receiver only verifies, asks the router, and enqueues.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from bot import keys
+from bot.payloads import CheckRunEvent, CheckSuiteEvent, IssueCommentEvent, PullRequestEvent
+
+REVIEW_JOB = "workers.review.review_pull_request"
+COMMAND_JOB = "workers.commands.handle_command"
+RESCORE_ACTION = "rescore"
+REVIEW_ACTIONS = frozenset({"opened", "synchronize", "reopened", "ready_for_review"})
+COMMAND = re.compile(r"^\s*/mldebt\b[ \t]*(?P<word>\S*)", re.MULTILINE | re.IGNORECASE)
+
+
+class PayloadError(ValueError):
+    """The body is JSON but lacks what this event must carry."""
+
+
+@dataclass(frozen=True)
+class JobRequest:
+    func: str
+    job_id: str
+    kwargs: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Decision:
+    outcome: str
+    reason: str
+    jobs: tuple[JobRequest, ...] = ()
+    latest_head: tuple[str, int, str] | None = None
+    repo: str = ""
+    pr: int | None = None
+    sha: str = ""
+
+
+@dataclass(frozen=True)
+class Delivery:
+    event: str
+    guid: str
+    payload: Mapping[str, Any]
+    app_id: int
+
+
+def _ignored(reason: str) -> Decision:
+    return Decision("ignored", reason)
+
+
+def _review(repo: str, installation: int, pr: int, sha: str, run: str, reason: str) -> Decision:
+    job = JobRequest(
+        REVIEW_JOB,
+        keys.review_job_id(repo, pr, sha, run),
+        {"installation_id": installation, "repo": repo, "pr_number": pr, "head_sha": sha, "run": run},
+    )
+    return Decision("enqueued", reason, (job,), repo=repo, pr=pr, sha=sha)
+
+
+def on_pull_request(delivery: Delivery) -> Decision:
+    event = PullRequestEvent.model_validate(delivery.payload)
+    if event.action not in REVIEW_ACTIONS:
+        return _ignored(f"pull_request.{event.action} needs no review")
+    if event.installation is None or event.repository is None:
+        return _ignored("delivery carries no installation")
+    pr = event.pull_request
+    if pr.draft:
+        return _ignored("draft pull requests are reviewed when marked ready")
+    if pr.state != "open":
+        return _ignored("pull request is not open")
+    decision = _review(event.repository.full_name, event.installation.id, pr.number, pr.head.sha, "auto", f"pull_request.{event.action}")
+    return Decision(
+        decision.outcome,
+        decision.reason,
+        decision.jobs,
+        latest_head=(event.repository.full_name, pr.number, pr.head.sha),
+        repo=decision.repo,
+        pr=decision.pr,
+        sha=decision.sha,
+    )
+
+
+def _is_bot(login: str, kind: str) -> bool:
+    return kind == "Bot" or login.endswith("[bot]")
+
+
+def on_issue_comment(delivery: Delivery) -> Decision:
+    event = IssueCommentEvent.model_validate(delivery.payload)
+    if event.action != "created":
+        return _ignored(f"issue_comment.{event.action} is not a command")
+    match = COMMAND.search(event.comment.body or "")
+    if match is None:
+        return _ignored("comment holds no /mldebt command")
+    if event.issue.pull_request is None:
+        return _ignored("/mldebt works on pull requests, not issues")
+    if _is_bot(event.comment.user.login, event.comment.user.type):
+        return _ignored("commands from bots are not taken")
+    if event.installation is None or event.repository is None:
+        return _ignored("delivery carries no installation")
+    repo = event.repository.full_name
+    job = JobRequest(
+        COMMAND_JOB,
+        keys.command_job_id(repo, event.comment.id),
+        {
+            "installation_id": event.installation.id,
+            "repo": repo,
+            "pr_number": event.issue.number,
+            "comment_id": event.comment.id,
+            "user": event.comment.user.login,
+            "association": event.comment.author_association,
+            "command": match["word"].lower(),
+        },
+    )
+    return Decision("enqueued", f"/mldebt {match['word']}".strip(), (job,), repo=repo, pr=event.issue.number)
+
+
+def on_check_run(delivery: Delivery) -> Decision:
+    event = CheckRunEvent.model_validate(delivery.payload)
+    if event.action not in ("rerequested", "requested_action"):
+        return _ignored(f"check_run.{event.action} needs nothing")
+    if event.check_run.app.id != delivery.app_id:
+        return _ignored("check run belongs to another app")
+    if event.action == "requested_action" and (event.requested_action is None or event.requested_action.identifier != RESCORE_ACTION):
+        return _ignored("unknown check run action")
+    if event.installation is None or event.repository is None or not event.check_run.pull_requests:
+        return _ignored("check run is not tied to a pull request of an installation")
+    pr = event.check_run.pull_requests[0].number
+    run = f"rerun-{delivery.guid}"
+    return _review(event.repository.full_name, event.installation.id, pr, event.check_run.head_sha, run, f"check_run.{event.action}")
+
+
+def on_check_suite(delivery: Delivery) -> Decision:
+    event = CheckSuiteEvent.model_validate(delivery.payload)
+    if event.action != "rerequested":
+        return _ignored(f"check_suite.{event.action} needs nothing")
+    if event.check_suite.app.id != delivery.app_id:
+        return _ignored("check suite belongs to another app")
+    if event.installation is None or event.repository is None or not event.check_suite.pull_requests:
+        return _ignored("check suite is not tied to a pull request of an installation")
+    pr = event.check_suite.pull_requests[0].number
+    return _review(
+        event.repository.full_name, event.installation.id, pr, event.check_suite.head_sha, f"rerun-{delivery.guid}", "check_suite.rerequested"
+    )
+
+
+HANDLERS: dict[str, Callable[[Delivery], Decision]] = {
+    "pull_request": on_pull_request,
+    "issue_comment": on_issue_comment,
+    "check_run": on_check_run,
+    "check_suite": on_check_suite,
+}
+
+
+def route(delivery: Delivery) -> Decision:
+    handler = HANDLERS.get(delivery.event)
+    if handler is None:
+        return _ignored(f"event {delivery.event!r} is not handled")
+    try:
+        return handler(delivery)
+    except ValidationError as exc:
+        fields = sorted({".".join(str(part) for part in error["loc"]) for error in exc.errors()})
+        raise PayloadError(f"{delivery.event} payload lacks or mistypes: {', '.join(fields[:5])}") from None
+
+
+__all__ = ["Decision", "Delivery", "JobRequest", "PayloadError", "route"]

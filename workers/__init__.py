@@ -1,0 +1,1 @@
+"""RQ jobs: fetch what a PR changed, run `rules/`, report to GitHub."""

@@ -1,0 +1,178 @@
+"""Renders scan results into what GitHub shows: check-run output, annotations, review comments.
+
+Pure functions from findings to text, so every rendering has an
+expected-output test and the job only decides what to send.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rules.engine import ScanResult
+from rules.finding import Finding, Severity
+from rules.registry import DOCS_URL
+from workers.gateway import Annotation
+from workers.markdown import safe
+
+MARKER = "<!-- mldebt:finding {fingerprint} -->"
+FIXED_MARKER = "<!-- mldebt:fixed -->"
+MAX_OUTPUT_CHARS = 65_535
+MAX_ANNOTATIONS = 500
+RESCORE_ACTION = {"label": "Rescore", "description": "Run the mldebt review again", "identifier": "rescore"}
+SEVERITIES = (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW)
+
+
+def fingerprint(finding: Finding) -> str:
+    """Same rule, file and code → same fingerprint, across pushes and line moves."""
+    identity = finding.key or " ".join(finding.context.split()) or f"{finding.line}:{finding.message}"
+    return hashlib.sha256(f"{finding.rule}\x00{finding.path}\x00{identity}".encode()).hexdigest()[:20]
+
+
+def marker(finding: Finding) -> str:
+    return MARKER.format(fingerprint=fingerprint(finding))
+
+
+def fingerprint_in(body: str) -> str | None:
+    prefix = "<!-- mldebt:finding "
+    start = body.find(prefix)
+    if start < 0:
+        return None
+    end = body.find(" -->", start)
+    return body[start + len(prefix) : end] if end > 0 else None
+
+
+def docs_link(rule: str) -> str:
+    return DOCS_URL.format(rule=rule)
+
+
+def comment_body(finding: Finding) -> str:
+    lines = [f"**mldebt · `{finding.rule}`** ({finding.severity.value})", "", safe(finding.message)]
+    if finding.suggestion:
+        lines += ["", f"**Suggestion:** {safe(finding.suggestion)}"]
+    lines += ["", f"[What this rule checks and why]({docs_link(finding.rule)}) · reply `/mldebt rescore` to re-run", marker(finding)]
+    return "\n".join(lines)
+
+
+def fixed_body(original: str, sha: str) -> str:
+    """Keeps the original for the record, marked fixed, with our markers intact."""
+    return f"✅ **Fixed in {sha[:7]}.**\n\n<details><summary>Original comment</summary>\n\n{original}\n\n</details>\n{FIXED_MARKER}"
+
+
+@dataclass(frozen=True)
+class CheckOutput:
+    conclusion: str
+    title: str
+    summary: str
+    text: str
+    annotations: list[Annotation]
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def verdict(result: ScanResult) -> tuple[str, str]:
+    """The conclusion and the one line that says why."""
+    levels = ", ".join(level.value for level in SEVERITIES if level in result.fail_on) or "none"
+    blocking = result.blocking
+    if blocking:
+        return "failure", f"Fails: this PR adds {_plural(len(blocking), 'finding')} at a blocking severity ({levels})."
+    new = result.new
+    if new:
+        return "success", f"Passes: {_plural(len(new), 'new finding')}, none at a blocking severity ({levels})."
+    return "success", "Passes: this PR adds no ML debt that mldebt can see."
+
+
+def title_for(result: ScanResult) -> str:
+    new, blocking = len(result.new), len(result.blocking)
+    if not new:
+        return "No new ML debt" + (f" · {_plural(len(result.fixed), 'finding')} fixed" if result.fixed else "")
+    return f"{_plural(new, 'new finding')}" + (f" ({blocking} blocking)" if blocking else "")
+
+
+def summary(result: ScanResult, sha: str) -> str:
+    _, why = verdict(result)
+    new = Counter(f.severity for f in result.new)
+    existing = Counter(f.severity for f in result.existing)
+    fixed = Counter(f.severity for f in result.fixed)
+    parts = [
+        f"**{why}**",
+        "",
+        "| Severity | New | Existing | Fixed |",
+        "|---|---:|---:|---:|",
+    ]
+    for level in SEVERITIES:
+        parts.append(f"| {level.value} | {new[level]} | {existing[level]} | {fixed[level]} |")
+    parts.append(f"| **total** | **{len(result.new)}** | **{len(result.existing)}** | **{len(result.fixed)}** |")
+    delta = f"{result.delta:+d}"
+    parts += ["", f"Debt score of the touched files at `{sha[:7]}`: **{result.score}** (this PR: {delta}). {_plural(result.files_scanned, 'file')} analysed."]
+    by_rule = Counter((f.rule, f.severity) for f in result.new)
+    if by_rule:
+        parts += ["", "### New findings by rule", "", "| Rule | Severity | New |", "|---|---|---:|"]
+        for (rule, level), count in sorted(by_rule.items(), key=lambda item: (-item[0][1].rank, item[0][0])):
+            parts.append(f"| [`{rule}`]({docs_link(rule)}) | {level.value} | {count} |")
+    if result.notes:
+        parts += ["", "### Files not analysed", ""]
+        parts += [f"- `{safe_path(note.path)}`: {note.reason}" for note in result.notes[:100]]
+        if len(result.notes) > 100:
+            parts.append(f"- … and {len(result.notes) - 100} more")
+    if result.config_errors:
+        parts += ["", "### Configuration problems (defaults applied)", ""]
+        parts += [f"- {safe(error)}" for error in result.config_errors[:20]]
+    return _cap("\n".join(parts))
+
+
+def safe_path(path: str) -> str:
+    return path.replace("`", "'")
+
+
+def details(result: ScanResult, unanchored: Sequence[Finding]) -> str:
+    """The full list, for the check run's details page: everything lands somewhere."""
+    parts: list[str] = []
+    for heading, findings in (
+        ("New findings", result.new),
+        ("Debt already in the touched files", result.existing),
+        ("Fixed by this PR", result.fixed),
+    ):
+        if not findings:
+            continue
+        parts += [f"### {heading}", ""]
+        for finding in findings[:300]:
+            where = f"`{safe_path(finding.path)}`" + (f" line {finding.line}" if finding.line else "")
+            parts.append(f"- **{finding.severity.value}** [`{finding.rule}`]({docs_link(finding.rule)}) {where}: {safe(finding.message)}")
+        parts.append("")
+    if unanchored:
+        parts += ["### Not commented inline", "", "These new findings sit outside the diff's lines, so GitHub cannot take a review comment on them:", ""]
+        parts += [f"- `{safe_path(f.path)}` line {f.line}: `{f.rule}`" for f in unanchored[:200]]
+    return _cap("\n".join(parts))
+
+
+def _cap(text: str) -> str:
+    if len(text) <= MAX_OUTPUT_CHARS:
+        return text
+    cut = "\n\n… (truncated: GitHub allows 65,535 characters here)"
+    return text[: MAX_OUTPUT_CHARS - len(cut)] + cut
+
+
+def annotations(result: ScanResult) -> list[Annotation]:
+    chosen = result.new + result.existing
+    notes = []
+    for finding in chosen[:MAX_ANNOTATIONS]:
+        if finding.line < 1:
+            continue
+        if finding.new:
+            level = "failure" if finding.severity in result.fail_on else "warning"
+        else:
+            level = "notice"
+        prefix = "" if finding.new else "(already there) "
+        message = prefix + finding.message + (f"\n\nSuggestion: {finding.suggestion}" if finding.suggestion else "") + f"\n\n{docs_link(finding.rule)}"
+        notes.append(Annotation(finding.path, finding.line, finding.end_line, level, f"{finding.rule} ({finding.severity.value})", message))
+    return notes
+
+
+def check_output(result: ScanResult, sha: str, unanchored: Sequence[Finding]) -> CheckOutput:
+    conclusion, _ = verdict(result)
+    return CheckOutput(conclusion, title_for(result), summary(result, sha), details(result, unanchored), annotations(result))

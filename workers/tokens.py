@@ -1,0 +1,105 @@
+"""GitHub App authentication: a JWT for the App, installation tokens for everything else.
+
+Installation tokens live in Redis so that every worker shares one token per
+installation; each is dropped five minutes before GitHub expires it, and once
+more if GitHub answers 401 to it (revoked or clock skew).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Generator
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import jwt
+from githubkit import GitHub
+from githubkit.auth.base import BaseAuthStrategy
+from redis import Redis
+
+from bot import keys
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+REFRESH_MARGIN = timedelta(minutes=5)
+JWT_BACKDATE = timedelta(seconds=60)
+JWT_LIFETIME = timedelta(minutes=9)
+
+
+def app_jwt(settings: Settings, now: datetime | None = None) -> str:
+    """RS256 JWT; backdated 60 s against clock drift, valid under GitHub's 10-minute cap."""
+    issued = (now or datetime.now(UTC)) - JWT_BACKDATE
+    claims = {"iat": int(issued.timestamp()), "exp": int((issued + JWT_LIFETIME).timestamp()), "iss": str(settings.app_id)}
+    return jwt.encode(claims, settings.private_key.reveal(), algorithm="RS256")
+
+
+class AppJWTAuth(BaseAuthStrategy):
+    """Authenticates as the App itself (token exchange, webhook deliveries)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+
+    def get_auth_flow(self, github: object) -> httpx.Auth:
+        settings = self._settings
+
+        class _Flow(httpx.Auth):
+            def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+                request.headers["Authorization"] = f"Bearer {app_jwt(settings)}"
+                yield request
+
+        return _Flow()
+
+
+class InstallationTokens:
+    def __init__(self, settings: Settings, redis: Redis, client_options: dict[str, object] | None = None) -> None:
+        self._settings = settings
+        self._redis = redis
+        self._client_options = client_options or {}
+
+    def app_client(self) -> GitHub:
+        return GitHub(AppJWTAuth(self._settings), base_url=self._settings.github_api_url, http_cache=False, **self._client_options)  # type: ignore[arg-type]
+
+    def get(self, installation_id: int) -> str:
+        cached = self._redis.get(keys.token_key(installation_id))
+        if cached:
+            return cached.decode() if isinstance(cached, bytes) else str(cached)
+        with self.app_client() as app:
+            issued = app.rest.apps.create_installation_access_token(installation_id).parsed_data
+        expires = issued.expires_at
+        if isinstance(expires, str):
+            expires = datetime.strptime(expires, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        ttl = max(int((expires - datetime.now(UTC) - REFRESH_MARGIN).total_seconds()), 30)
+        self._redis.set(keys.token_key(installation_id), issued.token, ex=ttl)
+        log.info("minted installation token", extra={"installation": installation_id})
+        return issued.token
+
+    def invalidate(self, installation_id: int, token: str) -> None:
+        key = keys.token_key(installation_id)
+        current = self._redis.get(key)
+        if current is not None and (current.decode() if isinstance(current, bytes) else current) == token:
+            self._redis.delete(key)
+
+
+class InstallationAuth(BaseAuthStrategy):
+    """Installation-token auth that refreshes once when GitHub says 401."""
+
+    def __init__(self, tokens: InstallationTokens, installation_id: int) -> None:
+        self._tokens = tokens
+        self._installation_id = installation_id
+
+    def get_auth_flow(self, github: object) -> httpx.Auth:
+        tokens, installation_id = self._tokens, self._installation_id
+
+        class _Flow(httpx.Auth):
+            requires_request_body = True
+
+            def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+                token = tokens.get(installation_id)
+                request.headers["Authorization"] = f"token {token}"
+                response = yield request
+                if response.status_code == 401:
+                    tokens.invalidate(installation_id, token)
+                    request.headers["Authorization"] = f"token {tokens.get(installation_id)}"
+                    yield request
+
+        return _Flow()
