@@ -1,0 +1,100 @@
+"""What a user reads on GitHub: exact check-run summary, title, annotations and comment bodies."""
+
+from __future__ import annotations
+
+from rules.engine import FileNote, ScanResult
+from rules.finding import Finding, Severity
+from workers import report
+
+
+def _finding(rule: str, severity: Severity, line: int, new: bool = True, key: str = "") -> Finding:
+    return Finding(rule, severity, "train.py", line, line, f"{rule} message", "Do better.", key=key or f"k{line}", new=new)
+
+
+RESULT = ScanResult(
+    findings=[
+        _finding("split-leakage", Severity.CRITICAL, 10),
+        _finding("magic-number", Severity.MEDIUM, 20),
+        _finding("hardcoded-path", Severity.HIGH, 3, new=False),
+    ],
+    fixed=[_finding("dead-code", Severity.LOW, 7, new=False)],
+    notes=[FileNote("weights.bin", "binary file")],
+    files_scanned=1,
+)
+
+EXPECTED_SUMMARY = """**Fails: this PR adds 1 finding at a blocking severity (critical, high).**
+
+| Severity | New | Existing | Fixed |
+|---|---:|---:|---:|
+| critical | 1 | 0 | 0 |
+| high | 0 | 1 | 0 |
+| medium | 1 | 0 | 0 |
+| low | 0 | 0 | 1 |
+| **total** | **2** | **1** | **1** |
+
+Debt score of the touched files at `abcdef1`: **17** (this PR: +11). 1 file analysed.
+
+### New findings by rule
+
+| Rule | Severity | New |
+|---|---|---:|
+| [`split-leakage`](https://github.com/mldebt/mldebt/blob/main/docs/rules/split-leakage.md) | critical | 1 |
+| [`magic-number`](https://github.com/mldebt/mldebt/blob/main/docs/rules/magic-number.md) | medium | 1 |
+
+### Files not analysed
+
+- `weights.bin`: binary file"""
+
+
+def test_summary_says_why_and_counts_new_existing_fixed() -> None:
+    assert report.summary(RESULT, "abcdef1234") == EXPECTED_SUMMARY
+
+
+def test_conclusion_and_title() -> None:
+    output = report.check_output(RESULT, "abcdef1234", [])
+    assert output.conclusion == "failure"
+    assert output.title == "2 new findings (1 blocking)"
+
+
+def test_no_new_debt_passes() -> None:
+    clean = ScanResult(findings=[_finding("magic-number", Severity.MEDIUM, 2, new=False)], fixed=[], notes=[])
+    assert report.verdict(clean) == ("success", "Passes: this PR adds no ML debt that mldebt can see.")
+
+
+def test_annotations_fail_for_blocking_warn_for_new_and_note_existing() -> None:
+    levels = {(a.path, a.start_line): a.level for a in report.annotations(RESULT)}
+    assert levels == {("train.py", 10): "failure", ("train.py", 20): "warning", ("train.py", 3): "notice"}
+
+
+EXPECTED_COMMENT = """**mldebt · `split-leakage`** (critical)
+
+split-leakage message
+
+**Suggestion:** Do better.
+
+[What this rule checks and why](https://github.com/mldebt/mldebt/blob/main/docs/rules/split-leakage.md) · reply `/mldebt rescore` to re-run
+<!-- mldebt:finding {fp} -->"""
+
+
+def test_comment_body_carries_docs_link_and_hidden_fingerprint() -> None:
+    finding = RESULT.findings[0]
+    body = report.comment_body(finding)
+    assert body == EXPECTED_COMMENT.format(fp=report.fingerprint(finding))
+    assert report.fingerprint_in(body) == report.fingerprint(finding)
+
+
+def test_fingerprint_survives_a_line_move_but_not_a_new_value() -> None:
+    moved = _finding("magic-number", Severity.MEDIUM, 99, key="k20")
+    assert report.fingerprint(moved) == report.fingerprint(RESULT.findings[1])
+    assert report.fingerprint(_finding("magic-number", Severity.MEDIUM, 20, key="other")) != report.fingerprint(RESULT.findings[1])
+
+
+def test_fixed_comment_keeps_original_and_says_where() -> None:
+    body = report.fixed_body("old text <!-- mldebt:finding abc -->", "0123456789")
+    assert body.startswith("✅ **Fixed in 0123456.**")
+    assert report.fingerprint_in(body) == "abc" and report.FIXED_MARKER in body
+
+
+def test_summary_is_capped_at_githubs_limit() -> None:
+    many = ScanResult(findings=[], fixed=[], notes=[FileNote("x" * 2000 + str(i), "binary file") for i in range(100)])
+    assert len(report.summary(many, "a" * 40)) <= report.MAX_OUTPUT_CHARS
