@@ -1,0 +1,355 @@
+"""pipeline-jungle: a new file that is a copy or variant of an existing one, kept beside it.
+
+`train_v2.py` next to `train.py` is how pipeline jungles grow: both are kept
+"just in case", both drift, and soon nobody knows which one production runs.
+"""
+
+from __future__ import annotations
+
+import difflib
+import posixpath
+import re
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+
+from rules.finding import Finding, Severity
+from rules.notebook import notebook_to_python
+from rules.registry import Case, ChangeContext, ChangeRule, register
+from rules.source import FileKind, SourceFile, is_test_path
+from rules.suppress import find_suppressions
+
+# Tags people append to a file they copied instead of changing the original.
+STRONG_TAG = re.compile(
+    r"(?P<base>.+?)[ _.\-]+(?P<tag>v\d+|new|fixed|fix|old|final|backup|bak|copy|tmp|temp|orig|original|updated|wip)",
+    re.IGNORECASE,
+)
+# A bare number (`train2`, `train_2`) is a weaker hint: `stage2.py` may be a real second stage.
+NUMBER_TAG = re.compile(r"(?P<base>.*[A-Za-z])[ _\-]*(?P<tag>\d+)")
+PAREN_TAG = re.compile(r"(?P<base>.+?)\s*\((?P<tag>\d+)\)")
+COPY_OF = re.compile(r"copy[ _\-]of[ _\-](?P<base>.+)", re.IGNORECASE)
+# `train_v2_final_copy` is rare beyond three tags; the bound keeps the loop obviously finite.
+MAX_TAGS = 3
+NAME_KINDS = frozenset({FileKind.PYTHON, FileKind.NOTEBOOK, FileKind.YAML, FileKind.TOML, FileKind.SHELL, FileKind.TEXT, FileKind.DOCKERFILE})
+# Configs are left out on purpose: Hydra and experiment configs are near-copies by design.
+CONTENT_KINDS = frozenset({FileKind.PYTHON, FileKind.NOTEBOOK})
+CONTENT_EXEMPT_FOLDERS = frozenset({"config", "configs", "conf", "experiments", "examples", "tutorials", "docs", "migrations", "versions"})
+GENERATED = re.compile(r".*(_pb2|_pb2_grpc)\.py")
+# Below ten real lines a file is boilerplate (an entry point, a tiny config); similarity means nothing.
+MIN_MEANINGFUL_LINES = 10
+# Four lines in five the same, once comments, blanks and imports are dropped: a copy, not a cousin.
+CONTENT_SIMILARITY = 0.8
+# A numbered name (`train2.py`) counts only if at least half its lines come from the original.
+NUMBERED_SIMILARITY = 0.5
+# Each comparison may cost the bot an API read; these bounds keep a big PR cheap.
+CANDIDATES_PER_FILE = 12
+READS_PER_PR = 60
+# Longer files are generated or vendored; comparing them line by line is slow and says little.
+MAX_COMPARED_LINES = 3000
+MAX_SHOWN = 70
+
+_TRAIN = "".join(
+    f"{line}\n"
+    for line in (
+        "import argparse",
+        "import pandas as pd",
+        "from sklearn.ensemble import GradientBoostingClassifier",
+        "from sklearn.model_selection import train_test_split",
+        "",
+        "def main(path: str) -> None:",
+        "    df = pd.read_parquet(path)",
+        "    df = df.dropna(subset=['churned'])",
+        "    features = df.drop(columns=['churned', 'customer_id'])",
+        "    target = df['churned']",
+        "    x_train, x_test, y_train, y_test = train_test_split(features, target, test_size=0.2, random_state=7)",
+        "    model = GradientBoostingClassifier(n_estimators=300, max_depth=3)",
+        "    model.fit(x_train, y_train)",
+        "    print('auc', model.score(x_test, y_test))",
+        "    pd.to_pickle(model, 'model.pkl')",
+        "",
+        "if __name__ == '__main__':",
+        "    parser = argparse.ArgumentParser()",
+        "    parser.add_argument('path')",
+        "    main(parser.parse_args().path)",
+    )
+)
+_TRAIN_TWEAKED = _TRAIN.replace("n_estimators=300", "n_estimators=500").replace("'model.pkl'", "'model_v2.pkl'")
+_SERVE = "".join(
+    f"{line}\n"
+    for line in (
+        "from fastapi import FastAPI",
+        "import joblib",
+        "",
+        "app = FastAPI()",
+        "model = joblib.load('model.pkl')",
+        "",
+        "@app.post('/predict')",
+        "def predict(payload: dict) -> dict:",
+        "    rows = payload['rows']",
+        "    scores = model.predict_proba(rows)[:, 1]",
+        "    labels = [int(score > 0.5) for score in scores]",
+        "    return {'scores': scores.tolist(), 'labels': labels}",
+        "",
+        "@app.get('/health')",
+        "def health() -> dict:",
+        "    return {'ok': True}",
+    )
+)
+_SERVE_V2 = (
+    _SERVE.replace("'/predict'", "'/v2/predict'")
+    .replace("payload['rows']", "payload['instances']")
+    .replace("scores = model.predict_proba(rows)[:, 1]", "scores = model.predict_proba(rows)")
+    .replace("labels = [int(score > 0.5) for score in scores]", "labels = scores.argmax(axis=1).tolist()")
+    .replace("return {'scores': scores.tolist(), 'labels': labels}", "return {'predictions': labels, 'model_version': 2}")
+)
+_HYDRA = "defaults:\n  - model: resnet50\n  - data: imagenet\n" + "".join(f"key_{i}: {i}\n" for i in range(12))
+
+
+@dataclass(frozen=True)
+class Variant:
+    original: str
+    strong: bool
+    folder: str = ""
+    original_folder: str = ""
+
+
+def _shown(path: str) -> str:
+    path = path.replace("`", "'")
+    return f"`{path if len(path) <= MAX_SHOWN else '…' + path[-(MAX_SHOWN - 1):]}`"
+
+
+def strip_tags(name: str) -> list[tuple[str, bool]]:
+    """Names this one may be a copy of, nearest first, each with whether a tag beyond a bare number was cut."""
+    stems: list[tuple[str, bool]] = []
+    stripped, strong = name, False
+    for _ in range(MAX_TAGS):
+        match = COPY_OF.fullmatch(stripped) or STRONG_TAG.fullmatch(stripped) or PAREN_TAG.fullmatch(stripped)
+        if match:
+            strong = True
+        else:
+            match = NUMBER_TAG.fullmatch(stripped)
+            if not match:
+                break
+        stripped = match["base"].rstrip(" _.-")
+        if not stripped:
+            break
+        stems.append((stripped, strong))
+    return stems
+
+
+def _split(name: str) -> tuple[str, str]:
+    stem, suffix = posixpath.splitext(name)
+    return (name, "") if name.lower().startswith("dockerfile") and suffix else (stem, suffix)
+
+
+def name_variant(path: str, existing: Collection[str]) -> Variant | None:
+    """The existing file this path is a tagged copy of, by file name or by a copied folder."""
+    folder, name = posixpath.split(path)
+    stem, suffix = _split(name)
+    for base, strong in strip_tags(stem):
+        original = posixpath.join(folder, base + suffix)
+        family = {posixpath.join(folder, f"{base}{separator}v1{suffix}") for separator in ("", "_", "-", ".")}
+        if original in existing and not family & set(existing):
+            return Variant(original, strong)
+    parts = path.split("/")
+    for index, part in enumerate(parts[:-1]):
+        for base, strong in strip_tags(part):
+            original = "/".join([*parts[:index], base, *parts[index + 1 :]])
+            if original in existing:
+                return Variant(original, strong, "/".join(parts[: index + 1]), "/".join([*parts[:index], base]))
+    return None
+
+
+def comparable_lines(kind: FileKind, text: str) -> list[str]:
+    """Code lines that carry meaning: no blanks, comments or imports, whitespace collapsed."""
+    if kind is FileKind.NOTEBOOK:
+        try:
+            text = notebook_to_python(text).code
+        except ValueError:
+            return []
+    lines = []
+    for raw in text.splitlines():
+        line = " ".join(raw.split())
+        if not line or line.startswith(("#", "import ")) or (line.startswith("from ") and " import " in line):
+            continue
+        lines.append(line)
+    return lines
+
+
+def meaningful_lines(kind: FileKind, text: str) -> int:
+    if kind is FileKind.NOTEBOOK:
+        try:
+            text = notebook_to_python(text).code
+        except ValueError:
+            return 0
+    return sum(1 for raw in text.splitlines() if raw.strip() and not raw.strip().startswith("#"))
+
+
+def similarity(left: list[str], right: list[str]) -> float:
+    if not left or not right:
+        return 0.0
+    matcher = difflib.SequenceMatcher(None, left, right, autojunk=False)
+    if matcher.real_quick_ratio() < CONTENT_SIMILARITY or matcher.quick_ratio() < CONTENT_SIMILARITY:
+        return min(matcher.quick_ratio(), CONTENT_SIMILARITY - 0.01)
+    return matcher.ratio()
+
+
+def _exempt(path: str, source: SourceFile) -> bool:
+    name = posixpath.basename(path)
+    return (
+        is_test_path(path)
+        or name == "__init__.py"
+        or bool(GENERATED.fullmatch(name))
+        or meaningful_lines(source.kind, source.text) < MIN_MEANINGFUL_LINES
+    )
+
+
+def _distance(left: str, right: str) -> tuple[int, float]:
+    a, b = left.split("/")[:-1], right.split("/")[:-1]
+    shared = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        shared += 1
+    names = difflib.SequenceMatcher(None, posixpath.basename(left), posixpath.basename(right)).ratio()
+    return len(a) + len(b) - 2 * shared, -names
+
+
+@register
+class PipelineJungle(ChangeRule):
+    id = "pipeline-jungle"
+    severity = Severity.MEDIUM
+    title = "Copied pipeline step kept beside the original"
+    kinds = NAME_KINDS
+
+    VALID = [
+        Case({"pipelines/train.py": _TRAIN_TWEAKED}, base={"pipelines/train.py": _TRAIN}),
+        Case({"serve.py": _SERVE}, base={"train.py": _TRAIN}),
+        Case({"stage2.py": _SERVE}, base={"stage.py": _TRAIN}),
+        Case({"conf/experiment/resnet18.yaml": _HYDRA}, base={"conf/experiment/resnet50.yaml": _HYDRA.replace("resnet50", "resnet101")}),
+        Case({"train_v2.py": "from train import main\n\nmain('data.parquet')\n"}, base={"train.py": _TRAIN}),
+        Case({"train_v2.py": _TRAIN_TWEAKED, "train.py": None}, base={"train.py": _TRAIN}),
+        Case({"features/__init__.py": _TRAIN}, base={"features/base.py": _TRAIN}),
+        Case({"tests/test_train_v2.py": _TRAIN}, base={"tests/test_train.py": _TRAIN}),
+        Case({"api/routes_v2.py": _SERVE_V2}, base={"api/routes.py": _SERVE, "api/routes_v1.py": _SERVE}),
+        Case({"a.py": _TRAIN, "b.py": _TRAIN_TWEAKED}),
+        Case({"train_v2.py": _TRAIN_TWEAKED + "# mldebt: ignore[pipeline-jungle] A/B test until 2026-03, EXP-88\n"}, base={"train.py": _TRAIN}),
+        Case({"configs/train_b.py": _TRAIN_TWEAKED}, base={"configs/train_a.py": _TRAIN}),
+    ]
+    INVALID = [
+        Case({"train_v2.py": _TRAIN_TWEAKED}, base={"train.py": _TRAIN}, lines=(1,)),
+        Case({"src/features_old.py": _SERVE}, base={"src/features.py": _TRAIN}),
+        Case({"scripts/train_gbm.py": _TRAIN_TWEAKED}, base={"scripts/train_xgb.py": _TRAIN}),
+        Case({"pipeline/preprocess copy.py": _TRAIN}, base={"pipeline/preprocess.py": _TRAIN_TWEAKED}),
+        Case({"params_final.yaml": _HYDRA}, base={"params.yaml": _HYDRA}),
+        Case({"pipeline_v2/train.py": _TRAIN_TWEAKED, "pipeline_v2/serve.py": _SERVE}, base={"pipeline/train.py": _TRAIN, "pipeline/serve.py": _SERVE}),
+        Case({"train2.py": _TRAIN_TWEAKED}, base={"train.py": _TRAIN}),
+    ]
+
+    def check_change(self, ctx: ChangeContext) -> Iterable[Finding]:
+        base_paths = set(ctx.repo.list_paths("base"))
+        head_paths = set(ctx.repo.list_paths("head"))
+        existing = base_paths & head_paths
+        reads = _Reads(ctx, READS_PER_PR)
+        findings: list[Finding] = []
+        copied_folders: set[str] = set()
+        for path in sorted(ctx.changed):
+            source = ctx.head_files.get(path)
+            if ctx.changed[path] not in ("added", "copied") or source is None or source.kind not in NAME_KINDS:
+                continue
+            if _exempt(path, source) or _suppressed(source):
+                continue
+            finding = self._by_name(path, source, existing, reads, copied_folders)
+            if finding is None and source.kind in CONTENT_KINDS:
+                finding = self._by_content(path, source, existing, reads)
+            if finding is not None:
+                findings.append(finding)
+        return findings
+
+    def _by_name(self, path: str, source: SourceFile, existing: set[str], reads: _Reads, copied: set[str]) -> Finding | None:
+        variant = name_variant(path, existing)
+        if variant is None:
+            return None
+        if not variant.strong:
+            theirs = reads.lines(variant.original, source.kind)
+            if similarity(comparable_lines(source.kind, source.text), theirs) < NUMBERED_SIMILARITY:
+                return None
+        if variant.folder:
+            if variant.folder in copied:
+                return None
+            copied.add(variant.folder)
+            return self.make(
+                path,
+                1,
+                f"Folder {_shown(variant.folder + '/')} copies {_shown(variant.original_folder + '/')}, which stays in use; "
+                "two versions of one pipeline drift apart and nobody knows which one production runs.",
+                suggestion="Change the original folder in place (git keeps the old version), or share its code and pass what differs as config.",
+                key=f"copy-of:{variant.original_folder}",
+            )
+        return self.make(
+            path,
+            1,
+            f"{_shown(path)} is a variant of {_shown(variant.original)}, which stays beside it; "
+            "two versions of one pipeline step drift apart and nobody knows which one production runs.",
+            suggestion=f"Change {_shown(variant.original)} in place (git keeps the old version), or move the shared code into one module and pass what differs as a parameter or config.",
+            key=f"copy-of:{variant.original}",
+        )
+
+    def _by_content(self, path: str, source: SourceFile, existing: set[str], reads: _Reads) -> Finding | None:
+        folders = path.split("/")[:-1]
+        if {folder.lower() for folder in folders} & CONTENT_EXEMPT_FOLDERS:
+            return None
+        ours = comparable_lines(source.kind, source.text)
+        if len(ours) > MAX_COMPARED_LINES:
+            return None
+        suffix = posixpath.splitext(path)[1]
+        top = folders[0] if folders else None
+        candidates = sorted(
+            (
+                other
+                for other in existing
+                if other.endswith(suffix)
+                and (other.split("/")[0] == top if top else "/" not in other)
+                and not is_test_path(other)
+                and posixpath.basename(other) != "__init__.py"
+            ),
+            key=lambda other: _distance(path, other),
+        )
+        for other in candidates[:CANDIDATES_PER_FILE]:
+            theirs = reads.lines(other, source.kind)
+            if len(theirs) > MAX_COMPARED_LINES:
+                continue
+            score = similarity(ours, theirs)
+            if score >= CONTENT_SIMILARITY:
+                return self.make(
+                    path,
+                    1,
+                    f"{_shown(path)} repeats {round(score * 100)}% of {_shown(other)}, which stays beside it; "
+                    "copied pipeline code drifts apart and every fix has to be made twice.",
+                    suggestion=f"Move what the two share into one module and pass what differs as a parameter or config, or change {_shown(other)} in place.",
+                    key=f"copy-of:{other}",
+                )
+        return None
+
+
+class _Reads:
+    """Existing files read for comparison, each at most once, and no more than the PR's budget."""
+
+    def __init__(self, ctx: ChangeContext, budget: int) -> None:
+        self._ctx = ctx
+        self._budget = budget
+        self._cache: dict[str, list[str]] = {}
+
+    def lines(self, path: str, kind: FileKind) -> list[str]:
+        if path in self._cache:
+            return self._cache[path]
+        if self._budget <= 0:
+            return []
+        self._budget -= 1
+        text = self._ctx.repo.read_text(path, "head")
+        self._cache[path] = comparable_lines(kind, text) if text else []
+        return self._cache[path]
+
+
+def _suppressed(source: SourceFile) -> bool:
+    """A reasoned `# mldebt: ignore[pipeline-jungle]` anywhere in the new file keeps it."""
+    return any(PipelineJungle.id in item.rules or "all" in item.rules for item in find_suppressions(source.lines))
