@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 import fnmatch
 import json
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -133,7 +134,10 @@ class SourceFile:
         try:
             return libcst.parse_module(code)
         except libcst.ParserSyntaxError as exc:
-            self.parse_error = f"Python syntax error at line {self.raw_line(exc.raw_line)}"
+            # libcst's raw_line often points one line past the error; its message has the real one.
+            stated = re.search(r"error at (\d+):", str(exc))
+            line = min(int(stated[1]), len(self.python_lines)) if stated else exc.raw_line
+            self.parse_error = f"Python syntax error at line {self.raw_line(max(line, 1))}"
             return None
         except (RecursionError, ValueError) as exc:
             self.parse_error = f"could not be parsed ({type(exc).__name__})"
