@@ -1,0 +1,161 @@
+"""Small helpers shared by the Python-facing rules: callee names, comments, docstrings, ML-code detection.
+
+They work on libcst nodes and on raw source lines only; nothing here imports
+or runs the code under review.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+import libcst
+
+from rules.registry import FileContext, FileRule, PythonRule
+
+# Libraries whose import marks a file as model, training or feature code.
+ML_LIBRARIES = (
+    "sklearn",
+    "torch",
+    "pandas",
+    "numpy",
+    "xgboost",
+    "lightgbm",
+    "catboost",
+    "polars",
+    "tensorflow",
+    "keras",
+    "jax",
+    "flax",
+    "transformers",
+    "pytorch_lightning",
+    "lightning",
+    "optuna",
+    "statsmodels",
+    "scipy",
+    "peft",
+    "sentence_transformers",
+)
+_ML_IMPORT = re.compile(
+    r"^[ \t]*(?:import|from)[ \t]+(?:" + "|".join(ML_LIBRARIES) + r")\b", re.MULTILINE
+)
+# Path words that mark model code even without a telling import (a pure-Python scorer, a config module).
+_ML_PATH = re.compile(r"(?:^|[/_.-])(?:models?|train\w*|features?|feature_\w+|pipelines?|modell?ing)(?:$|[/_.-])", re.IGNORECASE)
+
+# Comment prefixes that are tool directives, never prose nor code.
+PRAGMA = re.compile(
+    r"^#\s*(?:type:|noqa|pragma|mldebt:|pylint:|pyright:|mypy:|flake8:|isort:|fmt:|ruff:|pyre-|nosec|-\*-|"
+    r"coding[:=]|vim?:|!|%%|In\s*\[)",
+    re.IGNORECASE,
+)
+
+
+class HybridRule(PythonRule, FileRule):
+    """A rule that reads Python through the shared batched traversal and other files through `check`.
+
+    The engine builds Python visitors with a context and file rules without
+    one; accepting both lets one rule id cover code and configs without a
+    second traversal of every Python file.
+    """
+
+    def __init__(self, ctx: FileContext | None = None) -> None:
+        super().__init__(ctx)  # type: ignore[arg-type]
+
+    def check(self, ctx: FileContext) -> Iterable[object]:
+        return ()
+
+
+# Web and ORM code under a `models/` directory is not model code.
+_NOT_ML_IMPORT = re.compile(r"^[ \t]*(?:import|from)[ \t]+(?:django|sqlalchemy|peewee|tortoise|flask|fastapi|sqlmodel)\b", re.MULTILINE)
+
+
+def is_ml_code(path: str, text: str) -> bool:
+    """Model, training or feature code: decided by imports, falling back to the path."""
+    if _ML_IMPORT.search(text):
+        return True
+    return bool(_ML_PATH.search(path.rsplit(".", 1)[0])) and not _NOT_ML_IMPORT.search(text)
+
+
+def dotted_name(node: libcst.BaseExpression) -> str:
+    """`plt.plot` for `plt.plot`, `axes.plot` for `axes[0].plot`, `` for anything else."""
+    if isinstance(node, libcst.Name):
+        return node.value
+    if isinstance(node, libcst.Attribute):
+        head = dotted_name(node.value)
+        return f"{head}.{node.attr.value}" if head else node.attr.value
+    if isinstance(node, libcst.Subscript):
+        return dotted_name(node.value)
+    if isinstance(node, libcst.Call):
+        inner = dotted_name(node.func)
+        return f"{inner}()" if inner else ""
+    return ""
+
+
+def line_comment(line: str) -> str:
+    """The `#` comment ending a source line, if any, skipping `#` inside string literals."""
+    quote = ""
+    index = 0
+    while index < len(line):
+        char = line[index]
+        if quote:
+            if char == "\\":
+                index += 2
+                continue
+            if line.startswith(quote, index):
+                index += len(quote)
+                quote = ""
+                continue
+        elif char in "'\"":
+            quote = char * 3 if line.startswith(char * 3, index) else char
+            index += len(quote)
+            continue
+        elif char == "#":
+            return line[index:]
+        index += 1
+    return ""
+
+
+def comment_block_above(lines: Sequence[str], line: int) -> list[str]:
+    """The run of comment-only lines directly above 1-based `line`, top to bottom."""
+    block: list[str] = []
+    index = line - 2
+    while index >= 0 and lines[index].lstrip().startswith("#"):
+        block.append(lines[index].strip())
+        index -= 1
+    return block[::-1]
+
+
+def is_prose_comment(comment: str) -> bool:
+    """A comment a human wrote for humans, not a tool directive."""
+    return bool(comment.strip("# \t")) and not PRAGMA.match(comment.strip())
+
+
+def docstring_of(body: Sequence[libcst.BaseStatement] | Sequence[libcst.BaseSmallStatement]) -> libcst.BaseString | None:
+    """The docstring node of a module, class or function body, if its first statement is a string."""
+    if not body:
+        return None
+    first = body[0]
+    if isinstance(first, libcst.SimpleStatementLine) and first.body:
+        first = first.body[0]
+    if isinstance(first, libcst.Expr) and isinstance(first.value, (libcst.SimpleString, libcst.ConcatenatedString)):
+        return first.value
+    return None
+
+
+def body_of(node: libcst.Module | libcst.ClassDef | libcst.FunctionDef) -> Sequence[libcst.BaseStatement] | Sequence[libcst.BaseSmallStatement]:
+    if isinstance(node, libcst.Module):
+        return node.body
+    return node.body.body
+
+
+def string_text(node: libcst.BaseString) -> str:
+    """The evaluated text of a string literal; '' for bytes or anything libcst cannot evaluate."""
+    if isinstance(node, libcst.ConcatenatedString):
+        return string_text(node.left) + string_text(node.right)  # type: ignore[arg-type]
+    if isinstance(node, libcst.SimpleString):
+        try:
+            value = node.evaluated_value
+        except (ValueError, SyntaxError):
+            return ""
+        return value if isinstance(value, str) else ""
+    return ""

@@ -1,0 +1,468 @@
+"""What counts as a tuned value, and what counts as saying how it was tuned.
+
+Shared by `config-without-context` (which reports tuned values that carry no
+tuning context) and `magic-number` (which must stay silent wherever the first
+one has jurisdiction), so the two rules can never disagree about a line.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+import libcst
+
+from rules.pyutil import dotted_name, string_text
+
+Strength = Literal["strong", "weak"]
+
+# Names that mean "hyperparameter" wherever they appear.
+STRONG_NAMES = frozenset(
+    {
+        "learning_rate", "lr", "base_lr", "max_lr", "min_lr", "initial_lr", "init_lr", "peak_lr", "lr_decay",
+        "epochs", "num_epochs", "n_epochs", "max_epochs", "num_train_epochs",
+        "weight_decay", "dropout", "dropout_rate", "drop_rate", "dropout_prob", "attention_dropout",
+        "hidden_dropout_prob", "attention_probs_dropout_prob", "drop_path_rate", "label_smoothing",
+        "n_estimators", "num_estimators", "max_depth", "num_leaves", "min_child_weight", "min_child_samples",
+        "colsample_bytree", "colsample_bylevel", "colsample_bynode", "subsample", "reg_alpha", "reg_lambda",
+        "lambda_l1", "lambda_l2", "l1_ratio", "feature_fraction", "bagging_fraction", "bagging_freq",
+        "min_data_in_leaf", "min_samples_split", "min_samples_leaf", "min_impurity_decrease", "max_leaf_nodes",
+        "scale_pos_weight", "num_boost_round", "early_stopping_rounds", "max_bin", "l2_leaf_reg",
+        "warmup_steps", "warmup_ratio", "warmup_epochs", "gradient_accumulation_steps", "accumulate_grad_batches",
+        "max_grad_norm", "gradient_clip_val", "grad_clip", "clip_norm",
+        "hidden_size", "hidden_dim", "num_layers", "n_layers", "num_hidden_layers", "embedding_dim", "embed_dim",
+        "num_heads", "n_heads", "num_attention_heads", "intermediate_size", "d_model", "d_ff",
+        "lora_r", "lora_alpha", "lora_dropout", "ema_decay", "n_neighbors", "n_clusters", "contamination",
+        "decision_threshold", "classification_threshold",
+    }
+)
+# Names that are hyperparameters in model code but mean other things elsewhere.
+WEAK_NAMES = frozenset(
+    {
+        "threshold", "thresh", "cutoff", "cut_off", "alpha", "beta", "beta1", "beta2", "gamma", "lambda_", "lam",
+        "l1", "l2", "momentum", "temperature", "top_k", "top_p", "topk", "num_beams", "repetition_penalty",
+        "patience", "batch_size", "train_batch_size", "per_device_train_batch_size", "eta", "step_size",
+        "n_components", "min_df", "max_df", "max_features", "min_samples", "smoothing", "margin", "penalty_weight",
+        "decay", "pos_weight",
+    }
+)
+# Suffixes that name a tuned knob (`FRAUD_THRESHOLD`, `head_lr`) in model code.
+SUFFIXES = (
+    "_threshold", "_thresh", "_cutoff", "_lr", "_learning_rate", "_dropout", "_weight_decay", "_epochs",
+    "_momentum", "_temperature", "_alpha", "_lambda", "_gamma", "_patience", "_top_k", "_top_p",
+)
+# `MIN_*` / `MAX_*` constants in model code are limits someone chose, unless they are plumbing.
+_LIMIT = re.compile(r"^(?:min|max)_(?P<rest>\w+)$")
+_PLUMBING = re.compile(
+    r"(?:^|_)(?:retries|retry|attempts|tries|workers|threads|jobs|procs|processes|connections|conn|timeout|wait|sleep|"
+    r"delay|backoff|bytes|kb|mb|gb|memory|mem|files?|logs?|lines|display|print|width|height|len|length|chars|"
+    r"tokens|version|port|pages?|items|results|queue|cache|requests|calls|concurrency|parallel|gpus|cpus|date|"
+    r"year|time|duration|seconds|secs|minutes|hours|days|age|ttl|size_mb|colwidth|columns|cols)$"
+)
+# Running state, not settings: `best_threshold = 0.0` before a search loop.
+_STATE_PREFIX = re.compile(r"^(?:best|prev|previous|curr|current|last|running|tmp|old|new)_")
+
+# Values that mean "off", "no limit" or "leave it neutral" (a temperature, gamma or C of 1) rather than a tuned choice.
+TRIVIAL_VALUES = frozenset({"0", "-1", "1"})
+# Conventions nobody tunes: momentum 0.9, Adam's betas, a 2-D or 3-D projection for a plot.
+CONVENTIONAL = {
+    "momentum": frozenset({"0.9"}),
+    "beta1": frozenset({"0.9"}),
+    "beta2": frozenset({"0.999"}),
+    "n_components": frozenset({"2", "3"}),
+}
+
+
+def normalise_name(name: str) -> str:
+    return name.strip().lstrip("_").replace("-", "_").lower()
+
+
+def strength_of(name: str, *, keyword: bool = False) -> Strength | None:
+    """Whether a name is a hyperparameter; "weak" names count only in model code."""
+    if keyword and name == "C":
+        return "weak"
+    lowered = normalise_name(name)
+    if not lowered or _STATE_PREFIX.match(lowered):
+        return None
+    if lowered in STRONG_NAMES:
+        return "strong"
+    if lowered in WEAK_NAMES:
+        return "weak"
+    if lowered.endswith(SUFFIXES):
+        return "weak"
+    limit = _LIMIT.match(lowered)
+    if not keyword and limit and not _PLUMBING.search(limit["rest"]):
+        return "weak"
+    return None
+
+
+def normalise_number(value: float | int) -> str:
+    """One spelling per value, so `1e-3`, `0.001` and `1.0E-3` are the same setting."""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return str(value)
+    if math.isfinite(value) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(float(value))
+
+
+def number_from_data(value: object) -> str | None:
+    """A config value's normalised number, or None for booleans, strings, lists and the like."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return normalise_number(value)
+
+
+def is_worth_reporting(name: str, value: str) -> bool:
+    """Zero and -1 switch a knob off; conventions like momentum 0.9 are not choices anyone tunes."""
+    if value in TRIVIAL_VALUES:
+        return False
+    return value not in CONVENTIONAL.get(normalise_name(name), frozenset())
+
+
+# ---------------------------------------------------------------- tuning context
+
+_METHOD = re.compile(
+    r"\b(?:sweeps?|swept|optuna|hyperopt|ray[\s-]?tune|grid[\s-]?search(?:ed)?|gridsearchcv|random(?:ized)?[\s-]?search|"
+    r"bayes(?:ian)?[\s-]?(?:opt\w*|search)|ablations?|calibrat\w*|cross[\s-]?validat\w*|k[\s-]?fold|\d+[\s-]?fold|cv|"
+    r"hpo|hparam[\s-]?search|hyper[\s-]?parameter[\s-]?(?:search|tuning|sweep)|lr[\s-]?(?:range[\s-]?test|finder)|"
+    r"elbow|backtest\w*|a/b[\s-]?test\w*|wandb|w&b|mlflow|comet|neptune|et al|arxiv|paper)\b",
+    re.IGNORECASE,
+)
+_DATE = re.compile(
+    r"\b(?:20[0-3]\d[-/.](?:0?[1-9]|1[0-2])(?:[-/.]\d{1,2})?|"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+(?:\d{1,2},?\s+)?20[0-3]\d|"
+    r"q[1-4][\s-]?20[0-3]\d|20[0-3]\d[\s-]?q[1-4]|"
+    # A bare year only where it reads as a date ("in 2024", "(2023)"), never "2000 trees".
+    r"(?:(?<=\()|(?<=\bin\s)|(?<=since\s)|(?<=as of\s)|(?<=from\s)|(?<=until\s)|(?<=\bon\s))20[0-3]\d)\b",
+    re.IGNORECASE,
+)
+_RUN_ID = re.compile(
+    r"\b(?:run|runs|exp|experiment|trial|study|job|ticket|issue|pr|notebook)[\s_:=-]*(?:id[\s:=]*)?"
+    r"(?:#\d+|[a-z0-9_.-]*\d[a-z0-9_.-]*)\b"
+    # "run 3 epochs" counts epochs, it names no run.
+    r"(?!\s*(?:epochs?|steps?|times|iterations?|iters?|trials|batches|samples|rows|folds?|%))",
+    re.IGNORECASE,
+)
+_TICKET = re.compile(r"\b[A-Z][A-Z0-9]+-\d+\b|(?<![\w#])#\d{2,}\b")
+_URL = re.compile(r"https?://\S+")
+_DATASET = re.compile(
+    r"\b(?:data(?:set)?|snapshot|split|corpus|table)[\s_-]*(?:v(?:er(?:sion)?)?\.?\s*\d|@\s*\w|20[0-3]\d)|"
+    r"\bv\d+(?:\.\d+)*\s+(?:data|dataset|split|snapshot|corpus)\b",
+    re.IGNORECASE,
+)
+_CHOSEN = re.compile(r"\b(?:tuned|chosen|selected|picked|found|optimi[sz]ed|fitted|best|maximi[sz]es|minimi[sz]es)\b", re.IGNORECASE)
+_ON_DATA = re.compile(
+    r"\b(?:validation|val|holdout|hold-out|dev|oot|out-of-time|eval|evaluation|test|training)\b(?:\s*(?:set|split|data|fold|window))?",
+    re.IGNORECASE,
+)
+_LIB_DEFAULT = re.compile(
+    r"\b(?:library|sklearn|scikit-learn|xgboost|lightgbm|catboost|torch|pytorch|keras|tensorflow|framework|upstream|"
+    r"huggingface|transformers|paper'?s?)\s+default\b",
+    re.IGNORECASE,
+)
+
+
+def has_tuning_context(text: str) -> bool:
+    """Whether text says how, when or on what data a value was chosen, not merely what it does."""
+    if not text.strip():
+        return False
+    return bool(
+        _METHOD.search(text)
+        or _DATE.search(text)
+        or _RUN_ID.search(text)
+        or _TICKET.search(text)
+        or _URL.search(text)
+        or _DATASET.search(text)
+        or _LIB_DEFAULT.search(text)
+        or (_CHOSEN.search(text) and _ON_DATA.search(text))
+    )
+
+
+_NUMBER_TOKEN = re.compile(r"(?<![\w.])[-+]?(?:\d[\d_]*\.?\d*|\.\d+)(?:[eE][-+]?\d+)?(?![\w.]*\w)")
+
+
+def numbers_in(text: str) -> set[str]:
+    """The numbers a comment quotes, leaving out the digits of its dates, links and run ids."""
+    for pattern in (_URL, _DATE, _TICKET, _RUN_ID, _DATASET):
+        text = pattern.sub(" ", text)
+    found = set()
+    for token in _NUMBER_TOKEN.findall(text):
+        try:
+            found.add(normalise_number(float(token.replace("_", ""))))
+        except ValueError:
+            continue
+    return found
+
+
+def is_stale(text: str, current: str, old_values: Iterable[str]) -> bool:
+    """Context written for the base's value: it quotes the old number and not the new one."""
+    quoted = numbers_in(text)
+    if current in quoted:
+        return False
+    return any(old != current and old in quoted for old in old_values)
+
+
+def explains(text: str, current: str, old_values: Iterable[str] = ()) -> bool:
+    return has_tuning_context(text) and not is_stale(text, current, old_values)
+
+
+# ---------------------------------------------------------------- PR description
+
+_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<title>.+?)\s*#*\s*$")
+
+
+def tuning_section(pr_body: str) -> str:
+    """The text under a `## Tuning context` heading of the PR description, up to the next heading of its level."""
+    lines = (pr_body or "").splitlines()
+    collected: list[str] = []
+    level = 0
+    for line in lines:
+        heading = _HEADING.match(line.strip())
+        if heading:
+            depth = len(heading["hashes"])
+            if level and depth <= level:
+                break
+            if not level and heading["title"].strip().lower().rstrip(":") == "tuning context":
+                level = depth
+                continue
+        if level:
+            collected.append(line)
+    return "\n".join(collected)
+
+
+def section_names(section: str, name: str) -> bool:
+    """Whether the tuning section talks about this parameter, spelled as code or as words."""
+    if not section:
+        return False
+    spellings = {name, name.replace("_", " "), name.replace("_", "-"), name.rsplit(".", 1)[-1]}
+    return any(re.search(rf"(?<![\w-]){re.escape(spelling)}(?![\w-])", section, re.IGNORECASE) for spelling in spellings if spelling)
+
+
+# ---------------------------------------------------------------- Python sites
+
+PLOT_ROOTS = frozenset(
+    {"plt", "pyplot", "matplotlib", "mpl", "sns", "seaborn", "fig", "figure", "px", "go", "alt", "plotly", "bokeh", "hv", "g", "grid"}
+)
+PLOT_METHODS = frozenset(
+    {
+        "plot", "scatter", "hist", "hist2d", "hexbin", "bar", "barh", "imshow", "matshow", "fill_between", "fill_betweenx",
+        "axhline", "axvline", "axhspan", "axvspan", "errorbar", "boxplot", "violinplot", "pie", "contour", "contourf",
+        "pcolormesh", "step", "stem", "annotate", "text", "legend", "heatmap", "kdeplot", "histplot", "scatterplot",
+        "lineplot", "barplot", "regplot", "lmplot", "displot", "jointplot", "pairplot", "catplot", "relplot",
+        "stripplot", "swarmplot", "boxenplot", "countplot", "pointplot", "add_patch", "subplots", "figure",
+        "add_trace", "update_traces", "mark_point", "mark_line", "draw", "draw_networkx", "draw_networkx_nodes",
+        "draw_networkx_edges", "grid", "set_alpha",
+    }
+)
+# Calls whose `alpha`/`threshold` keywords mean something other than a tuned value.
+_NOT_TUNING_CALL = re.compile(
+    r"(?:^|\.)(?:set_printoptions|set_option|option_context|multipletests|proportion_confint|\w*confint|conf_int|"
+    r"ttest\w*|\w+_test|interval|isclose|allclose|assert_\w+)$|^(?:stats|scipy|sm|smf|statsmodels|pg|pingouin)\.",
+)
+_FIELD_CALL = re.compile(r"(?:^|\.)(?:Field|field|attrib|attr\.ib)$")
+
+
+# Batch sizes of scoring calls set throughput, not results.
+_INFERENCE_CALL = re.compile(r"(?:predict|transform|encode|embed|evaluat|infer|generate|score|test)\w*$", re.IGNORECASE)
+_THROUGHPUT_NAMES = frozenset({"batch_size", "per_device_eval_batch_size", "eval_batch_size"})
+
+
+def is_plot_call(callee: str) -> bool:
+    parts = callee.replace("()", "").split(".")
+    root, last = parts[0], parts[-1]
+    if root in PLOT_ROOTS or root.startswith(("ax", "fig")) or "plot" in last.lower():
+        return True
+    return last.startswith(("draw", "show", "display", "render")) or (len(parts) > 1 and last in PLOT_METHODS)
+
+
+@dataclass(frozen=True)
+class PySite:
+    """One `name = value` a Python file sets: where, which knob, which value."""
+
+    name: str
+    value: str
+    node: libcst.CSTNode
+    strength: Strength
+    note: str = ""
+
+
+_MAX_EXPONENT = 64
+
+
+def number_from_expr(node: libcst.BaseExpression) -> float | int | None:
+    """The number a constant expression spells (`3e-4`, `-1`, `10 ** -3`, `1 / 3`); None for anything else."""
+    if isinstance(node, libcst.Integer):
+        try:
+            return int(node.value.replace("_", ""), 0)
+        except ValueError:
+            return None
+    if isinstance(node, libcst.Float):
+        return float(node.value.replace("_", ""))
+    if isinstance(node, libcst.UnaryOperation) and isinstance(node.operator, (libcst.Minus, libcst.Plus)):
+        inner = number_from_expr(node.expression)
+        if inner is None:
+            return None
+        return -inner if isinstance(node.operator, libcst.Minus) else inner
+    if isinstance(node, libcst.BinaryOperation):
+        left, right = number_from_expr(node.left), number_from_expr(node.right)
+        if left is None or right is None:
+            return None
+        try:
+            if isinstance(node.operator, libcst.Power) and abs(right) <= _MAX_EXPONENT:
+                return left**right
+            if isinstance(node.operator, libcst.Multiply):
+                return left * right
+            if isinstance(node.operator, libcst.Divide) and right:
+                return left / right
+        except (OverflowError, ZeroDivisionError):
+            return None
+    return None
+
+
+def _site(name: str, value_node: libcst.BaseExpression, report: libcst.CSTNode, *, keyword: bool, note: str = "") -> PySite | None:
+    strength = strength_of(name, keyword=keyword)
+    if strength is None:
+        return None
+    number = number_from_expr(value_node)
+    if number is None or isinstance(number, complex):
+        return None
+    value = normalise_number(number)
+    if not is_worth_reporting(name, value):
+        return None
+    return PySite(name, value, report, strength, note)
+
+
+def _field_default(call: libcst.Call) -> tuple[libcst.BaseExpression | None, str]:
+    """The default and description of `Field(0.1, description=...)` / `field(default=0.1)`."""
+    default: libcst.BaseExpression | None = None
+    notes = []
+    for arg in call.args:
+        keyword = arg.keyword.value if arg.keyword else None
+        if keyword is None and default is None and not arg.star:
+            default = arg.value
+        elif keyword == "default":
+            default = arg.value
+        elif keyword in ("description", "title", "help", "metadata", "json_schema_extra"):
+            notes.append(_strings_in(arg.value))
+    return default, " ".join(notes)
+
+
+def _strings_in(node: libcst.CSTNode) -> str:
+    if isinstance(node, libcst.BaseString):
+        return string_text(node)
+    if isinstance(node, libcst.Dict):
+        return " ".join(_strings_in(element.value) for element in node.elements if isinstance(element, libcst.DictElement))
+    return ""
+
+
+def _target_name(target: libcst.BaseExpression) -> str | None:
+    if isinstance(target, libcst.Name):
+        return target.value
+    if isinstance(target, libcst.Attribute) and isinstance(target.value, libcst.Name) and target.value.value in ("self", "cls"):
+        return target.attr.value
+    return None
+
+
+def sites_in_assignment(node: libcst.Assign | libcst.AnnAssign) -> Iterator[PySite]:
+    targets = [item.target for item in node.targets] if isinstance(node, libcst.Assign) else [node.target]
+    value = node.value
+    if value is None:
+        return
+    note = ""
+    if isinstance(value, libcst.Call) and _FIELD_CALL.search(dotted_name(value.func)):
+        default, note = _field_default(value)
+        if default is None:
+            return
+        value = default
+    for target in targets:
+        name = _target_name(target)
+        if name:
+            site = _site(name, value, node, keyword=False, note=note)
+            if site:
+                yield site
+
+
+def sites_in_call(node: libcst.Call) -> Iterator[PySite]:
+    callee = dotted_name(node.func)
+    if is_plot_call(callee) or _NOT_TUNING_CALL.search(callee):
+        return
+    last = callee.rsplit(".", 1)[-1]
+    if last in ("add_argument", "option"):
+        yield from _cli_option(node)
+        return
+    if _FIELD_CALL.search(callee):
+        return
+    inference = bool(_INFERENCE_CALL.search(last))
+    for arg in node.args:
+        if arg.keyword is not None and not (inference and arg.keyword.value in _THROUGHPUT_NAMES):
+            site = _site(arg.keyword.value, arg.value, arg, keyword=True)
+            if site:
+                yield site
+
+
+def _cli_option(node: libcst.Call) -> Iterator[PySite]:
+    """`parser.add_argument("--lr", default=3e-4)` and `click.option("--lr", default=...)`."""
+    flags = [string_text(arg.value) for arg in node.args if arg.keyword is None and isinstance(arg.value, libcst.SimpleString)]
+    long_flags = [flag for flag in flags if flag.startswith("--")] or flags
+    if not long_flags:
+        return
+    name = long_flags[0].lstrip("-").replace("-", "_")
+    help_text = " ".join(
+        string_text(arg.value) for arg in node.args if arg.keyword and arg.keyword.value == "help" and isinstance(arg.value, libcst.BaseString)
+    )
+    for arg in node.args:
+        if arg.keyword is not None and arg.keyword.value == "default":
+            site = _site(name, arg.value, arg, keyword=True, note=help_text)
+            if site:
+                yield site
+
+
+def sites_in_dict(node: libcst.Dict) -> Iterator[PySite]:
+    """`params = {"learning_rate": 0.05, "max_depth": 6}`, the usual XGBoost/LightGBM spelling."""
+    for element in node.elements:
+        if isinstance(element, libcst.DictElement) and isinstance(element.key, libcst.SimpleString):
+            name = string_text(element.key)
+            if name:
+                site = _site(name, element.value, element, keyword=False)
+                if site:
+                    yield site
+
+
+def sites_in(node: libcst.CSTNode) -> Iterator[PySite]:
+    if isinstance(node, (libcst.Assign, libcst.AnnAssign)):
+        yield from sites_in_assignment(node)
+    elif isinstance(node, libcst.Call):
+        yield from sites_in_call(node)
+    elif isinstance(node, libcst.Dict):
+        yield from sites_in_dict(node)
+
+
+class SiteCollector(libcst.CSTVisitor):
+    """Every tuned-value site of a module, by name; used to read the base's values for the stale-comment check."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: dict[str, set[str]] = {}
+
+    def _add(self, node: libcst.CSTNode) -> None:
+        for site in sites_in(node):
+            self.values.setdefault(normalise_name(site.name), set()).add(site.value)
+
+    def visit_Assign(self, node: libcst.Assign) -> None:
+        self._add(node)
+
+    def visit_AnnAssign(self, node: libcst.AnnAssign) -> None:
+        self._add(node)
+
+    def visit_Call(self, node: libcst.Call) -> None:
+        self._add(node)
+
+    def visit_Dict(self, node: libcst.Dict) -> None:
+        self._add(node)

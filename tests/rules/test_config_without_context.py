@@ -1,0 +1,182 @@
+"""config-without-context: value-based change detection, stale comments and where context may live."""
+
+from __future__ import annotations
+
+import pytest
+
+from rules.examples import findings_of
+from rules.finding import Finding
+from rules.registry import Case, all_rules
+from rules.tuning import has_tuning_context, is_stale, normalise_number, strength_of, tuning_section
+
+RULE = all_rules()["config-without-context"]
+
+
+def run(head: str | dict[str, str], base: dict[str, str] | None = None, path: str = "train.py", pr_body: str = "") -> list[Finding]:
+    return findings_of(RULE, Case(head, base=base or {}, path=path, pr_body=pr_body))
+
+
+def new(findings: list[Finding]) -> list[Finding]:
+    return [finding for finding in findings if finding.new]
+
+
+def test_respelled_value_is_not_a_change() -> None:
+    base = {"train.py": "import torch\nLR = 1e-3\n"}
+    found = run("import torch\nLR = 0.001\n", base)
+    assert found and not new(found)
+
+
+def test_reindented_and_moved_yaml_value_is_not_a_change() -> None:
+    base = {"params.yaml": "train:\n  epochs: 10\n  lr: 0.001\n"}
+    found = run("train:\n    lr: 1.0e-3\n    epochs: 10\n", base, path="params.yaml")
+    assert {finding.key for finding in found} == {"train.lr=0.001", "train.epochs=10"}
+    assert not new(found)
+
+
+def test_comment_only_edit_is_not_a_change() -> None:
+    base = {"train.py": "import torch\nLR = 0.001  # learning rate\n"}
+    assert not new(run("import torch\nLR = 0.001  # the learning rate\n", base))
+
+
+def test_changed_value_is_new_and_keyed_by_value() -> None:
+    base = {"train.py": "import torch\nLR = 0.001\n"}
+    [finding] = new(run("import torch\nLR = 0.002\n", base))
+    assert finding.key == "lr=0.002" and finding.line == 2
+
+
+def test_changed_value_whose_comment_still_quotes_the_old_one_is_stale() -> None:
+    base = {"train.py": "import torch\nLR = 0.001  # LR range test 2024-02-10: 1e-3 best\n"}
+    [finding] = new(run("import torch\nLR = 0.003  # LR range test 2024-02-10: 1e-3 best\n", base))
+    assert "previous value" in finding.message
+
+
+def test_comment_that_records_old_and_new_value_is_context() -> None:
+    base = {"train.py": "import torch\nLR = 0.001  # LR range test 2024-02-10\n"}
+    assert not run("import torch\nLR = 0.003  # 0.001 -> 0.003 after LR range test 2024-03-01\n", base)
+
+
+def test_unchanged_value_keeps_its_context_even_if_comment_has_other_numbers() -> None:
+    base = {"params.yaml": "# Optuna study 17 (2024-03-02), data v3\ntrain:\n  max_depth: 3\n"}
+    assert not run("# Optuna study 17 (2024-03-02), data v3\ntrain:\n  max_depth: 6\n", base, path="params.yaml")
+
+
+@pytest.mark.parametrize(
+    "comment",
+    ["# learning rate", "# controls regularisation strength", "# higher is more conservative", "# tuned", "# 2000 trees"],
+)
+def test_restatements_are_not_context(comment: str) -> None:
+    assert not has_tuning_context(comment)
+
+
+@pytest.mark.parametrize(
+    "comment",
+    [
+        "# Optuna study 42",
+        "# grid search over 5 folds",
+        "# calibrated on holdout",
+        "# picked 2024-03-01",
+        "# see EXP-42",
+        "# tuned on the validation set",
+        "# from run 7f3a2c",
+        "# https://wandb.ai/acme/x/runs/1",
+        "# dataset v3",
+        "# sklearn default",
+    ],
+)
+def test_methods_dates_ids_links_and_data_versions_are_context(comment: str) -> None:
+    assert has_tuning_context(comment)
+
+
+def test_stale_detection_ignores_dates_and_run_ids() -> None:
+    assert not is_stale("# Optuna study 17 (2024-03-02)", "6", ["3"])
+    assert is_stale("# sweep picked 0.01", "0.02", ["0.01"])
+
+
+def test_comment_above_a_multiline_call_covers_its_keywords() -> None:
+    head = "import xgboost as xgb\n\n# Optuna study fraud-v3, 2024-05-02\nmodel = xgb.XGBClassifier(\n    max_depth=6,\n    learning_rate=0.05,\n)\n"
+    assert not run(head)
+
+
+def test_comment_just_above_a_keyword_covers_it() -> None:
+    head = "import torch\n\nopt = torch.optim.AdamW(\n    params,\n    # LR range test 2024-02-10\n    lr=3e-4,\n    weight_decay=0.05,\n)\n"
+    assert [finding.key for finding in run(head)] == ["weight_decay=0.05"]
+
+
+def test_tuning_context_section_must_name_the_parameter() -> None:
+    body = "Retrain.\n\n## Tuning context\nThe learning rate comes from sweep acme/7 (2024-05-01).\n\n## Testing\nmax_depth untouched\n"
+    assert tuning_section(body).strip() == "The learning rate comes from sweep acme/7 (2024-05-01)."
+    found = run("import torch\nLEARNING_RATE = 0.01\nMAX_DEPTH = 7\n", pr_body=body)
+    assert [finding.key for finding in found] == ["max_depth=7"]
+
+
+def test_weak_names_only_count_in_model_code() -> None:
+    assert not run("THRESHOLD = 0.8\nalpha = 0.3\n", path="app/images.py")
+    assert run("import pandas as pd\nTHRESHOLD = 0.8\n", path="app/images.py")
+    assert run("THRESHOLD = 0.8\n", path="src/models/scoring.py")
+
+
+def test_django_models_are_not_model_code() -> None:
+    assert not run("from django.db import models\nMAX_SCORE = 50\nthreshold = 3\n", path="shop/models.py")
+
+
+def test_plumbing_limits_and_state_are_not_hyperparameters() -> None:
+    assert strength_of("MAX_RETRIES") is None
+    assert strength_of("MAX_WORKERS") is None
+    assert strength_of("best_threshold") is None
+    assert strength_of("MIN_SUPPORT") == "weak"
+    assert strength_of("C") is None and strength_of("C", keyword=True) == "weak"
+
+
+def test_plot_and_stats_calls_are_ignored() -> None:
+    head = (
+        "import numpy as np\nimport matplotlib.pyplot as plt\nfrom statsmodels.stats.multitest import multipletests\n\n"
+        "plot_calibration(y, p, alpha=0.3)\naxes[0].hist(x, alpha=0.4)\nmultipletests(pvals, alpha=0.05)\n"
+        "np.set_printoptions(threshold=20)\n"
+    )
+    assert not run(head)
+
+
+def test_inference_batch_size_is_throughput_not_tuning() -> None:
+    assert not run("import torch\npreds = model.predict(X, batch_size=1024)\n")
+    assert run("import torch\nloader = DataLoader(ds, batch_size=48)\n")
+
+
+def test_yaml_booleans_strings_and_lists_are_not_values() -> None:
+    head = "train:\n  dropout: true\n  lr: ${oc.env:LR}\n  batch_size: [16, 32]\n  epochs: '10'\n"
+    assert not run(head, path="params.yaml")
+
+
+def test_generated_and_tooling_configs_are_skipped() -> None:
+    hf = '{"architectures": ["Bert"], "transformers_version": "4.40.0", "hidden_size": 768, "num_hidden_layers": 12}'
+    assert not run({"model/config.json": hf, "pyproject.toml": "[tool.x]\nlearning_rate = 0.1\n", "metrics.json": '{"threshold": 0.7, "lr": 0.1}'})
+
+
+def test_unnamed_yaml_needs_a_strong_key() -> None:
+    assert not run("alerts:\n  threshold: 0.9\n", path="ops/alerts.yaml")
+    assert run("model:\n  max_depth: 9\n  threshold: 0.4\n", path="xgb.yaml")
+
+
+def test_json_comment_key_counts_as_context() -> None:
+    head = '{"_comment": "Optuna study 12, 2024-02-02", "learning_rate": 0.03}'
+    assert not run(head, path="configs/train.json")
+
+
+def test_toml_table_comment_covers_its_keys() -> None:
+    head = "# learning rate etc.\n\n# grid search on val, run 812\n[train]\nlearning_rate = 0.01\n\n[eval]\nthreshold = 0.7\n"
+    assert [finding.key for finding in run(head, path="hparams.toml")] == ["eval.threshold=0.7"]
+
+
+def test_notebooks_are_not_checked() -> None:
+    notebook = '{"cells": [{"cell_type": "code", "source": ["import torch\\n", "LR = 0.1\\n"]}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
+    assert not run(notebook, path="explore.ipynb")
+
+
+def test_numbers_are_normalised() -> None:
+    assert normalise_number(1e-3) == normalise_number(0.001) == "0.001"
+    assert normalise_number(10.0) == normalise_number(10) == "10"
+
+
+def test_message_shows_name_and_value_in_backticks() -> None:
+    [finding] = run("import torch\nWEIGHT_DECAY = 0.05\n")
+    assert finding.message.startswith("`WEIGHT_DECAY` is set to `0.05`")
+    assert finding.suggestion and "Tuning context" in finding.suggestion
