@@ -136,15 +136,21 @@ def _source(path: str, data: bytes | str | None) -> tuple[SourceFile | None, str
 
 def _classify(head: list[Finding], base: list[Finding], touched: frozenset[int]) -> tuple[list[Finding], list[Finding]]:
     remaining = Counter(_identity(finding) for finding in base)
-    classified = []
-    for finding in head:
+
+    def was_touched(finding: Finding) -> bool:
+        return bool(set(range(finding.line, finding.end_line + 1)) & touched)
+
+    # Base debt is matched to untouched findings first, so a pasted duplicate of an
+    # existing finding is the new one, wherever the diff aligned the copy.
+    classified = list(head)
+    for index in sorted(range(len(head)), key=lambda index: was_touched(head[index])):
+        finding = head[index]
         identity = _identity(finding)
         if remaining[identity] > 0:
             remaining[identity] -= 1
-            classified.append(finding.with_(new=False))
-            continue
-        lines = set(range(finding.line, finding.end_line + 1))
-        classified.append(finding.with_(new=bool(lines & touched)))
+            classified[index] = finding.with_(new=False)
+        else:
+            classified[index] = finding.with_(new=was_touched(finding))
     present = Counter(_identity(finding) for finding in head)
     fixed = []
     for finding in base:
