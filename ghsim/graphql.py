@@ -1,0 +1,431 @@
+"""A real GraphQL endpoint for the slice of GitHub's schema bots use to batch reads.
+
+Field names, nullability and the ``<rev>:<path>`` object expression follow
+GitHub's schema so that queries written against github.com run unchanged.
+Resolvers are methods/properties on small view classes (graphql-core's
+default resolver calls them), which keeps the schema text the single source
+of truth for shape.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from graphql import GraphQLError, build_schema, graphql_sync
+
+from ghsim.diff import is_binary
+from ghsim.git import CommitObject
+from ghsim.state import PullRequest, Repo
+from ghsim.util import iso, node_id
+
+if TYPE_CHECKING:
+    from ghsim.simulator import SimulatedGitHub
+
+TEXT_LIMIT = 512 * 1024
+
+SDL = """
+scalar GitObjectID
+scalar DateTime
+scalar URI
+
+interface GitObject {
+  id: ID!
+  oid: GitObjectID!
+  abbreviatedOid: String!
+  commitUrl: URI!
+}
+
+type Blob implements GitObject {
+  id: ID!
+  oid: GitObjectID!
+  abbreviatedOid: String!
+  commitUrl: URI!
+  byteSize: Int!
+  isBinary: Boolean
+  isTruncated: Boolean!
+  text: String
+}
+
+type TreeEntry {
+  name: String!
+  path: String
+  type: String!
+  mode: Int!
+  oid: GitObjectID!
+  size: Int!
+  extension: String
+  isGenerated: Boolean!
+  lineCount: Int
+  object: GitObject
+}
+
+type Tree implements GitObject {
+  id: ID!
+  oid: GitObjectID!
+  abbreviatedOid: String!
+  commitUrl: URI!
+  entries: [TreeEntry!]
+}
+
+type Commit implements GitObject {
+  id: ID!
+  oid: GitObjectID!
+  abbreviatedOid: String!
+  commitUrl: URI!
+  message: String!
+  messageHeadline: String!
+  committedDate: DateTime!
+  authoredDate: DateTime!
+  tree: Tree!
+  file(path: String!): TreeEntry
+}
+
+type Ref {
+  id: ID!
+  name: String!
+  prefix: String!
+  target: GitObject
+}
+
+type RepositoryOwner {
+  login: String!
+}
+
+type PageInfo {
+  hasNextPage: Boolean!
+  hasPreviousPage: Boolean!
+  startCursor: String
+  endCursor: String
+}
+
+type PullRequestChangedFile {
+  path: String!
+  additions: Int!
+  deletions: Int!
+  changeType: String!
+}
+
+type PullRequestChangedFileConnection {
+  totalCount: Int!
+  pageInfo: PageInfo!
+  nodes: [PullRequestChangedFile]
+}
+
+type PullRequest {
+  id: ID!
+  number: Int!
+  title: String!
+  body: String!
+  state: String!
+  isDraft: Boolean!
+  headRefName: String!
+  headRefOid: GitObjectID!
+  baseRefName: String!
+  baseRefOid: GitObjectID!
+  additions: Int!
+  deletions: Int!
+  changedFiles: Int!
+  files(first: Int, after: String): PullRequestChangedFileConnection
+}
+
+type Repository {
+  id: ID!
+  name: String!
+  nameWithOwner: String!
+  isPrivate: Boolean!
+  url: URI!
+  owner: RepositoryOwner!
+  defaultBranchRef: Ref
+  ref(qualifiedName: String!): Ref
+  object(expression: String, oid: GitObjectID): GitObject
+  pullRequest(number: Int!): PullRequest
+}
+
+type RateLimit {
+  cost: Int!
+  limit: Int!
+  nodeCount: Int!
+  remaining: Int!
+  resetAt: DateTime!
+  used: Int!
+}
+
+type Query {
+  repository(owner: String!, name: String!, followRenames: Boolean = true): Repository
+  rateLimit(dryRun: Boolean = false): RateLimit
+}
+"""
+
+
+class _GitObjectView:
+    def __init__(self, repo: Repo, sha: str) -> None:
+        self.repo = repo
+        self.oid = sha
+        self.abbreviatedOid = sha[:7]
+        self.commitUrl = f"https://github.com/{repo.full_name}/commit/{sha}"
+
+    @property
+    def id(self) -> str:
+        return node_id(type(self).__name__, self.oid)
+
+
+class Blob(_GitObjectView):
+    @property
+    def data(self) -> bytes:
+        return self.repo.objects.blobs[self.oid]
+
+    @property
+    def byteSize(self) -> int:
+        return len(self.data)
+
+    @property
+    def isBinary(self) -> bool:
+        return is_binary(self.data)
+
+    @property
+    def isTruncated(self) -> bool:
+        return len(self.data) > TEXT_LIMIT
+
+    @property
+    def text(self) -> str | None:
+        """GitHub returns null for binary blobs and for blobs too large to inline."""
+        if self.isBinary or self.isTruncated:
+            return None
+        return self.data.decode("utf-8", errors="replace")
+
+
+class Tree(_GitObjectView):
+    def __init__(self, repo: Repo, sha: str, prefix: str) -> None:
+        super().__init__(repo, sha)
+        self.prefix = prefix
+
+    @property
+    def entries(self) -> list["TreeEntry"]:
+        return [TreeEntry(self.repo, self.prefix, item.name, item.kind, item.sha)
+                for item in self.repo.objects.trees[self.oid]]
+
+
+class Commit(_GitObjectView):
+    def __init__(self, repo: Repo, commit: CommitObject) -> None:
+        super().__init__(repo, commit.sha)
+        self.commit = commit
+        self.message = commit.message
+        self.messageHeadline = commit.message.split("\n", 1)[0]
+        self.committedDate = iso(commit.committer.date)
+        self.authoredDate = iso(commit.author.date)
+
+    @property
+    def tree(self) -> Tree:
+        return Tree(self.repo, self.commit.tree, "")
+
+    def file(self, info: Any, path: str) -> "TreeEntry | None":
+        clean = path.strip("/")
+        parent, _, name = clean.rpartition("/")
+        blob = self.commit.files.get(clean)
+        if blob is not None:
+            return TreeEntry(self.repo, parent + "/" if parent else "", name, "blob", blob)
+        tree = self.repo.objects.tree_at(self.commit, clean)
+        if tree is None or not clean:
+            return None
+        return TreeEntry(self.repo, parent + "/" if parent else "", name, "tree", tree)
+
+
+@dataclass
+class TreeEntry:
+    repo: Repo
+    prefix: str
+    name: str
+    type: str
+    oid: str
+
+    @property
+    def path(self) -> str:
+        return self.prefix + self.name
+
+    @property
+    def mode(self) -> int:
+        return 33188 if self.type == "blob" else 16384
+
+    @property
+    def size(self) -> int:
+        return len(self.repo.objects.blobs[self.oid]) if self.type == "blob" else 0
+
+    @property
+    def extension(self) -> str | None:
+        return "." + self.name.rsplit(".", 1)[1] if "." in self.name.lstrip(".") else None
+
+    @property
+    def isGenerated(self) -> bool:
+        return False
+
+    @property
+    def lineCount(self) -> int | None:
+        if self.type != "blob":
+            return None
+        data = self.repo.objects.blobs[self.oid]
+        return None if is_binary(data) else data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
+
+    @property
+    def object(self) -> _GitObjectView:
+        if self.type == "blob":
+            return Blob(self.repo, self.oid)
+        return Tree(self.repo, self.oid, self.path + "/")
+
+
+class PullRequestView:
+    def __init__(self, pr: PullRequest) -> None:
+        self.pr = pr
+        self.id = node_id("PR", pr.id)
+        self.number = pr.number
+        self.title = pr.title
+        self.body = pr.body or ""
+        self.state = "MERGED" if pr.merged else pr.state.upper()
+        self.isDraft = pr.draft
+        self.headRefName = pr.head_ref
+        self.headRefOid = pr.head_sha
+        self.baseRefName = pr.base_ref
+        self.baseRefOid = pr.base_sha
+        self._files = pr.files()
+        self.additions = sum(f.patch.additions for f in self._files)
+        self.deletions = sum(f.patch.deletions for f in self._files)
+        self.changedFiles = len(self._files)
+
+    def files(self, info: Any, first: int | None = None, after: str | None = None) -> dict[str, Any]:
+        start = int(after) if after and after.isdigit() else 0
+        count = min(first if first is not None else 100, 100)
+        chunk = self._files[start:start + count]
+        kinds = {"added": "ADDED", "removed": "DELETED", "modified": "MODIFIED", "renamed": "RENAMED"}
+        end = start + len(chunk)
+        return {
+            "totalCount": len(self._files),
+            "pageInfo": {"hasNextPage": end < len(self._files), "hasPreviousPage": start > 0,
+                         "startCursor": str(start) if chunk else None, "endCursor": str(end) if chunk else None},
+            "nodes": [{"path": f.filename, "additions": f.patch.additions, "deletions": f.patch.deletions,
+                       "changeType": kinds[f.status]} for f in chunk],
+        }
+
+
+class RefView:
+    def __init__(self, repo: Repo, name: str) -> None:
+        self.repo = repo
+        self.name = name
+        self.prefix = "refs/heads/"
+        self.id = node_id("Ref", f"{repo.id}:{name}")
+
+    @property
+    def target(self) -> Commit:
+        return Commit(self.repo, self.repo.objects.commits[self.repo.branches[self.name]])
+
+
+class RepositoryView:
+    def __init__(self, repo: Repo) -> None:
+        self.repo = repo
+        self.id = node_id("R", repo.id)
+        self.name = repo.name
+        self.nameWithOwner = repo.full_name
+        self.isPrivate = repo.private
+        self.url = f"https://github.com/{repo.full_name}"
+        self.owner = {"login": repo.owner.login}
+
+    @property
+    def defaultBranchRef(self) -> RefView | None:
+        return RefView(self.repo, self.repo.default_branch) if self.repo.default_branch in self.repo.branches \
+            else None
+
+    def ref(self, info: Any, qualifiedName: str) -> RefView | None:
+        name = qualifiedName.removeprefix("refs/heads/")
+        return RefView(self.repo, name) if name in self.repo.branches else None
+
+    def object(self, info: Any, expression: str | None = None, oid: str | None = None) -> _GitObjectView | None:
+        objects = self.repo.objects
+        if oid is not None:
+            if oid in objects.commits:
+                return Commit(self.repo, objects.commits[oid])
+            if oid in objects.trees:
+                return Tree(self.repo, oid, "")
+            if oid in objects.blobs:
+                return Blob(self.repo, oid)
+            return None
+        if expression is None:
+            return None
+        rev, sep, path = expression.partition(":")
+        sha = self.repo.resolve(rev or "HEAD")
+        if sha is None:
+            return None
+        commit = objects.commits[sha]
+        if not sep:
+            return Commit(self.repo, commit)
+        clean = path.strip("/")
+        blob = commit.files.get(clean)
+        if blob is not None:
+            return Blob(self.repo, blob)
+        tree = objects.tree_at(commit, clean)
+        if tree is None:
+            return None
+        return Tree(self.repo, tree, clean + "/" if clean else "")
+
+    def pullRequest(self, info: Any, number: int) -> PullRequestView:
+        pr = self.repo.pulls.get(number)
+        if pr is None:
+            raise GraphQLError(f"Could not resolve to a PullRequest with the number of {number}.",
+                               extensions={"type": "NOT_FOUND"})
+        return PullRequestView(pr)
+
+
+def _resolve_type(value: Any, info: Any, abstract: Any) -> str:
+    return type(value).__name__
+
+
+class GraphQLService:
+    """Executes queries against live state for one installation token."""
+
+    def __init__(self, sim: "SimulatedGitHub") -> None:
+        self.sim = sim
+        self.schema = build_schema(SDL)
+        for name in ("GitObject",):
+            self.schema.type_map[name].resolve_type = _resolve_type  # type: ignore[union-attr]
+
+    def execute(self, query: str, variables: dict[str, Any] | None, operation: str | None,
+                installation_id: int, repo_filter: frozenset[int] | None, bucket: Any) -> dict[str, Any]:
+        root = _Root(self.sim, installation_id, repo_filter, bucket)
+        result = graphql_sync(self.schema, query, root_value=root, variable_values=variables,
+                              operation_name=operation)
+        out: dict[str, Any] = {}
+        if result.errors:
+            out["errors"] = [_error(e) for e in result.errors]
+        if result.data is not None or not result.errors:
+            out["data"] = result.data
+        return out
+
+
+def _error(error: GraphQLError) -> dict[str, Any]:
+    formatted = dict(error.formatted)
+    extensions = formatted.pop("extensions", None) or {}
+    if "type" in extensions:
+        formatted["type"] = extensions["type"]
+    return formatted
+
+
+class _Root:
+    def __init__(self, sim: "SimulatedGitHub", installation_id: int, repo_filter: frozenset[int] | None,
+                 bucket: Any) -> None:
+        self.sim = sim
+        self.installation_id = installation_id
+        self.repo_filter = repo_filter
+        self.bucket = bucket
+
+    def repository(self, info: Any, owner: str, name: str, followRenames: bool = True) -> RepositoryView:
+        repo = self.sim.state.repo(f"{owner}/{name}")
+        if repo is None or repo.installation_id != self.installation_id or (
+                self.repo_filter is not None and repo.id not in self.repo_filter):
+            raise GraphQLError(f"Could not resolve to a Repository with the name '{owner}/{name}'.",
+                               extensions={"type": "NOT_FOUND"})
+        return RepositoryView(repo)
+
+    def rateLimit(self, info: Any, dryRun: bool = False) -> dict[str, Any]:
+        reset = datetime.fromtimestamp(self.bucket.reset_at, timezone.utc)
+        return {"cost": 1, "limit": self.bucket.limit, "nodeCount": 0, "remaining": self.bucket.remaining,
+                "resetAt": iso(reset), "used": self.bucket.used}
+

@@ -1,0 +1,27 @@
+"""``POST /graphql`` on top of :mod:`ghsim.graphql`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ghsim.errors import ApiError
+from ghsim.routing import Ctx, EndpointSet
+
+api = EndpointSet()
+
+
+@api.post("/graphql")
+def graphql(ctx: Ctx) -> Any:
+    body = ctx.json_body()
+    query = body.get("query")
+    if not isinstance(query, str) or not query.strip():
+        raise ApiError(400, "A query attribute must be specified and must be a string.",
+                       doc="https://docs.github.com/graphql")
+    variables = body.get("variables")
+    if variables is not None and not isinstance(variables, dict):
+        raise ApiError(400, "Variables are invalid JSON.", doc="https://docs.github.com/graphql")
+    token = ctx.identity.token
+    assert token is not None
+    bucket = ctx.request.scope["state"].get("bucket")
+    return ctx.sim.graphql.execute(query, variables, body.get("operationName"), token.installation_id,
+                                   token.repository_ids, bucket)

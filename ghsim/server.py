@@ -1,0 +1,166 @@
+"""The HTTP front: GitHub's cross-cutting behaviour and the uvicorn thread.
+
+``FrontEnd`` is raw ASGI middleware applying, in GitHub's order: latency,
+injected faults, credential check, rate limiting, then the route; it stamps
+every response with GitHub's headers and records the call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from ghsim.errors import ApiError, error_body, not_found
+from ghsim.faults import PRIMARY_MESSAGE, RATE_LIMIT_DOC
+from ghsim.ratelimit import Bucket
+from ghsim.routing import JSON_TYPE, render_error
+from ghsim.util import request_id
+
+if TYPE_CHECKING:
+    from ghsim.simulator import SimulatedGitHub
+
+log = logging.getLogger("ghsim")
+Scope = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request as the simulator saw it (faulted ones included)."""
+
+    method: str
+    path: str
+    query: str
+    status: int
+    timestamp: float
+    duration: float
+    installation_id: int | None
+    auth: str
+    fault: bool
+    request_id: str
+
+
+def build_app(sim: "SimulatedGitHub") -> "FrontEnd":
+    from ghsim.routes import ENDPOINT_SETS
+    from ghsim.routing import build_routes
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        if isinstance(exc, HTTPException) and exc.status_code not in (404, 405):
+            return render_error(ApiError(exc.status_code, str(exc.detail)))
+        return render_error(not_found())
+
+    router = Starlette(routes=build_routes(sim, ENDPOINT_SETS), exception_handlers={HTTPException: http_error})
+    return FrontEnd(router, sim)
+
+
+def _json(status: int, body: Any, headers: dict[str, str]) -> tuple[int, bytes, dict[str, str]]:
+    return status, json.dumps(body, separators=(",", ":")).encode(), headers
+
+
+class FrontEnd:
+    def __init__(self, app: Any, sim: "SimulatedGitHub") -> None:
+        self.app = app
+        self.sim = sim
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        sim = self.sim
+        started_wall, started = time.time(), time.monotonic()
+        method, path = scope["method"], scope["path"]
+        rid = request_id()
+        if sim.latency > 0:
+            await asyncio.sleep(sim.latency)
+        identity = sim.authority.identify(Headers(scope=scope).get("authorization"))
+        scope.setdefault("state", {})["identity"] = identity
+        resource = "graphql" if path.rstrip("/") == "/graphql" else "core"
+        key = sim.bucket_key(identity, resource)
+        fault = sim.faults.match(method, path)
+        if fault is not None and fault.delay > 0:
+            await asyncio.sleep(fault.delay)
+
+        canned: tuple[int, bytes, dict[str, str]] | None = None
+        bucket: Bucket
+        if fault is not None and fault.status is not None:
+            bucket = sim.limiter.peek(key)
+            canned = _json(*fault.response(rid, identity.installation_id))
+        elif identity.kind == "invalid":
+            bucket = sim.limiter.peek(key)
+            canned = _json(401, error_body(401, identity.error), {})
+        else:
+            bucket, allowed = sim.limiter.take(key)
+            if not allowed:
+                message = PRIMARY_MESSAGE.format(inst=identity.installation_id) \
+                    if identity.installation_id is not None else "API rate limit exceeded."
+                canned = _json(403, error_body(403, message, doc=RATE_LIMIT_DOC), {})
+        scope["state"]["bucket"] = bucket
+        stamp = {**bucket.headers(resource), "x-github-request-id": rid,
+                 "x-github-api-version-selected": "2022-11-28", "x-github-media-type": "github.v3; format=json",
+                 "x-content-type-options": "nosniff", "x-frame-options": "deny"}
+        status_seen = 0
+
+        async def stamped_send(message: dict[str, Any]) -> None:
+            nonlocal status_seen
+            if message["type"] == "http.response.start":
+                status_seen = message["status"]
+                extra = dict(stamp)
+                if canned is not None:
+                    extra.update(canned[2])
+                names = {k.lower() for k in extra}
+                kept = [(k, v) for k, v in message.get("headers", []) if k.decode().lower() not in names]
+                message = {**message, "headers": kept + [(k.encode(), v.encode()) for k, v in extra.items()]}
+            await send(message)
+
+        try:
+            if canned is not None:
+                status, body, _ = canned
+                response = Response(body, status, media_type=JSON_TYPE)
+                await response(scope, receive, stamped_send)
+            else:
+                await self.app(scope, receive, stamped_send)
+        finally:
+            sim.record(Call(method, path, scope.get("query_string", b"").decode(), status_seen, started_wall,
+                            time.monotonic() - started, identity.installation_id, identity.kind,
+                            fault is not None and fault.status is not None, rid))
+
+
+class ServerThread:
+    """uvicorn on a pre-bound loopback socket, so the port is known before start."""
+
+    def __init__(self, app: Any, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind((host, port))
+        self.host, self.port = self.sock.getsockname()[:2]
+        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
+                                server_header=False, date_header=True, timeout_keep_alive=30)
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]},
+                                       name=f"ghsim-{self.port}", daemon=True)
+
+    def start(self, timeout: float = 10.0) -> None:
+        self.thread.start()
+        deadline = time.monotonic() + timeout
+        while not self.server.started:
+            if not self.thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("ghsim server failed to start")
+            time.sleep(0.01)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self.server.should_exit = True
+        if self.thread.is_alive():
+            self.thread.join(timeout)
+        self.sock.close()
