@@ -18,6 +18,7 @@ from typing import Any
 import jsonschema
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
+from ruamel.yaml.events import AliasEvent
 
 from rules.finding import Severity
 
@@ -73,11 +74,20 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _has_alias(text: str) -> bool:
+    """Aliases let a few lines expand to millions of nodes; a config file never needs them."""
+    if "*" not in text:
+        return False
+    return any(isinstance(event, AliasEvent) for event in YAML(typ="safe").parse(io.StringIO(text)))
+
+
 def load_config(text: str | None) -> tuple[Config, list[str]]:
     """The config and the problems found in it; defaults wherever it is wrong."""
     if not text or not text.strip():
         return Config(), []
     try:
+        if _has_alias(text):
+            return Config(), [f"{CONFIG_PATH}: YAML anchors and aliases are not supported (they can expand without bound)"]
         data = _plain(YAML(typ="safe").load(io.StringIO(text)))
     except (YAMLError, RecursionError) as exc:
         return Config(), [f"{CONFIG_PATH} is not valid YAML: {str(exc).splitlines()[0]}"]

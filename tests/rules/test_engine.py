@@ -68,7 +68,7 @@ class AddedProbe(ChangeRule):
         return [self.make(path, 1, "added") for path, status in sorted(ctx.changed.items()) if status == "added"]
 
 
-class TestProbe(PythonRule):
+class InTestsProbe(PythonRule):
     id = "probe-in-tests"
     severity = Severity.LOW
     title = "probe"
@@ -78,7 +78,7 @@ class TestProbe(PythonRule):
         self.flag(node, "pass")
 
 
-PROBES: tuple[type[Rule], ...] = (PrintProbe, TodoProbe, BoomProbe, AddedProbe, TestProbe, SuppressionWithoutReason)
+PROBES: tuple[type[Rule], ...] = (PrintProbe, TodoProbe, BoomProbe, AddedProbe, InTestsProbe, SuppressionWithoutReason)
 
 
 @pytest.fixture(autouse=True)
