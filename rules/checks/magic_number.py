@@ -1,0 +1,243 @@
+"""magic-number: an unexplained cut-off in the logic of model, training or feature code."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import libcst
+
+from rules.finding import Severity
+from rules.pyutil import comment_block_above, dotted_name, is_ml_code, is_prose_comment, line_comment
+from rules.registry import Case, PythonRule, register
+from rules.source import FileKind
+from rules.tuning import normalise_number, number_from_expr, sites_in
+
+# Small counts (`len(parts) > 3`, `x.ndim > 2`) are structure, not tuning.
+MAX_PLAIN_INTEGER = 10
+# Anything this close to zero is a numerical-stability epsilon, not a business cut-off.
+EPSILON = 1e-4
+# Values whose meaning is self-evident: a fair coin, percent, significance levels, z-scores,
+# time units, pixel range, math constants.
+WELL_KNOWN = frozenset(
+    {
+        0.5, 100, 0.05, 0.01, 0.001, 1.96, 2.576, 3.14159, 3.141592653589793, 2.718281828459045, 9.81,
+        12, 24, 60, 90, 180, 360, 365, 366, 1440, 3600, 86400, 604800, 255, 65535,
+    }
+)
+# Powers of two from here up are buffer and sequence sizes (`len(tokens) > 512`).
+MIN_SIZE_POWER_OF_TWO = 16
+# Comparisons against these are about the program, the interpreter or the protocol, not the data.
+_PLUMBING_SUBJECT = re.compile(
+    r"sys\.argv|version_info|__version__|\bversion\b|\.ndim\b|\.dim\(\)|status(?:_code)?\b|returncode|exit_code|"
+    r"\bverbos\w*|\bmajor\b|\bminor\b|\battempts?\b|\bretries\b|\bport\b|\bpid\b|\blevel\b|loglevel|log_level",
+    re.IGNORECASE,
+)
+_ORDERING = (libcst.LessThan, libcst.LessThanEqual, libcst.GreaterThan, libcst.GreaterThanEqual)
+
+
+def is_self_explanatory(value: float | int) -> bool:
+    if isinstance(value, float) and not math.isfinite(value):
+        return True
+    magnitude = abs(value)
+    if float(magnitude).is_integer() and magnitude <= MAX_PLAIN_INTEGER:
+        return True
+    if magnitude <= EPSILON or magnitude in WELL_KNOWN:
+        return True
+    integral = float(magnitude).is_integer()
+    return integral and magnitude >= MIN_SIZE_POWER_OF_TWO and int(magnitude) & (int(magnitude) - 1) == 0
+
+
+@dataclass(frozen=True)
+class Candidate:
+    literal: libcst.BaseExpression
+    comparison: libcst.Comparison
+    statement: int
+    value: str
+    scope: str
+
+
+@register
+class MagicNumber(PythonRule):
+    id = "magic-number"
+    severity = Severity.MEDIUM
+    title = "Unexplained magic number"
+    kinds = frozenset({FileKind.PYTHON})
+
+    VALID = [
+        # Explained on the line above.
+        Case(
+            "import pandas as pd\n\n\ndef keep(df: pd.DataFrame) -> pd.DataFrame:\n"
+            "    # Below 0.73 precision drops under 90% on the 2024-Q1 holdout (EXP-88).\n"
+            "    return df[df.score > 0.73]\n",
+            path="features/filter.py",
+        ),
+        # Seeds, split fractions, slices, shapes, small counts and a 0.5 decision boundary.
+        Case(
+            "import numpy as np\nfrom sklearn.model_selection import train_test_split\n\n"
+            "X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.2, random_state=42)\n"
+            "x = x.reshape(-1, 28, 28)[:, :1000]\nlabels = (probs > 0.5).astype(int)\n"
+            "if x.ndim > 2 or len(parts) > 3:\n    x = x[..., 0]\nrounded = np.round(probs, 3)\n"
+        ),
+        # Well-known constants: a day of seconds, pixel range, epsilon, sequence length, percent.
+        Case(
+            "import torch\n\nif age_seconds > 86400:\n    refresh()\nimg = img[img < 255]\nok = loss < 1e-8\n"
+            "if len(tokens) > 512:\n    tokens = tokens[:512]\nassert 0 <= pct <= 100\n",
+        ),
+        # Not model code: a web handler.
+        Case("import requests\n\nif resp.elapsed.total_seconds() > 2.5:\n    log.warning('slow')\n", path="app/client.py"),
+        # Test code is exempt.
+        Case("import numpy as np\n\n\ndef test_auc():\n    assert auc(y, p) > 0.83\n", path="tests/test_model.py"),
+        # Knobs set as keyword arguments belong to config-without-context.
+        Case(
+            "import lightgbm as lgb\n\nmodel = lgb.LGBMClassifier(num_leaves=63, min_child_samples=40)  # Optuna study 9, 2024-04\n"
+        ),
+        # Plot sizes and interpreter checks.
+        Case(
+            "import sys\nimport matplotlib.pyplot as plt\n\nif sys.version_info < (3, 11) or len(sys.argv) > 20:\n    sys.exit(2)\n"
+            "fig, ax = plt.subplots(figsize=(12, 6))\nif resp.status_code >= 400:\n    raise RuntimeError\n",
+            path="train.py",
+        ),
+    ]
+    INVALID = [
+        Case("import pandas as pd\n\ndf = pd.read_parquet(path)\nfraud = df[df['score'] > 0.73]\n", path="features/fraud.py", lines=(4,)),
+        Case(
+            "import numpy as np\n\n\ndef drop_correlated(corr: np.ndarray) -> list[int]:\n"
+            "    return [i for i, row in enumerate(corr) if np.abs(row).max() >= 0.92]\n",
+            lines=(5,),
+        ),
+        Case(
+            "import polars as pl\n\n\ndef enough(df: pl.DataFrame) -> bool:\n    return df.height >= 5000\n",
+            path="pipeline/checks.py",
+            lines=(5,),
+        ),
+        Case(
+            "import torch\n\nfor epoch in range(epochs):\n    if epoch > 30:\n        for group in opt.param_groups:\n            group['lr'] *= 0.1\n",
+            lines=(4,),
+        ),
+        # A changed cut-off is new even though the line existed.
+        Case(
+            "import sklearn\n\nif val_auc < 0.81:\n    raise SystemExit('model too weak')\n",
+            base={"train.py": "import sklearn\n\nif val_auc < 0.78:\n    raise SystemExit('model too weak')\n"},
+            lines=(3,),
+        ),
+    ]
+
+    def visit_Module(self, node: libcst.Module) -> None:
+        file = self.ctx.file
+        self._active = is_ml_code(file.path, file.text)
+        self._scopes: list[str] = []
+        self._candidates: list[Candidate] = []
+        self._setters: list[libcst.CSTNode] = []
+        self._statements: list[int] = []
+
+    def _enter(self, node: libcst.CSTNode) -> None:
+        if self._active:
+            self._statements.append(self.position(node)[0])
+
+    def _leave(self) -> None:
+        if self._active:
+            self._statements.pop()
+
+    def visit_SimpleStatementLine(self, node: libcst.SimpleStatementLine) -> None:
+        self._enter(node)
+
+    def leave_SimpleStatementLine(self, original_node: libcst.SimpleStatementLine) -> None:
+        self._leave()
+
+    def visit_If(self, node: libcst.If) -> None:
+        self._enter(node)
+
+    def leave_If(self, original_node: libcst.If) -> None:
+        self._leave()
+
+    def visit_While(self, node: libcst.While) -> None:
+        self._enter(node)
+
+    def leave_While(self, original_node: libcst.While) -> None:
+        self._leave()
+
+    def visit_ClassDef(self, node: libcst.ClassDef) -> None:
+        self._scopes.append(node.name.value)
+
+    def leave_ClassDef(self, original_node: libcst.ClassDef) -> None:
+        self._scopes.pop()
+
+    def visit_FunctionDef(self, node: libcst.FunctionDef) -> None:
+        self._scopes.append(node.name.value)
+
+    def leave_FunctionDef(self, original_node: libcst.FunctionDef) -> None:
+        self._scopes.pop()
+
+    def visit_Assign(self, node: libcst.Assign) -> None:
+        self._remember_setter(node)
+
+    def visit_AnnAssign(self, node: libcst.AnnAssign) -> None:
+        self._remember_setter(node)
+
+    def visit_Call(self, node: libcst.Call) -> None:
+        self._remember_setter(node)
+
+    def visit_Dict(self, node: libcst.Dict) -> None:
+        self._remember_setter(node)
+
+    def _remember_setter(self, node: libcst.CSTNode) -> None:
+        if self._active:
+            self._setters.append(node)
+
+    def visit_Comparison(self, node: libcst.Comparison) -> None:
+        if not self._active:
+            return
+        operands = [node.left, *(target.comparator for target in node.comparisons)]
+        for index, target in enumerate(node.comparisons):
+            if not isinstance(target.operator, _ORDERING):
+                continue
+            pair = (operands[index], operands[index + 1])
+            for side, other in (pair, pair[::-1]):
+                self._consider(side, other, node)
+
+    def _consider(self, side: libcst.BaseExpression, other: libcst.BaseExpression, comparison: libcst.Comparison) -> None:
+        value = number_from_expr(side)
+        if value is None or isinstance(value, complex) or number_from_expr(other) is not None:
+            return
+        if is_self_explanatory(value) or _PLUMBING_SUBJECT.search(_code_of(other)):
+            return
+        scope = ".".join(self._scopes) or "<module>"
+        statement = self._statements[-1] if self._statements else self.position(comparison)[0]
+        self._candidates.append(Candidate(side, comparison, statement, normalise_number(value), scope))
+
+    def finish(self) -> None:
+        if not self._candidates:
+            return
+        lines = self.ctx.file.python_lines
+        tuned = self._tuned_lines()
+        for candidate in self._candidates:
+            line = self.position(candidate.literal)[0]
+            start = self.position(candidate.comparison)[0]
+            if line in tuned or start in tuned:
+                continue
+            comments = [line_comment(lines[line - 1]), line_comment(lines[start - 1]), *comment_block_above(lines, start)]
+            for other in {line, candidate.statement} - {start}:
+                comments.extend(comment_block_above(lines, other))
+            if any(is_prose_comment(comment) for comment in comments if comment):
+                continue
+            self.flag(
+                candidate.literal,
+                f"`{candidate.value}` is an unexplained cut-off in this comparison; nothing says where it comes from or when to revisit it.",
+                suggestion="Name it as a constant with a comment saying how it was chosen "
+                "(`MIN_ROWS = 5000  # below this CV AUC is unstable, EXP-88`), or move it to the config.",
+                key=f"{candidate.scope}:{candidate.value}",
+            )
+
+    def _tuned_lines(self) -> set[int]:
+        """Lines where config-without-context has jurisdiction, so one line never gets both findings."""
+        lines: set[int] = set()
+        for node in self._setters:
+            for site in sites_in(node):
+                lines.add(self.position(site.node)[0])
+        return lines
+
+
+def _code_of(node: libcst.BaseExpression) -> str:
+    return dotted_name(node) if isinstance(node, (libcst.Name, libcst.Attribute)) else libcst.Module(body=[]).code_for_node(node)

@@ -1,0 +1,72 @@
+"""magic-number: which literals count, key stability, and the truce with config-without-context."""
+
+from __future__ import annotations
+
+import pytest
+
+from rules.checks.magic_number import is_self_explanatory
+from rules.examples import findings_of, run_case
+from rules.finding import Finding
+from rules.registry import Case, all_rules
+
+RULE = all_rules()["magic-number"]
+
+
+def run(head: str, base: dict[str, str] | None = None, path: str = "train.py") -> list[Finding]:
+    return findings_of(RULE, Case(head, base=base or {}, path=path))
+
+
+@pytest.mark.parametrize("value", [0, 1, -1, 2, 10, 0.5, 100, 0.05, 1e-9, 255, 512, 1024, 3600, 86400, 3.141592653589793])
+def test_self_explanatory_values(value: float) -> None:
+    assert is_self_explanatory(value)
+
+
+@pytest.mark.parametrize("value", [0.73, 0.92, 5000, 30, 11, 0.8, 1000, 2020, 3.5])
+def test_values_that_need_a_reason(value: float) -> None:
+    assert not is_self_explanatory(value)
+
+
+def test_reindented_or_reworded_comparison_is_not_new() -> None:
+    base = {"train.py": "import torch\n\n\ndef gate(auc):\n    if auc < 0.81:\n        raise SystemExit\n"}
+    head = "import torch\n\n\ndef gate(val_auc):\n    if val_auc <= 0.81:\n        raise SystemExit(1)\n"
+    found = run(head, base)
+    assert found and not any(finding.new for finding in found)
+
+
+def test_changed_value_is_new() -> None:
+    base = {"train.py": "import torch\nok = auc > 0.81\n"}
+    [finding] = run("import torch\nok = auc > 0.83\n", base)
+    assert finding.new and finding.key == "<module>:0.83"
+
+
+def test_trailing_comment_explains() -> None:
+    assert not run("import torch\nok = auc > 0.83  # release gate agreed with risk team, RISK-12\n")
+
+
+def test_comment_above_a_multiline_condition_explains() -> None:
+    head = "import numpy as np\n\n# drift alarm level from the 2024 backtest\nif (\n    psi > 0.27\n    and n > 5000\n):\n    alarm()\n"
+    assert not run(head)
+
+
+def test_chained_and_reversed_comparisons() -> None:
+    found = run("import numpy as np\nmask = (0.15 < ratio) & (ratio <= 0.85)\nok = 0.2 < x < 0.9\n")
+    assert sorted(finding.message.split("`")[1] for finding in found) == ["0.15", "0.2", "0.85", "0.9"]
+
+
+def test_equality_and_arithmetic_are_not_cut_offs() -> None:
+    assert not run("import numpy as np\nif step % 500 == 0:\n    save()\ny = x * 0.83 + 17\nz = arr[:1500]\n")
+
+
+def test_plain_python_outside_model_code_is_ignored() -> None:
+    assert not run("def slow(t):\n    return t > 2.5\n", path="app/util.py")
+
+
+def test_notebooks_are_not_checked() -> None:
+    notebook = '{"cells": [{"cell_type": "code", "source": ["import pandas as pd\\n", "df = df[df.age > 42]\\n"]}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
+    assert not run(notebook, path="eda.ipynb")
+
+
+def test_never_on_the_same_line_as_config_without_context() -> None:
+    case = Case("import xgboost as xgb\nmodel = xgb.XGBClassifier(max_depth=6) if auc > 0.77 else None\n")
+    rules = {finding.rule for finding in run_case(case).findings if finding.line == 2}
+    assert rules == {"config-without-context"}
