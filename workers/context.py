@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
 from redis import Redis
 
@@ -18,8 +17,18 @@ class WorkerContext:
     tokens: InstallationTokens
 
 
-@cache
+_installed: list[WorkerContext] = []
+
+
+def install(settings: Settings, redis: Redis) -> WorkerContext:
+    """Lets an in-process worker (tests, demo, bench) hand over settings instead of the environment."""
+    context = WorkerContext(settings, redis, InstallationTokens(settings, redis))
+    _installed[:] = [context]
+    return context
+
+
 def current() -> WorkerContext:
-    settings = Settings.from_env()
-    redis = Redis.from_url(settings.redis_url)
-    return WorkerContext(settings, redis, InstallationTokens(settings, redis))
+    if not _installed:
+        settings = Settings.from_env()
+        install(settings, Redis.from_url(settings.redis_url))
+    return _installed[0]
