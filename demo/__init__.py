@@ -1,0 +1,1 @@
+"""`make demo`: the whole loop once, printed as a user would see it on GitHub."""
