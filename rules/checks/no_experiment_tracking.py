@@ -1,0 +1,275 @@
+"""no-experiment-tracking: a training run that fits and saves or evaluates a model without logging it anywhere."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import libcst
+
+from rules.dataflow import CV_FUNCTIONS, CallSite, EntryPoint, FactsRule, ModuleFacts, data_load, keyword, model_fit, string_value
+from rules.finding import Severity
+from rules.registry import Case, register
+from rules.source import FileKind
+from rules.structured import parse_structured
+
+TRACKER_LIBRARIES = (
+    "mlflow",
+    "wandb",
+    "neptune",
+    "comet_ml",
+    "dvclive",
+    "clearml",
+    "aim",
+    "sacred",
+    "trackio",
+    "swanlab",
+    "polyaxon",
+    "guild",
+    "kedro_mlflow",
+    "tensorboardX",
+    "torch.utils.tensorboard",
+    "tensorflow.summary",
+    "pytorch_lightning.loggers",
+    "lightning.pytorch.loggers",
+    "lightning.fabric.loggers",
+)
+# Keras callbacks that write every epoch's metrics somewhere a later run can be compared with.
+KERAS_LOGGERS = frozenset({"TensorBoard", "CSVLogger"})
+LIGHTNING_TRAINERS = frozenset({"pytorch_lightning.Trainer", "lightning.pytorch.Trainer", "lightning.Trainer", "lightning.pytorch.trainer.Trainer"})
+SAVE_FUNCTIONS = frozenset(
+    {"joblib.dump", "pickle.dump", "cloudpickle.dump", "dill.dump", "torch.save", "skops.io.dump", "onnx.save", "onnx.save_model", "safetensors.torch.save_file"}
+)
+SAVE_METHODS = frozenset({"save", "save_model", "save_pretrained", "save_weights", "to_pickle", "save_checkpoint"})
+EVALUATE_METHODS = frozenset({"score", "evaluate"})
+METRIC_HELPERS = frozenset({"make_scorer", "get_scorer", "check_scoring", "get_scorer_names"})
+MAX_SHOWN = 60
+
+
+def _within(name: str, prefix: str) -> bool:
+    return name == prefix or name.startswith(prefix + ".")
+
+
+def _saves(site: CallSite) -> bool:
+    if site.name in SAVE_FUNCTIONS:
+        return True
+    return site.method in SAVE_METHODS and not site.receiver_is_import
+
+
+def _evaluates(site: CallSite) -> bool:
+    name = site.name
+    if _within(name, "sklearn.metrics") and site.method not in METRIC_HELPERS:
+        return True
+    if _within(name, "torchmetrics") or name == "evaluate.load":
+        return True
+    if site.method in CV_FUNCTIONS and _within(name, "sklearn.model_selection"):
+        return True
+    if site.method in EVALUATE_METHODS or site.method.startswith("evaluate_"):
+        return not site.receiver_is_import
+    return False
+
+
+def _reports_somewhere(call: libcst.Call) -> bool:
+    """HF `TrainingArguments` report to every installed integration unless told `report_to="none"`."""
+    arg = keyword(call, "report_to")
+    if arg is None:
+        return True
+    value = arg.value
+    if isinstance(value, libcst.Name) and value.value == "None":
+        return False
+    if isinstance(value, (libcst.List, libcst.Tuple)) and not value.elements:
+        return False
+    return string_value(value) not in ("none", "")
+
+
+def _tracks(site: CallSite, trackers: Iterable[str]) -> bool:
+    name = site.name
+    if any(_within(name, library) for library in (*TRACKER_LIBRARIES, *trackers)):
+        return True
+    if site.method in trackers:
+        return True
+    if site.method in KERAS_LOGGERS and ".callbacks." in f".{name}":
+        return True
+    if name in LIGHTNING_TRAINERS:
+        logger = keyword(site.node, "logger")
+        return logger is None or not (isinstance(logger.value, libcst.Name) and logger.value.value in ("False", "None"))
+    if site.method.endswith("TrainingArguments") or (_within(name, "trl") and site.method.endswith("Config")):
+        return _reports_somewhere(site.node)
+    return False
+
+
+@register
+class NoExperimentTracking(FactsRule):
+    id = "no-experiment-tracking"
+    severity = Severity.MEDIUM
+    title = "Training run that is not tracked"
+
+    VALID = [
+        # MLflow autologging covers params, metrics and the model.
+        Case(
+            "import mlflow\nimport pandas as pd\nfrom sklearn.ensemble import RandomForestClassifier\nfrom sklearn.metrics import f1_score\n\n"
+            "def main():\n    mlflow.sklearn.autolog()\n    df = pd.read_csv('data/train.csv')\n"
+            "    model = RandomForestClassifier().fit(df[['x']], df['y'])\n    print(f1_score(df['y'], model.predict(df[['x']])))\n\n"
+            "if __name__ == '__main__':\n    main()\n"
+        ),
+        # W&B in a torch loop, logging from a helper.
+        Case(
+            "import torch\nimport wandb\n\ndef log(metrics):\n    wandb.log(metrics)\n\n"
+            "def train(cfg):\n    wandb.init(project='ranker', config=cfg)\n    optimizer = torch.optim.AdamW(net.parameters())\n"
+            "    for batch in loader:\n        loss = net(batch).mean()\n        loss.backward()\n        optimizer.step()\n        log({'loss': loss.item()})\n"
+            "    torch.save(net.state_dict(), 'net.pt')\n"
+        ),
+        # An in-house tracker declared in the repo config.
+        Case(
+            "import joblib\nfrom sklearn.linear_model import LogisticRegression\nfrom acme.runs import record_run\n\n"
+            "if __name__ == '__main__':\n    model = LogisticRegression().fit(X, y)\n    record_run(model, params={'C': 1.0})\n"
+            "    joblib.dump(model, 'model.joblib')\n",
+            config="trackers: [acme.runs]\n",
+        ),
+        # A DVC stage runs this script and tracks the metrics file it writes.
+        Case(
+            {
+                "src/train.py": "import json\nimport joblib\nfrom sklearn.metrics import accuracy_score\n\n"
+                "if __name__ == '__main__':\n    model = clf.fit(X_train, y_train)\n"
+                "    json.dump({'acc': accuracy_score(y_test, model.predict(X_test))}, open('metrics.json', 'w'))\n"
+                "    joblib.dump(model, 'model.joblib')\n",
+                "dvc.yaml": "stages:\n  train:\n    cmd: python src/train.py\n    deps: [src/train.py]\n    outs: [model.joblib]\n"
+                "    metrics:\n      - metrics.json:\n          cache: false\n",
+            }
+        ),
+        # Lightning's Trainer logs to TensorBoard/CSV by default; HF Trainer reports to installed integrations.
+        Case(
+            "import lightning.pytorch as pl\n\ndef main():\n    trainer = pl.Trainer(max_epochs=5)\n    trainer.fit(model, datamodule=dm)\n"
+            "    trainer.save_checkpoint('final.ckpt')\n"
+        ),
+        Case(
+            "from transformers import Trainer, TrainingArguments\n\ndef train():\n"
+            "    args = TrainingArguments(output_dir='out', report_to='wandb')\n    trainer = Trainer(model=model, args=args, train_dataset=ds)\n"
+            "    trainer.train()\n    trainer.save_model('out/final')\n"
+        ),
+        # A library helper: fits and scores, but loads nothing; the caller owns the run.
+        Case(
+            "from sklearn.metrics import roc_auc_score\n\ndef train_and_score(model, X_train, y_train, X_val, y_val):\n"
+            "    model.fit(X_train, y_train)\n    return roc_auc_score(y_val, model.predict_proba(X_val)[:, 1])\n",
+            path="src/modeling.py",
+        ),
+        # A scaler fit and saved is preprocessing, not a training run; keras TensorBoard callback tracks.
+        Case(
+            "import joblib\nfrom sklearn.preprocessing import StandardScaler\n\nif __name__ == '__main__':\n"
+            "    joblib.dump(StandardScaler().fit(X), 'scaler.joblib')\n"
+        ),
+        Case(
+            "import tensorflow as tf\n\ndef main():\n    model.fit(x, y, epochs=3, callbacks=[tf.keras.callbacks.TensorBoard('logs')])\n"
+            "    model.save('model.keras')\n"
+        ),
+    ]
+    INVALID = [
+        Case(
+            "import joblib\nimport pandas as pd\nfrom sklearn.ensemble import GradientBoostingClassifier\n"
+            "from sklearn.metrics import roc_auc_score\n\n"
+            "def main():\n    df = pd.read_parquet('data/train.parquet')\n    model = GradientBoostingClassifier()\n"
+            "    model.fit(df.drop(columns='y'), df['y'])\n    print(roc_auc_score(df['y'], model.predict_proba(df.drop(columns='y'))[:, 1]))\n"
+            "    joblib.dump(model, 'model.joblib')\n\n"
+            "if __name__ == '__main__':\n    main()\n",
+            lines=(9,),
+        ),
+        # Torch loop saving a checkpoint, run from a Click command.
+        Case(
+            "import click\nimport torch\n\n@click.command()\n@click.option('--epochs', default=10)\ndef cli(epochs):\n"
+            "    optimizer = torch.optim.SGD(net.parameters(), lr=0.1)\n    for _ in range(epochs):\n"
+            "        for xb, yb in loader:\n            optimizer.zero_grad()\n            loss_fn(net(xb), yb).backward()\n"
+            "            optimizer.step()\n    torch.save(net.state_dict(), 'net.pt')\n",
+            lines=(12,),
+        ),
+        # xgboost with a Hydra entry point; evaluation through the booster.
+        Case(
+            "import hydra\nimport xgboost as xgb\nfrom sklearn.metrics import mean_absolute_error\n\n"
+            "@hydra.main(config_path='conf', config_name='train', version_base=None)\ndef run(cfg):\n"
+            "    booster = xgb.train(dict(cfg.params), dtrain, num_boost_round=cfg.rounds)\n"
+            "    print(mean_absolute_error(y_val, booster.predict(dval)))\n",
+            lines=(7,),
+        ),
+        # HF Trainer told explicitly not to report anywhere.
+        Case(
+            "from transformers import Trainer, TrainingArguments\n\nif __name__ == '__main__':\n"
+            "    args = TrainingArguments(output_dir='out', report_to='none')\n    trainer = Trainer(model=model, args=args, train_dataset=ds)\n"
+            "    trainer.train()\n    trainer.evaluate()\n",
+            lines=(6,),
+        ),
+        # A tracker imported but never called does not track anything.
+        Case(
+            "import mlflow  # noqa: F401\nfrom sklearn.linear_model import Ridge\n\n"
+            "if __name__ == '__main__':\n    model = Ridge().fit(X, y)\n    print(model.score(X_test, y_test))\n",
+            lines=(5,),
+        ),
+    ]
+
+    def finish(self) -> None:
+        facts = self.facts
+        trackers = tuple(str(tracker) for tracker in self.ctx.options.get("trackers", ()) or ())  # type: ignore[union-attr]
+        if self._tracked(facts, trackers):
+            return
+        flagged: set[int] = set()
+        for entry in facts.entry_points():
+            reach = facts.reach(entry.scope)
+            calls = [site for scope in reach for site in scope.calls]
+            fits = [site for site in calls if model_fit(site, facts.imports)]
+            outputs = [site for site in calls if _evaluates(site)] or [site for site in calls if _saves(site)]
+            if not fits or not outputs:
+                continue
+            if entry.kind == "named" and not any(data_load(site) for site in calls):
+                continue
+            fit = min(fits, key=lambda site: self.line_of(site.node))
+            if id(fit.node) in flagged:
+                continue
+            flagged.add(id(fit.node))
+            self._report(entry, fit, outputs)
+
+    def _report(self, entry: EntryPoint, fit: CallSite, outputs: list[CallSite]) -> None:
+        output = min(outputs, key=lambda site: self.line_of(site.node))
+        verb = "evaluates" if _evaluates(output) else "saves"
+        later = [site for site in outputs if site.scope is fit.scope and self.line_of(site.node) > self.line_of(fit.node)]
+        self.flag_span(
+            fit.node,
+            later[0].node if later else None,
+            f"{entry.label} trains a model and {verb} it (`{self.code(output.node.func, MAX_SHOWN)}`, line "
+            f"{self.ctx.file.raw_line(self.line_of(output.node))}) but logs nothing to an experiment tracker. "
+            "The run's parameters, metrics and model cannot be compared with other runs or traced back to this code and data.",
+            suggestion=(
+                "Log parameters, metrics and the model with MLflow, W&B, DVCLive or similar (e.g. `mlflow.autolog()` before "
+                "fitting); an in-house tracking wrapper can be declared under `trackers` in .github/mldebt.yml."
+            ),
+            key=f"{fit.scope.name}:untracked",
+        )
+
+    def _tracked(self, facts: ModuleFacts, trackers: tuple[str, ...]) -> bool:
+        """Anywhere in the module: tracking set up in one helper covers every run of the file."""
+        for scope in facts.scopes():
+            if any(_within(decorator, library) for decorator in scope.decorators for library in (*TRACKER_LIBRARIES, *trackers)):
+                return True
+            if any(_tracks(site, trackers) for site in scope.calls):
+                return True
+        return self._dvc_tracks_metrics()
+
+    def _dvc_tracks_metrics(self) -> bool:
+        """A DVC stage that runs this file and declares metrics or plots is how many teams track runs."""
+        path = self.ctx.file.path
+        repo, side = self.ctx.repo, "base" if self.ctx.version == "base" else "head"
+        module = path.removesuffix(".py").replace("/", ".")
+        for candidate in repo.list_paths(side):
+            if candidate.rsplit("/", 1)[-1] not in ("dvc.yaml", "dvc.yml"):
+                continue
+            text = repo.read_text(candidate, side)
+            document, _ = parse_structured(FileKind.YAML, text or "")
+            stages = document.get("stages") if isinstance(document, dict) else None
+            if not isinstance(stages, dict):
+                continue
+            folder = candidate.rsplit("/", 1)[0] + "/" if "/" in candidate else ""
+            names = {path, module, path.removeprefix(folder)}
+            for stage in stages.values():
+                if not isinstance(stage, dict) or not (stage.get("metrics") or stage.get("plots")):
+                    continue
+                command = stage.get("cmd")
+                commands = " ".join(map(str, command)) if isinstance(command, list) else str(command or "")
+                if any(name and name in commands for name in names):
+                    return True
+        return False
