@@ -137,6 +137,28 @@ class FrontEnd:
                             fault is not None and fault.status is not None, rid))
 
 
+class _PromptServer(uvicorn.Server):
+    """uvicorn polls its exit flag every 100 ms; waking it on stop saves that per test."""
+
+    _wake: asyncio.Event | None = None
+    _loop: asyncio.AbstractEventLoop | None = None
+
+    async def main_loop(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._wake = asyncio.Event()
+        counter = 0
+        while not await self.on_tick(counter):
+            counter = (counter + 1) % 864000
+            try:
+                await asyncio.wait_for(self._wake.wait(), 0.1)
+            except asyncio.TimeoutError:
+                pass
+
+    def wake(self) -> None:
+        if self._loop is not None and self._wake is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._wake.set)
+
+
 class ServerThread:
     """uvicorn on a pre-bound loopback socket, so the port is known before start."""
 
@@ -147,7 +169,7 @@ class ServerThread:
         self.host, self.port = self.sock.getsockname()[:2]
         config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
                                 server_header=False, date_header=True, timeout_keep_alive=30)
-        self.server = uvicorn.Server(config)
+        self.server = _PromptServer(config)
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]},
                                        name=f"ghsim-{self.port}", daemon=True)
 
@@ -161,6 +183,8 @@ class ServerThread:
 
     def stop(self, timeout: float = 10.0) -> None:
         self.server.should_exit = True
+        self.server.force_exit = True
+        self.server.wake()
         if self.thread.is_alive():
             self.thread.join(timeout)
         self.sock.close()

@@ -103,6 +103,22 @@ class SimulatedGitHub:
     def webhook_secret(self) -> str:
         return self.webhooks.secret
 
+    def client(self, installation_id: int | None = 1, **options: Any) -> Any:
+        """A githubkit ``GitHub`` for this sim: App JWT auth when ``installation_id`` is None.
+
+        It gets a private token cache: githubkit's default cache is process-wide
+        and keyed only by app id + installation id, so tokens minted by one
+        simulator would otherwise leak into clients of the next one.
+        """
+        from githubkit import AppAuthStrategy, AppInstallationAuthStrategy, GitHub
+        from githubkit.cache import MemCacheStrategy
+
+        strategy: Any = AppAuthStrategy(self.app_id, self.private_key_pem) if installation_id is None else \
+            AppInstallationAuthStrategy(self.app_id, self.private_key_pem, installation_id)
+        options.setdefault("cache_strategy", MemCacheStrategy())
+        options.setdefault("http_cache", False)
+        return GitHub(strategy, base_url=self.url, **options)
+
     def add_installation(self, installation_id: int = 1, account: str = "octo-org",
                          account_type: Literal["User", "Organization"] = "Organization",
                          permissions: dict[str, str] | None = None) -> Installation:

@@ -49,7 +49,7 @@ def create_token(ctx: Ctx) -> Any:
         for name, level in asked.items():
             if _LEVELS.get(inst.permissions.get(name, ""), 0) < _LEVELS.get(level, 99):
                 raise ApiError(422, "The permissions requested are not granted to this installation.")
-        permissions = dict(asked)
+        permissions = {"metadata": "read", **asked}
     owned = [r for r in state.repos.values() if r.installation_id == inst.id]
     repo_ids: set[int] | None = None
     names = body.get("repositories")
