@@ -1,0 +1,115 @@
+"""`mldebt scan`: the bot's review, run on a local git repository.
+
+The same engine and rules as the GitHub App, over the files that differ between
+the base (by default the merge base with the default branch) and the head (by
+default the working tree, uncommitted and untracked files included). The config
+comes from the base revision, as on GitHub, so a change cannot switch off the
+checks that would report it.
+
+Exit status: 1 when a new finding is at a failing severity (`fail_on`), 0
+otherwise, 2 for usage errors or when the directory is not a git repository.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rules.config import CONFIG_PATH, load_config
+from rules.engine import ReviewInput, ScanResult, scan
+from rules.gitrepo import GitError, GitRepo
+from rules.render_text import render, summary_lines
+from rules.sarif import to_sarif
+
+EXIT_CLEAN = 0
+EXIT_BLOCKING = 1
+EXIT_USAGE = 2
+
+
+def _moment(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 time: {text!r}") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="mldebt", description="Review ML code for machine-learning technical debt.")
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    command = commands.add_parser(
+        "scan",
+        help="review the changes of a local git repository",
+        description="Review the files that differ between BASE and HEAD, as the mldebt GitHub App would review a pull request.",
+    )
+    command.add_argument("--repo", default=".", metavar="DIR", help="the repository (default: the current directory)")
+    command.add_argument("--base", metavar="REV", help="base revision; the merge base with HEAD is used (default: the default branch: origin/HEAD, main or master)")
+    command.add_argument("--head", metavar="REV", help="head revision (default: the working tree, with uncommitted and untracked files)")
+    command.add_argument("--pr-body", metavar="FILE", type=Path, help="a file holding the pull request description")
+    command.add_argument("--now", metavar="ISO-TIME", type=_moment, help="the current time, for stale-branch (default: now)")
+    command.add_argument("--format", choices=("text", "json", "sarif"), default="text", help="output format (default: text)")
+    command.add_argument("--config", metavar="FILE", type=Path, help=f"config file to use instead of the base revision's {CONFIG_PATH}")
+    return top
+
+
+class UsageError(Exception):
+    """Something the user must fix before a scan can run."""
+
+
+def _read(path: Path, what: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read {what} {path}: {exc.__class__.__name__}") from None
+
+
+def review(args: argparse.Namespace) -> tuple[ScanResult, Path]:
+    """Everything `scan` needs, from git; GitError or UsageError for anything the user must fix."""
+    root = GitRepo.toplevel(args.repo)
+    head = GitRepo.commit(root, args.head) if args.head else None
+    head_commit = head or GitRepo.commit(root, "HEAD")
+    base_branch = args.base or GitRepo.default_branch(root)
+    base = GitRepo.merge_base(root, GitRepo.commit(root, base_branch), head_commit)
+    repo = GitRepo(root, base, head)
+    if args.config is not None:
+        config_text: str | None = _read(args.config, "config")
+    else:
+        config_text = repo.read_text(CONFIG_PATH, "base")
+    config, errors = load_config(config_text)
+    result = scan(
+        ReviewInput(
+            changed=repo.changed_files(),
+            repo=repo,
+            config=config,
+            pr_body=_read(args.pr_body, "pull request body") if args.pr_body else "",
+            oldest_commit=repo.oldest_commit(),
+            now=args.now or datetime.now(UTC),
+        )
+    )
+    result.config_errors = errors
+    return result, root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        result, root = review(args)
+    except (GitError, UsageError) as exc:
+        print(f"mldebt: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.format == "json":
+        print(json.dumps([finding.to_json() for finding in result.findings], indent=2))
+        print("\n".join(summary_lines(result)), file=sys.stderr)
+    elif args.format == "sarif":
+        print(json.dumps(to_sarif(result, root), indent=2))
+    else:
+        sys.stdout.write(render(result))
+    return EXIT_BLOCKING if result.blocking else EXIT_CLEAN
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,41 @@
+"""`mldebt scan`'s terminal output: one line per finding, then a summary."""
+
+from __future__ import annotations
+
+from rules.engine import ScanResult
+from rules.finding import Finding
+
+PR_LEVEL = "(pull request)"
+
+
+def finding_line(finding: Finding) -> str:
+    """`path:line: severity rule: message [new]`; pull-request-level findings have no line."""
+    where = f"{finding.path}:{finding.line}" if finding.path and finding.line > 0 else finding.path or PR_LEVEL
+    suffix = " [new]" if finding.new else ""
+    return f"{where}: {finding.severity.value} {finding.rule}: {finding.message}{suffix}"
+
+
+def summary_lines(result: ScanResult) -> list[str]:
+    """Counts, then the files that could not be read and the config's problems."""
+    blocking = len(result.blocking)
+    summary = (
+        f"{len(result.new)} new, {len(result.existing)} existing, {len(result.fixed)} fixed"
+        f" in {result.files_scanned} {'file' if result.files_scanned == 1 else 'files'}"
+    )
+    if result.notes:
+        summary += f"; {len(result.notes)} {'note' if len(result.notes) == 1 else 'notes'}"
+    if blocking:
+        failing = ", ".join(sorted(severity.value for severity in result.fail_on))
+        summary += f"; {blocking} new at a failing severity ({failing})"
+    return [
+        summary,
+        *(f"note: {note.path}: {note.reason}" for note in result.notes),
+        *(f"config: {error}" for error in result.config_errors),
+    ]
+
+
+def render(result: ScanResult) -> str:
+    lines = [finding_line(finding) for finding in result.findings]
+    if lines:
+        lines.append("")
+    return "\n".join([*lines, *summary_lines(result)]) + "\n"
