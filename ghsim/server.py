@@ -160,10 +160,15 @@ class _PromptServer(uvicorn.Server):
 
 
 class ServerThread:
-    """uvicorn on a pre-bound loopback socket, so the port is known before start."""
+    """uvicorn on a pre-bound loopback socket, so the port is known before start.
+
+    The socket is created with an explicit ``IPPROTO_TCP``: asyncio only sets
+    TCP_NODELAY on accepted connections whose proto says TCP, and without it
+    every keep-alive response stalls 40 ms on Nagle + delayed ACK.
+    """
 
     def __init__(self, app: Any, host: str = "127.0.0.1", port: int = 0) -> None:
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind((host, port))
         self.host, self.port = self.sock.getsockname()[:2]

@@ -1,0 +1,52 @@
+"""The GraphQL subset bots use to batch-read file contents."""
+
+from __future__ import annotations
+
+from ghsim import Repo, SimulatedGitHub
+
+QUERY = """
+query($owner: String!, $name: String!) {
+  repository(owner: $owner, name: $name) {
+    f0: object(expression: "%(sha)s:train.py") { ... on Blob { text byteSize isBinary isTruncated oid } }
+    f1: object(expression: "%(sha)s:data/x.bin") { ... on Blob { text byteSize isBinary } }
+    f2: object(expression: "%(sha)s:missing.py") { ... on Blob { text } }
+    d: object(expression: "%(sha)s:data") { ... on Tree { entries { name path type object { ... on Blob { byteSize } } } } }
+  }
+  rateLimit { cost remaining }
+}
+"""
+
+
+def test_batch_fetch_in_one_call(sim: SimulatedGitHub, repo: Repo, gh) -> None:
+    sha = repo.commit("main", {"train.py": "lr = 0.1\n", "data/x.bin": b"\x00\x01", "data/y.csv": "a\n"})
+    sim.clear_calls()
+    result = gh.graphql(QUERY % {"sha": sha}, variables={"owner": "octo-org", "name": "ml-repo"})
+    assert sim.count_calls("POST", "/graphql") == 1
+    blobs = result["repository"]
+    assert blobs["f0"]["text"] == "lr = 0.1\n" and blobs["f0"]["byteSize"] == 9
+    assert blobs["f0"]["isBinary"] is False and blobs["f0"]["isTruncated"] is False
+    assert blobs["f0"]["oid"] == repo.objects.commits[sha].files["train.py"]
+    assert blobs["f1"] == {"text": None, "byteSize": 2, "isBinary": True}
+    assert blobs["f2"] is None
+    assert [e["path"] for e in blobs["d"]["entries"]] == ["data/x.bin", "data/y.csv"]
+    assert result["rateLimit"]["cost"] == 1 and result["rateLimit"]["remaining"] == 4999
+
+
+def test_large_blob_is_truncated_and_branch_expressions_work(repo: Repo, gh) -> None:
+    repo.commit("main", {"big.txt": "x" * (600 * 1024)})
+    result = gh.graphql('{ repository(owner:"octo-org", name:"ml-repo") { '
+                        'object(expression:"main:big.txt") { ... on Blob { text isTruncated byteSize } } } }')
+    assert result["repository"]["object"] == {"text": None, "isTruncated": True, "byteSize": 600 * 1024}
+
+
+def test_unknown_repository_is_a_graphql_error(sim: SimulatedGitHub, repo: Repo) -> None:
+    import httpx
+    app = sim.client(None)
+    token = app.rest.apps.create_installation_access_token(1).parsed_data.token
+    response = httpx.post(f"{sim.url}/graphql", headers={"Authorization": f"bearer {token}"},
+                          json={"query": '{ repository(owner:"x", name:"y") { name } }'})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["data"] == {"repository": None}
+    assert body["errors"][0]["type"] == "NOT_FOUND"
+    assert response.headers["x-ratelimit-resource"] == "graphql"
