@@ -1,0 +1,301 @@
+"""dead-code: code the PR switches off (comments, `if False:`, parked strings) instead of deleting it."""
+
+from __future__ import annotations
+
+import ast
+import re
+import textwrap
+import warnings
+from dataclasses import dataclass
+
+import libcst
+
+from rules.finding import Severity
+from rules.pyutil import PRAGMA, body_of, docstring_of, line_comment, string_text
+from rules.registry import Case, PythonRule, register
+from rules.source import FileKind
+
+# Past this many lines a comment block is read in slices; no real snippet of code is longer.
+MAX_RUN_LINES = 25
+# Past this many lines a comment block is licence text or a banner, not parked code.
+MAX_BLOCK_LINES = 200
+
+SUGGESTION = (
+    "Delete it; git keeps the old version. If it is a real alternative, describe it in prose "
+    "(`# Alternative: ...`) or put it behind a config flag."
+)
+
+# Prose that turns the code next to it into an example, not a switched-off line.
+_EXPLAINED = re.compile(
+    r"\b(?:e\.g|i\.e|for example|example|examples|usage|alternative(?:ly)?|equivalent(?:ly)?|for instance|such as|instead|"
+    r"you can|uncomment|optional(?:ly)?|to enable|to use|like so|like this|see also|output|prints|returns|would be|"
+    r"same as|compare|vs)\b",
+    re.IGNORECASE,
+)
+_TASK = re.compile(r"^(?:todo|fixme|xxx|hack|note|nb|bug|warning|warn)\b", re.IGNORECASE)
+_DOCTEST = re.compile(r"^(?:>>>|\.\.\.\s)")
+# A line that could start a statement: identifiers, decorators, brackets, strings.
+# One-line labels, not calls or settings: `# run_setup ()` headings, `# tls=True` above an overload.
+_HEADING_CALL = re.compile(r"^(?:[A-Za-z_]\w*\s+\(\s*\)|[A-Za-z_]\w*=[\w.'\"-]+)$")
+_STARTS_CODE = re.compile(r"^(?:[A-Za-z_@(\[{'\"]|\*)")
+
+
+@dataclass(frozen=True)
+class Comment:
+    line: int
+    text: str
+
+
+def _strong(statement: ast.stmt) -> bool:
+    """A statement that only code makes: more than a bare word, a name or a sentence that happens to parse."""
+    if isinstance(statement, (ast.Assign, ast.AugAssign)):
+        return not _looks_like_math(statement)
+    if isinstance(statement, ast.AnnAssign):
+        return statement.value is not None and _is_type(statement.annotation)
+    if isinstance(statement, ast.Expr):
+        return isinstance(statement.value, (ast.Call, ast.Await, ast.Yield, ast.YieldFrom))
+    if isinstance(statement, ast.Import):
+        return len(statement.names) > 1 or any("." in alias.name or alias.asname for alias in statement.names)
+    if isinstance(statement, (ast.Return, ast.Raise)):
+        value = statement.value if isinstance(statement, ast.Return) else statement.exc
+        return isinstance(value, (ast.Call, ast.Attribute, ast.Subscript, ast.BinOp))
+    if isinstance(statement, ast.Assert):
+        return isinstance(statement.test, (ast.Compare, ast.Call))
+    return isinstance(
+        statement,
+        (
+            ast.ImportFrom, ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try,
+            ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Delete,
+        ),
+    )
+
+
+_BUILTIN_TYPES = frozenset({"int", "float", "str", "bool", "bytes", "list", "dict", "tuple", "set", "frozenset", "object", "complex"})
+
+
+def _is_type(annotation: ast.expr) -> bool:
+    """`int`, `Path`, `np.ndarray`, `list[str]` are types; `disable` in `# pylint: disable=x` is not."""
+    if isinstance(annotation, ast.Name):
+        return annotation.id in _BUILTIN_TYPES or annotation.id[:1].isupper()
+    return isinstance(annotation, (ast.Attribute, ast.Subscript, ast.BinOp, ast.Constant))
+
+
+def _looks_like_math(statement: ast.Assign | ast.AugAssign) -> bool:
+    """`# y = w * x + b` or `# loss = (y - t) ** 2` explains a formula; code calls, indexes or reads attributes."""
+    if not isinstance(statement.value, (ast.BinOp, ast.UnaryOp)):
+        return False
+    for node in ast.walk(statement.value):
+        if isinstance(node, (ast.Call, ast.Attribute, ast.Subscript)):
+            return False
+        if isinstance(node, ast.Constant) and not isinstance(node.value, (int, float)):
+            return False
+    return True
+
+
+def parses_as_code(text: str) -> bool:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return any(_strong(statement) for statement in tree.body)
+
+
+def code_runs(lines: list[str]) -> list[tuple[int, int]]:
+    """Maximal slices of the lines that parse as code, as (start, end) indexes, greedy from the top."""
+    runs: list[tuple[int, int]] = []
+    index = 0
+    while index < len(lines):
+        if not _STARTS_CODE.match(lines[index]) or _TASK.match(lines[index]):
+            index += 1
+            continue
+        for end in range(min(len(lines), index + MAX_RUN_LINES), index, -1):
+            chunk = textwrap.dedent("\n".join(lines[index:end]))
+            if parses_as_code(chunk):
+                while not lines[end - 1].strip():
+                    end -= 1
+                runs.append((index, end))
+                index = end
+                break
+        else:
+            index += 1
+    return runs
+
+
+def _uncomment(text: str) -> str:
+    body = text.strip()[1:]
+    return body[1:] if body.startswith(" ") else body
+
+
+@register
+class DeadCode(PythonRule):
+    id = "dead-code"
+    severity = Severity.LOW
+    title = "Disabled code left in place"
+    kinds = frozenset({FileKind.PYTHON, FileKind.NOTEBOOK})
+
+    VALID = [
+        # Usage examples and doctests in comments.
+        Case(
+            "# Usage:\n#   model = Ranker.load(path)\n#   model.predict(X)\n\n# >>> score(df)\n# 0.93\nimport torch\n",
+        ),
+        # An explained alternative is documentation, not parked code.
+        Case(
+            "from xgboost import XGBRegressor\n\n# Alternative: XGBRegressor(tree_method='hist') is faster but less stable here.\n"
+            "# e.g. model = XGBRegressor(tree_method='hist')\nmodel = XGBRegressor()\n"
+        ),
+        # English that happens to start like Python.
+        Case(
+            "import pandas as pd\n\n\ndef load(path):\n    # return early if the file is empty\n    # import data from the warehouse first\n"
+            "    # not used by the scorer\n    # Note: pandas keeps the index\n    return pd.read_csv(path)\n"
+        ),
+        # Tool directives, cell markers and shebangs.
+        Case(
+            "#!/usr/bin/env python\n# -*- coding: utf-8 -*-\n# %%\nimport numpy as np  # noqa: F401\n# type: ignore\n"
+            "# pylint: disable=invalid-name\n# fmt: off\nX = np.eye(3)\n"
+        ),
+        # Docstrings and attribute docstrings may hold code.
+        Case(
+            'def fit(X):\n    """Fit the model.\n\n    model = fit(X)\n    model.predict(X)\n    """\n\n\n'
+            'THRESHOLD = 0.5\n"""Cut-off; see model.calibrate(X) for how it is set."""\n'
+        ),
+        # The pre-TYPE_CHECKING idiom and a formula in a comment.
+        Case(
+            "if False:  # for type checkers only\n    from typing import Any\n\n# y = w * x + b\n# loss = (y - t) ** 2\ny = 0\n"
+        ),
+        # Old commented code the PR did not touch is existing debt, not new.
+        Case(
+            "import torch\n\n# TODO: try AdamW\nopt = torch.optim.SGD(params, lr=0.1)\n",
+            base={"train.py": "import torch\n\n# TODO: try AdamW\nopt = torch.optim.SGD(params, lr=0.1)\n"},
+        ),
+    ]
+    INVALID = [
+        Case(
+            "import xgboost as xgb\n\nmodel = xgb.XGBClassifier()\n# model.fit(X_train, y_train, eval_set=[(X_val, y_val)])\n"
+            "# preds = model.predict_proba(X_val)[:, 1]\nmodel.fit(X, y)\n",
+            lines=(4,),
+        ),
+        Case("import torch\n\nif False:\n    model = torch.compile(model)\n    model.half()\ntrain(model)\n", lines=(3,)),
+        Case(
+            'import pandas as pd\n\ndf = pd.read_csv("data.csv")\n"""\ndf = df.dropna()\ndf["ratio"] = df.a / df.b\n"""\ndf.to_parquet("out.parquet")\n',
+            lines=(4,),
+        ),
+        Case(
+            "import torch\n\n\ndef train(model, loader):\n    for batch in loader:\n        loss = model(batch)\n"
+            "        # if loss.item() > 10:\n        #     print('exploding', batch)\n        #     continue\n        loss.backward()\n",
+            lines=(7,),
+        ),
+        Case(
+            '{"cells": [{"cell_type": "code", "metadata": {}, "source": ["import pandas as pd\\n", "# df = df[df.x > 0]\\n", "df.head()\\n"]}],'
+            ' "metadata": {}, "nbformat": 4, "nbformat_minor": 5}',
+            path="notebooks/eda.ipynb",
+        ),
+        Case("import numpy as np\n\nif 0:\n    np.save('debug.npy', X)\n", path="features/build.py", lines=(3,)),
+    ]
+
+    def visit_Module(self, node: libcst.Module) -> None:
+        self._comments: list[Comment] = []
+        self._docstrings: set[int] = set()
+        self._note_docstring(node)
+
+    def _note_docstring(self, node: libcst.Module | libcst.ClassDef | libcst.FunctionDef) -> None:
+        doc = docstring_of(body_of(node))
+        if doc is not None:
+            self._docstrings.add(id(doc))
+
+    def visit_ClassDef(self, node: libcst.ClassDef) -> None:
+        self._note_docstring(node)
+
+    def visit_FunctionDef(self, node: libcst.FunctionDef) -> None:
+        self._note_docstring(node)
+
+    def visit_EmptyLine(self, node: libcst.EmptyLine) -> None:
+        if node.comment is not None:
+            self._comments.append(Comment(self.position(node)[0], node.comment.value))
+
+    def visit_If(self, node: libcst.If) -> None:
+        test = node.test
+        disabled = (isinstance(test, libcst.Name) and test.value == "False") or (isinstance(test, libcst.Integer) and test.value == "0")
+        if not disabled or _only_imports(node.body):
+            return
+        start = self.position(node)[0]
+        end = self.position(node.body)[1]
+        body = libcst.Module(body=[]).code_for_node(node.body)
+        self._report(start, end, f"`if {_code(test)}:` switches off a block instead of deleting it", f"if-disabled:{_normal(body)}")
+
+    def visit_Expr(self, node: libcst.Expr) -> None:
+        value = node.value
+        if not isinstance(value, (libcst.SimpleString, libcst.ConcatenatedString)) or id(value) in self._docstrings:
+            return
+        text = string_text(value)
+        if "\n" not in text.strip() and "(" not in text:
+            return
+        if parses_as_code(textwrap.dedent(text).strip()) and not _EXPLAINED.search(text):
+            start, end = self.position(node)
+            self._report(start, end, "A bare string literal parks old code where it never runs", f"string:{_normal(text)}")
+
+    def finish(self) -> None:
+        for group in _groups(self._comments):
+            self._check_group(group)
+
+    def _check_group(self, group: list[Comment]) -> None:
+        kept = ["" if PRAGMA.match(comment.text.strip()) else _uncomment(comment.text) for comment in group]
+        if any(_DOCTEST.match(text.strip()) for text in kept):
+            return
+        runs = code_runs(kept)
+        if not runs:
+            return
+        covered = {index for start, end in runs for index in range(start, end)}
+        notes = [text if index not in covered else line_comment(text) for index, text in enumerate(kept)]
+        if any(_EXPLAINED.search(text) for text in notes):
+            return
+        if len(covered) == 1 and _HEADING_CALL.match(kept[runs[0][0]].strip()):
+            return
+        first, last = runs[0][0], runs[-1][1] - 1
+        code = "\n".join(kept[index] for index in sorted(covered))
+        count = len(covered)
+        self._report(
+            group[first].line,
+            group[last].line,
+            f"{count} line{'s' if count > 1 else ''} of commented-out code",
+            f"comment:{_normal(code)}",
+        )
+
+    def _report(self, start: int, end: int, what: str, key: str) -> None:
+        source = self.ctx.file
+        cell = source.cell_of(start)
+        where = f" (notebook cell {cell})" if cell is not None else ""
+        message = f"{what}{where}; disabled code goes stale and leaves readers guessing whether it still matters."
+        context = "\n".join(source.python_lines[start - 1 : end]).strip()
+        self.findings.append(
+            self.make(source.path, source.raw_line(start), message, end_line=source.raw_line(end), suggestion=SUGGESTION, key=key, context=context)
+        )
+
+
+def _groups(comments: list[Comment]) -> list[list[Comment]]:
+    """Runs of comment-only lines on consecutive lines."""
+    groups: list[list[Comment]] = []
+    for comment in sorted(comments, key=lambda item: item.line):
+        if groups and comment.line == groups[-1][-1].line + 1 and len(groups[-1]) < MAX_BLOCK_LINES:
+            groups[-1].append(comment)
+        else:
+            groups.append([comment])
+    return groups
+
+
+def _only_imports(body: libcst.BaseSuite) -> bool:
+    statements = body.body if isinstance(body, libcst.IndentedBlock) else [body]
+    for statement in statements:
+        small = statement.body if isinstance(statement, (libcst.SimpleStatementLine, libcst.SimpleStatementSuite)) else None
+        if small is None or not all(isinstance(item, (libcst.Import, libcst.ImportFrom, libcst.Pass)) for item in small):
+            return False
+    return True
+
+
+def _code(node: libcst.BaseExpression) -> str:
+    return libcst.Module(body=[]).code_for_node(node)
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.split())

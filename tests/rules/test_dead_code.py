@@ -1,0 +1,90 @@
+"""dead-code: what parses as code, what is prose or an example, and identity across versions."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from rules.checks.dead_code import code_runs, parses_as_code
+from rules.examples import findings_of
+from rules.finding import Finding
+from rules.registry import Case, all_rules
+
+RULE = all_rules()["dead-code"]
+
+
+def run(head: str, base: dict[str, str] | None = None, path: str = "train.py") -> list[Finding]:
+    return findings_of(RULE, Case(head, base=base or {}, path=path))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["return early", "import data", "not used", "global settings", "Note: foo", "pass", "pylint: disable=invalid-name", "x", "y = w * x + b"],
+)
+def test_sentences_and_bare_words_are_not_code(text: str) -> None:
+    assert not parses_as_code(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["model.fit(X, y)", "lr = 0.01", "import numpy as np", "from x import y", "for b in loader:\n    step(b)", "df['a'] = df.b / 2"],
+)
+def test_statements_are_code(text: str) -> None:
+    assert parses_as_code(text)
+
+
+def test_code_runs_skip_prose_between_code() -> None:
+    lines = ["old training loop:", "for b in loader:", "    step(b)", "", "kept for reference", "print(x)"]
+    assert code_runs(lines) == [(1, 3), (5, 6)]
+
+
+def test_moved_commented_block_is_existing_debt() -> None:
+    base = {"train.py": "import torch\n\n# model.half()\nrun()\n\n\ndef f():\n    pass\n"}
+    head = "import torch\n\nrun()\n\n\ndef f():\n    # model.half()\n    pass\n"
+    found = run(head, base)
+    assert found and not any(finding.new for finding in found)
+
+
+def test_new_commented_line_next_to_old_is_new() -> None:
+    base = {"train.py": "import torch\n\nrun()\n"}
+    [finding] = run("import torch\n\n# model.half()\nrun()\n", base)
+    assert finding.new and finding.line == 3
+
+
+def test_whole_block_is_one_finding_spanning_its_lines() -> None:
+    [finding] = run("import torch\n\n# a = load()\n# b = a.mean()\n# print(b)\nrun()\n")
+    assert (finding.line, finding.end_line) == (3, 5)
+    assert finding.message.startswith("3 lines of commented-out code")
+
+
+def test_uncomment_hint_is_an_explained_option() -> None:
+    assert not run("import torch\n\n# Uncomment to profile:\n# torch.cuda.synchronize()\nrun()\n")
+
+
+def test_licence_header_and_prose_are_fast_and_silent() -> None:
+    prose = "".join(f"# Line {index} of the licence: you may not use this file except in compliance.\n" for index in range(180))
+    started = time.perf_counter()
+    assert not run(prose + "import torch\n")
+    assert time.perf_counter() - started < 1.0
+
+
+def test_prose_string_statement_is_not_code() -> None:
+    assert not run('import torch\n\nx = 1\n"""\nThis section builds the features. It is slow.\n"""\n')
+
+
+def test_disabled_if_with_else_reports_the_if_line() -> None:
+    [finding] = run("import torch\n\nif False:\n    a()\nelse:\n    b()\n")
+    assert (finding.line, finding.end_line) == (3, 4)
+
+
+def test_suppression_with_reason_silences() -> None:
+    assert not run("import torch\n\n# mldebt: ignore[dead-code] kept for the upcoming A/B test, ML-77\n# model.half()\nrun()\n")
+
+
+def test_yaml_commented_options_are_not_checked() -> None:
+    assert not findings_of(RULE, Case("train:\n  lr: 0.1\n  # warmup_steps: 500\n", path="params.yaml"))
+
+
+def test_one_line_labels_are_not_code() -> None:
+    assert not run("import torch\n\n# tls=True\n# run_setup ()\n\n# newer ()\nrun()\n")
