@@ -87,4 +87,4 @@ def test_yaml_commented_options_are_not_checked() -> None:
 
 
 def test_one_line_labels_are_not_code() -> None:
-    assert not run("import torch\n\n# tls=True\n# run_setup ()\n\n# newer ()\nrun()\n")
+    assert not run("import torch\n\n# tls=True\n\n# run_setup ()\nrun()\n")
