@@ -41,7 +41,8 @@ class Fault:
     429 with ``retry_after`` is a secondary rate limit; a 403 with
     ``ratelimit_reset`` (seconds from now) is a primary one with
     ``x-ratelimit-remaining: 0``.  ``skip`` lets the first N matches through,
-    ``times`` limits how many matches misbehave (None: forever).
+    ``times`` limits how many matches misbehave (None: forever).  ``matched``
+    counts every matching request, ``fired`` those the rule actually disturbed.
     """
 
     path_regex: str
@@ -121,10 +122,10 @@ class Faults:
         """The rule that fires for this request, with its counters updated."""
         with self._lock:
             for rule in self._rules:
-                if rule.exhausted or not rule.applies(method, path):
+                if not rule.applies(method, path):
                     continue
                 rule.matched += 1
-                if rule.matched <= rule.skip:
+                if rule.exhausted or rule.matched <= rule.skip:
                     continue
                 rule.fired += 1
                 return rule

@@ -2,7 +2,9 @@
 
 ``FrontEnd`` is raw ASGI middleware applying, in GitHub's order: latency,
 injected faults, credential check, rate limiting, then the route; it stamps
-every response with GitHub's headers and records the call.
+every response with GitHub's headers and records the call before the last
+body byte leaves, so a client that got its answer always finds it in
+``sim.calls``.
 """
 
 from __future__ import annotations
@@ -111,6 +113,15 @@ class FrontEnd:
                  "x-github-api-version-selected": "2022-11-28", "x-github-media-type": "github.v3; format=json",
                  "x-content-type-options": "nosniff", "x-frame-options": "deny"}
         status_seen = 0
+        recorded = False
+
+        def record() -> None:
+            nonlocal recorded
+            if not recorded:
+                recorded = True
+                sim.record(Call(method, path, scope.get("query_string", b"").decode(), status_seen, started_wall,
+                                time.monotonic() - started, identity.installation_id, identity.kind,
+                                fault is not None and fault.status is not None, rid))
 
         async def stamped_send(message: dict[str, Any]) -> None:
             nonlocal status_seen
@@ -122,6 +133,8 @@ class FrontEnd:
                 names = {k.lower() for k in extra}
                 kept = [(k, v) for k, v in message.get("headers", []) if k.decode().lower() not in names]
                 message = {**message, "headers": kept + [(k.encode(), v.encode()) for k, v in extra.items()]}
+            elif message["type"] == "http.response.body" and not message.get("more_body", False):
+                record()
             await send(message)
 
         try:
@@ -132,9 +145,7 @@ class FrontEnd:
             else:
                 await self.app(scope, receive, stamped_send)
         finally:
-            sim.record(Call(method, path, scope.get("query_string", b"").decode(), status_seen, started_wall,
-                            time.monotonic() - started, identity.installation_id, identity.kind,
-                            fault is not None and fault.status is not None, rid))
+            record()
 
 
 class _PromptServer(uvicorn.Server):
