@@ -149,7 +149,7 @@ class FrontEnd:
 
 
 class _PromptServer(uvicorn.Server):
-    """uvicorn polls its exit flag every 100 ms; waking it on stop saves that per test."""
+    """uvicorn polls its exit flag every 100 ms and sleeps on shutdown; a test suite pays that per sim."""
 
     _wake: asyncio.Event | None = None
     _loop: asyncio.AbstractEventLoop | None = None
@@ -164,6 +164,17 @@ class _PromptServer(uvicorn.Server):
                 await asyncio.wait_for(self._wake.wait(), 0.1)
             except asyncio.TimeoutError:
                 pass
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        """Close listeners and idle connections without uvicorn's fixed 100 ms grace sleep."""
+        for server in self.servers:
+            server.close()
+        for sock in sockets or []:
+            sock.close()
+        for connection in list(self.server_state.connections):
+            connection.shutdown()
+        for server in self.servers:
+            await server.wait_closed()
 
     def wake(self) -> None:
         if self._loop is not None and self._wake is not None and not self._loop.is_closed():
