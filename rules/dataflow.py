@@ -561,10 +561,15 @@ def _is_main_guard(test: libcst.BaseExpression) -> bool:
 # --- what a call does -------------------------------------------------------
 
 
+def reads_data(name: str) -> bool:
+    """Whether a qualified function name is a dataframe or array reader (`pandas.read_csv`, `numpy.load`)."""
+    return name.startswith(_READ_PREFIXES) or name in _NUMPY_LOADERS
+
+
 def data_load(site: CallSite) -> bool:
     """Whether a call reads a dataset from files, a database or a hub into memory."""
     name = site.name
-    if name.startswith(_READ_PREFIXES) or name in _NUMPY_LOADERS:
+    if reads_data(name):
         return True
     if name in ("datasets.load_dataset", "load_dataset"):
         args = positional(site.node)
