@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from graphql import GraphQLError, build_schema, graphql_sync
+from graphql import GraphQLError, GraphQLInterfaceType, build_schema, graphql_sync
 
 from ghsim.diff import is_binary
 from ghsim.git import CommitObject
@@ -384,8 +384,9 @@ class GraphQLService:
     def __init__(self, sim: "SimulatedGitHub") -> None:
         self.sim = sim
         self.schema = build_schema(SDL)
-        for name in ("GitObject",):
-            self.schema.type_map[name].resolve_type = _resolve_type  # type: ignore[union-attr]
+        git_object = self.schema.type_map["GitObject"]
+        assert isinstance(git_object, GraphQLInterfaceType)
+        git_object.resolve_type = _resolve_type
 
     def execute(self, query: str, variables: dict[str, Any] | None, operation: str | None,
                 installation_id: int, repo_filter: frozenset[int] | None, bucket: Any) -> dict[str, Any]:
@@ -401,9 +402,9 @@ class GraphQLService:
 
 
 def _error(error: GraphQLError) -> dict[str, Any]:
-    formatted = dict(error.formatted)
-    extensions = formatted.pop("extensions", None) or {}
-    if "type" in extensions:
+    formatted: dict[str, Any] = dict(error.formatted)
+    extensions = formatted.pop("extensions", None)
+    if isinstance(extensions, dict) and "type" in extensions:
         formatted["type"] = extensions["type"]
     return formatted
 

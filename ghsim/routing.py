@@ -138,16 +138,20 @@ class EndpointSet:
             return fn
         return register
 
-    def get(self, path: str, auth: AuthKind = "installation", permission: tuple[str, str] | None = None):
+    def get(self, path: str, auth: AuthKind = "installation",
+            permission: tuple[str, str] | None = None) -> Callable[[Handler], Handler]:
         return self._add("GET", path, auth, permission)
 
-    def post(self, path: str, auth: AuthKind = "installation", permission: tuple[str, str] | None = None):
+    def post(self, path: str, auth: AuthKind = "installation",
+             permission: tuple[str, str] | None = None) -> Callable[[Handler], Handler]:
         return self._add("POST", path, auth, permission)
 
-    def patch(self, path: str, auth: AuthKind = "installation", permission: tuple[str, str] | None = None):
+    def patch(self, path: str, auth: AuthKind = "installation",
+              permission: tuple[str, str] | None = None) -> Callable[[Handler], Handler]:
         return self._add("PATCH", path, auth, permission)
 
-    def delete(self, path: str, auth: AuthKind = "installation", permission: tuple[str, str] | None = None):
+    def delete(self, path: str, auth: AuthKind = "installation",
+               permission: tuple[str, str] | None = None) -> Callable[[Handler], Handler]:
         return self._add("DELETE", path, auth, permission)
 
 

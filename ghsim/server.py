@@ -15,6 +15,7 @@ import logging
 import socket
 import threading
 import time
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -123,7 +124,7 @@ class FrontEnd:
                                 time.monotonic() - started, identity.installation_id, identity.kind,
                                 fault is not None and fault.status is not None, rid))
 
-        async def stamped_send(message: dict[str, Any]) -> None:
+        async def stamped_send(message: MutableMapping[str, Any]) -> None:
             nonlocal status_seen
             if message["type"] == "http.response.start":
                 status_seen = message["status"]

@@ -298,6 +298,8 @@ class Repo:
             for ref in (head, base):
                 if ref not in self.branches:
                     raise ValueError(f"branch {ref!r} does not exist")
+            if not self.objects.commits_between(self.branches[base], self.branches[head]):
+                raise ValueError(f"no commits between {base} and {head}; GitHub would refuse this PR")
             if number is None:
                 number = self._next_number
             if number in self.pulls:

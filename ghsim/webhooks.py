@@ -112,8 +112,10 @@ class WebhookSender:
         except ValueError:
             parsed = {}
         parsed = parsed if isinstance(parsed, dict) else {}
-        installation = parsed.get("installation") if isinstance(parsed.get("installation"), dict) else {}
-        repository = parsed.get("repository") if isinstance(parsed.get("repository"), dict) else {}
+        installation = parsed.get("installation")
+        repository = parsed.get("repository")
+        installation = installation if isinstance(installation, dict) else {}
+        repository = repository if isinstance(repository, dict) else {}
         headers = {
             "Accept": "*/*", "Content-Type": "application/json", "User-Agent": HOOKSHOT_AGENT,
             "X-GitHub-Event": event, "X-GitHub-Delivery": guid, "X-GitHub-Hook-ID": str(self.hook_id),

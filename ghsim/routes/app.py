@@ -133,7 +133,10 @@ def redeliver(ctx: Ctx) -> Any:
     delivery = ctx.sim.webhooks.find(ctx.params["delivery_id"])
     if delivery is None:
         raise not_found()
-    return Reply({}, 202, after=lambda: ctx.sim.webhooks.redeliver(delivery.id))
+    def resend() -> None:
+        ctx.sim.webhooks.redeliver(delivery.id)
+
+    return Reply({}, 202, after=resend)
 
 
 @api.get("/rate_limit", auth="any")

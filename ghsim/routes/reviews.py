@@ -59,12 +59,13 @@ def _anchor(spec: dict[str, Any], files: dict[str, FileChange]) -> dict[str, Any
             raise _Unresolvable("Position could not be resolved")
         side, line = found
     else:
-        line = spec.get("line")
+        raw_line = spec.get("line")
         side = spec.get("side") or "RIGHT"
         if side not in ("LEFT", "RIGHT"):
             raise _Unresolvable("Side could not be resolved")
-        if not isinstance(line, int) or isinstance(line, bool):
+        if not isinstance(raw_line, int) or isinstance(raw_line, bool):
             raise _Unresolvable("Line could not be resolved")
+        line = raw_line
     hunk = patch.hunk_for(side, line)
     if hunk is None:
         raise _Unresolvable("Line could not be resolved")
@@ -155,9 +156,10 @@ def create_review(ctx: Ctx) -> Any:
                 reasons.append(str(problem))
     if reasons:
         raise ApiError(422, "Unprocessable Entity", reasons, REVIEW_DOC)
-    pending = event in (None, "PENDING")
+    state = EVENT_STATES.get(event or "PENDING", "PENDING")
+    pending = state == "PENDING"
     review = Review(ctx.sim.state.next_id(), repo.id, pr.number, ctx.sim.state.bot, text or "",
-                    "PENDING" if pending else EVENT_STATES[event], commit_id, None if pending else now())
+                    state, commit_id, None if pending else now())
     ctx.sim.state.reviews[review.id] = review
     for anchor, comment_body in anchors:
         _store_comment(ctx, repo, pr, review.id, commit_id, anchor, comment_body)

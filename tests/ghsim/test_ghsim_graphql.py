@@ -50,3 +50,21 @@ def test_unknown_repository_is_a_graphql_error(sim: SimulatedGitHub, repo: Repo)
     assert body["data"] == {"repository": None}
     assert body["errors"][0]["type"] == "NOT_FOUND"
     assert response.headers["x-ratelimit-resource"] == "graphql"
+
+
+def test_pull_request_files_and_commit_file(repo: Repo, gh) -> None:
+    base = repo.commit("main", {"a.py": "a = 1\n"})
+    head = repo.commit("feature", {"a.py": "a = 2\n", "b.py": "b = 1\n"}, parent=base)
+    repo.open_pull_request(head="feature", title="Two files")
+    result = gh.graphql("""
+      query($n: Int!) { repository(owner: "octo-org", name: "ml-repo") {
+        pullRequest(number: $n) { headRefOid baseRefOid changedFiles
+          files(first: 1) { totalCount pageInfo { hasNextPage endCursor } nodes { path changeType additions } } }
+        object(expression: "feature") { ... on Commit { oid file(path: "b.py") { object { ... on Blob { text } } } } }
+      } }""", variables={"n": 1})
+    pr = result["repository"]["pullRequest"]
+    assert (pr["headRefOid"], pr["baseRefOid"], pr["changedFiles"]) == (head, base, 2)
+    assert pr["files"]["totalCount"] == 2 and pr["files"]["pageInfo"]["hasNextPage"] is True
+    assert pr["files"]["nodes"] == [{"path": "a.py", "changeType": "MODIFIED", "additions": 1}]
+    commit = result["repository"]["object"]
+    assert commit["oid"] == head and commit["file"]["object"]["text"] == "b = 1\n"
