@@ -1,0 +1,269 @@
+"""hardcoded-path: absolute paths that exist on one laptop or one cluster, in code, configs and job scripts."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+import libcst
+
+from rules.finding import Finding, Severity
+from rules.pyutil import HybridRule, body_of, docstring_of, dotted_name, line_comment, string_text
+from rules.registry import Case, FileContext, register
+from rules.source import FileKind
+
+RULE_ID = "hardcoded-path"
+# Paths are echoed in messages; longer ones are cut so a hostile string cannot flood a comment.
+MAX_PATH_IN_MESSAGE = 80
+# A string with this many plain words is a sentence about a path, not a path the code opens.
+PROSE_WORDS = 5
+
+SUGGESTION = (
+    "Read it from config, an environment variable or a CLI argument (`os.environ[\"DATA_DIR\"]`, "
+    "Hydra `${oc.env:DATA_DIR}`), or build it relative to the repository or `Path.home()`."
+)
+
+# Home directories of CI runners and stock container images, and placeholders in examples.
+_GENERIC_USER = r"(?:runner|jovyan|vscode|node|circleci|user|username|yourname|your_name|you|me|USER|USERNAME)\b"
+# Layout words under `/data` that describe a container or project layout, not a person or a site.
+_DATA_LAYOUT = frozenset(
+    {
+        "raw", "processed", "interim", "external", "input", "inputs", "output", "outputs", "train", "training", "test",
+        "val", "valid", "validation", "models", "model", "features", "cache", "datasets", "dataset", "images", "imgs",
+        "img", "db", "logs", "artifacts", "checkpoints", "ckpt", "tmp", "public", "landing", "bronze", "silver", "gold",
+        "staging", "results", "exports", "uploads", "downloads", "samples", "labels", "annotations", "embeddings",
+        "config", "configs", "shared",
+    }
+)
+_SEGMENT = r"[\w.@-]+"
+_BOUNDARY = r"(?:^|(?<=[\s\"'=:,;(\[{@<>|`])|(?<=file://))"
+_POSIX = re.compile(
+    _BOUNDARY
+    + r"(?P<path>/(?:"
+    + rf"home/(?!{_GENERIC_USER}){_SEGMENT}|Users/(?!(?:Shared|{_GENERIC_USER})){_SEGMENT}|"
+    + rf"(?:mnt|scratch\d*|gpfs\w*|lustre\w*|nfs\w*|fsx|dbfs|afs)/{_SEGMENT}|"
+    + rf"Volumes/{_SEGMENT}|Workspace/Users/{_SEGMENT}|content/drive/{_SEGMENT}|"
+    # Prefixes that are also common URL paths (`/media/uploads`, `/data/tweets/`) need two more folders.
+    + rf"(?:media|shared|cluster|storage|net)/{_SEGMENT}/{_SEGMENT}|data/(?P<data>{_SEGMENT})/{_SEGMENT}"
+    + r")(?:/[^\s\"'`,;()\[\]{}<>|]*)?)"
+)
+_WINDOWS = re.compile(
+    r"(?<![\w\\/])(?P<path>[A-Za-z]:(?:\\\\|\\|/)+(?:Users|Documents and Settings|[^\\/\s\"':*?<>|]+(?:\\\\|\\|/))"
+    r"[^\s\"'`,;*?<>|]*)"
+    r"|(?<![\w\\])(?P<unc>\\{2,}[\w.-]+\\+[\w.$-]+[^\s\"'`,;*?<>|]*)"
+)
+_OTHER_HOME = re.compile(r"(?:^|(?<=[\s\"'=:,;(\[{]))(?P<path>~[a-z_][\w.-]*/[^\s\"'`,;()\[\]{}<>|]*)")
+
+# Batch-scheduler directives are instructions, even though they start with `#`.
+_DIRECTIVE = re.compile(r"^#(?:SBATCH|PBS|BSUB|\$ |COBALT|MSUB|FLUX:|OAR)", re.IGNORECASE)
+_SCRIPT_KINDS = frozenset({FileKind.SHELL, FileKind.YAML, FileKind.TOML, FileKind.JSON, FileKind.REQUIREMENTS, FileKind.TEXT})
+_TEXT_SUFFIXES = (".env", ".cfg", ".ini")
+# Infrastructure whose paths are deliberately machine-specific or live inside a container.
+_INFRA = re.compile(
+    r"(?:^|/)(?:\.github|\.gitlab|\.circleci|\.buildkite|\.devcontainer|k8s|kubernetes|helm|charts|manifests)/|"
+    r"(?:^|/)(?:docker-compose[^/]*|compose\.ya?ml|\.gitlab-ci\.ya?ml|azure-pipelines\.ya?ml|bitbucket-pipelines\.ya?ml|"
+    r"cloudbuild\.ya?ml|buildspec\.ya?ml)$",
+    re.IGNORECASE,
+)
+_K8S = re.compile(r"^apiVersion:\s*\S+", re.MULTILINE)
+# Fixture data belongs to tests even outside a `tests/` folder.
+_FIXTURE = re.compile(r"(?:^|/)(?:fixtures?|testdata|test_data|__fixtures__|__snapshots__|mocks?)/", re.IGNORECASE)
+# Calls and keywords whose strings are messages for people, not paths the program opens.
+_MESSAGE_CALL = re.compile(r"(?:^|\.)(?:print|echo|warn|warning|info|debug|error|exception|critical|log|write|secho|fail|skip)$|^(?:log|logger|logging|console|warnings)\.")
+_MESSAGE_KEYWORDS = frozenset({"help", "description", "epilog", "usage", "doc", "msg", "message", "url", "endpoint", "prefix"})
+# Web routes and HTTP calls take URL paths (`@app.get("/home/feed")`), not file paths.
+_ROUTE_CALL = re.compile(
+    r"(?:^|\.)(?:route|get|post|put|patch|delete|head|options|websocket|api_route|add_url_rule|add_api_route|url|path|"
+    r"re_path|redirect|urljoin|fetch|get_url|request|url_for|mount|include_router|APIRouter|Blueprint)$"
+)
+
+
+def find_paths(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, path) for every machine- or site-specific absolute path in the text."""
+    for match in _POSIX.finditer(text):
+        layout = match.group("data")
+        if layout is not None and layout.lower() in _DATA_LAYOUT:
+            continue
+        yield match.start("path"), match.group("path")
+    for match in _WINDOWS.finditer(text):
+        start = match.start("path") if match.group("path") else match.start("unc")
+        yield start, match.group("path") or match.group("unc")
+    for match in _OTHER_HOME.finditer(text):
+        yield match.start("path"), match.group("path")
+
+
+def _shown(path: str) -> str:
+    clean = path.replace("`", "'")
+    return clean if len(clean) <= MAX_PATH_IN_MESSAGE else clean[: MAX_PATH_IN_MESSAGE - 1] + "…"
+
+
+def _message(path: str) -> str:
+    return f"`{_shown(path)}` exists on one machine or cluster; the code breaks everywhere else and leaks a user name or mount layout."
+
+
+def _is_prose(text: str) -> bool:
+    words = [token for token in text.split() if re.fullmatch(r"[A-Za-z]+[,.;:!?]?", token)]
+    return len(words) >= PROSE_WORDS
+
+
+@register
+class HardcodedPath(HybridRule):
+    id = RULE_ID
+    severity = Severity.HIGH
+    title = "Hard-coded machine-specific path"
+    kinds = frozenset({FileKind.PYTHON, FileKind.NOTEBOOK}) | _SCRIPT_KINDS
+
+    VALID = [
+        # A path in a test fixture.
+        Case({"tests/fixtures/config.yaml": "data_dir: /home/alice/data\n", "tests/test_io.py": "ROOT = '/home/alice/data'\n"}),
+        # Relative paths, URLs, scratch space and system files.
+        Case(
+            "import pandas as pd\n\ndf = pd.read_csv('data/raw/train.csv')\nm = load('s3://acme-ml/models/v3/model.pkl')\n"
+            "tmp = '/tmp/features.parquet'\nopen('/dev/null', 'w')\nopen('/etc/hosts')\nBIN = '/usr/local/bin/python'\n"
+            "url = 'https://example.com/home/alice/data'\ngs = 'gs://bucket/mnt/x'\n"
+        ),
+        # Container paths in a Dockerfile and a generic CI runner home.
+        Case(
+            {
+                "Dockerfile": "FROM python:3.11\nWORKDIR /app\nCOPY . /app\nENV HF_HOME=/opt/hf\nVOLUME /mnt/data\n",
+                ".github/workflows/ci.yml": "jobs:\n  t:\n    steps:\n      - run: ls /home/runner/work\n",
+            }
+        ),
+        # Comments and docstrings talk about paths; they do not open them.
+        Case('"""Reads from /mnt/data on the old cluster."""\n# was /home/alice/data before the move\nDATA = "data/"\n'),
+        # Messages and help text are for people.
+        Case(
+            "import argparse\nimport logging\n\nlog = logging.getLogger(__name__)\np = argparse.ArgumentParser()\n"
+            "p.add_argument('--data', required=True, help='e.g. /scratch/$USER/data')\nlog.info('mount /mnt/shared first')\n"
+            "raise SystemExit('expected /gpfs/proj/x to exist')\n"
+        ),
+        # Environment-driven paths, home-relative paths and layout folders under a container's /data.
+        Case(
+            "#!/bin/bash\n# copy results to /home/alice/backup when done\nDATA=${DATA_DIR:-/data/raw}\ncd \"$HOME/project\"\n"
+            "python train.py --data /data/processed --cache ~/.cache\n",
+            path="scripts/run.sh",
+        ),
+        # Placeholders in example configs.
+        Case("paths:\n  data: /home/user/data\n  out: /Users/you/out\n", path="configs/example.yaml"),
+    ]
+    INVALID = [
+        Case("import pandas as pd\n\ndf = pd.read_csv('/home/alice/projects/churn/data/train.csv')\n", lines=(3,)),
+        Case(
+            "#!/bin/bash\n#SBATCH --job-name=train\n#SBATCH --output=/home/alice/logs/%j.out\nexport DATA=/scratch/alice/churn\n"
+            "python train.py --data $DATA\n",
+            path="slurm/train.sbatch",
+            lines=(3, 4),
+        ),
+        Case("data:\n  root: /gpfs/projects/ml/churn\n  cache: /mnt/nvme0/cache  # fast disk\n", path="params.yaml", lines=(2, 3)),
+        Case('import torch\n\nrun_dir = f"/Users/bob/experiments/{run_id}"\nckpt = torch.load(r"C:\\Users\\bob\\model.pt")\n', lines=(3, 4)),
+        Case(
+            '{"cells": [{"cell_type": "code", "metadata": {}, "source": ["import pandas as pd\\n", '
+            '"df = pd.read_csv(\\"/content/drive/MyDrive/churn.csv\\")\\n"]}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}',
+            path="notebooks/explore.ipynb",
+        ),
+        Case('[paths]\ncheckpoints = "/lustre/alice/ckpt"\n', path="train.toml", lines=(2,)),
+        Case("-e /home/alice/src/featurelib\nnumpy==2.1.0\n", path="requirements.txt", lines=(1,)),
+    ]
+
+    # ------------------------------------------------------------------ Python
+
+    def visit_Module(self, node: libcst.Module) -> None:
+        self._skip = bool(_FIXTURE.search(self.ctx.file.path))
+        self._docstrings: set[int] = set()
+        self._quiet: list[libcst.CSTNode] = []
+        self._note_docstring(node)
+
+    def _note_docstring(self, node: libcst.Module | libcst.ClassDef | libcst.FunctionDef) -> None:
+        pending: list[libcst.BaseExpression | None] = [docstring_of(body_of(node))]
+        while pending:
+            doc = pending.pop()
+            if isinstance(doc, libcst.ConcatenatedString):
+                pending.extend((doc.left, doc.right))
+            elif doc is not None:
+                self._docstrings.add(id(doc))
+
+    def visit_ClassDef(self, node: libcst.ClassDef) -> None:
+        self._note_docstring(node)
+
+    def visit_FunctionDef(self, node: libcst.FunctionDef) -> None:
+        self._note_docstring(node)
+
+    def visit_Call(self, node: libcst.Call) -> None:
+        callee = dotted_name(node.func)
+        if _MESSAGE_CALL.search(callee) or (_ROUTE_CALL.search(callee) and "environ" not in callee):
+            self._quiet.append(node)
+
+    def leave_Call(self, original_node: libcst.Call) -> None:
+        if self._quiet and self._quiet[-1] is original_node:
+            self._quiet.pop()
+
+    def visit_Arg(self, node: libcst.Arg) -> None:
+        if node.keyword is not None and node.keyword.value in _MESSAGE_KEYWORDS:
+            self._quiet.append(node)
+
+    def leave_Arg(self, original_node: libcst.Arg) -> None:
+        if self._quiet and self._quiet[-1] is original_node:
+            self._quiet.pop()
+
+    def visit_Raise(self, node: libcst.Raise) -> None:
+        self._quiet.append(node)
+
+    def leave_Raise(self, original_node: libcst.Raise) -> None:
+        self._quiet.pop()
+
+    def visit_Assert(self, node: libcst.Assert) -> None:
+        self._quiet.append(node)
+
+    def leave_Assert(self, original_node: libcst.Assert) -> None:
+        self._quiet.pop()
+
+    def visit_SimpleString(self, node: libcst.SimpleString) -> None:
+        if not self._skip and not self._quiet and id(node) not in self._docstrings:
+            self._check_string(node, string_text(node))
+
+    def visit_FormattedStringText(self, node: libcst.FormattedStringText) -> None:
+        if not self._skip and not self._quiet:
+            self._check_string(node, node.value)
+
+    def _check_string(self, node: libcst.CSTNode, text: str) -> None:
+        if "/" not in text and "\\" not in text and "~" not in text:
+            return
+        if _is_prose(text):
+            return
+        for _, path in find_paths(text):
+            self.flag(node, _message(path), suggestion=SUGGESTION, key=path)
+
+    # ------------------------------------------------------------------ configs and scripts
+
+    def check(self, ctx: FileContext) -> Iterable[Finding]:
+        file = ctx.file
+        if file.kind not in _SCRIPT_KINDS or _FIXTURE.search(file.path) or _INFRA.search(file.path):
+            return []
+        if file.kind is FileKind.TEXT and not file.path.lower().endswith(_TEXT_SUFFIXES):
+            return []
+        if file.kind is FileKind.YAML and _K8S.search(file.text):
+            return []
+        return list(_scan_lines(file.path, file.kind, file.lines))
+
+
+def _scan_lines(path: str, kind: FileKind, lines: list[str]) -> Iterator[Finding]:
+    conda = bool(re.search(r"(?:^|/)(?:environment|conda)[^/]*\.ya?ml$", path, re.IGNORECASE))
+    for number, raw in enumerate(lines, start=1):
+        text = _code_part(kind, raw)
+        if not text or (conda and text.lstrip().startswith("prefix:")):
+            continue
+        for _, found in find_paths(text):
+            yield HardcodedPath.make(path, number, _message(found), suggestion=SUGGESTION, key=found, context=raw.strip())
+
+
+def _code_part(kind: FileKind, line: str) -> str:
+    """The part of a line that is configuration or commands rather than a comment."""
+    stripped = line.strip()
+    if kind is FileKind.JSON:
+        return line
+    if kind is FileKind.SHELL and _DIRECTIVE.match(stripped):
+        return stripped
+    if stripped.startswith("#") or (kind is FileKind.TEXT and stripped.startswith(";")):
+        return ""
+    comment = line_comment(line) if kind is not FileKind.REQUIREMENTS else (re.search(r"\s#.*$", line) or re.search(r"$", line)).group(0)
+    return line[: len(line) - len(comment)] if comment else line
