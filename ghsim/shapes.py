@@ -232,7 +232,7 @@ class Shapes:
             "updated_at": iso(suite.created_at), "rerequestable": True, "runs_rerequestable": True,
             "latest_check_runs_count": len(runs),
             "check_runs_url": f"{self.repo_url(repo)}/check-suites/{suite.id}/check-runs",
-            "head_commit": self.head_commit(head) if head else None,
+            "head_commit": self.head_commit(head) if head else None, "repository": self.repository(repo),
         }
 
     def head_commit(self, commit: CommitObject) -> Json:

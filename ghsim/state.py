@@ -388,14 +388,14 @@ class Repo:
             blob = self.objects.commits[sha].files.get(path.strip("/"))
             return None if blob is None else self.objects.blobs[blob]
 
-    def diff(self, base_sha: str, head_sha: str) -> list[FileChange]:
-        """Per-file changes between two commits, with git-style rename detection."""
-        key = (base_sha, head_sha)
+    def diff(self, base_sha: str | None, head_sha: str) -> list[FileChange]:
+        """Per-file changes between two commits (None: the empty tree), with rename detection."""
+        key = (base_sha or "", head_sha)
         with self._state.lock:
             cached = self._diff_cache.get(key)
             if cached is not None:
                 return cached
-            old = self.objects.commits[base_sha].files
+            old = self.objects.commits[base_sha].files if base_sha else {}
             new = self.objects.commits[head_sha].files
             blobs = self.objects.blobs
         removed = sorted(p for p in old if p not in new)

@@ -147,4 +147,5 @@ def rate_limit(ctx: Ctx) -> Any:
     def view(b: Any) -> dict[str, int]:
         return {"limit": b.limit, "used": b.used, "remaining": b.remaining, "reset": b.reset_at}
 
-    return {"resources": {"core": view(core), "graphql": view(graphql)}, "rate": view(core)}
+    search = {"limit": 30, "used": 0, "remaining": 30, "reset": core.reset_at}
+    return {"resources": {"core": view(core), "graphql": view(graphql), "search": search}, "rate": view(core)}

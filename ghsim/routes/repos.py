@@ -123,17 +123,12 @@ def get_commit(ctx: Ctx) -> Any:
     commit = repo.objects.commits[sha]
     out = ctx.sim.shapes.commit(repo, commit)
     parent = commit.parents[0] if commit.parents else None
-    changes = repo.diff(parent, sha) if parent else _root_changes(repo, sha)
+    changes = repo.diff(parent, sha)
     additions = sum(c.patch.additions for c in changes)
     deletions = sum(c.patch.deletions for c in changes)
     out["stats"] = {"total": additions + deletions, "additions": additions, "deletions": deletions}
     out["files"] = [ctx.sim.shapes.diff_entry(repo, c, sha) for c in changes[:MAX_COMPARE_FILES]]
     return out
-
-
-def _root_changes(repo: Repo, sha: str) -> list[Any]:
-    empty = repo.objects.put_commit({}, (), repo.objects.commits[sha].author, "", "")
-    return repo.diff(empty.sha, sha)
 
 
 @api.get("/repos/{owner}/{repo}/compare/{basehead:path}", permission=("contents", "read"))
