@@ -1,0 +1,507 @@
+"""undocumented-feature: a model input feature added in feature-engineering code with no registry entry."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import libcst
+
+from rules.dataflow import FactsRule, dotted, keyword, positional, string_value
+from rules.finding import Severity
+from rules.registry import Case, FileContext, register
+from rules.registry_files import FeatureRegistry, glob_of, read_registry
+
+FEATURE_DIRECTORIES = frozenset({"features", "feature_engineering", "feature_repo", "feature_store", "featurization", "feature_pipeline"})
+FEATURE_FILE = re.compile(r"^(?:features?(?:_\w+)?|\w+_features?|fe|featuri[sz]\w*|feature_engineering|build_features)$", re.IGNORECASE)
+FEAST_VIEWS = frozenset({"FeatureView", "BatchFeatureView", "StreamFeatureView", "OnDemandFeatureView", "on_demand_feature_view", "stream_feature_view"})
+# Variables holding a list of model input columns: FEATURES, FEATURE_COLUMNS, feature_cols, NUMERIC_FEATURES, cat_feats.
+FEATURE_LIST_TOKENS = frozenset({"feature", "features", "feat", "feats"})
+NOT_A_FEATURE_LIST = frozenset(
+    {"drop", "dropped", "exclude", "excluded", "ignore", "ignored", "remove", "removed", "skip", "leak", "leaky", "deprecated",
+     "unused", "target", "targets", "label", "labels", "id", "ids", "key", "keys", "importance", "importances", "store", "view", "service"}
+)
+TARGET_NAMES = frozenset({"target", "label", "labels", "y", "class", "outcome", "ground_truth"})
+TARGET_KEYWORDS = frozenset({"target", "label", "target_col", "target_column", "label_col", "label_column", "label_name", "target_name", "y_col"})
+TIMESTAMP_NAMES = frozenset({"event_timestamp", "created", "created_timestamp", "timestamp", "ts", "event_time", "event_ts", "date", "datetime", "created_at", "updated_at"})
+TIMESTAMP_SUFFIXES = ("_timestamp", "_ts", "_at", "_date", "_datetime")
+TIMESTAMP_KEYWORDS = frozenset({"timestamp_field", "created_timestamp_column", "event_timestamp_column", "timestamp_column", "time_column"})
+FRAME_NAME = re.compile(r"^(?:df|pdf|sdf|frame|data|dataset|features|feats|x)$|^(?:df|x)_\w+$|_(?:df|frame|data|features|feats)$", re.IGNORECASE)
+FRAME_LIBRARIES = ("pandas", "polars", "pyspark", "dask", "modin", "cudf")
+FRAME_METHODS = frozenset(
+    {"copy", "merge", "join", "assign", "reset_index", "set_index", "agg", "aggregate", "pivot_table", "melt", "drop", "dropna", "fillna",
+     "rename", "sort_values", "to_pandas", "toPandas", "with_columns", "select", "filter", "query", "explode", "astype", "read_csv", "read_parquet"}
+)
+DICT_CALLS = frozenset({"dict", "defaultdict", "OrderedDict", "Counter", "collections.defaultdict", "collections.OrderedDict", "collections.Counter", "json.load", "json.loads", "yaml.safe_load", "yaml.load"})
+DICT_ANNOTATIONS = re.compile(r"^(?:typing\.)?(?:dict|Dict|Mapping|MutableMapping|defaultdict|OrderedDict|Counter)\b")
+FRAME_ANNOTATIONS = re.compile(r"DataFrame|LazyFrame")
+MAX_SHOWN = 60
+
+
+@dataclass(frozen=True)
+class ColumnName:
+    """A column name as written: a literal, or a family built with an f-string (`lag_{n}` → glob `lag_*`)."""
+
+    shown: str
+    template: bool
+
+    @property
+    def glob(self) -> str:
+        return glob_of(self.shown)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    name: ColumnName
+    node: libcst.CSTNode
+    documented: bool = False
+
+
+def _tokens(name: str) -> list[str]:
+    return [token.lower() for token in re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+", name)]
+
+
+def _is_feature_list(name: str) -> bool:
+    tokens = set(_tokens(name.rsplit(".", 1)[-1]))
+    return bool(tokens & FEATURE_LIST_TOKENS) and not tokens & NOT_A_FEATURE_LIST
+
+
+def _strings(node: libcst.BaseExpression) -> Iterator[tuple[str, libcst.CSTNode]]:
+    elements = node.elements if isinstance(node, (libcst.List, libcst.Tuple, libcst.Set)) else [libcst.Element(node)]
+    for element in elements:
+        value = string_value(element.value)
+        if value is not None:
+            yield value, element.value
+
+
+def is_target(name: str, targets: set[str]) -> bool:
+    lowered = name.lower()
+    return lowered in TARGET_NAMES or lowered in targets or lowered.startswith(("target_", "label_")) or lowered.endswith(("_target", "_label"))
+
+
+def is_identifier(name: str) -> bool:
+    lowered = name.lower()
+    return lowered in ("id", "uuid", "index") or lowered.endswith(("_id", "_uuid", "_ids"))
+
+
+def is_timestamp(name: str) -> bool:
+    lowered = name.lower()
+    return lowered in TIMESTAMP_NAMES or lowered.endswith(TIMESTAMP_SUFFIXES)
+
+
+@register
+class UndocumentedFeature(FactsRule):
+    id = "undocumented-feature"
+    severity = Severity.HIGH
+    title = "New feature missing from the feature registry"
+
+    VALID = [
+        # Documented in features.yaml by the same pull request.
+        Case(
+            {
+                "src/features/build_features.py": "import pandas as pd\n\ndef build(df: pd.DataFrame) -> pd.DataFrame:\n"
+                "    df['days_since_signup'] = (df['event_time'] - df['signup_time']).dt.days\n    return df\n",
+                "features.yaml": "days_since_signup:\n  description: Whole days between signup and the event.\n  owner: growth-ml\n",
+            },
+            base={"features.yaml": "{}\n"},
+        ),
+        # A family of lag features documented by pattern; ids, timestamps, the label and a dropped helper column are not features.
+        Case(
+            {
+                "features/lags.py": "import pandas as pd\n\ndef add_lags(df: pd.DataFrame) -> pd.DataFrame:\n"
+                "    for n in (1, 7, 28):\n        df[f'sales_lag_{n}'] = df.groupby('store_id')['sales'].shift(n)\n"
+                "    df['store_id'] = df['store'].astype('category').cat.codes\n    df['event_timestamp'] = pd.to_datetime(df['day'])\n"
+                "    df['target'] = df['sales'].shift(-7)\n    df['tmp_rank'] = df['sales'].rank()\n"
+                "    df['top_store'] = df['tmp_rank'] < 10\n    return df.drop(columns=['tmp_rank'])\n",
+                "docs/features.md": "# Features\n\n| Feature | Description | Owner |\n|---|---|---|\n"
+                "| `sales_lag_{n}` | Sales n days earlier, per store. | @forecasting |\n"
+                "| `top_store` | Store ranks in the top ten by sales that day. | @forecasting |\n",
+            },
+        ),
+        # Feast: a description on the Field is documentation; entities' join keys and timestamps are not features.
+        Case(
+            "from datetime import timedelta\nfrom feast import Entity, FeatureView, Field, FileSource\nfrom feast.types import Float32, Int64\n\n"
+            "driver = Entity(name='driver', join_keys=['driver_id'])\n"
+            "stats = FeatureView(\n    name='driver_hourly_stats',\n    entities=[driver],\n    ttl=timedelta(days=1),\n    schema=[\n"
+            "        Field(name='driver_id', dtype=Int64),\n        Field(name='conv_rate', dtype=Float32, description='Share of offers accepted in the last hour.'),\n"
+            "    ],\n    source=FileSource(path='data/driver_stats.parquet', timestamp_field='event_timestamp'),\n)\n",
+            path="feature_repo/driver_features.py",
+        ),
+        # Not feature-engineering code: a training script's own columns are out of scope.
+        Case("import pandas as pd\n\ndf = pd.read_csv('x.csv')\ndf['ratio'] = df['a'] / df['b']\n", path="scripts/train.py"),
+        # A conditional patch of some rows (`.loc[mask, col]`) and a feature registered by a glob are fine.
+        Case(
+            {
+                "src/features/basket.py": "import pandas as pd\n\ndef build(df):\n    df.loc[df['items'].isna(), 'basket_size'] = 0\n"
+                "    df['promo_share_7d'] = df['promo_items_7d'] / df['items_7d']\n    return df\n",
+                "features.yaml": "promo_share_*:\n  description: Share of promoted items over the trailing window.\n  owner: pricing-ml\n",
+            },
+        ),
+        # Dict assignments in feature code are not columns; an existing column rewritten in place is not new.
+        Case(
+            "import pandas as pd\n\ndef build(df: pd.DataFrame, stats: dict) -> pd.DataFrame:\n    params = {}\n"
+            "    params['window'] = 7\n    stats['rows'] = len(df)\n    df['price'] = df['price'].fillna(0)\n    return df\n",
+            path="features/clean.py",
+        ),
+        # Polars and a YAML list registry with an owner inherited from the group.
+        Case(
+            {
+                "features/orders_features.py": "import polars as pl\n\ndef build(orders: pl.DataFrame) -> pl.DataFrame:\n"
+                "    return orders.with_columns((pl.col('total') / pl.col('items')).alias('avg_item_price'), is_weekend=pl.col('day').dt.weekday() > 5)\n",
+                "feature_registry.yaml": "groups:\n  - owner: checkout-ml\n    features:\n      - name: avg_item_price\n        description: Order total over item count.\n"
+                "      - name: is_weekend\n        description: Order placed on Saturday or Sunday.\n",
+            },
+        ),
+        # A list of dropped features is not a list of features.
+        Case("DROP_FEATURES = ['legacy_score', 'zip3']\nFEATURE_IMPORTANCES = ['a']\n", path="src/features/config.py"),
+    ]
+    INVALID = [
+        # A new engineered column with no registry entry at all.
+        Case(
+            {
+                "src/features/build_features.py": "import pandas as pd\n\ndef build(df: pd.DataFrame) -> pd.DataFrame:\n"
+                "    df['days_since_signup'] = (df['event_time'] - df['signup_time']).dt.days\n"
+                "    df['spend_per_visit'] = df['spend'] / df['visits'].clip(lower=1)\n    return df\n",
+                "features.yaml": "days_since_signup:\n  description: Whole days between signup and the event.\n  owner: growth-ml\n",
+            },
+            base={"features.yaml": "days_since_signup:\n  description: Whole days between signup and the event.\n  owner: growth-ml\n"},
+            lines=(5,),
+        ),
+        # A registry entry without an owner does not document the feature.
+        Case(
+            {
+                "features/risk.py": "def add(df):\n    return df.assign(debt_to_income=df['debt'] / df['income'])\n",
+                "docs/features.md": "## debt_to_income\n\nMonthly debt payments over monthly income.\n",
+            },
+            lines=(2,),
+        ),
+        # f-string families are matched by pattern; this one is not in the registry.
+        Case(
+            {
+                "src/features/rolling.py": "def add(df, windows):\n    for w in windows:\n        df[f'spend_roll_mean_{w}d'] = df['spend'].rolling(w).mean()\n    return df\n",
+                "features.yaml": "features:\n  - name: spend_lag_{n}\n    description: Spend n days earlier.\n    owner: growth-ml\n",
+            },
+            lines=(3,),
+        ),
+        # A new entry in the model's feature list.
+        Case(
+            "NUMERIC_FEATURES = [\n    'age',\n    'tenure_months',\n    'num_support_tickets',\n]\n",
+            base={"src/features/columns.py": "NUMERIC_FEATURES = [\n    'age',\n    'tenure_months',\n]\n"},
+            path="src/features/columns.py",
+            config="feature_registry: [docs/feature_registry.yaml]\n",
+            lines=(4,),
+        ),
+        # Feast field without a description, in a feature repo with no registry entry.
+        Case(
+            "from feast import FeatureView, Field\nfrom feast.types import Float32\n\n"
+            "stats = FeatureView(name='driver_stats', entities=[driver], schema=[\n    Field(name='acc_rate', dtype=Float32),\n])\n",
+            path="feature_repo/definitions.py",
+            lines=(5,),
+        ),
+        # Spark withColumn in a module the config names as feature code.
+        Case(
+            "from pyspark.sql import functions as F\n\ndef transform(df):\n    return df.withColumn('session_len_s', F.col('end') - F.col('start'))\n",
+            path="jobs/sessions.py",
+            config="rules:\n  undocumented-feature:\n    feature_modules: ['jobs/*.py']\n",
+            lines=(4,),
+        ),
+    ]
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        self.candidates: list[Candidate] = []
+        self.dropped: set[str] = set()
+        self.targets: set[str] = set()
+        self.keys: set[str] = set()
+        self.kinds: dict[tuple[int, str], str] = {}
+
+    # --- collection --------------------------------------------------------
+
+    def visit_Param(self, node: libcst.Param) -> None:
+        if node.annotation is not None:
+            annotation = self.code(node.annotation.annotation, MAX_SHOWN)
+            kind = "frame" if FRAME_ANNOTATIONS.search(annotation) else "dict" if DICT_ANNOTATIONS.match(annotation) else ""
+            if kind:
+                self._set_kind(node.name.value, kind)
+
+    def visit_AnnAssign(self, node: libcst.AnnAssign) -> None:
+        name = dotted(node.target)
+        annotation = self.code(node.annotation.annotation, MAX_SHOWN)
+        if name is not None and DICT_ANNOTATIONS.match(annotation):
+            self._set_kind(name, "dict")
+
+    def visit_Assign(self, node: libcst.Assign) -> None:
+        super().visit_Assign(node)
+        for target in node.targets:
+            self._assigned(target.target, node.value)
+
+    def visit_AugAssign(self, node: libcst.AugAssign) -> None:
+        name = dotted(node.target)
+        if name is not None and _is_feature_list(name):
+            self._feature_list(node.value)
+
+    def visit_Del(self, node: libcst.Del) -> None:
+        targets = node.target.elements if isinstance(node.target, libcst.Tuple) else [libcst.Element(node.target)]
+        for element in targets:
+            if isinstance(element.value, libcst.Subscript):
+                for index in self._indexes(element.value):
+                    self.dropped.update(value for value, _ in _strings(index))
+
+    def visit_Call(self, node: libcst.Call) -> None:
+        super().visit_Call(node)
+        method = node.func.attr.value if isinstance(node.func, libcst.Attribute) else dotted(node.func) or ""
+        for arg in node.args:
+            if arg.keyword is None:
+                continue
+            word = arg.keyword.value
+            if word in TARGET_KEYWORDS:
+                self.targets.update(value.lower() for value, _ in _strings(arg.value))
+            elif word in TIMESTAMP_KEYWORDS or word == "join_keys":
+                self.keys.update(value.lower() for value, _ in _strings(arg.value))
+        if method in ("drop", "pop", "drop_columns"):
+            for arg in node.args:
+                if arg.keyword is None or arg.keyword.value in ("columns", "labels"):
+                    self.dropped.update(value for value, _ in _strings(arg.value))
+        elif method == "assign" and isinstance(node.func, libcst.Attribute):
+            for arg in node.args:
+                if arg.keyword is not None:
+                    self._candidate(ColumnName(arg.keyword.value, False), arg.keyword, arg.value)
+        elif method in ("with_columns", "with_column") and isinstance(node.func, libcst.Attribute):
+            self._polars(node)
+        elif method == "withColumn" and isinstance(node.func, libcst.Attribute):
+            args = positional(node)
+            column = self._column(args[0]) if args else None
+            if column is not None:
+                self._candidate(column, args[0], args[1] if len(args) > 1 else None)
+        elif method in FEAST_VIEWS:
+            self._feast(node)
+        elif method == "Entity":
+            for name in ("name",):
+                arg = keyword(node, name)
+                if arg is not None:
+                    self.keys.update(value.lower() for value, _ in _strings(arg.value))
+
+    def _assigned(self, target: libcst.BaseExpression, value: libcst.BaseExpression) -> None:
+        name = dotted(target)
+        if name is not None:
+            self._remember_kind(name, value)
+            if isinstance(value, (libcst.List, libcst.Tuple, libcst.Set)) and _is_feature_list(name):
+                self._feature_list(value)
+            if isinstance(value, libcst.SimpleString | libcst.ConcatenatedString) and re.search(r"target|label", name, re.IGNORECASE):
+                self.targets.update(text.lower() for text, _ in _strings(value))
+            if re.fullmatch(r"(?i)y(?:_\w+)?|labels?|targets?", name.rsplit(".", 1)[-1]) and isinstance(value, libcst.Subscript):
+                for index in self._indexes(value):
+                    self.targets.update(text.lower() for text, _ in _strings(index))
+            return
+        if not isinstance(target, libcst.Subscript):
+            return
+        frame = target.value
+        indexes = self._indexes(target)
+        if isinstance(frame, libcst.Attribute) and frame.attr.value == "loc":
+            # Only `df.loc[:, "x"] = ...` adds a column for every row; `df.loc[mask, "x"]` patches some of them.
+            first = target.slice[0].slice if target.slice else None
+            if len(target.slice) != 2 or not isinstance(first, libcst.Slice) or first.lower or first.upper:
+                return
+            frame = frame.value
+        receiver = dotted(frame)
+        if receiver is None or not self._is_frame(receiver):
+            return
+        for index in indexes:
+            elements = index.elements if isinstance(index, (libcst.List, libcst.Tuple)) else [libcst.Element(index)]
+            for element in elements:
+                column = self._column(element.value)
+                if column is not None:
+                    self._candidate(column, element.value, value)
+
+    def _indexes(self, node: libcst.Subscript) -> list[libcst.BaseExpression]:
+        return [element.slice.value for element in node.slice if isinstance(element.slice, libcst.Index)]
+
+    def _feature_list(self, value: libcst.BaseExpression) -> None:
+        for text, node in _strings(value):
+            self._candidate(ColumnName(text, False), node, None)
+
+    def _polars(self, node: libcst.Call) -> None:
+        for arg in node.args:
+            if arg.keyword is not None:
+                self._candidate(ColumnName(arg.keyword.value, False), arg.keyword, arg.value)
+                continue
+            values = arg.value.elements if isinstance(arg.value, (libcst.List, libcst.Tuple)) else [libcst.Element(arg.value)]
+            for element in values:
+                expression = element.value
+                if isinstance(expression, (libcst.ListComp, libcst.GeneratorExp)):
+                    expression = expression.elt
+                alias = self._alias(expression)
+                if alias is not None:
+                    self._candidate(alias[0], alias[1], expression)
+
+    def _alias(self, expression: libcst.BaseExpression) -> tuple[ColumnName, libcst.CSTNode] | None:
+        if isinstance(expression, libcst.Call) and isinstance(expression.func, libcst.Attribute) and expression.func.attr.value == "alias":
+            args = positional(expression)
+            column = self._column(args[0]) if args else None
+            if column is not None:
+                return column, args[0]
+        return None
+
+    def _feast(self, node: libcst.Call) -> None:
+        schema = keyword(node, "schema")
+        if schema is None or not isinstance(schema.value, (libcst.List, libcst.Tuple)):
+            return
+        for element in schema.value.elements:
+            field = element.value
+            if not isinstance(field, libcst.Call) or (dotted(field.func) or "").rsplit(".", 1)[-1] != "Field":
+                continue
+            name_arg = keyword(field, "name")
+            name = string_value(name_arg.value) if name_arg is not None else None
+            if name is None:
+                continue
+            description = keyword(field, "description")
+            documented = description is not None and bool((string_value(description.value) or "").strip())
+            self.candidates.append(Candidate(ColumnName(name, False), field, documented=documented))
+
+    def _column(self, node: libcst.BaseExpression) -> ColumnName | None:
+        """The name a column gets: a literal, an f-string, or literal pieces joined with `+`."""
+        literal = string_value(node)
+        if literal is not None:
+            return ColumnName(literal, False)
+        pieces = self._pieces(node)
+        if pieces is None or not any(text for text, is_literal in pieces if is_literal and text):
+            return None
+        shown = "".join(text if is_literal else "{" + text + "}" for text, is_literal in pieces)
+        return ColumnName(shown, True)
+
+    def _pieces(self, node: libcst.BaseExpression) -> list[tuple[str, bool]] | None:
+        if isinstance(node, libcst.FormattedString):
+            pieces: list[tuple[str, bool]] = []
+            for part in node.parts:
+                if isinstance(part, libcst.FormattedStringText):
+                    pieces.append((part.value, True))
+                elif isinstance(part, libcst.FormattedStringExpression):
+                    pieces.append((self.code(part.expression, MAX_SHOWN), False))
+            return pieces
+        if isinstance(node, libcst.BinaryOperation) and isinstance(node.operator, libcst.Add):
+            left, right = self._pieces(node.left), self._pieces(node.right)
+            return None if left is None or right is None else left + right
+        literal = string_value(node)
+        if literal is not None:
+            return [(literal, True)]
+        if isinstance(node, (libcst.Name, libcst.Attribute, libcst.Call, libcst.Subscript)):
+            return [(self.code(node, MAX_SHOWN), False)]
+        return None
+
+    def _candidate(self, name: ColumnName, node: libcst.CSTNode, value: libcst.BaseExpression | None) -> None:
+        if value is not None and not name.template and _reads_column(value, name.shown):
+            return
+        self.candidates.append(Candidate(name, node))
+
+    def _set_kind(self, name: str, kind: str) -> None:
+        self.kinds[(id(self.current_scope()), name)] = kind
+
+    def _remember_kind(self, name: str, value: libcst.BaseExpression) -> None:
+        if isinstance(value, (libcst.Dict, libcst.DictComp)):
+            self._set_kind(name, "dict")
+            return
+        if not isinstance(value, libcst.Call):
+            return
+        callee = self.facts.imports.qualify(value.func) or ""
+        method = value.func.attr.value if isinstance(value.func, libcst.Attribute) else callee
+        if callee in DICT_CALLS or method in DICT_CALLS:
+            self._set_kind(name, "dict")
+        elif callee.startswith(FRAME_LIBRARIES) or method in FRAME_METHODS:
+            self._set_kind(name, "frame")
+
+    def _is_frame(self, name: str) -> bool:
+        for scope in (self.current_scope(), self.facts.module):
+            kind = self.kinds.get((id(scope), name))
+            if kind:
+                return kind == "frame"
+        return bool(FRAME_NAME.search(name.rsplit(".", 1)[-1]))
+
+    # --- decision ----------------------------------------------------------
+
+    def finish(self) -> None:
+        if not self.candidates or not self._is_feature_code():
+            return
+        options = self.ctx.options
+        targets = self.targets | {str(name).lower() for name in options.get("targets", ()) or ()}  # type: ignore[union-attr]
+        excluded = {name.lower() for name in self.dropped} | self.keys
+        paths = [str(path) for path in options.get("feature_registry", ()) or ()]  # type: ignore[union-attr]
+        registry: FeatureRegistry | None = None
+        seen: set[str] = set()
+        for candidate in self.candidates:
+            name = candidate.name
+            if name.glob in seen or candidate.documented:
+                continue
+            seen.add(name.glob)
+            if self._not_a_feature(name, targets, excluded):
+                continue
+            if registry is None:
+                registry = read_registry(self.ctx.repo, paths, "base" if self.ctx.version == "base" else "head")
+            self._check(candidate, registry, paths)
+
+    def _not_a_feature(self, name: ColumnName, targets: set[str], excluded: set[str]) -> bool:
+        shown = name.shown
+        if is_target(shown, targets) or is_identifier(shown) or is_timestamp(shown):
+            return True
+        if name.template:
+            return any(fnmatch.fnmatchcase(dropped, name.glob) for dropped in excluded) or name.glob in {glob_of(d) for d in excluded}
+        return shown.lower() in excluded
+
+    def _check(self, candidate: Candidate, registry: FeatureRegistry, paths: list[str]) -> None:
+        name = candidate.name
+        entry = registry.lookup(name.shown, template=name.template)
+        shown = name.shown.replace("`", "'")
+        if len(shown) > MAX_SHOWN:
+            shown = shown[: MAX_SHOWN - 1] + "…"
+        kind = "family of features" if name.template else "feature"
+        target = registry.sources[0] if registry.sources else (paths[0] if paths else "features.yaml")
+        if entry is not None and not entry.missing:
+            return
+        if entry is not None:
+            missing = " and ".join(entry.missing)
+            message = (
+                f"The {kind} `{shown}` is listed in `{entry.source}` but its entry has no {missing}. "
+                "A feature nobody owns or can explain cannot be debugged, trusted or safely removed later."
+            )
+        elif registry.sources:
+            message = (
+                f"The new {kind} `{shown}` has no entry in the feature registry (`{'`, `'.join(registry.sources)}`). "
+                "A feature nobody owns or can explain cannot be debugged, trusted or safely removed later."
+            )
+        else:
+            message = (
+                f"The new {kind} `{shown}` is not documented: the repository has no feature registry "
+                f"(looked for `{'`, `'.join(paths)}`). A feature nobody owns or can explain cannot be debugged, trusted or safely removed later."
+            )
+        self.flag(
+            candidate.node,
+            message,
+            suggestion=f"Add `{shown}` to `{target}` with a `description` (what it means, how it is computed) and an `owner`.",
+            key=f"feature:{name.glob}",
+        )
+
+    def _is_feature_code(self) -> bool:
+        path = self.ctx.file.path
+        parts = path.split("/")
+        stem = parts[-1].rsplit(".", 1)[0]
+        if any(part.lower() in FEATURE_DIRECTORIES for part in parts[:-1]) or FEATURE_FILE.match(stem):
+            return True
+        modules = [str(pattern) for pattern in self.ctx.options.get("feature_modules", ()) or ()]  # type: ignore[union-attr]
+        if any(fnmatch.fnmatch(path, pattern) for pattern in modules):
+            return True
+        imports = self.facts.imports
+        return imports.uses("feast") and any(site.method in FEAST_VIEWS for site in self.facts.all_calls())
+
+
+def _reads_column(node: libcst.CSTNode, name: str) -> bool:
+    """Whether an expression reads the very column it is assigned to: a rewrite of an existing column, not a new one."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, libcst.SimpleString) and string_value(current) == name:
+            return True
+        if isinstance(current, libcst.Attribute) and current.attr.value == name:
+            return True
+        stack.extend(current.children)
+    return False
