@@ -8,7 +8,7 @@ Three shapes of rule, chosen by what a rule needs to see:
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import ClassVar
@@ -111,6 +111,9 @@ class Rule:
         )
 
 
+_VISITOR_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 class PythonRule(Rule, libcst.BatchableCSTVisitor):
     """A visitor over one module. Subclasses call `self.flag(node, ...)`."""
 
@@ -121,6 +124,13 @@ class PythonRule(Rule, libcst.BatchableCSTVisitor):
         super().__init__()
         self.ctx = ctx
         self.findings: list[Finding] = []
+
+    def get_visitors(self) -> Mapping[str, Callable[[libcst.CSTNode], None]]:
+        """libcst inspects every instance on every file; the names depend only on the class, so find them once."""
+        names = _VISITOR_NAMES.get(type(self))
+        if names is None:
+            names = _VISITOR_NAMES[type(self)] = tuple(libcst.BatchableCSTVisitor.get_visitors(self))
+        return {name: getattr(self, name) for name in names}
 
     def position(self, node: libcst.CSTNode) -> tuple[int, int]:
         where = self.get_metadata(PositionProvider, node)

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import difflib
+import heapq
 import posixpath
 import re
 from collections.abc import Collection, Iterable
@@ -184,13 +185,19 @@ def meaningful_lines(kind: FileKind, text: str) -> int:
     return sum(1 for raw in text.splitlines() if raw.strip() and not raw.strip().startswith("#"))
 
 
-def similarity(left: list[str], right: list[str]) -> float:
-    if not left or not right:
-        return 0.0
-    matcher = difflib.SequenceMatcher(None, left, right, autojunk=False)
-    if matcher.real_quick_ratio() < CONTENT_SIMILARITY or matcher.quick_ratio() < CONTENT_SIMILARITY:
-        return min(matcher.quick_ratio(), CONTENT_SIMILARITY - 0.01)
-    return matcher.ratio()
+def similarity(ours: list[str], theirs: difflib.SequenceMatcher[str], threshold: float) -> float | None:
+    """The share of lines the two have in common if at least `threshold`, else None.
+
+    `theirs` holds the existing file as its second sequence, so the index git's
+    difflib builds for it is reused across every new file compared with it.
+    """
+    theirs.set_seq1(ours)
+    if not ours or not theirs.b:
+        return None
+    if theirs.real_quick_ratio() < threshold or theirs.quick_ratio() < threshold:
+        return None
+    score = theirs.ratio()
+    return score if score >= threshold else None
 
 
 def _exempt(path: str, source: SourceFile) -> bool:
@@ -203,15 +210,15 @@ def _exempt(path: str, source: SourceFile) -> bool:
     )
 
 
-def _distance(left: str, right: str) -> tuple[int, float]:
-    a, b = left.split("/")[:-1], right.split("/")[:-1]
+def _distance(left: str, right: str) -> tuple[int, int]:
+    """Folders apart, then (negated) shared name prefix: `train_xgb.py` is nearer `train_gbm.py` than `serve.py`."""
+    a, b = left.split("/"), right.split("/")
     shared = 0
-    for x, y in zip(a, b, strict=False):
+    for x, y in zip(a[:-1], b[:-1], strict=False):
         if x != y:
             break
         shared += 1
-    names = difflib.SequenceMatcher(None, posixpath.basename(left), posixpath.basename(right)).ratio()
-    return len(a) + len(b) - 2 * shared, -names
+    return len(a) + len(b) - 2 - 2 * shared, -len(posixpath.commonprefix([a[-1], b[-1]]))
 
 
 @register
@@ -270,8 +277,8 @@ class PipelineJungle(ChangeRule):
         if variant is None:
             return None
         if not variant.strong:
-            theirs = reads.lines(variant.original, source.kind)
-            if similarity(comparable_lines(source.kind, source.text), theirs) < NUMBERED_SIMILARITY:
+            theirs = reads.matcher(variant.original, source.kind)
+            if similarity(comparable_lines(source.kind, source.text), theirs, NUMBERED_SIMILARITY) is None:
                 return None
         if variant.folder:
             if variant.folder in copied:
@@ -301,25 +308,14 @@ class PipelineJungle(ChangeRule):
         ours = comparable_lines(source.kind, source.text)
         if len(ours) > MAX_COMPARED_LINES:
             return None
-        suffix = posixpath.splitext(path)[1]
-        top = folders[0] if folders else None
-        candidates = sorted(
-            (
-                other
-                for other in existing
-                if other.endswith(suffix)
-                and (other.split("/")[0] == top if top else "/" not in other)
-                and not is_test_path(other)
-                and posixpath.basename(other) != "__init__.py"
-            ),
-            key=lambda other: _distance(path, other),
-        )
-        for other in candidates[:CANDIDATES_PER_FILE]:
-            theirs = reads.lines(other, source.kind)
-            if len(theirs) > MAX_COMPARED_LINES:
+        pool = reads.pool(existing, posixpath.splitext(path)[1], folders[0] if folders else None)
+        candidates = heapq.nsmallest(CANDIDATES_PER_FILE, pool, key=lambda other: _distance(path, other))
+        for other in candidates:
+            theirs = reads.matcher(other, source.kind)
+            if len(theirs.b) > MAX_COMPARED_LINES:
                 continue
-            score = similarity(ours, theirs)
-            if score >= CONTENT_SIMILARITY:
+            score = similarity(ours, theirs, CONTENT_SIMILARITY)
+            if score is not None:
                 return self.make(
                     path,
                     1,
@@ -337,16 +333,31 @@ class _Reads:
     def __init__(self, ctx: ChangeContext, budget: int) -> None:
         self._ctx = ctx
         self._budget = budget
-        self._cache: dict[str, list[str]] = {}
+        self._cache: dict[str, difflib.SequenceMatcher[str]] = {}
+        self._pools: dict[tuple[str, str | None], list[str]] = {}
 
-    def lines(self, path: str, kind: FileKind) -> list[str]:
-        if path in self._cache:
-            return self._cache[path]
-        if self._budget <= 0:
-            return []
-        self._budget -= 1
-        text = self._ctx.repo.read_text(path, "head")
-        self._cache[path] = comparable_lines(kind, text) if text else []
+    def pool(self, existing: Collection[str], suffix: str, top: str | None) -> list[str]:
+        """Existing files that may have been copied: same type, same top-level folder, not tests."""
+        key = (suffix, top)
+        if key not in self._pools:
+            self._pools[key] = [
+                other
+                for other in existing
+                if other.endswith(suffix)
+                and (other.split("/", 1)[0] == top if top else "/" not in other)
+                and posixpath.basename(other) != "__init__.py"
+                and not is_test_path(other)
+            ]
+        return self._pools[key]
+
+    def matcher(self, path: str, kind: FileKind) -> difflib.SequenceMatcher[str]:
+        """A matcher holding the file's comparable lines as its second sequence; empty once over budget."""
+        if path not in self._cache:
+            if self._budget <= 0:
+                return difflib.SequenceMatcher(None, [], [], autojunk=False)
+            self._budget -= 1
+            text = self._ctx.repo.read_text(path, "head")
+            self._cache[path] = difflib.SequenceMatcher(None, [], comparable_lines(kind, text) if text else [], autojunk=False)
         return self._cache[path]
 
 
