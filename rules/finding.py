@@ -30,6 +30,10 @@ class Finding:
     the same rule, path and key are the same debt, even if lines moved. Rules
     that know what "the same" means (a parameter name and its parsed value)
     set it; otherwise the engine uses the flagged source text.
+
+    ``line`` 0 means the finding is about the pull request as a whole, not a line
+    (``stale-branch`` also has an empty ``path``): reporters show it in the summary,
+    never as an annotation.
     """
 
     rule: str

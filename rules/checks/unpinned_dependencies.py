@@ -33,6 +33,7 @@ MOVING_ARCHIVE = re.compile(r"/archive/(refs/heads/)?(main|master|develop|dev|he
 LOCAL_PREFIXES = (".", "/", "file:", "~")
 # Shown in backticks in the message; long URLs are cut so the comment stays readable.
 MAX_SHOWN = 60
+PUBLISHED_KEYS = frozenset({"classifiers", "license", "urls", "homepage", "repository"})
 POETRY_SECTIONS = re.compile(r"tool\.poetry\.(dev-dependencies|dependencies|group\.[^.]+\.dependencies)")
 
 _HASHED = "pandas==2.2.1 \\\n    --hash=sha256:8f2ab7a2c3e4d5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0\n"
@@ -208,13 +209,18 @@ def _poetry_spec(value: Any) -> str:
     return str(value)
 
 
+def _published(table: Mapping[str, Any]) -> bool:
+    """Package metadata means the project is installed into other environments, where ranges are right."""
+    return bool(PUBLISHED_KEYS & set(table))
+
+
 def pyproject_requirements(document: Any, lines: list[str]) -> Iterator[Requirement]:
     """`[project] dependencies` and Poetry dependency tables, skipped for published libraries."""
     if not isinstance(document, Mapping):
         return
     sections = _sections(lines)
     project = document.get("project")
-    if isinstance(project, Mapping) and "classifiers" not in project and isinstance(project.get("dependencies"), list):
+    if isinstance(project, Mapping) and not _published(project) and isinstance(project.get("dependencies"), list):
         start, end = next(((first, last) for name, first, last in sections if name == "project"), (0, len(lines)))
         taken: set[int] = set()
         for item in project["dependencies"]:
@@ -223,7 +229,7 @@ def pyproject_requirements(document: Any, lines: list[str]) -> Iterator[Requirem
                 if requirement is not None:
                     yield requirement
     poetry = document.get("tool", {}).get("poetry") if isinstance(document.get("tool"), Mapping) else None
-    if not isinstance(poetry, Mapping) or "classifiers" in poetry:
+    if not isinstance(poetry, Mapping) or _published(poetry):
         return
     for name, start, end in sections:
         if not POETRY_SECTIONS.fullmatch(name):

@@ -60,8 +60,9 @@ def test_pyproject_lines_and_library_exemption() -> None:
         "[project.optional-dependencies]\ndev = ['pytest']\n"
     )
     assert summary(run(app, path="pyproject.toml")) == [(8, True), (9, True)]
-    library = app.replace("name = 'churn'", "name = 'churn'\nclassifiers = ['License :: OSI Approved']")
-    assert not run(library, path="pyproject.toml")
+    for metadata in ("classifiers = ['License :: OSI Approved']", "license = {text = 'MIT'}", "urls = {Homepage = 'https://example.com'}"):
+        library = app.replace("name = 'churn'", f"name = 'churn'\n{metadata}")
+        assert not run(library, path="pyproject.toml")
 
 
 def test_poetry_tables_groups_and_forms() -> None:
