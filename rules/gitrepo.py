@@ -22,6 +22,9 @@ from rules.source import MAX_FILE_BYTES, kind_of
 # Git's plumbing plus the settings that could make it run something or prompt.
 SAFE_CONFIG = ("-c", "core.fsmonitor=false", "-c", "core.quotepath=off", "-c", "diff.external=", "-c", "core.hooksPath=/dev/null")
 STATUS = {"A": "added", "M": "modified", "T": "modified", "U": "modified", "D": "removed", "R": "renamed", "C": "copied"}
+# Tool output nobody means to commit even when .gitignore forgets it: a virtualenv or
+# Jupyter's checkpoint copies would otherwise be reviewed as thousands of added files.
+UNTRACKED_NOISE = frozenset({".ipynb_checkpoints", "__pycache__", "site-packages", "node_modules", ".venv", "venv", ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache"})
 TOO_LARGE = f"larger than {MAX_FILE_BYTES // 1_000_000} MB"
 
 
@@ -195,7 +198,11 @@ class GitRepo:
         if self.head is None:
             listed = {path for _, path, _ in entries}
             untracked = run_git(self.root, "ls-files", "-z", "--others", "--exclude-standard").decode("utf-8", "surrogateescape")
-            entries += [("added", path, None) for path in untracked.split("\0") if path and path not in listed]
+            entries += [
+                ("added", path, None)
+                for path in untracked.split("\0")
+                if path and path not in listed and not UNTRACKED_NOISE & set(path.split("/")[:-1])
+            ]
         readable_head = [path for status, path, _ in entries if status != "removed" and kind_of(path) is not None]
         readable_base = [previous or path for status, path, previous in entries if status not in ("added", "copied") and kind_of(path) is not None]
         heads = self._read_many("head", readable_head)

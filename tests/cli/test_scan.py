@@ -121,6 +121,8 @@ def test_working_tree_is_the_default_head_and_main_the_default_base(repo: Repo) 
             "requirements.txt": "pandas==2.2.1\nscikit-learn==1.4.2\nlightgbm\n",
             "models/churn.joblib": b"\x80\x04\x95joblib",
             "scratch/big.parquet": PARQUET,
+            "notebooks/.ipynb_checkpoints/train-checkpoint.py": TRAIN,
+            ".venv/lib/python3.11/site-packages/xgboost/model.pkl": b"\x80\x04",
         }
     )
     findings, _ = repo.findings(rules=MINE)
@@ -129,6 +131,7 @@ def test_working_tree_is_the_default_head_and_main_the_default_base(repo: Repo) 
         "missing-data-versioning": [("models/churn.joblib", 1, True)],
     }
     assert "scratch" not in json.dumps(findings)
+    assert "checkpoint" not in json.dumps(findings) and "site-packages" not in json.dumps(findings)
 
 
 def test_run_from_a_subdirectory_finds_the_repository(repo: Repo) -> None:
