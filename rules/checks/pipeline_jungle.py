@@ -35,6 +35,8 @@ NAME_KINDS = frozenset({FileKind.PYTHON, FileKind.NOTEBOOK, FileKind.YAML, FileK
 CONTENT_KINDS = frozenset({FileKind.PYTHON, FileKind.NOTEBOOK})
 CONTENT_EXEMPT_FOLDERS = frozenset({"config", "configs", "conf", "experiments", "examples", "tutorials", "docs", "migrations", "versions"})
 GENERATED = re.compile(r".*(_pb2|_pb2_grpc)\.py")
+# Entry points every package or service has in the same shape; alike by convention, not by copying.
+BOILERPLATE = frozenset({"setup.py", "conf.py", "noxfile.py", "manage.py", "wsgi.py", "asgi.py", "__main__.py", "_version.py", "version.py"})
 # Below ten real lines a file is boilerplate (an entry point, a tiny config); similarity means nothing.
 MIN_MEANINGFUL_LINES = 10
 # Four lines in five the same, once comments, blanks and imports are dropped: a copy, not a cousin.
@@ -206,6 +208,7 @@ def _exempt(path: str, source: SourceFile) -> bool:
         is_test_path(path)
         or name == "__init__.py"
         or bool(GENERATED.fullmatch(name))
+        or name in BOILERPLATE
         or meaningful_lines(source.kind, source.text) < MIN_MEANINGFUL_LINES
     )
 
@@ -345,7 +348,7 @@ class _Reads:
                 for other in existing
                 if other.endswith(suffix)
                 and (other.split("/", 1)[0] == top if top else "/" not in other)
-                and posixpath.basename(other) != "__init__.py"
+                and posixpath.basename(other) not in BOILERPLATE | {"__init__.py"}
                 and not is_test_path(other)
             ]
         return self._pools[key]

@@ -96,6 +96,8 @@ def test_small_files_and_boilerplate_are_exempt() -> None:
     assert not jungle({"model_v2.py": small}, base={"model.py": small})
     assert not jungle({"protos/model_v2_pb2.py": _TRAIN}, base={"protos/model_pb2.py": _TRAIN})
     assert not jungle({"svc/model_pb2.py": _TRAIN}, base={"svc/model.py": _TRAIN})
+    setup = _TRAIN.replace("def main", "def setup_package")
+    assert not jungle({"packages/features/setup.py": setup}, base={"packages/training/setup.py": setup})
 
 
 def test_notebooks_compare_by_code() -> None:
