@@ -322,18 +322,33 @@ class ModuleFacts:
     classes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     main_guard: libcst.If | None = None
     notebook: bool = False
+    _by_name: dict[str, list[Scope]] | None = field(default=None, repr=False)
+    _indexed: int = field(default=0, repr=False)
+    _callees: dict[int, list[Scope]] = field(default_factory=dict, repr=False)
 
     def scopes(self) -> list[Scope]:
         return ([self.module] if self.module else []) + self.functions
 
+    def _index(self) -> dict[str, list[Scope]]:
+        """Functions by the name a call would use: `train` for functions, `Class.method` for methods."""
+        if self._by_name is None or self._indexed != len(self.functions):
+            self._by_name = {}
+            for scope in self.functions:
+                key = scope.simple_name if scope.class_name is None else scope.name
+                self._by_name.setdefault(key, []).append(scope)
+            self._indexed = len(self.functions)
+            self._callees = {}
+        return self._by_name
+
     def function(self, name: str, *, within: Scope | None = None) -> Scope | None:
         """The local function a bare name or `self.x` call refers to, preferring the innermost definition."""
+        index = self._index()
         if name.startswith("self.") and within is not None and within.class_name:
-            wanted = f"{within.class_name}.{name[len('self.'):]}"
-            return next((scope for scope in self.functions if scope.name == wanted), None)
+            methods = index.get(f"{within.class_name}.{name[len('self.'):]}")
+            return methods[0] if methods else None
         if "." in name:
             return None
-        candidates = [scope for scope in self.functions if scope.simple_name == name and scope.class_name is None]
+        candidates = index.get(name, [])
         for candidate in candidates:
             if candidate.parent is within and within is not None:
                 return candidate
@@ -341,12 +356,17 @@ class ModuleFacts:
 
     def callees(self, scope: Scope) -> list[Scope]:
         """Local functions this scope calls or hands to someone who will (`fire.Fire(main)`, `executor.submit(train)`)."""
+        self._index()
+        cached = self._callees.get(id(scope))
+        if cached is not None:
+            return cached
         found: list[Scope] = []
         for site in scope.calls:
             for name in (site.name, *site.name_args):
                 target = self.function(name, within=scope)
                 if target is not None and target is not scope and target not in found:
                     found.append(target)
+        self._callees[id(scope)] = found
         return found
 
     def reach(self, scope: Scope) -> list[Scope]:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import libcst
+from libcst.metadata import PositionProvider
 
 from rules.dataflow import FactsRule, dotted, keyword, positional, string_value
 from rules.finding import Severity
@@ -391,9 +392,20 @@ class UndocumentedFeature(FactsRule):
         return None
 
     def _candidate(self, name: ColumnName, node: libcst.CSTNode, value: libcst.BaseExpression | None) -> None:
-        if value is not None and not name.template and _reads_column(value, name.shown):
+        if value is not None and not name.template and self._reads_column(value, name.shown):
             return
         self.candidates.append(Candidate(name, node))
+
+    def _reads_column(self, value: libcst.CSTNode, name: str) -> bool:
+        """Whether the assigned expression reads the very column it writes: a rewrite of an existing column, not a new one."""
+        where = self.get_metadata(PositionProvider, value)
+        lines = self.ctx.file.python_lines[where.start.line - 1 : where.end.line]
+        if not lines:
+            return False
+        lines[-1] = lines[-1][: where.end.column]
+        lines[0] = lines[0][where.start.column :] if len(lines) > 1 else lines[0][where.start.column : where.end.column]
+        text = "\n".join(lines)
+        return re.search(rf"(['\"]){re.escape(name)}\1|\.{re.escape(name)}\b", text) is not None
 
     def _set_kind(self, name: str, kind: str) -> None:
         self.kinds[(id(self.current_scope()), name)] = kind
@@ -492,16 +504,3 @@ class UndocumentedFeature(FactsRule):
             return True
         imports = self.facts.imports
         return imports.uses("feast") and any(site.method in FEAST_VIEWS for site in self.facts.all_calls())
-
-
-def _reads_column(node: libcst.CSTNode, name: str) -> bool:
-    """Whether an expression reads the very column it is assigned to: a rewrite of an existing column, not a new one."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, libcst.SimpleString) and string_value(current) == name:
-            return True
-        if isinstance(current, libcst.Attribute) and current.attr.value == name:
-            return True
-        stack.extend(current.children)
-    return False
