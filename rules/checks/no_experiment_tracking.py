@@ -216,7 +216,7 @@ class NoExperimentTracking(FactsRule):
             outputs = [site for site in calls if _evaluates(site)] or [site for site in calls if _saves(site)]
             if not fits or not outputs:
                 continue
-            if entry.kind == "named" and not any(data_load(site) for site in calls):
+            if entry.kind == "named" and entry.scope.simple_name != "main" and not any(data_load(site) for site in calls):
                 continue
             fit = min(fits, key=lambda site: self.line_of(site.node))
             if id(fit.node) in flagged:

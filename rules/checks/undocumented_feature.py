@@ -314,7 +314,7 @@ class UndocumentedFeature(FactsRule):
             for element in elements:
                 column = self._column(element.value)
                 if column is not None:
-                    self._candidate(column, element.value, value)
+                    self._candidate(column, element.value, value, receiver)
 
     def _indexes(self, node: libcst.Subscript) -> list[libcst.BaseExpression]:
         return [element.slice.value for element in node.slice if isinstance(element.slice, libcst.Index)]
@@ -391,21 +391,22 @@ class UndocumentedFeature(FactsRule):
             return [(self.code(node, MAX_SHOWN), False)]
         return None
 
-    def _candidate(self, name: ColumnName, node: libcst.CSTNode, value: libcst.BaseExpression | None) -> None:
-        if value is not None and not name.template and self._reads_column(value, name.shown):
+    def _candidate(self, name: ColumnName, node: libcst.CSTNode, value: libcst.BaseExpression | None, receiver: str | None = None) -> None:
+        if value is not None and not name.template and self._reads_column(value, name.shown, receiver):
             return
         self.candidates.append(Candidate(name, node))
 
-    def _reads_column(self, value: libcst.CSTNode, name: str) -> bool:
+    def _reads_column(self, value: libcst.CSTNode, name: str, receiver: str | None) -> bool:
         """Whether the assigned expression reads the very column it writes: a rewrite of an existing column, not a new one."""
         where = self.get_metadata(PositionProvider, value)
         lines = self.ctx.file.python_lines[where.start.line - 1 : where.end.line]
         if not lines:
             return False
         lines[-1] = lines[-1][: where.end.column]
-        lines[0] = lines[0][where.start.column :] if len(lines) > 1 else lines[0][where.start.column : where.end.column]
+        lines[0] = lines[0][where.start.column :]
         text = "\n".join(lines)
-        return re.search(rf"(['\"]){re.escape(name)}\1|\.{re.escape(name)}\b", text) is not None
+        attribute = rf"|\b{re.escape(receiver)}\.{re.escape(name)}\b" if receiver else ""
+        return re.search(rf"(['\"]){re.escape(name)}\1{attribute}", text) is not None
 
     def _set_kind(self, name: str, kind: str) -> None:
         self.kinds[(id(self.current_scope()), name)] = kind

@@ -1,0 +1,165 @@
+"""split-leakage: what counts as a leak, new versus existing debt, and bounded work on hostile input."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from rules.checks.split_leakage import TEST, TRAIN, role_of_name
+from rules.examples import run_case
+from rules.finding import Finding
+from rules.registry import Case
+
+RULE = "split-leakage"
+HEADER = (
+    "import pandas as pd\nfrom sklearn.model_selection import train_test_split\n"
+    "from sklearn.preprocessing import StandardScaler\n\n"
+)
+# A bound on one file's time: generous for slow CI, far below a runaway interpretation.
+SECONDS_PER_FILE = 5.0
+
+
+def leaks(head: str | dict[str, str], base: dict[str, str] | None = None, path: str = "train.py") -> list[Finding]:
+    return [finding for finding in run_case(Case(head, base=base or {}, path=path)).findings if finding.rule == RULE]
+
+
+@pytest.mark.parametrize(
+    ("name", "role"),
+    [
+        ("X_test", TEST),
+        ("test_df", TEST),
+        ("df_valid", TEST),
+        ("X_val", TEST),
+        ("y_te", TEST),
+        ("holdout", TEST),
+        ("X_train", TRAIN),
+        ("train", TRAIN),
+        ("trn_df", TRAIN),
+        ("val", None),
+        ("te", None),
+        ("attest", None),
+        ("contest_id", None),
+        ("X", None),
+        ("latest", None),
+    ],
+)
+def test_role_of_name(name: str, role: str | None) -> None:
+    assert role_of_name(name) == role
+
+
+def test_weak_tokens_need_strong_context_for_parameters() -> None:
+    assert role_of_name("x_val", strong=True) is None
+    assert role_of_name("X_test", strong=True) == TEST
+
+
+def test_existing_leak_touched_elsewhere_stays_existing() -> None:
+    before = HEADER + "X = StandardScaler().fit_transform(X_raw)\nX_train, X_test, y_train, y_test = train_test_split(X, y)\n"
+    after = before + "print(X_train.shape)\n"
+    [finding] = leaks(after, base={"train.py": before})
+    assert not finding.new
+
+
+def test_reindented_leak_keeps_its_identity() -> None:
+    before = HEADER + "X = StandardScaler().fit_transform(X_raw)\nX_train, X_test, y_train, y_test = train_test_split(X, y)\n"
+    after = HEADER + "def main(X_raw, y):\n    X = StandardScaler().fit_transform(X_raw)\n    X_train, X_test, y_train, y_test = train_test_split(X, y)\n"
+    [finding] = leaks(after, base={"train.py": before})
+    assert not finding.new
+
+
+def test_adding_the_split_after_an_untouched_fit_is_new() -> None:
+    """The fit line is unchanged, but the leak only exists once the split follows it."""
+    before = HEADER + "X = StandardScaler().fit_transform(X_raw)\nmodel.fit(X, y)\n"
+    after = HEADER + "X = StandardScaler().fit_transform(X_raw)\nX_train, X_test, y_train, y_test = train_test_split(X, y)\nmodel.fit(X_train, y_train)\n"
+    [finding] = leaks(after, base={"train.py": before})
+    assert finding.new
+    assert (finding.line, finding.end_line) == (5, 6)
+
+
+def test_fixing_the_leak_reports_it_fixed() -> None:
+    before = HEADER + "X = StandardScaler().fit_transform(X_raw)\nX_train, X_test, y_train, y_test = train_test_split(X, y)\n"
+    after = HEADER + (
+        "X_train, X_test, y_train, y_test = train_test_split(X_raw, y)\nscaler = StandardScaler().fit(X_train)\n"
+        "X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)\n"
+    )
+    result = run_case(Case(after, base={"train.py": before}))
+    assert not [finding for finding in result.findings if finding.rule == RULE]
+    assert [finding.rule for finding in result.fixed] == [RULE]
+
+
+def test_module_alias_and_attribute_access_resolve() -> None:
+    code = (
+        "import sklearn.preprocessing as skp\nimport sklearn.model_selection as ms\n\n"
+        "X = skp.QuantileTransformer().fit_transform(X)\nparts = ms.train_test_split(X, y)\n"
+    )
+    assert [finding.line for finding in leaks(code)] == [4]
+
+
+def test_a_class_named_like_a_scaler_from_elsewhere_is_not_sklearn() -> None:
+    code = "from mylib.scaling import StandardScaler\nfrom sklearn.model_selection import train_test_split\n\nX = StandardScaler().fit_transform(X)\nparts = train_test_split(X, y)\n"
+    assert leaks(code) == []
+
+
+def test_message_names_the_call_site_across_functions() -> None:
+    code = HEADER + (
+        "def scale(frame):\n    return StandardScaler().fit_transform(frame)\n\n"
+        "def main(df):\n    X = scale(df)\n    X_train, X_test, y_train, y_test = train_test_split(X, df.y)\n"
+    )
+    [finding] = leaks(code)
+    assert finding.line == 6
+    assert "in the call on line 9" in finding.message and "line 10" in finding.message
+    assert finding.end_line == finding.line, "the split is in another function: no span across functions"
+
+
+def test_each_fit_is_reported_once_however_often_it_runs() -> None:
+    code = HEADER + (
+        "def scale(frame):\n    return StandardScaler().fit_transform(frame)\n\n"
+        "A = scale(X_test)\nB = scale(X_valid)\nC = scale(test_df)\n"
+    )
+    assert [finding.line for finding in leaks(code)] == [6]
+
+
+def test_notebook_reports_raw_line_and_cell() -> None:
+    cells = [
+        {"cell_type": "code", "source": ["from sklearn.preprocessing import MinMaxScaler\n", "from sklearn.model_selection import train_test_split"]},
+        {"cell_type": "markdown", "source": ["Scale everything"]},
+        {"cell_type": "code", "source": ["X = MinMaxScaler().fit_transform(X)\n", "X_tr, X_te, y_tr, y_te = train_test_split(X, y)"]},
+    ]
+    raw = json.dumps({"cells": cells, "nbformat": 4, "nbformat_minor": 5}, indent=1)
+    [finding] = leaks(raw, path="eda.ipynb")
+    assert raw.splitlines()[finding.line - 1].strip().startswith('"X = MinMaxScaler()')
+    assert "notebook cell 3" in finding.message
+
+
+def test_messages_are_backtick_safe() -> None:
+    code = HEADER + "X = StandardScaler().fit_transform(df[`weird`])\nparts = train_test_split(X, y)\n"
+    assert leaks(code) == [], "not Python: the file is skipped, not misreported"
+    code = HEADER + "X = StandardScaler().fit_transform(df['a`b'])\nparts = train_test_split(X, y)\n"
+    [finding] = leaks(code)
+    assert finding.message.count("`") % 2 == 0
+
+
+def test_runaway_recursion_and_huge_modules_finish() -> None:
+    """Ten calls per level, thirty levels deep: the inlining depth and the step budget cut it short."""
+    depth, fan_out = 30, 10
+    functions = "".join(
+        f"def f{index}(x):\n    return " + " + ".join([f"f{index + 1}(x)"] * fan_out) + "\n\n" for index in range(depth)
+    )
+    code = HEADER + functions + f"def f{depth}(x):\n    return StandardScaler().fit_transform(x)\n\nX = f0(X)\nparts = train_test_split(X, y)\n"
+    started = time.perf_counter()
+    leaks(code)
+    assert time.perf_counter() - started < SECONDS_PER_FILE
+
+
+def test_fit_on_test_split_inside_an_uncalled_function() -> None:
+    code = HEADER + (
+        "def evaluate(model, X, y):\n    X_train, X_test, y_train, y_test = train_test_split(X, y)\n"
+        "    scaler = StandardScaler().fit(X_train)\n    refit = StandardScaler().fit(X_test)\n"
+    )
+    assert [finding.line for finding in leaks(code)] == [8]
+
+
+def test_test_files_are_skipped() -> None:
+    code = HEADER + "X = StandardScaler().fit_transform(X)\nparts = train_test_split(X, y)\n"
+    assert leaks(code, path="tests/test_pipeline.py") == []

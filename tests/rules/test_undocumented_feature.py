@@ -1,0 +1,150 @@
+"""undocumented-feature and the registry reader: formats, content strictness, families, new versus existing."""
+
+from __future__ import annotations
+
+import pytest
+
+from rules.examples import run_case
+from rules.finding import Finding
+from rules.registry import Case
+from rules.registry_files import FeatureRegistry, RegistryEntry, parse_document, parse_markdown, read_registry
+from rules.repo import DictRepo
+from rules.structured import parse_structured
+from rules.source import FileKind
+
+RULE = "undocumented-feature"
+PATH = "src/features/build_features.py"
+CODE = "import pandas as pd\n\ndef build(df: pd.DataFrame) -> pd.DataFrame:\n    df['spend_per_visit'] = df['spend'] / df['visits']\n    return df\n"
+COMPLETE = "spend_per_visit:\n  description: Spend over visits.\n  owner: growth-ml\n"
+
+
+def undocumented(head: dict[str, str] | str, base: dict[str, str] | None = None, path: str = PATH, config: str = "") -> list[Finding]:
+    case = Case(head, base=base or {}, path=path, config=config)
+    return [finding for finding in run_case(case).findings if finding.rule == RULE]
+
+
+def yaml_entries(text: str) -> dict[str, RegistryEntry]:
+    document, error = parse_structured(FileKind.YAML, text)
+    assert error is None
+    return {entry.name: entry for entry in parse_document(document, "features.yaml")}
+
+
+def test_yaml_mapping_keyed_by_name() -> None:
+    entries = yaml_entries("age_bucket:\n  description: Age in ten-year buckets.\n  owner: '@risk'\nzip3:\n  description: TODO\n  owner: risk\n")
+    assert not entries["age_bucket"].missing
+    assert entries["zip3"].missing == ["description"]
+
+
+def test_yaml_list_under_features_with_group_owner() -> None:
+    text = (
+        "version: 2\nfeatures:\n  - name: a\n    description: A.\n    owner: x\n"
+        "groups:\n  payments:\n    owner: payments-ml\n    description: Payment features.\n    features:\n"
+        "      - name: amount_z\n        description: Amount z-score per merchant.\n      - name: bare\n"
+    )
+    entries = yaml_entries(text)
+    assert not entries["a"].missing
+    assert entries["amount_z"].owner == "payments-ml" and not entries["amount_z"].missing
+    assert entries["bare"].missing == ["description"], "a group's description is not its features' description"
+
+
+def test_yaml_owner_lists_and_alias_keys() -> None:
+    entries = yaml_entries("- feature: tenure\n  desc: Months since signup.\n  owners: [alice, bob]\n- column: region\n  summary: Sales region.\n  team: sales\n")
+    assert entries["tenure"].owner == "alice, bob" and not entries["tenure"].missing
+    assert not entries["region"].missing
+
+
+def test_markdown_table_and_headings() -> None:
+    text = (
+        "# Features\n\nIntro text.\n\n| Name | Type | Description | Owner |\n|:---|---|---|---|\n"
+        "| `days_active` | int | Days with a session, last 30. | [@growth](https://x/growth) |\n"
+        "| `orphan` | int | Something. | TBD |\n\n"
+        "## `basket_value`\n\n**Description**: Sum of item prices in the basket.\n- Owner: checkout-ml\n\n"
+        "### lag_{n}\n\nSales n days before the event.\n\nOwner — forecasting\n"
+    )
+    entries = {entry.name: entry for entry in parse_markdown(text, "docs/features.md")}
+    assert not entries["days_active"].missing and entries["days_active"].owner == "@growth"
+    assert entries["orphan"].missing == ["owner"]
+    assert not entries["basket_value"].missing
+    assert not entries["lag_{n}"].missing
+
+
+@pytest.mark.parametrize(
+    ("entry", "feature", "template", "found"),
+    [
+        ("lag_{n}", "lag_{k}", True, True),
+        ("lag_<n>", "lag_7", False, True),
+        ("lag_*", "lag_{n}", True, True),
+        ("lag_7", "lag_{n}", True, True),
+        ("lag_7", "lag_8", False, False),
+        ("Spend_Per_Visit", "spend_per_visit", False, True),
+        ("spend", "spend_per_visit", False, False),
+    ],
+)
+def test_lookup_matches_families(entry: str, feature: str, template: bool, found: bool) -> None:
+    registry = FeatureRegistry([RegistryEntry(entry, "d", "o", "features.yaml")], ["features.yaml"])
+    assert (registry.lookup(feature, template=template) is not None) is found
+
+
+def test_read_registry_skips_missing_files_and_reads_json() -> None:
+    repo = DictRepo({}, {"features.json": '{"features": [{"name": "x", "description": "X.", "owner": "o"}]}'})
+    registry = read_registry(repo, ["features.yaml", "features.json"], "head")
+    assert registry.sources == ["features.json"]
+    assert registry.lookup("x") is not None
+
+
+def test_entry_added_in_the_same_pull_request_counts() -> None:
+    assert undocumented({PATH: CODE, "features.yaml": COMPLETE}, base={"features.yaml": "{}\n"}) == []
+
+
+def test_missing_entry_is_new_and_keyed_by_name() -> None:
+    [finding] = undocumented({PATH: CODE, "features.yaml": "other:\n  description: O.\n  owner: o\n"})
+    assert finding.new and finding.line == 4
+    assert finding.key == "feature:spend_per_visit"
+    assert "no entry in the feature registry (`features.yaml`)" in finding.message
+
+
+def test_feature_already_in_base_is_existing_even_if_moved() -> None:
+    base_code = CODE
+    head_code = CODE.replace("def build(", "def _helper():\n    return None\n\n\ndef build(")
+    [finding] = undocumented(head_code, base={PATH: base_code})
+    assert not finding.new
+
+
+def test_documenting_an_existing_feature_is_reported_fixed() -> None:
+    result = run_case(Case({PATH: CODE + "\n", "features.yaml": COMPLETE}, base={PATH: CODE, "features.yaml": "{}\n"}))
+    assert not [finding for finding in result.findings if finding.rule == RULE]
+    assert [finding.rule for finding in result.fixed] == [RULE]
+
+
+def test_incomplete_entry_says_what_is_missing() -> None:
+    [finding] = undocumented({PATH: CODE, "features.yaml": "spend_per_visit:\n  owner: growth-ml\n  description: n/a\n"})
+    assert "has no description" in finding.message
+
+
+def test_configured_registry_and_targets() -> None:
+    code = "def build(df):\n    df['churned_next_30d'] = df['days_to_churn'] <= 30\n    df['tenure_m'] = df['days'] // 30\n    return df\n"
+    config = "feature_registry: [docs/registry.md]\nrules:\n  undocumented-feature:\n    targets: [churned_next_30d]\n"
+    registry = "| feature | description | owner |\n|---|---|---|\n| tenure_m | Tenure in months. | crm |\n"
+    assert undocumented({"features/churn.py": code, "docs/registry.md": registry}, path="features/churn.py", config=config) == []
+
+
+def test_one_finding_per_feature_name() -> None:
+    code = "def build(df):\n    df['ratio'] = df['a'] / df['b']\n    df['ratio'] = df['ratio'].clip(0, 1)\n    FEATURES = ['ratio']\n    return df\n"
+    assert [finding.line for finding in undocumented(code, path="features/ratio.py")] == [2]
+
+
+def test_frames_and_dicts_are_told_apart() -> None:
+    code = (
+        "import pandas as pd\n\ndef build(raw, events: pd.DataFrame, meta: dict):\n    summary = raw.groupby('user').agg(n=('x', 'size'))\n"
+        "    summary['share'] = summary['n'] / summary['n'].sum()\n    events['hour'] = events['ts_local'].dt.hour\n"
+        "    meta['version'] = 3\n    lookup = {}\n    lookup['a'] = 1\n    raw['tmp'] = 1\n    return summary\n"
+    )
+    assert sorted(finding.line for finding in undocumented(code, path="features/users.py")) == [5, 6]
+
+
+def test_feature_code_is_recognised_by_path() -> None:
+    code = "def build(df):\n    df['ratio'] = df['a'] / df['b']\n    return df\n"
+    for path in ("features/x.py", "src/feature_engineering/x.py", "pkg/user_features.py", "pkg/feature_store.py", "fe.py"):
+        assert len(undocumented(code, path=path)) == 1, path
+    for path in ("src/train.py", "pkg/featureless.py", "tests/features/test_x.py"):
+        assert undocumented(code, path=path) == [], path
