@@ -276,6 +276,17 @@ class CheckSite:
     names: frozenset[str]
     attributes: frozenset[str]
 
+    def widened(self, scope: Scope) -> tuple[frozenset[str], frozenset[str]]:
+        """Names and attributes, looking one assignment back: `missing = [c for c in REQUIRED if c not in df.columns]`."""
+        names, attributes = set(self.names), set(self.attributes)
+        for name in self.names:
+            value = scope.values.get(name)
+            if value is not None:
+                more_names, more_attributes = mentions(value)
+                names |= more_names
+                attributes |= more_attributes
+        return frozenset(names), frozenset(attributes)
+
 
 @dataclass(eq=False)
 class Scope:
@@ -290,6 +301,7 @@ class Scope:
     checks: list[CheckSite] = field(default_factory=list)
     constructed: dict[str, str] = field(default_factory=dict)
     assigned: dict[str, libcst.Call] = field(default_factory=dict)
+    values: dict[str, libcst.BaseExpression] = field(default_factory=dict)
 
     @property
     def simple_name(self) -> str:
@@ -481,6 +493,9 @@ class FactsRule(PythonRule):
             self.current_scope().checks.append(_check_site(node, node.test))
 
     def visit_Assign(self, node: libcst.Assign) -> None:
+        for target in node.targets:
+            if isinstance(target.target, libcst.Name):
+                self.current_scope().values[target.target.value] = node.value
         if not isinstance(node.value, libcst.Call):
             return
         ctor = self.facts.imports.qualify(node.value.func)
@@ -545,11 +560,11 @@ class FactsRule(PythonRule):
         return None
 
 
-def _check_site(node: libcst.Assert | libcst.If, test: libcst.BaseExpression) -> CheckSite:
-    """Conditions are small, so walking one here costs less than watching every name in the module."""
+def mentions(expression: libcst.CSTNode) -> tuple[frozenset[str], frozenset[str]]:
+    """The names and attribute names in a small expression."""
     names: set[str] = set()
     attributes: set[str] = set()
-    stack: list[libcst.CSTNode] = [test]
+    stack: list[libcst.CSTNode] = [expression]
     while stack:
         current = stack.pop()
         if isinstance(current, libcst.Name):
@@ -557,7 +572,13 @@ def _check_site(node: libcst.Assert | libcst.If, test: libcst.BaseExpression) ->
         elif isinstance(current, libcst.Attribute):
             attributes.add(current.attr.value)
         stack.extend(current.children)
-    return CheckSite(node, frozenset(names), frozenset(attributes))
+    return frozenset(names), frozenset(attributes)
+
+
+def _check_site(node: libcst.Assert | libcst.If, test: libcst.BaseExpression) -> CheckSite:
+    """Conditions are small, so walking one here costs less than watching every name in the module."""
+    names, attributes = mentions(test)
+    return CheckSite(node, names, attributes)
 
 
 def _raises(body: libcst.BaseSuite) -> bool:

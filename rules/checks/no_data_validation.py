@@ -56,8 +56,9 @@ def _loaded_names(reach: list[Scope], loads: list[CallSite]) -> set[str]:
     return {name for scope in reach for name, call in scope.assigned.items() if id(call) in load_nodes}
 
 
-def _is_data_check(check: CheckSite, loaded: set[str]) -> bool:
-    return bool(check.names & loaded or check.attributes & DATA_ATTRIBUTES or check.names & DATA_FUNCTIONS)
+def _is_data_check(check: CheckSite, scope: Scope, loaded: set[str]) -> bool:
+    names, attributes = check.widened(scope)
+    return bool(names & loaded or attributes & DATA_ATTRIBUTES or names & DATA_FUNCTIONS)
 
 
 def _validates(facts: ModuleFacts, reach: list[Scope], loads: list[CallSite]) -> bool:
@@ -70,7 +71,7 @@ def _validates(facts: ModuleFacts, reach: list[Scope], loads: list[CallSite]) ->
     for scope in reach:
         if any(VALIDATION_NAME.search(decorator) or decorator.startswith(VALIDATION_LIBRARIES) for decorator in scope.decorators):
             return True
-        if any(_is_data_check(check, loaded) for check in scope.checks):
+        if any(_is_data_check(check, scope, loaded) for check in scope.checks):
             return True
         for site in scope.calls:
             if VALIDATION_NAME.search(site.method) or any(VALIDATION_NAME.search(name) for name in site.name_args):

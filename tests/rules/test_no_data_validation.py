@@ -55,6 +55,7 @@ def test_imports_qualify(code: str, expression: str, qualified: str) -> None:
         "    assert len(df) > 1000\n",
         "    assert df['y'].isin([0, 1]).all()\n",
         "    if df.empty:\n        raise ValueError('no rows')\n",
+        "    missing = [c for c in ('x', 'y') if c not in df.columns]\n    if missing:\n        raise KeyError(missing)\n",
         "    df = df.pipe(validate_columns)\n",
         "    check_schema(df)\n",
         "    gx.from_pandas(df).expect_column_values_to_not_be_null('y')\n",
