@@ -10,7 +10,7 @@ costs no extra walk of the tree.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import libcst
@@ -248,6 +248,16 @@ class Imports:
         if "." not in name:
             return not self.is_bound(name) and (not self.star or any(_within(star, lib) for star in self.star for lib in libraries))
         return any(_within(name, lib) for lib in libraries)
+
+
+def option_names(options: Mapping[str, object], name: str) -> tuple[str, ...]:
+    """A list-of-names option from the repo config, as strings; anything else is no names."""
+    value = options.get(name)
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, (list, tuple)):
+        return tuple(str(item) for item in value)
+    return ()
 
 
 def _within(name: str, prefix: str) -> bool:

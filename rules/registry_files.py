@@ -217,13 +217,14 @@ def _sections(lines: list[str], source: str) -> list[RegistryEntry]:
             if not line or line.startswith("|"):
                 continue
             found = _FIELD.match(line)
-            key = found["key"].strip().lower() if found else ""
+            if found is None:
+                prose = prose or meaningful(line)
+                continue
+            key = found["key"].strip().lower()
             if key in DESCRIPTION_KEYS:
                 description = description or meaningful(found["value"])
             elif key in OWNER_KEYS:
                 owner = owner or meaningful(found["value"])
-            elif not prose and not found:
-                prose = meaningful(line)
         name = _clean(match[2]).removeprefix("Feature:").strip()
         if description or owner or prose:
             entries.append(RegistryEntry(name, description or prose, owner, source))

@@ -6,9 +6,10 @@ from collections.abc import Iterable
 
 import libcst
 
-from rules.dataflow import CV_FUNCTIONS, CallSite, EntryPoint, FactsRule, ModuleFacts, data_load, keyword, model_fit, string_value
+from rules.dataflow import CV_FUNCTIONS, CallSite, EntryPoint, FactsRule, ModuleFacts, data_load, keyword, model_fit, option_names, string_value
 from rules.finding import Severity
 from rules.registry import Case, register
+from rules.repo import Side
 from rules.source import FileKind
 from rules.structured import parse_structured
 
@@ -205,7 +206,7 @@ class NoExperimentTracking(FactsRule):
 
     def finish(self) -> None:
         facts = self.facts
-        trackers = tuple(str(tracker) for tracker in self.ctx.options.get("trackers", ()) or ())  # type: ignore[union-attr]
+        trackers = option_names(self.ctx.options, "trackers")
         if self._tracked(facts, trackers):
             return
         flagged: set[int] = set()
@@ -253,7 +254,8 @@ class NoExperimentTracking(FactsRule):
     def _dvc_tracks_metrics(self) -> bool:
         """A DVC stage that runs this file and declares metrics or plots is how many teams track runs."""
         path = self.ctx.file.path
-        repo, side = self.ctx.repo, "base" if self.ctx.version == "base" else "head"
+        repo = self.ctx.repo
+        side: Side = "base" if self.ctx.version == "base" else "head"
         module = path.removesuffix(".py").replace("/", ".")
         for candidate in repo.list_paths(side):
             if candidate.rsplit("/", 1)[-1] not in ("dvc.yaml", "dvc.yml"):

@@ -14,7 +14,7 @@ split and its output (or the transformer itself) reaches the split.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import libcst
@@ -31,10 +31,10 @@ from rules.dataflow import (
     FactsRule,
     Imports,
     ModuleFacts,
+    Scope,
     dotted,
     is_library_name,
     is_transformer_ctor,
-    keyword,
     reads_data,
     string_value,
 )
@@ -170,7 +170,7 @@ def derive(*values: Val) -> Val:
 
 
 class Interpreter:
-    def __init__(self, facts: ModuleFacts, code_of: object) -> None:
+    def __init__(self, facts: ModuleFacts, code_of: Callable[[libcst.CSTNode, int], str]) -> None:
         self.facts = facts
         self.imports: Imports = facts.imports
         self.code_of = code_of
@@ -224,9 +224,9 @@ class Interpreter:
         self.returns.pop()
         return self._take()
 
-    def _guard(self, action: object) -> None:
+    def _guard(self, action: Callable[[], None]) -> None:
         try:
-            action()  # type: ignore[operator]
+            action()
         except (_OutOfSteps, RecursionError):
             return
 
@@ -346,7 +346,8 @@ class Interpreter:
         return Val(parents=(value,), role=role, split=split, label=name, via=value.via)
 
     def _for(self, node: libcst.For, env: dict[str, Val], cls: str | None) -> None:
-        iterable, target = node.iter, node.target
+        iterable = node.iter
+        target: libcst.BaseExpression = node.target
         if isinstance(iterable, libcst.Call) and dotted(iterable.func) == "enumerate" and iterable.args:
             iterable = iterable.args[0].value
             if isinstance(target, libcst.Tuple) and len(target.elements) == 2:
@@ -542,9 +543,9 @@ class Interpreter:
         text = self._short(node)
         return self._cached(("load", text), lambda: Val(label=text))
 
-    def _cached(self, key: tuple[object, ...], make: object) -> Val:
+    def _cached(self, key: tuple[object, ...], make: Callable[[], Val]) -> Val:
         if key not in self.cache:
-            self.cache[key] = make()  # type: ignore[operator]
+            self.cache[key] = make()
         return self.cache[key]
 
     # --- calls -------------------------------------------------------------
@@ -737,7 +738,7 @@ class Interpreter:
         return listed
 
     def _short(self, node: libcst.CSTNode) -> str:
-        return self.code_of(node, MAX_SHOWN)  # type: ignore[operator]
+        return self.code_of(node, MAX_SHOWN)
 
     # --- rows --------------------------------------------------------------
 
@@ -1033,7 +1034,7 @@ class SplitLeakage(FactsRule):
         reported: set[int] = set()
         if isinstance(module, libcst.Module):
             self._report(interpreter, interpreter.run_module(module), reported)
-        for scope in self._uncalled(facts, interpreter):
+        for scope in self._uncalled(facts):
             if id(scope.node) in interpreter.executed or not isinstance(scope.node, libcst.FunctionDef):
                 continue
             self._report(interpreter, interpreter.run_function(scope.node, scope.class_name), reported)
@@ -1045,7 +1046,7 @@ class SplitLeakage(FactsRule):
             for site in facts.all_calls()
         )
 
-    def _uncalled(self, facts: ModuleFacts, interpreter: Interpreter) -> list:
+    def _uncalled(self, facts: ModuleFacts) -> list[Scope]:
         """Functions nobody in the module ran, callers before callees; estimators' own fit methods never."""
         called = {id(callee.node) for scope in facts.functions for callee in facts.callees(scope)}
         runnable = [
@@ -1104,9 +1105,9 @@ class SplitLeakage(FactsRule):
     def _line(self, node: libcst.CSTNode) -> int:
         return self.ctx.file.raw_line(self.line_of(node))
 
-    def _enclosing(self, node: libcst.CSTNode) -> object:
+    def _enclosing(self, node: libcst.CSTNode) -> Scope | None:
         line = self.line_of(node)
-        best: object = None
+        best: Scope | None = None
         best_start = 0
         for scope in self.facts.functions:
             start, end = self.position(scope.node)

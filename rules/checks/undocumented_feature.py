@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import libcst
 from libcst.metadata import PositionProvider
 
-from rules.dataflow import FactsRule, dotted, keyword, positional, string_value
+from rules.dataflow import FactsRule, dotted, keyword, option_names, positional, string_value
 from rules.finding import Severity
 from rules.registry import Case, FileContext, register
 from rules.registry_files import FeatureRegistry, glob_of, read_registry
@@ -35,7 +35,10 @@ FRAME_METHODS = frozenset(
     {"copy", "merge", "join", "assign", "reset_index", "set_index", "agg", "aggregate", "pivot_table", "melt", "drop", "dropna", "fillna",
      "rename", "sort_values", "to_pandas", "toPandas", "with_columns", "select", "filter", "query", "explode", "astype", "read_csv", "read_parquet"}
 )
-DICT_CALLS = frozenset({"dict", "defaultdict", "OrderedDict", "Counter", "collections.defaultdict", "collections.OrderedDict", "collections.Counter", "json.load", "json.loads", "yaml.safe_load", "yaml.load"})
+DICT_CALLS = frozenset(
+    {"dict", "defaultdict", "OrderedDict", "Counter", "collections.defaultdict", "collections.OrderedDict", "collections.Counter",
+     "json.load", "json.loads", "yaml.safe_load", "yaml.load"}
+)
 DICT_ANNOTATIONS = re.compile(r"^(?:typing\.)?(?:dict|Dict|Mapping|MutableMapping|defaultdict|OrderedDict|Counter)\b")
 FRAME_ANNOTATIONS = re.compile(r"DataFrame|LazyFrame")
 MAX_SHOWN = 60
@@ -216,7 +219,7 @@ class UndocumentedFeature(FactsRule):
         self.dropped: set[str] = set()
         self.targets: set[str] = set()
         self.keys: set[str] = set()
-        self.kinds: dict[tuple[int, str], str] = {}
+        self.frame_kinds: dict[tuple[int, str], str] = {}
 
     # --- collection --------------------------------------------------------
 
@@ -279,10 +282,9 @@ class UndocumentedFeature(FactsRule):
         elif method in FEAST_VIEWS:
             self._feast(node)
         elif method == "Entity":
-            for name in ("name",):
-                arg = keyword(node, name)
-                if arg is not None:
-                    self.keys.update(value.lower() for value, _ in _strings(arg.value))
+            entity = keyword(node, "name")
+            if entity is not None:
+                self.keys.update(value.lower() for value, _ in _strings(entity.value))
 
     def _assigned(self, target: libcst.BaseExpression, value: libcst.BaseExpression) -> None:
         name = dotted(target)
@@ -409,7 +411,7 @@ class UndocumentedFeature(FactsRule):
         return re.search(rf"(['\"]){re.escape(name)}\1{attribute}", text) is not None
 
     def _set_kind(self, name: str, kind: str) -> None:
-        self.kinds[(id(self.current_scope()), name)] = kind
+        self.frame_kinds[(id(self.current_scope()), name)] = kind
 
     def _remember_kind(self, name: str, value: libcst.BaseExpression) -> None:
         if isinstance(value, (libcst.Dict, libcst.DictComp)):
@@ -426,7 +428,7 @@ class UndocumentedFeature(FactsRule):
 
     def _is_frame(self, name: str) -> bool:
         for scope in (self.current_scope(), self.facts.module):
-            kind = self.kinds.get((id(scope), name))
+            kind = self.frame_kinds.get((id(scope), name))
             if kind:
                 return kind == "frame"
         return bool(FRAME_NAME.search(name.rsplit(".", 1)[-1]))
@@ -437,9 +439,9 @@ class UndocumentedFeature(FactsRule):
         if not self.candidates or not self._is_feature_code():
             return
         options = self.ctx.options
-        targets = self.targets | {str(name).lower() for name in options.get("targets", ()) or ()}  # type: ignore[union-attr]
+        targets = self.targets | {name.lower() for name in option_names(options, "targets")}
         excluded = {name.lower() for name in self.dropped} | self.keys
-        paths = [str(path) for path in options.get("feature_registry", ()) or ()]  # type: ignore[union-attr]
+        paths = list(option_names(options, "feature_registry"))
         registry: FeatureRegistry | None = None
         seen: set[str] = set()
         for candidate in self.candidates:
@@ -500,7 +502,7 @@ class UndocumentedFeature(FactsRule):
         stem = parts[-1].rsplit(".", 1)[0]
         if any(part.lower() in FEATURE_DIRECTORIES for part in parts[:-1]) or FEATURE_FILE.match(stem):
             return True
-        modules = [str(pattern) for pattern in self.ctx.options.get("feature_modules", ()) or ()]  # type: ignore[union-attr]
+        modules = option_names(self.ctx.options, "feature_modules")
         if any(fnmatch.fnmatch(path, pattern) for pattern in modules):
             return True
         imports = self.facts.imports
