@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
+import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -81,7 +82,22 @@ def _matches(wanted: str, entry: str, *, template: bool) -> bool:
     return template and fnmatch.fnmatchcase(entry, wanted)
 
 
+_READ: weakref.WeakKeyDictionary[RepoView, dict[tuple[tuple[str, ...], str], FeatureRegistry]] = weakref.WeakKeyDictionary()
+
+
 def read_registry(repo: RepoView, paths: Iterable[str], side: Side) -> FeatureRegistry:
+    """The registry at one side of the pull request, read once per review however many feature files it has."""
+    key = (tuple(paths), side)
+    try:
+        cache = _READ.setdefault(repo, {})
+    except TypeError:  # a repo view without weak references is read every time
+        cache = {}
+    if key not in cache:
+        cache[key] = _read(repo, key[0], side)
+    return cache[key]
+
+
+def _read(repo: RepoView, paths: Iterable[str], side: Side) -> FeatureRegistry:
     registry = FeatureRegistry()
     for path in paths:
         text = repo.read_text(path, side)

@@ -206,9 +206,7 @@ class NoExperimentTracking(FactsRule):
 
     def finish(self) -> None:
         facts = self.facts
-        trackers = option_names(self.ctx.options, "trackers")
-        if self._tracked(facts, trackers):
-            return
+        runs: list[tuple[EntryPoint, CallSite, list[CallSite]]] = []
         flagged: set[int] = set()
         for entry in facts.entry_points():
             reach = facts.reach(entry.scope)
@@ -220,10 +218,13 @@ class NoExperimentTracking(FactsRule):
             if entry.kind == "named" and entry.scope.simple_name != "main" and not any(data_load(site) for site in calls):
                 continue
             fit = min(fits, key=lambda site: self.line_of(site.node))
-            if id(fit.node) in flagged:
-                continue
-            flagged.add(id(fit.node))
-            self._report(entry, fit, outputs)
+            if id(fit.node) not in flagged:
+                flagged.add(id(fit.node))
+                runs.append((entry, fit, outputs))
+        # Tracking is looked for only when there is a run to report: it may read dvc.yaml files from the repo.
+        if runs and not self._tracked(facts, option_names(self.ctx.options, "trackers")):
+            for entry, fit, outputs in runs:
+                self._report(entry, fit, outputs)
 
     def _report(self, entry: EntryPoint, fit: CallSite, outputs: list[CallSite]) -> None:
         output = min(outputs, key=lambda site: self.line_of(site.node))

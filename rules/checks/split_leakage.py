@@ -861,6 +861,8 @@ def _leak(interpreter: Interpreter, run: Run, fit: Fit) -> Leak | None:
     if label_encoder or training or evaluation:
         return None
     data_rows = interpreter.rows(fit.data)
+    # A later fit of the same transformer replaces what this one learned: only applications before it count.
+    refit = min((other.seq for other in run.fits if other.transformer is transformer and other.seq > fit.seq), default=run_end(run))
     for split in run.splits:
         split_rows: frozenset[int] = frozenset()
         for value in split.inputs:
@@ -873,7 +875,7 @@ def _leak(interpreter: Interpreter, run: Run, fit: Fit) -> Leak | None:
             apply
             for apply in run.applies
             if apply.transformer is transformer
-            and apply.seq > max(split.seq, fit.seq)
+            and max(split.seq, fit.seq) < apply.seq < refit
             and _holds_output(interpreter, apply.data, split, TEST if after else None)
         ]
         if not after and (shaped or applied):
@@ -881,6 +883,10 @@ def _leak(interpreter: Interpreter, run: Run, fit: Fit) -> Leak | None:
         if after and split.holdout and applied:
             return Leak(fit, "full-after-split", split=split, applied=applied[0])
     return None
+
+
+def run_end(run: Run) -> int:
+    return 1 + max((event.seq for event in (*run.fits, *run.splits, *run.applies)), default=0)
 
 
 def _holds_output(interpreter: Interpreter, data: Val, split: Split, role: str | None) -> bool:

@@ -29,7 +29,10 @@ TARGET_KEYWORDS = frozenset({"target", "label", "target_col", "target_column", "
 TIMESTAMP_NAMES = frozenset({"event_timestamp", "created", "created_timestamp", "timestamp", "ts", "event_time", "event_ts", "date", "datetime", "created_at", "updated_at"})
 TIMESTAMP_SUFFIXES = ("_timestamp", "_ts", "_at", "_date", "_datetime")
 TIMESTAMP_KEYWORDS = frozenset({"timestamp_field", "created_timestamp_column", "event_timestamp_column", "timestamp_column", "time_column"})
-FRAME_NAME = re.compile(r"^(?:df|pdf|sdf|frame|data|dataset|features|feats|x)$|^(?:df|x)_\w+$|_(?:df|frame|data|features|feats)$", re.IGNORECASE)
+# Names that hold a data frame by convention; `data` and `x` are left out, they are as often dicts.
+FRAME_NAME = re.compile(r"^(?:[Dd][Ff]|pdf|sdf|frame|features|feats|X)$|^(?:df|X)_\w+$|_(?:df|frame|features|feats)$")
+FRAME_ADDERS = frozenset({"assign", "with_columns", "with_column", "withColumn"})
+DATAFRAME_LIBRARIES = ("pandas", "polars", "pyspark", "dask", "modin", "cudf", "xarray", "databricks")
 FRAME_LIBRARIES = ("pandas", "polars", "pyspark", "dask", "modin", "cudf")
 FRAME_METHODS = frozenset(
     {"copy", "merge", "join", "assign", "reset_index", "set_index", "agg", "aggregate", "pivot_table", "melt", "drop", "dropna", "fillna",
@@ -268,23 +271,27 @@ class UndocumentedFeature(FactsRule):
             for arg in node.args:
                 if arg.keyword is None or arg.keyword.value in ("columns", "labels"):
                     self.dropped.update(value for value, _ in _strings(arg.value))
-        elif method == "assign" and isinstance(node.func, libcst.Attribute):
-            for arg in node.args:
-                if arg.keyword is not None:
-                    self._candidate(ColumnName(arg.keyword.value, False), arg.keyword, arg.value)
-        elif method in ("with_columns", "with_column") and isinstance(node.func, libcst.Attribute):
-            self._polars(node)
-        elif method == "withColumn" and isinstance(node.func, libcst.Attribute):
-            args = positional(node)
-            column = self._column(args[0]) if args else None
-            if column is not None:
-                self._candidate(column, args[0], args[1] if len(args) > 1 else None)
+        elif method in FRAME_ADDERS and isinstance(node.func, libcst.Attribute) and self._frame_method(node.func):
+            self._added_by_method(node, method)
         elif method in FEAST_VIEWS:
             self._feast(node)
         elif method == "Entity":
             entity = keyword(node, "name")
             if entity is not None:
                 self.keys.update(value.lower() for value, _ in _strings(entity.value))
+
+    def _added_by_method(self, node: libcst.Call, method: str) -> None:
+        if method == "assign":
+            for arg in node.args:
+                if arg.keyword is not None:
+                    self._candidate(ColumnName(arg.keyword.value, False), arg.keyword, arg.value)
+        elif method == "withColumn":
+            args = positional(node)
+            column = self._column(args[0]) if args else None
+            if column is not None:
+                self._candidate(column, args[0], args[1] if len(args) > 1 else None)
+        else:
+            self._polars(node)
 
     def _assigned(self, target: libcst.BaseExpression, value: libcst.BaseExpression) -> None:
         name = dotted(target)
@@ -425,6 +432,13 @@ class UndocumentedFeature(FactsRule):
             self._set_kind(name, "dict")
         elif callee.startswith(FRAME_LIBRARIES) or method in FRAME_METHODS:
             self._set_kind(name, "frame")
+
+    def _frame_method(self, func: libcst.Attribute) -> bool:
+        """`.assign`/`.with_columns`/`.withColumn` on a frame, not on some object of the repo's own with a method of that name."""
+        receiver = dotted(func.value)
+        if receiver is not None and receiver.split(".", 1)[0] in ("self", "cls"):
+            return False
+        return (receiver is not None and self._is_frame(receiver)) or self.facts.imports.uses(*DATAFRAME_LIBRARIES)
 
     def _is_frame(self, name: str) -> bool:
         for scope in (self.current_scope(), self.facts.module):

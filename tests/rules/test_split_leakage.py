@@ -77,6 +77,16 @@ def test_adding_the_split_after_an_untouched_fit_is_new() -> None:
     assert (finding.line, finding.end_line) == (5, 6)
 
 
+def test_a_refit_on_the_training_split_replaces_an_early_fit() -> None:
+    code = HEADER + (
+        "scaler = StandardScaler()\nscaler.fit(X)\nX_train, X_test, y_train, y_test = train_test_split(X, y)\n"
+        "scaler.fit(X_train)\nX_test = scaler.transform(X_test)\n"
+    )
+    assert leaks(code) == []
+    still_applied = code.replace("scaler.fit(X_train)\nX_test = scaler.transform(X_test)\n", "X_test = scaler.transform(X_test)\nscaler.fit(X_train)\n")
+    assert [finding.line for finding in leaks(still_applied)] == [6]
+
+
 def test_fixing_the_leak_reports_it_fixed() -> None:
     before = HEADER + "X = StandardScaler().fit_transform(X_raw)\nX_train, X_test, y_train, y_test = train_test_split(X, y)\n"
     after = HEADER + (

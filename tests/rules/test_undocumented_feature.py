@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from rules.engine import ChangedFile, ReviewInput, scan
 from rules.examples import run_case
 from rules.finding import Finding
 from rules.registry import Case
 from rules.registry_files import FeatureRegistry, RegistryEntry, parse_document, parse_markdown, read_registry
-from rules.repo import DictRepo
-from rules.structured import parse_structured
+from rules.repo import DictRepo, Side
 from rules.source import FileKind
+from rules.structured import parse_structured
 
 RULE = "undocumented-feature"
 PATH = "src/features/build_features.py"
@@ -148,3 +149,35 @@ def test_feature_code_is_recognised_by_path() -> None:
         assert len(undocumented(code, path=path)) == 1, path
     for path in ("src/train.py", "pkg/featureless.py", "tests/features/test_x.py"):
         assert undocumented(code, path=path) == [], path
+
+
+def test_methods_of_the_repos_own_objects_are_not_frames() -> None:
+    code = "class Builder:\n    def build(self):\n        self.assign(total=1)\n        return self.with_columns(extra=2)\n"
+    assert undocumented(code, path="features/builder.py") == []
+    assert len(undocumented("import pandas as pd\n\ndef f(frame_like):\n    return frame_like.pipe(g).assign(total=1)\n", path="features/b.py")) == 1
+
+
+def test_generic_names_need_evidence_to_be_frames() -> None:
+    code = "def to_payload(data, x):\n    data['amount'] = 1\n    x['y'] = 2\n    return data\n"
+    assert undocumented(code, path="features/payload.py") == []
+    framed = "import pandas as pd\n\ndef f(path):\n    data = pd.read_csv(path)\n    data['amount_z'] = data['amount'] / 2\n    return data\n"
+    assert [finding.line for finding in undocumented(framed, path="features/payload.py")] == [5]
+
+
+class CountingRepo(DictRepo):
+    def __init__(self, base: dict[str, str], head: dict[str, str]) -> None:
+        super().__init__(base, head)
+        self.reads: list[str] = []
+
+    def read_text(self, path: str, at: Side = "head") -> str | None:
+        self.reads.append(f"{at}:{path}")
+        return super().read_text(path, at)
+
+
+def test_registry_is_read_once_per_side_per_review() -> None:
+    files = {f"features/f{index}.py": CODE for index in range(5)}
+    repo = CountingRepo({}, {**files, "features.yaml": COMPLETE})
+    review = ReviewInput(changed=[ChangedFile(path, "added", head=text) for path, text in files.items()], repo=repo)
+    assert [finding for finding in scan(review).findings if finding.rule == RULE] == []
+    registry_reads = [read for read in repo.reads if not read.endswith(".py")]
+    assert sorted(registry_reads) == ["head:docs/features.md", "head:feature_registry.yaml", "head:features.yaml"]
