@@ -556,12 +556,12 @@ class FactsRule(PythonRule):
     def line_of(self, node: libcst.CSTNode) -> int:
         return self.position(node)[0]
 
-    def code(self, node: libcst.CSTNode, limit: int) -> str:
-        """Source of a node on one line, cut to `limit` characters, for messages."""
+    def code(self, node: libcst.CSTNode, limit: int | None) -> str:
+        """Source of a node on one line, cut to `limit` characters for messages (None: all of it)."""
         module = self.facts.module.node if self.facts.module else None
         text = " ".join(module.code_for_node(node).split()) if isinstance(module, libcst.Module) else ""
         text = text.replace("`", "'")
-        return text if len(text) <= limit else text[: limit - 1] + "…"
+        return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
 
     def _constructor(self, name: str) -> str | None:
         for scope in reversed(self._scopes):

@@ -48,6 +48,7 @@ DATA_ATTRIBUTES = frozenset(
      "nunique", "duplicated", "is_unique", "between", "null_count", "is_null", "isin", "issubset", "hasnans"}
 )
 DATA_FUNCTIONS = frozenset({"len"})
+# A loaded path or expression shown in the message, cut so that one finding stays one readable line.
 MAX_SHOWN = 60
 
 

@@ -43,6 +43,7 @@ SAVE_FUNCTIONS = frozenset(
 SAVE_METHODS = frozenset({"save", "save_model", "save_pretrained", "save_weights", "to_pickle", "save_checkpoint"})
 EVALUATE_METHODS = frozenset({"score", "evaluate"})
 METRIC_HELPERS = frozenset({"make_scorer", "get_scorer", "check_scoring", "get_scorer_names"})
+# The evaluating or saving call shown in the message, cut so that one finding stays one readable line.
 MAX_SHOWN = 60
 
 

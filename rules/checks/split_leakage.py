@@ -47,6 +47,7 @@ TRAIN, TEST = "train", "test"
 MAX_STEPS = 50_000
 # Nested inlining depth of the file's own functions; deeper chains are treated as opaque calls.
 MAX_INLINE_DEPTH = 8
+# Source shown in a message (`df[num_cols]`), cut so that one finding stays one readable line.
 MAX_SHOWN = 40
 
 _TOKEN = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
@@ -55,7 +56,8 @@ TEST_TOKENS = frozenset({"test", "testing", "holdout", "val", "valid", "validati
 TRAIN_TOKENS = frozenset({"train", "training", "tr", "trn"})
 # Tokens that mean "test/train" only next to another word: a bare `val` is usually a value.
 WEAK_TOKENS = frozenset({"val", "valid", "eval", "te", "tr", "tst", "trn", "oot"})
-SPLIT_KEYS = {"train": TRAIN, "test": TEST, "validation": TEST, "valid": TEST, "val": TEST, "holdout": TEST, "eval": TEST}
+# Keys of a dataset dict (Hugging Face `DatasetDict`) that name a split; `val`/`valid` are as often ordinary columns.
+SPLIT_KEYS = {"train": TRAIN, "test": TEST, "validation": TEST, "holdout": TEST}
 CONFIG_NAMES = re.compile(r"^(?:cfg|config|conf|args|opts?|options|params|hparams|hp|settings|flags|kwargs)$|_(?:cfg|config|args|params)$")
 TARGET_LABEL = re.compile(r"(?:^|\W)(?:y|y_\w+|\w*labels?|\w*targets?|\w*class(?:es)?)(?:$|\W)|['\"](?:label|target|class)['\"]", re.IGNORECASE)
 # Attributes that describe a frame rather than carry its rows.
@@ -84,11 +86,13 @@ def role_of_name(name: str, *, strong: bool = False) -> str | None:
     With `strong`, weak tokens never count: a helper's parameter `x_val` may well mean "x values".
     """
     tokens = _tokens(name.rsplit(".", 1)[-1])
+    found = []
     for role, vocabulary in ((TEST, TEST_TOKENS), (TRAIN, TRAIN_TOKENS)):
         hits = [token for token in tokens if token in vocabulary and not (strong and token in WEAK_TOKENS)]
         if hits and (len(tokens) > 1 or hits[0] not in WEAK_TOKENS):
-            return role
-    return None
+            found.append(role)
+    # `X_train_val` is training and validation rows together: neither side.
+    return found[0] if len(found) == 1 else None
 
 
 @dataclass(eq=False)
@@ -170,7 +174,7 @@ def derive(*values: Val) -> Val:
 
 
 class Interpreter:
-    def __init__(self, facts: ModuleFacts, code_of: Callable[[libcst.CSTNode, int], str]) -> None:
+    def __init__(self, facts: ModuleFacts, code_of: Callable[[libcst.CSTNode, int | None], str]) -> None:
         self.facts = facts
         self.imports: Imports = facts.imports
         self.code_of = code_of
@@ -186,7 +190,7 @@ class Interpreter:
         self.callers: list[libcst.Call] = []
         self.returns: list[list[Val]] = []
         self.cache: dict[tuple[object, ...], Val] = {}
-        self.destination = ""
+        self.destination: libcst.CSTNode | None = None
         self._rows: dict[int, frozenset[int]] = {}
         self.by_id: dict[int, Val] = {}
         for scope in facts.functions:
@@ -316,9 +320,9 @@ class Interpreter:
 
     def small(self, node: libcst.BaseSmallStatement, env: dict[str, Val], cls: str | None) -> None:
         if isinstance(node, libcst.Assign):
-            self.destination = self._short(node.targets[0].target)
+            outer, self.destination = self.destination, node.targets[0].target
             value = self.expr(node.value, env, cls)
-            self.destination = ""
+            self.destination = outer
             if len(node.targets) == 1 and isinstance(node.targets[0].target, libcst.Name):
                 value = self._row_split(node.targets[0].target.value, node.value, value, env, cls)
             for target in node.targets:
@@ -540,8 +544,7 @@ class Interpreter:
 
     def _dataset(self, node: libcst.Call) -> Val:
         """Rows read from somewhere: the same call text twice is the same dataset, anything else is a new one."""
-        text = self._short(node)
-        return self._cached(("load", text), lambda: Val(label=text))
+        return self._cached(("load", self.code_of(node, None)), lambda: Val(label=self._short(node)))
 
     def _cached(self, key: tuple[object, ...], make: Callable[[], Val]) -> Val:
         if key not in self.cache:
@@ -626,7 +629,8 @@ class Interpreter:
 
     def _function(self, node: libcst.Call, qualified: str | None, env: dict[str, Val], cls: str | None) -> Val:
         last = qualified.rsplit(".", 1)[-1] if qualified else ""
-        ctor = is_transformer_ctor(qualified, self.imports, STATEFUL_TRANSFORMERS | STATELESS_TRANSFORMERS | LABEL_ENCODERS)
+        local_class = qualified in self.facts.classes
+        ctor = None if local_class else is_transformer_ctor(qualified, self.imports, STATEFUL_TRANSFORMERS | STATELESS_TRANSFORMERS | LABEL_ENCODERS)
         if ctor is not None:
             self._args(node, env, cls)
             return Val(transformer=Transformer(ctor, ctor in STATEFUL_TRANSFORMERS or ctor in LABEL_ENCODERS), label=ctor)
@@ -685,7 +689,9 @@ class Interpreter:
         argument = node.args[0].value if node.args else None
         label = self._short(argument) if argument is not None else ""
         caller = self.callers[0] if self.callers else None
-        self.run.fits.append(Fit(transformer, data, node, label, self._next(), caller, self.destination))
+        # Only a label encoder's verdict depends on where its output goes (`y = le.fit_transform(...)`).
+        destination = self._short(self.destination) if self.destination is not None and transformer.cls in LABEL_ENCODERS else ""
+        self.run.fits.append(Fit(transformer, data, node, label, self._next(), caller, destination))
 
     def _inline(self, node: libcst.Call, function: libcst.FunctionDef, cls: str | None, env: dict[str, Val], caller_cls: str | None) -> Val:
         positional, named = self._args(node, env, caller_cls)
@@ -743,25 +749,30 @@ class Interpreter:
     # --- rows --------------------------------------------------------------
 
     def rows(self, value: Val) -> frozenset[int]:
-        """Identities of the datasets and split outputs whose rows `value` holds."""
-        key = id(value)
-        if key in self._rows:
-            return self._rows[key]
-        self.by_id[key] = value
-        if value.const or value.transformer is not None or value.search_cv:
-            result: frozenset[int] = frozenset()
-        elif value.role is not None:
-            result = frozenset({key})
-        else:
-            live = [parent for parent in value.parents if not parent.const]
-            if not live:
-                result = frozenset({key}) if value.items is None else frozenset()
+        """Identities of the datasets and split outputs whose rows `value` holds.
+
+        Iterative: a long notebook builds derivation chains far deeper than Python's recursion limit.
+        """
+        stack: list[tuple[Val, bool]] = [(value, False)]
+        while stack:
+            current, expanded = stack.pop()
+            key = id(current)
+            if key in self._rows:
+                continue
+            self.by_id[key] = current
+            live = [parent for parent in current.parents if not parent.const]
+            if current.const or current.transformer is not None or current.search_cv:
+                self._rows[key] = frozenset()
+            elif current.role is not None:
+                self._rows[key] = frozenset({key})
+            elif not live:
+                self._rows[key] = frozenset({key}) if current.items is None else frozenset()
+            elif expanded:
+                self._rows[key] = frozenset().union(*(self._rows[id(parent)] for parent in live))
             else:
-                result = frozenset()
-                for parent in live:
-                    result |= self.rows(parent)
-        self._rows[key] = result
-        return result
+                stack.append((current, True))
+                stack.extend((parent, False) for parent in live if id(parent) not in self._rows)
+        return self._rows[id(value)]
 
     def roles(self, value: Val) -> list[Val]:
         return [self.by_id[key] for key in self.rows(value) if self.by_id[key].role is not None]

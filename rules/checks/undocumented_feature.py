@@ -44,6 +44,7 @@ DICT_CALLS = frozenset(
 )
 DICT_ANNOTATIONS = re.compile(r"^(?:typing\.)?(?:dict|Dict|Mapping|MutableMapping|defaultdict|OrderedDict|Counter)\b")
 FRAME_ANNOTATIONS = re.compile(r"DataFrame|LazyFrame")
+# A feature name (or an annotation being classified) shown in full up to this length.
 MAX_SHOWN = 60
 
 

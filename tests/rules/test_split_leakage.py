@@ -43,6 +43,8 @@ def leaks(head: str | dict[str, str], base: dict[str, str] | None = None, path: 
         ("contest_id", None),
         ("X", None),
         ("latest", None),
+        ("X_train_val", None),
+        ("train_test_df", None),
     ],
 )
 def test_role_of_name(name: str, role: str | None) -> None:
@@ -168,6 +170,28 @@ def test_fit_on_test_split_inside_an_uncalled_function() -> None:
         "    scaler = StandardScaler().fit(X_train)\n    refit = StandardScaler().fit(X_test)\n"
     )
     assert [finding.line for finding in leaks(code)] == [8]
+
+
+def test_long_derivation_chains_do_not_hit_the_recursion_limit() -> None:
+    chain = "".join("df = df.assign(step=1)\n" for _ in range(1200))
+    code = HEADER + "df = pd.read_csv('a.csv')\n" + chain + "X = StandardScaler().fit_transform(df)\nparts = train_test_split(X, y)\n"
+    result = run_case(Case(code))
+    assert not result.notes, result.notes
+    assert [finding.rule for finding in result.findings if finding.rule == RULE] == [RULE]
+
+
+def test_loads_that_differ_late_in_their_path_are_different_datasets() -> None:
+    code = HEADER + (
+        "reference = pd.read_csv('data/processed/customers/2024/reference_window.csv')\n"
+        "current = pd.read_csv('data/processed/customers/2024/current_window_scored.csv')\n"
+        "pca = StandardScaler().fit(reference)\nX = pca.transform(current)\nparts = train_test_split(X, y)\n"
+    )
+    assert leaks(code) == []
+
+
+def test_a_local_class_named_like_a_scaler_is_not_sklearn() -> None:
+    code = "from sklearn.model_selection import train_test_split\n\nclass StandardScaler:\n    def fit_transform(self, X):\n        return X\n\nX = StandardScaler().fit_transform(X)\nparts = train_test_split(X, y)\n"
+    assert leaks(code) == []
 
 
 def test_test_files_are_skipped() -> None:
