@@ -344,6 +344,7 @@ class ModuleFacts:
     classes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     main_guard: libcst.If | None = None
     notebook: bool = False
+    attributes: dict[tuple[str, str], str] = field(default_factory=dict)
     _by_name: dict[str, list[Scope]] | None = field(default=None, repr=False)
     _indexed: int = field(default=0, repr=False)
     _callees: dict[int, list[Scope]] = field(default_factory=dict, repr=False)
@@ -513,6 +514,10 @@ class FactsRule(PythonRule):
             name = dotted(target.target)
             if name is not None and ctor is not None:
                 self.current_scope().constructed[name] = ctor
+                class_name = self.current_scope().class_name
+                if class_name is not None and name.startswith("self."):
+                    # `self.scaler = StandardScaler()` in `__init__` is what `self.scaler` is in every method.
+                    self.facts.attributes[(class_name, name)] = ctor
             elements = target.target.elements if isinstance(target.target, (libcst.Tuple, libcst.List)) else ()
             for bound in [name, *(dotted(element.value) for element in elements)]:
                 if bound is not None:
@@ -567,7 +572,8 @@ class FactsRule(PythonRule):
         for scope in reversed(self._scopes):
             if name in scope.constructed:
                 return scope.constructed[name]
-        return None
+        class_name = self.current_scope().class_name
+        return self.facts.attributes.get((class_name, name)) if class_name is not None else None
 
 
 def mentions(expression: libcst.CSTNode) -> tuple[frozenset[str], frozenset[str]]:

@@ -129,6 +129,16 @@ def test_estimator_fit_method_is_not_an_entry_point() -> None:
     assert unvalidated(code, path="src/model.py") == []
 
 
+def test_a_scaler_kept_on_self_is_not_a_model() -> None:
+    code = (
+        "import pandas as pd\nfrom sklearn.preprocessing import StandardScaler\n\nclass Prep:\n"
+        "    def __init__(self):\n        self.scaler = StandardScaler()\n\n"
+        "    def run(self):\n        df = pd.read_csv('a.csv')\n        self.scaler.fit(df)\n        return self.scaler\n"
+    )
+    assert unvalidated(code, path="src/prep.py") == []
+    assert len(unvalidated(code.replace("self.scaler.fit(df)", "self.model.fit(df)"), path="src/prep.py")) == 1
+
+
 def test_messages_name_non_literal_sources_and_stay_short() -> None:
     code = LOAD_AND_FIT.format(check="").replace("'data/train.csv'", "cfg.paths['train_`csv`'] + suffix * 1000")
     [finding] = unvalidated(code)
