@@ -146,6 +146,14 @@ class NoDataValidation(FactsRule):
             "    if df.isnull().any().any():\n        raise ValueError('nulls in training data')\n"
             "    SVC().fit(df.iloc[:, :4], df['species'])\n"
         ),
+        # A Hydra run whose loader is typed with a pandera model and checked by `@pa.check_types`.
+        Case(
+            "import hydra\nimport pandas as pd\nimport pandera as pa\nimport lightgbm as lgb\nfrom pandera.typing import DataFrame\n\n"
+            "class Orders(pa.DataFrameModel):\n    amount: float = pa.Field(ge=0)\n    returned: int = pa.Field(isin=[0, 1])\n\n"
+            "@pa.check_types\ndef load(path: str) -> DataFrame[Orders]:\n    return pd.read_parquet(path)\n\n"
+            "@hydra.main(config_path='conf', config_name='train', version_base=None)\ndef main(cfg) -> None:\n"
+            "    df = load(cfg.data.path)\n    lgb.train(dict(cfg.params), lgb.Dataset(df[['amount']], label=df['returned']))\n"
+        ),
         # Torch mode switch `model.train()` is not training.
         Case(
             "import pandas as pd\nimport torch\n\n"
