@@ -39,8 +39,11 @@ ML_LIBRARIES = (
 _ML_IMPORT = re.compile(
     r"^[ \t]*(?:import|from)[ \t]+(?:" + "|".join(ML_LIBRARIES) + r")\b", re.MULTILINE
 )
-# Path words that mark model code even without a telling import (a pure-Python scorer, a config module).
-_ML_PATH = re.compile(r"(?:^|[/_.-])(?:models?|train\w*|features?|feature_\w+|pipelines?|modell?ing)(?:$|[/_.-])", re.IGNORECASE)
+# Folders and script names that mark model code even without a telling import (a pure-Python scorer, a config module).
+_ML_FOLDER = re.compile(r"^(?:ml|models?|modell?ing|train\w*|features?|feature_\w+|pipelines?)$", re.IGNORECASE)
+_ML_SCRIPT = re.compile(
+    r"^(?:train|training|trainer|model|models|features|pipeline|predict|inference|tune|sweep)$|^(?:train|model)_\w+$", re.IGNORECASE
+)
 
 # Comment prefixes that are tool directives, never prose nor code.
 PRAGMA = re.compile(
@@ -73,7 +76,9 @@ def is_ml_code(path: str, text: str) -> bool:
     """Model, training or feature code: decided by imports, falling back to the path."""
     if _ML_IMPORT.search(text):
         return True
-    return bool(_ML_PATH.search(path.rsplit(".", 1)[0])) and not _NOT_ML_IMPORT.search(text)
+    *folders, name = path.split("/")
+    by_path = any(_ML_FOLDER.match(folder) for folder in folders) or bool(_ML_SCRIPT.match(name.rsplit(".", 1)[0]))
+    return by_path and not _NOT_ML_IMPORT.search(text)
 
 
 def dotted_name(node: libcst.BaseExpression) -> str:

@@ -26,22 +26,23 @@ STRONG_NAMES = frozenset(
         "epochs", "num_epochs", "n_epochs", "max_epochs", "num_train_epochs",
         "weight_decay", "dropout", "dropout_rate", "drop_rate", "dropout_prob", "attention_dropout",
         "hidden_dropout_prob", "attention_probs_dropout_prob", "drop_path_rate", "label_smoothing",
-        "n_estimators", "num_estimators", "max_depth", "num_leaves", "min_child_weight", "min_child_samples",
+        "n_estimators", "num_estimators", "num_leaves", "min_child_weight", "min_child_samples",
         "colsample_bytree", "colsample_bylevel", "colsample_bynode", "subsample", "reg_alpha", "reg_lambda",
         "lambda_l1", "lambda_l2", "l1_ratio", "feature_fraction", "bagging_fraction", "bagging_freq",
         "min_data_in_leaf", "min_samples_split", "min_samples_leaf", "min_impurity_decrease", "max_leaf_nodes",
         "scale_pos_weight", "num_boost_round", "early_stopping_rounds", "max_bin", "l2_leaf_reg",
         "warmup_steps", "warmup_ratio", "warmup_epochs", "gradient_accumulation_steps", "accumulate_grad_batches",
         "max_grad_norm", "gradient_clip_val", "grad_clip", "clip_norm",
-        "hidden_size", "hidden_dim", "num_layers", "n_layers", "num_hidden_layers", "embedding_dim", "embed_dim",
+        "hidden_size", "hidden_dim", "num_hidden_layers", "embedding_dim", "embed_dim",
         "num_heads", "n_heads", "num_attention_heads", "intermediate_size", "d_model", "d_ff",
         "lora_r", "lora_alpha", "lora_dropout", "ema_decay", "n_neighbors", "n_clusters", "contamination",
         "decision_threshold", "classification_threshold",
     }
 )
-# Names that are hyperparameters in model code but mean other things elsewhere.
+# Names that are hyperparameters in model code but mean other things elsewhere (a YAML nesting limit, map layers).
 WEAK_NAMES = frozenset(
     {
+        "max_depth", "num_layers", "n_layers",
         "threshold", "thresh", "cutoff", "cut_off", "alpha", "beta", "beta1", "beta2", "gamma", "lambda_", "lam",
         "l1", "l2", "momentum", "temperature", "top_k", "top_p", "topk", "num_beams", "repetition_penalty",
         "patience", "batch_size", "train_batch_size", "per_device_train_batch_size", "eta", "step_size",
@@ -390,19 +391,22 @@ def sites_in_assignment(node: libcst.Assign | libcst.AnnAssign) -> Iterator[PySi
 
 
 def sites_in_call(node: libcst.Call) -> Iterator[PySite]:
-    callee = dotted_name(node.func)
-    if is_plot_call(callee) or _NOT_TUNING_CALL.search(callee):
-        return
-    last = callee.rsplit(".", 1)[-1]
+    func = node.func
+    last = func.attr.value if isinstance(func, libcst.Attribute) else func.value if isinstance(func, libcst.Name) else ""
     if last in ("add_argument", "option"):
         yield from _cli_option(node)
         return
-    if _FIELD_CALL.search(callee):
+    # Most calls pass no hyperparameter by name; only those are worth naming the callee for.
+    candidates = [(arg.keyword.value, arg) for arg in node.args if arg.keyword is not None and strength_of(arg.keyword.value, keyword=True)]
+    if not candidates:
         return
-    inference = bool(_INFERENCE_CALL.search(last))
-    for arg in node.args:
-        if arg.keyword is not None and not (inference and arg.keyword.value in _THROUGHPUT_NAMES):
-            site = _site(arg.keyword.value, arg.value, arg, keyword=True)
+    callee = dotted_name(func)
+    if is_plot_call(callee) or _NOT_TUNING_CALL.search(callee) or _FIELD_CALL.search(callee):
+        return
+    inference = bool(_INFERENCE_CALL.search(callee.rsplit(".", 1)[-1]))
+    for name, arg in candidates:
+        if not (inference and name in _THROUGHPUT_NAMES):
+            site = _site(name, arg.value, arg, keyword=True)
             if site:
                 yield site
 

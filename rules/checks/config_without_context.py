@@ -202,19 +202,21 @@ class ConfigWithoutContext(HybridRule):
     def visit_Module(self, node: libcst.Module) -> None:
         file = self.ctx.file
         self._ml = is_ml_code(file.path, file.text)
-        self._docs: list[str] = [_docstring(node)]
+        self._docs: list[libcst.Module | libcst.ClassDef | libcst.FunctionDef] = [node]
         self._statements: list[int] = []
         self._section = tuning_section(self.ctx.pr_body)
         self._base_values: dict[str, set[str]] | None = None
+        self._strong_seen = False
+        self._pending: list[tuple[PySite, list[libcst.Module | libcst.ClassDef | libcst.FunctionDef], int | None]] = []
 
     def visit_ClassDef(self, node: libcst.ClassDef) -> None:
-        self._docs.append(_docstring(node))
+        self._docs.append(node)
 
     def leave_ClassDef(self, original_node: libcst.ClassDef) -> None:
         self._docs.pop()
 
     def visit_FunctionDef(self, node: libcst.FunctionDef) -> None:
-        self._docs.append(_docstring(node))
+        self._docs.append(node)
 
     def leave_FunctionDef(self, original_node: libcst.FunctionDef) -> None:
         self._docs.pop()
@@ -239,21 +241,30 @@ class ConfigWithoutContext(HybridRule):
 
     def _check_sites(self, node: libcst.CSTNode) -> None:
         for site in sites_in(node):
+            if site.strength == "strong":
+                self._strong_seen = True
+            statement = self._statements[-1] if self._statements else None
             if site.strength == "weak" and not self._ml:
-                continue
-            self._judge(site)
+                self._pending.append((site, list(self._docs), statement))
+            else:
+                self._judge(site, self._docs, statement)
 
-    def _judge(self, site: PySite) -> None:
+    def finish(self) -> None:
+        """Ambiguous names count outside model code only beside an unmistakable hyperparameter (a `config.py`)."""
+        if self._strong_seen:
+            for site, docs, statement in self._pending:
+                self._judge(site, docs, statement)
+
+    def _judge(self, site: PySite, scopes: list[libcst.Module | libcst.ClassDef | libcst.FunctionDef], statement: int | None) -> None:
         if section_names(self._section, site.name):
             return
         lines = self.ctx.file.python_lines
         start, end = self.position(site.node)
         texts = [line_comment(lines[start - 1]), line_comment(lines[end - 1]), *comment_block_above(lines, start), site.note]
-        statement = self._statements[-1] if self._statements else start
-        if statement != start:
+        if statement is not None and statement != start:
             texts.append(line_comment(lines[statement - 1]))
             texts.extend(comment_block_above(lines, statement))
-        texts.extend(self._docs)
+        texts.extend(_docstring(scope) for scope in scopes)
         old = self._old_values(site.name)
         context = "\n".join(text for text in texts if text)
         if explains(context, site.value, old):

@@ -71,6 +71,8 @@ _FIXTURE = re.compile(r"(?:^|/)(?:fixtures?|testdata|test_data|__fixtures__|__sn
 # Calls and keywords whose strings are messages for people, not paths the program opens.
 _MESSAGE_CALL = re.compile(r"(?:^|\.)(?:print|echo|warn|warning|info|debug|error|exception|critical|log|write|secho|fail|skip)$|^(?:log|logger|logging|console|warnings)\.")
 _MESSAGE_KEYWORDS = frozenset({"help", "description", "epilog", "usage", "doc", "msg", "message", "url", "endpoint", "prefix"})
+# Rule examples (`Case(...)` here, Fixit's `Valid`/`Invalid`) are test fixtures written inline.
+_FIXTURE_CALL = re.compile(r"(?:^|\.)(?:Case|Valid|Invalid)$")
 # Web routes and HTTP calls take URL paths (`@app.get("/home/feed")`), not file paths.
 _ROUTE_CALL = re.compile(
     r"(?:^|\.)(?:route|get|post|put|patch|delete|head|options|websocket|api_route|add_url_rule|add_api_route|url|path|"
@@ -84,7 +86,7 @@ def find_paths(text: str) -> Iterator[tuple[int, str]]:
         layout = match.group("data")
         if layout is not None and layout.lower() in _DATA_LAYOUT:
             continue
-        yield match.start("path"), match.group("path")
+        yield match.start("path"), match.group("path").rstrip("\\")
     for match in _WINDOWS.finditer(text):
         start = match.start("path") if match.group("path") else match.start("unc")
         yield start, match.group("path") or match.group("unc")
@@ -99,6 +101,11 @@ def _shown(path: str) -> str:
 
 def _message(path: str) -> str:
     return f"`{_shown(path)}` exists on one machine or cluster; the code breaks everywhere else and leaks a user name or mount layout."
+
+
+def _may_hold_path(source: str) -> bool:
+    """A cheap look at the literal's source before evaluating it: most strings hold no path at all."""
+    return "/" in source or "\\" in source or "~" in source
 
 
 def _is_prose(text: str) -> bool:
@@ -170,7 +177,7 @@ class HardcodedPath(HybridRule):
     def visit_Module(self, node: libcst.Module) -> None:
         self._skip = bool(_FIXTURE.search(self.ctx.file.path))
         self._docstrings: set[int] = set()
-        self._quiet: list[libcst.CSTNode] = []
+        self._enclosing: list[libcst.CSTNode] = []
         self._note_docstring(node)
 
     def _note_docstring(self, node: libcst.Module | libcst.ClassDef | libcst.FunctionDef) -> None:
@@ -189,48 +196,54 @@ class HardcodedPath(HybridRule):
         self._note_docstring(node)
 
     def visit_Call(self, node: libcst.Call) -> None:
-        callee = dotted_name(node.func)
-        if _MESSAGE_CALL.search(callee) or (_ROUTE_CALL.search(callee) and "environ" not in callee):
-            self._quiet.append(node)
+        self._enclosing.append(node)
 
     def leave_Call(self, original_node: libcst.Call) -> None:
-        if self._quiet and self._quiet[-1] is original_node:
-            self._quiet.pop()
+        self._enclosing.pop()
 
     def visit_Arg(self, node: libcst.Arg) -> None:
         if node.keyword is not None and node.keyword.value in _MESSAGE_KEYWORDS:
-            self._quiet.append(node)
+            self._enclosing.append(node)
 
     def leave_Arg(self, original_node: libcst.Arg) -> None:
-        if self._quiet and self._quiet[-1] is original_node:
-            self._quiet.pop()
+        if self._enclosing and self._enclosing[-1] is original_node:
+            self._enclosing.pop()
 
     def visit_Raise(self, node: libcst.Raise) -> None:
-        self._quiet.append(node)
+        self._enclosing.append(node)
 
     def leave_Raise(self, original_node: libcst.Raise) -> None:
-        self._quiet.pop()
+        self._enclosing.pop()
 
     def visit_Assert(self, node: libcst.Assert) -> None:
-        self._quiet.append(node)
+        self._enclosing.append(node)
 
     def leave_Assert(self, original_node: libcst.Assert) -> None:
-        self._quiet.pop()
+        self._enclosing.pop()
+
+    def _quiet(self) -> bool:
+        """Inside a message, an exception, a rule example or a web route; judged only once a path turns up."""
+        for node in self._enclosing:
+            if not isinstance(node, libcst.Call):
+                return True
+            callee = dotted_name(node.func)
+            if _MESSAGE_CALL.search(callee) or _FIXTURE_CALL.search(callee) or (_ROUTE_CALL.search(callee) and "environ" not in callee):
+                return True
+        return False
 
     def visit_SimpleString(self, node: libcst.SimpleString) -> None:
-        if not self._skip and not self._quiet and id(node) not in self._docstrings:
+        if not self._skip and _may_hold_path(node.value) and id(node) not in self._docstrings:
             self._check_string(node, string_text(node))
 
     def visit_FormattedStringText(self, node: libcst.FormattedStringText) -> None:
-        if not self._skip and not self._quiet:
+        if not self._skip and _may_hold_path(node.value):
             self._check_string(node, node.value)
 
     def _check_string(self, node: libcst.CSTNode, text: str) -> None:
-        if "/" not in text and "\\" not in text and "~" not in text:
+        found = [path for _, path in find_paths(text)]
+        if not found or _is_prose(text) or self._quiet():
             return
-        if _is_prose(text):
-            return
-        for _, path in find_paths(text):
+        for path in found:
             self.flag(node, _message(path), suggestion=SUGGESTION, key=path)
 
     # ------------------------------------------------------------------ configs and scripts

@@ -153,7 +153,8 @@ def test_generated_and_tooling_configs_are_skipped() -> None:
 
 def test_unnamed_yaml_needs_a_strong_key() -> None:
     assert not run("alerts:\n  threshold: 0.9\n", path="ops/alerts.yaml")
-    assert run("model:\n  max_depth: 9\n  threshold: 0.4\n", path="xgb.yaml")
+    assert not run("tree:\n  max_depth: 9\n", path="ops/walk.yaml")
+    assert run("model:\n  n_estimators: 300\n  max_depth: 9\n  threshold: 0.4\n", path="xgb.yaml")
 
 
 def test_json_comment_key_counts_as_context() -> None:
@@ -180,3 +181,14 @@ def test_message_shows_name_and_value_in_backticks() -> None:
     [finding] = run("import torch\nWEIGHT_DECAY = 0.05\n")
     assert finding.message.startswith("`WEIGHT_DECAY` is set to `0.05`")
     assert finding.suggestion and "Tuning context" in finding.suggestion
+
+
+def test_ambiguous_names_outside_model_code_need_a_clear_hyperparameter_beside_them() -> None:
+    assert not run("MAX_DEPTH = 64\nMAX_SHOWN = 70\n", path="rules/structured.py")
+    found = run("LEARNING_RATE = 0.05\nMAX_DEPTH = 6\nTHRESHOLD = 0.7\n", path="settings/config.py")
+    assert sorted(finding.key for finding in found) == ["learning_rate=0.05", "max_depth=6", "threshold=0.7"]
+
+
+def test_rule_files_named_after_ml_words_are_not_model_code() -> None:
+    assert not run("MAX_TAGS = 3\n", path="rules/checks/pipeline_jungle.py")
+    assert run("MAX_TAGS = 3\n", path="src/pipelines/tagging.py")
