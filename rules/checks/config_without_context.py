@@ -31,6 +31,8 @@ RULE_ID = "config-without-context"
 CONFIG_KINDS = frozenset({FileKind.YAML, FileKind.TOML, FileKind.JSON})
 # Identifiers are echoed in messages; anything longer is cut so a hostile key cannot flood a comment.
 MAX_NAME_IN_MESSAGE = 60
+# A call such as `XGBClassifier(max_depth=6, n_estimators=800, ...)` is one finding; its message names this many.
+MAX_VALUES_IN_MESSAGE = 4
 
 SUGGESTION = (
     "Say how, when or on what data it was chosen, on the line or just above "
@@ -71,15 +73,33 @@ def _code(text: str) -> str:
     return clean if len(clean) <= MAX_NAME_IN_MESSAGE else clean[: MAX_NAME_IN_MESSAGE - 1] + "…"
 
 
-def _message(name: str, value: str, stale: bool) -> str:
-    what = f"`{_code(name)}` is set to `{_code(value)}`"
+@dataclass(frozen=True)
+class Unexplained:
+    """One tuned value without context; values on the same line are reported together."""
+
+    name: str
+    value: str
+    stale: bool
+
+
+def _message(items: Sequence[Unexplained]) -> str:
+    shown = [f"`{_code(item.name)}={_code(item.value)}`" for item in items[:MAX_VALUES_IN_MESSAGE]]
+    if len(items) > MAX_VALUES_IN_MESSAGE:
+        shown.append(f"{len(items) - MAX_VALUES_IN_MESSAGE} more")
+    listed = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+    verb = "is" if len(items) == 1 else "are"
+    stale = [item for item in items if item.stale]
+    if stale and len(stale) == len(items):
+        return f"{listed} {verb} set, but the comment beside it still describes the previous value; nothing records how the new one was chosen."
+    text = f"{listed} {verb} set with no tuning context; a reader cannot tell how, when or on what data {'it was' if len(items) == 1 else 'they were'} chosen."
     if stale:
-        return f"{what}, but the comment beside it still describes the previous value; nothing records how the new one was chosen."
-    return f"{what} with no tuning context; a reader cannot tell how, when or on what data it was chosen."
+        text += f" The comment beside `{_code(stale[0].name)}` still describes its previous value."
+    return text
 
 
-def _key(name: str, value: str) -> str:
-    return f"{name}={value}"
+def _key(items: Iterable[Unexplained]) -> str:
+    """Name and parsed value: `1e-3` and `0.001` are the same setting, wherever the line moves."""
+    return ";".join(sorted(f"{normalise_name(item.name)}={item.value}" for item in items))
 
 
 @dataclass(frozen=True)
@@ -207,6 +227,7 @@ class ConfigWithoutContext(HybridRule):
         self._section = tuning_section(self.ctx.pr_body)
         self._base_values: dict[str, set[str]] | None = None
         self._strong_seen = False
+        self._unexplained: dict[int, list[tuple[libcst.CSTNode, Unexplained]]] = {}
         self._pending: list[tuple[PySite, list[libcst.Module | libcst.ClassDef | libcst.FunctionDef], int | None]] = []
 
     def visit_ClassDef(self, node: libcst.ClassDef) -> None:
@@ -254,6 +275,10 @@ class ConfigWithoutContext(HybridRule):
         if self._strong_seen:
             for site, docs, statement in self._pending:
                 self._judge(site, docs, statement)
+        for line in sorted(self._unexplained):
+            found = self._unexplained[line]
+            items = [item for _, item in found]
+            self.flag(found[0][0], _message(items), suggestion=SUGGESTION, key=_key(items))
 
     def _judge(self, site: PySite, scopes: list[libcst.Module | libcst.ClassDef | libcst.FunctionDef], statement: int | None) -> None:
         if section_names(self._section, site.name):
@@ -270,7 +295,7 @@ class ConfigWithoutContext(HybridRule):
         if explains(context, site.value, old):
             return
         stale = explains(context, site.value) and bool(old)
-        self.flag(site.node, _message(site.name, site.value, stale), suggestion=SUGGESTION, key=_key(normalise_name(site.name), site.value))
+        self._unexplained.setdefault(start, []).append((site.node, Unexplained(site.name, site.value, stale)))
 
     def _old_values(self, name: str) -> set[str]:
         """The base's values for this name, read only on the head side and only once."""
@@ -311,6 +336,7 @@ def _check_config(ctx: FileContext) -> Iterator[Finding]:
     header = "\n".join(_header(file.lines))
     section = tuning_section(ctx.pr_body)
     old = _old_config_values(ctx) if ctx.version == "head" else {}
+    unexplained: dict[int, list[Unexplained]] = {}
     for leaf in leaves:
         strength: Strength | None = strength_of(leaf.name)
         if strength is None or (strength == "weak" and not ml_doc) or not is_worth_reporting(leaf.name, leaf.value):
@@ -325,13 +351,16 @@ def _check_config(ctx: FileContext) -> Iterator[Finding]:
         if explains(context, leaf.value, previous):
             continue
         stale = explains(context, leaf.value) and bool(previous)
+        unexplained.setdefault(leaf.line, []).append(Unexplained(leaf.dotted, leaf.value, stale))
+    for line in sorted(unexplained):
+        items = unexplained[line]
         yield ConfigWithoutContext.make(
             file.path,
-            leaf.line,
-            _message(leaf.dotted, leaf.value, stale),
+            line,
+            _message(items),
             suggestion=SUGGESTION,
-            key=_key(normalise_name(leaf.dotted), leaf.value),
-            context=file.lines[leaf.line - 1].strip() if leaf.line <= len(file.lines) else "",
+            key=_key(items),
+            context=file.lines[line - 1].strip() if line <= len(file.lines) else "",
         )
 
 

@@ -179,7 +179,7 @@ def test_numbers_are_normalised() -> None:
 
 def test_message_shows_name_and_value_in_backticks() -> None:
     [finding] = run("import torch\nWEIGHT_DECAY = 0.05\n")
-    assert finding.message.startswith("`WEIGHT_DECAY` is set to `0.05`")
+    assert finding.message.startswith("`WEIGHT_DECAY=0.05` is set with no tuning context")
     assert finding.suggestion and "Tuning context" in finding.suggestion
 
 
@@ -192,3 +192,22 @@ def test_ambiguous_names_outside_model_code_need_a_clear_hyperparameter_beside_t
 def test_rule_files_named_after_ml_words_are_not_model_code() -> None:
     assert not run("MAX_TAGS = 3\n", path="rules/checks/pipeline_jungle.py")
     assert run("MAX_TAGS = 3\n", path="src/pipelines/tagging.py")
+
+
+def test_values_on_one_line_are_one_finding() -> None:
+    [finding] = run("import xgboost as xgb\nm = xgb.XGBClassifier(max_depth=6, n_estimators=800, learning_rate=0.05, subsample=0.8, gamma=2)\n")
+    assert finding.key == "gamma=2;learning_rate=0.05;max_depth=6;n_estimators=800;subsample=0.8"
+    assert "`max_depth=6`, `n_estimators=800`, `learning_rate=0.05`, `subsample=0.8` and 1 more are set" in finding.message
+
+
+def test_adding_a_value_to_an_unexplained_line_makes_it_new() -> None:
+    base = {"train.py": "import xgboost as xgb\nm = xgb.XGBClassifier(max_depth=6)\n"}
+    [finding] = run("import xgboost as xgb\nm = xgb.XGBClassifier(max_depth=6, learning_rate=0.05)\n", base)
+    assert finding.new
+
+
+def test_stale_value_beside_others_is_called_out() -> None:
+    base = {"params.yaml": "opt: {lr: 0.01, wd: 0.1}  # sweep 2024-01 chose lr 0.01\n"}
+    [finding] = run("opt: {lr: 0.02, weight_decay: 0.1}  # sweep 2024-01 chose lr 0.01\n", base, path="params.yaml")
+    assert finding.new and finding.key == "opt.lr=0.02"
+    assert "previous value" in finding.message
