@@ -30,7 +30,8 @@ STRONG_NAMES = frozenset(
         "colsample_bytree", "colsample_bylevel", "colsample_bynode", "subsample", "reg_alpha", "reg_lambda",
         "lambda_l1", "lambda_l2", "l1_ratio", "feature_fraction", "bagging_fraction", "bagging_freq",
         "min_data_in_leaf", "min_samples_split", "min_samples_leaf", "min_impurity_decrease", "max_leaf_nodes",
-        "scale_pos_weight", "num_boost_round", "early_stopping_rounds", "max_bin", "l2_leaf_reg",
+        "scale_pos_weight", "num_boost_round", "num_round", "early_stopping_rounds", "max_bin", "l2_leaf_reg",
+        "max_leaves", "max_delta_step", "min_split_loss", "min_split_gain", "min_gain_to_split",
         "warmup_steps", "warmup_ratio", "warmup_epochs", "gradient_accumulation_steps", "accumulate_grad_batches",
         "max_grad_norm", "gradient_clip_val", "grad_clip", "clip_norm",
         "hidden_size", "hidden_dim", "num_hidden_layers", "embedding_dim", "embed_dim",
@@ -43,7 +44,7 @@ STRONG_NAMES = frozenset(
 WEAK_NAMES = frozenset(
     {
         "max_depth", "num_layers", "n_layers",
-        "threshold", "thresh", "cutoff", "cut_off", "alpha", "beta", "beta1", "beta2", "gamma", "lambda_", "lam",
+        "threshold", "thresh", "cutoff", "cut_off", "alpha", "lambda", "beta", "beta1", "beta2", "gamma", "lambda_", "lam",
         "l1", "l2", "momentum", "temperature", "top_k", "top_p", "topk", "num_beams", "repetition_penalty",
         "patience", "batch_size", "train_batch_size", "per_device_train_batch_size", "eta", "step_size",
         "n_components", "min_df", "max_df", "max_features", "min_samples", "smoothing", "margin", "penalty_weight",

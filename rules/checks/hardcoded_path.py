@@ -41,11 +41,12 @@ _POSIX = re.compile(
     _BOUNDARY
     + r"(?P<path>/(?:"
     + rf"home/(?!{_GENERIC_USER}){_SEGMENT}|Users/(?!(?:Shared|{_GENERIC_USER})){_SEGMENT}|"
-    + rf"(?:mnt|scratch\d*|gpfs\w*|lustre\w*|nfs\w*|fsx|dbfs|afs)/{_SEGMENT}|"
+    + rf"(?:mnt|scratch\w*|gpfs\w*|lustre\w*|nfs\w*|fsx|dbfs|afs)/{_SEGMENT}|"
     + rf"Volumes/{_SEGMENT}|Workspace/Users/{_SEGMENT}|content/drive/{_SEGMENT}|"
     # Prefixes that are also common URL paths (`/media/uploads`, `/data/tweets/`) need two more folders.
     + rf"(?:media|shared|cluster|storage|net)/{_SEGMENT}/{_SEGMENT}|data/(?P<data>{_SEGMENT})/{_SEGMENT}"
-    + r")(?:/[^\s\"'`,;()\[\]{}<>|]*)?)"
+    # A colon ends a POSIX path: `$PATH` lists and `host:container` volume pairs.
+    + r")(?:/[^\s\"'`,;:()\[\]{}<>|]*)?)"
 )
 _WINDOWS = re.compile(
     r"(?<![\w\\/])(?P<path>[A-Za-z]:(?:\\\\|\\|/)+(?:Users|Documents and Settings|[^\\/\s\"':*?<>|]+(?:\\\\|\\|/))"
@@ -275,7 +276,7 @@ def _code_part(kind: FileKind, line: str) -> str:
     if kind is FileKind.JSON:
         return line
     if kind is FileKind.SHELL and _DIRECTIVE.match(stripped):
-        return stripped
+        return re.sub(r"\s#.*$", "", stripped)
     if stripped.startswith("#") or (kind is FileKind.TEXT and stripped.startswith(";")):
         return ""
     comment = line_comment(line) if kind is not FileKind.REQUIREMENTS else (re.search(r"\s#.*$", line) or re.search(r"$", line)).group(0)

@@ -119,3 +119,18 @@ def test_message_quotes_the_path_safely() -> None:
     [finding] = run("P = '/home/alice/" + "a" * 300 + "'\n")
     quoted = finding.message.split("`")[1]
     assert len(quoted) <= 80 and quoted.endswith("…")
+
+
+def test_real_cluster_script_shapes() -> None:
+    head = (
+        "#!/bin/bash\n#SBATCH --mail-type=ALL  # Mail events (NONE, BEGIN, END, FAIL, ALL)\n"
+        "source /scratch_net/biwidl203/lab/anaconda3/etc/profile.d/conda.sh\n"
+        'export PATH="/home/s4585711/miniconda3/bin:$PATH"\ncd /cluster/home/wiktorh/Desktop/scbm\n'
+        "#SBATCH --output=\"/path/to/file/job-%J\"\noutput_filename=~/path/to/file/$now.txt\n"
+    )
+    found = run(head, path="scripts/train.sh")
+    assert [(finding.line, finding.key) for finding in found] == [
+        (3, "/scratch_net/biwidl203/lab/anaconda3/etc/profile.d/conda.sh"),
+        (4, "/home/s4585711/miniconda3/bin"),
+        (5, "/cluster/home/wiktorh/Desktop/scbm"),
+    ]
