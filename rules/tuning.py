@@ -69,8 +69,24 @@ _STATE_PREFIX = re.compile(r"^(?:best|prev|previous|curr|current|last|running|tm
 
 # Values that mean "off", "no limit" or "leave it neutral" (a temperature, gamma or C of 1) rather than a tuned choice.
 TRIVIAL_VALUES = frozenset({"0", "-1", "1"})
-# Conventions nobody tunes: momentum 0.9, Adam's betas, a 2-D or 3-D projection for a plot.
-CONVENTIONAL = {
+# Library defaults and conventions (Adam's 1e-3, LightGBM's 31 leaves, momentum 0.9, a 2-D projection for a
+# plot): spelling one out is not a tuning decision, unless the PR moves a value to it.
+UNTUNED_DEFAULTS = {
+    "lr": frozenset({"0.001"}),
+    "learning_rate": frozenset({"0.001", "0.1", "0.3"}),
+    "n_estimators": frozenset({"100"}),
+    "num_boost_round": frozenset({"100"}),
+    "num_leaves": frozenset({"31"}),
+    "max_bin": frozenset({"255", "256"}),
+    "min_child_samples": frozenset({"20"}),
+    "min_data_in_leaf": frozenset({"20"}),
+    "min_samples_split": frozenset({"2"}),
+    "weight_decay": frozenset({"0.01"}),
+    "l1_ratio": frozenset({"0.5"}),
+    "batch_size": frozenset({"32"}),
+    "top_k": frozenset({"50"}),
+    "hidden_dropout_prob": frozenset({"0.1"}),
+    "attention_probs_dropout_prob": frozenset({"0.1"}),
     "momentum": frozenset({"0.9"}),
     "beta1": frozenset({"0.9"}),
     "beta2": frozenset({"0.999"}),
@@ -122,10 +138,15 @@ def number_from_data(value: object) -> str | None:
 
 
 def is_worth_reporting(name: str, value: str) -> bool:
-    """Zero and -1 switch a knob off; conventions like momentum 0.9 are not choices anyone tunes."""
-    if value in TRIVIAL_VALUES:
+    """Zero, one and -1 switch a knob off, leave it neutral or lift a limit."""
+    return value not in TRIVIAL_VALUES
+
+
+def is_untouched_default(name: str, value: str, old_values: Iterable[str]) -> bool:
+    """A library default or convention, and not what the PR changed the value to."""
+    if value not in UNTUNED_DEFAULTS.get(normalise_name(name), frozenset()):
         return False
-    return value not in CONVENTIONAL.get(normalise_name(name), frozenset())
+    return all(old == value for old in old_values)
 
 
 # ---------------------------------------------------------------- tuning context

@@ -18,6 +18,7 @@ from rules.tuning import (
     SiteCollector,
     Strength,
     explains,
+    is_untouched_default,
     is_worth_reporting,
     normalise_name,
     number_from_data,
@@ -291,6 +292,8 @@ class ConfigWithoutContext(HybridRule):
             texts.extend(comment_block_above(lines, statement))
         texts.extend(_docstring(scope) for scope in scopes)
         old = self._old_values(site.name)
+        if is_untouched_default(site.name, site.value, old):
+            return
         context = "\n".join(text for text in texts if text)
         if explains(context, site.value, old):
             return
@@ -348,6 +351,8 @@ def _check_config(ctx: FileContext) -> Iterator[Finding]:
             texts.extend(_comments_around(file.lines, line))
         context = "\n".join(text for text in texts if text)
         previous = old.get(leaf.dotted, set())
+        if is_untouched_default(leaf.name, leaf.value, previous):
+            continue
         if explains(context, leaf.value, previous):
             continue
         stale = explains(context, leaf.value) and bool(previous)

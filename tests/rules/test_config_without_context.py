@@ -21,15 +21,15 @@ def new(findings: list[Finding]) -> list[Finding]:
 
 
 def test_respelled_value_is_not_a_change() -> None:
-    base = {"train.py": "import torch\nLR = 1e-3\n"}
-    found = run("import torch\nLR = 0.001\n", base)
+    base = {"train.py": "import torch\nLR = 3e-4\n"}
+    found = run("import torch\nLR = 0.0003\n", base)
     assert found and not new(found)
 
 
 def test_reindented_and_moved_yaml_value_is_not_a_change() -> None:
-    base = {"params.yaml": "train:\n  epochs: 10\n  lr: 0.001\n"}
-    found = run("train:\n    lr: 1.0e-3\n    epochs: 10\n", base, path="params.yaml")
-    assert {finding.key for finding in found} == {"train.lr=0.001", "train.epochs=10"}
+    base = {"params.yaml": "train:\n  epochs: 10\n  lr: 0.0003\n"}
+    found = run("train:\n    lr: 3.0e-4\n    epochs: 10\n", base, path="params.yaml")
+    assert {finding.key for finding in found} == {"train.lr=0.0003", "train.epochs=10"}
     assert not new(found)
 
 
@@ -211,3 +211,10 @@ def test_stale_value_beside_others_is_called_out() -> None:
     [finding] = run("opt: {lr: 0.02, weight_decay: 0.1}  # sweep 2024-01 chose lr 0.01\n", base, path="params.yaml")
     assert finding.new and finding.key == "opt.lr=0.02"
     assert "previous value" in finding.message
+
+
+def test_library_defaults_need_no_context_unless_the_pr_moves_to_them() -> None:
+    assert not run("import torch\nopt = torch.optim.Adam(params, lr=1e-3)\nmodel = LGBMClassifier(num_leaves=31, n_estimators=100)\n")
+    base = {"train.py": "import torch\nopt = torch.optim.Adam(params, lr=3e-4)\n"}
+    [finding] = run("import torch\nopt = torch.optim.Adam(params, lr=1e-3)\n", base)
+    assert finding.new and finding.key == "lr=0.001"
