@@ -91,6 +91,8 @@ UNTUNED_DEFAULTS = {
     "beta1": frozenset({"0.9"}),
     "beta2": frozenset({"0.999"}),
     "n_components": frozenset({"2", "3"}),
+    "n_clusters": frozenset({"8"}),
+    "n_neighbors": frozenset({"5"}),
 }
 
 

@@ -218,3 +218,8 @@ def test_library_defaults_need_no_context_unless_the_pr_moves_to_them() -> None:
     base = {"train.py": "import torch\nopt = torch.optim.Adam(params, lr=3e-4)\n"}
     [finding] = run("import torch\nopt = torch.optim.Adam(params, lr=1e-3)\n", base)
     assert finding.new and finding.key == "lr=0.001"
+
+
+def test_alpha_variable_in_plotting_code_is_transparency() -> None:
+    head = "import numpy as np\nimport matplotlib.pyplot as plt\n\nalpha = 0.35\nmodel = Ridge(alpha=0.3)\n"
+    assert [finding.key for finding in run(head)] == ["alpha=0.3"]
