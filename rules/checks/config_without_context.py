@@ -49,8 +49,9 @@ _NOT_CONFIG_FILE = re.compile(
     r"cloudbuild\.ya?ml|azure-pipelines\.ya?ml|buildspec\.ya?ml|taskfile\.ya?ml|\.gitlab-ci\.ya?ml|"
     r"bitbucket-pipelines\.ya?ml|netlify\.toml|vercel\.json|firebase\.json|lerna\.json|nx\.json|turbo\.json|"
     r"app\.json|manifest\.json|mldebt\.ya?ml|\.yamllint.*|\.golangci.*|tokenizer.*\.json|vocab.*\.json|"
-    r"special_tokens_map\.json|.*(?:metric|result|score|eval|report|summary|stats|history|state|lock|log|output|"
-    r"prediction)s?[^/]*)$",
+    r"special_tokens_map\.json|"
+    # Outputs of a run, not inputs to it: `metrics.json`, `eval_results.yaml`, `trainer_state.json`.
+    r"(?:.*[_.-])?(?:metric|result|score|eval|report|summary|stats|history|state|lock|log|output|prediction)s?(?:[_.-].*)?)$",
     re.IGNORECASE,
 )
 _NOT_CONFIG_DIR = re.compile(
