@@ -140,15 +140,15 @@ class ConfigWithoutContext(HybridRule):
         ),
         # Plotting calls: alpha, figsize and linewidth are looks, not hyperparameters.
         Case(
-            "import matplotlib.pyplot as plt\nimport seaborn as sns\n\n"
+            "import numpy as np\nimport matplotlib.pyplot as plt\nimport seaborn as sns\n\n"
             "fig, ax = plt.subplots(figsize=(8, 4))\nax.scatter(x, y, alpha=0.5, s=4)\nplt.plot(x, y, alpha=0.3, linewidth=2)\n"
             "sns.histplot(df.score, alpha=0.4, bins=40)\ndf.plot(kind='hist', alpha=0.5)\n",
             path="notebooks/eda.py",
         ),
-        # A re-spelled value (1e-3 -> 0.001) and a moved line are not changes.
+        # A re-spelled value (3e-4 -> 0.0003), a moved line and an edited comment are not changes.
         Case(
-            "import torch\n\nEPOCHS = 20  # early-stopped on val loss, run 311\nLR = 0.001  # LR range test 2024-02-10\n",
-            base={"train.py": "import torch\n\nLR = 1e-3  # LR range test 2024-02-10\nEPOCHS = 20  # early-stopped on val loss, run 311\n"},
+            "import torch\n\nEPOCHS = 20  # early-stopped on val loss, run 311\nLR = 0.0003  # LR range test, 2024-02-10\n",
+            base={"train.py": "import torch\n\nLR = 3e-4  # LR range test 2024-02-10\nEPOCHS = 20  # early-stopped on val loss, run 311\n"},
         ),
         # Web client plumbing is not ML tuning.
         Case("import requests\n\nTIMEOUT = 30\nMAX_RETRIES = 5\nthreshold = 3\n\nrequests.get(url, timeout=TIMEOUT)\n", path="app/client.py"),
