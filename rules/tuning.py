@@ -146,9 +146,7 @@ def is_worth_reporting(name: str, value: str) -> bool:
 
 def is_untouched_default(name: str, value: str, old_values: Iterable[str]) -> bool:
     """A library default or convention, and not what the PR changed the value to."""
-    if value not in UNTUNED_DEFAULTS.get(normalise_name(name), frozenset()):
-        return False
-    return all(old == value for old in old_values)
+    return is_default(name, value) and all(old == value for old in old_values)
 
 
 # ---------------------------------------------------------------- tuning context
@@ -236,6 +234,16 @@ def is_stale(text: str, current: str, old_values: Iterable[str]) -> bool:
 
 def explains(text: str, current: str, old_values: Iterable[str] = ()) -> bool:
     return has_tuning_context(text) and not is_stale(text, current, old_values)
+
+
+def could_be_stale(text: str, current: str) -> bool:
+    """Whether the base's values are worth reading: the text quotes some number, but not the current one."""
+    quoted = numbers_in(text)
+    return bool(quoted) and current not in quoted
+
+
+def is_default(name: str, value: str) -> bool:
+    return value in UNTUNED_DEFAULTS.get(normalise_name(name), frozenset())
 
 
 # ---------------------------------------------------------------- PR description

@@ -17,7 +17,11 @@ from rules.tuning import (
     PySite,
     SiteCollector,
     Strength,
+    could_be_stale,
     explains,
+    has_tuning_context,
+    is_default,
+    is_stale,
     is_untouched_default,
     is_worth_reporting,
     normalise_name,
@@ -232,6 +236,7 @@ class ConfigWithoutContext(HybridRule):
         self._section = tuning_section(self.ctx.pr_body)
         self._base_values: dict[str, set[str]] | None = None
         self._strong_seen = False
+        self._docstrings: dict[int, str] = {}
         self._unexplained: dict[int, list[tuple[libcst.CSTNode, Unexplained]]] = {}
         self._pending: list[tuple[PySite, list[libcst.Module | libcst.ClassDef | libcst.FunctionDef], int | None]] = []
 
@@ -296,15 +301,22 @@ class ConfigWithoutContext(HybridRule):
         if statement is not None and statement != start:
             texts.append(line_comment(lines[statement - 1]))
             texts.extend(comment_block_above(lines, statement))
-        texts.extend(_docstring(scope) for scope in scopes)
-        old = self._old_values(site.name)
-        if is_untouched_default(site.name, site.value, old):
+        texts.extend(self._docstring(scope) for scope in scopes)
+        if is_default(site.name, site.value) and is_untouched_default(site.name, site.value, self._old_values(site.name)):
             return
         context = "\n".join(text for text in texts if text)
-        if explains(context, site.value, old):
-            return
-        stale = explains(context, site.value) and bool(old)
+        stale = False
+        if has_tuning_context(context):
+            if not could_be_stale(context, site.value) or not is_stale(context, site.value, self._old_values(site.name)):
+                return
+            stale = True
         self._unexplained.setdefault(start, []).append((site.node, Unexplained(site.name, site.value, stale)))
+
+    def _docstring(self, scope: libcst.Module | libcst.ClassDef | libcst.FunctionDef) -> str:
+        key = id(scope)
+        if key not in self._docstrings:
+            self._docstrings[key] = _docstring(scope)
+        return self._docstrings[key]
 
     def _old_values(self, name: str) -> set[str]:
         """The base's values for this name, read only on the head side and only once."""
