@@ -34,9 +34,9 @@ _EXPLAINED = re.compile(
 )
 _TASK = re.compile(r"^(?:todo|fixme|xxx|hack|note|nb|bug|warning|warn)\b", re.IGNORECASE)
 _DOCTEST = re.compile(r"^(?:>>>|\.\.\.\s)")
-# A line that could start a statement: identifiers, decorators, brackets, strings.
 # One-line labels, not calls or settings: `# run_setup ()` headings, `# tls=True` above an overload.
 _HEADING_CALL = re.compile(r"^(?:[A-Za-z_]\w*\s+\(\s*\)|[A-Za-z_]\w*=[\w.'\"-]+)$")
+# A line that could start a statement: identifiers, decorators, brackets, strings.
 _STARTS_CODE = re.compile(r"^(?:[A-Za-z_@(\[{'\"]|\*)")
 
 
@@ -107,7 +107,8 @@ def code_runs(lines: list[str]) -> list[tuple[int, int]]:
     runs: list[tuple[int, int]] = []
     index = 0
     while index < len(lines):
-        if not _STARTS_CODE.match(lines[index]) or _TASK.match(lines[index]):
+        first = lines[index].lstrip()
+        if not _STARTS_CODE.match(first) or _TASK.match(first):
             index += 1
             continue
         for end in range(min(len(lines), index + MAX_RUN_LINES), index, -1):
@@ -164,11 +165,8 @@ class DeadCode(PythonRule):
         Case(
             "if False:  # for type checkers only\n    from typing import Any\n\n# y = w * x + b\n# loss = (y - t) ** 2\ny = 0\n"
         ),
-        # Old commented code the PR did not touch is existing debt, not new.
-        Case(
-            "import torch\n\n# TODO: try AdamW\nopt = torch.optim.SGD(params, lr=0.1)\n",
-            base={"train.py": "import torch\n\n# TODO: try AdamW\nopt = torch.optim.SGD(params, lr=0.1)\n"},
-        ),
+        # A task note that names code is a plan, not parked code.
+        Case("import torch\n\n# TODO: opt = torch.optim.AdamW(params) once the sweep lands\nopt = torch.optim.SGD(params)\n"),
     ]
     INVALID = [
         Case(

@@ -88,3 +88,8 @@ def test_yaml_commented_options_are_not_checked() -> None:
 
 def test_one_line_labels_are_not_code() -> None:
     assert not run("import torch\n\n# tls=True\n\n# run_setup ()\nrun()\n")
+
+
+def test_indented_commented_code_is_found() -> None:
+    [finding] = run("import torch\n\n\ndef f(m):\n    #     m.half()\n    #     m.cuda()\n    return m\n")
+    assert (finding.line, finding.end_line) == (5, 6)
