@@ -76,9 +76,12 @@ _MESSAGE_KEYWORDS = frozenset({"help", "description", "epilog", "usage", "doc", 
 _FIXTURE_CALL = re.compile(r"(?:^|\.)(?:Case|Valid|Invalid)$")
 # Web routes and HTTP calls take URL paths (`@app.get("/home/feed")`), not file paths.
 _ROUTE_CALL = re.compile(
-    r"(?:^|\.)(?:route|get|post|put|patch|delete|head|options|websocket|api_route|add_url_rule|add_api_route|url|path|"
-    r"re_path|redirect|urljoin|fetch|get_url|request|url_for|mount|include_router|APIRouter|Blueprint)$"
+    r"(?:^|\.)(?:route|api_route|add_url_rule|add_api_route|url|path|re_path|redirect|urljoin|fetch|get_url|url_for|mount|"
+    r"include_router|APIRouter|Blueprint)$"
 )
+# HTTP verbs are routes only on a web object: `config.get("dir", "/home/alice")` is a fallback path.
+_HTTP_VERB = re.compile(r"^(?P<root>[\w.]+)\.(?:get|post|put|patch|delete|head|options|websocket|request)$")
+_WEB_ROOT = re.compile(r"(?:^|\.|_)(?:app|router|api|bp|blueprint|client|requests|session|httpx|http|web|server|aiohttp)$", re.IGNORECASE)
 
 
 def find_paths(text: str) -> Iterator[tuple[int, str]]:
@@ -228,7 +231,10 @@ class HardcodedPath(HybridRule):
             if not isinstance(node, libcst.Call):
                 return True
             callee = dotted_name(node.func)
-            if _MESSAGE_CALL.search(callee) or _FIXTURE_CALL.search(callee) or (_ROUTE_CALL.search(callee) and "environ" not in callee):
+            if _MESSAGE_CALL.search(callee) or _FIXTURE_CALL.search(callee) or _ROUTE_CALL.search(callee):
+                return True
+            verb = _HTTP_VERB.match(callee)
+            if verb and _WEB_ROOT.search(verb["root"]):
                 return True
         return False
 

@@ -134,3 +134,8 @@ def test_real_cluster_script_shapes() -> None:
         (4, "/home/s4585711/miniconda3/bin"),
         (5, "/cluster/home/wiktorh/Desktop/scbm"),
     ]
+
+
+def test_mapping_get_fallback_is_a_path_but_client_get_is_a_route() -> None:
+    found = run('import os\nroot = cfg.get("data_dir", "/home/alice/data")\nr = self.client.get("/home/alice/feed")\nr = requests.get(base + "/shared/a/b")\n')
+    assert [finding.line for finding in found] == [2]
