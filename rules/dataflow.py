@@ -93,6 +93,15 @@ STATEFUL_TRANSFORMERS = frozenset(
         "Winsorizer",
         "DropCorrelatedFeatures",
         "SmartCorrelatedSelection",
+        # Spark ML estimators whose `fit` returns a model of what they learned from the rows.
+        "Imputer",
+        "StringIndexer",
+        "IDF",
+        "QuantileDiscretizer",
+        "VectorIndexer",
+        "ChiSqSelector",
+        "UnivariateFeatureSelector",
+        "VarianceThresholdSelector",
         # Keras preprocessing layers learn their state in `adapt`.
         "Normalization",
         "TextVectorization",
