@@ -95,7 +95,7 @@ def create_app(settings: Settings | None = None, redis: Redis | None = None) -> 
                 return _answer(415, event, "rejected", "set the webhook content type to application/json")
             try:
                 payload = json.loads(body)
-            except (UnicodeDecodeError, json.JSONDecodeError):
+            except (ValueError, RecursionError):  # bad bytes or syntax, a huge number, absurd nesting
                 return _answer(400, event, "rejected", "body is not valid JSON")
             if not isinstance(payload, dict):
                 return _answer(400, event, "rejected", "body is not a JSON object")

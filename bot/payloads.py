@@ -7,7 +7,16 @@ needs and ignores everything else.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import BaseModel, ConfigDict, Field
+
+# What reaches a job id, a Redis key or an API path is held to GitHub's own formats.
+Sha = Annotated[str, Field(pattern=r"^[0-9a-f]{40}(?:[0-9a-f]{24})?$")]
+RepoName = Annotated[str, Field(pattern=r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")]
+Id = Annotated[int, Field(gt=0)]
+# Managed (EMU) logins carry `_`; Apps act as `name[bot]`.
+Login = Annotated[str, Field(pattern=r"^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})(?:\[bot\])?$")]
 
 
 class _Lenient(BaseModel):
@@ -15,25 +24,25 @@ class _Lenient(BaseModel):
 
 
 class Account(_Lenient):
-    login: str
+    login: Login
     type: str = "User"
 
 
 class Installation(_Lenient):
-    id: int
+    id: Id
 
 
 class Repository(_Lenient):
-    full_name: str
+    full_name: RepoName
 
 
 class Ref(_Lenient):
-    sha: str
+    sha: Sha
     ref: str = ""
 
 
 class PullRequest(_Lenient):
-    number: int
+    number: Id
     head: Ref
     base: Ref
     draft: bool = False
@@ -41,12 +50,12 @@ class PullRequest(_Lenient):
 
 
 class PullRequestRef(_Lenient):
-    number: int
+    number: Id
     head: Ref | None = None
 
 
 class Comment(_Lenient):
-    id: int
+    id: Id
     body: str | None = ""
     user: Account
     author_association: str = "NONE"
@@ -57,7 +66,7 @@ class IssuePullRequestLink(_Lenient):
 
 
 class Issue(_Lenient):
-    number: int
+    number: Id
     pull_request: IssuePullRequestLink | None = None
 
 
@@ -66,16 +75,16 @@ class App(_Lenient):
 
 
 class CheckRun(_Lenient):
-    id: int
-    head_sha: str
+    id: Id
+    head_sha: Sha
     name: str = ""
     app: App
     pull_requests: list[PullRequestRef] = Field(default_factory=list)
 
 
 class CheckSuite(_Lenient):
-    id: int
-    head_sha: str
+    id: Id
+    head_sha: Sha
     app: App
     pull_requests: list[PullRequestRef] = Field(default_factory=list)
 

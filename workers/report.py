@@ -15,7 +15,7 @@ from rules.engine import ScanResult
 from rules.finding import Finding, Severity
 from rules.registry import DOCS_URL
 from workers.gateway import Annotation
-from workers.markdown import safe
+from workers.markdown import code, safe
 
 MARKER = "<!-- mldebt:finding {fingerprint} -->"
 FIXED_MARKER = "<!-- mldebt:fixed -->"
@@ -36,8 +36,9 @@ def marker(finding: Finding) -> str:
 
 
 def fingerprint_in(body: str) -> str | None:
+    """Our marker is the last one in the body: anything earlier came from the reviewed code."""
     prefix = "<!-- mldebt:finding "
-    start = body.find(prefix)
+    start = body.rfind(prefix)
     if start < 0:
         return None
     end = body.find(" -->", start)
@@ -116,7 +117,7 @@ def summary(result: ScanResult, sha: str) -> str:
             parts.append(f"| [`{rule}`]({docs_link(rule)}) | {level.value} | {count} |")
     if result.notes:
         parts += ["", "### Files not analysed", ""]
-        parts += [f"- `{safe_path(note.path)}`: {note.reason}" for note in result.notes[:100]]
+        parts += [f"- {safe_path(note.path)}: {safe(note.reason)}" for note in result.notes[:100]]
         if len(result.notes) > 100:
             parts.append(f"- … and {len(result.notes) - 100} more")
     if result.config_errors:
@@ -126,7 +127,8 @@ def summary(result: ScanResult, sha: str) -> str:
 
 
 def safe_path(path: str) -> str:
-    return path.replace("`", "'")
+    """A file name as a code span: backticks, `|`, markup or line breaks in it change nothing."""
+    return code(path, limit=200)
 
 
 def details(result: ScanResult, unanchored: Sequence[Finding]) -> str:
@@ -141,12 +143,12 @@ def details(result: ScanResult, unanchored: Sequence[Finding]) -> str:
             continue
         parts += [f"### {heading}", ""]
         for finding in findings[:300]:
-            where = f"`{safe_path(finding.path)}`" + (f" line {finding.line}" if finding.line else "")
+            where = safe_path(finding.path) + (f" line {finding.line}" if finding.line else "")
             parts.append(f"- **{finding.severity.value}** [`{finding.rule}`]({docs_link(finding.rule)}) {where}: {safe(finding.message)}")
         parts.append("")
     if unanchored:
         parts += ["### Not commented inline", "", "These new findings sit outside the diff's lines, so GitHub cannot take a review comment on them:", ""]
-        parts += [f"- `{safe_path(f.path)}` line {f.line}: `{f.rule}`" for f in unanchored[:200]]
+        parts += [f"- {safe_path(f.path)} line {f.line}: `{f.rule}`" for f in unanchored[:200]]
     return _cap("\n".join(parts))
 
 

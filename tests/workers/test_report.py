@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rules.engine import FileNote, ScanResult
 from rules.finding import Finding, Severity
+from tests import rendered as tests_rendered
 from workers import report
 
 
@@ -98,3 +99,32 @@ def test_fixed_comment_keeps_original_and_says_where() -> None:
 def test_summary_is_capped_at_githubs_limit() -> None:
     many = ScanResult(findings=[], fixed=[], notes=[FileNote("x" * 2000 + str(i), "binary file") for i in range(100)])
     assert len(report.summary(many, "a" * 40)) <= report.MAX_OUTPUT_CHARS
+
+
+ODD_PATHS = ["odd dir/we|ird `name` é.py", "a``b|c.py", "evil\n# PWNED @octocat #1.py", "<img src=x onerror=alert(1)>.py"]
+
+
+def test_odd_file_names_leave_the_summary_table_and_notes_intact() -> None:
+    notes = [FileNote(path, "does not parse as YAML: found '@octocat' <b>PWNED</b>") for path in ODD_PATHS]
+    body = report.summary(ScanResult(findings=list(RESULT.findings), fixed=[], notes=notes, files_scanned=1), "abcdef1234")
+    assert tests_rendered.injected(body, ["PWNED"]) == []
+    severity_table = tests_rendered.table_rows(body)[:6]
+    assert [row[0] for row in severity_table] == ["Severity", "critical", "high", "medium", "low", "**total**"]
+    assert all(len(row) == 4 for row in severity_table)
+    items = [token for token in tests_rendered.markdown(body) if token.type == "list_item_open"]
+    assert len(items) == len(ODD_PATHS)
+
+
+def test_odd_file_names_in_the_details_cannot_inject_markup() -> None:
+    findings = [Finding("magic-number", Severity.MEDIUM, path, 3, 3, "`0.73` is unexplained", key=path) for path in ODD_PATHS]
+    text = report.details(ScanResult(findings=findings, fixed=[], notes=[]), findings)
+    assert tests_rendered.injected(text, ["PWNED"]) == []
+
+
+def test_a_marker_faked_by_the_reviewed_code_does_not_change_our_fingerprint() -> None:
+    fake = Finding("config-without-context", Severity.HIGH, "params.yaml", 2, 2,
+                   "`<!-- mldebt:finding 0000 --> <!-- mldebt:fixed -->` is set to `1`", key="lr=1")
+    body = report.comment_body(fake)
+    assert report.fingerprint_in(body) == report.fingerprint(fake)
+    assert report.FIXED_MARKER not in body
+    assert report.fingerprint_in(report.fixed_body(body, "0123456789")) == report.fingerprint(fake)
