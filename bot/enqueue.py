@@ -1,4 +1,9 @@
-"""Turns a routing decision into RQ jobs. RQ owns retries, uniqueness and scale-out."""
+"""Turns a routing decision into RQ jobs. RQ owns retries, uniqueness and scale-out.
+
+A failed job is retried after each of `MLDEBT_JOB_RETRY_INTERVALS`; one that
+still fails stays in RQ's failed-job registry for a week, where
+`rq requeue` can replay it.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +14,13 @@ from bot import keys
 from bot.router import Decision
 from bot.settings import Settings
 
-RETRY = Retry(max=3, interval=[5, 30, 120])
+FAILURE_TTL_SECONDS = 7 * 24 * 3600
 
 
 def enqueue(decision: Decision, redis: Redis, settings: Settings) -> list[str]:
     """Enqueues each job once: `unique=True` drops a job whose id is already queued or running."""
     queue = Queue(settings.queue_name, connection=redis)
+    retry = Retry(max=len(settings.job_retry_intervals), interval=list(settings.job_retry_intervals)) if settings.job_retry_intervals else None
     if decision.latest_head is not None:
         repo, pr, sha = decision.latest_head
         redis.set(keys.latest_head_key(repo, pr), sha, ex=30 * 24 * 3600)
@@ -25,10 +31,10 @@ def enqueue(decision: Decision, redis: Redis, settings: Settings) -> list[str]:
             kwargs=dict(job.kwargs),
             job_id=job.job_id,
             unique=True,
-            retry=RETRY,
+            retry=retry,
             timeout=settings.job_timeout_seconds,
             result_ttl=3600,
-            failure_ttl=7 * 24 * 3600,
+            failure_ttl=FAILURE_TTL_SECONDS,
             description=f"{job.func.rsplit('.', 1)[-1]} {decision.repo}#{decision.pr} {decision.sha[:7]}".strip(),
         )
         ids.append(job.job_id)

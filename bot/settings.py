@@ -57,6 +57,17 @@ class Settings:
     job_timeout_seconds: int = 600
     max_review_comments: int = 25
     log_level: str = "INFO"
+    http_timeout_seconds: float = 30.0
+    retry_attempts: int = 4
+    retry_base_delay_seconds: float = 0.5
+    retry_max_delay_seconds: float = 30.0
+    rate_limit_max_wait_seconds: float = 300.0
+    write_spacing_seconds: float = 1.0
+    job_retry_intervals: tuple[int, ...] = (5, 30, 120)
+    worker_heartbeat_seconds: int = 10
+    worker_heartbeat_grace_seconds: int = 60
+    maintenance_interval_seconds: int = 60
+    sweep_interval_seconds: int = 300
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -87,4 +98,52 @@ class Settings:
             job_timeout_seconds=int(env.get("MLDEBT_JOB_TIMEOUT", cls.job_timeout_seconds)),
             max_review_comments=int(env.get("MLDEBT_MAX_REVIEW_COMMENTS", cls.max_review_comments)),
             log_level=env.get("MLDEBT_LOG_LEVEL", cls.log_level),
+            http_timeout_seconds=float(env.get("MLDEBT_HTTP_TIMEOUT", cls.http_timeout_seconds)),
+            retry_attempts=int(env.get("MLDEBT_RETRY_ATTEMPTS", cls.retry_attempts)),
+            retry_base_delay_seconds=float(env.get("MLDEBT_RETRY_BASE_DELAY", cls.retry_base_delay_seconds)),
+            retry_max_delay_seconds=float(env.get("MLDEBT_RETRY_MAX_DELAY", cls.retry_max_delay_seconds)),
+            rate_limit_max_wait_seconds=float(env.get("MLDEBT_RATE_LIMIT_MAX_WAIT", cls.rate_limit_max_wait_seconds)),
+            write_spacing_seconds=float(env.get("MLDEBT_WRITE_SPACING", cls.write_spacing_seconds)),
+            job_retry_intervals=_intervals(env.get("MLDEBT_JOB_RETRY_INTERVALS"), cls.job_retry_intervals),
+            worker_heartbeat_seconds=int(env.get("MLDEBT_WORKER_HEARTBEAT", cls.worker_heartbeat_seconds)),
+            worker_heartbeat_grace_seconds=int(env.get("MLDEBT_WORKER_HEARTBEAT_GRACE", cls.worker_heartbeat_grace_seconds)),
+            maintenance_interval_seconds=int(env.get("MLDEBT_MAINTENANCE_INTERVAL", cls.maintenance_interval_seconds)),
+            sweep_interval_seconds=int(env.get("MLDEBT_SWEEP_INTERVAL", cls.sweep_interval_seconds)),
         )
+
+    def to_env(self) -> dict[str, str]:
+        """The environment that makes `from_env` rebuild these settings: how a worker process is told."""
+        return {
+            "MLDEBT_APP_ID": str(self.app_id),
+            "MLDEBT_PRIVATE_KEY": self.private_key.reveal(),
+            "MLDEBT_WEBHOOK_SECRET": self.webhook_secret.reveal(),
+            "REDIS_URL": self.redis_url,
+            "GITHUB_API_URL": self.github_api_url,
+            "MLDEBT_QUEUE": self.queue_name,
+            "MLDEBT_CHECK_NAME": self.check_name,
+            "MLDEBT_MAX_BODY_BYTES": str(self.max_body_bytes),
+            "MLDEBT_JOB_TIMEOUT": str(self.job_timeout_seconds),
+            "MLDEBT_MAX_REVIEW_COMMENTS": str(self.max_review_comments),
+            "MLDEBT_LOG_LEVEL": self.log_level,
+            "MLDEBT_HTTP_TIMEOUT": str(self.http_timeout_seconds),
+            "MLDEBT_RETRY_ATTEMPTS": str(self.retry_attempts),
+            "MLDEBT_RETRY_BASE_DELAY": str(self.retry_base_delay_seconds),
+            "MLDEBT_RETRY_MAX_DELAY": str(self.retry_max_delay_seconds),
+            "MLDEBT_RATE_LIMIT_MAX_WAIT": str(self.rate_limit_max_wait_seconds),
+            "MLDEBT_WRITE_SPACING": str(self.write_spacing_seconds),
+            "MLDEBT_JOB_RETRY_INTERVALS": ",".join(str(seconds) for seconds in self.job_retry_intervals),
+            "MLDEBT_WORKER_HEARTBEAT": str(self.worker_heartbeat_seconds),
+            "MLDEBT_WORKER_HEARTBEAT_GRACE": str(self.worker_heartbeat_grace_seconds),
+            "MLDEBT_MAINTENANCE_INTERVAL": str(self.maintenance_interval_seconds),
+            "MLDEBT_SWEEP_INTERVAL": str(self.sweep_interval_seconds),
+        }
+
+
+def _intervals(raw: str | None, default: tuple[int, ...]) -> tuple[int, ...]:
+    """`5,30,120`: seconds before each RQ retry of a failed job; its length is the number of retries."""
+    if raw is None or not raw.strip():
+        return default
+    try:
+        return tuple(int(part) for part in raw.split(","))
+    except ValueError:
+        raise SettingsError("MLDEBT_JOB_RETRY_INTERVALS must be comma-separated whole seconds, e.g. 5,30,120") from None

@@ -1,18 +1,24 @@
 """The whole mldebt loop on one machine: simulator, receiver, Redis and workers, wired for real.
 
 Tests and benchmarks run jobs with an in-process RQ worker (deterministic,
-no fork); `make demo` runs `python -m workers` as a separate process, just as
-production would.
+no fork) or with real `python -m workers` processes on the same Redis, just
+as production would (`make demo` does the latter).
 """
 
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
 import sys
+import tempfile
+import time
+from pathlib import Path
 from typing import Any
 
 from redis import Redis
-from rq import Queue, SimpleWorker
+from rq import Queue, SimpleWorker, Worker
+from rq.registry import ScheduledJobRegistry, StartedJobRegistry
 
 from bot.app import create_app
 from bot.settings import Secret, Settings
@@ -22,6 +28,53 @@ from workers import context
 
 APP_ID = 4242
 WEBHOOK_SECRET = "local-webhook-secret"
+# On loopback against the simulator there is no secondary rate limit to respect and no reason to
+# wait seconds between retries; tests that check pacing or backoff set these themselves.
+FAST = {"write_spacing_seconds": 0.0, "retry_base_delay_seconds": 0.02, "retry_max_delay_seconds": 0.2}
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below `pid` (an RQ worker forks a work horse and a scheduler)."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children = (task / "children").read_text().split()
+        except OSError:
+            continue
+        for child in map(int, children):
+            found += [child, *descendants(child)]
+    return found
+
+
+class WorkerProcess:
+    """One `python -m workers` process, its log kept in a file (a pipe could fill and stall it)."""
+
+    def __init__(self, command: list[str], env: dict[str, str]) -> None:
+        self.log = Path(tempfile.mkstemp(prefix="mldebt-worker-", suffix=".log")[1])
+        with self.log.open("wb") as sink:
+            self.process = subprocess.Popen(command, env=env, stdout=sink, stderr=subprocess.STDOUT)
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def kill(self) -> None:
+        """SIGKILL to the worker, its work horse and its scheduler: a machine that died mid-job."""
+        for pid in [self.pid, *descendants(self.pid)]:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                continue
+        self.process.wait(timeout=10)
+
+    def close(self) -> None:
+        """Kills what is left (a test's end needs no warm shutdown) and drops the log."""
+        if self.process.poll() is None:
+            self.kill()
+        self.log.unlink(missing_ok=True)
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace") if self.log.exists() else ""
 
 
 class LocalSystem:
@@ -34,9 +87,10 @@ class LocalSystem:
             webhook_secret=Secret(WEBHOOK_SECRET),
             redis_url=redis_url,
             github_api_url=self.sim.url,
-            **settings,
+            **{**FAST, **settings},
         )
         self.receiver = ThreadedServer(create_app(self.settings))
+        self.workers: list[WorkerProcess] = []
 
     def start(self) -> LocalSystem:
         self.sim.start()
@@ -46,6 +100,8 @@ class LocalSystem:
         return self
 
     def stop(self) -> None:
+        for worker in self.workers:
+            worker.close()
         self.receiver.stop()
         self.sim.stop()
         self.redis.close()
@@ -66,13 +122,32 @@ class LocalSystem:
 
     def worker_command(self) -> tuple[list[str], dict[str, str]]:
         """How to start a separate `python -m workers` process against this system."""
-        env = {
-            **os.environ,
-            "MLDEBT_APP_ID": str(self.settings.app_id),
-            "MLDEBT_PRIVATE_KEY": self.settings.private_key.reveal(),
-            "MLDEBT_WEBHOOK_SECRET": self.settings.webhook_secret.reveal(),
-            "GITHUB_API_URL": self.settings.github_api_url,
-            "REDIS_URL": self.settings.redis_url,
-            "MLDEBT_LOG_LEVEL": "WARNING",
-        }
-        return [sys.executable, "-m", "workers"], env
+        return [sys.executable, "-m", "workers"], {**os.environ, **self.settings.to_env()}
+
+    def start_worker(self) -> WorkerProcess:
+        command, env = self.worker_command()
+        worker = WorkerProcess(command, env)
+        self.workers.append(worker)
+        return worker
+
+    def wait_for_workers(self, count: int, timeout: float = 30.0) -> None:
+        """Until `count` live workers listen on the queue (they take a moment to import and register)."""
+        deadline = time.monotonic() + timeout
+        while len(Worker.all(queue=self.queue)) < count:
+            crashed = [w for w in self.workers if w.process.poll() is not None]
+            if crashed or time.monotonic() > deadline:
+                raise RuntimeError("workers did not start:\n" + "\n".join(w.output()[-2000:] for w in self.workers))
+            time.sleep(0.05)
+
+    def wait_until_idle(self, timeout: float = 60.0, *, ignore: str = "sweeper-") -> None:
+        """Until no job is queued, running or scheduled (the sweeper's own schedule aside), twice in a row."""
+        deadline = time.monotonic() + timeout
+        calm = 0
+        while calm < 2:
+            scheduled = [job for job in ScheduledJobRegistry(queue=self.queue).get_job_ids() if not job.startswith(ignore)]
+            taken = self.redis.llen(self.queue.intermediate_queue_key)
+            busy = self.queue.count or taken or StartedJobRegistry(queue=self.queue).count or scheduled
+            calm = 0 if busy else calm + 1
+            if time.monotonic() > deadline:
+                raise TimeoutError("jobs still pending:\n" + "\n".join(w.output()[-3000:] for w in self.workers))
+            time.sleep(0.1)

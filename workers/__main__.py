@@ -1,14 +1,73 @@
-"""`python -m workers`: one RQ worker on the review queue. Scale out by running more."""
+"""`python -m workers`: one RQ worker on the review queue. Scale out by running more.
+
+The job modules are imported here, before RQ forks a work horse per job, so
+that no job pays for importing the rules engine. The Redis client retries
+through short outages (a restart, a failover); RQ's own loop rides out longer
+ones.
+"""
 
 from __future__ import annotations
 
 import sys
 
 from redis import Redis
-from rq import Worker
+from redis.backoff import ExponentialWithJitterBackoff
+from redis.exceptions import ConnectionError, TimeoutError
+from redis.retry import Retry
+from rq import Queue, Worker
+from rq.job import Job
 
 from bot.logs import configure
 from bot.settings import Settings, SettingsError
+from workers import commands, gateway, review, sweeper
+
+JOBS = (review.review_pull_request, commands.handle_command, sweeper.sweep)
+REDIS_RETRIES = 12
+DEQUEUE_TTL_MARGIN = 15  # RQ dequeues with a timeout of worker_ttl - 15 s
+
+
+class MldebtWorker(Worker):
+    """RQ's forking worker, with the sweep kept on schedule and a configurable heartbeat grace.
+
+    RQ counts a job as abandoned (its worker died: OOM kill, lost node) once
+    its heartbeat is `job_monitoring_interval` + 60 s old, and the next
+    maintenance of any worker retries it. The grace is fixed in RQ; here it is
+    a setting, so a dead worker's job is picked up again sooner. An idle
+    worker only runs maintenance when its blocking dequeue times out, which
+    RQ ties to the worker TTL, so that TTL follows the maintenance interval.
+    """
+
+    heartbeat_grace = 60
+    sweep_interval = 0
+
+    def get_heartbeat_ttl(self, job: Job, working_time: float = 0.0) -> int:
+        if job.timeout and job.timeout > 0:
+            return int(min(job.timeout - working_time, self.job_monitoring_interval)) + self.heartbeat_grace
+        return self.job_monitoring_interval + self.heartbeat_grace
+
+    def run_maintenance_tasks(self) -> None:
+        super().run_maintenance_tasks()
+        for queue in self.queues:
+            sweeper.schedule(queue, self.sweep_interval)
+
+
+def build_worker(settings: Settings) -> MldebtWorker:
+    connection = Redis.from_url(
+        settings.redis_url,
+        retry=Retry(ExponentialWithJitterBackoff(base=0.1, cap=5.0), REDIS_RETRIES),
+        retry_on_error=[ConnectionError, TimeoutError],
+        health_check_interval=30,
+    )
+    worker = MldebtWorker(
+        [Queue(settings.queue_name, connection=connection)],
+        connection=connection,
+        job_monitoring_interval=settings.worker_heartbeat_seconds,
+        maintenance_interval=settings.maintenance_interval_seconds,
+        worker_ttl=settings.maintenance_interval_seconds + DEQUEUE_TTL_MARGIN,
+    )
+    worker.heartbeat_grace = settings.worker_heartbeat_grace_seconds
+    worker.sweep_interval = settings.sweep_interval_seconds
+    return worker
 
 
 def main() -> int:
@@ -18,8 +77,8 @@ def main() -> int:
         print(f"mldebt worker: {exc}", file=sys.stderr)
         return 2
     configure(settings.log_level)
-    worker = Worker([settings.queue_name], connection=Redis.from_url(settings.redis_url))
-    worker.work(with_scheduler=True, logging_level=settings.log_level)
+    gateway.tls_context()
+    build_worker(settings).work(with_scheduler=True, logging_level=settings.log_level)
     return 0
 
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import logging
 
+from rq import get_current_job
+
 from bot import keys
 from bot.logs import log_context
 from workers.context import current
 from workers.gateway import GitHubGateway
-from workers.review import Review
+from workers.review import Review, will_retry
 
 log = logging.getLogger("mldebt.commands")
 MAY_WRITE = frozenset({"OWNER", "MEMBER", "COLLABORATOR"})
@@ -29,22 +31,26 @@ def handle_command(
     installation_id: int, repo: str, pr_number: int, comment_id: int, user: str, association: str, command: str
 ) -> str:
     ctx = current()
-    with log_context(repo=repo, pr=pr_number, installation=installation_id), GitHubGateway(ctx.settings, ctx.tokens, installation_id) as gh:
+    marker = f"<!-- mldebt:reply {comment_id} -->"
+    with (
+        log_context(repo=repo, pr=pr_number, installation=installation_id),
+        GitHubGateway(ctx.settings, ctx.tokens, installation_id, ctx.redis) as gh,
+    ):
         gh.react(repo, comment_id, "eyes")
         if command != "rescore":
             gh.react(repo, comment_id, "confused")
             shown = command.replace("`", "")[:30]
-            gh.reply(repo, pr_number, f"Unknown command `/mldebt {shown}`." + "\n\n" + HELP if shown else HELP)
+            gh.reply(repo, pr_number, f"Unknown command `/mldebt {shown}`." + "\n\n" + HELP if shown else HELP, marker)
             return "help"
         allowed = association.upper() in MAY_WRITE and gh.permission(repo, user) in WRITE_PERMISSIONS
         if not allowed:
             gh.react(repo, comment_id, "confused")
-            gh.reply(repo, pr_number, "`/mldebt rescore` needs write access to this repository, so this request was not run.")
+            gh.reply(repo, pr_number, "`/mldebt rescore` needs write access to this repository, so this request was not run.", marker)
             log.info("refused /mldebt rescore from %s", user)
             return "refused"
         pr = gh.pull_request(repo, pr_number)
         ctx.redis.set(keys.latest_head_key(repo, pr_number), pr.head_sha, ex=30 * 24 * 3600)
         job_id = keys.review_job_id(repo, pr_number, pr.head_sha, f"rescore-{comment_id}")
-        outcome = Review(ctx, gh, repo, pr_number, pr.head_sha, job_id).run()
+        outcome = Review(ctx, gh, repo, pr_number, pr.head_sha, job_id, retrying=will_retry(get_current_job())).run()
         gh.react(repo, comment_id, "rocket")
         return f"rescored: {outcome}"

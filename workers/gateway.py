@@ -1,28 +1,40 @@
 """Every GitHub read and write mldebt makes, behind one intent-named interface.
 
 Jobs never hold a client: they ask the gateway to "start a check run" or
-"post a review", so retries, pagination, batching and error handling live in
-one place and the simulator is the one fake all tests share.
+"post a review", so retries, pagination, batching, pacing and error handling
+live in one place and the simulator is the one fake all tests share.
+
+Reads and idempotent writes are resent by githubkit after a 5xx or a timeout.
+A write that creates something (a check run, a review, a reply, a batch of
+annotations) may have landed although GitHub answered 5xx or nothing, so it is
+resent only after looking whether it did.
 """
 
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import logging
-from collections.abc import Iterator, Sequence
+import ssl
+import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 from githubkit import GitHub
-from githubkit.exception import RequestFailed
+from githubkit.exception import RequestFailed, RequestTimeout
+from redis import Redis
 
 from bot.metrics import GITHUB_CALLS, RATE_REMAINING
 from bot.settings import Settings
-from workers.retry import RETRY_POLICY
+from workers.retry import backoff, never_resend, retry_policy, safe_to_resend, transient
+from workers.throttle import InstallationThrottle
 from workers.tokens import InstallationAuth, InstallationTokens
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 MAX_PR_FILES = 3000
@@ -86,12 +98,19 @@ class Annotation:
 
 
 class ReviewRejected(Exception):
-    """GitHub refused the review (422): usually a comment off the diff."""
+    """GitHub refused the review (422): usually a comment off the diff; nothing of it was stored."""
 
 
 def _split(owner_repo: str) -> tuple[str, str]:
     owner, _, name = owner_repo.partition("/")
     return owner, name
+
+
+@functools.cache
+def tls_context() -> ssl.SSLContext:
+    """One per process: building it reads the CA bundle (tens of ms), too much for every job.
+    `python -m workers` builds it before RQ forks, so every work horse inherits it."""
+    return httpx.create_ssl_context()
 
 
 def _record(response: httpx.Response) -> None:
@@ -102,27 +121,50 @@ def _record(response: httpx.Response) -> None:
 
 
 class GitHubGateway:
-    def __init__(self, settings: Settings, tokens: InstallationTokens, installation_id: int) -> None:
+    def __init__(self, settings: Settings, tokens: InstallationTokens, installation_id: int, redis: Redis) -> None:
         self._settings = settings
         self._installation_id = installation_id
-        self._gh = GitHub(
-            InstallationAuth(tokens, installation_id),
-            base_url=settings.github_api_url,
-            http_cache=False,
-            auto_retry=RETRY_POLICY,
-            timeout=30.0,
-            event_hooks={"response": [_record]},
-        )
+        throttle = InstallationThrottle(redis, installation_id, settings.write_spacing_seconds)
 
-    def close(self) -> None:
-        self._gh.__exit__(None, None, None)
+        def client(resend: Callable[[httpx.Request | None], bool]) -> GitHub:  # type: ignore[type-arg]
+            return GitHub(
+                InstallationAuth(tokens, installation_id),
+                base_url=settings.github_api_url,
+                http_cache=False,
+                auto_retry=retry_policy(settings, resend),
+                throttler=throttle,
+                timeout=settings.http_timeout_seconds,
+                ssl_verify=tls_context(),
+                event_hooks={"response": [_record, throttle.observe]},
+            )
+
+        self._gh = client(safe_to_resend)
+        self._gh_once = client(never_resend)
 
     def __enter__(self) -> GitHubGateway:
         self._gh.__enter__()
+        self._gh_once.__enter__()
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._gh_once.__exit__(*exc)
         self._gh.__exit__(*exc)
+
+    def _write_once(self, send: Callable[[], T], landed: Callable[[], T | None]) -> T:
+        """Sends a creating write; after a 5xx or a timeout, `landed` looks for it before it is sent again."""
+        attempt = 0
+        while True:
+            try:
+                return send()
+            except (RequestFailed, RequestTimeout) as exc:
+                if not transient(exc) or attempt >= self._settings.retry_attempts:
+                    raise
+                log.warning("write failed (%s); checking whether it landed", exc.__class__.__name__)
+            time.sleep(backoff(self._settings, attempt))
+            attempt += 1
+            found = landed()
+            if found is not None:
+                return found
 
     # reads
 
@@ -219,18 +261,32 @@ class GitHubGateway:
 
     # writes
 
-    def start_check_run(self, repo: str, sha: str, title: str, summary: str) -> int:
+    def start_check_run(self, repo: str, sha: str, title: str, summary: str, external_id: str) -> int:
+        """`external_id` names the job, so a create that timed out is found instead of made twice."""
         owner, name = _split(repo)
-        run = self._gh.rest.checks.create(
-            owner,
-            name,
-            name=self._settings.check_name,
-            head_sha=sha,
-            status="in_progress",
-            started_at=datetime.now().astimezone(),
-            output={"title": title, "summary": summary},
-        ).parsed_data
-        return run.id
+
+        def send() -> int:
+            return self._gh_once.rest.checks.create(
+                owner,
+                name,
+                name=self._settings.check_name,
+                head_sha=sha,
+                status="in_progress",
+                external_id=external_id,
+                started_at=datetime.now().astimezone(),
+                output={"title": title, "summary": summary},
+            ).parsed_data.id
+
+        return self._write_once(send, lambda: self.find_check_run(repo, sha, external_id))
+
+    def find_check_run(self, repo: str, sha: str, external_id: str) -> int | None:
+        owner, name = _split(repo)
+        runs = self._gh.rest.checks.list_for_ref(owner, name, sha, check_name=self._settings.check_name, filter_="all", per_page=100)
+        return next((run.id for run in runs.parsed_data.check_runs if run.external_id == external_id), None)
+
+    def annotation_count(self, repo: str, check_run_id: int) -> int:
+        owner, name = _split(repo)
+        return self._gh.rest.checks.get(owner, name, check_run_id).parsed_data.output.annotations_count
 
     def finish_check_run(
         self,
@@ -243,14 +299,27 @@ class GitHubGateway:
         text: str,
         annotations: Sequence[Annotation],
         actions: Sequence[dict[str, str]] = (),
+        annotations_present: int | None = None,
     ) -> None:
-        """Completes the run; annotations go 50 per request, appended as GitHub requires."""
+        """Appends the annotations 50 per request, then completes the run.
+
+        GitHub only ever appends annotations, so a run reused by a retried job
+        skips the ones an earlier attempt already sent (`annotations_present`,
+        read from GitHub when not known). The completing PATCH carries none,
+        which makes it safe to resend.
+        """
         owner, name = _split(repo)
-        batches = [list(annotations[i : i + ANNOTATIONS_PER_REQUEST]) for i in range(0, len(annotations), ANNOTATIONS_PER_REQUEST)]
-        first, rest = (batches[0], batches[1:]) if batches else ([], [])
-        for batch in rest:
-            self._gh.rest.checks.update(
-                owner, name, check_run_id, output={"title": title, "summary": summary, "annotations": [a.to_api() for a in batch]}
+        if annotations and annotations_present is None:
+            annotations_present = self.annotation_count(repo, check_run_id)
+        sent = annotations_present or 0
+        for start in range(sent, len(annotations), ANNOTATIONS_PER_REQUEST):
+            batch = [a.to_api() for a in annotations[start : start + ANNOTATIONS_PER_REQUEST]]
+            expected = start + len(batch)
+            self._write_once(
+                lambda batch=batch: self._gh_once.rest.checks.update(
+                    owner, name, check_run_id, output={"title": title, "summary": summary, "annotations": batch}
+                ),
+                lambda expected=expected: True if self.annotation_count(repo, check_run_id) >= expected else None,
             )
         self._gh.rest.checks.update(
             owner,
@@ -259,33 +328,54 @@ class GitHubGateway:
             status="completed",
             conclusion=conclusion,
             completed_at=datetime.now().astimezone(),
-            output={"title": title, "summary": summary, "text": text, "annotations": [a.to_api() for a in first]},
+            output={"title": title, "summary": summary, "text": text},
             actions=list(actions),
         )
 
-    def post_review(self, repo: str, number: int, sha: str, body: str, comments: Sequence[dict[str, Any]]) -> int:
+    def post_review(self, repo: str, number: int, sha: str, body: str, comments: Sequence[dict[str, Any]], marker: str) -> None:
+        """One COMMENT review; a retry first looks for its comments (they carry `marker`) among ours."""
         owner, name = _split(repo)
-        try:
-            review = self._gh.rest.pulls.create_review(
+        wanted = {str(comment["body"]) for comment in comments}
+
+        def send() -> None:
+            self._gh_once.rest.pulls.create_review(
                 owner, name, number, commit_id=sha, body=body, event="COMMENT", comments=list(comments)
-            ).parsed_data
+            )
+
+        def landed() -> bool | None:
+            posted = {comment.body for comment in self.our_review_comments(repo, number, marker)}
+            return True if wanted <= posted else None
+
+        try:
+            self._write_once(send, landed)
         except RequestFailed as exc:
             if exc.response.status_code == 422:
                 raise ReviewRejected(exc.response.text[:500]) from None
             raise
-        return review.id
 
     def edit_review_comment(self, repo: str, comment_id: int, body: str) -> None:
         owner, name = _split(repo)
         self._gh.rest.pulls.update_review_comment(owner, name, comment_id, body=body)
 
     def react(self, repo: str, comment_id: int, content: str) -> None:
+        """GitHub answers an existing reaction with 200, so sending one twice is harmless."""
         owner, name = _split(repo)
-        self._gh.rest.reactions.create_for_issue_comment(owner, name, comment_id, content=content)  # type: ignore[arg-type]
+        self._write_once(
+            lambda: self._gh_once.rest.reactions.create_for_issue_comment(owner, name, comment_id, content=content),  # type: ignore[arg-type]
+            lambda: None,
+        )
 
-    def reply(self, repo: str, number: int, body: str) -> None:
+    def reply(self, repo: str, number: int, body: str, marker: str) -> None:
+        """A PR conversation comment carrying a hidden `marker`: never posted twice, even by a retried job."""
         owner, name = _split(repo)
-        self._gh.rest.issues.create_comment(owner, name, number, body=body)
+
+        def landed() -> bool | None:
+            comments = self._gh.rest.paginate(self._gh.rest.issues.list_comments, owner=owner, repo=name, issue_number=number, per_page=100)
+            return True if any(marker in (comment.body or "") for comment in comments) else None
+
+        if landed():
+            return
+        self._write_once(lambda: self._gh_once.rest.issues.create_comment(owner, name, number, body=f"{body}\n\n{marker}"), landed)
 
 
 def _blob(node: Any) -> Blob:

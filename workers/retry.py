@@ -1,53 +1,100 @@
-"""How the gateway retries GitHub: server errors and rate limits, with backoff and jitter.
+"""When and how long the gateway waits before asking GitHub again.
 
-Rate limits say when to come back (`retry-after`, else `x-ratelimit-reset`);
-otherwise a minute. Server errors back off exponentially with full jitter so
-that a fleet of workers does not retry in lockstep.
+Rate limits say when to come back (`retry-after`, else `x-ratelimit-reset`,
+else a minute, as GitHub asks); a rate limit that persists backs off further.
+Server errors and timeouts back off exponentially with jitter, so that a fleet
+of workers does not retry in lockstep — but only for requests that are safe to
+send twice: a POST that timed out may have landed, so the gateway looks before
+it resends one (see `GitHubGateway._write_once`).
 """
 
 from __future__ import annotations
 
+import logging
 import random
 import time
+from collections.abc import Callable
 from datetime import timedelta
 
-from githubkit.exception import GitHubException, RequestFailed, RequestTimeout
-from githubkit.typing import RetryOption
+import httpx
 
-SERVER_RETRIES = 4
-RATE_LIMIT_RETRIES = 2
-BASE_DELAY_SECONDS = 0.5
-MAX_DELAY_SECONDS = 30.0
+from githubkit.exception import GitHubException, RateLimitExceeded, RequestFailed, RequestTimeout
+from githubkit.typing import RetryDecisionFunc, RetryOption
+
+from bot.settings import Settings
+
+log = logging.getLogger("mldebt.retry")
 DEFAULT_RATE_LIMIT_WAIT = 60.0
+SAFE_METHODS = frozenset({"GET", "HEAD", "PUT", "PATCH", "DELETE"})
 
 
-def _rate_limit_wait(response: object) -> float | None:
-    headers = getattr(response, "headers", {})
-    status = getattr(response, "status_code", 0)
-    if status not in (403, 429):
+def backoff(settings: Settings, attempt: int) -> float:
+    """Exponential with equal jitter: half the ceiling fixed, half random."""
+    ceiling = min(settings.retry_max_delay_seconds, settings.retry_base_delay_seconds * 2**attempt)
+    return random.uniform(ceiling / 2, ceiling)
+
+
+def transient(exc: BaseException) -> bool:
+    """A failure worth asking again about: GitHub's 5xx or no answer in time."""
+    if isinstance(exc, RequestTimeout):
+        return True
+    return isinstance(exc, RequestFailed) and not isinstance(exc, RateLimitExceeded) and exc.response.status_code >= 500
+
+
+def rate_limit_wait(exc: GitHubException) -> float | None:
+    """Seconds GitHub asks us to stay away, or None when this is no rate limit."""
+    if isinstance(exc, RateLimitExceeded):
+        return exc.retry_after.total_seconds()
+    if not isinstance(exc, RequestFailed) or exc.response.status_code not in (403, 429):
         return None
-    retry_after = headers.get("retry-after")
-    if retry_after and retry_after.isdigit():
+    headers = exc.response.headers
+    retry_after = headers.get("retry-after", "")
+    if retry_after.isdigit():
         return float(retry_after)
-    if headers.get("x-ratelimit-remaining") == "0":
-        reset = headers.get("x-ratelimit-reset", "")
-        if reset.isdigit():
-            return max(float(reset) - time.time(), 0.0) + 1.0
-        return DEFAULT_RATE_LIMIT_WAIT
-    if status == 429:
+    reset = headers.get("x-ratelimit-reset", "")
+    if headers.get("x-ratelimit-remaining") == "0" and reset.isdigit():
+        return max(float(reset) - time.time(), 0.0)
+    if exc.response.status_code == 429 or "rate limit" in exc.response.text.lower():
         return DEFAULT_RATE_LIMIT_WAIT
     return None
 
 
-def RETRY_POLICY(exc: GitHubException, retry_count: int) -> RetryOption:  # noqa: N802 (githubkit calls it like a constant)
-    response = getattr(exc, "response", None)
-    wait = _rate_limit_wait(response) if response is not None else None
-    if wait is not None:
-        if retry_count >= RATE_LIMIT_RETRIES or wait > MAX_DELAY_SECONDS * 4:
+def safe_to_resend(request: httpx.Request | None) -> bool:
+    """Reads, GraphQL queries and the idempotent verbs; never a POST that creates something."""
+    if request is None:
+        return False
+    return request.method in SAFE_METHODS or (request.method == "POST" and request.url.path.endswith("/graphql"))
+
+
+def never_resend(request: httpx.Request | None) -> bool:
+    """For writes whose caller looks whether they landed before sending them again."""
+    return False
+
+
+def always_resend(request: httpx.Request | None) -> bool:
+    """For the App's own calls: a second installation token or redelivery request does no harm."""
+    return True
+
+
+def retry_policy(settings: Settings, resend: Callable[[httpx.Request | None], bool] = safe_to_resend) -> RetryDecisionFunc:
+    """githubkit's retry hook. A rate-limited request never reached GitHub, so it is always
+    resent; after a 5xx or a timeout, only a request that `resend` says is safe to send twice."""
+
+    def decide(exc: GitHubException, retry_count: int) -> RetryOption:
+        wait = rate_limit_wait(exc)
+        if wait is not None:
+            wait = max(wait, backoff(settings, retry_count) if retry_count else 0.0)
+            if retry_count >= settings.retry_attempts or wait > settings.rate_limit_max_wait_seconds:
+                log.warning("rate limited for %.0f s; giving up on this request", wait)
+                return RetryOption(False)
+            log.warning("rate limited; waiting %.1f s", wait)
+            return RetryOption(True, timedelta(seconds=wait))
+        if not transient(exc) or retry_count >= settings.retry_attempts:
             return RetryOption(False)
-        return RetryOption(True, timedelta(seconds=wait))
-    server_error = isinstance(exc, RequestFailed) and exc.response.status_code >= 500
-    if (server_error or isinstance(exc, RequestTimeout)) and retry_count < SERVER_RETRIES:
-        ceiling = min(MAX_DELAY_SECONDS, BASE_DELAY_SECONDS * 2**retry_count)
-        return RetryOption(True, timedelta(seconds=random.uniform(ceiling / 2, ceiling)))
-    return RetryOption(False)
+        if not resend(getattr(exc, "request", None)):
+            return RetryOption(False)
+        delay = backoff(settings, retry_count)
+        log.warning("GitHub %s; retrying in %.2f s", "timed out" if isinstance(exc, RequestTimeout) else "failed", delay)
+        return RetryOption(True, timedelta(seconds=delay))
+
+    return decide

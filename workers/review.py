@@ -1,9 +1,11 @@
 """The review job: one pull request at one head SHA, from changed files to a check run and a review.
 
 It takes ids and SHAs, never payloads or clients. Every output is
-idempotent: the check run is reused on a retry, comments carry a hidden
-fingerprint and are never posted twice, and a job that a newer push has
-superseded posts nothing.
+idempotent: the check run belongs to the job (its `external_id`) and is
+reused by every retry of it, comments carry a hidden fingerprint and are
+posted under a per-PR lock so that concurrent jobs never post one twice, and
+a job that a newer push has superseded posts nothing. Whatever fails, the
+check run is completed, never left in progress.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from datetime import UTC, datetime
 
 from githubkit.exception import RequestFailed
 from rq import get_current_job
+from rq.job import Job
 
 from bot import keys
 from bot.logs import log_context
@@ -25,13 +28,15 @@ from rules.finding import Finding
 from rules.source import kind_of
 from workers import report
 from workers.context import WorkerContext, current
-from workers.diffmap import added_lines, commentable_lines
+from workers.diffmap import commentable_lines
 from workers.gateway import Blob, GitHubGateway, PrFile, PullInfo, ReviewRejected
 from workers.patches import base_from_patch
 from workers.repoview import GitHubRepoView
 
 log = logging.getLogger("mldebt.review")
 OUR_COMMENTS = "<!-- mldebt:finding "
+COMMENT_LOCK_SECONDS = 120
+GONE = (404, 410)
 
 
 class Superseded(Exception):
@@ -48,27 +53,40 @@ class Anchoring:
     unanchored: list[Finding] = field(default_factory=list)
 
 
+def comment_lock_key(repo: str, pr: int) -> str:
+    return f"{keys.PREFIX}:comment-lock:{repo}#{pr}"
+
+
+def will_retry(job: Job | None) -> bool:
+    """Whether RQ runs this job again if it raises now."""
+    return job is not None and bool(job.retries_left)
+
+
 def review_pull_request(installation_id: int, repo: str, pr_number: int, head_sha: str, run: str = "auto") -> str:
     ctx = current()
     job = get_current_job()
     job_id = job.id if job is not None else keys.review_job_id(repo, pr_number, head_sha, run)
     started = time.perf_counter()
     with log_context(repo=repo, pr=pr_number, sha=head_sha[:12], job=job_id, installation=installation_id):
-        with GitHubGateway(ctx.settings, ctx.tokens, installation_id) as gateway:
-            outcome = Review(ctx, gateway, repo, pr_number, head_sha, job_id).run()
+        with GitHubGateway(ctx.settings, ctx.tokens, installation_id, ctx.redis) as gateway:
+            outcome = Review(ctx, gateway, repo, pr_number, head_sha, job_id, retrying=will_retry(job)).run()
         JOB_SECONDS.labels(job="review").observe(time.perf_counter() - started)
         log.info("review %s", outcome)
         return outcome
 
 
 class Review:
-    def __init__(self, ctx: WorkerContext, gateway: GitHubGateway, repo: str, pr_number: int, head_sha: str, job_id: str) -> None:
+    def __init__(
+        self, ctx: WorkerContext, gateway: GitHubGateway, repo: str, pr_number: int, head_sha: str, job_id: str, *, retrying: bool
+    ) -> None:
         self.ctx = ctx
         self.gh = gateway
         self.repo = repo
         self.pr_number = pr_number
         self.head_sha = head_sha
         self.job_id = job_id
+        self.retrying = retrying
+        self.annotations_present: int | None = None
 
     def superseded_by(self) -> str | None:
         latest = self.ctx.redis.get(keys.latest_head_key(self.repo, self.pr_number))
@@ -81,7 +99,12 @@ class Review:
         newer = self.superseded_by()
         if newer:
             return f"superseded by {newer[:7]} before it started"
-        check_id = self._check_run()
+        try:
+            check_id = self._check_run()
+        except RequestFailed as exc:
+            if exc.response.status_code in GONE:
+                return "repository or commit gone"
+            raise
         try:
             return self._review(check_id)
         except Superseded as exc:
@@ -90,37 +113,54 @@ class Review:
         except PullRequestGone as exc:
             self._close(check_id, "neutral", "Pull request closed", f"Nothing to review: {exc}.")
             return "pull request gone"
+        except RequestFailed as exc:
+            if exc.response.status_code not in GONE:
+                self._fail(check_id)
+                raise
+            log.info("GitHub answered %s mid-review; ending without retry", exc.response.status_code)
+            self._close(check_id, "neutral", "Pull request changed", "Nothing to review: the pull request, its branch or a commit is gone.")
+            return "gone mid-review"
         except Exception:
-            log.exception("review failed")
-            self._close(
-                check_id,
-                "neutral",
-                "mldebt could not finish",
-                "mldebt could not finish this review because GitHub or the worker failed. "
-                "It will retry on its own; you can also comment `/mldebt rescore` or press **Rescore**.",
-            )
+            self._fail(check_id)
             raise
 
+    def _fail(self, check_id: int) -> None:
+        log.exception("review failed")
+        then = (
+            "It will try again on its own shortly."
+            if self.retrying
+            else "Comment `/mldebt rescore` on the pull request or press **Rescore** to try again."
+        )
+        self._close(
+            check_id,
+            "neutral",
+            "mldebt could not finish",
+            f"mldebt could not finish this review because GitHub or the worker failed. {then}",
+        )
+
     def _check_run(self) -> int:
-        """Reuses this job's own in-progress run on a retry, so a crash never leaves two."""
+        """The job's own run: found again by a retry (Redis, else its `external_id`), so a crash never leaves two."""
         key = keys.check_run_key(self.job_id)
         stored = self.ctx.redis.get(key)
         if stored:
             return int(stored)
-        check_id = self.gh.start_check_run(
-            self.repo, self.head_sha, "Reviewing for ML debt…", "mldebt is reading the files this pull request changed."
-        )
-        self.ctx.redis.set(key, check_id, ex=24 * 3600)
-        return check_id
+        found = self.gh.find_check_run(self.repo, self.head_sha, self.job_id)
+        if found is None:
+            found = self.gh.start_check_run(
+                self.repo, self.head_sha, "Reviewing for ML debt…", "mldebt is reading the files this pull request changed.", self.job_id
+            )
+            self.annotations_present = 0
+        self.ctx.redis.set(key, found, ex=24 * 3600)
+        return found
 
     def _close(self, check_id: int, conclusion: str, title: str, summary: str) -> None:
+        """Best effort: if even this fails, the run stays reusable for the job's retry."""
         try:
             self.gh.finish_check_run(
                 self.repo, check_id, conclusion=conclusion, title=title, summary=summary, text="", annotations=(), actions=[report.RESCORE_ACTION]
             )
         except Exception:
             log.exception("could not close check run %s", check_id)
-        self.ctx.redis.delete(keys.check_run_key(self.job_id))
 
     def _pull(self) -> PullInfo:
         try:
@@ -151,10 +191,14 @@ class Review:
             ReviewInput(changed=changed, repo=view, config=config, pr_body=pr.body, oldest_commit=oldest, now=datetime.now(UTC))
         )
         result.config_errors = config_errors
-        newer = self.superseded_by()
-        if newer:
-            raise Superseded(newer[:7])
-        anchoring = self._comment(result, files)
+        lock = self.ctx.redis.lock(
+            comment_lock_key(self.repo, self.pr_number), timeout=COMMENT_LOCK_SECONDS, blocking_timeout=self.ctx.settings.job_timeout_seconds
+        )
+        with lock:
+            newer = self.superseded_by()
+            if newer:
+                raise Superseded(newer[:7])
+            anchoring = self._comment(result, files)
         output = report.check_output(result, self.head_sha, anchoring.unanchored)
         self.gh.finish_check_run(
             self.repo,
@@ -165,8 +209,8 @@ class Review:
             text=output.text,
             annotations=output.annotations,
             actions=[report.RESCORE_ACTION],
+            annotations_present=self.annotations_present,
         )
-        self.ctx.redis.delete(keys.check_run_key(self.job_id))
         return f"{output.conclusion}: {len(result.new)} new, {len(anchoring.comments)} commented"
 
     def _contents(self, pr: PullInfo, files: list[PrFile]) -> tuple[list[ChangedFile], dict[tuple[str, str], Blob], str | None]:
@@ -220,30 +264,41 @@ class Review:
                 )
             else:
                 anchoring.unanchored.append(finding)
-        self._post(anchoring, result, patches)
+        self._post(anchoring, result)
         self._mark_fixed(posted, result, files)
         return anchoring
 
-    def _post(self, anchoring: Anchoring, result: ScanResult, patches: dict[str, str | None]) -> None:
+    def _post(self, anchoring: Anchoring, result: ScanResult) -> None:
+        """One review; if GitHub refuses it, the refused comments are found by halving and go to the check run."""
         if not anchoring.comments:
             return
         body = f"**mldebt** found {len(result.new)} new ML-debt finding(s) in this push; details are in the `{self.ctx.settings.check_name}` check run."
-        comments = [payload for _, payload in anchoring.comments]
         try:
-            self.gh.post_review(self.repo, self.pr_number, self.head_sha, body, comments)
+            self.gh.post_review(self.repo, self.pr_number, self.head_sha, body, [p for _, p in anchoring.comments], OUR_COMMENTS)
             return
         except ReviewRejected as exc:
-            log.warning("review refused (%s); retrying with added lines only", exc)
-        safe = [(f, p) for f, p in anchoring.comments if p["line"] in added_lines(patches.get(f.path))]
-        refused = [f for f, p in anchoring.comments if p["line"] not in added_lines(patches.get(f.path))]
-        if safe:
-            try:
-                self.gh.post_review(self.repo, self.pr_number, self.head_sha, body, [p for _, p in safe])
-            except ReviewRejected:
-                refused = [f for f, _ in anchoring.comments]
-                safe = []
-        anchoring.comments = safe
+            log.warning("review refused (%s); finding the comments GitHub will not take", exc)
+        self._pull()
+        posted: list[tuple[Finding, dict[str, object]]] = []
+        refused: list[Finding] = []
+        self._bisect(anchoring.comments, body, posted, refused)
+        anchoring.comments = posted
         anchoring.unanchored.extend(refused)
+
+    def _bisect(
+        self, batch: list[tuple[Finding, dict[str, object]]], body: str, posted: list[tuple[Finding, dict[str, object]]], refused: list[Finding]
+    ) -> None:
+        """Posts the halves GitHub takes (the summary line only with the first), isolates the ones it refuses."""
+        if len(batch) > 1:
+            middle = len(batch) // 2
+            for half in (batch[:middle], batch[middle:]):
+                try:
+                    self.gh.post_review(self.repo, self.pr_number, self.head_sha, "" if posted else body, [p for _, p in half], OUR_COMMENTS)
+                    posted.extend(half)
+                except ReviewRejected:
+                    self._bisect(half, body, posted, refused)
+            return
+        refused.extend(finding for finding, _ in batch)
 
     def _mark_fixed(self, posted: list, result: ScanResult, files: list[PrFile]) -> None:  # type: ignore[type-arg]
         present = {report.fingerprint(finding) for finding in result.findings}

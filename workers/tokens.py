@@ -19,6 +19,7 @@ from redis import Redis
 
 from bot import keys
 from bot.settings import Settings
+from workers.retry import always_resend, retry_policy
 
 log = logging.getLogger(__name__)
 REFRESH_MARGIN = timedelta(minutes=5)
@@ -51,13 +52,19 @@ class AppJWTAuth(BaseAuthStrategy):
 
 
 class InstallationTokens:
-    def __init__(self, settings: Settings, redis: Redis, client_options: dict[str, object] | None = None) -> None:
+    def __init__(self, settings: Settings, redis: Redis) -> None:
         self._settings = settings
         self._redis = redis
-        self._client_options = client_options or {}
 
-    def app_client(self) -> GitHub:
-        return GitHub(AppJWTAuth(self._settings), base_url=self._settings.github_api_url, http_cache=False, **self._client_options)  # type: ignore[arg-type]
+    def app_client(self) -> GitHub:  # type: ignore[type-arg]
+        """A client authenticated as the App itself (token exchange, webhook deliveries)."""
+        return GitHub(
+            AppJWTAuth(self._settings),
+            base_url=self._settings.github_api_url,
+            http_cache=False,
+            auto_retry=retry_policy(self._settings, always_resend),
+            timeout=self._settings.http_timeout_seconds,
+        )
 
     def get(self, installation_id: int) -> str:
         cached = self._redis.get(keys.token_key(installation_id))

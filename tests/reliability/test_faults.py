@@ -1,0 +1,294 @@
+"""GitHub misbehaves mid-review: 5xx, timeouts, rate limits, expired tokens, 404s, refused comments.
+
+Faults are injected in the simulator (`sim.faults`); everything else is real:
+receiver, Redis, RQ worker, githubkit over HTTP. Whatever GitHub does, the
+check run ends completed and nothing a user sees is duplicated.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+from rq.registry import FailedJobRegistry
+
+from ghsim import payloads
+from harness.system import LocalSystem
+from tests.reliability.conftest import SystemFactory, open_small_pr
+from workers.review import review_pull_request
+
+REPO = "octo-org/churn"
+FILES = r"/pulls/\d+/files$"
+CHECK_RUN = r"/check-runs/\d+$"
+
+
+def open_and_deliver(system: LocalSystem, repo: str = REPO, installation_id: int = 1, branch: str = "tune", salt: int = 1) -> Any:
+    pr = open_small_pr(system.sim, repo, installation_id, branch, salt)
+    assert system.sim.deliver("pull_request", payloads.pull_request(system.sim, repo, pr.number)).status_code == 202
+    return pr
+
+
+def calls(system: LocalSystem, method: str, pattern: str) -> list[Any]:
+    compiled = re.compile(pattern)
+    return [call for call in system.sim.calls if call.method == method and compiled.search(call.path)]
+
+
+def only_run(system: LocalSystem, sha: str, repo: str = REPO) -> dict[str, Any]:
+    runs = system.sim.check_runs(repo, sha)
+    assert len(runs) == 1, [(run["status"], run["conclusion"], run["output"]["title"]) for run in runs]
+    return runs[0]
+
+
+def assert_no_duplicate_comments(system: LocalSystem, number: int, repo: str = REPO) -> None:
+    bodies = [comment["body"] for comment in system.sim.review_comments(repo, number)]
+    assert len(bodies) == len(set(bodies))
+
+
+def test_server_errors_and_read_timeouts_are_retried_and_the_review_completes(make_system: SystemFactory) -> None:
+    system = make_system(http_timeout_seconds=0.3)
+    system.sim.faults.add(FILES, method="GET", status=502, times=1)
+    system.sim.faults.add(r"/graphql$", method="POST", status=503, times=1)
+    stalled = system.sim.faults.add(r"/pulls/\d+$", method="GET", delay=1.0, times=1)
+    answered = system.sim.faults.add(r"/pulls/\d+$", method="GET", delay=0.001, times=None)
+    pr = open_and_deliver(system)
+    system.run_jobs()
+
+    run = only_run(system, pr.head_sha)
+    assert (run["status"], run["conclusion"]) == ("completed", "failure")
+    assert [call.status for call in calls(system, "GET", FILES)] == [502, 200]
+    assert [call.status for call in calls(system, "POST", r"/graphql$")][:2] == [503, 200]
+    assert (stalled.fired, answered.fired) == (1, 1), "the timed-out read is sent again, once"
+    assert len(system.sim.reviews(REPO, pr.number)) == 1
+    assert not FailedJobRegistry(queue=system.queue).get_job_ids()
+
+
+def test_a_create_that_failed_is_looked_for_before_it_is_sent_again(make_system: SystemFactory) -> None:
+    """GitHub may apply a POST it answered with 5xx: the retry looks for the run (its external_id) and
+    for the review's comments first, and sends again only what is not there."""
+    system = make_system()
+    system.sim.faults.add(r"/check-runs$", method="POST", status=502, times=1)
+    system.sim.faults.add(r"/pulls/\d+/reviews$", method="POST", status=503, times=1)
+    pr = open_and_deliver(system)
+    system.run_jobs()
+
+    creates = [call.status for call in system.sim.calls if call.method == "POST" or "/check-runs" in call.path]
+    assert creates[:4] == [201, 200, 502, 200], "token, lookup, failed create, lookup again"
+    assert [call.status for call in calls(system, "POST", r"/check-runs$")] == [502, 201]
+    run = only_run(system, pr.head_sha)
+    assert (run["status"], run["conclusion"]) == ("completed", "failure")
+    assert [call.status for call in calls(system, "POST", r"/reviews$")] == [503, 200]
+    assert len(system.sim.reviews(REPO, pr.number)) == 1
+    assert_no_duplicate_comments(system, pr.number)
+
+
+def test_a_review_that_keeps_failing_ends_neutral_in_the_failed_registry_and_replays(make_system: SystemFactory) -> None:
+    system = make_system(job_retry_intervals=(0,))
+    system.sim.faults.add(FILES, method="GET", status=502, times=None)
+    pr = open_and_deliver(system)
+    system.run_jobs()
+
+    run = only_run(system, pr.head_sha)
+    assert (run["status"], run["conclusion"]) == ("completed", "neutral")
+    assert run["output"]["title"] == "mldebt could not finish"
+    assert "/mldebt rescore" in run["output"]["summary"]
+    assert len(calls(system, "GET", FILES)) == 2 * 3, "two job attempts of three requests each: no retry storm"
+    failed = FailedJobRegistry(queue=system.queue).get_job_ids()
+    assert len(failed) == 1
+
+    system.sim.faults.clear()
+    replay = subprocess.run(
+        [str(Path(sys.executable).with_name("rq")), "requeue", "--all", "--queue", system.settings.queue_name, "-u", system.settings.redis_url],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "Requeueing 1 jobs" in replay.stdout
+    system.run_jobs()
+    run = only_run(system, pr.head_sha)
+    assert (run["status"], run["conclusion"]) == ("completed", "failure"), "the replay completes the same check run"
+    assert not FailedJobRegistry(queue=system.queue).get_job_ids()
+
+
+def test_final_patch_failing_leaves_the_run_neutral_then_the_retry_completes_it_without_duplicates(make_system: SystemFactory) -> None:
+    system = make_system(job_retry_intervals=(0,))
+    # The first PATCH appends the annotations; the completing one then fails every attempt.
+    system.sim.faults.add(CHECK_RUN, method="PATCH", status=502, skip=1, times=system.settings.retry_attempts + 1)
+    pr = open_and_deliver(system)
+    system.run_jobs()
+
+    run = only_run(system, pr.head_sha)
+    assert (run["status"], run["conclusion"]) == ("completed", "failure")
+    conclusions = [call.status for call in calls(system, "PATCH", CHECK_RUN)]
+    assert conclusions.count(502) == 3
+    annotations = [(a["path"], a["start_line"], a["title"]) for a in run["output"]["annotations"]]
+    assert annotations and len(annotations) == len(set(annotations)), "the retry does not append annotations again"
+    assert len(system.sim.reviews(REPO, pr.number)) == 1
+    assert_no_duplicate_comments(system, pr.number)
+
+
+def test_final_patch_failing_with_no_retry_left_still_completes_the_run(make_system: SystemFactory) -> None:
+    system = make_system(job_retry_intervals=())
+    system.sim.faults.add(CHECK_RUN, method="PATCH", status=503, skip=1, times=system.settings.retry_attempts + 1)
+    pr = open_and_deliver(system)
+    system.run_jobs()
+
+    run = only_run(system, pr.head_sha)
+    assert (run["status"], run["conclusion"]) == ("completed", "neutral")
+    assert "/mldebt rescore" in run["output"]["summary"] and "Rescore" in [a["label"] for a in run["actions"]]
+    assert len(FailedJobRegistry(queue=system.queue).get_job_ids()) == 1
+
+
+def test_secondary_rate_limit_retry_after_is_honoured(make_system: SystemFactory) -> None:
+    system = make_system()
+    system.sim.faults.add(FILES, method="GET", status=403, retry_after=1, times=1)
+    pr = open_and_deliver(system)
+    system.run_jobs()
+
+    limited, retried = calls(system, "GET", FILES)[:2]
+    assert (limited.status, retried.status) == (403, 200)
+    assert retried.timestamp - limited.timestamp >= 1.0, "retry-after: 1 means no sooner than a second"
+    assert only_run(system, pr.head_sha)["conclusion"] == "failure"
+
+
+def test_primary_rate_limit_waits_for_the_reset(make_system: SystemFactory) -> None:
+    system = make_system()
+    fault = system.sim.faults.add(FILES, method="GET", status=403, ratelimit_reset=1, times=1)
+    pr = open_and_deliver(system)
+    system.run_jobs()
+
+    limited, retried = calls(system, "GET", FILES)[:2]
+    assert fault.fired == 1 and limited.status == 403 and retried.status == 200
+    assert int(retried.timestamp) >= int(limited.timestamp) + 1, "not before x-ratelimit-reset"
+    assert only_run(system, pr.head_sha)["conclusion"] == "failure"
+
+
+def test_a_rate_limit_pauses_every_worker_of_that_installation(make_system: SystemFactory) -> None:
+    """While one job waits out retry-after, another job of the same installation sends nothing either."""
+    system = make_system()
+    first = open_small_pr(system.sim, REPO, 1, "first")
+    second = open_small_pr(system.sim, REPO, 1, "second", salt=2)
+    system.sim.faults.add(r"/pulls/1/files$", method="GET", status=429, retry_after=1, times=1)
+    limited_first = threading.Thread(target=review_pull_request, args=(1, REPO, first.number, first.head_sha))
+    limited_first.start()
+    while not system.sim.count_calls(status=429):
+        limited_first.join(0.01)
+    review_pull_request(1, REPO, second.number, second.head_sha)
+    limited_first.join(30)
+
+    pause_start = calls(system, "GET", r"/pulls/1/files$")[0].timestamp
+    during = [call for call in system.sim.calls if call.installation_id == 1 and pause_start < call.timestamp < pause_start + 0.95]
+    assert during == [], [(call.method, call.path) for call in during]
+    assert [only_run(system, pr.head_sha)["status"] for pr in (first, second)] == ["completed", "completed"]
+
+
+def test_writes_are_spaced_per_installation_and_not_across_installations(make_system: SystemFactory) -> None:
+    """Two worker processes share one schedule per installation, through Redis."""
+    spacing = 0.25
+    system = make_system(write_spacing_seconds=spacing)
+    jobs = [
+        (REPO, open_small_pr(system.sim, REPO, 1, "one")),
+        ("other-org/churn", open_small_pr(system.sim, "other-org/churn", 2, "two", salt=2)),
+        (REPO, open_small_pr(system.sim, REPO, 1, "three", salt=3)),
+    ]
+    system.start_worker()
+    system.start_worker()
+    system.wait_for_workers(2)
+    for repo, pr in jobs:
+        assert system.sim.deliver("pull_request", payloads.pull_request(system.sim, repo, pr.number)).status_code == 202
+    system.wait_until_idle(timeout=30)
+
+    writes = [call for call in system.sim.calls if call.method in ("POST", "PATCH") and not call.path.endswith(("/graphql", "/access_tokens"))]
+    by_installation = {inst: sorted(call.timestamp for call in writes if call.installation_id == inst) for inst in (1, 2)}
+    assert len(by_installation[1]) >= 6 and len(by_installation[2]) >= 3
+    for stamps in by_installation.values():
+        gaps = [later - earlier for earlier, later in zip(stamps, stamps[1:])]
+        assert min(gaps) >= spacing * 0.8, gaps
+    across = min(abs(a - b) for a in by_installation[1] for b in by_installation[2])
+    assert across < spacing / 2, "installation 2 does not queue behind installation 1"
+    for repo, pr in jobs:
+        assert only_run(system, pr.head_sha, repo)["status"] == "completed"
+
+
+def test_an_expired_installation_token_is_refreshed_once(make_system: SystemFactory) -> None:
+    system = make_system()
+    repo = open_small_pr(system.sim, REPO, 1, "first").repo
+    system.sim.deliver("pull_request", payloads.pull_request(system.sim, REPO, 1))
+    system.run_jobs()
+    assert system.sim.expire_tokens(installation_id=1) >= 1
+
+    repo.push("first", {"notes.txt": "more\n"})
+    system.sim.deliver("pull_request", payloads.pull_request(system.sim, REPO, 1, "synchronize"))
+    system.run_jobs()
+
+    assert system.sim.count_calls(status=401) == 1
+    assert system.sim.count_calls("POST", r"/access_tokens$") == 2
+    run = only_run(system, repo.pull(1).head_sha)
+    assert (run["status"], run["conclusion"]) == ("completed", "failure")
+
+
+def test_a_pr_closed_before_the_review_ends_neutral_without_retries(make_system: SystemFactory) -> None:
+    system = make_system()
+    pr = open_and_deliver(system)
+    pr.repo.close_pull_request(pr.number)
+    system.run_jobs()
+
+    run = only_run(system, pr.head_sha)
+    assert (run["status"], run["conclusion"], run["output"]["title"]) == ("completed", "neutral", "Pull request closed")
+    assert system.sim.count_calls("GET", FILES) == 0
+    assert not FailedJobRegistry(queue=system.queue).get_job_ids()
+
+
+def test_404s_mid_review_end_neutral_without_a_retry_storm(make_system: SystemFactory) -> None:
+    system = make_system(job_retry_intervals=(0, 0, 0))
+    system.sim.faults.add(FILES, method="GET", status=404, times=None)
+    branch_gone = open_and_deliver(system, branch="gone")
+    system.run_jobs()
+    system.sim.faults.clear()
+    system.sim.faults.add(r"/pulls/\d+/reviews$", method="POST", status=404, times=None)
+    pr_gone = open_and_deliver(system, branch="deleted", salt=2)
+    system.run_jobs()
+
+    for pr in (branch_gone, pr_gone):
+        run = only_run(system, pr.head_sha)
+        assert (run["status"], run["conclusion"]) == ("completed", "neutral")
+    assert system.sim.count_calls("GET", FILES, status=404) == 1
+    assert system.sim.count_calls("POST", r"/reviews$", status=404) == 1
+    assert not FailedJobRegistry(queue=system.queue).get_job_ids()
+
+
+ABSOLUTE_PATHS_BASE = "".join(f"step_{n} = {n}\n" for n in range(1, 21)) + 'OUT = "/home/alice/out.csv"\n'
+
+
+def test_comments_github_refuses_are_isolated_and_moved_into_the_check_run(make_system: SystemFactory) -> None:
+    """The listing claims the whole file is new, GitHub's own diff does not: its 422 names no comment,
+    so the review is halved until the refused comment is found; the rest is posted, once."""
+    system = make_system()
+    system.sim.add_installation(1, account="octo-org")
+    repo = system.sim.add_repo(REPO, installation_id=1)
+    repo.commit("main", {"paths.py": ABSOLUTE_PATHS_BASE}, message="Initial")
+    head = ABSOLUTE_PATHS_BASE.replace("step_1 = 1\n", 'SRC = "/home/bob/raw.csv"\n')
+    repo.commit("paths", {"paths.py": head}, parent=repo.branches["main"], message="Read raw")
+    pr = repo.open_pull_request("paths", "main", title="Read raw", user="alice")
+    with system.sim.client(1) as gh:
+        listing = gh.rest.pulls.list_files("octo-org", "churn", pr.number).json()
+    added = "@@ -0,0 +1,21 @@\n" + "".join(f"+{line}\n" for line in head.splitlines())
+    listing[0].update(status="added", patch=added.rstrip("\n"), additions=21, deletions=0, changes=21)
+    system.sim.faults.add(FILES, method="GET", status=200, body=listing, times=1)
+    system.sim.deliver("pull_request", payloads.pull_request(system.sim, REPO, pr.number))
+    system.run_jobs()
+
+    refusals = calls(system, "POST", r"/reviews$")
+    assert [call.status for call in refusals][0] == 422
+    comments = system.sim.review_comments(REPO, pr.number)
+    assert comments and {(c["path"], c["line"]) for c in comments} == {("paths.py", 1)}
+    assert_no_duplicate_comments(system, pr.number)
+    summaries = [review["body"] for review in system.sim.reviews(REPO, pr.number) if review["body"]]
+    assert len(summaries) == 1, "the halves GitHub took carry the summary line once"
+    run = only_run(system, pr.head_sha)
+    assert run["status"] == "completed"
+    not_inline = run["output"]["text"].split("### Not commented inline", 1)[1]
+    assert "line 21" in not_inline and "hardcoded-path" in not_inline

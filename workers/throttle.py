@@ -1,0 +1,105 @@
+"""Paces one installation's GitHub traffic across every worker, through Redis.
+
+GitHub asks integrators to leave at least a second between content-creating
+requests (POST, PATCH, PUT, DELETE) for one installation, and to hold off all
+requests while a rate limit lasts. Workers are separate processes, so the
+schedule lives in Redis: each write reserves the next free slot of its
+installation atomically (Redis' own clock, so workers need not agree on
+time) and sleeps until it comes. Other installations have their own slots and
+never wait for this one.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncGenerator, Generator
+from contextlib import asynccontextmanager, contextmanager
+
+import anyio
+import httpx
+from githubkit.throttling import BaseThrottler
+from redis import Redis
+
+from bot import keys
+
+WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
+
+# KEYS: next free write slot, end of a rate-limit pause (both ms since the epoch)
+# ARGV: spacing in ms, "1" for a write
+_RESERVE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local start = now
+local paused = tonumber(redis.call('GET', KEYS[2]) or '0')
+if paused > start then start = paused end
+if ARGV[2] == '1' then
+  local free = tonumber(redis.call('GET', KEYS[1]) or '0')
+  if free > start then start = free end
+  local spacing = tonumber(ARGV[1])
+  redis.call('SET', KEYS[1], string.format('%d', start + spacing), 'PX', start + spacing - now + 1000)
+end
+return start - now
+"""
+
+# KEYS: end of the pause; ARGV: pause length in ms. Never shortens a longer pause.
+_PAUSE = """
+local t = redis.call('TIME')
+local until_ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[1])
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+if current < until_ms then
+  redis.call('SET', KEYS[1], string.format('%d', until_ms), 'PX', tonumber(ARGV[1]) + 1000)
+end
+return 0
+"""
+
+
+def pause_key(installation_id: int) -> str:
+    return f"{keys.PREFIX}:rate-pause:{installation_id}"
+
+
+def is_write(request: httpx.Request) -> bool:
+    """GraphQL queries travel as POST but create nothing."""
+    return request.method in WRITE_METHODS and not request.url.path.endswith("/graphql")
+
+
+class InstallationThrottle(BaseThrottler):
+    """githubkit's throttling hook for one installation's client."""
+
+    def __init__(self, redis: Redis, installation_id: int, spacing_seconds: float) -> None:
+        self._redis = redis
+        self._keys = [keys.write_slot_key(installation_id), pause_key(installation_id)]
+        self._spacing_ms = max(int(spacing_seconds * 1000), 0)
+        self._reserve = redis.register_script(_RESERVE)
+        self._pause = redis.register_script(_PAUSE)
+
+    def wait_turn(self, request: httpx.Request) -> float:
+        """Sleeps until this request may go; returns the seconds waited."""
+        waited = int(self._reserve(keys=self._keys, args=[self._spacing_ms, "1" if is_write(request) else "0"])) / 1000
+        if waited > 0:
+            time.sleep(waited)
+        return waited
+
+    def pause(self, seconds: float) -> None:
+        """Holds every worker's requests for this installation (GitHub said: rate limited)."""
+        self._pause(keys=self._keys[1:], args=[max(int(seconds * 1000), 1)])
+
+    def observe(self, response: httpx.Response) -> None:
+        """httpx response hook: a rate-limit answer pauses the whole installation."""
+        if response.status_code not in (403, 429):
+            return
+        retry_after = response.headers.get("retry-after", "")
+        reset = response.headers.get("x-ratelimit-reset", "")
+        if retry_after.isdigit():
+            self.pause(float(retry_after))
+        elif response.headers.get("x-ratelimit-remaining") == "0" and reset.isdigit():
+            self.pause(max(float(reset) - time.time(), 0.0))
+
+    @contextmanager
+    def acquire(self, request: httpx.Request) -> Generator[None, None, None]:
+        self.wait_turn(request)
+        yield
+
+    @asynccontextmanager
+    async def async_acquire(self, request: httpx.Request) -> AsyncGenerator[None, None]:
+        await anyio.to_thread.run_sync(self.wait_turn, request)
+        yield
