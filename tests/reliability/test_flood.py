@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import random
+import threading
 import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from ghsim import payloads
 from harness.system import WEBHOOK_SECRET, LocalSystem
 from tests.reliability.conftest import SystemFactory, head_file, open_small_pr
 from workers.report import fingerprint_in
+from workers.review import review_pull_request
 
 DELIVERIES = 1000
 REPEATED = DELIVERIES // 10
@@ -156,3 +158,26 @@ def test_a_thousand_deliveries_are_each_acted_on_once_and_every_pr_converges(mak
         spans = [later - earlier for earlier, later in zip(writes, writes[5:])]
         assert min(spans) >= 4 * spacing, "both workers together keep the installation's write spacing"
     assert not system.sim.internal_errors
+
+
+def test_reviews_of_one_pr_running_at_once_never_post_a_comment_twice(make_system: SystemFactory) -> None:
+    """A push's review and a rescore of the same commit, side by side: the second sees the first's comments."""
+    system = make_system(write_spacing_seconds=0.2)
+    repo, installation = "flood-a/models", REPOS["flood-a/models"]
+    pr = open_small_pr(system.sim, repo, installation, "both")
+    start = threading.Barrier(2)
+
+    def review(run: str) -> None:
+        start.wait()
+        review_pull_request(installation, repo, pr.number, pr.head_sha, run)
+
+    threads = [threading.Thread(target=review, args=(run,)) for run in ("auto", "rerun-1")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+
+    assert [run["status"] for run in system.sim.check_runs(repo, pr.head_sha)] == ["completed", "completed"]
+    fingerprints = [fingerprint_in(comment["body"]) for comment in system.sim.review_comments(repo, pr.number)]
+    assert fingerprints and len(fingerprints) == len(set(fingerprints))
+    assert len(system.sim.reviews(repo, pr.number)) == 1
