@@ -63,7 +63,7 @@ class Settings:
     retry_max_delay_seconds: float = 30.0
     rate_limit_max_wait_seconds: float = 300.0
     write_spacing_seconds: float = 1.0
-    job_retry_intervals: tuple[int, ...] = (5, 30, 120)
+    job_retry_intervals: tuple[int, ...] = (5, 30, 120, 600, 3600)
     worker_heartbeat_seconds: int = 10
     worker_heartbeat_grace_seconds: int = 60
     maintenance_interval_seconds: int = 60
@@ -140,7 +140,11 @@ class Settings:
 
 
 def _intervals(raw: str | None, default: tuple[int, ...]) -> tuple[int, ...]:
-    """`5,30,120`: seconds before each RQ retry of a failed job; its length is the number of retries."""
+    """`5,30,120`: seconds before each RQ retry of a failed job; its length is the number of retries.
+
+    The default reaches past an hour, so that a job that met an exhausted primary rate limit
+    (GitHub resets it hourly) is still retried after the reset.
+    """
     if raw is None or not raw.strip():
         return default
     try:

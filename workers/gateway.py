@@ -124,7 +124,7 @@ class GitHubGateway:
     def __init__(self, settings: Settings, tokens: InstallationTokens, installation_id: int, redis: Redis) -> None:
         self._settings = settings
         self._installation_id = installation_id
-        throttle = InstallationThrottle(redis, installation_id, settings.write_spacing_seconds)
+        throttle = InstallationThrottle(redis, installation_id, settings.write_spacing_seconds, settings.rate_limit_max_wait_seconds)
 
         def client(resend: Callable[[httpx.Request | None], bool]) -> GitHub:  # type: ignore[type-arg]
             return GitHub(

@@ -53,6 +53,10 @@ return 0
 """
 
 
+class InstallationPaused(Exception):
+    """GitHub rate-limited this installation for longer than a worker waits."""
+
+
 def pause_key(installation_id: int) -> str:
     return f"{keys.PREFIX}:rate-pause:{installation_id}"
 
@@ -65,8 +69,9 @@ def is_write(request: httpx.Request) -> bool:
 class InstallationThrottle(BaseThrottler):
     """githubkit's throttling hook for one installation's client."""
 
-    def __init__(self, redis: Redis, installation_id: int, spacing_seconds: float) -> None:
+    def __init__(self, redis: Redis, installation_id: int, spacing_seconds: float, max_wait_seconds: float) -> None:
         self._redis = redis
+        self._max_wait = max_wait_seconds
         self._keys = [keys.write_slot_key(installation_id), pause_key(installation_id)]
         self._spacing_ms = max(int(spacing_seconds * 1000), 0)
         self._reserve = redis.register_script(_RESERVE)
@@ -75,6 +80,8 @@ class InstallationThrottle(BaseThrottler):
     def wait_turn(self, request: httpx.Request) -> float:
         """Sleeps until this request may go; returns the seconds waited."""
         waited = int(self._reserve(keys=self._keys, args=[self._spacing_ms, "1" if is_write(request) else "0"])) / 1000
+        if waited > self._max_wait:
+            raise InstallationPaused(f"rate limited for another {waited:.0f} s")
         if waited > 0:
             time.sleep(waited)
         return waited

@@ -292,3 +292,21 @@ def test_comments_github_refuses_are_isolated_and_moved_into_the_check_run(make_
     assert run["status"] == "completed"
     not_inline = run["output"]["text"].split("### Not commented inline", 1)[1]
     assert "line 21" in not_inline and "hardcoded-path" in not_inline
+
+
+def test_a_rate_limit_longer_than_a_worker_waits_fails_fast_and_holds_back_the_installation(make_system: SystemFactory) -> None:
+    """An exhausted primary limit (reset in ten minutes): no worker sits it out, and none sends anything
+    for that installation until the reset; the jobs wait in RQ (retries, failed registry) for later."""
+    system = make_system(rate_limit_max_wait_seconds=2, job_retry_intervals=())
+    system.sim.faults.add(FILES, method="GET", status=403, ratelimit_reset=600, times=1)
+    first = open_and_deliver(system)
+    second = open_and_deliver(system, branch="later", salt=2)
+    system.run_jobs()
+
+    limited = calls(system, "GET", FILES)
+    assert [call.status for call in limited] == [403]
+    after = [(c.method, c.path) for c in system.sim.calls if c.installation_id == 1 and c.timestamp > limited[0].timestamp]
+    assert after == [], "nothing is sent for the installation while GitHub said to wait"
+    assert len(FailedJobRegistry(queue=system.queue).get_job_ids()) == 2, "both wait in the failed registry for a replay"
+    assert system.sim.check_runs(REPO, second.head_sha) == []
+    assert only_run(system, first.head_sha)["status"] == "in_progress", "GitHub takes no call until the reset, not even the close"
