@@ -216,6 +216,9 @@ def scan(review: ReviewInput) -> ScanResult:
             base.path = item.path
         try:
             file_findings, file_fixed = _scan_pair(head, base, review, rules, statuses)
+        except RecursionError:  # deep but parseable code outruns the recursive visitors: a limit, not a bug
+            notes.append(FileNote(item.path, "nested too deeply for mldebt's rules to read; it was skipped"))
+            continue
         except Exception:  # a rule bug must cost one file, never the review
             log.exception("rule engine failed on %s", item.path)
             notes.append(FileNote(item.path, "mldebt hit an internal error on this file; it was skipped"))

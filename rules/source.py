@@ -6,10 +6,12 @@ skip the same files for the same reasons.
 
 from __future__ import annotations
 
+import ast
 import enum
 import fnmatch
 import json
 import re
+import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -19,6 +21,11 @@ import libcst
 from rules.notebook import NotebookSource, notebook_to_python
 
 MAX_FILE_BYTES = 1_000_000
+# Far beyond hand-written code, far below where libcst's native parser runs out of stack.
+MAX_NESTING = 1000
+# Python ends a line at `\r\n`, `\r` or `\n`; git and GitHub only at `\n`.
+_PYTHON_BREAK = re.compile(r"\r\n|\r|\n")
+_LONE_CR = re.compile(r"\r(?!\n)")
 
 
 class FileKind(str, enum.Enum):
@@ -70,6 +77,47 @@ def kind_of(path: str) -> FileKind | None:
     return _BY_SUFFIX.get(name[dot:])
 
 
+def too_deep(code: str) -> bool:
+    """Whether libcst would recurse past MAX_NESTING levels on this code.
+
+    Its native parser overflows the C stack on deep input and takes the whole
+    worker process down, so CPython's parser, which refuses such input safely,
+    measures first. libcst nests what CPython keeps flat (`a or b or …`,
+    `import a.b.…`), so those count a level per part.
+    """
+    try:
+        with warnings.catch_warnings():  # the reviewed code's own warnings (`"\d"`, `x is 1`) are not ours
+            warnings.simplefilter("ignore")
+            tree = ast.parse(code)
+    except (RecursionError, MemoryError):
+        return True
+    except SyntaxError as exc:
+        return "too many nested" in str(exc.msg)
+    except ValueError:
+        return False
+    stack: list[tuple[ast.AST, int]] = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, ast.BoolOp):
+            depth += len(node.values)
+        elif isinstance(node, ast.alias):
+            depth += node.name.count(".")
+        elif isinstance(node, ast.ImportFrom):
+            depth += (node.module or "").count(".")
+        if depth > MAX_NESTING:
+            return True
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return False
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines as git and GitHub number them: unlike `str.splitlines`, no form feed or Unicode separator ends one."""
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return [line[:-1] if line.endswith("\r") else line for line in lines]
+
+
 def is_test_path(path: str) -> bool:
     return any(fnmatch.fnmatch(path, pattern) for pattern in TEST_PATTERNS)
 
@@ -101,7 +149,7 @@ class SourceFile:
 
     @cached_property
     def lines(self) -> list[str]:
-        return self.text.splitlines()
+        return split_lines(self.text)
 
     @property
     def is_test(self) -> bool:
@@ -131,6 +179,9 @@ class SourceFile:
         code = self.python_text
         if code is None:
             return None
+        if too_deep(code):
+            self.parse_error = f"nested more than {MAX_NESTING} levels deep; not read"
+            return None
         try:
             return libcst.parse_module(code)
         except libcst.ParserSyntaxError as exc:
@@ -145,13 +196,30 @@ class SourceFile:
 
     @cached_property
     def python_lines(self) -> list[str]:
-        return (self.python_text or "").splitlines()
+        """Lines as libcst numbers them."""
+        lines = _PYTHON_BREAK.split(self.python_text or "")
+        if lines[-1] == "":
+            lines.pop()
+        return lines
+
+    @cached_property
+    def _git_line_of(self) -> list[int] | None:
+        """Where a lone carriage return makes Python and git count lines differently, git's line for each Python line."""
+        if self.kind is not FileKind.PYTHON or not _LONE_CR.search(self.text):
+            return None
+        mapping, line = [1], 1
+        for match in _PYTHON_BREAK.finditer(self.text):
+            line += match[0].endswith("\n")
+            mapping.append(line)
+        return mapping
 
     def raw_line(self, python_line: int) -> int:
         """Maps a line of `python_text` to a line of the file as stored in git."""
-        if self.notebook is None:
-            return python_line
-        return self.notebook.raw_line(python_line)
+        if self.notebook is not None:
+            return self.notebook.raw_line(python_line)
+        if self._git_line_of is not None:
+            return self._git_line_of[min(max(python_line, 1), len(self._git_line_of)) - 1]
+        return python_line
 
     def cell_of(self, python_line: int) -> int | None:
         return None if self.notebook is None else self.notebook.cell_of(python_line)
