@@ -12,16 +12,16 @@ import sys
 
 from redis import Redis
 from redis.backoff import ExponentialWithJitterBackoff
-from redis.exceptions import ConnectionError, TimeoutError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.retry import Retry
 from rq import Queue, Worker
 from rq.job import Job
 
 from bot.logs import configure
 from bot.settings import Settings, SettingsError
-from workers import commands, gateway, review, sweeper
+from workers import commands, gateway, review, sweeper  # noqa: F401  (commands, review: imported before the fork)
 
-JOBS = (review.review_pull_request, commands.handle_command, sweeper.sweep)
 REDIS_RETRIES = 12
 DEQUEUE_TTL_MARGIN = 15  # RQ dequeues with a timeout of worker_ttl - 15 s
 
@@ -55,7 +55,7 @@ def build_worker(settings: Settings) -> MldebtWorker:
     connection = Redis.from_url(
         settings.redis_url,
         retry=Retry(ExponentialWithJitterBackoff(base=0.1, cap=5.0), REDIS_RETRIES),
-        retry_on_error=[ConnectionError, TimeoutError],
+        retry_on_error=[RedisConnectionError, RedisTimeoutError],
         health_check_interval=30,
     )
     worker = MldebtWorker(

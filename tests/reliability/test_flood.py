@@ -107,7 +107,7 @@ def signed(event: str, guid: str, body: bytes) -> dict[str, str]:
 
 
 def test_a_thousand_deliveries_are_each_acted_on_once_and_every_pr_converges(make_system: SystemFactory) -> None:
-    spacing = 0.02
+    spacing = 0.01
     system = make_system(write_spacing_seconds=spacing)
     rng = random.Random(20261124)
     plan, actions = schedule(system, rng)
@@ -154,9 +154,9 @@ def test_a_thousand_deliveries_are_each_acted_on_once_and_every_pr_converges(mak
     for installation in set(REPOS.values()):
         writes = sorted(c.timestamp for c in system.sim.calls if c.installation_id == installation
                         and c.method in ("POST", "PATCH") and not c.path.endswith("/graphql"))
-        # The simulator stamps arrival, which its own load delays by a few ms: judge five slots at a time.
-        spans = [later - earlier for earlier, later in zip(writes, writes[5:])]
-        assert min(spans) >= 4 * spacing, "both workers together keep the installation's write spacing"
+        # The simulator stamps arrival, which its own load delays by a few ms: judge ten slots at a time.
+        spans = [later - earlier for earlier, later in zip(writes, writes[10:])]
+        assert min(spans) >= 8 * spacing, "both workers together keep the installation's write spacing"
     assert not system.sim.internal_errors
 
 

@@ -21,14 +21,15 @@ def test_a_job_whose_worker_was_killed_is_retried_by_another_and_completes_its_o
     pr = open_small_pr(system.sim, REPO, 1, "tune")
     assert system.sim.deliver("pull_request", payloads.pull_request(system.sim, REPO, pr.number)).status_code == 202
 
+    system.start_worker()
     deadline = time.monotonic() + 30
     while not (stall.fired and system.sim.check_runs(REPO, pr.head_sha)):
         assert time.monotonic() < deadline, doomed.output()
         time.sleep(0.05)
     assert system.sim.check_runs(REPO, pr.head_sha)[0]["status"] == "in_progress"
+    system.wait_for_workers(2)
     doomed.kill()
 
-    system.start_worker()
     deadline = time.monotonic() + 45
     while system.sim.check_runs(REPO, pr.head_sha)[0]["status"] != "completed":
         assert time.monotonic() < deadline, "\n".join(worker.output()[-3000:] for worker in system.workers)
