@@ -64,7 +64,8 @@ def _show(system: LocalSystem, run: dict, number: int) -> None:
     comments = system.sim.review_comments(REPO, number)
     print(f"\nReview comments: {len(comments)} (one review)")
     for comment in comments:
-        print(f"\n  {comment['path']}:{comment['line']}")
+        span = f"{comment['start_line']}-{comment['line']}" if comment.get("start_line") else f"{comment['line']}"
+        print(f"\n  {comment['path']}:{span}")
         body = comment["body"].split("<!--")[0].strip()
         print(textwrap.indent(body, "    │ ", lambda _: True))
 

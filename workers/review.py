@@ -35,6 +35,8 @@ from workers.repoview import GitHubRepoView
 
 log = logging.getLogger("mldebt.review")
 OUR_COMMENTS = "<!-- mldebt:finding "
+# Longer spans read as a wall of highlighted code; such a comment marks the first line only.
+MAX_COMMENT_SPAN = 8
 COMMENT_LOCK_SECONDS = 120
 GONE = (404, 410)
 
@@ -60,6 +62,14 @@ def comment_lock_key(repo: str, pr: int) -> str:
 def will_retry(job: Job | None) -> bool:
     """Whether RQ runs this job again if it raises now."""
     return job is not None and bool(job.retries_left)
+
+
+def _anchor(finding: Finding, lines: frozenset[int]) -> dict[str, object]:
+    """A multi-line comment where the whole span is in one hunk, else the first flagged line."""
+    span = range(finding.line, finding.end_line + 1)
+    if 1 < len(span) <= MAX_COMMENT_SPAN and all(line in lines for line in span):
+        return {"start_line": finding.line, "start_side": "RIGHT", "line": finding.end_line, "side": "RIGHT"}
+    return {"line": finding.line, "side": "RIGHT"}
 
 
 def review_pull_request(installation_id: int, repo: str, pr_number: int, head_sha: str, run: str = "auto") -> str:
@@ -253,15 +263,14 @@ class Review:
         """One review with only what is new, on diff lines, not yet said; earlier comments marked fixed."""
         posted = self.gh.our_review_comments(self.repo, self.pr_number, OUR_COMMENTS)
         already = {report.fingerprint_in(comment.body) for comment in posted}
-        patches = {item.path: item.patch for item in files}
+        anchorable = {item.path: commentable_lines(item.patch) for item in files}
         anchoring = Anchoring()
         for finding in result.new:
             if report.fingerprint(finding) in already:
                 continue
-            if finding.line in commentable_lines(patches.get(finding.path)) and len(anchoring.comments) < self.ctx.settings.max_review_comments:
-                anchoring.comments.append(
-                    (finding, {"path": finding.path, "line": finding.end_line if finding.end_line in commentable_lines(patches.get(finding.path)) else finding.line, "side": "RIGHT", "body": report.comment_body(finding)})
-                )
+            lines = anchorable.get(finding.path, frozenset())
+            if finding.line in lines and len(anchoring.comments) < self.ctx.settings.max_review_comments:
+                anchoring.comments.append((finding, {"path": finding.path, **_anchor(finding, lines), "body": report.comment_body(finding)}))
             else:
                 anchoring.unanchored.append(finding)
         self._post(anchoring, result)
