@@ -16,7 +16,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from githubkit.webhooks import verify
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
 from redis import Redis
 from redis.exceptions import RedisError
 from rq.exceptions import DuplicateJobError
@@ -24,7 +24,7 @@ from rq.exceptions import DuplicateJobError
 from bot import keys
 from bot.enqueue import enqueue
 from bot.logs import configure, log_context
-from bot.metrics import DELIVERIES, QUEUE_DEPTH
+from bot.metrics import DELIVERIES, QueueCollector
 from bot.router import Decision, Delivery, PayloadError, route
 from bot.settings import Settings
 
@@ -53,6 +53,24 @@ def _answer(status: int, event: str, outcome: str, detail: str) -> JSONResponse:
     DELIVERIES.labels(event=event or "unknown", outcome=outcome).inc()
     log.info("delivery %s: %s", outcome, detail, extra={"event": event})
     return JSONResponse({"outcome": outcome, "detail": detail}, status_code=status)
+
+
+def _record_delivery(redis: Redis, decision: Decision, guid: str) -> dict[str, bytes | None]:
+    """Names the delivery beside each job id before the job exists, so none of its log lines goes without it."""
+    earlier: dict[str, bytes | None] = {}
+    for job in decision.jobs:
+        key = keys.job_delivery_key(job.job_id)
+        earlier[key] = redis.set(key, guid, ex=keys.DELIVERY_TTL_SECONDS, get=True)
+    return earlier
+
+
+def _restore_delivery(redis: Redis, earlier: dict[str, bytes | None]) -> None:
+    """A job that was already queued keeps the delivery that queued it."""
+    for key, value in earlier.items():
+        if value is None:
+            redis.delete(key)
+        else:
+            redis.set(key, value, ex=keys.DELIVERY_TTL_SECONDS)
 
 
 def create_app(settings: Settings | None = None, redis: Redis | None = None) -> FastAPI:
@@ -116,11 +134,14 @@ def create_app(settings: Settings | None = None, redis: Redis | None = None) -> 
         try:
             if not redis_conn.set(key, "1", nx=True, ex=keys.DELIVERY_TTL_SECONDS):
                 return _answer(200, event, "duplicate", f"delivery {guid} was already taken")
+            earlier = _record_delivery(redis_conn, decision, guid)
             try:
                 enqueue(decision, redis_conn, settings)
             except DuplicateJobError:
+                _restore_delivery(redis_conn, earlier)
                 return _answer(202, event, "duplicate", "an identical job is already queued")
             except BaseException:
+                _restore_delivery(redis_conn, earlier)
                 redis_conn.delete(key)
                 raise
         except RedisError:
@@ -141,14 +162,12 @@ def create_app(settings: Settings | None = None, redis: Redis | None = None) -> 
             return JSONResponse({"status": "redis unavailable"}, status_code=503)
         return JSONResponse({"status": "ready"})
 
-    @app.get("/metrics")
-    async def metrics() -> Response:
-        try:
-            from rq import Queue
+    shared = CollectorRegistry(auto_describe=False)
+    shared.register(QueueCollector(connection, settings.queue_name))
 
-            QUEUE_DEPTH.set(Queue(settings.queue_name, connection=connection()).count)
-        except RedisError:
-            pass
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+    @app.get("/metrics")
+    def metrics() -> Response:
+        """This process's own metrics, then the fleet's from Redis (a sync route: the reads block)."""
+        return Response(generate_latest(REGISTRY) + generate_latest(shared), media_type=CONTENT_TYPE_LATEST)
 
     return app

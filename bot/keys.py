@@ -34,6 +34,11 @@ def delivery_key(guid: str) -> str:
     return f"{PREFIX}:delivery:{guid}"
 
 
+def job_delivery_key(job_id: str) -> str:
+    """The webhook delivery that enqueued a job, so the job's log lines can name it."""
+    return f"{PREFIX}:job-delivery:{job_id}"
+
+
 def latest_head_key(repo: str, pr: int) -> str:
     """The newest head SHA seen for a PR: older jobs read it to know they are superseded."""
     return f"{PREFIX}:head:{repo}#{pr}"

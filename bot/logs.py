@@ -1,4 +1,10 @@
-"""One JSON object per log line, carrying delivery, repo, PR and SHA wherever they are known."""
+"""One JSON object per log line, carrying delivery, repo, PR and SHA wherever they are known.
+
+The receiver knows them from the webhook; a worker knows them from the RQ job
+it is running (its arguments, and the delivery the receiver recorded beside
+the job id), so every line a job logs, RQ's own included, says which review
+it belongs to without the job code passing anything around.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +17,16 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
+from redis.exceptions import RedisError
+from rq import get_current_job
+from rq.job import Job
+
+from bot import keys
+
 _context: contextvars.ContextVar[dict[str, Any]] = contextvars.ContextVar("mldebt_log_context", default={})
 _FIELDS = ("delivery", "event", "repo", "pr", "sha", "job", "installation")
+# A job's arguments that name what it works on, and the log field each becomes.
+_JOB_ARGUMENTS = {"repo": "repo", "pr_number": "pr", "head_sha": "sha", "installation_id": "installation"}
 
 
 @contextmanager
@@ -24,6 +38,24 @@ def log_context(**fields: Any) -> Iterator[None]:
         _context.reset(token)
 
 
+def _job_fields(job: Job) -> dict[str, Any]:
+    """Read once per job and kept on it: a log line never costs more than one Redis round trip per job."""
+    cached: dict[str, Any] | None = job.__dict__.get("_mldebt_log_fields")
+    if cached is not None:
+        return cached
+    kwargs = job.kwargs if isinstance(job.kwargs, dict) else {}
+    fields = {field: kwargs[name] for name, field in _JOB_ARGUMENTS.items() if kwargs.get(name) not in (None, "")}
+    fields["job"] = job.id
+    try:
+        delivery = job.connection.get(keys.job_delivery_key(job.id))
+    except RedisError:
+        delivery = None
+    if delivery:
+        fields["delivery"] = delivery.decode() if isinstance(delivery, bytes) else str(delivery)
+    job.__dict__["_mldebt_log_fields"] = fields
+    return fields
+
+
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
@@ -32,6 +64,9 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
+        job = get_current_job()
+        if job is not None:
+            entry.update(_job_fields(job))
         entry.update(_context.get())
         for name in _FIELDS:
             if hasattr(record, name):

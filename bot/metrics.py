@@ -1,11 +1,66 @@
-"""Prometheus metrics shared by the receiver and the workers."""
+"""Prometheus metrics.
+
+Counted in the process that does the work: deliveries (receiver), GitHub calls,
+rate-limit remaining and job durations (whichever process runs the job). What
+the whole fleet shares lives in Redis, so the receiver's `/metrics` reads it at
+scrape time: queue depth, running, retrying and failed jobs, and RQ's own
+per-worker tallies of jobs done and time spent, which survive forked work
+horses and count every worker on every host.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+
 from prometheus_client import Counter, Gauge, Histogram
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.registry import Collector
+from redis import Redis
+from redis.exceptions import RedisError
+from rq import Queue, Worker
+from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
 
 DELIVERIES = Counter("mldebt_deliveries_total", "Webhook deliveries by event and outcome", ["event", "outcome"])
-QUEUE_DEPTH = Gauge("mldebt_queue_depth", "Jobs waiting in the review queue")
-JOB_SECONDS = Histogram("mldebt_job_seconds", "Duration of worker jobs", ["job"])
-GITHUB_CALLS = Counter("mldebt_github_calls_total", "GitHub API calls by method and status", ["method", "status"])
-RATE_REMAINING = Gauge("mldebt_github_rate_limit_remaining", "Last x-ratelimit-remaining seen", ["installation"])
+JOB_SECONDS = Histogram("mldebt_job_seconds", "Duration of worker jobs run in this process", ["job"])
+GITHUB_CALLS = Counter("mldebt_github_calls_total", "GitHub API calls made by this process, by method and status", ["method", "status"])
+RATE_REMAINING = Gauge("mldebt_github_rate_limit_remaining", "Last x-ratelimit-remaining this process saw", ["installation"])
+
+
+class QueueCollector(Collector):
+    """The queue and the workers as Redis knows them, read at every scrape."""
+
+    def __init__(self, connection: Callable[[], Redis], queue_name: str) -> None:
+        self._connection = connection
+        self._queue_name = queue_name
+
+    def collect(self) -> Iterator[GaugeMetricFamily | CounterMetricFamily]:
+        up = GaugeMetricFamily("mldebt_redis_up", "Whether Redis answered this scrape")
+        try:
+            families = list(self._families(self._connection()))
+        except RedisError:
+            up.add_metric([], 0)
+            yield up
+            return
+        up.add_metric([], 1)
+        yield up
+        yield from families
+
+    def _families(self, redis: Redis) -> Iterator[GaugeMetricFamily | CounterMetricFamily]:
+        queue = Queue(self._queue_name, connection=redis)
+        for name, documentation, value in (
+            ("mldebt_queue_depth", "Jobs waiting in the review queue", queue.count),
+            ("mldebt_jobs_running", "Jobs a worker is running now", StartedJobRegistry(queue=queue).count),
+            ("mldebt_jobs_scheduled", "Jobs waiting for a retry", ScheduledJobRegistry(queue=queue).count),
+            ("mldebt_jobs_failed", "Jobs that failed for good (kept a week for `rq requeue`)", FailedJobRegistry(queue=queue).count),
+        ):
+            yield GaugeMetricFamily(name, documentation, value=value)
+        workers = Worker.all(queue=queue)
+        yield GaugeMetricFamily("mldebt_workers", "Live workers on the review queue", value=len(workers))
+        jobs = CounterMetricFamily("mldebt_worker_jobs", "Jobs each live worker has finished, by outcome", labels=["worker", "outcome"])
+        seconds = CounterMetricFamily("mldebt_worker_busy_seconds", "Time each live worker has spent running jobs", labels=["worker"])
+        for worker in workers:
+            jobs.add_metric([worker.name, "succeeded"], worker.successful_job_count)
+            jobs.add_metric([worker.name, "failed"], worker.failed_job_count)
+            seconds.add_metric([worker.name], worker.total_working_time)
+        yield jobs
+        yield seconds
