@@ -13,6 +13,7 @@ from githubkit.webhooks import sign
 from redis import Redis
 from rq import Queue
 
+from bot import keys
 from bot.app import create_app
 from bot.settings import Settings, SettingsError
 from harness.servers import ThreadedServer
@@ -164,3 +165,11 @@ def test_metrics_count_deliveries_by_outcome(receiver: str) -> None:
     post(receiver, "pull_request", opened(), secret="wrong")
     text = httpx.get(f"{receiver}/metrics").text
     assert 'mldebt_deliveries_total{event="pull_request",outcome="unauthorized"}' in text
+
+
+def test_a_job_remembers_the_delivery_that_queued_it_not_a_later_duplicate(receiver: str, redis: Redis) -> None:
+    first, second = str(uuid.uuid4()), str(uuid.uuid4())
+    assert post(receiver, "pull_request", opened(), guid=first).json()["outcome"] == "enqueued"
+    assert post(receiver, "pull_request", opened(), guid=second).json()["outcome"] == "duplicate"
+    [job_id] = Queue("mldebt", connection=redis).job_ids
+    assert redis.get(keys.job_delivery_key(job_id)) == first.encode()

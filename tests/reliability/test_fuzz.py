@@ -21,7 +21,7 @@ from rules.registry import all_rules
 from rules.repo import DictRepo
 
 # hypothesmith compiles what it generates; its SyntaxWarnings are about its own samples.
-pytestmark = pytest.mark.filterwarnings("ignore::SyntaxWarning")
+pytestmark = [pytest.mark.filterwarnings("ignore::SyntaxWarning"), pytest.mark.filterwarnings("ignore:Generating overly large repr")]
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 INTERNAL_ERROR = "internal error"
 # Characters that split lines for some parsers and not for git, plus the usual markup of each format.
