@@ -24,8 +24,14 @@ class _Lenient(BaseModel):
 
 
 class Account(_Lenient):
-    login: Login
+    login: str
     type: str = "User"
+
+
+class Commenter(Account):
+    """The one login mldebt puts in an API path (the collaborator-permission check)."""
+
+    login: Login
 
 
 class Installation(_Lenient):
@@ -57,7 +63,7 @@ class PullRequestRef(_Lenient):
 class Comment(_Lenient):
     id: Id
     body: str | None = ""
-    user: Account
+    user: Commenter
     author_association: str = "NONE"
 
 

@@ -107,6 +107,7 @@ def test_every_broken_webhook_gets_a_clear_answer_and_the_next_good_one_is_revie
         ("repo name with a newline", "pull_request", encoded(replaced(good, "repository.full_name", "octo-org/x\nmldebt")), {}, 400, "repository.full_name"),
         ("installation id as text", "pull_request", encoded(replaced(good, "installation.id", "one")), {}, 400, "installation.id"),
         ("comment without author", "issue_comment", encoded(without(comment, "comment.user")), {}, 400, "comment.user"),
+        ("author login that is a path", "issue_comment", encoded(replaced(comment, "comment.user.login", "../../orgs/x")), {}, 400, "comment.user.login"),
         ("check run without SHA", "check_run", encoded(without(check_run, "check_run.head_sha")), {}, 400, "check_run.head_sha"),
     ]
     system.sim.clear_calls()
