@@ -1,0 +1,21 @@
+"""The README is the operator's manual: every setting the code reads must be in it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_every_environment_setting_is_documented() -> None:
+    read = set(re.findall(r'"((?:MLDEBT|GITHUB|REDIS)_[A-Z_]+)"', (ROOT / "bot" / "settings.py").read_text()))
+    documented = set(re.findall(r"`((?:MLDEBT|GITHUB|REDIS)_[A-Z_]+)`", (ROOT / "README.md").read_text()))
+    assert read, "settings.py reads no environment variables?"
+    assert read <= documented, f"undocumented settings: {sorted(read - documented)}"
+
+
+def test_readme_opens_with_the_two_commands() -> None:
+    text = (ROOT / "README.md").read_text()
+    first_block = text.split("```sh", 1)[1].split("```", 1)[0]
+    assert "make demo" in first_block and "make test" in first_block
