@@ -19,3 +19,18 @@ def test_readme_opens_with_the_two_commands() -> None:
     text = (ROOT / "README.md").read_text()
     first_block = text.split("```sh", 1)[1].split("```", 1)[0]
     assert "make demo" in first_block and "make test" in first_block
+
+
+def test_every_guarantee_names_a_test_that_exists() -> None:
+    """A `::test_name` after a path refers to the last path named before it on that line or above."""
+    current: Path | None = None
+    missing = []
+    cited = 0
+    for path, name in re.findall(r"`(tests/[\w/]+\.py)?::(test_\w+)`", (ROOT / "README.md").read_text()):
+        if path:
+            current = ROOT / path
+        assert current is not None, f"::{name} cited before any test file"
+        cited += 1
+        if not current.exists() or f"def {name}(" not in current.read_text():
+            missing.append(f"{current.relative_to(ROOT)}::{name}")
+    assert cited >= 20 and not missing, missing
