@@ -26,6 +26,22 @@ GITHUB_CALLS = Counter("mldebt_github_calls_total", "GitHub API calls made by th
 RATE_REMAINING = Gauge("mldebt_github_rate_limit_remaining", "Last x-ratelimit-remaining this process saw", ["installation"])
 
 
+FLEET_CALLS_KEY = "mldebt:metrics:github-calls"
+FLEET_REMAINING_KEY = "mldebt:metrics:rate-remaining"
+
+
+def record_github_call(redis: Redis, method: str, status: int, installation_id: int, remaining: str | None) -> None:
+    """Fleet-wide tallies in Redis: a forked work horse's own counters die with it."""
+    try:
+        with redis.pipeline(transaction=False) as pipe:
+            pipe.hincrby(FLEET_CALLS_KEY, f"{method} {status}", 1)
+            if remaining is not None and remaining.isdigit():
+                pipe.hset(FLEET_REMAINING_KEY, str(installation_id), remaining)
+            pipe.execute()
+    except RedisError:
+        return
+
+
 class QueueCollector(Collector):
     """The queue and the workers as Redis knows them, read at every scrape."""
 
@@ -64,3 +80,12 @@ class QueueCollector(Collector):
             seconds.add_metric([worker.name], worker.total_working_time)
         yield jobs
         yield seconds
+        calls = CounterMetricFamily("mldebt_fleet_github_calls", "GitHub API calls made by every worker, by method and status", labels=["method", "status"])
+        for field, count in redis.hgetall(FLEET_CALLS_KEY).items():
+            method, _, status = field.decode().partition(" ")
+            calls.add_metric([method, status], int(count))
+        yield calls
+        remaining = GaugeMetricFamily("mldebt_fleet_github_rate_limit_remaining", "Last x-ratelimit-remaining any worker saw, per installation", labels=["installation"])
+        for installation, value in redis.hgetall(FLEET_REMAINING_KEY).items():
+            remaining.add_metric([installation.decode()], int(value))
+        yield remaining
