@@ -113,6 +113,17 @@ type PullRequestChangedFileConnection {
   nodes: [PullRequestChangedFile]
 }
 
+type PullRequestCommit {
+  id: ID!
+  commit: Commit!
+}
+
+type PullRequestCommitConnection {
+  totalCount: Int!
+  pageInfo: PageInfo!
+  nodes: [PullRequestCommit]
+}
+
 type PullRequest {
   id: ID!
   number: Int!
@@ -124,10 +135,12 @@ type PullRequest {
   headRefOid: GitObjectID!
   baseRefName: String!
   baseRefOid: GitObjectID!
+  baseRef: Ref
   additions: Int!
   deletions: Int!
   changedFiles: Int!
   files(first: Int, after: String): PullRequestChangedFileConnection
+  commits(first: Int, after: String): PullRequestCommitConnection!
 }
 
 type Repository {
@@ -304,6 +317,25 @@ class PullRequestView:
                          "startCursor": str(start) if chunk else None, "endCursor": str(end) if chunk else None},
             "nodes": [{"path": f.filename, "additions": f.patch.additions, "deletions": f.patch.deletions,
                        "changeType": kinds[f.status]} for f in chunk],
+        }
+
+    @property
+    def baseRef(self) -> "RefView | None":
+        """The base branch as it is now (null once deleted), which need not be ``baseRefOid``."""
+        return RefView(self.pr.repo, self.pr.base_ref) if self.pr.base_ref in self.pr.repo.branches else None
+
+    def commits(self, info: Any, first: int | None = None, after: str | None = None) -> dict[str, Any]:
+        """Oldest first, the order of the REST commits list, paged like ``files``."""
+        commits = self.pr.commits()
+        start = int(after) if after and after.isdigit() else 0
+        count = min(first if first is not None else 100, 100)
+        chunk = commits[start:start + count]
+        end = start + len(chunk)
+        return {
+            "totalCount": len(commits),
+            "pageInfo": {"hasNextPage": end < len(commits), "hasPreviousPage": start > 0,
+                         "startCursor": str(start) if chunk else None, "endCursor": str(end) if chunk else None},
+            "nodes": [{"id": node_id("PRC", f"{self.pr.id}:{c.sha}"), "commit": Commit(self.pr.repo, c)} for c in chunk],
         }
 
 

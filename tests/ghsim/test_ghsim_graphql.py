@@ -68,3 +68,28 @@ def test_pull_request_files_and_commit_file(repo: Repo, gh) -> None:
     assert pr["files"]["nodes"] == [{"path": "a.py", "changeType": "MODIFIED", "additions": 1}]
     commit = result["repository"]["object"]
     assert commit["oid"] == head and commit["file"]["object"]["text"] == "b = 1\n"
+
+
+def test_pull_request_meta_agrees_with_rest(repo: Repo, gh) -> None:
+    base = repo.commit("main", {"a.py": "a = 1\n", ".github/mldebt.yml": "fail_on: [critical]\n"})
+    first = repo.commit("feature", {"a.py": "a = 2\n"}, parent=base)
+    repo.commit("feature", {"a.py": "a = 3\n"}, parent=first)
+    repo.open_pull_request(head="feature", title="Two commits", body="Tuned a.")
+    result = gh.graphql("""
+      { repository(owner: "octo-org", name: "ml-repo") {
+        pullRequest(number: 1) { state isDraft body headRefOid baseRefOid
+          baseRef { target { oid ... on Commit { file(path: ".github/mldebt.yml") { object { ... on Blob { text } } } } } }
+          commits(first: 1) { totalCount nodes { commit { oid committedDate authoredDate } } } }
+      } }""")
+    pr = result["repository"]["pullRequest"]
+    rest = gh.rest.pulls.get("octo-org", "ml-repo", 1).parsed_data
+    oldest = gh.rest.pulls.list_commits("octo-org", "ml-repo", 1, per_page=1).parsed_data[0]
+    assert (pr["state"], pr["isDraft"], pr["body"]) == ("OPEN", rest.draft, rest.body)
+    assert (pr["headRefOid"], pr["baseRefOid"]) == (rest.head.sha, rest.base.sha)
+    assert pr["baseRef"]["target"]["oid"] == rest.base.sha
+    assert pr["baseRef"]["target"]["file"]["object"]["text"] == "fail_on: [critical]\n"
+    assert pr["commits"]["totalCount"] == 2
+    [node] = pr["commits"]["nodes"]
+    assert node["commit"]["oid"] == oldest.sha == first
+    assert node["commit"]["committedDate"].replace("Z", "+00:00") == oldest.commit.committer.date.isoformat()
+
