@@ -18,14 +18,14 @@ import json
 import logging
 import ssl
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
 import httpx
 from githubkit import GitHub
-from githubkit.exception import RequestFailed, RequestTimeout
+from githubkit.exception import GraphQLFailed, RequestFailed, RequestTimeout
 from redis import Redis
 
 from bot.metrics import GITHUB_CALLS, RATE_REMAINING
@@ -39,7 +39,10 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 MAX_PR_FILES = 3000
 ANNOTATIONS_PER_REQUEST = 50
-GRAPHQL_OBJECTS_PER_QUERY = 100
+# GitHub takes far larger queries; these bounds keep one answer well under its limits and timeouts.
+GRAPHQL_OBJECTS_PER_QUERY = 250
+GRAPHQL_QUERY_CHARS = 250_000
+BLOB_FIELDS = "... on Blob { text isBinary byteSize isTruncated }"
 MAX_BLOB_BYTES = 1_000_000
 
 
@@ -95,6 +98,19 @@ class Annotation:
             "title": self.title[:255],
             "message": self.message[:64_000],
         }
+
+
+@dataclass(frozen=True)
+class PullSnapshot:
+    """What a review reads before scanning, fetched together: the PR, its oldest commit and file contents."""
+
+    pull: PullInfo
+    oldest_commit: datetime | None
+    blobs: dict[tuple[str, str], Blob]
+
+
+class PullRequestNotFound(Exception):
+    """GitHub no longer knows the PR (or its repository)."""
 
 
 class ReviewRejected(Exception):
@@ -189,34 +205,56 @@ class GitHubGateway:
                 break
         return files
 
-    def oldest_commit_date(self, repo: str, number: int) -> datetime | None:
-        """GitHub lists a PR's commits oldest first, so one page is enough."""
-        owner, name = _split(repo)
-        commits = self._gh.rest.pulls.list_commits(owner, name, number, per_page=1).parsed_data
-        if not commits:
-            return None
-        info = commits[0].commit
-        dates = [person.date for person in (info.author, info.committer) if person and person.date]
-        return min(dates) if dates else None
-
     def blobs(self, repo: str, wanted: Sequence[tuple[str, str]]) -> dict[tuple[str, str], Blob]:
         """Contents of many (commit, path) pairs in as few GraphQL calls as GitHub allows."""
-        owner, name = _split(repo)
-        unique = list(dict.fromkeys(wanted))
         found: dict[tuple[str, str], Blob] = {}
-        for start in range(0, len(unique), GRAPHQL_OBJECTS_PER_QUERY):
-            chunk = unique[start : start + GRAPHQL_OBJECTS_PER_QUERY]
-            fields = "\n".join(
-                f"f{index}: object(expression: {json.dumps(f'{sha}:{path}')}) "
-                "{ ... on Blob { text isBinary byteSize isTruncated } }"
-                for index, (sha, path) in enumerate(chunk)
-            )
-            query = f"query {{ repository(owner: {json.dumps(owner)}, name: {json.dumps(name)}) {{\n{fields}\n}} }}"
-            data = self._gh.graphql(query)
-            repository = data.get("repository") or {}
-            for index, pair in enumerate(chunk):
-                found[pair] = _blob(repository.get(f"f{index}"))
+        for chunk in _query_chunks(list(dict.fromkeys(wanted))):
+            if not chunk:
+                continue
+            repository = self._graphql_repository(repo, _object_fields(chunk))
+            found.update(_blobs_of(repository, chunk))
         return found
+
+    def pull_snapshot(self, repo: str, number: int, head_sha: str, head_paths: Sequence[str], base_paths: Sequence[str]) -> PullSnapshot:
+        """The PR's state and SHAs, its oldest commit, `head_paths` at `head_sha` and `base_paths` at its base, in one query.
+
+        Base files are read through the base branch in the same query; when the
+        branch has moved past the PR's base commit (or is gone), they are read
+        again at that commit. More queries follow only past the per-query bounds.
+        """
+        heads = [(head_sha, path) for path in dict.fromkeys(head_paths)]
+        bases = list(dict.fromkeys(base_paths))
+        base_fields = " ".join(f"b{index}: file(path: {json.dumps(path)}) {{ object {{ {BLOB_FIELDS} }} }}" for index, path in enumerate(bases))
+        pull_fields = (
+            f"pull: pullRequest(number: {int(number)}) {{ state headRefOid baseRefOid body isDraft "
+            "commits(first: 1) { nodes { commit { committedDate authoredDate } } } "
+            f"baseRef {{ target {{ oid ... on Commit {{ {base_fields} }} }} }} }}"
+        )
+        first, *rest = _query_chunks(heads, len(bases) + 1, len(pull_fields))
+        try:
+            repository = self._graphql_repository(repo, pull_fields + "\n" + _object_fields(first))
+        except GraphQLFailed as exc:
+            if any(error.type == "NOT_FOUND" for error in exc.response.errors or ()):
+                raise PullRequestNotFound(repo) from None
+            raise
+        node = repository.get("pull")
+        if not node:
+            raise PullRequestNotFound(repo)
+        pull = PullInfo(number, node["headRefOid"], node["baseRefOid"], node.get("body") or "", str(node["state"]).lower(), bool(node.get("isDraft")))
+        blobs = _blobs_of(repository, first)
+        for chunk in rest:
+            blobs.update(self.blobs(repo, chunk))
+        target = (node.get("baseRef") or {}).get("target") or {}
+        if target.get("oid") == pull.base_sha:
+            blobs.update({(pull.base_sha, path): _blob((target.get(f"b{index}") or {}).get("object")) for index, path in enumerate(bases)})
+        elif bases:
+            blobs.update(self.blobs(repo, [(pull.base_sha, path) for path in bases]))
+        return PullSnapshot(pull, _oldest(node), blobs)
+
+    def _graphql_repository(self, repo: str, fields: str) -> dict[str, Any]:
+        owner, name = _split(repo)
+        data = self._gh.graphql(f"query {{ repository(owner: {json.dumps(owner)}, name: {json.dumps(name)}) {{\n{fields}\n}} }}")
+        return data.get("repository") or {}
 
     def list_paths(self, repo: str, sha: str) -> list[str]:
         owner, name = _split(repo)
@@ -301,36 +339,38 @@ class GitHubGateway:
         actions: Sequence[dict[str, str]] = (),
         annotations_present: int | None = None,
     ) -> None:
-        """Appends the annotations 50 per request, then completes the run.
+        """Appends the annotations 50 per request; the last request also completes the run.
 
         GitHub only ever appends annotations, so a run reused by a retried job
         skips the ones an earlier attempt already sent (`annotations_present`,
-        read from GitHub when not known). The completing PATCH carries none,
-        which makes it safe to resend.
+        read from GitHub when not known), and a request carrying annotations is
+        resent only after GitHub's count shows it did not land. A completing
+        request with none left to send is safe to resend as it is.
         """
         owner, name = _split(repo)
         if annotations and annotations_present is None:
             annotations_present = self.annotation_count(repo, check_run_id)
         sent = annotations_present or 0
-        for start in range(sent, len(annotations), ANNOTATIONS_PER_REQUEST):
+        starts = list(range(sent, len(annotations), ANNOTATIONS_PER_REQUEST))
+        completion: dict[str, Any] = {
+            "status": "completed",
+            "conclusion": conclusion,
+            "completed_at": datetime.now().astimezone(),
+            "actions": list(actions),
+        }
+        for start in starts:
             batch = [a.to_api() for a in annotations[start : start + ANNOTATIONS_PER_REQUEST]]
             expected = start + len(batch)
+            last = start == starts[-1]
+            output = {"title": title, "summary": summary, **({"text": text} if last else {}), "annotations": batch}
             self._write_once(
-                lambda batch=batch: self._gh_once.rest.checks.update(
-                    owner, name, check_run_id, output={"title": title, "summary": summary, "annotations": batch}
+                lambda output=output, last=last: self._gh_once.rest.checks.update(
+                    owner, name, check_run_id, output=output, **(completion if last else {})
                 ),
                 lambda expected=expected: True if self.annotation_count(repo, check_run_id) >= expected else None,
             )
-        self._gh.rest.checks.update(
-            owner,
-            name,
-            check_run_id,
-            status="completed",
-            conclusion=conclusion,
-            completed_at=datetime.now().astimezone(),
-            output={"title": title, "summary": summary, "text": text},
-            actions=list(actions),
-        )
+        if not starts:
+            self._gh.rest.checks.update(owner, name, check_run_id, output={"title": title, "summary": summary, "text": text}, **completion)
 
     def post_review(self, repo: str, number: int, sha: str, body: str, comments: Sequence[dict[str, Any]], marker: str) -> None:
         """One COMMENT review; a retry first looks for its comments (they carry `marker`) among ours."""
@@ -378,6 +418,41 @@ class GitHubGateway:
         self._write_once(lambda: self._gh_once.rest.issues.create_comment(owner, name, number, body=f"{body}\n\n{marker}"), landed)
 
 
+def _object_fields(chunk: Sequence[tuple[str, str]]) -> str:
+    return "\n".join(f"f{index}: object(expression: {json.dumps(f'{sha}:{path}')}) {{ {BLOB_FIELDS} }}" for index, (sha, path) in enumerate(chunk))
+
+
+def _blobs_of(repository: dict[str, Any], chunk: Sequence[tuple[str, str]]) -> dict[tuple[str, str], Blob]:
+    return {pair: _blob(repository.get(f"f{index}")) for index, pair in enumerate(chunk)}
+
+
+def _query_chunks(pairs: list[tuple[str, str]], objects: int = 0, chars: int = 0) -> list[list[tuple[str, str]]]:
+    """(commit, path) pairs cut into queries under both bounds, the first one already holding `objects` and `chars`.
+
+    There is always a first chunk, possibly empty, so a caller can add its own fields to it.
+    """
+    chunks: list[list[tuple[str, str]]] = [[]]
+    for sha, path in pairs:
+        size = len(sha) + len(json.dumps(path)) + len(BLOB_FIELDS) + 32
+        if chunks[-1] and (objects >= GRAPHQL_OBJECTS_PER_QUERY or chars + size > GRAPHQL_QUERY_CHARS):
+            chunks.append([])
+            objects, chars = 0, 0
+        chunks[-1].append((sha, path))
+        objects += 1
+        chars += size
+    return chunks
+
+
+def _oldest(pull: dict[str, Any]) -> datetime | None:
+    """GitHub lists a PR's commits oldest first; the earlier of its author and committer dates."""
+    nodes = (pull.get("commits") or {}).get("nodes") or []
+    commit = (nodes[0] or {}).get("commit") if nodes else None
+    if not commit:
+        return None
+    dates = [datetime.fromisoformat(value.replace("Z", "+00:00")) for value in (commit.get("authoredDate"), commit.get("committedDate")) if value]
+    return min(dates) if dates else None
+
+
 def _blob(node: Any) -> Blob:
     if not node:
         return Blob(None)
@@ -387,8 +462,3 @@ def _blob(node: Any) -> Blob:
         return Blob(None, "larger than 1 MB")
     text = node.get("text")
     return Blob(text) if text is not None else Blob(None, "not UTF-8 text")
-
-
-def chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]

@@ -22,14 +22,14 @@ from rq.job import Job
 from bot import keys
 from bot.logs import log_context
 from bot.metrics import JOB_SECONDS
-from rules.config import CONFIG_PATH, load_config
+from rules.config import CONFIG_PATH, DEFAULT_REGISTRIES, load_config
 from rules.engine import ChangedFile, ReviewInput, ScanResult, scan
 from rules.finding import Finding
 from rules.source import kind_of
 from workers import report
 from workers.context import WorkerContext, current
 from workers.diffmap import commentable_lines
-from workers.gateway import Blob, GitHubGateway, PrFile, PullInfo, ReviewRejected
+from workers.gateway import Blob, GitHubGateway, PrFile, PullInfo, PullRequestNotFound, PullSnapshot, ReviewRejected
 from workers.patches import base_from_patch
 from workers.repoview import GitHubRepoView
 
@@ -57,6 +57,11 @@ class Anchoring:
 
 def comment_lock_key(repo: str, pr: int) -> str:
     return f"{keys.PREFIX}:comment-lock:{repo}#{pr}"
+
+
+def creating_key(job_id: str) -> str:
+    """Set just before the job creates its check run: only then can a run of the job already exist on GitHub."""
+    return f"{keys.check_run_key(job_id)}:creating"
 
 
 def will_retry(job: Job | None) -> bool:
@@ -149,12 +154,17 @@ class Review:
         )
 
     def _check_run(self) -> int:
-        """The job's own run: found again by a retry (Redis, else its `external_id`), so a crash never leaves two."""
+        """The job's own run: found again by a retry (Redis, else its `external_id`), so a crash never leaves two.
+
+        GitHub is asked for it only if an earlier attempt got as far as creating it.
+        """
         key = keys.check_run_key(self.job_id)
         stored = self.ctx.redis.get(key)
         if stored:
             return int(stored)
-        found = self.gh.find_check_run(self.repo, self.head_sha, self.job_id)
+        found = None
+        if not self.ctx.redis.set(creating_key(self.job_id), 1, nx=True, ex=24 * 3600):
+            found = self.gh.find_check_run(self.repo, self.head_sha, self.job_id)
         if found is None:
             found = self.gh.start_check_run(
                 self.repo, self.head_sha, "Reviewing for ML debt…", "mldebt is reading the files this pull request changed.", self.job_id
@@ -179,6 +189,9 @@ class Review:
             if exc.response.status_code in (404, 410):
                 raise PullRequestGone("the pull request no longer exists") from None
             raise
+        return self._still_current(pr)
+
+    def _still_current(self, pr: PullInfo) -> PullInfo:
         if pr.state != "open":
             raise PullRequestGone("the pull request is closed")
         if pr.head_sha != self.head_sha:
@@ -186,19 +199,21 @@ class Review:
         return pr
 
     def _review(self, check_id: int) -> str:
-        pr = self._pull()
         try:
             files = self.gh.changed_files(self.repo, self.pr_number)
-            oldest = self.gh.oldest_commit_date(self.repo, self.pr_number)
         except RequestFailed as exc:
             if exc.response.status_code == 404:
-                raise PullRequestGone("the branch was deleted") from None
+                raise PullRequestGone("the pull request or its branch was deleted") from None
             raise
-        changed, known, config_text = self._contents(pr, files)
+        snapshot = self._snapshot(files)
+        pr = self._still_current(snapshot.pull)
+        changed, known, config_text = self._contents(pr, files, snapshot.blobs)
         config, config_errors = load_config(config_text)
         view = GitHubRepoView(self.gh, self.repo, {"base": pr.base_sha, "head": self.head_sha}, known)
         result = scan(
-            ReviewInput(changed=changed, repo=view, config=config, pr_body=pr.body, oldest_commit=oldest, now=datetime.now(UTC))
+            ReviewInput(
+                changed=changed, repo=view, config=config, pr_body=pr.body, oldest_commit=snapshot.oldest_commit, now=datetime.now(UTC)
+            )
         )
         result.config_errors = config_errors
         lock = self.ctx.redis.lock(
@@ -223,11 +238,22 @@ class Review:
         )
         return f"{output.conclusion}: {len(result.new)} new, {len(anchoring.comments)} commented"
 
-    def _contents(self, pr: PullInfo, files: list[PrFile]) -> tuple[list[ChangedFile], dict[tuple[str, str], Blob], str | None]:
-        """Head contents of every readable changed file plus the base config, in one batch."""
+    def _snapshot(self, files: list[PrFile]) -> PullSnapshot:
+        """The PR, its oldest commit, the head of every readable changed file, the base config and the default
+        feature registries on both sides (most reviews read them), in one GraphQL call."""
+        readable = [item.path for item in files if item.status != "removed" and kind_of(item.path) is not None]
+        try:
+            return self.gh.pull_snapshot(
+                self.repo, self.pr_number, self.head_sha, [*readable, *DEFAULT_REGISTRIES], [CONFIG_PATH, *DEFAULT_REGISTRIES]
+            )
+        except PullRequestNotFound:
+            raise PullRequestGone("the pull request no longer exists") from None
+
+    def _contents(
+        self, pr: PullInfo, files: list[PrFile], blobs: dict[tuple[str, str], Blob]
+    ) -> tuple[list[ChangedFile], dict[tuple[str, str], Blob], str | None]:
+        """Changed files at head and base; a base is rebuilt from GitHub's patch, else read in one more batch."""
         readable = [item for item in files if item.status != "removed" and kind_of(item.path) is not None]
-        wanted = [(self.head_sha, item.path) for item in readable] + [(pr.base_sha, CONFIG_PATH)]
-        blobs = self.gh.blobs(self.repo, wanted)
         bases: dict[str, str | None] = {}
         missing_base = []
         for item in readable:
@@ -245,8 +271,9 @@ class Review:
                 if item.path in bases and bases[item.path] is None:
                     bases[item.path] = fetched[(pr.base_sha, item.previous_path or item.path)].data
         changed = []
+        read = {item.path for item in readable}
         for item in files:
-            head_blob = blobs.get((self.head_sha, item.path))
+            head_blob = blobs.get((self.head_sha, item.path)) if item.path in read else None
             changed.append(
                 ChangedFile(
                     path=item.path,

@@ -1,12 +1,14 @@
 """Paces one installation's GitHub traffic across every worker, through Redis.
 
-GitHub asks integrators to leave at least a second between content-creating
-requests (POST, PATCH, PUT, DELETE) for one installation, and to hold off all
+GitHub asks integrators to keep content-creating requests (POST, PATCH, PUT,
+DELETE) of one installation to about one a second, and to hold off all
 requests while a rate limit lasts. Workers are separate processes, so the
-schedule lives in Redis: each write reserves the next free slot of its
-installation atomically (Redis' own clock, so workers need not agree on
-time) and sleeps until it comes. Other installations have their own slots and
-never wait for this one.
+schedule lives in Redis, as a token bucket per installation: a burst of
+`WRITE_BURST` writes goes at once, then one more every spacing, so an isolated
+review never waits while sustained traffic stays at one write per spacing.
+Each write books its turn atomically (a GCRA schedule on Redis' own clock, so
+workers need not agree on time) and sleeps until it comes. Other installations
+have their own buckets and never wait for this one.
 """
 
 from __future__ import annotations
@@ -23,13 +25,16 @@ from redis import Redis
 from bot import keys
 
 WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
+# Writes one installation may send back to back after a quiet spell: a small review's three.
+WRITE_BURST = 5
 # A write may re-book at most this often, so a machine that is always late still makes progress.
 MAX_RESERVATIONS = 3
 # Waking later than this share of the spacing counts as overslept.
 LATE_FRACTION = 0.1
 
-# KEYS: next free write slot, end of a rate-limit pause (both ms since the epoch)
-# ARGV: spacing in ms, "1" for a write
+# KEYS: the bucket's theoretical arrival time (when it is full again, less one spacing), end of a
+# rate-limit pause (both ms since the epoch). ARGV: spacing in ms, "1" for a write, burst.
+# A write may go once the bucket holds a token: no earlier than `burst` spacings before the arrival time.
 _RESERVE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -37,10 +42,12 @@ local start = now
 local paused = tonumber(redis.call('GET', KEYS[2]) or '0')
 if paused > start then start = paused end
 if ARGV[2] == '1' then
-  local free = tonumber(redis.call('GET', KEYS[1]) or '0')
-  if free > start then start = free end
   local spacing = tonumber(ARGV[1])
-  redis.call('SET', KEYS[1], string.format('%d', start + spacing), 'PX', start + spacing - now + 1000)
+  local arrival = tonumber(redis.call('GET', KEYS[1]) or '0')
+  if arrival < start then arrival = start end
+  local allowed = arrival + spacing - tonumber(ARGV[3]) * spacing
+  if allowed > start then start = allowed end
+  redis.call('SET', KEYS[1], string.format('%d', arrival + spacing), 'PX', arrival + spacing - now + 1000)
 end
 return start - now
 """
@@ -73,24 +80,29 @@ def is_write(request: httpx.Request) -> bool:
 class InstallationThrottle(BaseThrottler):
     """githubkit's throttling hook for one installation's client."""
 
-    def __init__(self, redis: Redis, installation_id: int, spacing_seconds: float, max_wait_seconds: float) -> None:
+    def __init__(self, redis: Redis, installation_id: int, spacing_seconds: float, max_wait_seconds: float, burst: int = WRITE_BURST) -> None:
         self._redis = redis
         self._max_wait = max_wait_seconds
+        self._burst = max(burst, 1)
         self._keys = [keys.write_slot_key(installation_id), pause_key(installation_id)]
         self._spacing_ms = max(int(spacing_seconds * 1000), 0)
         self._reserve = redis.register_script(_RESERVE)
         self._pause = redis.register_script(_PAUSE)
 
+    def book(self, write: bool) -> float:
+        """Books this request's turn (a write takes a token); returns the seconds until it comes."""
+        return int(self._reserve(keys=self._keys, args=[self._spacing_ms, "1" if write else "0", self._burst])) / 1000
+
     def wait_turn(self, request: httpx.Request) -> float:
         """Sleeps until this request may go; returns the seconds waited.
 
-        A write that wakes late (a busy machine overslept it) takes a fresh
-        slot, so lateness never squeezes it against the write booked after it.
+        A write that wakes late (a busy machine overslept it) books a fresh
+        turn, so lateness never squeezes it against the writes booked after it.
         """
         write = is_write(request)
         total = 0.0
         for _ in range(MAX_RESERVATIONS):
-            waited = int(self._reserve(keys=self._keys, args=[self._spacing_ms, "1" if write else "0"])) / 1000
+            waited = self.book(write)
             if waited > self._max_wait:
                 raise InstallationPaused(f"rate limited for another {waited:.0f} s")
             if waited <= 0:
