@@ -17,6 +17,7 @@ import libcst
 from libcst.metadata import PositionProvider
 
 from rules.finding import Finding, Severity
+from rules.positions import Positions
 from rules.repo import RepoView
 from rules.source import FileKind, SourceFile
 
@@ -133,6 +134,10 @@ class PythonRule(Rule, libcst.BatchableCSTVisitor):
         return {name: getattr(self, name) for name in names}
 
     def position(self, node: libcst.CSTNode) -> tuple[int, int]:
+        """First and last line of the node."""
+        positions = self.metadata.get(PositionProvider)
+        if isinstance(positions, Positions):  # the engine's fast table: no `CodeRange` to build
+            return positions.lines(node)
         where = self.get_metadata(PositionProvider, node)
         return where.start.line, where.end.line
 
