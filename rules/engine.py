@@ -11,16 +11,18 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from libcst import Module
+from libcst._batched_visitor import _get_visitor_methods
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from rules.config import Config
 from rules.diff import changed_lines
 from rules.finding import Finding, Severity
-from rules.positions import Positions
+from rules.positions import Positions, replayable
 from rules.registry import ChangeContext, ChangeRule, FileContext, FileRule, PythonRule, Rule, all_rules
 from rules.repo import RepoView
 from rules.source import FileKind, SourceFile, decode, kind_of
@@ -100,7 +102,7 @@ def _active(config: Config) -> list[type[Rule]]:
     return [rule for rule_id, rule in sorted(all_rules().items()) if config.settings(rule_id).enabled]
 
 
-def _wrapper(module: Module) -> MetadataWrapper:
+def _wrapper(module: Module, positions: Positions) -> MetadataWrapper:
     """A wrapper with positions already resolved, by rules.positions rather than libcst's slower provider.
 
     Filling the slot up front also spares the empty batched pass libcst runs after
@@ -110,8 +112,29 @@ def _wrapper(module: Module) -> MetadataWrapper:
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     resolved = getattr(wrapper, "_metadata", None)
     if isinstance(resolved, dict):
-        resolved[PositionProvider] = Positions(module)
+        resolved[PositionProvider] = positions
     return wrapper
+
+
+def _visit(module: Module, visitors: list[PythonRule]) -> None:
+    """One traversal for all Python rules.
+
+    Where every hook can ride it, the traversal is the one the position pass
+    recorded: libcst's own visit rebuilds and revalidates each node it passes,
+    which costs more than the rules themselves.
+    """
+    hooks = _get_visitor_methods(visitors)
+    if not replayable(hooks):
+        _wrapper(module, Positions(module)).visit_batched(visitors)
+        return
+    positions = Positions(module, hooks)
+    wrapper = _wrapper(module, positions)
+    with ExitStack() as stack:
+        for visitor in visitors:
+            stack.enter_context(visitor.resolve(wrapper))
+        for functions, node in positions.events:
+            for function in functions:
+                function(node)
 
 
 def _run_file_rules(
@@ -129,7 +152,7 @@ def _run_file_rules(
             rule(FileContext(**{**ctx_base.__dict__, "options": config.options_for(rule.id)}))  # type: ignore[call-arg]
             for rule in python_rules
         ]
-        _wrapper(source.module).visit_batched(visitors)
+        _visit(source.module, visitors)
         for visitor in visitors:
             findings.extend(visitor.findings)
     for rule in applicable:

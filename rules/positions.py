@@ -13,7 +13,7 @@ ones libcst computes (tests/rules/test_positions.py compares them node by node).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from libcst import CSTNode, Module
@@ -94,13 +94,77 @@ class _PositionState(CodegenState):
         return _Syntactic(self, node, start_node, end_node)
 
 
-class Positions(Mapping[CSTNode, CodeRange]):
-    """What `get_metadata(PositionProvider, node)` reads; a `CodeRange` is built on first lookup."""
+Hook = Callable[[CSTNode], object]
+# One event of a traversal: the hooks to call and the node to call them with.
+Event = tuple[list[Hook], CSTNode]
 
-    def __init__(self, module: Module) -> None:
-        state = _PositionState(module)
+
+class _RecordingState(_PositionState):
+    """Also notes, in the order libcst's visitor would reach them, the nodes that have hooks.
+
+    Code generation walks the tree in source order, which is libcst's visiting
+    order for every node except the whitespace inside a statement
+    (`SimpleWhitespace`, `ParenthesizedWhitespace`, `TrailingWhitespace`,
+    `Newline`); `replayable` keeps hooks on those out.
+    """
+
+    __slots__ = ("names", "by_type", "events")
+
+    def __init__(self, module: Module, hooks: Mapping[str, list[Hook]]) -> None:
+        super().__init__(module)
+        self.names = hooks
+        self.by_type: dict[type, tuple[list[Hook] | None, list[Hook] | None]] = {}
+        self.events: list[Event] = []
+
+    def _hooks(self, kind: type) -> tuple[list[Hook] | None, list[Hook] | None]:
+        found = self.by_type.get(kind)
+        if found is None:
+            found = self.by_type[kind] = (self.names.get(f"visit_{kind.__name__}"), self.names.get(f"leave_{kind.__name__}"))
+        return found
+
+    def before_codegen(self, node: CSTNode) -> None:
+        self.stack.append((self.line, self.column))
+        visit = self._hooks(type(node))[0]
+        if visit:
+            self.events.append((visit, node))
+
+    def after_codegen(self, node: CSTNode) -> None:
+        super().after_codegen(node)
+        leave = self._hooks(type(node))[1]
+        if leave:
+            self.events.append((leave, node))
+
+
+# Nodes code generation reaches in a different order from libcst's visitor (see _RecordingState).
+_REORDERED = frozenset({"SimpleWhitespace", "ParenthesizedWhitespace", "TrailingWhitespace", "Newline"})
+
+
+def replayable(hooks: Mapping[str, list[Hook]]) -> bool:
+    """Whether a recorded traversal calls these hooks exactly as libcst's batched visit would.
+
+    Attribute hooks (`visit_Call_func`) have no event to ride on, and the
+    reordered whitespace nodes would come out of order.
+    """
+    for name in hooks:
+        node_type = name.partition("_")[2]
+        if "_" in node_type or node_type in _REORDERED:
+            return False
+    return True
+
+
+class Positions(Mapping[CSTNode, CodeRange]):
+    """What `get_metadata(PositionProvider, node)` reads; a `CodeRange` is built on first lookup.
+
+    Given visitor hooks (name -> functions, as libcst batches them), the same
+    pass also records the traversal in `events`, so the rules can be run
+    without libcst's visit, which rebuilds and revalidates every node it passes.
+    """
+
+    def __init__(self, module: Module, hooks: Mapping[str, list[Hook]] | None = None) -> None:
+        state = _PositionState(module) if hooks is None else _RecordingState(module, hooks)
         module._codegen(state)
         self._ranges = state.ranges
+        self.events: list[Event] = state.events if isinstance(state, _RecordingState) else []
         self._built: dict[int, CodeRange] = {}
 
     def __getitem__(self, node: CSTNode) -> CodeRange:
