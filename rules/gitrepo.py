@@ -16,7 +16,7 @@ from functools import cached_property
 from pathlib import Path
 
 from rules.engine import ChangedFile
-from rules.repo import Side
+from rules.repo import RepoView, Side
 from rules.source import MAX_FILE_BYTES, kind_of
 
 # Git's plumbing plus the settings that could make it run something or prompt.
@@ -55,7 +55,7 @@ def run_git(root: Path | str, *args: str, stdin: bytes | None = None) -> bytes:
     return done.stdout
 
 
-class GitRepo:
+class GitRepo(RepoView):
     """Base is a commit; head is a commit or, when `head` is None, the working tree."""
 
     def __init__(self, root: Path, base: str, head: str | None) -> None:

@@ -19,7 +19,7 @@ import logging
 import ssl
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -43,6 +43,10 @@ ANNOTATIONS_PER_REQUEST = 50
 GRAPHQL_OBJECTS_PER_QUERY = 250
 GRAPHQL_QUERY_CHARS = 250_000
 BLOB_FIELDS = "... on Blob { text isBinary byteSize isTruncated }"
+TREE_FIELDS = "... on Tree { entries { name type } }"
+BLOB, TREE = "blob", "tree"
+# (commit, path, BLOB or TREE): one object a GraphQL query reads.
+Wanted = tuple[str, str, str]
 MAX_BLOB_BYTES = 1_000_000
 
 
@@ -107,6 +111,25 @@ class PullSnapshot:
     pull: PullInfo
     oldest_commit: datetime | None
     blobs: dict[tuple[str, str], Blob]
+    folders: dict[tuple[str, str], frozenset[str]]
+
+
+@dataclass
+class Objects:
+    """Files and folders read by GraphQL, by (commit, path); a missing one is read as absent or empty."""
+
+    blobs: dict[tuple[str, str], Blob] = field(default_factory=dict)
+    folders: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+
+    def add(self, answer: dict[str, Any], chunk: Sequence[Wanted]) -> None:
+        for index, (sha, path, kind) in enumerate(chunk):
+            node = answer.get(f"f{index}")
+            if kind == BLOB:
+                self.blobs[(sha, path)] = _blob(node)
+            else:
+                prefix = f"{path}/" if path else ""
+                entries = (node or {}).get("entries") or []
+                self.folders[(sha, path)] = frozenset(prefix + entry["name"] for entry in entries if entry.get("type") == "blob")
 
 
 class PullRequestNotFound(Exception):
@@ -207,24 +230,32 @@ class GitHubGateway:
 
     def blobs(self, repo: str, wanted: Sequence[tuple[str, str]]) -> dict[tuple[str, str], Blob]:
         """Contents of many (commit, path) pairs in as few GraphQL calls as GitHub allows."""
-        found: dict[tuple[str, str], Blob] = {}
+        return self._objects(repo, [(sha, path, BLOB) for sha, path in wanted]).blobs
+
+    def folders(self, repo: str, wanted: Sequence[tuple[str, str]]) -> dict[tuple[str, str], frozenset[str]]:
+        """The files directly inside many (commit, folder) pairs ("" is the root), batched like `blobs`."""
+        return self._objects(repo, [(sha, folder, TREE) for sha, folder in wanted]).folders
+
+    def _objects(self, repo: str, wanted: Sequence[Wanted], found: Objects | None = None) -> Objects:
+        found = found if found is not None else Objects()
         for chunk in _query_chunks(list(dict.fromkeys(wanted))):
-            if not chunk:
-                continue
-            repository = self._graphql_repository(repo, _object_fields(chunk))
-            found.update(_blobs_of(repository, chunk))
+            if chunk:
+                found.add(self._graphql_repository(repo, _object_fields(chunk)), chunk)
         return found
 
-    def pull_snapshot(self, repo: str, number: int, head_sha: str, head_paths: Sequence[str], base_paths: Sequence[str]) -> PullSnapshot:
-        """The PR's state and SHAs, its oldest commit, `head_paths` at `head_sha` and `base_paths` at its base, in one query.
+    def pull_snapshot(
+        self, repo: str, number: int, head_sha: str, at_head: Sequence[tuple[str, str]], at_base: Sequence[tuple[str, str]]
+    ) -> PullSnapshot:
+        """The PR's state and SHAs, its oldest commit, and files and folders at its head and its base, in one query.
 
-        Base files are read through the base branch in the same query; when the
-        branch has moved past the PR's base commit (or is gone), they are read
-        again at that commit. More queries follow only past the per-query bounds.
+        `at_head` and `at_base` hold (path, BLOB or TREE).
+        Base objects are read through the base branch in the same query; when
+        the branch has moved past the PR's base commit (or is gone), they are
+        read again at that commit. More queries follow only past the per-query bounds.
         """
-        heads = [(head_sha, path) for path in dict.fromkeys(head_paths)]
-        bases = list(dict.fromkeys(base_paths))
-        base_fields = " ".join(f"b{index}: file(path: {json.dumps(path)}) {{ object {{ {BLOB_FIELDS} }} }}" for index, path in enumerate(bases))
+        heads = list(dict.fromkeys((head_sha, path, kind) for path, kind in at_head))
+        bases, *more_bases = _query_chunks(list(dict.fromkeys(("", path, kind) for path, kind in at_base)), 1)
+        base_fields = " ".join(_base_field(index, path, kind) for index, (_, path, kind) in enumerate(bases))
         pull_fields = (
             f"pull: pullRequest(number: {int(number)}) {{ state headRefOid baseRefOid body isDraft "
             "commits(first: 1) { nodes { commit { committedDate authoredDate } } } "
@@ -241,15 +272,17 @@ class GitHubGateway:
         if not node:
             raise PullRequestNotFound(repo)
         pull = PullInfo(number, node["headRefOid"], node["baseRefOid"], node.get("body") or "", str(node["state"]).lower(), bool(node.get("isDraft")))
-        blobs = _blobs_of(repository, first)
-        for chunk in rest:
-            blobs.update(self.blobs(repo, chunk))
+        found = Objects()
+        found.add(repository, first)
+        self._objects(repo, [item for chunk in rest for item in chunk], found)
         target = (node.get("baseRef") or {}).get("target") or {}
+        inline = [(pull.base_sha, path, kind) for _, path, kind in bases]
         if target.get("oid") == pull.base_sha:
-            blobs.update({(pull.base_sha, path): _blob((target.get(f"b{index}") or {}).get("object")) for index, path in enumerate(bases)})
-        elif bases:
-            blobs.update(self.blobs(repo, [(pull.base_sha, path) for path in bases]))
-        return PullSnapshot(pull, _oldest(node), blobs)
+            found.add({f"f{index}": _base_node(target, index, kind) for index, (_, _, kind) in enumerate(bases)}, inline)
+        else:
+            self._objects(repo, inline, found)
+        self._objects(repo, [(pull.base_sha, path, kind) for chunk in more_bases for _, path, kind in chunk], found)
+        return PullSnapshot(pull, _oldest(node), found.blobs, found.folders)
 
     def _graphql_repository(self, repo: str, fields: str) -> dict[str, Any]:
         owner, name = _split(repo)
@@ -418,26 +451,40 @@ class GitHubGateway:
         self._write_once(lambda: self._gh_once.rest.issues.create_comment(owner, name, number, body=f"{body}\n\n{marker}"), landed)
 
 
-def _object_fields(chunk: Sequence[tuple[str, str]]) -> str:
-    return "\n".join(f"f{index}: object(expression: {json.dumps(f'{sha}:{path}')}) {{ {BLOB_FIELDS} }}" for index, (sha, path) in enumerate(chunk))
+def _selection(kind: str) -> str:
+    return BLOB_FIELDS if kind == BLOB else TREE_FIELDS
 
 
-def _blobs_of(repository: dict[str, Any], chunk: Sequence[tuple[str, str]]) -> dict[tuple[str, str], Blob]:
-    return {pair: _blob(repository.get(f"f{index}")) for index, pair in enumerate(chunk)}
+def _object_fields(chunk: Sequence[Wanted]) -> str:
+    return "\n".join(
+        f"f{index}: object(expression: {json.dumps(f'{sha}:{path}')}) {{ {_selection(kind)} }}" for index, (sha, path, kind) in enumerate(chunk)
+    )
 
 
-def _query_chunks(pairs: list[tuple[str, str]], objects: int = 0, chars: int = 0) -> list[list[tuple[str, str]]]:
-    """(commit, path) pairs cut into queries under both bounds, the first one already holding `objects` and `chars`.
+def _base_field(index: int, path: str, kind: str) -> str:
+    """A path inside the base commit; the root folder is the commit's own tree."""
+    if kind == TREE and not path:
+        return f"f{index}: tree {{ {TREE_FIELDS} }}"
+    return f"f{index}: file(path: {json.dumps(path)}) {{ object {{ {_selection(kind)} }} }}"
+
+
+def _base_node(commit: dict[str, Any], index: int, kind: str) -> Any:
+    node = commit.get(f"f{index}")
+    return node if kind == TREE and node and "entries" in node else (node or {}).get("object")
+
+
+def _query_chunks(items: list[Wanted], objects: int = 0, chars: int = 0) -> list[list[Wanted]]:
+    """Objects cut into queries under both bounds, the first one already holding `objects` and `chars`.
 
     There is always a first chunk, possibly empty, so a caller can add its own fields to it.
     """
-    chunks: list[list[tuple[str, str]]] = [[]]
-    for sha, path in pairs:
-        size = len(sha) + len(json.dumps(path)) + len(BLOB_FIELDS) + 32
+    chunks: list[list[Wanted]] = [[]]
+    for sha, path, kind in items:
+        size = len(sha) + len(json.dumps(path)) + len(_selection(kind)) + 32
         if chunks[-1] and (objects >= GRAPHQL_OBJECTS_PER_QUERY or chars + size > GRAPHQL_QUERY_CHARS):
             chunks.append([])
             objects, chars = 0, 0
-        chunks[-1].append((sha, path))
+        chunks[-1].append((sha, path, kind))
         objects += 1
         chars += size
     return chunks

@@ -1,23 +1,34 @@
 """The rules' view of the rest of the repository, backed by GitHub and read only on demand.
 
-Most reviews never look beyond the changed files; the few that do (feature
-registries, sibling scripts, lock files) pay one call per file, cached.
+Most reviews never look beyond the changed files; what they do look at (the
+feature registries, the folders around the changed files) comes with the
+review's first query, and anything else costs one call per file or batch of
+folders, cached. A file or folder already read and found missing costs nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+import posixpath
+from collections.abc import Collection, Iterable, Mapping
 
 from rules.repo import Side
 from workers.gateway import Blob, GitHubGateway
 
 
 class GitHubRepoView:
-    def __init__(self, gateway: GitHubGateway, repo: str, shas: Mapping[Side, str], known: Mapping[tuple[str, str], Blob]) -> None:
+    def __init__(
+        self,
+        gateway: GitHubGateway,
+        repo: str,
+        shas: Mapping[Side, str],
+        known: Mapping[tuple[str, str], Blob],
+        folders: Mapping[tuple[str, str], frozenset[str]] | None = None,
+    ) -> None:
         self._gateway = gateway
         self._repo = repo
         self._shas = dict(shas)
         self._blobs = dict(known)
+        self._folders = dict(folders or {})
         self._paths: dict[Side, Collection[str]] = {}
 
     def list_paths(self, at: Side = "head") -> Collection[str]:
@@ -25,10 +36,28 @@ class GitHubRepoView:
             self._paths[at] = frozenset(self._gateway.list_paths(self._repo, self._shas[at]))
         return self._paths[at]
 
+    def list_dir(self, folder: str, at: Side = "head") -> Collection[str]:
+        key = (self._shas[at], folder.strip("/"))
+        if key not in self._folders:
+            if at in self._paths:
+                return frozenset(path for path in self._paths[at] if posixpath.dirname(path) == key[1])
+            self._folders.update(self._gateway.folders(self._repo, [key]))
+        return self._folders[key]
+
+    def list_dirs(self, folders: Iterable[str], at: Side = "head") -> dict[str, Collection[str]]:
+        wanted = list(dict.fromkeys(folder.strip("/") for folder in folders))
+        missing = [(self._shas[at], folder) for folder in wanted if (self._shas[at], folder) not in self._folders]
+        if missing and at not in self._paths:
+            self._folders.update(self._gateway.folders(self._repo, missing))
+        return {folder: self.list_dir(folder, at) for folder in wanted}
+
     def read_text(self, path: str, at: Side = "head") -> str | None:
         key = (self._shas[at], path)
         if key not in self._blobs:
             if at in self._paths and path not in self._paths[at]:
+                return None
+            listed = self._folders.get((self._shas[at], posixpath.dirname(path)))
+            if listed is not None and path not in listed:
                 return None
             self._blobs[key] = self._gateway.read_file(self._repo, self._shas[at], path)
         return self._blobs[key].data

@@ -11,7 +11,9 @@ check run is completed, never left in progress.
 from __future__ import annotations
 
 import logging
+import posixpath
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -29,7 +31,7 @@ from rules.source import kind_of
 from workers import report
 from workers.context import WorkerContext, current
 from workers.diffmap import commentable_lines
-from workers.gateway import Blob, GitHubGateway, PrFile, PullInfo, PullRequestNotFound, PullSnapshot, ReviewRejected
+from workers.gateway import ANNOTATIONS_PER_REQUEST, BLOB, TREE, Blob, GitHubGateway, PrFile, PullInfo, PullRequestNotFound, PullSnapshot, ReviewRejected
 from workers.patches import base_from_patch
 from workers.repoview import GitHubRepoView
 
@@ -38,6 +40,9 @@ OUR_COMMENTS = "<!-- mldebt:finding "
 # Longer spans read as a wall of highlighted code; such a comment marks the first line only.
 MAX_COMMENT_SPAN = 8
 COMMENT_LOCK_SECONDS = 120
+# One request's worth: new findings first (the report lists them first), existing debt only in the room
+# left. Each further 50 would cost a paced write; the check run's text still lists every finding.
+MAX_ANNOTATIONS = ANNOTATIONS_PER_REQUEST
 GONE = (404, 410)
 
 
@@ -67,6 +72,19 @@ def creating_key(job_id: str) -> str:
 def will_retry(job: Job | None) -> bool:
     """Whether RQ runs this job again if it raises now."""
     return job is not None and bool(job.retries_left)
+
+
+def _around(paths: Iterable[str]) -> list[str]:
+    """The folders rules look into beside a changed file: its own and every one above it, and `.dvc/`."""
+    folders: dict[str, None] = {".dvc": None}
+    for path in paths:
+        folder = posixpath.dirname(path)
+        while folder not in folders:
+            folders[folder] = None
+            if not folder:
+                break
+            folder = posixpath.dirname(folder)
+    return list(folders)
 
 
 def _anchor(finding: Finding, lines: frozenset[int]) -> dict[str, object]:
@@ -209,7 +227,7 @@ class Review:
         pr = self._still_current(snapshot.pull)
         changed, known, config_text = self._contents(pr, files, snapshot.blobs)
         config, config_errors = load_config(config_text)
-        view = GitHubRepoView(self.gh, self.repo, {"base": pr.base_sha, "head": self.head_sha}, known)
+        view = GitHubRepoView(self.gh, self.repo, {"base": pr.base_sha, "head": self.head_sha}, known, snapshot.folders)
         result = scan(
             ReviewInput(
                 changed=changed, repo=view, config=config, pr_body=pr.body, oldest_commit=snapshot.oldest_commit, now=datetime.now(UTC)
@@ -232,7 +250,7 @@ class Review:
             title=output.title,
             summary=output.summary,
             text=output.text,
-            annotations=output.annotations,
+            annotations=output.annotations[:MAX_ANNOTATIONS],
             actions=[report.RESCORE_ACTION],
             annotations_present=self.annotations_present,
         )
@@ -242,10 +260,12 @@ class Review:
         """The PR, its oldest commit, the head of every readable changed file, the base config and the default
         feature registries on both sides (most reviews read them), in one GraphQL call."""
         readable = [item.path for item in files if item.status != "removed" and kind_of(item.path) is not None]
+        folders = [(folder, TREE) for folder in _around(item.path for item in files)]
+        registries = [(path, BLOB) for path in DEFAULT_REGISTRIES]
+        at_head = [(path, BLOB) for path in readable] + registries + folders
+        at_base = [(CONFIG_PATH, BLOB), *registries, *folders]
         try:
-            return self.gh.pull_snapshot(
-                self.repo, self.pr_number, self.head_sha, [*readable, *DEFAULT_REGISTRIES], [CONFIG_PATH, *DEFAULT_REGISTRIES]
-            )
+            return self.gh.pull_snapshot(self.repo, self.pr_number, self.head_sha, at_head, at_base)
         except PullRequestNotFound:
             raise PullRequestGone("the pull request no longer exists") from None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterable
 
 import libcst
@@ -254,26 +255,42 @@ class NoExperimentTracking(FactsRule):
         return self._dvc_tracks_metrics()
 
     def _dvc_tracks_metrics(self) -> bool:
-        """A DVC stage that runs this file and declares metrics or plots is how many teams track runs."""
+        """A DVC stage that runs this file and declares metrics or plots is how many teams track runs.
+
+        Pipelines beside the file or above it are looked for first; the whole
+        tree is listed only in a DVC repository (one with a `.dvc/` folder),
+        so what this costs elsewhere follows the file, not the repository.
+        """
         path = self.ctx.file.path
         repo = self.ctx.repo
         side: Side = "base" if self.ctx.version == "base" else "head"
-        module = path.removesuffix(".py").replace("/", ".")
-        for candidate in repo.list_paths(side):
-            if candidate.rsplit("/", 1)[-1] not in ("dvc.yaml", "dvc.yml"):
+        folders = [posixpath.dirname(path)]
+        while folders[-1] and posixpath.dirname(folders[-1]) != folders[-1]:
+            folders.append(posixpath.dirname(folders[-1]))
+        listed = repo.list_dirs([*folders, ".dvc"], side)
+        near = [candidate for folder in folders for candidate in sorted(listed[folder])]
+        if any(self._runs_with_metrics(candidate, side) for candidate in near):
+            return True
+        if not listed[".dvc"]:
+            return False
+        return any(self._runs_with_metrics(candidate, side) for candidate in sorted(set(repo.list_paths(side)) - set(near)))
+
+    def _runs_with_metrics(self, candidate: str, side: Side) -> bool:
+        """Whether `candidate` is a DVC pipeline with a stage that runs this file and declares metrics or plots."""
+        if posixpath.basename(candidate) not in ("dvc.yaml", "dvc.yml"):
+            return False
+        path = self.ctx.file.path
+        document, _ = parse_structured(FileKind.YAML, self.ctx.repo.read_text(candidate, side) or "")
+        stages = document.get("stages") if isinstance(document, dict) else None
+        if not isinstance(stages, dict):
+            return False
+        folder = posixpath.dirname(candidate)
+        names = {path, path.removesuffix(".py").replace("/", "."), path.removeprefix(folder + "/" if folder else "")}
+        for stage in stages.values():
+            if not isinstance(stage, dict) or not (stage.get("metrics") or stage.get("plots")):
                 continue
-            text = repo.read_text(candidate, side)
-            document, _ = parse_structured(FileKind.YAML, text or "")
-            stages = document.get("stages") if isinstance(document, dict) else None
-            if not isinstance(stages, dict):
-                continue
-            folder = candidate.rsplit("/", 1)[0] + "/" if "/" in candidate else ""
-            names = {path, module, path.removeprefix(folder)}
-            for stage in stages.values():
-                if not isinstance(stage, dict) or not (stage.get("metrics") or stage.get("plots")):
-                    continue
-                command = stage.get("cmd")
-                commands = " ".join(map(str, command)) if isinstance(command, list) else str(command or "")
-                if any(name and name in commands for name in names):
-                    return True
+            command = stage.get("cmd")
+            commands = " ".join(map(str, command)) if isinstance(command, list) else str(command or "")
+            if any(name and name in commands for name in names):
+                return True
         return False

@@ -10,7 +10,7 @@ import difflib
 import heapq
 import posixpath
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 
 from rules.finding import Finding, Severity
@@ -151,7 +151,7 @@ def name_variant(path: str, existing: Collection[str]) -> Variant | None:
     for base, strong in strip_tags(stem):
         original = posixpath.join(folder, base + suffix)
         family = {posixpath.join(folder, f"{base}{separator}v1{suffix}") for separator in ("", "_", "-", ".")}
-        if original in existing and not family & set(existing):
+        if original in existing and not any(member in existing for member in family):
             return Variant(original, strong)
     parts = path.split("/")
     for index, part in enumerate(parts[:-1]):
@@ -256,18 +256,22 @@ class PipelineJungle(ChangeRule):
     ]
 
     def check_change(self, ctx: ChangeContext) -> Iterable[Finding]:
-        base_paths = set(ctx.repo.list_paths("base"))
-        head_paths = set(ctx.repo.list_paths("head"))
-        existing = base_paths & head_paths
+        added = [
+            (path, source)
+            for path in sorted(ctx.changed)
+            if ctx.changed[path] in ("added", "copied")
+            and (source := ctx.head_files.get(path)) is not None
+            and source.kind in NAME_KINDS
+            and not _exempt(path, source)
+            and not _suppressed(source)
+        ]
+        if not added:
+            return []
+        existing = _Existing(ctx, [path for path, _ in added])
         reads = _Reads(ctx, READS_PER_PR)
         findings: list[Finding] = []
         copied_folders: set[str] = set()
-        for path in sorted(ctx.changed):
-            source = ctx.head_files.get(path)
-            if ctx.changed[path] not in ("added", "copied") or source is None or source.kind not in NAME_KINDS:
-                continue
-            if _exempt(path, source) or _suppressed(source):
-                continue
+        for path, source in added:
             finding = self._by_name(path, source, existing, reads, copied_folders)
             if finding is None and source.kind in CONTENT_KINDS:
                 finding = self._by_content(path, source, existing, reads)
@@ -275,7 +279,7 @@ class PipelineJungle(ChangeRule):
                 findings.append(finding)
         return findings
 
-    def _by_name(self, path: str, source: SourceFile, existing: set[str], reads: _Reads, copied: set[str]) -> Finding | None:
+    def _by_name(self, path: str, source: SourceFile, existing: _Existing, reads: _Reads, copied: set[str]) -> Finding | None:
         variant = name_variant(path, existing)
         if variant is None:
             return None
@@ -304,14 +308,14 @@ class PipelineJungle(ChangeRule):
             key=f"copy-of:{variant.original}",
         )
 
-    def _by_content(self, path: str, source: SourceFile, existing: set[str], reads: _Reads) -> Finding | None:
+    def _by_content(self, path: str, source: SourceFile, existing: _Existing, reads: _Reads) -> Finding | None:
         folders = path.split("/")[:-1]
         if {folder.lower() for folder in folders} & CONTENT_EXEMPT_FOLDERS:
             return None
         ours = comparable_lines(source.kind, source.text)
         if len(ours) > MAX_COMPARED_LINES:
             return None
-        pool = reads.pool(existing, posixpath.splitext(path)[1], folders[0] if folders else None)
+        pool = reads.pool(existing.near(path), posixpath.splitext(path)[1], folders[0] if folders else None)
         candidates = heapq.nsmallest(CANDIDATES_PER_FILE, pool, key=lambda other: _distance(path, other))
         for other in candidates:
             theirs = reads.matcher(other, source.kind)
@@ -330,6 +334,53 @@ class PipelineJungle(ChangeRule):
         return None
 
 
+class _Existing(Collection[str]):
+    """Files the PR found in place and kept: in the head tree and not added by it, read by folder.
+
+    Only the folders a copy could sit beside are listed (the new file's folder
+    and its parent, and the folders its tags point at), all in one batch, so
+    what this costs follows the pull request, not the size of the repository.
+    """
+
+    def __init__(self, ctx: ChangeContext, added: Iterable[str]) -> None:
+        self._ctx = ctx
+        folders = {folder for path in added for folder in _folders_to_list(path)}
+        self._listed = {folder: frozenset(paths) for folder, paths in ctx.repo.list_dirs(sorted(folders), "head").items()}
+
+    def _folder(self, folder: str) -> frozenset[str]:
+        if folder not in self._listed:
+            self._listed[folder] = frozenset(self._ctx.repo.list_dir(folder, "head"))
+        return self._listed[folder]
+
+    def _kept(self, path: str) -> bool:
+        return self._ctx.changed.get(path) not in ("added", "copied", "renamed")
+
+    def __contains__(self, path: object) -> bool:
+        return isinstance(path, str) and path in self._folder(posixpath.dirname(path)) and self._kept(path)
+
+    def __iter__(self) -> Iterator[str]:
+        return (path for folder in list(self._listed) for path in self._listed[folder] if self._kept(path))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def near(self, path: str) -> list[str]:
+        """Kept files in the new file's folder and its parent: where a copy is made and looked for."""
+        folder = posixpath.dirname(path)
+        return [other for near in dict.fromkeys((folder, posixpath.dirname(folder))) for other in self._folder(near) if self._kept(other)]
+
+
+def _folders_to_list(path: str) -> set[str]:
+    """The new file's folder, its parent, and the folder of every original its tags name."""
+    folder = posixpath.dirname(path)
+    folders = {folder, posixpath.dirname(folder)}
+    parts = path.split("/")
+    for index, part in enumerate(parts[:-1]):
+        for base, _ in strip_tags(part):
+            folders.add("/".join([*parts[:index], base, *parts[index + 1 : -1]]))
+    return folders
+
+
 class _Reads:
     """Existing files read for comparison, each at most once, and no more than the PR's budget."""
 
@@ -337,21 +388,18 @@ class _Reads:
         self._ctx = ctx
         self._budget = budget
         self._cache: dict[str, difflib.SequenceMatcher[str]] = {}
-        self._pools: dict[tuple[str, str | None], list[str]] = {}
 
-    def pool(self, existing: Collection[str], suffix: str, top: str | None) -> list[str]:
+    @staticmethod
+    def pool(existing: Collection[str], suffix: str, top: str | None) -> list[str]:
         """Existing files that may have been copied: same type, same top-level folder, not tests."""
-        key = (suffix, top)
-        if key not in self._pools:
-            self._pools[key] = [
-                other
-                for other in existing
-                if other.endswith(suffix)
-                and (other.split("/", 1)[0] == top if top else "/" not in other)
-                and posixpath.basename(other) not in BOILERPLATE | {"__init__.py"}
-                and not is_test_path(other)
-            ]
-        return self._pools[key]
+        return [
+            other
+            for other in existing
+            if other.endswith(suffix)
+            and (other.split("/", 1)[0] == top if top else "/" not in other)
+            and posixpath.basename(other) not in BOILERPLATE | {"__init__.py"}
+            and not is_test_path(other)
+        ]
 
     def matcher(self, path: str, kind: FileKind) -> difflib.SequenceMatcher[str]:
         """A matcher holding the file's comparable lines as its second sequence; empty once over budget."""

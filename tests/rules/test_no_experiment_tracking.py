@@ -61,14 +61,23 @@ def test_configured_tracker_module_and_function() -> None:
         ("dvc.yaml", "stages:\n  train:\n    cmd: python src/train.py\n    metrics: [metrics.json]\n", True),
         ("dvc.yaml", "stages:\n  train:\n    cmd: [python -m src.train --fast]\n    plots: [plots/]\n", True),
         ("pipelines/churn/dvc.yaml", "stages:\n  train:\n    cmd: python ../../src/train.py\n    metrics: [m.json]\n", True),
+        ("src/dvc.yaml", "stages:\n  train:\n    cmd: python train.py\n    metrics: [m.json]\n", True),
         ("dvc.yaml", "stages:\n  train:\n    cmd: python src/train.py\n    outs: [model.joblib]\n", False),
         ("dvc.yaml", "stages:\n  evaluate:\n    cmd: python src/evaluate.py\n    metrics: [m.json]\n", False),
         ("dvc.yaml", "stages: [not, a, mapping]\n", False),
     ],
 )
 def test_dvc_stage_with_metrics_tracks_the_script(dvc_path: str, dvc_yaml: str, tracked: bool) -> None:
-    found = untracked({"src/train.py": script(), dvc_path: dvc_yaml})
+    found = untracked({"src/train.py": script(), dvc_path: dvc_yaml, ".dvc/config": ""})
     assert (found == []) is tracked
+
+
+def test_a_pipeline_in_another_folder_counts_only_in_a_dvc_repository() -> None:
+    """Without `.dvc/` there is no DVC project, so the tree is not searched for one (the bot would list it all)."""
+    elsewhere = "stages:\n  train:\n    cmd: python ../../src/train.py\n    metrics: [m.json]\n"
+    assert len(untracked({"src/train.py": script(), "pipelines/churn/dvc.yaml": elsewhere})) == 1
+    beside = "stages:\n  train:\n    cmd: python train.py\n    metrics: [m.json]\n"
+    assert untracked({"src/train.py": script(), "src/dvc.yaml": beside}) == []
 
 
 def test_huggingface_and_lightning_defaults() -> None:
