@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 import posixpath
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -74,17 +73,17 @@ def will_retry(job: Job | None) -> bool:
     return job is not None and bool(job.retries_left)
 
 
-def _around(paths: Iterable[str]) -> list[str]:
-    """The folders rules look into beside a changed file: its own and every one above it, and `.dvc/`."""
-    folders: dict[str, None] = {".dvc": None}
-    for path in paths:
-        folder = posixpath.dirname(path)
-        while folder not in folders:
-            folders[folder] = None
-            if not folder:
-                break
-            folder = posixpath.dirname(folder)
-    return list(folders)
+def _nearby(files: list[PrFile]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """What rules read beside the changed files, at head and at base: the folder and parent of an added
+    file (pipeline-jungle) and `.dvc/` (no-experiment-tracking)."""
+    both = [(".dvc", TREE)]
+    added = [
+        (folder, TREE)
+        for item in files
+        if item.status in ("added", "copied")
+        for folder in (posixpath.dirname(item.path), posixpath.dirname(posixpath.dirname(item.path)))
+    ]
+    return both + added, both
 
 
 def _anchor(finding: Finding, lines: frozenset[int]) -> dict[str, object]:
@@ -260,10 +259,10 @@ class Review:
         """The PR, its oldest commit, the head of every readable changed file, the base config and the default
         feature registries on both sides (most reviews read them), in one GraphQL call."""
         readable = [item.path for item in files if item.status != "removed" and kind_of(item.path) is not None]
-        folders = [(folder, TREE) for folder in _around(item.path for item in files)]
+        head_nearby, base_nearby = _nearby(files)
         registries = [(path, BLOB) for path in DEFAULT_REGISTRIES]
-        at_head = [(path, BLOB) for path in readable] + registries + folders
-        at_base = [(CONFIG_PATH, BLOB), *registries, *folders]
+        at_head = [(path, BLOB) for path in readable] + registries + head_nearby
+        at_base = [(CONFIG_PATH, BLOB), *registries, *base_nearby]
         try:
             return self.gh.pull_snapshot(self.repo, self.pr_number, self.head_sha, at_head, at_base)
         except PullRequestNotFound:

@@ -44,6 +44,7 @@ SAVE_FUNCTIONS = frozenset(
 SAVE_METHODS = frozenset({"save", "save_model", "save_pretrained", "save_weights", "to_pickle", "save_checkpoint"})
 EVALUATE_METHODS = frozenset({"score", "evaluate"})
 METRIC_HELPERS = frozenset({"make_scorer", "get_scorer", "check_scoring", "get_scorer_names"})
+DVC_FILES = ("dvc.yaml", "dvc.yml")
 # The evaluating or saving call shown in the message, cut so that one finding stays one readable line.
 MAX_SHOWN = 60
 
@@ -137,6 +138,7 @@ class NoExperimentTracking(FactsRule):
                 "    joblib.dump(model, 'model.joblib')\n",
                 "dvc.yaml": "stages:\n  train:\n    cmd: python src/train.py\n    deps: [src/train.py]\n    outs: [model.joblib]\n"
                 "    metrics:\n      - metrics.json:\n          cache: false\n",
+                ".dvc/config": "",
             }
         ),
         # Lightning's Trainer logs to TensorBoard/CSV by default; HF Trainer reports to installed integrations.
@@ -257,30 +259,25 @@ class NoExperimentTracking(FactsRule):
     def _dvc_tracks_metrics(self) -> bool:
         """A DVC stage that runs this file and declares metrics or plots is how many teams track runs.
 
-        Pipelines beside the file or above it are looked for first; the whole
-        tree is listed only in a DVC repository (one with a `.dvc/` folder),
-        so what this costs elsewhere follows the file, not the repository.
+        DVC runs pipelines only in a DVC repository (one with a `.dvc/` folder),
+        so the tree is searched for them only there: elsewhere this costs one
+        small folder listing, whatever the size of the repository.
         """
-        path = self.ctx.file.path
         repo = self.ctx.repo
         side: Side = "base" if self.ctx.version == "base" else "head"
-        folders = [posixpath.dirname(path)]
-        while folders[-1] and posixpath.dirname(folders[-1]) != folders[-1]:
-            folders.append(posixpath.dirname(folders[-1]))
-        listed = repo.list_dirs([*folders, ".dvc"], side)
-        near = [candidate for folder in folders for candidate in sorted(listed[folder])]
-        if any(self._runs_with_metrics(candidate, side) for candidate in near):
-            return True
-        if not listed[".dvc"]:
+        if not repo.list_dir(".dvc", side):
             return False
-        return any(self._runs_with_metrics(candidate, side) for candidate in sorted(set(repo.list_paths(side)) - set(near)))
+        return any(self._runs_with_metrics(candidate, side) for candidate in sorted(repo.list_paths(side)))
 
     def _runs_with_metrics(self, candidate: str, side: Side) -> bool:
         """Whether `candidate` is a DVC pipeline with a stage that runs this file and declares metrics or plots."""
-        if posixpath.basename(candidate) not in ("dvc.yaml", "dvc.yml"):
+        if posixpath.basename(candidate) not in DVC_FILES:
             return False
         path = self.ctx.file.path
-        document, _ = parse_structured(FileKind.YAML, self.ctx.repo.read_text(candidate, side) or "")
+        text = self.ctx.repo.read_text(candidate, side)
+        if text is None:
+            return False
+        document, _ = parse_structured(FileKind.YAML, text)
         stages = document.get("stages") if isinstance(document, dict) else None
         if not isinstance(stages, dict):
             return False
