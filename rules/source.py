@@ -190,6 +190,9 @@ class SourceFile:
             line = min(int(stated[1]), len(self.python_lines)) if stated else exc.raw_line
             self.parse_error = f"Python syntax error at line {self.raw_line(max(line, 1))}"
             return None
+        except libcst.CSTValidationError as exc:
+            self.parse_error = f"not valid Python: {str(exc)[:120]}"
+            return None
         except (RecursionError, ValueError) as exc:
             self.parse_error = f"could not be parsed ({type(exc).__name__})"
             return None

@@ -213,3 +213,9 @@ def test_a_lone_carriage_return_does_not_push_findings_past_the_end_of_the_file(
     text = "import pandas as pd\r# old Mac line\rdf = pd.read_csv('/home/alice/data.csv')\n"
     [finding] = [f for f in review("src/load.py", text).findings if f.rule == "hardcoded-path"]
     assert finding.line == 1 == git_lines(text)
+
+
+def test_an_identifier_cpython_takes_but_libcst_refuses_is_a_note() -> None:
+    """Found by hypothesis: libcst raises its own validation error, not a parser error, on some code points."""
+    result = scan(ReviewInput(changed=[ChangedFile("odd.py", "added", head="\U00031e67" * 3 + "\n")], repo=DictRepo({}, {})))
+    assert [note.path for note in result.notes] == ["odd.py"] and "internal error" not in result.notes[0].reason
