@@ -28,7 +28,7 @@ from githubkit import GitHub
 from githubkit.exception import GraphQLFailed, RequestFailed, RequestTimeout
 from redis import Redis
 
-from bot.metrics import GITHUB_CALLS, RATE_REMAINING
+from bot.metrics import GITHUB_CALLS, RATE_REMAINING, record_github_call
 from bot.settings import Settings
 from workers.retry import backoff, never_resend, retry_policy, safe_to_resend, transient
 from workers.throttle import InstallationThrottle
@@ -152,11 +152,17 @@ def tls_context() -> ssl.SSLContext:
     return httpx.create_ssl_context()
 
 
-def _record(response: httpx.Response) -> None:
-    GITHUB_CALLS.labels(method=response.request.method, status=str(response.status_code)).inc()
-    remaining = response.headers.get("x-ratelimit-remaining")
-    if remaining is not None and remaining.isdigit():
-        RATE_REMAINING.labels(installation="current").set(int(remaining))
+def _recorder(redis: Redis, installation_id: int) -> Callable[[httpx.Response], None]:
+    """Counts each call here and, for the fleet's /metrics, in Redis: a work horse's own counters die with it."""
+
+    def record(response: httpx.Response) -> None:
+        GITHUB_CALLS.labels(method=response.request.method, status=str(response.status_code)).inc()
+        remaining = response.headers.get("x-ratelimit-remaining")
+        if remaining is not None and remaining.isdigit():
+            RATE_REMAINING.labels(installation=str(installation_id)).set(int(remaining))
+        record_github_call(redis, response.request.method, response.status_code, installation_id, remaining)
+
+    return record
 
 
 class GitHubGateway:
@@ -164,6 +170,7 @@ class GitHubGateway:
         self._settings = settings
         self._installation_id = installation_id
         throttle = InstallationThrottle(redis, installation_id, settings.write_spacing_seconds, settings.rate_limit_max_wait_seconds)
+        record = _recorder(redis, installation_id)
 
         def client(resend: Callable[[httpx.Request | None], bool]) -> GitHub:  # type: ignore[type-arg]
             return GitHub(
@@ -174,7 +181,7 @@ class GitHubGateway:
                 throttler=throttle,
                 timeout=settings.http_timeout_seconds,
                 ssl_verify=tls_context(),
-                event_hooks={"response": [_record, throttle.observe]},
+                event_hooks={"response": [record, throttle.observe]},
             )
 
         self._gh = client(safe_to_resend)
@@ -318,7 +325,7 @@ class GitHubGateway:
             for comment in self._gh.rest.paginate(
                 self._gh.rest.pulls.list_review_comments, owner=owner, repo=name, pull_number=number, per_page=100
             )
-            if marker in (comment.body or "")
+            if marker in (comment.body or "") and comment.user is not None and comment.user.type == "Bot"
         ]
 
     def permission(self, repo: str, user: str) -> str:
