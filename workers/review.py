@@ -24,13 +24,13 @@ from bot import keys
 from bot.logs import log_context
 from bot.metrics import JOB_SECONDS
 from rules.config import CONFIG_PATH, DEFAULT_REGISTRIES, load_config
-from rules.engine import ChangedFile, ReviewInput, ScanResult, scan
+from rules.engine import ChangedFile, FileNote, ReviewInput, ScanResult, scan
 from rules.finding import Finding
 from rules.source import kind_of
 from workers import report
 from workers.context import WorkerContext, current
 from workers.diffmap import commentable_lines
-from workers.gateway import ANNOTATIONS_PER_REQUEST, BLOB, TREE, Blob, GitHubGateway, PrFile, PullInfo, PullRequestNotFound, PullSnapshot, ReviewRejected
+from workers.gateway import ANNOTATIONS_PER_REQUEST, MAX_PR_FILES, BLOB, TREE, Blob, GitHubGateway, PrFile, PullInfo, PullRequestNotFound, PullSnapshot, ReviewRejected
 from workers.patches import base_from_patch
 from workers.repoview import GitHubRepoView
 
@@ -233,6 +233,8 @@ class Review:
             )
         )
         result.config_errors = config_errors
+        if len(files) >= MAX_PR_FILES:
+            result.notes.append(FileNote(f"files past the first {MAX_PR_FILES:,}", "GitHub's API lists no more of a pull request's files; any beyond them were not analysed"))
         lock = self.ctx.redis.lock(
             comment_lock_key(self.repo, self.pr_number), timeout=COMMENT_LOCK_SECONDS, blocking_timeout=self.ctx.settings.job_timeout_seconds
         )

@@ -205,6 +205,7 @@ def test_a_pr_with_3000_files_is_read_to_the_end_and_says_what_it_skipped(system
     assert (run["status"], run["conclusion"]) == ("completed", "failure")
     assert "- `zz/blob.py`: binary file" in run["output"]["summary"]
     assert "- `zz/big.py`: larger than 1 MB" in run["output"]["summary"]
+    assert "- `files past the first 3,000`: GitHub's API lists no more" in run["output"]["summary"]
     assert {"train.py", "models/last.py"} <= {annotation["path"] for annotation in run["output"]["annotations"]}
     assert not system.sim.internal_errors
 
