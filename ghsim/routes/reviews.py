@@ -229,6 +229,11 @@ def list_review_comments_of_review(ctx: Ctx) -> Any:
     pr = pull_or_404(repo, ctx.params["number"])
     review = _review_or_404(ctx, repo, pr)
     comments = [c for c in ctx.sim.state.review_comments.values() if c.review_id == review.id]
+    return _page_of_comments(ctx, repo, pr, comments)
+
+
+def _page_of_comments(ctx: Ctx, repo: Any, pr: Any, comments: list[Any]) -> Any:
+    """Comments as GitHub lists them: lines re-resolved against the PR's current diff, oldest first."""
     for comment in comments:
         refresh_comment(repo, pr, comment)
     return ctx.page([ctx.sim.shapes.review_comment(c) for c in sorted(comments, key=lambda c: c.id)])
@@ -241,9 +246,7 @@ def list_pr_review_comments(ctx: Ctx) -> Any:
     pending = {r.id for r in ctx.sim.state.reviews.values() if r.state == "PENDING"}
     comments = [c for c in ctx.sim.state.review_comments.values()
                 if c.repo_id == repo.id and c.pr_number == pr.number and c.review_id not in pending]
-    for comment in comments:
-        refresh_comment(repo, pr, comment)
-    return ctx.page([ctx.sim.shapes.review_comment(c) for c in sorted(comments, key=lambda c: c.id)])
+    return _page_of_comments(ctx, repo, pr, comments)
 
 
 @api.post("/repos/{owner}/{repo}/pulls/{number:int}/comments", permission=("pull_requests", "write"))
