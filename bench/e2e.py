@@ -27,6 +27,7 @@ from rq.registry import FailedJobRegistry
 from bench import world
 from bot.settings import Settings
 from bench.memory import PeakSampler, children_cpu_seconds, rss_mib
+from bench.poller import Poller
 from bench.procs import running
 from bench.stats import percentile
 from bench.table import Row, ratio
@@ -47,7 +48,7 @@ TARGET_SCALING = 1.7
 TARGET_MIB = 200
 
 
-class Completions:
+class Completions(Poller):
     """Watches the simulator for check runs turning `completed` and notes when each did.
 
     Waiters are woken by the watcher rather than polling themselves: on two
@@ -55,31 +56,21 @@ class Completions:
     """
 
     def __init__(self, system: LocalSystem) -> None:
+        super().__init__(POLL)
         self._state = system.sim.state
         self.done: dict[str, tuple[float, str | None]] = {}
         self._changed = threading.Condition()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def __enter__(self) -> Completions:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def _run(self) -> None:
-        while not self._stop.wait(POLL):
-            seen = time.monotonic()
-            with self._state.lock:
-                finished = [(run.head_sha, run.conclusion) for run in self._state.check_runs.values() if run.status == "completed"]
-            fresh = [(sha, conclusion) for sha, conclusion in finished if sha not in self.done]
-            if fresh:
-                with self._changed:
-                    for sha, conclusion in fresh:
-                        self.done[sha] = (seen, conclusion)
-                    self._changed.notify_all()
+    def tick(self) -> None:
+        seen = time.monotonic()
+        with self._state.lock:
+            finished = [(run.head_sha, run.conclusion) for run in self._state.check_runs.values() if run.status == "completed"]
+        fresh = [(sha, conclusion) for sha, conclusion in finished if sha not in self.done]
+        if fresh:
+            with self._changed:
+                for sha, conclusion in fresh:
+                    self.done[sha] = (seen, conclusion)
+                self._changed.notify_all()
 
     def wait(self, shas: Sequence[str], timeout: float = PHASE_TIMEOUT) -> None:
         with self._changed:

@@ -13,6 +13,8 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 
+from bench.poller import Poller
+
 PROC = Path("/proc")
 # VmHWM is a high-water mark, so a horse is caught if it is sampled at all in its
 # last moments; PSS (smaps_rollup walks every mapping) is costly and read less often,
@@ -66,14 +68,14 @@ def children_cpu_seconds(pid: int) -> float:
     return (cutime + cstime) / os.sysconf("SC_CLK_TCK")
 
 
-class PeakSampler:
+class PeakSampler(Poller):
     """Samples the trees of `roots()` in a background thread until stopped."""
 
     def __init__(self) -> None:
+        super().__init__(INTERVAL)
         self._roots: set[int] = set()
         self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._ticks = 0
         self.peak_process_kib = 0
         self.peak_tree_pss_kib = 0
         self.processes_seen: set[int] = set()
@@ -82,23 +84,13 @@ class PeakSampler:
         with self._lock:
             self._roots.update(pids)
 
-    def __enter__(self) -> PeakSampler:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def _run(self) -> None:
-        tick = 0
-        while not self._stop.wait(INTERVAL):
-            tick += 1
-            with self._lock:
-                roots = list(self._roots)
-            for root in roots:
-                pids = tree(root)
-                self.processes_seen.update(pids)
-                self.peak_process_kib = max([self.peak_process_kib, *(_status_kib(pid, "VmHWM") for pid in pids)])
-                if tick % PSS_EVERY == 0:
-                    self.peak_tree_pss_kib = max(self.peak_tree_pss_kib, sum(_pss_kib(pid) for pid in pids))
+    def tick(self) -> None:
+        self._ticks += 1
+        with self._lock:
+            roots = list(self._roots)
+        for root in roots:
+            pids = tree(root)
+            self.processes_seen.update(pids)
+            self.peak_process_kib = max([self.peak_process_kib, *(_status_kib(pid, "VmHWM") for pid in pids)])
+            if self._ticks % PSS_EVERY == 0:
+                self.peak_tree_pss_kib = max(self.peak_tree_pss_kib, sum(_pss_kib(pid) for pid in pids))
