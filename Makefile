@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test demo bench scan lint clean
+.PHONY: test fuzz demo bench scan clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,10 @@ $(STAMP): pyproject.toml
 ## make test: the whole suite against a real Redis (REDIS_URL, or a private redis-server).
 test: $(STAMP)
 	scripts/with-redis $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## make fuzz: the property tests on fresh random examples, many of them (make test runs a fixed sample).
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fresh MLDEBT_FUZZ_EXAMPLES=$${MLDEBT_FUZZ_EXAMPLES:-1000} scripts/with-redis $(BIN)/python -m pytest tests/reliability/test_fuzz.py tests/rules/test_notebook.py tests/workers/test_markdown.py $(PYTEST_ARGS)
 
 ## make demo: simulator + receiver + worker, one signed pull_request.opened, what a user would see.
 demo: $(STAMP)

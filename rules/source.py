@@ -23,7 +23,7 @@ from rules.notebook import NotebookSource, notebook_to_python
 MAX_FILE_BYTES = 1_000_000
 # Far beyond hand-written code, far below where libcst's native parser runs out of stack.
 MAX_NESTING = 1000
-# Python ends a line at `\r\n`, `\r` or `\n`; git and GitHub only at `\n`.
+# Python and YAML end a line at `\r\n`, `\r` or `\n`; git and GitHub only at `\n`.
 _PYTHON_BREAK = re.compile(r"\r\n|\r|\n")
 _LONE_CR = re.compile(r"\r(?!\n)")
 
@@ -207,8 +207,8 @@ class SourceFile:
 
     @cached_property
     def _git_line_of(self) -> list[int] | None:
-        """Where a lone carriage return makes Python and git count lines differently, git's line for each Python line."""
-        if self.kind is not FileKind.PYTHON or not _LONE_CR.search(self.text):
+        """Where a lone carriage return makes Python or YAML and git count lines differently, git's line for each of theirs."""
+        if self.kind not in (FileKind.PYTHON, FileKind.YAML) or not _LONE_CR.search(self.text):
             return None
         mapping, line = [1], 1
         for match in _PYTHON_BREAK.finditer(self.text):
@@ -217,7 +217,7 @@ class SourceFile:
         return mapping
 
     def raw_line(self, python_line: int) -> int:
-        """Maps a line of `python_text` to a line of the file as stored in git."""
+        """Maps a line of `python_text`, or a line as ruamel numbers a YAML file, to a line of the file as stored in git."""
         if self.notebook is not None:
             return self.notebook.raw_line(python_line)
         if self._git_line_of is not None:

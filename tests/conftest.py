@@ -6,7 +6,14 @@ import os
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import settings
 from redis import Redis
+
+# A fixed sample keeps `make test` deterministic, so main never turns red on an unrelated change;
+# `make fuzz` draws fresh examples to look for new failures.
+settings.register_profile("fixed", derandomize=True, database=None)
+settings.register_profile("fresh", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fixed"))
 
 
 @pytest.fixture(scope="session")

@@ -432,31 +432,31 @@ def _leaves(file: SourceFile, data: object) -> Iterator[ConfigLeaf]:
     if file.kind is FileKind.YAML:
         documents = data if type(data) is list else [data]
         for document in documents:
-            yield from _yaml_leaves(document, (), ())
+            yield from _yaml_leaves(file, document, (), ())
     else:
         locator = _TextLocator(file.text, json=file.kind is FileKind.JSON)
         yield from _plain_leaves(data, (), locator, "")
 
 
-def _yaml_leaves(node: object, path: tuple[str, ...], ancestors: tuple[int, ...]) -> Iterator[ConfigLeaf]:
+def _yaml_leaves(file: SourceFile, node: object, path: tuple[str, ...], ancestors: tuple[int, ...]) -> Iterator[ConfigLeaf]:
     if isinstance(node, CommentedMap):
         for key, value in node.items():
             position = node.lc.data.get(key) if hasattr(node.lc, "data") else None
             if position is None:
                 continue
-            key_line, value_line = position[0] + 1, position[2] + 1
+            key_line, value_line = file.raw_line(position[0] + 1), file.raw_line(position[2] + 1)
             child = (*path, str(key))
             number = number_from_data(value)
             if number is not None:
                 yield ConfigLeaf(child, number, value_line, ancestors)
             elif isinstance(value, (CommentedMap, CommentedSeq)):
-                yield from _yaml_leaves(value, child, (*ancestors, key_line))
+                yield from _yaml_leaves(file, value, child, (*ancestors, key_line))
     elif isinstance(node, CommentedSeq):
         for index, item in enumerate(node):
             if isinstance(item, CommentedMap):
                 position = node.lc.data.get(index) if hasattr(node.lc, "data") else None
-                line = position[0] + 1 if position else 0
-                yield from _yaml_leaves(item, path, (*ancestors, line) if line else ancestors)
+                line = file.raw_line(position[0] + 1) if position else 0
+                yield from _yaml_leaves(file, item, path, (*ancestors, line) if line else ancestors)
 
 
 class _TextLocator:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -139,12 +139,13 @@ def _conda_requirement(text: str, line: int) -> Requirement | None:
     return Requirement(line, text, canonical(match["name"]), rest, exact)
 
 
-def conda_requirements(document: Any) -> Iterator[Requirement]:
+def conda_requirements(document: Any, git_line: Callable[[int], int]) -> Iterator[Requirement]:
+    """`git_line` maps ruamel's line numbers to git's (they differ where a lone `\\r` ends a line)."""
     dependencies = document.get("dependencies") if isinstance(document, Mapping) else None
     if not isinstance(dependencies, list):
         return
     for index, item in enumerate(dependencies):
-        line = _yaml_line(dependencies, index)
+        line = git_line(_yaml_line(dependencies, index))
         if isinstance(item, str):
             requirement = _conda_requirement(item, line)
             if requirement is not None:
@@ -153,7 +154,7 @@ def conda_requirements(document: Any) -> Iterator[Requirement]:
             pip_list = item["pip"]
             for pip_index, pip_item in enumerate(pip_list):
                 if isinstance(pip_item, str):
-                    requirement = parse_pip_line(pip_item, _yaml_line(pip_list, pip_index))
+                    requirement = parse_pip_line(pip_item, git_line(_yaml_line(pip_list, pip_index)))
                     if requirement is not None:
                         yield requirement
 
@@ -349,7 +350,7 @@ class UnpinnedDependencies(FileRule):
         elif source.kind is FileKind.TOML and name == "pyproject.toml":
             requirements = list(pyproject_requirements(source.data, source.lines))
         elif source.kind is FileKind.YAML and CONDA_FILES.fullmatch(name):
-            requirements = list(conda_requirements(source.data))
+            requirements = list(conda_requirements(source.data, source.raw_line))
         else:
             return []
         loose = [requirement for requirement in requirements if not requirement.pinned]

@@ -8,11 +8,12 @@ own examples, so the generated files reach deep into the rules rather than dying
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Sequence
 
 import hypothesmith
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from rules.engine import ChangedFile, ReviewInput, ScanResult, scan
@@ -22,7 +23,8 @@ from rules.repo import DictRepo
 
 # hypothesmith compiles what it generates; its SyntaxWarnings are about its own samples.
 pytestmark = [pytest.mark.filterwarnings("ignore::SyntaxWarning"), pytest.mark.filterwarnings("ignore:Generating overly large repr")]
-FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+# `make test` runs a fixed sample; `make fuzz` runs many fresh ones to look for new failures.
+FUZZ = settings(max_examples=int(os.environ.get("MLDEBT_FUZZ_EXAMPLES", "60")), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 INTERNAL_ERROR = "internal error"
 # Characters that split lines for some parsers and not for git, plus the usual markup of each format.
 AWKWARD = st.sampled_from(["\n", "\r", "\r\n", "\x0c", "\x0b", "\u2028", "\x85", "\t", " ", "#", ":", "-", "[", "{", "}", "]", '"', "'", "=", "\\", "0.73", "&a", "*a", "!!python/object", "%"])
@@ -151,6 +153,7 @@ def test_any_change_between_two_python_versions_is_classified_soundly(base: str,
 
 @FUZZ
 @given(YAML_TEXT)
+@example("\r\r\nrepos:\n- repo: x\n\n# Values from Optuna study fraud-v3 (2024-05-02).\ntrain:\n  lr: 0.0003\n  dropout: 0.1\n")
 def test_any_yaml_is_reviewed_or_noted_never_crashes(text: str) -> None:
     assert_sound(review("configs/params.yaml", text), "configs/params.yaml", text)
 

@@ -83,6 +83,11 @@ def test_conda_environment_and_its_pip_section() -> None:
     assert not run(head, path="environment.yml", base={"conda-lock.yml": ""})
 
 
+def test_conda_lines_are_counted_as_git_counts_them_when_a_lone_carriage_return_ends_one() -> None:
+    head = "name: train\r\rdependencies:\n  - numpy\n  - pip:\r    - torch\n"
+    assert summary(run(head, path="environment.yml")) == [(2, True), (3, True)]
+
+
 def test_yaml_that_is_not_an_environment_is_left_alone() -> None:
     assert not run("dependencies:\n  - pandas\n", path="params.yaml")
     assert not run("jobs:\n  test:\n    steps: []\n", path="environment.yml")
