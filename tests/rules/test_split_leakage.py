@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
@@ -18,7 +17,6 @@ HEADER = (
     "from sklearn.preprocessing import StandardScaler\n\n"
 )
 # A bound on one file's time: generous for slow CI, far below a runaway interpretation.
-SECONDS_PER_FILE = 5.0
 
 
 def leaks(head: str | dict[str, str], base: dict[str, str] | None = None, path: str = "train.py") -> list[Finding]:
@@ -153,15 +151,14 @@ def test_messages_are_backtick_safe() -> None:
 
 
 def test_runaway_recursion_and_huge_modules_finish() -> None:
-    """Ten calls per level, thirty levels deep: the inlining depth and the step budget cut it short."""
+    """Ten calls per level, thirty levels deep (10**30 paths): only the inlining depth and the step budget let the
+    scan end at all, and past them the rule stays silent rather than guess."""
     depth, fan_out = 30, 10
     functions = "".join(
         f"def f{index}(x):\n    return " + " + ".join([f"f{index + 1}(x)"] * fan_out) + "\n\n" for index in range(depth)
     )
     code = HEADER + functions + f"def f{depth}(x):\n    return StandardScaler().fit_transform(x)\n\nX = f0(X)\nparts = train_test_split(X, y)\n"
-    started = time.perf_counter()
-    leaks(code)
-    assert time.perf_counter() - started < SECONDS_PER_FILE
+    assert leaks(code) == []
 
 
 def test_fit_on_test_split_inside_an_uncalled_function() -> None:
