@@ -16,7 +16,6 @@ HEADER = (
     "import pandas as pd\nfrom sklearn.model_selection import train_test_split\n"
     "from sklearn.preprocessing import StandardScaler\n\n"
 )
-# A bound on one file's time: generous for slow CI, far below a runaway interpretation.
 
 
 def leaks(head: str | dict[str, str], base: dict[str, str] | None = None, path: str = "train.py") -> list[Finding]:
