@@ -53,6 +53,17 @@ class PullRequest(_Lenient):
     base: Ref
     draft: bool = False
     state: str = "open"
+    body: str | None = ""
+
+
+class EarlierText(_Lenient):
+    from_: str | None = Field(default="", alias="from")
+
+
+class PullRequestChanges(_Lenient):
+    """What an `edited` action changed; `body` is absent when only the title or base moved."""
+
+    body: EarlierText | None = None
 
 
 class PullRequestRef(_Lenient):
@@ -108,6 +119,7 @@ class Event(_Lenient):
 
 class PullRequestEvent(Event):
     pull_request: PullRequest
+    changes: PullRequestChanges | None = None
 
 
 class IssueCommentEvent(Event):

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from bot import keys
 from bot.payloads import CheckRunEvent, CheckSuiteEvent, IssueCommentEvent, PullRequestEvent
+from rules.tuning import tuning_section
 
 REVIEW_JOB = "workers.review.review_pull_request"
 COMMAND_JOB = "workers.commands.handle_command"
@@ -68,6 +69,8 @@ def _review(repo: str, installation: int, pr: int, sha: str, run: str, reason: s
 
 def on_pull_request(delivery: Delivery) -> Decision:
     event = PullRequestEvent.model_validate(delivery.payload)
+    if event.action == "edited":
+        return _on_description_edited(event, delivery.guid)
     if event.action not in REVIEW_ACTIONS:
         return _ignored(f"pull_request.{event.action} needs no review")
     if event.installation is None or event.repository is None:
@@ -86,6 +89,24 @@ def on_pull_request(delivery: Delivery) -> Decision:
         repo=decision.repo,
         pr=decision.pr,
         sha=decision.sha,
+    )
+
+
+def _on_description_edited(event: PullRequestEvent, guid: str) -> Decision:
+    """config-without-context accepts a `## Tuning context` section of the description, so an author who
+    answers a finding by writing one is reviewed again; any other edit changes no finding and costs nothing."""
+    pr = event.pull_request
+    if event.changes is None or event.changes.body is None:
+        return _ignored("pull_request.edited changed no description")
+    section = tuning_section(pr.body or "")
+    if section == tuning_section(event.changes.body.from_ or ""):
+        return _ignored("pull_request.edited left the Tuning context section as it was")
+    if event.installation is None or event.repository is None:
+        return _ignored("delivery carries no installation")
+    if pr.draft or pr.state != "open":
+        return _ignored("pull request is a draft or not open")
+    return _review(
+        event.repository.full_name, event.installation.id, pr.number, pr.head.sha, f"edited-{guid}", "pull_request.edited (Tuning context)"
     )
 
 

@@ -101,3 +101,35 @@ def test_payload_missing_fields_is_a_clear_error() -> None:
     del payload["pull_request"]["head"]
     with pytest.raises(PayloadError, match="pull_request.head"):
         _route("pull_request", payload)
+
+
+def _edited(old_body: str, new_body: str) -> dict:  # type: ignore[type-arg]
+    """GitHub's `edited` delivery: the opened example with the new body and `changes.body.from` holding the old."""
+    payload = load("pull_request", "opened.payload.json")
+    payload.update(action="edited", changes={"body": {"from": old_body}}, installation={"id": 1})
+    payload["pull_request"].update(body=new_body, draft=False)
+    return payload
+
+
+def test_writing_a_tuning_context_section_reviews_the_same_head_again() -> None:
+    payload = _edited("Raise depth.", "Raise depth.\n\n## Tuning context\nmax_depth: 5-fold CV on data v12\n")
+    [job] = _route("pull_request", payload).jobs
+    assert job.func == REVIEW_JOB and job.kwargs["head_sha"] == payload["pull_request"]["head"]["sha"]
+    assert job.kwargs["run"] != "auto", "a fresh check run: annotations of the first cannot be cleared"
+
+
+def test_description_edits_outside_the_tuning_context_section_review_nothing() -> None:
+    context = "## Tuning context\nmax_depth: 5-fold CV on data v12\n"
+    assert _route("pull_request", _edited("Raise depth.\n\n" + context, "Raise the depth.\n\n" + context)).jobs == ()
+    title_only = _edited("", "")
+    del title_only["changes"]["body"]
+    title_only["changes"]["title"] = {"from": "old title"}
+    assert _route("pull_request", title_only).jobs == ()
+
+
+def test_each_edit_is_its_own_review_so_an_undone_edit_is_reviewed_too() -> None:
+    with_context, without = "## Tuning context\nlr from an Optuna sweep\n", "Raise depth."
+    first = route(Delivery("pull_request", "guid-a", _edited(without, with_context), APP_ID)).jobs[0]
+    undo = route(Delivery("pull_request", "guid-b", _edited(with_context, without), APP_ID)).jobs[0]
+    redo = route(Delivery("pull_request", "guid-c", _edited(without, with_context), APP_ID)).jobs[0]
+    assert len({first.job_id, undo.job_id, redo.job_id}) == 3

@@ -184,3 +184,23 @@ def test_real_example_payload_for_an_unknown_repo_is_ignored_without_github_call
     assert response.status_code == 202
     system.run_jobs()
     assert system.sim.calls == []
+
+
+def test_a_tuning_context_section_written_after_the_review_clears_the_finding(system: LocalSystem) -> None:
+    repo, pr = seed_pull_request(system.sim)
+    system.sim.deliver("pull_request", opened(system, pr.number))
+    system.run_jobs()
+    [threshold] = [c for c in system.sim.review_comments(REPO, pr.number) if "DECISION_THRESHOLD" in c["body"]]
+
+    before = "Adds scaling."
+    repo.update_pull_request(pr.number, body=before + "\n\n## Tuning context\nDECISION_THRESHOLD: calibrated on churn-2026-01 validation data, run 118.\n")
+    edited = payloads.pull_request(system.sim, REPO, pr.number, "edited")
+    edited["changes"] = {"body": {"from": before}}
+    assert system.sim.deliver("pull_request", edited).status_code == 202
+    system.run_jobs()
+
+    first, second = sorted(system.sim.check_runs(REPO, pr.head_sha), key=lambda run: run["id"])
+    assert "DECISION_THRESHOLD" in first["output"]["text"] and "DECISION_THRESHOLD" not in second["output"]["text"]
+    after = {c["id"]: c["body"] for c in system.sim.review_comments(REPO, pr.number)}
+    assert after[threshold["id"]].startswith("✅ **Fixed in")
+    assert len(system.sim.reviews(REPO, pr.number)) == 1

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 
 from rules.checks.dead_code import code_runs, parses_as_code
