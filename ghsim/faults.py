@@ -40,7 +40,11 @@ class Fault:
     ``status=None`` with a ``delay`` gives a slow but correct answer.  A 403 or
     429 with ``retry_after`` is a secondary rate limit; a 403 with
     ``ratelimit_reset`` (seconds from now) is a primary one with
-    ``x-ratelimit-remaining: 0``.  ``skip`` lets the first N matches through,
+    ``x-ratelimit-remaining: 0``.  ``applied=True`` carries the request out
+    first, as GitHub sometimes does behind a failing front end, and only then
+    answers ``status`` instead of the real answer, or holds the real answer back
+    for ``delay`` (long enough and the client times out): the write landed, the
+    answer is lost.  ``skip`` lets the first N matches through,
     ``times`` limits how many matches misbehave (None: forever).  ``matched``
     counts every matching request, ``fired`` those the rule actually disturbed.
     """
@@ -55,6 +59,7 @@ class Fault:
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
     skip: int = 0
+    applied: bool = False
     matched: int = 0
     fired: int = 0
 
@@ -100,11 +105,11 @@ class Faults:
     def add(self, path_regex: str = ".*", *, method: str | None = None, status: int | None = None,
             times: int | None = 1, delay: float = 0.0, retry_after: int | None = None,
             ratelimit_reset: int | None = None, body: Any = None, headers: dict[str, str] | None = None,
-            skip: int = 0) -> Fault:
+            skip: int = 0, applied: bool = False) -> Fault:
         if status is None and delay <= 0:
             raise ValueError("a fault needs a status, a delay, or both")
         rule = Fault(path_regex, method, status, times, delay, retry_after, ratelimit_reset, body,
-                     dict(headers or {}), skip)
+                     dict(headers or {}), skip, applied)
         with self._lock:
             self._rules.append(rule)
         return rule

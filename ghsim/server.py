@@ -1,7 +1,8 @@
 """The HTTP front: GitHub's cross-cutting behaviour and the uvicorn thread.
 
 ``FrontEnd`` is raw ASGI middleware applying, in GitHub's order: latency,
-injected faults, credential check, rate limiting, then the route; it stamps
+injected faults, credential check, rate limiting, then the route (an
+``applied`` fault runs the route first and then loses its answer); it stamps
 every response with GitHub's headers and records the call before the last
 body byte leaves, so a client that got its answer always finds it in
 ``sim.calls``.
@@ -27,7 +28,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ghsim.errors import ApiError, error_body, not_found
-from ghsim.faults import PRIMARY_MESSAGE, RATE_LIMIT_DOC
+from ghsim.faults import PRIMARY_MESSAGE, RATE_LIMIT_DOC, Fault
 from ghsim.ratelimit import Bucket
 from ghsim.routing import JSON_TYPE, render_error
 from ghsim.util import request_id
@@ -92,12 +93,13 @@ class FrontEnd:
         resource = "graphql" if path.rstrip("/") == "/graphql" else "core"
         key = sim.bucket_key(identity, resource)
         fault = sim.faults.match(method, path)
-        if fault is not None and fault.delay > 0:
+        lost = fault is not None and fault.applied
+        if fault is not None and fault.delay > 0 and not lost:
             await asyncio.sleep(fault.delay)
 
         canned: tuple[int, bytes, dict[str, str]] | None = None
         bucket: Bucket
-        if fault is not None and fault.status is not None:
+        if fault is not None and fault.status is not None and not lost:
             bucket = sim.limiter.peek(key)
             canned = _json(*fault.response(rid, identity.installation_id))
         elif identity.kind == "invalid":
@@ -139,14 +141,34 @@ class FrontEnd:
             await send(message)
 
         try:
+            if canned is None and lost and fault is not None:
+                canned = await self._lose_answer(fault, scope, receive, stamped_send, rid, identity.installation_id)
             if canned is not None:
                 status, body, _ = canned
                 response = Response(body, status, media_type=JSON_TYPE)
                 await response(scope, receive, stamped_send)
-            else:
+            elif not lost:
                 await self.app(scope, receive, stamped_send)
         finally:
             record()
+
+    async def _lose_answer(self, fault: Fault, scope: Scope, receive: Any, send: Any, rid: str,
+                           installation_id: int | None) -> tuple[int, bytes, dict[str, str]] | None:
+        """Carries the request out, then answers the fault's status instead (returned for the caller
+        to send) or, with no status, sends the real answer only after the fault's delay."""
+        held: list[MutableMapping[str, Any]] = []
+
+        async def hold(message: MutableMapping[str, Any]) -> None:
+            held.append(message)
+
+        await self.app(scope, receive, hold)
+        if fault.delay > 0:
+            await asyncio.sleep(fault.delay)
+        if fault.status is not None:
+            return _json(*fault.response(rid, installation_id))
+        for message in held:
+            await send(message)
+        return None
 
 
 class _PromptServer(uvicorn.Server):

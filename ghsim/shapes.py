@@ -142,7 +142,7 @@ class Shapes:
         comments = sum(1 for c in self.state.issue_comments.values()
                        if c.repo_id == repo.id and c.number == pr.number)
         review_comments = sum(1 for c in self.state.review_comments.values()
-                              if c.repo_id == repo.id and c.pr_number == pr.number)
+                              if c.repo_id == repo.id and c.pr_number == pr.number and not self.state.in_pending_review(c))
         link = lambda href: {"href": href}  # noqa: E731
         return {
             "url": u, "id": pr.id, "node_id": node_id("PR", pr.id), "html_url": h, "diff_url": f"{h}.diff",
@@ -271,13 +271,16 @@ class Shapes:
         assert repo is not None
         pr_url = f"{self.repo_url(repo)}/pulls/{review.pr_number}"
         html = f"{HTML}/{repo.full_name}/pull/{review.pr_number}#pullrequestreview-{review.id}"
-        return {
+        out: Json = {
             "id": review.id, "node_id": node_id("PRR", review.id), "user": self.user(review.user),
             "body": review.body, "state": review.state, "html_url": html, "pull_request_url": pr_url,
             "_links": {"html": {"href": html}, "pull_request": {"href": pr_url}},
             "submitted_at": iso(review.submitted_at), "commit_id": review.commit_id,
             "author_association": self.state.association(repo, review.user),
         }
+        if review.state == "PENDING":
+            del out["submitted_at"]
+        return out
 
     def review_comment(self, comment: ReviewComment) -> Json:
         repo = self.state.repo_by_id(comment.repo_id)
@@ -302,6 +305,10 @@ class Shapes:
         }
         if comment.in_reply_to_id is not None:
             out["in_reply_to_id"] = comment.in_reply_to_id
+        if self.state.in_pending_review(comment):
+            # GitHub gives a pending comment's place only as a diff position until it is submitted.
+            for key in ("line", "original_line", "side", "start_line", "original_start_line", "start_side"):
+                del out[key]
         return out
 
     def issue_comment(self, comment: IssueComment) -> Json:

@@ -58,6 +58,8 @@ class SimulatedGitHub:
         self.app_id = app_id
         self.app_slug = app_slug
         self.latency = latency
+        # GitHub cuts a recursive tree listing at 100,000 entries (or 7 MB) and flags it `truncated`.
+        self.tree_entry_limit = 100_000
         self.private_key_pem, self.public_key_pem = generate_key_pair() if fresh_key else _shared_key_pair()
         self.state = State(app_id, app_slug, app_name, dict(permissions or DEFAULT_PERMISSIONS),
                            list(events or DEFAULT_EVENTS))

@@ -549,6 +549,12 @@ class State:
                 return "CONTRIBUTOR"
             return "NONE"
 
+    def in_pending_review(self, comment: ReviewComment) -> bool:
+        """Whether the comment belongs to a review not yet submitted, which only its author sees."""
+        with self.lock:
+            review = self.reviews.get(comment.review_id) if comment.review_id is not None else None
+            return review is not None and review.state == "PENDING"
+
     def suite_for(self, repo: Repo, head_sha: str) -> CheckSuite:
         with self.lock:
             key = (repo.id, head_sha)

@@ -42,12 +42,14 @@ ANNOTATIONS_PER_REQUEST = 50
 # GitHub takes far larger queries; these bounds keep one answer well under its limits and timeouts.
 GRAPHQL_OBJECTS_PER_QUERY = 250
 GRAPHQL_QUERY_CHARS = 250_000
-BLOB_FIELDS = "... on Blob { text isBinary byteSize isTruncated }"
+BLOB_FIELDS = "... on Blob { oid text isBinary byteSize isTruncated }"
 TREE_FIELDS = "... on Tree { entries { name type } }"
 BLOB, TREE = "blob", "tree"
 # (commit, path, BLOB or TREE): one object a GraphQL query reads.
 Wanted = tuple[str, str, str]
 MAX_BLOB_BYTES = 1_000_000
+# Completing a recursive tree GitHub cut short: at most this many GraphQL queries of folders (250 each).
+TREE_WALK_QUERIES = 40
 
 
 @dataclass(frozen=True)
@@ -114,22 +116,38 @@ class PullSnapshot:
     folders: dict[tuple[str, str], frozenset[str]]
 
 
+@dataclass(frozen=True)
+class PathListing:
+    """Every file at a commit, unless listing them all would have cost more calls than a review may spend."""
+
+    paths: list[str]
+    complete: bool = True
+
+
 @dataclass
 class Objects:
-    """Files and folders read by GraphQL, by (commit, path); a missing one is read as absent or empty."""
+    """Files and folders read by GraphQL, by (commit, path); a missing one is read as absent or empty.
+
+    A blob whose text GraphQL cut short waits in `truncated` (by its object id) until it is read over REST.
+    """
 
     blobs: dict[tuple[str, str], Blob] = field(default_factory=dict)
     folders: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+    subfolders: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+    truncated: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def add(self, answer: dict[str, Any], chunk: Sequence[Wanted]) -> None:
         for index, (sha, path, kind) in enumerate(chunk):
             node = answer.get(f"f{index}")
-            if kind == BLOB:
+            if kind == BLOB and _cut_short(node):
+                self.truncated[(sha, path)] = node["oid"]
+            elif kind == BLOB:
                 self.blobs[(sha, path)] = _blob(node)
             else:
                 prefix = f"{path}/" if path else ""
                 entries = (node or {}).get("entries") or []
                 self.folders[(sha, path)] = frozenset(prefix + entry["name"] for entry in entries if entry.get("type") == "blob")
+                self.subfolders[(sha, path)] = frozenset(prefix + entry["name"] for entry in entries if entry.get("type") == "tree")
 
 
 class PullRequestNotFound(Exception):
@@ -237,7 +255,9 @@ class GitHubGateway:
 
     def blobs(self, repo: str, wanted: Sequence[tuple[str, str]]) -> dict[tuple[str, str], Blob]:
         """Contents of many (commit, path) pairs in as few GraphQL calls as GitHub allows."""
-        return self._objects(repo, [(sha, path, BLOB) for sha, path in wanted]).blobs
+        found = self._objects(repo, [(sha, path, BLOB) for sha, path in wanted])
+        self._read_truncated(repo, found)
+        return found.blobs
 
     def folders(self, repo: str, wanted: Sequence[tuple[str, str]]) -> dict[tuple[str, str], frozenset[str]]:
         """The files directly inside many (commit, folder) pairs ("" is the root), batched like `blobs`."""
@@ -258,7 +278,8 @@ class GitHubGateway:
         `at_head` and `at_base` hold (path, BLOB or TREE).
         Base objects are read through the base branch in the same query; when
         the branch has moved past the PR's base commit (or is gone), they are
-        read again at that commit. More queries follow only past the per-query bounds.
+        read again at that commit. More queries follow only past the per-query bounds,
+        and one REST call for each file GraphQL gave only in part.
         """
         heads = list(dict.fromkeys((head_sha, path, kind) for path, kind in at_head))
         bases, *more_bases = _query_chunks(list(dict.fromkeys(("", path, kind) for path, kind in at_base)), 1)
@@ -289,17 +310,58 @@ class GitHubGateway:
         else:
             self._objects(repo, inline, found)
         self._objects(repo, [(pull.base_sha, path, kind) for chunk in more_bases for _, path, kind in chunk], found)
+        self._read_truncated(repo, found)
         return PullSnapshot(pull, _oldest(node), found.blobs, found.folders)
+
+    def _read_truncated(self, repo: str, found: Objects) -> None:
+        """GraphQL cuts a blob's text short (GitHub: past about 512 KiB) while REST serves it whole, so a file
+        up to MAX_BLOB_BYTES that GraphQL cut costs one REST call, and is read rather than skipped."""
+        owner, name = _split(repo)
+        read: dict[str, Blob] = {}
+        for key, oid in found.truncated.items():
+            if oid not in read:
+                encoded = self._gh.rest.git.get_blob(owner, name, oid).parsed_data.content
+                read[oid] = _decoded(base64.b64decode(encoded))
+            found.blobs[key] = read[oid]
+        found.truncated.clear()
 
     def _graphql_repository(self, repo: str, fields: str) -> dict[str, Any]:
         owner, name = _split(repo)
         data = self._gh.graphql(f"query {{ repository(owner: {json.dumps(owner)}, name: {json.dumps(name)}) {{\n{fields}\n}} }}")
         return data.get("repository") or {}
 
-    def list_paths(self, repo: str, sha: str) -> list[str]:
+    def list_paths(self, repo: str, sha: str) -> PathListing:
+        """One recursive tree call; only when GitHub cut it short (past 100,000 entries or 7 MB) does a walk follow."""
         owner, name = _split(repo)
         tree = self._gh.rest.git.get_tree(owner, name, sha, recursive="1").parsed_data
-        return [entry.path for entry in tree.tree if entry.type == "blob" and entry.path]
+        paths = [entry.path for entry in tree.tree if entry.type == "blob" and entry.path]
+        return self._walk_tree(repo, sha, paths) if tree.truncated else PathListing(paths)
+
+    def _walk_tree(self, repo: str, sha: str, listed: Sequence[str]) -> PathListing:
+        """Completes a listing GitHub cut short without saying where, folder by folder, batched in GraphQL queries.
+
+        GitHub's advice is one REST call per folder, which a repository this
+        large turns into thousands. Walking level by level from the root means
+        that a walk stopped by TREE_WALK_QUERIES has seen the folders nearest
+        the root, where lock files and `.dvc/` live; what it returns then also
+        keeps whatever GitHub's cut listing held.
+        """
+        found = Objects()
+        level = [""]
+        queries = 0
+        complete = True
+        while level and complete:
+            chunks = _query_chunks([(sha, folder, TREE) for folder in level])
+            allowed = TREE_WALK_QUERIES - queries
+            complete = len(chunks) <= allowed
+            for chunk in chunks[:allowed]:
+                found.add(self._graphql_repository(repo, _object_fields(chunk)), chunk)
+                queries += 1
+            level = sorted(sub for folder in level for sub in found.subfolders.get((sha, folder), ()))
+        paths = set(listed).union(*found.folders.values())
+        if not complete:
+            log.warning("listed %d files of %s@%s; the tree walk stopped after %d queries", len(paths), repo, sha[:12], queries)
+        return PathListing(sorted(paths), complete)
 
     def read_file(self, repo: str, sha: str, path: str) -> Blob:
         owner, name = _split(repo)
@@ -312,11 +374,7 @@ class GitHubGateway:
         encoded = getattr(content, "content", None)
         if not isinstance(encoded, str) or getattr(content, "encoding", "") != "base64":
             return Blob(None, "larger than 1 MB")
-        raw = base64.b64decode(encoded)
-        try:
-            return Blob(raw.decode("utf-8"))
-        except UnicodeDecodeError:
-            return Blob(None, "not UTF-8 text")
+        return _decoded(base64.b64decode(encoded))
 
     def our_review_comments(self, repo: str, number: int, marker: str) -> list[PostedComment]:
         owner, name = _split(repo)
@@ -433,6 +491,51 @@ class GitHubGateway:
                 raise ReviewRejected(exc.response.text[:500]) from None
             raise
 
+    def review_would_be_taken(self, repo: str, number: int, sha: str, comments: Sequence[dict[str, Any]]) -> bool:
+        """Whether GitHub takes these comments, asked without publishing anything.
+
+        A pending review (no `event`) is validated like a posted one but shown to
+        no one else, and is deleted at once: GitHub allows one pending review per
+        user and PR, and it would block every other review of ours. Both requests
+        are paced writes; a refused probe stores nothing and costs one.
+        """
+        owner, name = _split(repo)
+
+        def send() -> int:
+            return self._gh_once.rest.pulls.create_review(owner, name, number, commit_id=sha, comments=list(comments)).parsed_data.id
+
+        try:
+            review_id = self._write_once(send, lambda: self.pending_review(repo, number))
+        except RequestFailed as exc:
+            if exc.response.status_code == 422:
+                return False
+            raise
+        self.delete_pending_review(repo, number, review_id)
+        return True
+
+    def pending_review(self, repo: str, number: int) -> int | None:
+        """Our pending review on the PR, if any: GitHub lists a pending review to its author alone."""
+        owner, name = _split(repo)
+        reviews = self._gh.rest.paginate(self._gh.rest.pulls.list_reviews, owner=owner, repo=name, pull_number=number, per_page=100)
+        return next((review.id for review in reviews if review.state == "PENDING"), None)
+
+    def delete_pending_review(self, repo: str, number: int, review_id: int) -> None:
+        """Resent like any DELETE; a review already gone (an earlier answer was lost) is what was wanted."""
+        owner, name = _split(repo)
+        try:
+            self._gh.rest.pulls.delete_pending_review(owner, name, number, review_id)
+        except RequestFailed as exc:
+            if exc.response.status_code != 404:
+                raise
+
+    def discard_pending_review(self, repo: str, number: int) -> bool:
+        """Deletes a pending review of ours an interrupted job left behind; whether there was one."""
+        review_id = self.pending_review(repo, number)
+        if review_id is None:
+            return False
+        self.delete_pending_review(repo, number, review_id)
+        return True
+
     def edit_review_comment(self, repo: str, comment_id: int, body: str) -> None:
         owner, name = _split(repo)
         self._gh.rest.pulls.update_review_comment(owner, name, comment_id, body=body)
@@ -507,12 +610,24 @@ def _oldest(pull: dict[str, Any]) -> datetime | None:
     return min(dates) if dates else None
 
 
+def _cut_short(node: Any) -> bool:
+    """A text file GraphQL did not give whole, yet small enough to read: its full text comes over REST."""
+    return bool(node) and bool(node.get("isTruncated")) and not node.get("isBinary") and (node.get("byteSize") or 0) <= MAX_BLOB_BYTES
+
+
 def _blob(node: Any) -> Blob:
     if not node:
         return Blob(None)
     if node.get("isBinary"):
         return Blob(None, "binary file")
-    if (node.get("byteSize") or 0) > MAX_BLOB_BYTES or node.get("isTruncated"):
+    if (node.get("byteSize") or 0) > MAX_BLOB_BYTES:
         return Blob(None, "larger than 1 MB")
     text = node.get("text")
     return Blob(text) if text is not None else Blob(None, "not UTF-8 text")
+
+
+def _decoded(raw: bytes) -> Blob:
+    try:
+        return Blob(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        return Blob(None, "not UTF-8 text")

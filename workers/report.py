@@ -31,29 +31,39 @@ def fingerprint(finding: Finding) -> str:
     return hashlib.sha256(f"{finding.rule}\x00{finding.path}\x00{identity}".encode()).hexdigest()[:20]
 
 
-def marker(finding: Finding) -> str:
-    return MARKER.format(fingerprint=fingerprint(finding))
+def marker(findings: Sequence[Finding]) -> str:
+    return MARKER.format(fingerprint=",".join(fingerprint(finding) for finding in findings))
 
 
-def fingerprint_in(body: str) -> str | None:
-    """Our marker is the last one in the body: anything earlier came from the reviewed code."""
+def fingerprints_in(body: str) -> frozenset[str]:
+    """Our marker is the last one in the body: anything earlier came from the reviewed code. A comment on a
+    run of neighbouring findings holds the fingerprint of each."""
     prefix = "<!-- mldebt:finding "
     start = body.rfind(prefix)
-    if start < 0:
-        return None
     end = body.find(" -->", start)
-    return body[start + len(prefix) : end] if end > 0 else None
+    if start < 0 or end < 0:
+        return frozenset()
+    return frozenset(part for part in body[start + len(prefix) : end].split(",") if part)
 
 
 def docs_link(rule: str) -> str:
     return DOCS_URL.format(rule=rule)
 
 
-def comment_body(finding: Finding) -> str:
-    lines = [f"**mldebt · `{finding.rule}`** ({finding.severity.value})", "", safe(finding.message)]
-    if finding.suggestion:
-        lines += ["", f"**Suggestion:** {safe(finding.suggestion)}"]
-    lines += ["", f"[What this rule checks and why]({docs_link(finding.rule)}) · reply `/mldebt rescore` to re-run", marker(finding)]
+def comment_body(findings: Sequence[Finding]) -> str:
+    """One finding, or a run of neighbouring findings of one rule said once: six untuned values in a new
+    config are one remark to the author, not six."""
+    first = findings[0]
+    severity = max((finding.severity for finding in findings), key=lambda level: level.rank)
+    if len(findings) == 1:
+        lines = [f"**mldebt · `{first.rule}`** ({severity.value})", "", safe(first.message)]
+    else:
+        lines = [f"**mldebt · `{first.rule}`** ({severity.value}) · {len(findings)} findings", ""]
+        lines += [f"- Line {finding.line}: {safe(finding.message)}" for finding in findings]
+    suggestions = {finding.suggestion for finding in findings}
+    if len(suggestions) == 1 and first.suggestion:
+        lines += ["", f"**Suggestion:** {safe(first.suggestion)}"]
+    lines += ["", f"[What this rule checks and why]({docs_link(first.rule)}) · reply `/mldebt rescore` to re-run", marker(findings)]
     return "\n".join(lines)
 
 

@@ -36,6 +36,9 @@ from workers.repoview import GitHubRepoView
 
 log = logging.getLogger("mldebt.review")
 OUR_COMMENTS = "<!-- mldebt:finding "
+# A probe's comments carry this instead, so a probe left pending is never read as a posted comment (its
+# author sees it in the PR's comment list); it is as long, so GitHub's length limit judges both alike.
+PROBE_COMMENTS = "<!-- mldebt:probing "
 # Longer spans read as a wall of highlighted code; such a comment marks the first line only.
 MAX_COMMENT_SPAN = 8
 COMMENT_LOCK_SECONDS = 120
@@ -92,6 +95,10 @@ def _anchor(finding: Finding, lines: frozenset[int]) -> dict[str, object]:
     if 1 < len(span) <= MAX_COMMENT_SPAN and all(line in lines for line in span):
         return {"start_line": finding.line, "start_side": "RIGHT", "line": finding.end_line, "side": "RIGHT"}
     return {"line": finding.line, "side": "RIGHT"}
+
+
+def _probe(payload: dict[str, object]) -> dict[str, object]:
+    return {**payload, "body": str(payload["body"]).replace(OUR_COMMENTS, PROBE_COMMENTS)}
 
 
 def review_pull_request(installation_id: int, repo: str, pr_number: int, head_sha: str, run: str = "auto") -> str:
@@ -235,6 +242,9 @@ class Review:
         result.config_errors = config_errors
         if len(files) >= MAX_PR_FILES:
             result.notes.append(FileNote(f"files past the first {MAX_PR_FILES:,}", "GitHub's API lists no more of a pull request's files; any beyond them were not analysed"))
+        if view.partial_listings:
+            listed = min(view.partial_listings.values())
+            result.notes.append(FileNote("the repository's file list", f"too large to list in full within mldebt's call budget; rules that look across the repository (lock files, DVC, experiment tracking) saw {listed:,} of its files"))
         lock = self.ctx.redis.lock(
             comment_lock_key(self.repo, self.pr_number), timeout=COMMENT_LOCK_SECONDS, blocking_timeout=self.ctx.settings.job_timeout_seconds
         )
@@ -310,7 +320,7 @@ class Review:
     def _comment(self, result: ScanResult, files: list[PrFile]) -> Anchoring:
         """One review with only what is new, on diff lines, not yet said; earlier comments marked fixed."""
         posted = self.gh.our_review_comments(self.repo, self.pr_number, OUR_COMMENTS)
-        already = {report.fingerprint_in(comment.body) for comment in posted}
+        already = {each for comment in posted for each in report.fingerprints_in(comment.body)}
         anchorable = {item.path: commentable_lines(item.patch) for item in files}
         anchoring = Anchoring()
         for finding in result.new:
@@ -318,7 +328,7 @@ class Review:
                 continue
             lines = anchorable.get(finding.path, frozenset())
             if finding.line in lines and len(anchoring.comments) < self.ctx.settings.max_review_comments:
-                anchoring.comments.append((finding, {"path": finding.path, **_anchor(finding, lines), "body": report.comment_body(finding)}))
+                anchoring.comments.append((finding, {"path": finding.path, **_anchor(finding, lines), "body": report.comment_body([finding])}))
             else:
                 anchoring.unanchored.append(finding)
         self._post(anchoring, result)
@@ -326,7 +336,8 @@ class Review:
         return anchoring
 
     def _post(self, anchoring: Anchoring, result: ScanResult) -> None:
-        """One review; if GitHub refuses it, the refused comments are found by halving and go to the check run."""
+        """One review; if GitHub refuses it, the comments it refuses are found without publishing anything
+        and go to the check run, and the rest are posted as that one review."""
         if not anchoring.comments:
             return
         body = f"**mldebt** found {len(result.new)} new ML-debt finding(s) in this push; details are in the `{self.ctx.settings.check_name}` check run."
@@ -336,26 +347,29 @@ class Review:
         except ReviewRejected as exc:
             log.warning("review refused (%s); finding the comments GitHub will not take", exc)
         self._pull()
-        posted: list[tuple[Finding, dict[str, object]]] = []
-        refused: list[Finding] = []
-        self._bisect(anchoring.comments, body, posted, refused)
-        anchoring.comments = posted
-        anchoring.unanchored.extend(refused)
+        # A probe an interrupted attempt left pending blocks every review of ours here: it alone may be what was refused.
+        leftover = self.gh.discard_pending_review(self.repo, self.pr_number)
+        refused = self._refused(anchoring.comments, known_refused=not leftover)
+        anchoring.comments = [entry for entry in anchoring.comments if all(entry is not out for out in refused)]
+        anchoring.unanchored.extend(finding for finding, _ in refused)
+        if anchoring.comments:
+            self.gh.post_review(self.repo, self.pr_number, self.head_sha, body, [p for _, p in anchoring.comments], OUR_COMMENTS)
 
-    def _bisect(
-        self, batch: list[tuple[Finding, dict[str, object]]], body: str, posted: list[tuple[Finding, dict[str, object]]], refused: list[Finding]
-    ) -> None:
-        """Posts the halves GitHub takes (the summary line only with the first), isolates the ones it refuses."""
-        if len(batch) > 1:
-            middle = len(batch) // 2
-            for half in (batch[:middle], batch[middle:]):
-                try:
-                    self.gh.post_review(self.repo, self.pr_number, self.head_sha, "" if posted else body, [p for _, p in half], OUR_COMMENTS)
-                    posted.extend(half)
-                except ReviewRejected:
-                    self._bisect(half, body, posted, refused)
-            return
-        refused.extend(finding for finding, _ in batch)
+    def _refused(
+        self, batch: list[tuple[Finding, dict[str, object]]], *, known_refused: bool
+    ) -> list[tuple[Finding, dict[str, object]]]:
+        """The comments GitHub refuses, found by halving with probes that publish nothing.
+
+        A half is probed only when what is known does not settle it: when a
+        refused batch's first half is taken, the refusal is in its second.
+        """
+        if not known_refused and self.gh.review_would_be_taken(self.repo, self.pr_number, self.head_sha, [_probe(p) for _, p in batch]):
+            return []
+        if len(batch) == 1:
+            return batch
+        middle = len(batch) // 2
+        first = self._refused(batch[:middle], known_refused=False)
+        return first + self._refused(batch[middle:], known_refused=not first)
 
     def _mark_fixed(self, posted: list, result: ScanResult, files: list[PrFile]) -> None:  # type: ignore[type-arg]
         present = {report.fingerprint(finding) for finding in result.findings}
@@ -363,5 +377,5 @@ class Review:
         for comment in posted:
             if report.FIXED_MARKER in comment.body or comment.path in skipped:
                 continue
-            if report.fingerprint_in(comment.body) not in present:
+            if report.fingerprints_in(comment.body).isdisjoint(present):
                 self.gh.edit_review_comment(self.repo, comment.id, report.fixed_body(comment.body, self.head_sha))

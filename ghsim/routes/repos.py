@@ -82,9 +82,13 @@ def get_tree(ctx: Ctx) -> Any:
             raise not_found("https://docs.github.com/rest/git/trees#get-a-tree")
         tree = repo.objects.commits[commit_sha].tree
     base = ctx.sim.shapes.repo_url(repo)
-    recursive = ctx.query.get("recursive") not in (None, "", "0", "false")
+    # GitHub recurses for any value given, "0" and "false" included; only leaving it out lists one level.
+    recursive = "recursive" in ctx.query
+    truncated = False
     if recursive:
         listing = repo.objects.walk_tree(tree)
+        truncated = len(listing) > ctx.sim.tree_entry_limit
+        listing = listing[:ctx.sim.tree_entry_limit]
     else:
         listing = [(item.name, item) for item in repo.objects.trees[tree]]
     entries = []
@@ -97,7 +101,7 @@ def get_tree(ctx: Ctx) -> Any:
         else:
             entry["url"] = f"{base}/git/trees/{item.sha}"
         entries.append(entry)
-    return {"sha": tree, "url": f"{base}/git/trees/{tree}", "tree": entries, "truncated": False}
+    return {"sha": tree, "url": f"{base}/git/trees/{tree}", "tree": entries, "truncated": truncated}
 
 
 @api.get("/repos/{owner}/{repo}/git/blobs/{blob_sha}", permission=("contents", "read"))

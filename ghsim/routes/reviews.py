@@ -3,6 +3,13 @@
 A comment must sit on a line that appears in the PR diff (added/context lines
 on RIGHT, removed/context lines on LEFT) of the commit it targets; one bad
 comment rejects the whole review, and nothing is stored.
+
+A review created without ``event`` is PENDING: its comments are validated the
+same way, but only its author sees the review and its comments (listed
+without their line fields, as GitHub does, and 404 when fetched or edited one
+by one), until it is submitted or deleted. A user holds at most one pending
+review per pull request, and while it exists GitHub refuses every other
+review or review comment that user creates there.
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ from ghsim.diff import FilePatch
 from ghsim.errors import ApiError, invalid, invalid_request, not_found, unprocessable
 from ghsim.routes.common import MAX_BODY, check_body_length, pull_or_404
 from ghsim.routing import Ctx, EndpointSet, Reply
-from ghsim.state import FileChange, PullRequest, Reaction, Repo, Review, ReviewComment
+from ghsim.state import FileChange, PullRequest, Reaction, Repo, Review, ReviewComment, User
 from ghsim.util import now
 
 api = EndpointSet()
@@ -21,10 +28,26 @@ REVIEW_DOC = "https://docs.github.com/rest/pulls/reviews#create-a-review-for-a-p
 COMMENT_DOC = "https://docs.github.com/rest/pulls/comments#create-a-review-comment-for-a-pull-request"
 EVENT_STATES = {"APPROVE": "APPROVED", "REQUEST_CHANGES": "CHANGES_REQUESTED", "COMMENT": "COMMENTED"}
 REACTIONS = ("+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes")
+ONE_PENDING = "User can only have one pending review per pull request"
 
 
 class _Unresolvable(Exception):
     """One comment cannot be anchored; carries GitHub's reason text."""
+
+
+def _viewer(ctx: Ctx) -> User:
+    """Who is asking: every installation token acts as the App's bot."""
+    return ctx.sim.state.bot
+
+
+def _hidden(review: Review | None, viewer: User) -> bool:
+    """A pending review exists only for its author."""
+    return review is not None and review.state == "PENDING" and review.user.id != viewer.id
+
+
+def _pending_of(ctx: Ctx, user: User, repo: Repo, pr: PullRequest) -> Review | None:
+    return next((r for r in ctx.sim.state.reviews.values() if r.state == "PENDING" and r.user.id == user.id
+                 and r.repo_id == repo.id and r.pr_number == pr.number), None)
 
 
 def _files_at(repo: Repo, pr: PullRequest, commit_id: str) -> dict[str, FileChange]:
@@ -122,7 +145,7 @@ def create_review(ctx: Ctx) -> Any:
     event = body.get("event")
     text = body.get("body")
     comments = body.get("comments") or []
-    if event is not None and event not in EVENT_STATES and event != "PENDING":
+    if event is not None and event not in EVENT_STATES:
         raise invalid_request(f"For 'properties/event', \"{event}\" is not one of "
                               "[\"APPROVE\", \"REQUEST_CHANGES\", \"COMMENT\"].", REVIEW_DOC)
     if text is not None and not isinstance(text, str):
@@ -135,10 +158,8 @@ def create_review(ctx: Ctx) -> Any:
         raise unprocessable("Review body is required when requesting changes", REVIEW_DOC)
     if event == "COMMENT" and not text and not comments:
         raise unprocessable("Review Comment is missing and body is required for COMMENT reviews", REVIEW_DOC)
-    if event in (None, "PENDING") and any(r.state == "PENDING" and r.user.id == ctx.sim.state.bot.id
-                                          and r.pr_number == pr.number and r.repo_id == repo.id
-                                          for r in ctx.sim.state.reviews.values()):
-        raise unprocessable("User can only have one pending review per pull request", REVIEW_DOC)
+    if _pending_of(ctx, _viewer(ctx), repo, pr) is not None:
+        raise unprocessable(ONE_PENDING, REVIEW_DOC)
     commit_id = _commit_in_pr(repo, pr, body.get("commit_id") or pr.head_sha)
     files = _files_at(repo, pr, commit_id)
     anchors: list[tuple[dict[str, Any], str]] = []
@@ -156,10 +177,9 @@ def create_review(ctx: Ctx) -> Any:
                 reasons.append(str(problem))
     if reasons:
         raise ApiError(422, "Unprocessable Entity", reasons, REVIEW_DOC)
-    state = EVENT_STATES.get(event or "PENDING", "PENDING")
-    pending = state == "PENDING"
-    review = Review(ctx.sim.state.next_id(), repo.id, pr.number, ctx.sim.state.bot, text or "",
-                    state, commit_id, None if pending else now())
+    state = EVENT_STATES[event] if event is not None else "PENDING"
+    review = Review(ctx.sim.state.next_id(), repo.id, pr.number, _viewer(ctx), text or "",
+                    state, commit_id, None if state == "PENDING" else now())
     ctx.sim.state.reviews[review.id] = review
     for anchor, comment_body in anchors:
         _store_comment(ctx, repo, pr, review.id, commit_id, anchor, comment_body)
@@ -168,7 +188,7 @@ def create_review(ctx: Ctx) -> Any:
 
 def _review_or_404(ctx: Ctx, repo: Repo, pr: PullRequest) -> Review:
     review = ctx.sim.state.reviews.get(ctx.params["review_id"])
-    if review is None or review.repo_id != repo.id or review.pr_number != pr.number:
+    if review is None or review.repo_id != repo.id or review.pr_number != pr.number or _hidden(review, _viewer(ctx)):
         raise not_found()
     return review
 
@@ -177,7 +197,9 @@ def _review_or_404(ctx: Ctx, repo: Repo, pr: PullRequest) -> Review:
 def list_reviews(ctx: Ctx) -> Any:
     repo = ctx.repo()
     pr = pull_or_404(repo, ctx.params["number"])
-    reviews = [r for r in ctx.sim.state.reviews.values() if r.repo_id == repo.id and r.pr_number == pr.number]
+    viewer = _viewer(ctx)
+    reviews = [r for r in ctx.sim.state.reviews.values()
+               if r.repo_id == repo.id and r.pr_number == pr.number and not _hidden(r, viewer)]
     return ctx.page([ctx.sim.shapes.review(r) for r in sorted(reviews, key=lambda r: r.id)])
 
 
@@ -243,9 +265,11 @@ def _page_of_comments(ctx: Ctx, repo: Any, pr: Any, comments: list[Any]) -> Any:
 def list_pr_review_comments(ctx: Ctx) -> Any:
     repo = ctx.repo()
     pr = pull_or_404(repo, ctx.params["number"])
-    pending = {r.id for r in ctx.sim.state.reviews.values() if r.state == "PENDING"}
+    viewer = _viewer(ctx)
+    reviews = ctx.sim.state.reviews
     comments = [c for c in ctx.sim.state.review_comments.values()
-                if c.repo_id == repo.id and c.pr_number == pr.number and c.review_id not in pending]
+                if c.repo_id == repo.id and c.pr_number == pr.number
+                and not _hidden(reviews.get(c.review_id) if c.review_id is not None else None, viewer)]
     return _page_of_comments(ctx, repo, pr, comments)
 
 
@@ -255,6 +279,9 @@ def create_review_comment(ctx: Ctx) -> Any:
     repo = ctx.repo()
     pr = pull_or_404(repo, ctx.params["number"])
     body = ctx.json_body()
+    if _pending_of(ctx, _viewer(ctx), repo, pr) is not None:
+        raise invalid("user_id", "PullRequestReview", "custom", "user_id can only have one pending review per "
+                      "pull request", COMMENT_DOC)
     text = body.get("body")
     if not isinstance(text, str) or not text:
         raise invalid("body", "PullRequestReviewComment", "missing_field", doc=COMMENT_DOC)
@@ -262,7 +289,7 @@ def create_review_comment(ctx: Ctx) -> Any:
     reply_to = body.get("in_reply_to")
     if reply_to is not None:
         parent = ctx.sim.state.review_comments.get(reply_to)
-        if parent is None or parent.repo_id != repo.id or parent.pr_number != pr.number:
+        if parent is None or parent.repo_id != repo.id or parent.pr_number != pr.number or ctx.sim.state.in_pending_review(parent):
             raise not_found(COMMENT_DOC)
         anchor = {"path": parent.path, "line": parent.line, "side": parent.side,
                   "start_line": parent.start_line, "start_side": parent.start_side,
@@ -280,16 +307,20 @@ def create_review_comment(ctx: Ctx) -> Any:
                 "pull_request_review_thread.line"
             raise invalid(field, "PullRequestReviewComment", "custom", "could not be resolved",
                           COMMENT_DOC) from None
-    review = Review(ctx.sim.state.next_id(), repo.id, pr.number, ctx.sim.state.bot, "", "COMMENTED",
+    review = Review(ctx.sim.state.next_id(), repo.id, pr.number, _viewer(ctx), "", "COMMENTED",
                     commit_id, now())
     ctx.sim.state.reviews[review.id] = review
     comment = _store_comment(ctx, repo, pr, review.id, commit_id, anchor, text, reply_to)
     return Reply(ctx.sim.shapes.review_comment(comment), 201)
 
 
-def _comment_or_404(ctx: Ctx, repo: Repo) -> ReviewComment:
+def _comment_or_404(ctx: Ctx, repo: Repo, *, pending_ok: bool = False) -> ReviewComment:
+    """A pending comment answers 404 to everyone; only DELETE reaches it (`pending_ok`), and only for its author."""
     comment = ctx.sim.state.review_comments.get(ctx.params["comment_id"])
     if comment is None or comment.repo_id != repo.id:
+        raise not_found("https://docs.github.com/rest/pulls/comments")
+    review = ctx.sim.state.reviews.get(comment.review_id) if comment.review_id is not None else None
+    if _hidden(review, _viewer(ctx)) or (ctx.sim.state.in_pending_review(comment) and not pending_ok):
         raise not_found("https://docs.github.com/rest/pulls/comments")
     return comment
 
@@ -318,7 +349,7 @@ def edit_review_comment(ctx: Ctx) -> Any:
 @api.delete("/repos/{owner}/{repo}/pulls/comments/{comment_id:int}", permission=("pull_requests", "write"))
 def delete_review_comment(ctx: Ctx) -> Any:
     repo = ctx.repo()
-    comment = _comment_or_404(ctx, repo)
+    comment = _comment_or_404(ctx, repo, pending_ok=True)
     del ctx.sim.state.review_comments[comment.id]
     return Reply(status=204)
 

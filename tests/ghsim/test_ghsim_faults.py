@@ -103,3 +103,19 @@ def test_concurrent_clients_are_served_consistently(sim: SimulatedGitHub, token:
         assert set(pool.map(post, range(40))) == {201}
     assert len(sim.check_runs(REPO)) == 40
     assert len({run["id"] for run in sim.check_runs(REPO)}) == 40
+
+
+def test_an_applied_fault_lands_the_write_and_loses_its_answer(sim: SimulatedGitHub, token: str) -> None:
+    head = sim.repo(REPO).branches["main"]
+    runs = f"{sim.url}/repos/{REPO}/check-runs"
+    auth = {"Authorization": f"token {token}"}
+    rule = sim.faults.add(r"/check-runs$", method="POST", status=502, applied=True)
+    lost = httpx.post(runs, json={"name": "first", "head_sha": head}, headers=auth)
+    assert lost.status_code == 502 and lost.json()["message"] == "Server Error"
+    assert [run["name"] for run in sim.check_runs(REPO)] == ["first"], "the 502 came after the write"
+    assert rule.fired == 1 and (sim.calls[-1].status, sim.calls[-1].fault) == (502, True)
+
+    sim.faults.add(r"/check-runs$", method="POST", delay=0.5, applied=True)
+    with pytest.raises(httpx.ReadTimeout):
+        httpx.post(runs, json={"name": "second", "head_sha": head}, headers=auth, timeout=0.1)
+    assert [run["name"] for run in sim.check_runs(REPO)] == ["first", "second"], "landed before the answer stalled"

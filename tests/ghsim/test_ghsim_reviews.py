@@ -119,9 +119,53 @@ def test_review_on_stale_commit_validates_against_that_commit(repo: Repo, pr, gh
 
 
 def test_pending_review_then_submit(pr, gh) -> None:
-    pending = _review(gh, body="draft", comments=[{"path": "train.py", "line": 10, "body": "c"}]).parsed_data
-    assert pending.state == "PENDING"
-    assert gh.rest.pulls.list_review_comments("octo-org", "ml-repo", 1).parsed_data == []
+    created = _review(gh, body="draft", comments=[{"path": "train.py", "line": 10, "body": "c"}])
+    pending = created.parsed_data
+    assert pending.state == "PENDING" and "submitted_at" not in created.json()
+    [mine] = gh.rest.pulls.list_review_comments("octo-org", "ml-repo", 1).json()
+    assert mine["pull_request_review_id"] == pending.id and "line" not in mine and mine["position"] == 5, \
+        "its author sees a pending comment, placed only by its diff position"
     submitted = gh.rest.pulls.submit_review("octo-org", "ml-repo", 1, pending.id, data={"event": "COMMENT"})
     assert submitted.parsed_data.state == "COMMENTED"
-    assert len(gh.rest.pulls.list_review_comments("octo-org", "ml-repo", 1).parsed_data) == 1
+    [posted] = gh.rest.pulls.list_review_comments("octo-org", "ml-repo", 1).parsed_data
+    assert posted.line == 10 and posted.id == mine["id"]
+
+
+def test_a_pending_review_blocks_every_other_review_of_its_author_until_deleted(sim: SimulatedGitHub, pr, gh) -> None:
+    pending = _review(gh, comments=[{"path": "train.py", "line": 10, "body": "probe"}]).parsed_data
+    with pytest.raises(RequestFailed) as failure:
+        _review(gh, event="COMMENT", body="x", comments=[{"path": "train.py", "line": 10, "body": "real"}])
+    assert failure.value.response.json()["errors"] == ["User can only have one pending review per pull request"]
+    with pytest.raises(RequestFailed) as failure:
+        gh.rest.pulls.create_review_comment("octo-org", "ml-repo", 1, data={
+            "body": "single", "commit_id": pr.head_sha, "path": "train.py", "line": 10})
+    assert failure.value.response.json()["errors"][0]["message"] == \
+        "user_id can only have one pending review per pull request"
+    with pytest.raises(RequestFailed) as failure:
+        _review(gh, event="PENDING")
+    assert failure.value.response.status_code == 422, "PENDING is no event: leaving it out makes a pending review"
+
+    deleted = gh.rest.pulls.delete_pending_review("octo-org", "ml-repo", 1, pending.id).parsed_data
+    assert deleted.id == pending.id and deleted.state == "PENDING"
+    assert sim.reviews(REPO, 1) == [] and sim.review_comments(REPO, 1) == []
+    posted = _review(gh, event="COMMENT", body="x", comments=[{"path": "train.py", "line": 10, "body": "real"}])
+    with pytest.raises(RequestFailed) as failure:
+        gh.rest.pulls.delete_pending_review("octo-org", "ml-repo", 1, posted.parsed_data.id)
+    assert failure.value.response.status_code == 422
+    with pytest.raises(RequestFailed) as failure:
+        gh.rest.pulls.delete_pending_review("octo-org", "ml-repo", 1, pending.id)
+    assert failure.value.response.status_code == 404
+
+
+def test_a_pending_comment_answers_404_one_by_one_but_can_be_deleted(pr, gh) -> None:
+    pending = _review(gh, comments=[{"path": "train.py", "line": 10, "body": "a"},
+                                    {"path": "train.py", "line": 26, "body": "b"}]).parsed_data
+    first, second = gh.rest.pulls.list_comments_for_review("octo-org", "ml-repo", 1, pending.id).json()
+    assert "line" not in first and "side" not in first
+    for call in (lambda: gh.rest.pulls.get_review_comment("octo-org", "ml-repo", first["id"]),
+                 lambda: gh.rest.pulls.update_review_comment("octo-org", "ml-repo", first["id"], data={"body": "z"})):
+        with pytest.raises(RequestFailed) as failure:
+            call()
+        assert failure.value.response.status_code == 404
+    assert gh.rest.pulls.delete_review_comment("octo-org", "ml-repo", first["id"]).status_code == 204
+    assert [c["id"] for c in gh.rest.pulls.list_review_comments("octo-org", "ml-repo", 1).json()] == [second["id"]]

@@ -24,7 +24,7 @@ from rq.registry import FailedJobRegistry, FinishedJobRegistry
 from ghsim import payloads
 from harness.system import WEBHOOK_SECRET, LocalSystem
 from tests.reliability.conftest import SystemFactory, head_file, open_small_pr
-from workers.report import fingerprint_in
+from workers.report import fingerprints_in
 from workers.review import review_pull_request
 
 DELIVERIES = 1000
@@ -148,7 +148,7 @@ def test_a_thousand_deliveries_are_each_acted_on_once_and_every_pr_converges(mak
         expected = 1 + plan.reruns[(repo, pr.number)]
         assert len(newest) == expected, f"{repo}#{pr.number}: {len(newest)} runs on the newest commit, expected {expected}"
         assert len({run["external_id"] for run in newest}) == expected
-        fingerprints = [fingerprint_in(comment["body"]) for comment in system.sim.review_comments(repo, pr.number)]
+        fingerprints = [each for comment in system.sim.review_comments(repo, pr.number) for each in fingerprints_in(comment["body"])]
         assert fingerprints and len(fingerprints) == len(set(fingerprints)), f"{repo}#{pr.number}: a comment posted twice"
 
     for installation in set(REPOS.values()):
@@ -178,6 +178,6 @@ def test_reviews_of_one_pr_running_at_once_never_post_a_comment_twice(make_syste
         thread.join(30)
 
     assert [run["status"] for run in system.sim.check_runs(repo, pr.head_sha)] == ["completed", "completed"]
-    fingerprints = [fingerprint_in(comment["body"]) for comment in system.sim.review_comments(repo, pr.number)]
+    fingerprints = [each for comment in system.sim.review_comments(repo, pr.number) for each in fingerprints_in(comment["body"])]
     assert fingerprints and len(fingerprints) == len(set(fingerprints))
     assert len(system.sim.reviews(repo, pr.number)) == 1

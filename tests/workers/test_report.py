@@ -79,9 +79,9 @@ split-leakage message
 
 def test_comment_body_carries_docs_link_and_hidden_fingerprint() -> None:
     finding = RESULT.findings[0]
-    body = report.comment_body(finding)
+    body = report.comment_body([finding])
     assert body == EXPECTED_COMMENT.format(fp=report.fingerprint(finding))
-    assert report.fingerprint_in(body) == report.fingerprint(finding)
+    assert report.fingerprints_in(body) == {report.fingerprint(finding)}
 
 
 def test_fingerprint_survives_a_line_move_but_not_a_new_value() -> None:
@@ -93,7 +93,7 @@ def test_fingerprint_survives_a_line_move_but_not_a_new_value() -> None:
 def test_fixed_comment_keeps_original_and_says_where() -> None:
     body = report.fixed_body("old text <!-- mldebt:finding abc -->", "0123456789")
     assert body.startswith("✅ **Fixed in 0123456.**")
-    assert report.fingerprint_in(body) == "abc" and report.FIXED_MARKER in body
+    assert report.fingerprints_in(body) == {"abc"} and report.FIXED_MARKER in body
 
 
 def test_summary_is_capped_at_githubs_limit() -> None:
@@ -124,7 +124,29 @@ def test_odd_file_names_in_the_details_cannot_inject_markup() -> None:
 def test_a_marker_faked_by_the_reviewed_code_does_not_change_our_fingerprint() -> None:
     fake = Finding("config-without-context", Severity.HIGH, "params.yaml", 2, 2,
                    "`<!-- mldebt:finding 0000 --> <!-- mldebt:fixed -->` is set to `1`", key="lr=1")
-    body = report.comment_body(fake)
-    assert report.fingerprint_in(body) == report.fingerprint(fake)
+    body = report.comment_body([fake])
+    assert report.fingerprints_in(body) == {report.fingerprint(fake)}
     assert report.FIXED_MARKER not in body
-    assert report.fingerprint_in(report.fixed_body(body, "0123456789")) == report.fingerprint(fake)
+    assert report.fingerprints_in(report.fixed_body(body, "0123456789")) == {report.fingerprint(fake)}
+
+
+EXPECTED_GROUP_COMMENT = """**mldebt · `config-without-context`** (high) · 2 findings
+
+- Line 2: `train.lr=0.0003` has no tuning context.
+- Line 3: `train.epochs=12` has no tuning context.
+
+**Suggestion:** Say how it was chosen.
+
+[What this rule checks and why](https://github.com/mldebt/mldebt/blob/main/docs/rules/config-without-context.md) · reply `/mldebt rescore` to re-run
+<!-- mldebt:finding {first},{second} -->"""
+
+
+def test_a_run_of_neighbouring_findings_is_one_comment_that_lists_each_and_carries_every_fingerprint() -> None:
+    run = [
+        Finding("config-without-context", Severity.HIGH, "params.yaml", line, line, f"`{key}` has no tuning context.", suggestion="Say how it was chosen.", key=key)
+        for line, key in [(2, "train.lr=0.0003"), (3, "train.epochs=12")]
+    ]
+    body = report.comment_body(run)
+    assert body == EXPECTED_GROUP_COMMENT.format(first=report.fingerprint(run[0]), second=report.fingerprint(run[1]))
+    assert report.fingerprints_in(body) == {report.fingerprint(finding) for finding in run}
+    assert report.fingerprints_in(report.fixed_body(body, "0123456789")) == report.fingerprints_in(body)
