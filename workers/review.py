@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import posixpath
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -41,6 +42,10 @@ OUR_COMMENTS = "<!-- mldebt:finding "
 PROBE_COMMENTS = "<!-- mldebt:probing "
 # Longer spans read as a wall of highlighted code; such a comment marks the first line only.
 MAX_COMMENT_SPAN = 8
+# Findings of one rule this close together on the diff are one remark: a new config's six untuned values
+# get one comment that lists them, not six. A run stays short enough to read as one.
+MAX_RUN_GAP = 2
+MAX_RUN_FINDINGS = 12
 COMMENT_LOCK_SECONDS = 120
 # One request's worth: new findings first (the report lists them first), existing debt only in the room
 # left. Each further 50 would cost a paced write; the check run's text still lists every finding.
@@ -56,9 +61,12 @@ class PullRequestGone(Exception):
     """The PR or its branch disappeared mid-review (closed, deleted)."""
 
 
+PlannedComment = tuple[tuple[Finding, ...], dict[str, object]]
+
+
 @dataclass
 class Anchoring:
-    comments: list[tuple[Finding, dict[str, object]]] = field(default_factory=list)
+    comments: list[PlannedComment] = field(default_factory=list)
     unanchored: list[Finding] = field(default_factory=list)
 
 
@@ -89,12 +97,39 @@ def _nearby(files: list[PrFile]) -> tuple[list[tuple[str, str]], list[tuple[str,
     return both + added, both
 
 
-def _anchor(finding: Finding, lines: frozenset[int]) -> dict[str, object]:
+def _anchor(run: Sequence[Finding], lines: frozenset[int]) -> dict[str, object]:
     """A multi-line comment where the whole span is in one hunk, else the first flagged line."""
-    span = range(finding.line, finding.end_line + 1)
+    first, last = run[0].line, max(finding.end_line for finding in run)
+    span = range(first, last + 1)
     if 1 < len(span) <= MAX_COMMENT_SPAN and all(line in lines for line in span):
-        return {"start_line": finding.line, "start_side": "RIGHT", "line": finding.end_line, "side": "RIGHT"}
-    return {"line": finding.line, "side": "RIGHT"}
+        return {"start_line": first, "start_side": "RIGHT", "line": last, "side": "RIGHT"}
+    return {"line": first, "side": "RIGHT"}
+
+
+def _runs(findings: Sequence[Finding], anchorable: Mapping[str, frozenset[int]]) -> list[tuple[Finding, ...]]:
+    """Neighbouring findings of one rule in one file, all on one stretch of the diff, grouped; the most
+    severe run comes first, as the findings did."""
+    runs: list[list[Finding]] = []
+    growing: dict[tuple[str, str], list[Finding]] = {}
+    for finding in sorted(findings, key=lambda f: (f.path, f.rule, f.line)):
+        lines = anchorable.get(finding.path, frozenset())
+        run = growing.get((finding.path, finding.rule))
+        if (
+            run is not None
+            and finding.line in lines
+            and len(run) < MAX_RUN_FINDINGS
+            and finding.line - max(f.end_line for f in run) <= MAX_RUN_GAP + 1
+            and all(line in lines for line in range(run[0].line, finding.line + 1))
+        ):
+            run.append(finding)
+            continue
+        run = [finding]
+        runs.append(run)
+        if finding.line in lines:
+            growing[(finding.path, finding.rule)] = run
+    order = {id(finding): index for index, finding in enumerate(findings)}
+    runs.sort(key=lambda run: min(order[id(finding)] for finding in run))
+    return [tuple(run) for run in runs]
 
 
 def _probe(payload: dict[str, object]) -> dict[str, object]:
@@ -265,7 +300,7 @@ class Review:
             actions=[report.RESCORE_ACTION],
             annotations_present=self.annotations_present,
         )
-        return f"{output.conclusion}: {len(result.new)} new, {len(anchoring.comments)} commented"
+        return f"{output.conclusion}: {len(result.new)} new, {sum(len(run) for run, _ in anchoring.comments)} commented"
 
     def _snapshot(self, files: list[PrFile]) -> PullSnapshot:
         """The PR, its oldest commit, the head of every readable changed file, the base config and the default
@@ -323,14 +358,13 @@ class Review:
         already = {each for comment in posted for each in report.fingerprints_in(comment.body)}
         anchorable = {item.path: commentable_lines(item.patch) for item in files}
         anchoring = Anchoring()
-        for finding in result.new:
-            if report.fingerprint(finding) in already:
-                continue
-            lines = anchorable.get(finding.path, frozenset())
-            if finding.line in lines and len(anchoring.comments) < self.ctx.settings.max_review_comments:
-                anchoring.comments.append((finding, {"path": finding.path, **_anchor(finding, lines), "body": report.comment_body([finding])}))
+        for run in _runs([finding for finding in result.new if report.fingerprint(finding) not in already], anchorable):
+            path = run[0].path
+            lines = anchorable.get(path, frozenset())
+            if run[0].line in lines and len(anchoring.comments) < self.ctx.settings.max_review_comments:
+                anchoring.comments.append((run, {"path": path, **_anchor(run, lines), "body": report.comment_body(run)}))
             else:
-                anchoring.unanchored.append(finding)
+                anchoring.unanchored.extend(run)
         self._post(anchoring, result)
         self._mark_fixed(posted, result, files)
         return anchoring
@@ -351,13 +385,11 @@ class Review:
         leftover = self.gh.discard_pending_review(self.repo, self.pr_number)
         refused = self._refused(anchoring.comments, known_refused=not leftover)
         anchoring.comments = [entry for entry in anchoring.comments if all(entry is not out for out in refused)]
-        anchoring.unanchored.extend(finding for finding, _ in refused)
+        anchoring.unanchored.extend(finding for run, _ in refused for finding in run)
         if anchoring.comments:
             self.gh.post_review(self.repo, self.pr_number, self.head_sha, body, [p for _, p in anchoring.comments], OUR_COMMENTS)
 
-    def _refused(
-        self, batch: list[tuple[Finding, dict[str, object]]], *, known_refused: bool
-    ) -> list[tuple[Finding, dict[str, object]]]:
+    def _refused(self, batch: list[PlannedComment], *, known_refused: bool) -> list[PlannedComment]:
         """The comments GitHub refuses, found by halving with probes that publish nothing.
 
         A half is probed only when what is known does not settle it: when a

@@ -204,3 +204,44 @@ def test_a_tuning_context_section_written_after_the_review_clears_the_finding(sy
     after = {c["id"]: c["body"] for c in system.sim.review_comments(REPO, pr.number)}
     assert after[threshold["id"]].startswith("✅ **Fixed in")
     assert len(system.sim.reviews(REPO, pr.number)) == 1
+
+
+UNTUNED_CONFIG = """train:
+  lr: 0.0003
+  epochs: 12
+  dropout: 0.1
+  batch_size: 64
+  warmup_steps: 500
+
+data:
+  path: data/churn.csv
+  target: churned
+  id_column: customer_id
+  format: csv
+
+serve:
+  score_cutoff: 0.42
+"""
+
+
+def test_neighbouring_findings_of_one_rule_are_one_comment_and_a_distant_one_its_own(system: LocalSystem) -> None:
+    repo, pr = seed_pull_request(system.sim)
+    repo.push("feature/scaling", {"configs/model.yaml": UNTUNED_CONFIG})
+    system.sim.deliver("pull_request", payloads.pull_request(system.sim, REPO, pr.number, "synchronize"))
+    system.run_jobs()
+
+    config_comments = sorted(
+        (c for c in system.sim.review_comments(REPO, pr.number) if c["path"] == "configs/model.yaml"), key=lambda c: c["line"]
+    )
+    assert [(c["start_line"], c["line"]) for c in config_comments] == [(2, 6), (None, 15)]
+    assert all(f"Line {line}:" in config_comments[0]["body"] for line in range(2, 7))
+    assert "score_cutoff" in config_comments[1]["body"] and "Line " not in config_comments[1]["body"]
+    [run] = system.sim.check_runs(REPO, system.sim.repo(REPO).pull(pr.number).head_sha)
+    annotated = [a for a in run["output"]["annotations"] if a["path"] == "configs/model.yaml"]
+    assert len(annotated) == 6, "the check run still marks every value"
+
+    repo.push("feature/scaling", {"configs/model.yaml": "# Optuna study churn-v4 (2026-01-12) on data v7.\n" + UNTUNED_CONFIG})
+    system.sim.deliver("pull_request", payloads.pull_request(system.sim, REPO, pr.number, "synchronize"))
+    system.run_jobs()
+    after = {c["id"]: c["body"] for c in system.sim.review_comments(REPO, pr.number)}
+    assert all(after[c["id"]].startswith("✅ **Fixed in") for c in config_comments)

@@ -272,7 +272,7 @@ def test_comments_github_refuses_are_isolated_and_moved_into_the_check_run(make_
     system.sim.add_installation(1, account="octo-org")
     repo = system.sim.add_repo(REPO, installation_id=1)
     repo.commit("main", {"paths.py": ABSOLUTE_PATHS_BASE}, message="Initial")
-    head = ABSOLUTE_PATHS_BASE.replace("step_1 = 1\n", 'SRC = "/home/bob/raw.csv"\n').replace("step_2 = 2\n", 'AUX = "/home/bob/aux.csv"\n')
+    head = ABSOLUTE_PATHS_BASE.replace("step_1 = 1\n", 'SRC = "/home/bob/raw.csv"\n').replace("step_10 = 10\n", 'AUX = "/home/bob/aux.csv"\n')
     repo.commit("paths", {"paths.py": head}, parent=repo.branches["main"], message="Read raw")
     pr = repo.open_pull_request("paths", "main", title="Read raw", user="alice")
     with system.sim.client(1) as gh:
@@ -287,13 +287,13 @@ def test_comments_github_refuses_are_isolated_and_moved_into_the_check_run(make_
     [review] = system.sim.reviews(REPO, pr.number)
     assert review["state"] == "COMMENTED" and review["body"].startswith("**mldebt** found 3 new"), "one review, no pending one left"
     comments = system.sim.review_comments(REPO, pr.number)
-    assert sorted((c["path"], c["line"], c["pull_request_review_id"]) for c in comments) == [("paths.py", 1, review["id"]), ("paths.py", 2, review["id"])]
+    assert sorted((c["path"], c["line"], c["pull_request_review_id"]) for c in comments) == [("paths.py", 1, review["id"]), ("paths.py", 10, review["id"])]
     assert_no_duplicate_comments(system, pr.number)
     run = only_run(system, pr.head_sha)
     assert run["status"] == "completed"
     not_inline = run["output"]["text"].split("### Not commented inline", 1)[1]
     assert "line 21" in not_inline and "hardcoded-path" in not_inline
-    assert "line 1:" not in not_inline and "line 2:" not in not_inline
+    assert "line 1:" not in not_inline and "line 10:" not in not_inline
 
 
 def test_a_rate_limit_longer_than_a_worker_waits_fails_fast_and_holds_back_the_installation(make_system: SystemFactory) -> None:

@@ -22,10 +22,13 @@ FILES = r"/pulls/\d+/files$"
 REVIEWS = r"/pulls/\d+/reviews$"
 ONE_REVIEW = r"/pulls/\d+/reviews/\d+$"
 CHANGED = 10
-# Lines 1-10 are new, 11-13 their context, 28 and 30 are old paths outside any hunk of GitHub's diff.
+# Lines 1-40 are new, 41-43 their context, 58 and 60 are old paths outside any hunk of GitHub's diff. The new
+# paths stand four lines apart, too far to share a comment, so each is a comment of its own to probe.
 BASE = "".join(f"step_{n} = {n}\n" for n in range(1, 28)) + 'OLD = "/home/alice/old.csv"\nstep_29 = 29\nLAST = "/home/alice/last.csv"\n'
-HEAD = "".join(f'SOURCE_{n} = "/home/bob/part_{n}.csv"\n' for n in range(1, CHANGED + 1)) + BASE.split("\n", CHANGED)[CHANGED]
-REFUSED_LINES = [28, 30]
+NEW = "".join(f'SOURCE_{n} = "/home/bob/part_{n}.csv"\n' + "".join(f"pad_{n}_{k} = {k}\n" for k in range(3)) for n in range(1, CHANGED + 1))
+HEAD = NEW + BASE.split("\n", CHANGED)[CHANGED]
+SOURCE_LINES = [1 + 4 * index for index in range(CHANGED)]
+REFUSED_LINES = [58, 60]
 
 
 def open_pr_whose_listing_says_everything_is_new(system: LocalSystem) -> Any:
@@ -53,7 +56,7 @@ def assert_one_review_of_the_accepted_comments(system: LocalSystem, pr: Any) -> 
     assert review["state"] == "COMMENTED", "one submitted review, no pending one left behind"
     assert review["body"].startswith(f"**mldebt** found {CHANGED + len(REFUSED_LINES)} new")
     comments = system.sim.review_comments(REPO, pr.number)
-    assert sorted(c["line"] for c in comments) == list(range(1, CHANGED + 1))
+    assert sorted(c["line"] for c in comments) == SOURCE_LINES
     assert {c["pull_request_review_id"] for c in comments} == {review["id"]}
     assert all("<!-- mldebt:finding " in c["body"] for c in comments)
     [run] = system.sim.check_runs(REPO, pr.head_sha)
@@ -69,7 +72,7 @@ def test_several_refused_comments_are_found_with_few_probes_and_the_rest_land_as
     system.run_jobs()
 
     assert_one_review_of_the_accepted_comments(system, pr)
-    comments = CHANGED + len(REFUSED_LINES)
+    comments = CHANGED + 1  # the two refused paths stand close enough to share one
     probes = count(system, "POST", REVIEWS) - 2
     assert 0 < probes <= len(REFUSED_LINES) * math.ceil(math.log2(comments)), "a binary search, not a probe per comment"
     taken = count(system, "DELETE", ONE_REVIEW, status=200)
