@@ -93,6 +93,16 @@ UNTUNED_DEFAULTS = {
     "n_components": frozenset({"2", "3"}),
     "n_clusters": frozenset({"8"}),
     "n_neighbors": frozenset({"5"}),
+    # Hugging Face `TrainingArguments` (inherited by TRL's configs); these names exist only there.
+    "num_train_epochs": frozenset({"3"}),
+    "per_device_train_batch_size": frozenset({"8"}),
+}
+# Defaults that belong to one class: 5e-5 is `TrainingArguments`' learning rate, but the same number elsewhere
+# (or 2e-5, SFTConfig's) can be a choice someone made, so these count only as keywords of that call.
+CALL_DEFAULTS = {
+    "TrainingArguments": {"learning_rate": frozenset({"5e-05"})},
+    "Seq2SeqTrainingArguments": {"learning_rate": frozenset({"5e-05"})},
+    "SFTConfig": {"learning_rate": frozenset({"2e-05"})},
 }
 
 
@@ -144,9 +154,9 @@ def is_worth_reporting(name: str, value: str) -> bool:
     return value not in TRIVIAL_VALUES
 
 
-def is_untouched_default(name: str, value: str, old_values: Iterable[str]) -> bool:
+def is_untouched_default(name: str, value: str, old_values: Iterable[str], callee: str = "") -> bool:
     """A library default or convention, and not what the PR changed the value to."""
-    return is_default(name, value) and all(old == value for old in old_values)
+    return is_default(name, value, callee) and all(old == value for old in old_values)
 
 
 # ---------------------------------------------------------------- tuning context
@@ -191,6 +201,40 @@ _LIB_DEFAULT = re.compile(
     re.IGNORECASE,
 )
 
+# A reason for the value, or the rule of thumb it follows: "bigger because tokens per iter is small",
+# "largest that fits on one A100", "usually lr / 10". What the knob does ("higher is more conservative") is no reason.
+_REASON = re.compile(
+    r"\b(?:because|since|so that|otherwise|usually|typically|rule[\s-]of[\s-]thumb|heuristic(?:ally)?|"
+    r"recommended\s+(?:by|in|for)|fits?\s+(?:in|on|into)|per\s+the\s+(?:paper|docs|model\s+card))\b",
+    re.IGNORECASE,
+)
+# A value derived from another setting: "learning_rate / 10", "4 * d_model", "equal to max_iters".
+_DERIVED = (
+    re.compile(r"(?<![\w.])(?P<name>[a-z_][a-z0-9_]*)\s*[*/]\s*\d", re.IGNORECASE),
+    re.compile(r"\d\s*[*/]\s*(?P<name>[a-z_][a-z0-9_]*)\b", re.IGNORECASE),
+    re.compile(
+        r"\b(?:equal\s+to|same\s+as|half(?:\s+of)?|twice|tied\s+to|scaled?\s+(?:with|by))\s+(?:the\s+)?(?P<name>[a-z_][a-z0-9_]*)",
+        re.IGNORECASE,
+    ),
+)
+
+
+def _derived_from_setting(text: str) -> bool:
+    """Arithmetic on a word is a derivation only when the word names a setting, not "tokens / 10"."""
+    return any(
+        "_" in match["name"].strip("_") or strength_of(match["name"]) is not None
+        for pattern in _DERIVED
+        for match in pattern.finditer(text)
+    )
+
+
+def gives_reason(text: str) -> bool:
+    """Whether a comment argues for the value (a reason, a rule of thumb, a derivation from another setting).
+
+    Only a comment at the value counts: a docstring or file header saying "because" is about something else.
+    """
+    return bool(_REASON.search(text)) or _derived_from_setting(text)
+
 
 def has_tuning_context(text: str) -> bool:
     """Whether text says how, when or on what data a value was chosen, not merely what it does."""
@@ -206,6 +250,11 @@ def has_tuning_context(text: str) -> bool:
         or _LIB_DEFAULT.search(text)
         or (_CHOSEN.search(text) and _ON_DATA.search(text))
     )
+
+
+def has_context(text: str, near: str = "") -> bool:
+    """Provenance anywhere in `text`, or a reason in `near`, the comments at the value itself."""
+    return has_tuning_context(text) or gives_reason(near)
 
 
 _NUMBER_TOKEN = re.compile(r"(?<![\w.])[-+]?(?:\d[\d_]*\.?\d*|\.\d+)(?:[eE][-+]?\d+)?(?![\w.]*\w)")
@@ -232,8 +281,9 @@ def is_stale(text: str, current: str, old_values: Iterable[str]) -> bool:
     return any(old != current and old in quoted for old in old_values)
 
 
-def explains(text: str, current: str, old_values: Iterable[str] = ()) -> bool:
-    return has_tuning_context(text) and not is_stale(text, current, old_values)
+def explains(text: str, current: str, old_values: Iterable[str] = (), near: str = "") -> bool:
+    """`near` (the value's own comments) must also be part of `text`, so a stale reason is caught like stale provenance."""
+    return has_context(text, near) and not is_stale(text, current, old_values)
 
 
 def could_be_stale(text: str, current: str) -> bool:
@@ -242,8 +292,11 @@ def could_be_stale(text: str, current: str) -> bool:
     return bool(quoted) and current not in quoted
 
 
-def is_default(name: str, value: str) -> bool:
-    return value in UNTUNED_DEFAULTS.get(normalise_name(name), frozenset())
+def is_default(name: str, value: str, callee: str = "") -> bool:
+    """`callee` is the dotted name of the call a keyword belongs to, so a class's own defaults count only there."""
+    key = normalise_name(name)
+    own = CALL_DEFAULTS.get(callee.rsplit(".", 1)[-1], {}).get(key, frozenset())
+    return value in own or value in UNTUNED_DEFAULTS.get(key, frozenset())
 
 
 # ---------------------------------------------------------------- PR description
@@ -324,6 +377,7 @@ class PySite:
     node: libcst.CSTNode
     strength: Strength
     note: str = ""
+    callee: str = ""
 
 
 _MAX_EXPONENT = 64
@@ -359,7 +413,9 @@ def number_from_expr(node: libcst.BaseExpression) -> float | int | None:
     return None
 
 
-def _site(name: str, value_node: libcst.BaseExpression, report: libcst.CSTNode, *, keyword: bool, note: str = "") -> PySite | None:
+def _site(
+    name: str, value_node: libcst.BaseExpression, report: libcst.CSTNode, *, keyword: bool, note: str = "", callee: str = ""
+) -> PySite | None:
     strength = strength_of(name, keyword=keyword)
     if strength is None:
         return None
@@ -369,7 +425,7 @@ def _site(name: str, value_node: libcst.BaseExpression, report: libcst.CSTNode, 
     value = normalise_number(number)
     if not is_worth_reporting(name, value):
         return None
-    return PySite(name, value, report, strength, note)
+    return PySite(name, value, report, strength, note, callee)
 
 
 def _field_default(call: libcst.Call) -> tuple[libcst.BaseExpression | None, str]:
@@ -438,7 +494,7 @@ def sites_in_call(node: libcst.Call) -> Iterator[PySite]:
     inference = bool(_INFERENCE_CALL.search(callee.rsplit(".", 1)[-1]))
     for name, arg in candidates:
         if not (inference and name in _THROUGHPUT_NAMES):
-            site = _site(name, arg.value, arg, keyword=True)
+            site = _site(name, arg.value, arg, keyword=True, callee=callee)
             if site:
                 yield site
 

@@ -19,7 +19,7 @@ from rules.tuning import (
     Strength,
     could_be_stale,
     explains,
-    has_tuning_context,
+    has_context,
     is_default,
     is_stale,
     is_untouched_default,
@@ -190,6 +190,17 @@ class ConfigWithoutContext(HybridRule):
             "    learning_rate: float = 3e-4\n    weight_decay: float = 0.01\n    batch_size: int = 64\n",
             path="ranker/config.py",
         ),
+        # Hugging Face's own defaults spelled out (8 per device, 3 epochs) are not a tuning decision.
+        Case(
+            'from transformers import Trainer, TrainingArguments\n\nargs = TrainingArguments(\n    output_dir="out",\n'
+            "    per_device_train_batch_size=8,\n    num_train_epochs=3,\n)\n",
+        ),
+        # A comment that gives the reason or the derivation is the context a reviewer wants (nanoGPT).
+        Case(
+            "learning_rate = 1e-3\nmin_lr = 1e-4  # learning_rate / 10 usually\n"
+            "beta2 = 0.99  # make a bit bigger because number of tokens per iter is small\n",
+            path="config/train_char.py",
+        ),
     ]
     INVALID = [
         Case("from sklearn.linear_model import LogisticRegression\n\nTHRESHOLD = 0.73\n", path="fraud/model.py", lines=(3,)),
@@ -222,6 +233,12 @@ class ConfigWithoutContext(HybridRule):
             "import argparse\n\nparser = argparse.ArgumentParser()\nparser.add_argument('--lr', type=float, default=3e-4, help='learning rate')\n",
             path="scripts/train_ranker.py",
             lines=(4,),
+        ),
+        # A comment that only names the knob gives no reason, and 2e-5 is not TrainingArguments' default.
+        Case(
+            "from transformers import TrainingArguments\n\nmin_lr = 1e-4  # minimum learning rate\n"
+            'args = TrainingArguments(\n    output_dir="out",\n    learning_rate=2e-5,\n    num_train_epochs=10,\n)\n',
+            lines=(3, 6, 7),
         ),
     ]
 
@@ -297,16 +314,18 @@ class ConfigWithoutContext(HybridRule):
             return
         lines = self.ctx.file.python_lines
         start, end = self.position(site.node)
-        texts = [line_comment(lines[start - 1]), line_comment(lines[end - 1]), *comment_block_above(lines, start), site.note]
+        near = [line_comment(lines[start - 1]), line_comment(lines[end - 1]), *comment_block_above(lines, start), site.note]
         if statement is not None and statement != start:
-            texts.append(line_comment(lines[statement - 1]))
-            texts.extend(comment_block_above(lines, statement))
-        texts.extend(self._docstring(scope) for scope in scopes)
-        if is_default(site.name, site.value) and is_untouched_default(site.name, site.value, self._old_values(site.name)):
+            near.append(line_comment(lines[statement - 1]))
+            near.extend(comment_block_above(lines, statement))
+        texts = [*near, *(self._docstring(scope) for scope in scopes)]
+        if is_default(site.name, site.value, site.callee) and is_untouched_default(
+            site.name, site.value, self._old_values(site.name), site.callee
+        ):
             return
         context = "\n".join(text for text in texts if text)
         stale = False
-        if has_tuning_context(context):
+        if has_context(context, "\n".join(text for text in near if text)):
             if not could_be_stale(context, site.value) or not is_stale(context, site.value, self._old_values(site.name)):
                 return
             stale = True
@@ -364,16 +383,17 @@ def _check_config(ctx: FileContext) -> Iterator[Finding]:
             continue
         if section_names(section, leaf.dotted) or section_names(section, leaf.name):
             continue
-        texts = [header, leaf.notes, *_comments_around(file.lines, leaf.line)]
+        near = "\n".join(text for text in [leaf.notes, *_comments_around(file.lines, leaf.line)] if text)
+        texts = [header, near]
         for line in leaf.ancestors:
             texts.extend(_comments_around(file.lines, line))
         context = "\n".join(text for text in texts if text)
         previous = old.get(leaf.dotted, set())
         if is_untouched_default(leaf.name, leaf.value, previous):
             continue
-        if explains(context, leaf.value, previous):
+        if explains(context, leaf.value, previous, near):
             continue
-        stale = explains(context, leaf.value) and bool(previous)
+        stale = explains(context, leaf.value, near=near) and bool(previous)
         unexplained.setdefault(leaf.line, []).append(Unexplained(leaf.dotted, leaf.value, stale))
     for line in sorted(unexplained):
         items = unexplained[line]

@@ -7,7 +7,7 @@ import pytest
 from rules.examples import findings_of
 from rules.finding import Finding
 from rules.registry import Case, all_rules
-from rules.tuning import has_tuning_context, is_stale, normalise_number, strength_of, tuning_section
+from rules.tuning import gives_reason, has_tuning_context, is_stale, normalise_number, strength_of, tuning_section
 
 RULE = all_rules()["config-without-context"]
 
@@ -223,3 +223,61 @@ def test_library_defaults_need_no_context_unless_the_pr_moves_to_them() -> None:
 def test_alpha_variable_in_plotting_code_is_transparency() -> None:
     head = "import numpy as np\nimport matplotlib.pyplot as plt\n\nalpha = 0.35\nmodel = Ridge(alpha=0.3)\n"
     assert [finding.key for finding in run(head)] == ["alpha=0.3"]
+
+
+@pytest.mark.parametrize(
+    "comment",
+    [
+        "# learning_rate / 10 usually",
+        "# make a bit bigger because number of tokens per iter is small",
+        "# 4 * d_model",
+        "# make equal to max_iters",
+        "# half of hidden_size",
+        "# largest that fits on one A100",
+        "# smaller, otherwise the loss diverges",
+        "# rule of thumb for small data",
+        "# per the paper, section 4.2",
+        "# so that warmup covers one epoch",
+    ],
+)
+def test_reasons_rules_of_thumb_and_derivations_are_context(comment: str) -> None:
+    assert gives_reason(comment)
+
+
+@pytest.mark.parametrize(
+    "comment",
+    ["# learning rate", "# minimum learning rate", "# higher is more conservative", "# tokens / 10", "# 1/10 of the data", "# same as above"],
+)
+def test_restatements_and_arithmetic_on_plain_words_give_no_reason(comment: str) -> None:
+    assert not gives_reason(comment)
+
+
+def test_a_reason_counts_only_at_the_value_not_in_a_docstring() -> None:
+    head = '"""Training entry point, kept small because it runs in CI."""\nimport torch\n\nDROPOUT = 0.3\nWEIGHT_DECAY = 0.05  # larger because the data is tiny\n'
+    assert [finding.key for finding in run(head)] == ["dropout=0.3"]
+
+
+def test_a_reason_in_a_config_comment_counts() -> None:
+    head = "train:\n  lr: 0.0006  # 2x the base lr because the batch doubled\n  epochs: 30  # epochs\n"
+    assert [finding.key for finding in run(head, path="params.yaml")] == ["train.epochs=30"]
+
+
+def test_a_reason_that_quotes_the_old_value_is_stale() -> None:
+    base = {"train.py": "import torch\nBETA2 = 0.99  # 0.99 because tokens per iter is small\n"}
+    [finding] = new(run("import torch\nBETA2 = 0.95  # 0.99 because tokens per iter is small\n", base))
+    assert "previous value" in finding.message
+
+
+def test_training_arguments_defaults_count_only_for_their_own_class() -> None:
+    assert not run("from transformers import TrainingArguments\nargs = TrainingArguments(output_dir='o', learning_rate=5e-5)\n")
+    assert not run("from trl import SFTConfig\nargs = SFTConfig(output_dir='o', learning_rate=2e-5, num_train_epochs=3)\n")
+    assert [finding.key for finding in run("import torch\nopt = torch.optim.AdamW(params, lr=5e-5)\n")] == ["lr=5e-05"]
+    assert [finding.key for finding in run("from trl import SFTConfig\nargs = SFTConfig(output_dir='o', learning_rate=5e-5)\n")] == [
+        "learning_rate=5e-05"
+    ]
+
+
+def test_moving_a_training_argument_to_its_default_is_still_reported() -> None:
+    base = {"train.py": "from transformers import TrainingArguments\nargs = TrainingArguments(output_dir='o', num_train_epochs=5)\n"}
+    [finding] = new(run("from transformers import TrainingArguments\nargs = TrainingArguments(output_dir='o', num_train_epochs=3)\n", base))
+    assert finding.key == "num_train_epochs=3"

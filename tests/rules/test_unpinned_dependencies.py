@@ -70,8 +70,9 @@ def test_poetry_tables_groups_and_forms() -> None:
         "[tool.poetry]\nname = 'churn'\n\n[tool.poetry.dependencies]\npython = '^3.11'\npandas = '2.2.1'\n"
         "torch = { version = '^2.2', source = 'pytorch' }\nfeast = { git = 'https://github.com/feast-dev/feast.git', tag = 'v0.36.0' }\n"
         "featurelib = { path = '../featurelib', develop = true }\n\n[tool.poetry.group.dev.dependencies]\nruff = '*'\n"
+        "hypothesis-extra = '*'\nnumpy = '^1.26'\n\n[tool.poetry.group.serve.dependencies]\nfastapi = '*'\n"
     )
-    assert summary(run(head, path="pyproject.toml")) == [(7, True), (12, True)]
+    assert summary(run(head, path="pyproject.toml")) == [(7, True), (14, True), (17, True)]
 
 
 def test_conda_environment_and_its_pip_section() -> None:
@@ -125,3 +126,50 @@ def test_what_counts_as_pinned(line: str, pinned: bool) -> None:
 @pytest.mark.parametrize("line", ["-e .", "./libs/featurestore", "-r base.txt", "--index-url https://pypi.org/simple", "--pre", "/abs/wheel.whl"])
 def test_options_and_local_paths_are_not_requirements(line: str) -> None:
     assert parse_pip_line(line, 1) is None
+
+
+def test_tools_that_cannot_change_results_are_not_reported() -> None:
+    head = "torch==2.3.1\npytest\npytest-cov>=4\npre-commit\nmatplotlib\nseaborn\nrich\ntqdm\npython-dotenv\nsh\ntypes-requests\nwandb\n"
+    assert summary(run(head)) == [(12, True)]
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["requirements-dev.txt", "requirements_test.txt", "requirements.lint.txt", "requirements/dev.txt", "requirements/docs.txt"],
+)
+def test_dev_manifests_report_only_the_ml_stack(path: str) -> None:
+    [finding] = run("-r requirements.txt\ncoverage-badge\nmoto>=5\nfaker\ntorch~=2.2\n", path=path)
+    assert finding.line == 5 and "dev and test environment" in finding.message
+
+
+@pytest.mark.parametrize("path", ["requirements-train.txt", "requirements/gpu.txt", "requirements-dev-gpu.txt", "requirements-devices.txt"])
+def test_manifests_that_are_not_only_dev_report_everything(path: str) -> None:
+    assert summary(run("moto>=5\ntorch~=2.2\n", path=path)) == [(1, True), (2, True)]
+
+
+def test_conda_environment_named_dev_reports_only_the_ml_stack() -> None:
+    head = "name: churn-dev\ndependencies:\n  - python=3.11\n  - jupyterlab\n  - nbdime\n  - pandas>=2\n"
+    assert summary(run(head, path="environment.yml")) == [(6, True)]
+    assert summary(run(head, path="environment-dev.yml")) == [(6, True)]
+    assert summary(run(head.replace("churn-dev", "churn"), path="environment.yml")) == [(5, True), (6, True)]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "examples/text-classification/requirements.txt",
+        "example/requirements.txt",
+        "demo/requirements.txt",
+        "libs/featurestore/demos/requirements.txt",
+        "tutorials/01-intro/requirements.txt",
+        "notebooks/examples/requirements.txt",
+        "packages/client/docs/requirements.txt",
+    ],
+)
+def test_example_demo_tutorial_and_docs_folders_are_skipped_at_any_depth(path: str) -> None:
+    assert not run("datasets >= 1.8.0\nevaluate\n", path=path)
+
+
+def test_folders_only_named_like_examples_are_checked() -> None:
+    assert run("evaluate\n", path="src/examples_loader/requirements.txt")
+    assert run("evaluate\n", path="services/demo_api/requirements.txt")
