@@ -3,14 +3,14 @@
 Several rules ask the same questions of a module: is this `SS` sklearn's
 `StandardScaler`, does this function load data, fit a model, save it, and
 which functions does a training entry point reach. The answers are collected
-during the engine's single batched traversal (`FactsRule`), so asking them
-costs no extra walk of the tree.
+during the engine's single batched traversal (`FactsCollector`, once per file
+for every `FactsRule`), so asking them costs no extra walk of the tree.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import libcst
@@ -164,6 +164,25 @@ def dotted(expr: libcst.BaseExpression | None) -> str | None:
         return None
     parts.append(expr.value)
     return ".".join(reversed(parts))
+
+
+def _bare_dotted(node: libcst.CSTNode) -> str | None:
+    """`dotted(node)` where that is exactly the node's source: no parentheses or spaces anywhere in the chain."""
+    parts: list[str] = []
+    while isinstance(node, libcst.Attribute):
+        dot = node.dot
+        if node.lpar or node.attr.lpar or not _no_space(dot.whitespace_before) or not _no_space(dot.whitespace_after):
+            return None
+        parts.append(node.attr.value)
+        node = node.value
+    if not isinstance(node, libcst.Name) or node.lpar:
+        return None
+    parts.append(node.value)
+    return ".".join(reversed(parts))
+
+
+def _no_space(whitespace: libcst.BaseParenthesizableWhitespace) -> bool:
+    return isinstance(whitespace, libcst.SimpleWhitespace) and not whitespace.value
 
 
 def attribute_path(expr: libcst.BaseExpression) -> list[str]:
@@ -456,16 +475,17 @@ def _entry_name(scope: Scope) -> bool:
     return name in ENTRY_FUNCTION_NAMES or name.startswith(_ENTRY_PREFIXES)
 
 
-class FactsRule(PythonRule):
-    """A Python rule that collects `ModuleFacts` while the shared traversal passes by.
+class FactsCollector(libcst.BatchableCSTVisitor):
+    """Collects one module's `ModuleFacts` while the shared traversal passes by.
 
-    Subclasses overriding a `visit_*`/`leave_*` method defined here must call
-    `super()`; decisions belong in `finish()`, when the facts are complete.
+    The facts depend on the module alone, so the engine runs one collector per
+    file for all its `FactsRule`s (`share_facts`) instead of each rule
+    collecting the same facts again.
     """
 
-    def __init__(self, ctx: FileContext) -> None:
-        super().__init__(ctx)
-        self.facts = ModuleFacts(notebook=self.ctx.file.kind is FileKind.NOTEBOOK)
+    def __init__(self, *, notebook: bool) -> None:
+        super().__init__()
+        self.facts = ModuleFacts(notebook=notebook)
         self._scopes: list[Scope] = []
         self._classes: list[tuple[str, int]] = []
 
@@ -554,6 +574,84 @@ class FactsRule(PythonRule):
     def visit_Assert(self, node: libcst.Assert) -> None:
         self.current_scope().checks.append(_check_site(node, node.test))
 
+    def _constructor(self, name: str) -> str | None:
+        for scope in reversed(self._scopes):
+            if name in scope.constructed:
+                return scope.constructed[name]
+        class_name = self.current_scope().class_name
+        return self.facts.attributes.get((class_name, name)) if class_name is not None else None
+
+
+class FactsRule(PythonRule):
+    """A Python rule that reads the `ModuleFacts` of the module it visits.
+
+    On its own the rule collects them itself; in the engine one shared
+    `FactsCollector` does, visiting each node ahead of the rules. Either way a
+    hook sees the facts as they stand once its node is collected. Subclasses
+    overriding a `visit_*`/`leave_*` method defined here must call `super()`;
+    decisions belong in `finish()`, when the facts are complete.
+    """
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        self._collector = FactsCollector(notebook=self.ctx.file.kind is FileKind.NOTEBOOK)
+        self._collects = True
+        self.facts = self._collector.facts
+
+    def share(self, collector: FactsCollector) -> None:
+        """Reads `collector`'s facts instead of collecting: the collector must visit every node before this rule."""
+        self._collector = collector
+        self._collects = False
+        self.facts = collector.facts
+
+    def current_scope(self) -> Scope:
+        # A method, not a property: the batched visitor reads every attribute while collecting `visit_*` hooks.
+        return self._collector.current_scope()
+
+    def visit_Module(self, node: libcst.Module) -> None:
+        if self._collects:
+            self._collector.visit_Module(node)
+
+    def visit_Import(self, node: libcst.Import) -> None:
+        if self._collects:
+            self._collector.visit_Import(node)
+
+    def visit_ImportFrom(self, node: libcst.ImportFrom) -> None:
+        if self._collects:
+            self._collector.visit_ImportFrom(node)
+
+    def visit_ClassDef(self, node: libcst.ClassDef) -> None:
+        if self._collects:
+            self._collector.visit_ClassDef(node)
+
+    def leave_ClassDef(self, original_node: libcst.ClassDef) -> None:
+        if self._collects:
+            self._collector.leave_ClassDef(original_node)
+
+    def visit_FunctionDef(self, node: libcst.FunctionDef) -> None:
+        if self._collects:
+            self._collector.visit_FunctionDef(node)
+
+    def leave_FunctionDef(self, original_node: libcst.FunctionDef) -> None:
+        if self._collects:
+            self._collector.leave_FunctionDef(original_node)
+
+    def visit_If(self, node: libcst.If) -> None:
+        if self._collects:
+            self._collector.visit_If(node)
+
+    def visit_Assign(self, node: libcst.Assign) -> None:
+        if self._collects:
+            self._collector.visit_Assign(node)
+
+    def visit_Call(self, node: libcst.Call) -> None:
+        if self._collects:
+            self._collector.visit_Call(node)
+
+    def visit_Assert(self, node: libcst.Assert) -> None:
+        if self._collects:
+            self._collector.visit_Assert(node)
+
     def flag_span(self, node: libcst.CSTNode, last: libcst.CSTNode | None, message: str, *, suggestion: str, key: str) -> None:
         """Flags `node`, spanning down to `last` so that a change anywhere between them makes the finding new.
 
@@ -573,16 +671,23 @@ class FactsRule(PythonRule):
     def code(self, node: libcst.CSTNode, limit: int | None) -> str:
         """Source of a node on one line, cut to `limit` characters for messages (None: all of it)."""
         module = self.facts.module.node if self.facts.module else None
-        text = " ".join(module.code_for_node(node).split()) if isinstance(module, libcst.Module) else ""
-        text = text.replace("`", "'")
+        if not isinstance(module, libcst.Module):
+            text = ""
+        else:
+            # Most annotations and receivers are plain names, which need no code generation.
+            text = _bare_dotted(node) or " ".join(module.code_for_node(node).split()).replace("`", "'")
         return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
 
-    def _constructor(self, name: str) -> str | None:
-        for scope in reversed(self._scopes):
-            if name in scope.constructed:
-                return scope.constructed[name]
-        class_name = self.current_scope().class_name
-        return self.facts.attributes.get((class_name, name)) if class_name is not None else None
+
+def share_facts(visitors: Sequence[libcst.BatchableCSTVisitor]) -> list[FactsCollector]:
+    """One collector for all the `FactsRule`s among one file's visitors, to run ahead of them (none if there are none)."""
+    rules = [visitor for visitor in visitors if isinstance(visitor, FactsRule)]
+    if not rules:
+        return []
+    collector = FactsCollector(notebook=rules[0].facts.notebook)
+    for rule in rules:
+        rule.share(collector)
+    return [collector]
 
 
 def mentions(expression: libcst.CSTNode) -> tuple[frozenset[str], frozenset[str]]:

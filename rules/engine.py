@@ -15,11 +15,12 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from libcst import Module
+from libcst import BatchableCSTVisitor, Module
 from libcst._batched_visitor import _get_visitor_methods
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from rules.config import Config
+from rules.dataflow import share_facts
 from rules.diff import changed_lines
 from rules.finding import Finding, Severity
 from rules.positions import Positions, replayable
@@ -116,8 +117,8 @@ def _wrapper(module: Module, positions: Positions) -> MetadataWrapper:
     return wrapper
 
 
-def _visit(module: Module, visitors: list[PythonRule]) -> None:
-    """One traversal for all Python rules.
+def _visit(module: Module, visitors: list[BatchableCSTVisitor]) -> None:
+    """One traversal for all Python rules (and the collectors they share).
 
     Where every hook can ride it, the traversal is the one the position pass
     recorded: libcst's own visit rebuilds and revalidates each node it passes,
@@ -152,7 +153,9 @@ def _run_file_rules(
             rule(FileContext(**{**ctx_base.__dict__, "options": config.options_for(rule.id)}))  # type: ignore[call-arg]
             for rule in python_rules
         ]
-        _visit(source.module, visitors)
+        visitors = [visitor for visitor in visitors if visitor.may_find()]
+        if visitors:
+            _visit(source.module, [*share_facts(visitors), *visitors])
         for visitor in visitors:
             findings.extend(visitor.findings)
     for rule in applicable:

@@ -5,7 +5,7 @@ tracks line and column. Its state splits every token with a regex, builds two
 `CodePosition`s and a `CodeRange` per node, hashes nodes through a Python-level
 `__hash__`, and enters a generator-based context manager for every syntactic
 range: together about as slow as parsing. This state does the same bookkeeping
-with plain tuples keyed by `id(node)` and a slotted context manager, and builds
+with plain ints keyed by `id(node)` and one reusable context manager, and builds
 a `CodeRange` only for the nodes a rule asks about. The ranges are the very
 ones libcst computes (tests/rules/test_positions.py compares them node by node).
 """
@@ -23,48 +23,59 @@ from libcst.metadata import CodePosition, CodeRange
 # The line breaks libcst's own position state counts (libcst.metadata.position_provider.NEWLINE_RE).
 _NEWLINE = re.compile(r"\r\n?|\n")
 
-# node id -> (node, start line, start column, end line, end column); the node keeps the id meaningful.
-_Ranges = dict[int, tuple[CSTNode, int, int, int, int]]
+# A position is one int, line << _LINE | column (no line of a reviewable file nears 2**32 characters).
+# Plain ints, unlike a tuple per node, are nothing the garbage collector tracks: ~3,000 tuples a file
+# would trigger its collections several times as often, and carried into its oldest generation they
+# would bring on full collections, which walk every parsed tree still alive.
+_LINE = 32
+_COLUMN = (1 << _LINE) - 1
 
 
 class _Syntactic:
-    """`record_syntactic_position` as a slotted object: a generator-based context manager costs several times more."""
+    """`record_syntactic_position` as one reusable context manager: libcst's is generator-based, several times dearer.
 
-    __slots__ = ("state", "node", "start_node", "end_node", "line", "column")
+    libcst only ever uses the call as `with state.record_syntactic_position(...)`,
+    so the call itself opens the range on the state's stack and `__exit__`
+    closes the innermost one.
+    """
 
-    def __init__(self, state: _PositionState, node: CSTNode, start_node: CSTNode | None, end_node: CSTNode | None) -> None:
+    __slots__ = ("state",)
+
+    def __init__(self, state: _PositionState) -> None:
         self.state = state
-        self.node = node
-        self.start_node = start_node
-        self.end_node = end_node
 
     def __enter__(self) -> None:
-        self.line = self.state.line
-        self.column = self.state.column
+        pass
 
     def __exit__(self, *exc: object) -> None:
         state = self.state
-        ranges = state.ranges
-        start_line, start_column = self.line, self.column
-        end_line, end_column = state.line, state.column
-        if self.start_node is not None:
-            _, start_line, start_column, _, _ = ranges[id(self.start_node)]
-        if self.end_node is not None:
-            _, _, _, end_line, end_column = ranges[id(self.end_node)]
-        ranges[id(self.node)] = (self.node, start_line, start_column, end_line, end_column)
+        node, start_node, end_node, start = state.syntactic.pop()
+        end = state.at
+        if start_node is not None:
+            start = state.starts[id(start_node)]
+        if end_node is not None:
+            end = state.ends[id(end_node)]
+        key = id(node)
+        state.starts[key] = start
+        state.ends[key] = end
+        state.nodes[key] = node
 
 
 class _PositionState(CodegenState):
     """Mirrors libcst's `PositionProvidingCodegenState` step for step."""
 
-    __slots__ = ("line", "column", "stack", "ranges")
+    __slots__ = ("at", "stack", "starts", "ends", "nodes", "syntactic", "_syntactic_exit")
 
     def __init__(self, module: Module) -> None:
         super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
-        self.line = 1
-        self.column = 0
-        self.stack: list[tuple[int, int]] = []
-        self.ranges: _Ranges = {}
+        self.at = 1 << _LINE
+        self.stack: list[int] = []
+        # Start and end of each node, by id; `nodes` holds the nodes themselves, in the same order, so the ids stay theirs.
+        self.starts: dict[int, int] = {}
+        self.ends: dict[int, int] = {}
+        self.nodes: dict[int, CSTNode] = {}
+        self.syntactic: list[tuple[CSTNode, CSTNode | None, CSTNode | None, int]] = []
+        self._syntactic_exit = _Syntactic(self)
 
     def add_indent_tokens(self) -> None:
         for token in self.indent_tokens:
@@ -74,24 +85,26 @@ class _PositionState(CodegenState):
         self.tokens.append(value)
         if "\n" in value or "\r" in value:
             segments = _NEWLINE.split(value)
-            self.line += len(segments) - 1
-            self.column = len(segments[-1])
+            self.at = ((self.at >> _LINE) + len(segments) - 1) << _LINE | len(segments[-1])
         else:
-            self.column += len(value)
+            self.at += len(value)
 
     def before_codegen(self, node: CSTNode) -> None:
-        self.stack.append((self.line, self.column))
+        self.stack.append(self.at)
 
     def after_codegen(self, node: CSTNode) -> None:
-        start_line, start_column = self.stack.pop()
+        start = self.stack.pop()
         key = id(node)
-        if key not in self.ranges:  # a syntactic range recorded inside the node wins, as in libcst
-            self.ranges[key] = (node, start_line, start_column, self.line, self.column)
+        if key not in self.starts:  # a syntactic range recorded inside the node wins, as in libcst
+            self.starts[key] = start
+            self.ends[key] = self.at
+            self.nodes[key] = node
 
     def record_syntactic_position(  # type: ignore[override]
         self, node: CSTNode, *, start_node: CSTNode | None = None, end_node: CSTNode | None = None
     ) -> Any:
-        return _Syntactic(self, node, start_node, end_node)
+        self.syntactic.append((node, start_node, end_node, self.at))
+        return self._syntactic_exit
 
 
 Hook = Callable[[CSTNode], object]
@@ -108,31 +121,43 @@ class _RecordingState(_PositionState):
     `Newline`); `replayable` keeps hooks on those out.
     """
 
-    __slots__ = ("names", "by_type", "events")
+    __slots__ = ("visits", "leaves", "events")
 
     def __init__(self, module: Module, hooks: Mapping[str, list[Hook]]) -> None:
         super().__init__(module)
-        self.names = hooks
-        self.by_type: dict[type, tuple[list[Hook] | None, list[Hook] | None]] = {}
-        self.events: list[Event] = []
-
-    def _hooks(self, kind: type) -> tuple[list[Hook] | None, list[Hook] | None]:
-        found = self.by_type.get(kind)
-        if found is None:
-            found = self.by_type[kind] = (self.names.get(f"visit_{kind.__name__}"), self.names.get(f"leave_{kind.__name__}"))
-        return found
+        self.visits = _HooksByType(hooks, "visit_")
+        self.leaves = _HooksByType(hooks, "leave_")
+        self.events: list[list[Hook] | CSTNode] = []
 
     def before_codegen(self, node: CSTNode) -> None:
-        self.stack.append((self.line, self.column))
-        visit = self._hooks(type(node))[0]
+        self.stack.append(self.at)
+        visit = self.visits[type(node)]
         if visit:
-            self.events.append((visit, node))
+            self.events += visit, node
 
     def after_codegen(self, node: CSTNode) -> None:
-        super().after_codegen(node)
-        leave = self._hooks(type(node))[1]
+        start = self.stack.pop()
+        key = id(node)
+        if key not in self.starts:  # as in _PositionState, inlined: this runs for every node
+            self.starts[key] = start
+            self.ends[key] = self.at
+            self.nodes[key] = node
+        leave = self.leaves[type(node)]
         if leave:
-            self.events.append((leave, node))
+            self.events += leave, node
+
+
+class _HooksByType(dict[type, list[Hook] | None]):
+    """The hooks for a node type, looked up by name once per type: a plain dict hit on every later node."""
+
+    def __init__(self, hooks: Mapping[str, list[Hook]], prefix: str) -> None:
+        super().__init__()
+        self.hooks = hooks
+        self.prefix = prefix
+
+    def __missing__(self, kind: type) -> list[Hook] | None:
+        found = self[kind] = self.hooks.get(self.prefix + kind.__name__)
+        return found
 
 
 # Nodes code generation reaches in a different order from libcst's visitor (see _RecordingState).
@@ -163,25 +188,33 @@ class Positions(Mapping[CSTNode, CodeRange]):
     def __init__(self, module: Module, hooks: Mapping[str, list[Hook]] | None = None) -> None:
         state = _PositionState(module) if hooks is None else _RecordingState(module, hooks)
         module._codegen(state)
-        self._ranges = state.ranges
-        self.events: list[Event] = state.events if isinstance(state, _RecordingState) else []
+        self._starts = state.starts
+        self._ends = state.ends
+        self._nodes = state.nodes
+        self._events: list[list[Hook] | CSTNode] = state.events if isinstance(state, _RecordingState) else []
         self._built: dict[int, CodeRange] = {}
 
     def __getitem__(self, node: CSTNode) -> CodeRange:
         key = id(node)
         built = self._built.get(key)
         if built is None:
-            _, start_line, start_column, end_line, end_column = self._ranges[key]
-            built = self._built[key] = CodeRange(CodePosition(start_line, start_column), CodePosition(end_line, end_column))
+            start, end = self._starts[key], self._ends[key]
+            built = self._built[key] = CodeRange(CodePosition(start >> _LINE, start & _COLUMN), CodePosition(end >> _LINE, end & _COLUMN))
         return built
 
     def __iter__(self) -> Iterator[CSTNode]:
-        return (entry[0] for entry in self._ranges.values())
+        return iter(self._nodes.values())
 
     def __len__(self) -> int:
-        return len(self._ranges)
+        return len(self._nodes)
+
+    @property
+    def events(self) -> Iterator[Event]:
+        """The recorded traversal; kept as one flat list, hooks then node, for the reason positions are ints."""
+        flat = iter(self._events)
+        return zip(flat, flat)  # type: ignore[arg-type]
 
     def lines(self, node: CSTNode) -> tuple[int, int]:
         """First and last line, without building a `CodeRange`."""
-        _, start_line, _, end_line, _ = self._ranges[id(node)]
-        return start_line, end_line
+        key = id(node)
+        return self._starts[key] >> _LINE, self._ends[key] >> _LINE

@@ -126,6 +126,10 @@ class PythonRule(Rule, libcst.BatchableCSTVisitor):
         self.ctx = ctx
         self.findings: list[Finding] = []
 
+    def may_find(self) -> bool:
+        """Whether this file could give the rule anything to report; the engine leaves it out of the traversal if not."""
+        return True
+
     def get_visitors(self) -> Mapping[str, Callable[[libcst.CSTNode], None]]:
         """libcst inspects every instance on every file; the names depend only on the class, so find them once."""
         names = _VISITOR_NAMES.get(type(self))

@@ -95,9 +95,12 @@ def too_deep(code: str) -> bool:
         return "too many nested" in str(exc.msg)
     except ValueError:
         return False
+    # `ast.iter_child_nodes`, inlined: its generators cost more than the rest of the walk. Leaves (`Load`,
+    # `Add`, …) have no fields and no depth bonus, so they are measured where they are found, not stacked.
     stack: list[tuple[ast.AST, int]] = [(tree, 1)]
+    push, pop = stack.append, stack.pop
     while stack:
-        node, depth = stack.pop()
+        node, depth = pop()
         if isinstance(node, ast.BoolOp):
             depth += len(node.values)
         elif isinstance(node, ast.alias):
@@ -106,7 +109,15 @@ def too_deep(code: str) -> bool:
             depth += (node.module or "").count(".")
         if depth > MAX_NESTING:
             return True
-        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+        depth += 1
+        for name in node._fields:
+            value = getattr(node, name, None)
+            for child in value if isinstance(value, list) else (value,):
+                if isinstance(child, ast.AST):
+                    if child._fields:
+                        push((child, depth))
+                    elif depth > MAX_NESTING:
+                        return True
     return False
 
 

@@ -511,14 +511,21 @@ class UndocumentedFeature(FactsRule):
             key=f"feature:{name.glob}",
         )
 
+    def may_find(self) -> bool:
+        # Elsewhere than feature code only a Feast repository counts, and that needs `feast` imported.
+        return self._is_feature_path() or "feast" in (self.ctx.file.python_text or "")
+
     def _is_feature_code(self) -> bool:
+        if self._is_feature_path():
+            return True
+        imports = self.facts.imports
+        return imports.uses("feast") and any(site.method in FEAST_VIEWS for site in self.facts.all_calls())
+
+    def _is_feature_path(self) -> bool:
         path = self.ctx.file.path
         parts = path.split("/")
         stem = parts[-1].rsplit(".", 1)[0]
         if any(part.lower() in FEATURE_DIRECTORIES for part in parts[:-1]) or FEATURE_FILE.match(stem):
             return True
         modules = option_names(self.ctx.options, "feature_modules")
-        if any(fnmatch.fnmatch(path, pattern) for pattern in modules):
-            return True
-        imports = self.facts.imports
-        return imports.uses("feast") and any(site.method in FEAST_VIEWS for site in self.facts.all_calls())
+        return any(fnmatch.fnmatch(path, pattern) for pattern in modules)
