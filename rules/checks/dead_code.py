@@ -32,6 +32,17 @@ _EXPLAINED = re.compile(
     r"same as|compare|vs)\b",
     re.IGNORECASE,
 )
+# Lead-ins of an opt-in usage note, read at the start of a comment: `# on macbook also add`, `# if you have a GPU:`,
+# `# for multi-GPU training`. Anchored, because "on cpu" or "for GPU" in the middle of a sentence explains nothing.
+_OPT_IN = re.compile(
+    r"^(?:(?:on|for)\s+(?:an?\s+|the\s+)?(?:mac\w*|osx|windows|linux|apple|m[1-4]|cpus?|gpus?|cuda|mps|tpus?|rocm|"
+    r"multi[- ]?(?:gpu|node)s?|single[- ]?gpu|colab|kaggle|slurm)\b|if\s+(?:you|running|using)\b)|\balso\s+add\b",
+    re.IGNORECASE,
+)
+# Inspection and breakpoints: a commented-out `print(df)` is a leftover look at the data, not a parked code path.
+_DEBUG_FUNCTIONS = frozenset({"print", "pprint", "display", "breakpoint"})
+_DEBUG_METHODS = frozenset({"head", "tail", "info", "describe", "debug", "set_trace"})
+_DEBUGGERS = frozenset({"pdb", "ipdb", "pudb"})
 _TASK = re.compile(r"^(?:todo|fixme|xxx|hack|note|nb|bug|warning|warn)\b", re.IGNORECASE)
 _DOCTEST = re.compile(r"^(?:>>>|\.\.\.\s)")
 # One-line labels, not calls or settings: `# run_setup ()` headings, `# tls=True` above an overload.
@@ -92,14 +103,40 @@ def _looks_like_math(statement: ast.Assign | ast.AugAssign) -> bool:
     return True
 
 
-def parses_as_code(text: str) -> bool:
+def _parse(text: str) -> list[ast.stmt]:
+    """The statements of a comment's text, or none when it is not Python; never raises on hostile input."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            tree = ast.parse(text)
+            return ast.parse(text).body
     except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []
+
+
+def parses_as_code(text: str) -> bool:
+    return any(_strong(statement) for statement in _parse(text))
+
+
+def _is_debug(statement: ast.stmt) -> bool:
+    if isinstance(statement, ast.Import):
+        return all(alias.name in _DEBUGGERS for alias in statement.names)
+    if not isinstance(statement, ast.Expr):
         return False
-    return any(_strong(statement) for statement in tree.body)
+    value = statement.value
+    if isinstance(value, (ast.Name, ast.Attribute, ast.Subscript)):
+        return True
+    if not isinstance(value, ast.Call):
+        return False
+    func = value.func
+    if isinstance(func, ast.Name):
+        return func.id in _DEBUG_FUNCTIONS
+    return isinstance(func, ast.Attribute) and func.attr in _DEBUG_METHODS
+
+
+def debug_only(text: str) -> bool:
+    """Code that only looks at values or stops in a debugger; one line of real logic makes it a code path."""
+    statements = _parse(textwrap.dedent(text))
+    return bool(statements) and all(_is_debug(statement) for statement in statements)
 
 
 def code_runs(lines: list[str]) -> list[tuple[int, int]]:
@@ -167,6 +204,18 @@ class DeadCode(PythonRule):
         ),
         # A task note that names code is a plan, not parked code.
         Case("import torch\n\n# TODO: opt = torch.optim.AdamW(params) once the sweep lands\nopt = torch.optim.SGD(params)\n"),
+        # An opt-in usage note: the settings to add on another platform (nanoGPT's config).
+        Case(
+            "n_layer = 6\n\n# on macbook also add\n# device = 'cpu'  # run on cpu only\n# compile = False # do not torch compile the model\n",
+            path="config/train_char.py",
+        ),
+        # A leftover look at the data or a breakpoint is not a parked code path.
+        Case(
+            "import pandas as pd\nfrom sklearn.preprocessing import StandardScaler\n\ndf = pd.read_csv(\"data/train.csv\")\n# print(df)\n"
+            "scaled = StandardScaler().fit_transform(df)\n# display(df.head())\n# df.info()\n# logger.debug('scaled %s', scaled.shape)\n\n"
+            "# import pdb; pdb.set_trace()\n# breakpoint()\n",
+            path="scale.py",
+        ),
     ]
     INVALID = [
         Case(
@@ -190,6 +239,13 @@ class DeadCode(PythonRule):
             path="notebooks/eda.ipynb",
         ),
         Case("import numpy as np\n\nif 0:\n    np.save('debug.npy', X)\n", path="features/build.py", lines=(3,)),
+        # A print next to real logic, and a platform named in the middle of a sentence, do not excuse the block.
+        Case(
+            "import pandas as pd\n\ndf = pd.read_csv('data/train.csv')\n# df = df.dropna()\n# print(df)\n\n"
+            "# this ran on gpu before the refactor\n# model = model.cuda()\n",
+            path="scale.py",
+            lines=(4, 8),
+        ),
     ]
 
     def visit_Module(self, node: libcst.Module) -> None:
@@ -246,7 +302,9 @@ class DeadCode(PythonRule):
             return
         covered = {index for start, end in runs for index in range(start, end)}
         notes = [text if index not in covered else line_comment(text) for index, text in enumerate(kept)]
-        if any(_EXPLAINED.search(text) for text in notes):
+        if any(_EXPLAINED.search(text) or _OPT_IN.search(text.lstrip("# \t")) for text in notes):
+            return
+        if all(debug_only("\n".join(kept[start:end])) for start, end in runs):
             return
         if len(covered) == 1 and _HEADING_CALL.match(kept[runs[0][0]].strip()):
             return

@@ -41,10 +41,11 @@ _POSIX = re.compile(
     _BOUNDARY
     + r"(?P<path>/(?:"
     + rf"home/(?!{_GENERIC_USER}){_SEGMENT}|Users/(?!(?:Shared|{_GENERIC_USER})){_SEGMENT}|"
-    + rf"(?:mnt|scratch\w*|gpfs\w*|lustre\w*|nfs\w*|fsx|dbfs|afs)/{_SEGMENT}|"
+    + rf"(?:mnt|scratch\w*|gpfs\w*|lustre\w*|nfs\w*|fsx|efs|dbfs|afs)/{_SEGMENT}|"
     + rf"Volumes/{_SEGMENT}|Workspace/Users/{_SEGMENT}|content/drive/{_SEGMENT}|"
-    # Prefixes that are also common URL paths (`/media/uploads`, `/data/tweets/`) need two more folders.
-    + rf"(?:media|shared|cluster|storage|net)/{_SEGMENT}/{_SEGMENT}|data/(?P<data>{_SEGMENT})/{_SEGMENT}"
+    # Prefixes that are also common URL paths (`/media/uploads`, `/groups/42`, `/data/tweets/`) need two more folders.
+    # `/project`, `/projects` and `/work` are left out: as often a container's WORKDIR as an HPC allocation.
+    + rf"(?:media|shared|cluster|storage|net|groups)/{_SEGMENT}/{_SEGMENT}|data/(?P<data>{_SEGMENT})/{_SEGMENT}"
     # A colon ends a POSIX path: `$PATH` lists and `host:container` volume pairs.
     + r")(?:/[^\s\"'`,;:()\[\]{}<>|]*)?)"
 )
@@ -156,6 +157,13 @@ class HardcodedPath(HybridRule):
         ),
         # Placeholders in example configs.
         Case("paths:\n  data: /home/user/data\n  out: /Users/you/out\n", path="configs/example.yaml"),
+        # Container working directories and mounted volumes, and a one-level `/groups/<id>` route.
+        Case(
+            "import pandas as pd\n\ndf = pd.read_csv('/app/data/train.csv')\nout = '/opt/ml/model/model.pkl'\n"
+            "raw = '/data/raw/events.parquet'\nwork = '/work/data/train.csv'\nproj = '/project/src/config.yaml'\n"
+            "route = '/groups/42'\n",
+            path="src/train.py",
+        ),
     ]
     INVALID = [
         Case("import pandas as pd\n\ndf = pd.read_csv('/home/alice/projects/churn/data/train.csv')\n", lines=(3,)),
@@ -174,6 +182,12 @@ class HardcodedPath(HybridRule):
         ),
         Case('[paths]\ncheckpoints = "/lustre/alice/ckpt"\n', path="train.toml", lines=(2,)),
         Case("-e /home/alice/src/featurelib\nnumpy==2.1.0\n", path="requirements.txt", lines=(1,)),
+        # An HPC group share and an AWS EFS mount.
+        Case(
+            "db_path: /groups/icecube/moust/work/selections/train.csv\ncache_dir: /efs/shared_storage/alice/cache\n",
+            path="configs/data/icecube.yaml",
+            lines=(1, 2),
+        ),
     ]
 
     # ------------------------------------------------------------------ Python

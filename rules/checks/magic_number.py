@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import libcst
 
+from rules.dataflow import string_value
 from rules.finding import Severity
 from rules.pyutil import comment_block_above, dotted_name, is_ml_code, is_prose_comment, line_comment
 from rules.registry import Case, PythonRule, register
@@ -34,6 +35,16 @@ _PLUMBING_SUBJECT = re.compile(
     r"\bverbos\w*|\bmajor\b|\bminor\b|\battempts?\b|\bretries\b|\bport\b|\bpid\b|\blevel\b|loglevel|log_level",
     re.IGNORECASE,
 )
+# Clock and calendar fields and their natural range: `hour >= 17` reads as "from 5 pm" to anyone. Years are left
+# out on purpose, since `year >= 2015` is a data cut-off that needs its reason. Weekdays and quarters need no entry:
+# every value they take is already a small integer.
+_CALENDAR_RANGES = {"hour": range(24), "minute": range(60), "second": range(60), "month": range(1, 13), "day": range(1, 32)}
+_CALENDAR_ALIASES = {"hr": "hour", "mnth": "month"}
+# `hour_of_day`, `day_of_month`: the unit followed by the one that contains it.
+_CALENDAR_CONTAINER = {"hour": "day", "minute": "hour", "second": "minute", "day": "month", "month": "year"}
+# A field named with one of these counts time rather than reading a clock: `age_month > 18`, `tenure_day >= 30`.
+_DURATION_WORDS = frozenset({"n", "num", "nb", "count", "total", "age", "tenure", "duration", "elapsed", "lag", "delta", "diff"})
+_NAME_TOKEN = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _ORDERING = (libcst.LessThan, libcst.LessThanEqual, libcst.GreaterThan, libcst.GreaterThanEqual)
 
 
@@ -99,8 +110,25 @@ class MagicNumber(PythonRule):
             "fig, ax = plt.subplots(figsize=(12, 6))\nif resp.status_code >= 400:\n    raise RuntimeError\n",
             path="train.py",
         ),
+        # Clock hours and calendar fields within their natural range.
+        Case(
+            "import pandas as pd\n\n\ndef rush_hours(df: pd.DataFrame) -> pd.DataFrame:\n"
+            "    df[\"is_evening_rush\"] = ((df[\"hour\"] >= 17) & (df[\"hour\"] <= 19)).astype(int)\n"
+            "    df[\"night\"] = (df.ts.dt.hour > 22) | (df.pickup_hour < 5)\n"
+            "    df[\"payday_week\"] = df[\"Day\"] >= 25\n    df[\"summer\"] = df.month.between(6, 8) | (df.mnth > 11)\n"
+            "    return df\n",
+            path="src/features/build_features.py",
+        ),
     ]
     INVALID = [
+        # Next to calendar features, an amount, a duration in hours and a tenure in months are still cut-offs.
+        Case(
+            "import pandas as pd\n\n\ndef flags(df: pd.DataFrame) -> pd.DataFrame:\n"
+            "    df[\"late\"] = df[\"hour\"] >= 17\n    df[\"big\"] = (df[\"amount\"] > 17).astype(int)\n"
+            "    df[\"overtime\"] = df[\"hours\"] > 17\n    df[\"loyal\"] = df[\"tenure_month\"] >= 11\n    return df\n",
+            path="src/features/build_features.py",
+            lines=(6, 7, 8),
+        ),
         Case("import pandas as pd\n\ndf = pd.read_parquet(path)\nfraud = df[df['score'] > 0.73]\n", path="features/fraud.py", lines=(4,)),
         Case(
             "import numpy as np\n\n\ndef drop_correlated(corr: np.ndarray) -> list[int]:\n"
@@ -201,7 +229,7 @@ class MagicNumber(PythonRule):
         value = number_from_expr(side)
         if value is None or isinstance(value, complex) or number_from_expr(other) is not None:
             return
-        if is_self_explanatory(value) or _PLUMBING_SUBJECT.search(_code_of(other)):
+        if is_self_explanatory(value) or _PLUMBING_SUBJECT.search(_code_of(other)) or _is_calendar_bound(value, other):
             return
         scope = ".".join(self._scopes) or "<module>"
         statement = self._statements[-1] if self._statements else self.position(comparison)[0]
@@ -237,6 +265,32 @@ class MagicNumber(PythonRule):
             for site in sites_in(node):
                 lines.add(self.position(site.node)[0])
         return lines
+
+
+def calendar_unit(name: str) -> str | None:
+    """`hour`, `Hour`, `pickup_hour`, `hour_of_day` and `dt.hour` read a clock; `hours`, `age_month` count time."""
+    tokens = [_CALENDAR_ALIASES.get(token, token) for token in (token.lower() for token in _NAME_TOKEN.findall(name))]
+    if len(tokens) == 3 and tokens[1] == "of":
+        return tokens[0] if _CALENDAR_CONTAINER.get(tokens[0]) == tokens[2] else None
+    if not tokens or _DURATION_WORDS.intersection(tokens) or tokens[-1] not in _CALENDAR_RANGES:
+        return None
+    return tokens[-1]
+
+
+def _is_calendar_bound(value: float | int, subject: libcst.BaseExpression) -> bool:
+    unit = calendar_unit(_field_name(subject) or "")
+    return unit is not None and float(value).is_integer() and int(value) in _CALENDAR_RANGES[unit]
+
+
+def _field_name(node: libcst.BaseExpression) -> str | None:
+    """The name a value is read under: `hour`, `ts.hour`, `df["hour"]`."""
+    if isinstance(node, libcst.Name):
+        return node.value
+    if isinstance(node, libcst.Attribute):
+        return node.attr.value
+    if isinstance(node, libcst.Subscript) and len(node.slice) == 1 and isinstance(node.slice[0].slice, libcst.Index):
+        return string_value(node.slice[0].slice.value)
+    return None
 
 
 def _code_of(node: libcst.BaseExpression) -> str:

@@ -68,6 +68,14 @@ FIT_METHODS = frozenset({"fit", "adapt"})
 APPLY_METHODS = frozenset({"transform", "inverse_transform"})
 SELF_RETURNING = frozenset({"set_params", "set_output"})
 SPLIT_FUNCTION = "train_test_split"
+# Transformers whose fit decides the model's input columns or codes: refitted on evaluation data, they do not
+# merely leak statistics, they hand the model features it was never trained on.
+FEATURE_SPACE_BUILDERS = frozenset(
+    {
+        "DictVectorizer", "OneHotEncoder", "OrdinalEncoder", "CountVectorizer", "TfidfVectorizer", "LabelEncoder",
+        "LabelBinarizer", "MultiLabelBinarizer", "StringIndexer", "TextVectorization", "StringLookup", "IntegerLookup",
+    }
+)
 # Calls that read a dataset of their own: its rows are new, whatever path or session they were given.
 LOADER_CALL = re.compile(r"^(?:read\w*|load\w*|scan_\w+|csv|parquet|json|orc|table|sql|fetch\w*)$")
 # Community aliases that are modules even when the import is missing from the snippet.
@@ -108,6 +116,8 @@ class Split:
     label: str
     seq: int
     holdout: bool
+    # The inlined calls the split ran under, outermost first: which function activation it belongs to.
+    callers: tuple[libcst.Call, ...] = ()
     model: Val | None = None
 
 
@@ -137,7 +147,7 @@ class Fit:
     node: libcst.Call
     label: str
     seq: int
-    caller: libcst.Call | None
+    callers: tuple[libcst.Call, ...]
     destination: str
 
 
@@ -681,17 +691,16 @@ class Interpreter:
         return Val(items=tuple(outputs), parents=tuple(outputs))
 
     def _split(self, inputs: tuple[Val, ...], node: libcst.CSTNode, label: str, *, holdout: bool) -> Split:
-        split = Split(tuple(value for value in inputs if not value.const), node, label, self._next(), holdout)
+        split = Split(tuple(value for value in inputs if not value.const), node, label, self._next(), holdout, tuple(self.callers))
         self.run.splits.append(split)
         return split
 
     def _fit(self, transformer: Transformer, data: Val, node: libcst.Call) -> None:
         argument = node.args[0].value if node.args else None
         label = self._short(argument) if argument is not None else ""
-        caller = self.callers[0] if self.callers else None
         # Only a label encoder's verdict depends on where its output goes (`y = le.fit_transform(...)`).
         destination = self._short(self.destination) if self.destination is not None and transformer.cls in LABEL_ENCODERS else ""
-        self.run.fits.append(Fit(transformer, data, node, label, self._next(), caller, destination))
+        self.run.fits.append(Fit(transformer, data, node, label, self._next(), tuple(self.callers), destination))
 
     def _inline(self, node: libcst.Call, function: libcst.FunctionDef, cls: str | None, env: dict[str, Val], caller_cls: str | None) -> Val:
         positional, named = self._args(node, env, caller_cls)
@@ -839,6 +848,8 @@ class Leak:
     split: Split | None = None
     held: Val | None = None
     applied: Apply | None = None
+    # The fitted rows are evaluation rows only, so the model was trained on some other fit.
+    evaluation_only: bool = False
 
     @property
     def evidence(self) -> libcst.CSTNode | None:
@@ -868,7 +879,7 @@ def _leak(interpreter: Interpreter, run: Run, fit: Fit) -> Leak | None:
     evaluation = [value for value in roles if value.role == TEST]
     # A LabelEncoder fitted on train and test together only fixes the code of each category: the Kaggle idiom, harmless.
     if evaluation and not (label_encoder and training):
-        return Leak(fit, "test", split=evaluation[0].split, held=evaluation[0])
+        return Leak(fit, "test", split=evaluation[0].split, held=evaluation[0], evaluation_only=not training)
     if label_encoder or training or evaluation:
         return None
     data_rows = interpreter.rows(fit.data)
@@ -894,6 +905,20 @@ def _leak(interpreter: Interpreter, run: Run, fit: Fit) -> Leak | None:
         if after and split.holdout and applied:
             return Leak(fit, "full-after-split", split=split, applied=applied[0])
     return None
+
+
+def _call_toward_fit(fit: Fit, split: Split) -> libcst.Call | None:
+    """The call through which the fit's data left the innermost function that runs both the fit and the split.
+
+    That is the helper call next to the split (`X = scale(df)`); None when the fit sits in that function itself.
+    An outer call (`main()` at module level) would point the reader away from both lines.
+    """
+    shared = 0
+    for fit_caller, split_caller in zip(fit.callers, split.callers):
+        if fit_caller is not split_caller:
+            break
+        shared += 1
+    return fit.callers[shared] if len(fit.callers) > shared else None
 
 
 def run_end(run: Run) -> int:
@@ -1085,16 +1110,21 @@ class SplitLeakage(FactsRule):
         fit = leak.fit
         cls = fit.transformer.cls
         data = f"`{fit.label}`" if fit.label else "its input"
-        if fit.caller is not None:
-            data += f" (in the call on line {self._line(fit.caller)})"
         split = leak.split
+        call = _call_toward_fit(fit, split) if split is not None else None
+        if call is not None:
+            data += f" (in the call on line {self._line(call)})"
         at = f"the split on line {self._line(split.node)} ({split.label})" if split is not None else ""
         if leak.kind == "test":
             held = f"the evaluation rows of {at}" if split is not None else f"the evaluation set `{leak.held.label if leak.held else ''}`"
-            message = (
-                f"`{cls}` is fitted on {data}, which holds {held}. The evaluation data then shapes the preprocessing "
-                "and the reported score is optimistic."
-            )
+            if leak.evaluation_only and cls in FEATURE_SPACE_BUILDERS:
+                consequence = (
+                    "On these rows alone it builds a different feature space (columns, vocabulary, category codes) from "
+                    "the one the model was trained on, and learns from the evaluation data."
+                )
+            else:
+                consequence = "The evaluation data then shapes the preprocessing and the reported score is optimistic."
+            message = f"`{cls}` is fitted on {data}, which holds {held}. {consequence}"
         elif leak.kind == "before-split":
             message = (
                 f"`{cls}` is fitted on {data} before {at} divides it into training and evaluation rows. Statistics of "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rules.checks.dead_code import code_runs, parses_as_code
+from rules.checks.dead_code import code_runs, debug_only, parses_as_code
 from rules.examples import findings_of
 from rules.finding import Finding
 from rules.registry import Case, all_rules
@@ -89,3 +89,32 @@ def test_one_line_labels_are_not_code() -> None:
 def test_indented_commented_code_is_found() -> None:
     [finding] = run("import torch\n\n\ndef f(m):\n    #     m.half()\n    #     m.cuda()\n    return m\n")
     assert (finding.line, finding.end_line) == (5, 6)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["print(df)", "display(df.head())", "df.head()", "df.info()", "logger.debug('x %s', x)", "breakpoint()",
+     "import pdb; pdb.set_trace()", "print(a)\nprint(b)", "df.shape"],
+)
+def test_inspection_and_breakpoints_are_debug_lines(text: str) -> None:
+    assert debug_only(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["df = df.dropna()\nprint(df)", "model.fit(X, y)", "import torch", "for b in loader:\n    print(b)", "print(", ""]
+)
+def test_logic_is_not_a_debug_line(text: str) -> None:
+    assert not debug_only(text)
+
+
+@pytest.mark.parametrize(
+    "note",
+    ["# If you have a GPU:", "# for multi-GPU training", "# On Windows", "# for CPU only", "# also add", "# if running on colab"],
+)
+def test_opt_in_lead_ins_explain_the_code_below(note: str) -> None:
+    assert not run(f"import torch\n\n{note}\n# model = model.cuda()\nrun()\n")
+
+
+def test_platform_words_that_do_not_lead_in_explain_nothing() -> None:
+    [finding] = run("import torch\n\n# forward on gpu\n# model = model.cuda()\nrun()\n")
+    assert finding.line == 4

@@ -41,6 +41,8 @@ def paths(text: str) -> list[str]:
         ("file:///home/alice/x.parquet", "/home/alice/x.parquet"),
         ("--output=/home/alice/logs/%j.out", "/home/alice/logs/%j.out"),
         ("-v /mnt/data:/data", "/mnt/data"),
+        ("/groups/icecube/moust/work/train.csv", "/groups/icecube/moust/work/train.csv"),
+        ("/efs/shared_storage/alice/cache", "/efs/shared_storage/alice/cache"),
     ],
 )
 def test_site_specific_paths(text: str, expected: str) -> None:
@@ -54,6 +56,7 @@ def test_site_specific_paths(text: str, expected: str) -> None:
         "s3://bucket/home/alice", "gs://bucket/mnt/x", "https://host.com/home/alice/x", "/home/runner/work/x",
         "/home/user/data", "/Users/you/x", "~/data/x", "data/raw/x.csv", "/data/raw/train.csv", "/data/tweets/",
         "$HOME/x", "${DATA_DIR:-/mnt/data}", "/home/", "/mnt", "/media/uploads", "ratio a:/b", "https://x",
+        "/groups/42", "/work/data/train.csv", "/project/src/x.py", "/projects/demo", "/efs",
     ],
 )
 def test_portable_paths(text: str) -> None:

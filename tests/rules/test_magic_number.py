@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rules.checks.magic_number import is_self_explanatory
+from rules.checks.magic_number import calendar_unit, is_self_explanatory
 from rules.examples import findings_of, run_case
 from rules.finding import Finding
 from rules.registry import Case, all_rules
@@ -70,3 +70,21 @@ def test_never_on_the_same_line_as_config_without_context() -> None:
     case = Case("import xgboost as xgb\nmodel = xgb.XGBClassifier(max_depth=6) if auc > 0.77 else None\n")
     rules = {finding.rule for finding in run_case(case).findings if finding.line == 2}
     assert rules == {"config-without-context"}
+
+
+@pytest.mark.parametrize(
+    ("name", "unit"),
+    [
+        ("hour", "hour"), ("Hour", "hour"), ("pickup_hour", "hour"), ("pickupHour", "hour"), ("hr", "hour"),
+        ("hour_of_day", "hour"), ("day_of_month", "day"), ("minute", "minute"), ("mnth", "month"),
+        ("hours", None), ("hours_worked", None), ("age_month", None), ("n_day", None), ("day_of_year", None),
+        ("year", None), ("amount", None), ("", None),
+    ],
+)
+def test_calendar_unit(name: str, unit: str | None) -> None:
+    assert calendar_unit(name) == unit
+
+
+def test_calendar_value_outside_its_range_is_still_a_cut_off() -> None:
+    [finding] = run("import pandas as pd\nlate = df[df['minute'] > 75]\nok = df[df['hour'] <= 23]\n")
+    assert finding.key == "<module>:75"

@@ -193,3 +193,61 @@ def test_a_local_class_named_like_a_scaler_is_not_sklearn() -> None:
 def test_test_files_are_skipped() -> None:
     code = HEADER + "X = StandardScaler().fit_transform(X)\nparts = train_test_split(X, y)\n"
     assert leaks(code, path="tests/test_pipeline.py") == []
+
+
+MAIN_GUARD = "if __name__ == '__main__':\n    main()\n"
+
+
+def test_fit_and_split_in_one_function_mention_no_call() -> None:
+    """The only call on the way is `main()` at module level; naming it would point away from both lines."""
+    code = HEADER + (
+        "def main() -> None:\n    df = pd.read_csv('data.csv')\n    X, y = df.drop(columns=['y']), df['y']\n"
+        "    X = StandardScaler().fit_transform(X)\n    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2)\n"
+    ) + MAIN_GUARD
+    [finding] = leaks(code)
+    assert finding.line == 8
+    assert "in the call" not in finding.message and "before the split on line 9" in finding.message
+
+
+def test_message_names_the_helper_call_in_the_splitting_function_not_the_outer_call() -> None:
+    code = HEADER + (
+        "def scale(frame):\n    return StandardScaler().fit_transform(frame)\n\n"
+        "def main() -> None:\n    df = pd.read_csv('data.csv')\n    X = scale(df.drop(columns=['y']))\n"
+        "    X_train, X_test, y_train, y_test = train_test_split(X, df['y'])\n\n"
+    ) + MAIN_GUARD
+    [finding] = leaks(code)
+    assert finding.line == 6
+    assert "(in the call on line 10)" in finding.message and "split on line 11" in finding.message
+
+
+def test_a_feature_space_builder_fitted_on_the_test_frame_is_a_column_mismatch() -> None:
+    code = (
+        "import pandas as pd\nfrom sklearn.feature_extraction import DictVectorizer\n\n"
+        "train_df = pd.read_csv('train.csv')\ntest_df = pd.read_csv('test.csv')\n"
+        "X_train = DictVectorizer().fit_transform(train_df.to_dict('records'))\n"
+        "X_test = DictVectorizer().fit_transform(test_df.to_dict('records'))\n"
+    )
+    [finding] = leaks(code)
+    assert finding.line == 7
+    assert "different feature space" in finding.message and "optimistic" not in finding.message
+
+
+def test_a_feature_space_builder_fitted_on_train_and_test_together_only_leaks() -> None:
+    """One encoder over both frames gives consistent columns; what remains is the leak of the evaluation categories."""
+    code = (
+        "import pandas as pd\nfrom sklearn.preprocessing import OneHotEncoder\n\n"
+        "train_df = pd.read_csv('train.csv')\ntest_df = pd.read_csv('test.csv')\n"
+        "enc = OneHotEncoder().fit(pd.concat([train_df, test_df]))\n"
+    )
+    [finding] = leaks(code)
+    assert "optimistic" in finding.message and "feature space" not in finding.message
+
+
+def test_fit_and_split_in_sibling_helpers_name_the_call_that_fits() -> None:
+    code = HEADER + (
+        "def scale(frame):\n    return StandardScaler().fit_transform(frame)\n\n"
+        "def split(X, y):\n    return train_test_split(X, y)\n\n"
+        "X = scale(df)\nparts = split(X, df.y)\n"
+    )
+    [finding] = leaks(code)
+    assert "(in the call on line 11)" in finding.message and "split on line 9" in finding.message
