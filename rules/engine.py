@@ -145,7 +145,9 @@ def _run_file_rules(
     applicable = [
         rule
         for rule in rules
-        if source.kind in rule.kinds and (rule.applies_to_tests or not source.is_test)
+        if source.kind in rule.kinds
+        and (rule.applies_to_tests or not source.is_test)
+        and (rule.applies_to_examples or not source.is_example)
     ]
     python_rules = [rule for rule in applicable if issubclass(rule, PythonRule)]
     if python_rules and source.module is not None:

@@ -80,6 +80,8 @@ class Rule:
     title: ClassVar[str]
     kinds: ClassVar[frozenset[FileKind]] = frozenset()
     applies_to_tests: ClassVar[bool] = False
+    # Production-hygiene rules set this False: docs and library examples are read as usage, not as a pipeline.
+    applies_to_examples: ClassVar[bool] = True
     VALID: ClassVar[list[Case]] = []
     INVALID: ClassVar[list[Case]] = []
 
@@ -98,10 +100,11 @@ class Rule:
         suggestion: str | None = None,
         key: str = "",
         context: str = "",
+        severity: Severity | None = None,
     ) -> Finding:
         return Finding(
             rule=cls.id,
-            severity=cls.severity,
+            severity=severity or cls.severity,
             path=path,
             line=line,
             end_line=max(line, end_line or line),
@@ -153,6 +156,7 @@ class PythonRule(Rule, libcst.BatchableCSTVisitor):
         suggestion: str | None = None,
         key: str = "",
         whole_node: bool = False,
+        severity: Severity | None = None,
     ) -> None:
         """Reports at the node's first line (or its whole span), in the file's own line numbers."""
         start, end = self.position(node)
@@ -164,7 +168,7 @@ class PythonRule(Rule, libcst.BatchableCSTVisitor):
             message = f"{message} (notebook cell {cell})"
         text = "\n".join(source.python_lines[start - 1 : (end if whole_node else start)])
         self.findings.append(
-            self.make(source.path, line, message, end_line=end_line, suggestion=suggestion, key=key, context=text.strip())
+            self.make(source.path, line, message, end_line=end_line, suggestion=suggestion, key=key, context=text.strip(), severity=severity)
         )
 
     def leave_Module(self, original_node: libcst.Module) -> None:

@@ -60,6 +60,9 @@ _BY_SUFFIX = {
 }
 
 TEST_PATTERNS = ("tests/*", "test/*", "*/tests/*", "*/test/*", "test_*.py", "*/test_*.py", "*_test.py", "conftest.py", "*/conftest.py")
+# Documentation and a library's usage examples, demos and tutorials, at any depth. They show how to call an API,
+# so production hygiene (tracking, validation, tuning provenance, pins) would make them worse, not safer.
+EXAMPLE_FOLDERS = frozenset({"docs", "doc", "examples", "example", "demo", "demos", "tutorials", "tutorial"})
 
 
 def kind_of(path: str) -> FileKind | None:
@@ -133,6 +136,11 @@ def is_test_path(path: str) -> bool:
     return any(fnmatch.fnmatch(path, pattern) for pattern in TEST_PATTERNS)
 
 
+def is_example_path(path: str) -> bool:
+    """A whole folder name must match: `src/examples_loader/` is production code that happens to mention examples."""
+    return not EXAMPLE_FOLDERS.isdisjoint(path.lower().split("/")[:-1])
+
+
 def decode(data: bytes | str) -> tuple[str | None, str | None]:
     """Text of a file, or why it cannot be read as text. Never raises."""
     if isinstance(data, str):
@@ -165,6 +173,10 @@ class SourceFile:
     @property
     def is_test(self) -> bool:
         return is_test_path(self.path)
+
+    @property
+    def is_example(self) -> bool:
+        return is_example_path(self.path)
 
     @cached_property
     def notebook(self) -> NotebookSource | None:

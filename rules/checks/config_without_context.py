@@ -135,6 +135,8 @@ class ConfigWithoutContext(HybridRule):
     severity = Severity.HIGH
     title = "Tuned value without tuning context"
     kinds = frozenset({FileKind.PYTHON}) | CONFIG_KINDS
+    # A library's usage example shows where a knob goes; its value is illustration, not a tuning decision.
+    applies_to_examples = False
 
     VALID = [
         # A tuned value whose comment says how and on what data it was chosen.
@@ -201,8 +203,16 @@ class ConfigWithoutContext(HybridRule):
             "beta2 = 0.99  # make a bit bigger because number of tokens per iter is small\n",
             path="config/train_char.py",
         ),
+        # A library's usage example (LightGBM's examples/python-guide) illustrates parameters; it does not tune them.
+        Case(
+            "import lightgbm as lgb\n\nparams = {'objective': 'regression', 'learning_rate': 0.05, 'feature_fraction': 0.9}\n"
+            "gbm = lgb.train(params, train_set, num_boost_round=100)\n",
+            path="examples/python-guide/simple_example.py",
+        ),
     ]
     INVALID = [
+        # Only whole example folders are skipped: `examples_loader/` is production code.
+        Case("from sklearn.linear_model import LogisticRegression\n\nTHRESHOLD = 0.73\n", path="src/examples_loader/model.py", lines=(3,)),
         Case("from sklearn.linear_model import LogisticRegression\n\nTHRESHOLD = 0.73\n", path="fraud/model.py", lines=(3,)),
         Case(
             "import xgboost as xgb\n\nmodel = xgb.XGBClassifier(\n    n_estimators=500,\n    learning_rate=0.05,\n    max_depth=6,\n)\n",

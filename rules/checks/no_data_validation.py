@@ -50,6 +50,23 @@ DATA_ATTRIBUTES = frozenset(
 DATA_FUNCTIONS = frozenset({"len"})
 # A loaded path or expression shown in the message, cut so that one finding stays one readable line.
 MAX_SHOWN = 60
+# Toy datasets: bundled with a library or fetched from it by name, versioned and documented upstream. A run on
+# them is a demo or a benchmark. `load_files` and `load_svmlight_file(s)` read the user's own files instead.
+TOY_DATASET_MODULES = ("sklearn.datasets",)
+TOY_DATASET_PREFIXES = ("load_", "fetch_", "make_")
+USER_FILE_LOADERS = frozenset({"load_files", "load_svmlight_file", "load_svmlight_files"})
+KERAS_DATASET_MODULES = ("keras.datasets", "tensorflow.keras.datasets", "tf_keras.datasets")
+
+
+def toy_data(site: CallSite) -> bool:
+    """The one definition of a toy dataset, shared with no-experiment-tracking.
+
+    This rule needs no explicit check: a toy loader is not a `data_load`, so a
+    run on toy data never has a load to validate.
+    """
+    if any(site.name.startswith(module + ".") for module in TOY_DATASET_MODULES):
+        return site.method.startswith(TOY_DATASET_PREFIXES) and site.method not in USER_FILE_LOADERS
+    return site.method == "load_data" and any(site.name.startswith(module + ".") for module in KERAS_DATASET_MODULES)
 
 
 def _loaded_names(reach: list[Scope], loads: list[CallSite]) -> set[str]:
@@ -87,6 +104,8 @@ class NoDataValidation(FactsRule):
     id = "no-data-validation"
     severity = Severity.HIGH
     title = "Training on data that is never validated"
+    # A library's demo reads a sample file to show an API; a schema check would only hide the call it demonstrates.
+    applies_to_examples = False
 
     VALID = [
         # pandera schema validates the frame right after loading.
@@ -154,6 +173,12 @@ class NoDataValidation(FactsRule):
             "@hydra.main(config_path='conf', config_name='train', version_base=None)\ndef main(cfg) -> None:\n"
             "    df = load(cfg.data.path)\n    lgb.train(dict(cfg.params), lgb.Dataset(df[['amount']], label=df['returned']))\n"
         ),
+        # A library's demo (xgboost's demo/guide-python) reads its sample file to show the API.
+        Case(
+            "import pandas as pd\nimport xgboost as xgb\n\ndf = pd.read_csv('./input/cat-in-the-dat/train.csv')\n"
+            "booster = xgb.train({'eta': 0.1}, xgb.DMatrix(df.drop(columns='y'), label=df['y']))\n",
+            path="demo/guide-python/cat_in_the_dat.py",
+        ),
         # Torch mode switch `model.train()` is not training.
         Case(
             "import pandas as pd\nimport torch\n\n"
@@ -167,6 +192,13 @@ class NoDataValidation(FactsRule):
             "    model = RandomForestClassifier(n_estimators=300)\n    model.fit(df.drop(columns=['churned']), df['churned'])\n\n"
             "if __name__ == '__main__':\n    main()\n",
             lines=(5,),
+        ),
+        # Only whole example folders are skipped: `demo_app/` is an application.
+        Case(
+            "import pandas as pd\nimport xgboost as xgb\n\ndf = pd.read_csv('data/train.csv')\n"
+            "booster = xgb.train({'eta': 0.1}, xgb.DMatrix(df.drop(columns='y'), label=df['y']))\n",
+            path="demo_app/train.py",
+            lines=(4,),
         ),
         # The loader sits in a helper; the run starts in a Typer command.
         Case(

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterable
+from typing import Any
 
 import libcst
 
+from rules.checks.no_data_validation import toy_data
 from rules.dataflow import CV_FUNCTIONS, CallSite, EntryPoint, FactsRule, ModuleFacts, data_load, keyword, model_fit, option_names, string_value
 from rules.finding import Severity
 from rules.registry import Case, register
@@ -101,11 +103,67 @@ def _tracks(site: CallSite, trackers: Iterable[str]) -> bool:
     return False
 
 
+def _stage_paths(value: object) -> set[str]:
+    """`deps`/`outs` of a DVC stage: paths, or one-key mappings of a path to its options."""
+    items = value if isinstance(value, list) else [value]
+    paths: set[str] = set()
+    for item in items:
+        for path in item if isinstance(item, dict) else [item]:
+            if isinstance(path, str) and path.strip():
+                paths.add(posixpath.normpath(path.strip()))
+    return paths
+
+
+def _feeds(out: str, dep: str) -> bool:
+    """A stage depends on an output when it names the path itself or a folder of it, or a file inside an output folder."""
+    return out == dep or out.startswith(dep + "/") or dep.startswith(out + "/")
+
+
+def _downstream(stages: list[dict[str, Any]], runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The stages that run the file and every stage that consumes, directly or not, what they output."""
+    reached = list(runs)
+    frontier = set().union(*(_stage_paths(stage.get("outs")) for stage in runs))
+    while frontier:
+        consumers = [
+            stage
+            for stage in stages
+            if not any(stage is seen for seen in reached) and any(_feeds(out, dep) for out in frontier for dep in _stage_paths(stage.get("deps")))
+        ]
+        reached.extend(consumers)
+        frontier = set().union(*(_stage_paths(stage.get("outs")) for stage in consumers))
+    return reached
+
+
+def _plot_paths(value: object) -> set[str]:
+    """Top-level `plots`: a path, or a named plot whose `y` maps data files to fields."""
+    paths: set[str] = set()
+    for item in value if isinstance(value, list) else []:
+        if isinstance(item, str):
+            paths |= _stage_paths(item)
+        elif isinstance(item, dict):
+            for spec in item.values():
+                y = spec.get("y") if isinstance(spec, dict) else None
+                paths |= _stage_paths(list(y)) if isinstance(y, dict) else set()
+    return paths
+
+
+def _command(stage: dict[str, Any]) -> str:
+    command = stage.get("cmd")
+    return " ".join(map(str, command)) if isinstance(command, list) else str(command or "")
+
+
+def _toy_run(calls: list[CallSite]) -> bool:
+    """A run whose only data is a toy dataset demonstrates an API; no-data-validation leaves the same runs alone."""
+    return any(toy_data(site) for site in calls) and not any(data_load(site) for site in calls)
+
+
 @register
 class NoExperimentTracking(FactsRule):
     id = "no-experiment-tracking"
     severity = Severity.MEDIUM
     title = "Training run that is not tracked"
+    # A library's usage example would only get worse with an MLflow run wrapped around it.
+    applies_to_examples = False
 
     VALID = [
         # MLflow autologging covers params, metrics and the model.
@@ -140,6 +198,36 @@ class NoExperimentTracking(FactsRule):
                 "    metrics:\n      - metrics.json:\n          cache: false\n",
                 ".dvc/config": "",
             }
+        ),
+        # DVC's own layout: `train` declares params and outs, and the `evaluate` stage consuming the model declares the metrics.
+        Case(
+            {
+                "src/train.py": "import pickle\nimport sys\n\nimport yaml\nfrom sklearn.ensemble import RandomForestClassifier\n\n"
+                "params = yaml.safe_load(open('params.yaml'))['train']\nwith open(sys.argv[1], 'rb') as fd:\n    x, labels = pickle.load(fd)\n"
+                "clf = RandomForestClassifier(n_estimators=params['n_est'])\nclf.fit(x, labels)\n"
+                "with open(sys.argv[2], 'wb') as fd:\n    pickle.dump(clf, fd)\n",
+                "dvc.yaml": "stages:\n  train:\n    cmd: python src/train.py data/features model.pkl\n"
+                "    deps: [data/features, src/train.py]\n    params: [train.n_est]\n    outs: [model.pkl]\n"
+                "  evaluate:\n    cmd: python src/evaluate.py model.pkl data/features\n    deps: [model.pkl, src/evaluate.py]\n"
+                "    metrics:\n    - eval/metrics.json:\n        cache: false\n",
+                ".dvc/config": "[core]\n    remote = storage\n",
+            }
+        ),
+        # A toy dataset is a demo: no-data-validation leaves the same run alone.
+        Case(
+            "from sklearn.datasets import load_iris\nfrom sklearn.linear_model import LogisticRegression\n"
+            "from sklearn.metrics import accuracy_score\nfrom sklearn.model_selection import train_test_split\n\n"
+            "X, y = load_iris(return_X_y=True)\nX_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)\n"
+            "clf = LogisticRegression().fit(X_train, y_train)\nprint(accuracy_score(y_test, clf.predict(X_test)))\n",
+            path="demo.py",
+        ),
+        # A library's usage example (LightGBM's examples/python-guide).
+        Case(
+            "import lightgbm as lgb\nimport pandas as pd\nfrom sklearn.metrics import mean_squared_error\n\n"
+            "df_train = pd.read_csv('../regression/regression.train', header=None, sep='\\t')\nX, y = df_train.drop(0, axis=1), df_train[0]\n"
+            "gbm = lgb.train({'objective': 'regression'}, lgb.Dataset(X, y), num_boost_round=100)\n"
+            "print(mean_squared_error(y, gbm.predict(X)))\n",
+            path="examples/python-guide/simple_example.py",
         ),
         # Lightning's Trainer logs to TensorBoard/CSV by default; HF Trainer reports to installed integrations.
         Case(
@@ -200,6 +288,35 @@ class NoExperimentTracking(FactsRule):
             "    trainer.train()\n    trainer.evaluate()\n",
             lines=(6,),
         ),
+        # The stage with metrics evaluates another model, not what the train stage outputs.
+        Case(
+            {
+                "src/train.py": "import pickle\nimport sys\n\nimport yaml\nfrom sklearn.ensemble import RandomForestClassifier\n\n"
+                "params = yaml.safe_load(open('params.yaml'))['train']\nwith open(sys.argv[1], 'rb') as fd:\n    x, labels = pickle.load(fd)\n"
+                "clf = RandomForestClassifier(n_estimators=params['n_est'])\nclf.fit(x, labels)\n"
+                "with open(sys.argv[2], 'wb') as fd:\n    pickle.dump(clf, fd)\n",
+                "dvc.yaml": "stages:\n  train:\n    cmd: python src/train.py data/features model.pkl\n"
+                "    deps: [data/features, src/train.py]\n    params: [train.n_est]\n    outs: [model.pkl]\n"
+                "  baseline:\n    cmd: python src/baseline.py data/features\n    deps: [data/features, src/baseline.py]\n"
+                "    metrics:\n    - eval/baseline.json:\n        cache: false\n",
+                ".dvc/config": "[core]\n    remote = storage\n",
+            },
+            path="src/train.py",
+            lines=(11,),
+        ),
+        # `load_svmlight_file` reads the team's own file, and toy data beside the team's own data is not a demo.
+        Case(
+            "from sklearn.datasets import load_svmlight_file\nfrom sklearn.linear_model import LogisticRegression\n"
+            "from sklearn.metrics import roc_auc_score\n\nif __name__ == '__main__':\n    X, y = load_svmlight_file('data/clicks.svm')\n"
+            "    clf = LogisticRegression().fit(X, y)\n    print(roc_auc_score(y, clf.predict_proba(X)[:, 1]))\n",
+            lines=(7,),
+        ),
+        Case(
+            "import pandas as pd\nfrom sklearn.datasets import make_classification\nfrom sklearn.linear_model import LogisticRegression\n\n"
+            "if __name__ == '__main__':\n    X_toy, y_toy = make_classification(n_samples=100)\n    df = pd.read_parquet('data/train.parquet')\n"
+            "    clf = LogisticRegression().fit(df[['x']], df['y'])\n    print(clf.score(df[['x']], df['y']))\n",
+            lines=(8,),
+        ),
         # A tracker imported but never called does not track anything.
         Case(
             "import mlflow  # noqa: F401\nfrom sklearn.linear_model import Ridge\n\n"
@@ -220,6 +337,8 @@ class NoExperimentTracking(FactsRule):
             if not fits or not outputs:
                 continue
             if entry.kind == "named" and entry.scope.simple_name != "main" and not any(data_load(site) for site in calls):
+                continue
+            if _toy_run(calls):
                 continue
             fit = min(fits, key=lambda site: self.line_of(site.node))
             if id(fit.node) not in flagged:
@@ -270,7 +389,11 @@ class NoExperimentTracking(FactsRule):
         return any(self._runs_with_metrics(candidate, side) for candidate in sorted(repo.list_paths(side)))
 
     def _runs_with_metrics(self, candidate: str, side: Side) -> bool:
-        """Whether `candidate` is a DVC pipeline with a stage that runs this file and declares metrics or plots."""
+        """Whether `candidate` is a DVC pipeline where the stage that runs this file, or one downstream of it, declares metrics or plots.
+
+        DVC's own layout splits the two: `train` declares params and outs, and an
+        `evaluate` stage that consumes the model writes the metrics.
+        """
         if posixpath.basename(candidate) not in DVC_FILES:
             return False
         path = self.ctx.file.path
@@ -283,11 +406,12 @@ class NoExperimentTracking(FactsRule):
             return False
         folder = posixpath.dirname(candidate)
         names = {path, path.removesuffix(".py").replace("/", "."), path.removeprefix(folder + "/" if folder else "")}
-        for stage in stages.values():
-            if not isinstance(stage, dict) or not (stage.get("metrics") or stage.get("plots")):
-                continue
-            command = stage.get("cmd")
-            commands = " ".join(map(str, command)) if isinstance(command, list) else str(command or "")
-            if any(name and name in commands for name in names):
-                return True
-        return False
+        pipeline = [stage for stage in stages.values() if isinstance(stage, dict)]
+        runs = [stage for stage in pipeline if any(name and name in _command(stage) for name in names)]
+        reached = _downstream(pipeline, runs)
+        if any(stage.get("metrics") or stage.get("plots") for stage in reached):
+            return True
+        # DVC 3 and DVCLive declare them at the top level, as files some stage outputs.
+        outputs = set().union(*(_stage_paths(stage.get("outs")) for stage in reached))
+        declared = _stage_paths(document.get("metrics")) | _plot_paths(document.get("plots"))
+        return any(_feeds(out, path) for out in outputs for path in declared)

@@ -10,10 +10,12 @@ from dataclasses import dataclass
 import libcst
 from libcst.metadata import PositionProvider
 
+from rules.config import DEFAULT_REGISTRIES
 from rules.dataflow import FactsRule, dotted, keyword, option_names, positional, string_value
 from rules.finding import Severity
 from rules.registry import Case, FileContext, register
 from rules.registry_files import FeatureRegistry, glob_of, read_registry
+from rules.repo import Side
 
 FEATURE_DIRECTORIES = frozenset({"features", "feature_engineering", "feature_repo", "feature_store", "featurization", "feature_pipeline"})
 FEATURE_FILE = re.compile(r"^(?:features?(?:_\w+)?|\w+_features?|fe|featuri[sz]\w*|feature_engineering|build_features)$", re.IGNORECASE)
@@ -21,9 +23,13 @@ FEAST_VIEWS = frozenset({"FeatureView", "BatchFeatureView", "StreamFeatureView",
 # Variables holding a list of model input columns: FEATURES, FEATURE_COLUMNS, feature_cols, NUMERIC_FEATURES, cat_feats.
 FEATURE_LIST_TOKENS = frozenset({"feature", "features", "feat", "feats"})
 NOT_A_FEATURE_LIST = frozenset(
-    {"drop", "dropped", "exclude", "excluded", "ignore", "ignored", "remove", "removed", "skip", "leak", "leaky", "deprecated",
-     "unused", "target", "targets", "label", "labels", "id", "ids", "key", "keys", "importance", "importances", "store", "view", "service"}
+    {"drop", "dropped", "exclude", "excluded", "excludes", "exclusion", "exclusions", "ignore", "ignored", "remove", "removed",
+     "skip", "leak", "leaky", "deprecated", "unused", "blocklist", "denylist", "blacklist", "meta", "metadata",
+     "target", "targets", "label", "labels", "id", "ids", "key", "keys", "importance", "importances", "store", "view", "service"}
 )
+# Directly before the feature noun these negate it: `NON_FEATURE_COLS` lists what is kept out of the model,
+# while `NON_NEGATIVE_FEATURES` is still a list of features.
+NEGATIONS = frozenset({"non", "not", "no"})
 TARGET_NAMES = frozenset({"target", "label", "labels", "y", "class", "outcome", "ground_truth"})
 TARGET_KEYWORDS = frozenset({"target", "label", "target_col", "target_column", "label_col", "label_column", "label_name", "target_name", "y_col"})
 TIMESTAMP_NAMES = frozenset({"event_timestamp", "created", "created_timestamp", "timestamp", "ts", "event_time", "event_ts", "date", "datetime", "created_at", "updated_at"})
@@ -46,6 +52,8 @@ DICT_ANNOTATIONS = re.compile(r"^(?:typing\.)?(?:dict|Dict|Mapping|MutableMappin
 FRAME_ANNOTATIONS = re.compile(r"DataFrame|LazyFrame")
 # A feature name (or an annotation being classified) shown in full up to this length.
 MAX_SHOWN = 60
+# Features named in the one notice a file gets when the repository has no registry; the rest are counted.
+MAX_LISTED = 5
 
 
 @dataclass(frozen=True)
@@ -72,8 +80,10 @@ def _tokens(name: str) -> list[str]:
 
 
 def _is_feature_list(name: str) -> bool:
-    tokens = set(_tokens(name.rsplit(".", 1)[-1]))
-    return bool(tokens & FEATURE_LIST_TOKENS) and not tokens & NOT_A_FEATURE_LIST
+    tokens = _tokens(name.rsplit(".", 1)[-1])
+    if FEATURE_LIST_TOKENS.isdisjoint(tokens) or not NOT_A_FEATURE_LIST.isdisjoint(tokens):
+        return False
+    return not any(word in NEGATIONS and noun in FEATURE_LIST_TOKENS for word, noun in zip(tokens, tokens[1:]))
 
 
 def _strings(node: libcst.BaseExpression) -> Iterator[tuple[str, libcst.CSTNode]]:
@@ -82,6 +92,11 @@ def _strings(node: libcst.BaseExpression) -> Iterator[tuple[str, libcst.CSTNode]
         value = string_value(element.value)
         if value is not None:
             yield value, element.value
+
+
+def _shown(name: str) -> str:
+    name = name.replace("`", "'")
+    return name if len(name) <= MAX_SHOWN else name[: MAX_SHOWN - 1] + "…"
 
 
 def is_target(name: str, targets: set[str]) -> bool:
@@ -104,6 +119,8 @@ class UndocumentedFeature(FactsRule):
     id = "undocumented-feature"
     severity = Severity.HIGH
     title = "New feature missing from the feature registry"
+    # A library's example feature repo shows how to declare features; it has nobody to own them.
+    applies_to_examples = False
 
     VALID = [
         # Documented in features.yaml by the same pull request.
@@ -162,8 +179,22 @@ class UndocumentedFeature(FactsRule):
                 "      - name: is_weekend\n        description: Order placed on Saturday or Sunday.\n",
             },
         ),
-        # A list of dropped features is not a list of features.
+        # A list of dropped features is not a list of features, and neither are lists of what is kept out of the model.
         Case("DROP_FEATURES = ['legacy_score', 'zip3']\nFEATURE_IMPORTANCES = ['a']\n", path="src/features/config.py"),
+        Case(
+            {
+                "src/features/build_features.py": "import pandas as pd\n\n# identifiers and raw text, excluded from the model inputs\n"
+                "NON_FEATURE_COLS = ['policy_id', 'region', 'channel']\nMETA_FEATURES = ['source_file']\nFEATURES_TO_EXCLUDE = ['zip']\n"
+                "IGNORE_FEATURE_COLS = ['raw_text']\n",
+                "features.yaml": "tenure_months:\n  description: Months since the policy started.\n  owner: churn-ml\n",
+            }
+        ),
+        # A library's example feature repo (Feast's examples/) shows the API; nobody owns its features.
+        Case(
+            "from feast import FeatureView, Field\nfrom feast.types import Float32\n\n"
+            "stats = FeatureView(name='driver_stats', entities=[driver], schema=[\n    Field(name='acc_rate', dtype=Float32),\n])\n",
+            path="examples/quickstart/feature_repo/definitions.py",
+        ),
     ]
     INVALID = [
         # A new engineered column with no registry entry at all.
@@ -193,13 +224,25 @@ class UndocumentedFeature(FactsRule):
             },
             lines=(3,),
         ),
-        # A new entry in the model's feature list.
+        # A new entry in the model's feature list; `NON_NEGATIVE_FEATURES` still lists features.
         Case(
-            "NUMERIC_FEATURES = [\n    'age',\n    'tenure_months',\n    'num_support_tickets',\n]\n",
-            base={"src/features/columns.py": "NUMERIC_FEATURES = [\n    'age',\n    'tenure_months',\n]\n"},
-            path="src/features/columns.py",
+            {
+                "src/features/columns.py": "NUMERIC_FEATURES = [\n    'age',\n    'tenure_months',\n    'num_support_tickets',\n]\n"
+                "NON_NEGATIVE_FEATURES = ['age', 'basket_value']\n",
+            },
+            base={
+                "src/features/columns.py": "NUMERIC_FEATURES = [\n    'age',\n    'tenure_months',\n]\nNON_NEGATIVE_FEATURES = ['age']\n",
+                "docs/feature_registry.yaml": "age:\n  description: Age in years at signup.\n  owner: crm-ml\n",
+            },
             config="feature_registry: [docs/feature_registry.yaml]\n",
-            lines=(4,),
+            lines=(4, 6),
+        ),
+        # No registry anywhere: one non-blocking notice for the file, at its first new feature.
+        Case(
+            "import pandas as pd\n\n\ndef add_calendar(df: pd.DataFrame) -> pd.DataFrame:\n    df['Year'] = df['Date'].dt.year\n"
+            "    df['Month'] = df['Date'].dt.month\n    df['Quarter'] = df['Date'].dt.quarter\n    return df\n",
+            path="src/features/build_features.py",
+            lines=(5,),
         ),
         # Feast field without a description, in a feature repo with no registry entry.
         Case(
@@ -456,19 +499,51 @@ class UndocumentedFeature(FactsRule):
         options = self.ctx.options
         targets = self.targets | {name.lower() for name in option_names(options, "targets")}
         excluded = {name.lower() for name in self.dropped} | self.keys
-        paths = list(option_names(options, "feature_registry"))
-        registry: FeatureRegistry | None = None
+        paths = list(option_names(options, "feature_registry")) or list(DEFAULT_REGISTRIES)
+        features: list[Candidate] = []
         seen: set[str] = set()
         for candidate in self.candidates:
             name = candidate.name
             if name.glob in seen or candidate.documented:
                 continue
             seen.add(name.glob)
-            if self._not_a_feature(name, targets, excluded):
-                continue
-            if registry is None:
-                registry = read_registry(self.ctx.repo, paths, "base" if self.ctx.version == "base" else "head")
+            if not self._not_a_feature(name, targets, excluded):
+                features.append(candidate)
+        if not features:
+            return
+        side: Side = "base" if self.ctx.version == "base" else "head"
+        registry = read_registry(self.ctx.repo, paths, side)
+        if not registry.sources and not read_registry(self.ctx.repo, paths, "head" if side == "base" else "base").sources:
+            self._no_registry(features, paths)
+            return
+        for candidate in features:
             self._check(candidate, registry, paths)
+
+    def _no_registry(self, features: list[Candidate], paths: list[str]) -> None:
+        """One non-blocking notice per file, when neither side of the pull request has a registry.
+
+        A finding per feature would be a flood that nothing in the pull request can
+        cheaply fix. The key names the file, not the features, so a push that adds
+        one more feature neither repeats the comment nor turns existing debt new.
+        """
+        features = sorted(features, key=lambda candidate: self.position(candidate.node)[0])
+        listed = ", ".join(f"`{_shown(candidate.name.shown)}`" for candidate in features[:MAX_LISTED])
+        if len(features) > MAX_LISTED:
+            listed += f" and {len(features) - MAX_LISTED} more"
+        count = f"{len(features)} feature{'s' if len(features) > 1 else ''}"
+        looked = "`, `".join(paths)
+        self.flag(
+            features[0].node,
+            f"This file adds {count} ({listed}) and the repository has no feature registry (looked for `{looked}`, "
+            "set by `feature_registry` in .github/mldebt.yml). Without one, what a feature means and who owns it "
+            "lives only in the head of whoever wrote it.",
+            suggestion=(
+                f"Start a registry: a `{paths[0]}` with a `description` and an `owner` for each feature. Once one exists, "
+                "every new feature is checked against it."
+            ),
+            key=f"no-registry:{self.ctx.file.path}",
+            severity=Severity.MEDIUM,
+        )
 
     def _not_a_feature(self, name: ColumnName, targets: set[str], excluded: set[str]) -> bool:
         shown = name.shown
@@ -481,11 +556,9 @@ class UndocumentedFeature(FactsRule):
     def _check(self, candidate: Candidate, registry: FeatureRegistry, paths: list[str]) -> None:
         name = candidate.name
         entry = registry.lookup(name.shown, template=name.template)
-        shown = name.shown.replace("`", "'")
-        if len(shown) > MAX_SHOWN:
-            shown = shown[: MAX_SHOWN - 1] + "…"
+        shown = _shown(name.shown)
         kind = "family of features" if name.template else "feature"
-        target = registry.sources[0] if registry.sources else (paths[0] if paths else "features.yaml")
+        target = registry.sources[0] if registry.sources else paths[0]
         if entry is not None and not entry.missing:
             return
         if entry is not None:

@@ -78,7 +78,19 @@ class InTestsProbe(PythonRule):
         self.flag(node, "pass")
 
 
-PROBES: tuple[type[Rule], ...] = (PrintProbe, TodoProbe, BoomProbe, AddedProbe, InTestsProbe, SuppressionWithoutReason)
+class HygieneProbe(PythonRule):
+    """A production-hygiene rule: flags `pass`, but not in docs or library examples."""
+
+    id = "probe-hygiene"
+    severity = Severity.LOW
+    title = "probe"
+    applies_to_examples = False
+
+    def visit_Pass(self, node: libcst.Pass) -> None:
+        self.flag(node, "pass")
+
+
+PROBES: tuple[type[Rule], ...] = (PrintProbe, TodoProbe, BoomProbe, AddedProbe, InTestsProbe, HygieneProbe, SuppressionWithoutReason)
 
 
 @pytest.fixture(autouse=True)
@@ -194,6 +206,24 @@ def test_config_disables_overrides_severity_and_excludes_paths_for_every_rule_sh
 def test_tests_are_skipped_unless_the_rule_applies_to_them() -> None:
     result = review(ChangedFile("tests/test_etl.py", "added", head="def test_x():\n    print(1)\n    pass\n"))
     assert {f.rule for f in result.findings} == {"probe-in-tests", "probe-added"}
+
+
+@pytest.mark.parametrize(
+    ("path", "skipped"),
+    [
+        ("examples/python-guide/simple_example.py", True),
+        ("demo/guide-python/cat_in_the_dat.py", True),
+        ("lib/docs/source/conf_example.py", True),
+        ("Tutorials/intro.py", True),
+        ("src/examples_loader/load.py", False),
+        ("src/demo_app.py", False),
+        ("examples.py", False),
+    ],
+)
+def test_rules_that_skip_examples_skip_whole_example_folders_at_any_depth_and_nothing_else(path: str, skipped: bool) -> None:
+    result = review(ChangedFile(path, "added", head="print(1)\npass\n"))
+    rules = {f.rule for f in result.findings}
+    assert "probe-print" in rules and ("probe-hygiene" not in rules) is skipped
 
 
 def test_score_and_delta_weigh_severity() -> None:

@@ -65,6 +65,49 @@ def test_configured_tracker_module_and_function() -> None:
         ("dvc.yaml", "stages:\n  train:\n    cmd: python src/train.py\n    outs: [model.joblib]\n", False),
         ("dvc.yaml", "stages:\n  evaluate:\n    cmd: python src/evaluate.py\n    metrics: [m.json]\n", False),
         ("dvc.yaml", "stages: [not, a, mapping]\n", False),
+        # Metrics declared downstream: by the stage consuming the model, through an export stage, or from a folder output.
+        (
+            "dvc.yaml",
+            "stages:\n  train:\n    cmd: python src/train.py\n    params: [train]\n    outs: [models/model.joblib]\n"
+            "  evaluate:\n    cmd: python src/evaluate.py\n    deps: [models/model.joblib]\n    metrics: [eval/metrics.json]\n",
+            True,
+        ),
+        (
+            "dvc.yaml",
+            "stages:\n  train:\n    cmd: python src/train.py\n    outs:\n    - ./models:\n        persist: true\n"
+            "  export:\n    cmd: python src/export.py\n    deps: [models/model.joblib]\n    outs: [model.onnx]\n"
+            "  evaluate:\n    cmd: python src/evaluate.py\n    deps: [model.onnx]\n    plots: [eval/roc.json]\n",
+            True,
+        ),
+        # DVC 3 / DVCLive: metrics and plots declared at the top level, inside what the evaluate stage outputs.
+        (
+            "dvc.yaml",
+            "stages:\n  train:\n    cmd: python src/train.py\n    outs: [model.joblib]\n"
+            "  evaluate:\n    cmd: python src/evaluate.py\n    deps: [model.joblib]\n    outs: [eval]\n"
+            "metrics:\n- eval/metrics.json\n",
+            True,
+        ),
+        (
+            "dvc.yaml",
+            "stages:\n  train:\n    cmd: python src/train.py\n    outs: [model.joblib]\n"
+            "  evaluate:\n    cmd: python src/evaluate.py\n    deps: [model.joblib]\n    outs: [eval]\n"
+            "plots:\n- ROC:\n    x: fpr\n    y:\n      eval/plots/roc.json: tpr\n",
+            True,
+        ),
+        (
+            "dvc.yaml",
+            "stages:\n  train:\n    cmd: python src/train.py\n    outs: [model.joblib]\n"
+            "  report:\n    cmd: python src/report.py\n    outs: [reports]\nmetrics:\n- reports/data_stats.json\n",
+            False,
+        ),
+        # Upstream of the train stage, or beside it on the same inputs, is not this run's evaluation.
+        (
+            "dvc.yaml",
+            "stages:\n  featurize:\n    cmd: python src/featurize.py\n    outs: [data/features]\n    metrics: [data/stats.json]\n"
+            "  train:\n    cmd: python src/train.py\n    deps: [data/features]\n    outs: [model.joblib]\n"
+            "  baseline:\n    cmd: python src/baseline.py\n    deps: [data/features]\n    metrics: [baseline.json]\n",
+            False,
+        ),
     ],
 )
 def test_dvc_stage_with_metrics_tracks_the_script(dvc_path: str, dvc_yaml: str, tracked: bool) -> None:

@@ -6,7 +6,7 @@ import pytest
 
 from rules.engine import ChangedFile, ReviewInput, scan
 from rules.examples import run_case
-from rules.finding import Finding
+from rules.finding import Finding, Severity
 from rules.registry import Case
 from rules.registry_files import FeatureRegistry, RegistryEntry, parse_document, parse_markdown, read_registry
 from rules.repo import DictRepo, Side
@@ -17,9 +17,10 @@ RULE = "undocumented-feature"
 PATH = "src/features/build_features.py"
 CODE = "import pandas as pd\n\ndef build(df: pd.DataFrame) -> pd.DataFrame:\n    df['spend_per_visit'] = df['spend'] / df['visits']\n    return df\n"
 COMPLETE = "spend_per_visit:\n  description: Spend over visits.\n  owner: growth-ml\n"
+OTHER = "other:\n  description: O.\n  owner: o\n"
 
 
-def undocumented(head: dict[str, str] | str, base: dict[str, str] | None = None, path: str = PATH, config: str = "") -> list[Finding]:
+def undocumented(head: dict[str, str | None] | str, base: dict[str, str] | None = None, path: str = PATH, config: str = "") -> list[Finding]:
     case = Case(head, base=base or {}, path=path, config=config)
     return [finding for finding in run_case(case).findings if finding.rule == RULE]
 
@@ -140,7 +141,7 @@ def test_frames_and_dicts_are_told_apart() -> None:
         "    summary['share'] = summary['n'] / summary['n'].sum()\n    events['hour'] = events['ts_local'].dt.hour\n"
         "    meta['version'] = 3\n    lookup = {}\n    lookup['a'] = 1\n    raw['tmp'] = 1\n    return summary\n"
     )
-    assert sorted(finding.line for finding in undocumented(code, path="features/users.py")) == [5, 6]
+    assert sorted(finding.line for finding in undocumented({"features/users.py": code, "features.yaml": OTHER})) == [5, 6]
 
 
 def test_feature_code_is_recognised_by_path() -> None:
@@ -162,6 +163,52 @@ def test_generic_names_need_evidence_to_be_frames() -> None:
     assert undocumented(code, path="features/payload.py") == []
     framed = "import pandas as pd\n\ndef f(path):\n    data = pd.read_csv(path)\n    data['amount_z'] = data['amount'] / 2\n    return data\n"
     assert [finding.line for finding in undocumented(framed, path="features/payload.py")] == [5]
+
+
+CALENDAR = (
+    "import pandas as pd\n\n\ndef add_calendar(df: pd.DataFrame) -> pd.DataFrame:\n"
+    + "".join(f"    df['{name}'] = df['Date'].dt.{name.lower()}\n" for name in ("Year", "Month", "Quarter"))
+    + "    return df\n"
+)
+
+
+def test_without_any_registry_a_file_gets_one_non_blocking_notice_listing_its_features() -> None:
+    result = run_case(Case(CALENDAR, path=PATH))
+    [finding] = [finding for finding in result.findings if finding.rule == RULE]
+    assert finding.new and finding.line == 5 and finding.severity == Severity.MEDIUM
+    assert finding.key == f"no-registry:{PATH}"
+    assert "adds 3 features (`Year`, `Month`, `Quarter`)" in finding.message
+    assert "`features.yaml`, `feature_registry.yaml`, `docs/features.md`" in finding.message and "`feature_registry`" in finding.message
+    assert "Start a registry" in (finding.suggestion or "")
+    assert not result.blocking
+
+
+def test_a_long_list_is_cut_and_counted() -> None:
+    code = "def build(df):\n" + "".join(f"    df['f{index}'] = df['x'] * {index}\n" for index in range(33)) + "    return df\n"
+    [finding] = undocumented(code)
+    assert "adds 33 features (`f0`, `f1`, `f2`, `f3`, `f4` and 28 more)" in finding.message
+
+
+def test_adding_one_more_feature_without_a_registry_is_not_new_again() -> None:
+    head = CALENDAR.replace("    return df", "    df['Week'] = df['Date'].dt.isocalendar().week\n    return df")
+    [finding] = undocumented(head, base={PATH: CALENDAR})
+    assert not finding.new and "adds 4 features" in finding.message
+
+
+def test_a_registry_on_either_side_means_one_finding_per_feature() -> None:
+    added = undocumented({PATH: CALENDAR, "features.yaml": OTHER})
+    removed = undocumented({PATH: CALENDAR, "features.yaml": None}, base={"features.yaml": OTHER})
+    configured = undocumented(CALENDAR, base={"docs/registry.md": "# Features\n"}, config="feature_registry: [docs/registry.md]\n")
+    for findings in (added, removed, configured):
+        assert [(finding.line, finding.severity) for finding in findings] == [(5, Severity.HIGH), (6, Severity.HIGH), (7, Severity.HIGH)]
+    assert "the repository has no feature registry" in removed[0].message
+
+
+def test_a_pr_that_starts_a_registry_keeps_undocumented_features_existing() -> None:
+    result = run_case(Case({PATH: CALENDAR, "features.yaml": "Year:\n  description: Calendar year.\n  owner: bikes-ml\n"}, base={PATH: CALENDAR}))
+    findings = [finding for finding in result.findings if finding.rule == RULE]
+    assert [(finding.line, finding.new) for finding in findings] == [(6, False), (7, False)]
+    assert [finding.key for finding in result.fixed] == ["feature:year"]
 
 
 class CountingRepo(DictRepo):
