@@ -527,6 +527,37 @@ def sites_in_dict(node: libcst.Dict) -> Iterator[PySite]:
                     yield site
 
 
+# A list of per-layer or per-stage settings is one chosen configuration, not alternatives to search over.
+_SEQUENCE_NAME = re.compile(r"layer|stage|phase|schedul|block|step|milestone|warmup|curriculum", re.IGNORECASE)
+# Fewer alternatives than this is one chosen configuration wrapped in a list.
+_MIN_CANDIDATES = 2
+
+
+def _is_dict_like(node: libcst.BaseExpression) -> bool:
+    return isinstance(node, libcst.Dict) or (
+        isinstance(node, libcst.Call) and isinstance(node.func, libcst.Name) and node.func.value == "dict"
+    )
+
+
+def candidate_configs(node: libcst.Assign | libcst.AnnAssign) -> list[libcst.BaseExpression]:
+    """The dicts of `lgbm_parameters = [{...}, {...}]`: alternatives a search tries, not a value someone chose.
+
+    Only a list or tuple literal of two or more dicts (or `dict(...)` calls) and nothing else counts, and not
+    when its name says the entries are layers, stages or a schedule applied one after another.
+    """
+    value = node.value
+    if not isinstance(value, (libcst.List, libcst.Tuple)) or len(value.elements) < _MIN_CANDIDATES:
+        return []
+    elements = [element.value for element in value.elements if isinstance(element, libcst.Element)]
+    if len(elements) != len(value.elements) or not all(_is_dict_like(element) for element in elements):
+        return []
+    targets = [item.target for item in node.targets] if isinstance(node, libcst.Assign) else [node.target]
+    names = [dotted_name(target) for target in targets]
+    if not all(names) or any(_SEQUENCE_NAME.search(name) for name in names):
+        return []
+    return elements
+
+
 def sites_in(node: libcst.CSTNode) -> Iterator[PySite]:
     if isinstance(node, (libcst.Assign, libcst.AnnAssign)):
         yield from sites_in_assignment(node)

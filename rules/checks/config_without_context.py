@@ -17,6 +17,7 @@ from rules.tuning import (
     PySite,
     SiteCollector,
     Strength,
+    candidate_configs,
     could_be_stale,
     explains,
     has_context,
@@ -209,8 +210,23 @@ class ConfigWithoutContext(HybridRule):
             "gbm = lgb.train(params, train_set, num_boost_round=100)\n",
             path="examples/python-guide/simple_example.py",
         ),
+        # A list of candidate configs is a search grid, not a chosen setting (cepdnaclk light_gbm.py), in either spelling.
+        Case(
+            "lgbm_parameters = [\n    {'num_leaves': 100, 'learning_rate': 0.05, 'max_depth': 10},\n"
+            "    {'num_leaves': 200, 'learning_rate': 0.01, 'max_depth': 20},\n]\n"
+            "CANDIDATES = (\n    dict(n_estimators=300, subsample=0.8),\n    dict(n_estimators=600, subsample=0.7),\n)\n",
+            path="model_parameters/light_gbm.py",
+        ),
     ]
     INVALID = [
+        # One dict of params, a one-entry list and a per-stage schedule are each a configuration someone chose.
+        Case(
+            "import lightgbm as lgb\n\nparams = {'num_leaves': 100, 'learning_rate': 0.05}\n"
+            "configs = [{'num_leaves': 200, 'learning_rate': 0.02}]\n"
+            "lr_schedule = [{'epochs': 10, 'lr': 0.01}, {'epochs': 5, 'lr': 0.002}]\n",
+            path="model_parameters/light_gbm.py",
+            lines=(3, 4, 5),
+        ),
         # Only whole example folders are skipped: `examples_loader/` is production code.
         Case("from sklearn.linear_model import LogisticRegression\n\nTHRESHOLD = 0.73\n", path="src/examples_loader/model.py", lines=(3,)),
         Case("from sklearn.linear_model import LogisticRegression\n\nTHRESHOLD = 0.73\n", path="fraud/model.py", lines=(3,)),
@@ -266,6 +282,8 @@ class ConfigWithoutContext(HybridRule):
         self._docstrings: dict[int, str] = {}
         self._unexplained: dict[int, list[tuple[libcst.CSTNode, Unexplained]]] = {}
         self._pending: list[tuple[PySite, list[libcst.Module | libcst.ClassDef | libcst.FunctionDef], int | None]] = []
+        self._candidates: set[int] = set()
+        self._in_candidate = 0
 
     def visit_ClassDef(self, node: libcst.ClassDef) -> None:
         self._docs.append(node)
@@ -286,18 +304,42 @@ class ConfigWithoutContext(HybridRule):
         self._statements.pop()
 
     def visit_Assign(self, node: libcst.Assign) -> None:
+        self._remember_candidates(node)
         self._check_sites(node)
 
     def visit_AnnAssign(self, node: libcst.AnnAssign) -> None:
+        self._remember_candidates(node)
         self._check_sites(node)
 
     def visit_Call(self, node: libcst.Call) -> None:
+        self._enter_candidate(node)
         self._check_sites(node)
+
+    def leave_Call(self, original_node: libcst.Call) -> None:
+        self._leave_candidate(original_node)
 
     def visit_Dict(self, node: libcst.Dict) -> None:
+        self._enter_candidate(node)
         self._check_sites(node)
 
+    def leave_Dict(self, original_node: libcst.Dict) -> None:
+        self._leave_candidate(original_node)
+
+    def _remember_candidates(self, node: libcst.Assign | libcst.AnnAssign) -> None:
+        """A grid of candidate configs is a search space: nothing inside one of its entries is a chosen value."""
+        self._candidates.update(id(element) for element in candidate_configs(node))
+
+    def _enter_candidate(self, node: libcst.CSTNode) -> None:
+        if id(node) in self._candidates:
+            self._in_candidate += 1
+
+    def _leave_candidate(self, node: libcst.CSTNode) -> None:
+        if id(node) in self._candidates:
+            self._in_candidate -= 1
+
     def _check_sites(self, node: libcst.CSTNode) -> None:
+        if self._in_candidate:
+            return
         for site in sites_in(node):
             if self._plots and not isinstance(site.node, libcst.Arg) and normalise_name(site.name) == "alpha":
                 continue

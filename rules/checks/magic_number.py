@@ -45,6 +45,10 @@ _CALENDAR_CONTAINER = {"hour": "day", "minute": "hour", "second": "minute", "day
 # A field named with one of these counts time rather than reading a clock: `age_month > 18`, `tenure_day >= 30`.
 _DURATION_WORDS = frozenset({"n", "num", "nb", "count", "total", "age", "tenure", "duration", "elapsed", "lag", "delta", "diff"})
 _NAME_TOKEN = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+# `np.random.random((10, 5))`, `numpy.random.rand(10, 5)`: numbers made up on the spot.
+_NUMPY_RANDOM = ("np.random.", "numpy.random.")
+# Calls that build a generator rather than draw numbers from one.
+_GENERATOR_FACTORIES = frozenset({"default_rng", "RandomState", "Generator"})
 _ORDERING = (libcst.LessThan, libcst.LessThanEqual, libcst.GreaterThan, libcst.GreaterThanEqual)
 
 
@@ -119,8 +123,24 @@ class MagicNumber(PythonRule):
             "    return df\n",
             path="src/features/build_features.py",
         ),
+        # Sparsifying random demo data (j3ffyang cheat sheet): the cut-off shapes made-up numbers, not a model.
+        Case(
+            "import numpy as np\nfrom sklearn.preprocessing import StandardScaler\n\n"
+            "X = np.random.random((10, 5))\nX[X < 0.7] = 0\nrng = np.random.default_rng(0)\nZ = rng.normal(size=(4, 3))\n"
+            "Z[Z > 1.5] = 1.5\nStandardScaler().fit(X)\n",
+            path="scripts/sklearn/cheatsheet.py",
+        ),
     ]
     INVALID = [
+        # Random numbers compared as a probability (a masking rate, an augmentation gate), or real data that
+        # replaced the demo array, or a random array from another scope: each cut-off is a decision.
+        Case(
+            "import numpy as np\n\nprobs = np.random.rand(len(tokens))\nmask = tokens[probs < 0.15]\n"
+            "if np.random.rand() < 0.3:\n    img = flip(img)\nX = np.random.random((10, 5))\nX = load(path)\nX[X < 0.7] = 0\n"
+            "Y = np.random.random((10, 5))\n\n\ndef clip(Y):\n    Y[Y > 0.85] = 0\n    return Y\n",
+            path="train/augment.py",
+            lines=(4, 5, 9, 14),
+        ),
         # Next to calendar features, an amount, a duration in hours and a tenure in months are still cut-offs.
         Case(
             "import pandas as pd\n\n\ndef flags(df: pd.DataFrame) -> pd.DataFrame:\n"
@@ -159,6 +179,9 @@ class MagicNumber(PythonRule):
         self._candidates: list[Candidate] = []
         self._setters: list[libcst.CSTNode] = []
         self._statements: list[int] = []
+        # Per scope, each name's latest assignment: "array" for random demo data, "generator" for a numpy RNG.
+        self._random: dict[str, dict[str, str]] = {}
+        self._demo_masks: set[int] = set()
 
     def _enter(self, node: libcst.CSTNode) -> None:
         if self._active:
@@ -200,9 +223,58 @@ class MagicNumber(PythonRule):
 
     def visit_Assign(self, node: libcst.Assign) -> None:
         self._remember_setter(node)
+        if self._active:
+            self._track_random(node)
+
+    def _track_random(self, node: libcst.Assign | libcst.AnnAssign) -> None:
+        """Remember which names hold random numbers; any other assignment to a name forgets it."""
+        kind = self._random_kind(node.value) if node.value is not None else None
+        names = self._random.setdefault(self._scope(), {})
+        targets = [item.target for item in node.targets] if isinstance(node, libcst.Assign) else [node.target]
+        for target in targets:
+            if isinstance(target, libcst.Name):
+                if kind:
+                    names[target.value] = kind
+                else:
+                    names.pop(target.value, None)
+
+    def _random_kind(self, value: libcst.BaseExpression) -> str | None:
+        if not isinstance(value, libcst.Call):
+            return None
+        callee = dotted_name(value.func)
+        last = callee.rsplit(".", 1)[-1]
+        if callee.startswith(_NUMPY_RANDOM):
+            if last in _GENERATOR_FACTORIES:
+                return "generator"
+            # Without a shape numpy draws one scalar, which is a probability gate (`rand() < 0.3`), not demo data.
+            return "array" if value.args else None
+        head = callee.rsplit(".", 1)[0] if "." in callee else ""
+        if head and self._random.get(self._scope(), {}).get(head) == "generator" and value.args:
+            return "array"
+        return None
+
+    def visit_Subscript(self, node: libcst.Subscript) -> None:
+        """`X[X < 0.7] = 0` on `X = np.random.random((10, 5))` shapes made-up demo data; its cut-off decides nothing."""
+        if not self._active or not isinstance(node.value, libcst.Name) or len(node.slice) != 1:
+            return
+        index = node.slice[0].slice
+        if not isinstance(index, libcst.Index) or not isinstance(index.value, libcst.Comparison):
+            return
+        name = node.value.value
+        if self._random.get(self._scope(), {}).get(name) != "array":
+            return
+        comparison = index.value
+        operands = [comparison.left, *(target.comparator for target in comparison.comparisons)]
+        if any(isinstance(operand, libcst.Name) and operand.value == name for operand in operands):
+            self._demo_masks.add(id(comparison))
+
+    def _scope(self) -> str:
+        return ".".join(self._scopes) or "<module>"
 
     def visit_AnnAssign(self, node: libcst.AnnAssign) -> None:
         self._remember_setter(node)
+        if self._active:
+            self._track_random(node)
 
     def visit_Call(self, node: libcst.Call) -> None:
         self._remember_setter(node)
@@ -215,7 +287,7 @@ class MagicNumber(PythonRule):
             self._setters.append(node)
 
     def visit_Comparison(self, node: libcst.Comparison) -> None:
-        if not self._active:
+        if not self._active or id(node) in self._demo_masks:
             return
         operands = [node.left, *(target.comparator for target in node.comparisons)]
         for index, target in enumerate(node.comparisons):
@@ -231,7 +303,7 @@ class MagicNumber(PythonRule):
             return
         if is_self_explanatory(value) or _PLUMBING_SUBJECT.search(_code_of(other)) or _is_calendar_bound(value, other):
             return
-        scope = ".".join(self._scopes) or "<module>"
+        scope = self._scope()
         statement = self._statements[-1] if self._statements else self.position(comparison)[0]
         self._candidates.append(Candidate(side, comparison, statement, normalise_number(value), scope))
 

@@ -281,3 +281,25 @@ def test_moving_a_training_argument_to_its_default_is_still_reported() -> None:
     base = {"train.py": "from transformers import TrainingArguments\nargs = TrainingArguments(output_dir='o', num_train_epochs=5)\n"}
     [finding] = new(run("from transformers import TrainingArguments\nargs = TrainingArguments(output_dir='o', num_train_epochs=3)\n", base))
     assert finding.key == "num_train_epochs=3"
+
+
+def test_candidate_grid_entries_are_not_tuned_values() -> None:
+    grid = "import lightgbm as lgb\n\nlgbm_parameters = [\n    {'num_leaves': 100, 'learning_rate': 0.05},\n    {'num_leaves': 200, 'learning_rate': 0.01},\n]\n"
+    assert not run(grid, path="model_parameters/grid.py")
+
+
+def test_nested_dict_inside_a_candidate_is_part_of_the_search() -> None:
+    grid = "import torch\n\nsearch = [{'optim': {'lr': 0.02}}, {'optim': {'lr': 0.005}}]\n"
+    assert not run(grid)
+
+
+def test_mixed_list_or_unpacked_target_is_not_a_grid() -> None:
+    mixed = "import torch\n\nruns = [BASE, {'lr': 0.02}]\n"
+    unpacked = "import torch\n\na, b = [{'lr': 0.02}, {'lr': 0.005}]\n"
+    assert [finding.line for finding in run(mixed)] == [3]
+    assert [finding.line for finding in run(unpacked)] == [3]
+
+
+def test_per_layer_settings_are_a_chosen_configuration() -> None:
+    layers = "import torch\n\nlayer_specs = [{'hidden_size': 256, 'dropout': 0.2}, {'hidden_size': 128, 'dropout': 0.3}]\n"
+    assert [finding.line for finding in run(layers)] == [3]
