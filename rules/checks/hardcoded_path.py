@@ -54,6 +54,15 @@ _WINDOWS = re.compile(
     r"[^\s\"'`,;*?<>|]*)"
     r"|(?<![\w\\])(?P<unc>\\{2,}[\w.-]+\\+[\w.$-]+[^\s\"'`,;*?<>|]*)"
 )
+# A whole Python string literal that is a Windows path may have spaces in its folders (`D:/ML Notebooks/x.csv`,
+# `C:\\Users\\John Doe\\data.csv`). A space in the last part is taken only before a file extension or a
+# separator: `C:/data/x.csv not found` is a message about a path, and is cut at the space as in prose.
+_WINDOWS_LITERAL = re.compile(
+    r"[A-Za-z]:(?:\\\\|\\|/)+(?:[^\\/\"*?<>|:\n]+(?:\\\\|\\|/)+)+"
+    r"(?:[^\\/\"*?<>|:\n]*\.[A-Za-z0-9]{1,8}|[^\\/\s\"*?<>|:]*)"
+)
+# Installed software, the same on every Windows machine; only reachable with its space, so only here.
+_PROGRAM_FILES = re.compile(r"[A-Za-z]:[\\/]+Program Files\b", re.IGNORECASE)
 _OTHER_HOME = re.compile(r"(?:^|(?<=[\s\"'=:,;(\[{]))(?P<path>~[a-z_][\w.-]*/[^\s\"'`,;()\[\]{}<>|]*)")
 
 # Batch-scheduler directives are instructions, even though they start with `#`.
@@ -85,16 +94,28 @@ _HTTP_VERB = re.compile(r"^(?P<root>[\w.]+)\.(?:get|post|put|patch|delete|head|o
 _WEB_ROOT = re.compile(r"(?:^|\.|_)(?:app|router|api|bp|blueprint|client|requests|session|httpx|http|web|server|aiohttp)$", re.IGNORECASE)
 
 
-def find_paths(text: str) -> Iterator[tuple[int, str]]:
-    """(offset, path) for every machine- or site-specific absolute path in the text."""
+def find_paths(text: str, literal: bool = False) -> Iterator[tuple[int, str]]:
+    """(offset, path) for every machine- or site-specific absolute path in the text.
+
+    `literal` says the text is a whole string literal, where a Windows path may contain
+    spaces; in comments, commands and prose a space still ends a path.
+    """
+    if literal and " " in text and _WINDOWS_LITERAL.fullmatch(text) and not _PROGRAM_FILES.match(text):
+        yield 0, text
+        return
+    windows: list[tuple[int, str]] = []
+    for match in _WINDOWS.finditer(text):
+        start = match.start("path") if match.group("path") else match.start("unc")
+        windows.append((start, match.group("path") or match.group("unc")))
     for match in _POSIX.finditer(text):
         layout = match.group("data")
         if layout is not None and layout.lower() in _DATA_LAYOUT:
             continue
+        # `C:/Users/bob/x` holds `/Users/bob/x`: one path, already reported as the Windows one.
+        if any(start <= match.start("path") < start + len(path) for start, path in windows):
+            continue
         yield match.start("path"), match.group("path").rstrip("\\")
-    for match in _WINDOWS.finditer(text):
-        start = match.start("path") if match.group("path") else match.start("unc")
-        yield start, match.group("path") or match.group("unc")
+    yield from windows
     for match in _OTHER_HOME.finditer(text):
         yield match.start("path"), match.group("path")
 
@@ -164,6 +185,8 @@ class HardcodedPath(HybridRule):
             "route = '/groups/42'\n",
             path="src/train.py",
         ),
+        # Software installed under `Program Files` is on every Windows machine; a folder without a drive is not absolute.
+        Case("TOOL = 'C:/Program Files/Graphviz/bin/dot.exe'\nNAME = 'ML Notebooks/2023_data.csv'\n", path="src/plot.py"),
     ]
     INVALID = [
         Case("import pandas as pd\n\ndf = pd.read_csv('/home/alice/projects/churn/data/train.csv')\n", lines=(3,)),
@@ -188,6 +211,12 @@ class HardcodedPath(HybridRule):
             path="configs/data/icecube.yaml",
             lines=(1, 2),
         ),
+        # One finding per Windows path: `C:/Users/bob/...` is not also a macOS `/Users/bob/...`; a literal keeps its spaces.
+        Case(
+            "import pandas as pd\n\na = pd.read_csv('C:/Users/bob/data/train.csv')\nb = pd.read_csv('D:/ML Notebooks/2023_data.csv')\n"
+            "c = pd.read_csv(r'C:\\Users\\John Doe\\data.csv')\n",
+            lines=(3, 4, 5),
+        ),
     ]
 
     # ------------------------------------------------------------------ Python
@@ -196,6 +225,7 @@ class HardcodedPath(HybridRule):
         self._skip = bool(_FIXTURE.search(self.ctx.file.path))
         self._docstrings: set[int] = set()
         self._enclosing: list[libcst.CSTNode] = []
+        self._fstring_heads: set[int] = set()
         self._note_docstring(node)
 
     def _note_docstring(self, node: libcst.Module | libcst.ClassDef | libcst.FunctionDef) -> None:
@@ -254,14 +284,21 @@ class HardcodedPath(HybridRule):
 
     def visit_SimpleString(self, node: libcst.SimpleString) -> None:
         if not self._skip and _may_hold_path(node.value) and id(node) not in self._docstrings:
-            self._check_string(node, string_text(node))
+            self._check_string(node, string_text(node), literal=True)
 
     def visit_FormattedStringText(self, node: libcst.FormattedStringText) -> None:
         if not self._skip and _may_hold_path(node.value):
-            self._check_string(node, node.value)
+            self._check_string(node, node.value, literal=self._opens_fstring(node))
 
-    def _check_string(self, node: libcst.CSTNode, text: str) -> None:
-        found = [path for _, path in find_paths(text)]
+    def visit_FormattedString(self, node: libcst.FormattedString) -> None:
+        self._fstring_heads.add(id(node.parts[0]) if node.parts else 0)
+
+    def _opens_fstring(self, node: libcst.FormattedStringText) -> bool:
+        """Only the text an f-string starts with can be a whole path up to its first placeholder."""
+        return id(node) in self._fstring_heads
+
+    def _check_string(self, node: libcst.CSTNode, text: str, literal: bool = False) -> None:
+        found = [path for _, path in find_paths(text, literal)]
         if not found or _is_prose(text) or self._quiet():
             return
         for path in found:

@@ -13,6 +13,7 @@ from libcst.metadata import PositionProvider
 from rules.config import DEFAULT_REGISTRIES
 from rules.dataflow import FactsRule, dotted, keyword, option_names, positional, string_value
 from rules.finding import Severity
+from rules.pyutil import line_comment
 from rules.registry import Case, FileContext, register
 from rules.registry_files import FeatureRegistry, glob_of, read_registry
 from rules.repo import Side
@@ -50,6 +51,18 @@ DICT_CALLS = frozenset(
 )
 DICT_ANNOTATIONS = re.compile(r"^(?:typing\.)?(?:dict|Dict|Mapping|MutableMapping|defaultdict|OrderedDict|Counter)\b")
 FRAME_ANNOTATIONS = re.compile(r"DataFrame|LazyFrame")
+# A comment that names the column on its line (or the line below it) as the label: `# churn label: no purchase in 90 days`,
+# `# define the target`, `# Churn is the label`. Up to three words may qualify the noun, but not a preposition: `# mean of
+# the target per city` describes a target-encoded feature. A comment mentioning features or an encoding never counts.
+TARGET_COMMENT = re.compile(
+    r"^(?:(?:create|define|build|make|compute|derive|add|set|binary|the|our|a|an)\s+)*"
+    r"(?:(?!(?:of|per|by|with|from|for|using|vs|and|or|to|in|on|at|over|than|like)\b)[\w-]+\s+){0,3}"
+    r"(?:label|target)s?(?:\s+(?:variable|column|col))?(?:\s*(?:[:=(,]|$)|\s+[-\u2013\u2014]\s)"
+    r"|\bis\s+(?:the|our)\s+(?:label|target)\b"
+)
+NOT_A_TARGET_COMMENT = re.compile(r"feat|encod|leak|smooth", re.IGNORECASE)
+# Keys of a Feast view's `tags` that name who owns it.
+OWNER_TAGS = frozenset({"owner", "owners", "team", "maintainer", "maintainers", "contact", "author"})
 # A feature name (or an annotation being classified) shown in full up to this length.
 MAX_SHOWN = 60
 # Features named in the one notice a file gets when the repository has no registry; the rest are counted.
@@ -69,10 +82,19 @@ class ColumnName:
 
 
 @dataclass(frozen=True)
+class FeastView:
+    """A Feast feature view: itself a registry entry, with its own name and, maybe, an owner."""
+
+    name: str
+    owned: bool
+
+
+@dataclass(frozen=True)
 class Candidate:
     name: ColumnName
     node: libcst.CSTNode
     documented: bool = False
+    view: FeastView | None = None
 
 
 def _tokens(name: str) -> list[str]:
@@ -153,6 +175,22 @@ class UndocumentedFeature(FactsRule):
             "        Field(name='driver_id', dtype=Int64),\n        Field(name='conv_rate', dtype=Float32, description='Share of offers accepted in the last hour.'),\n"
             "    ],\n    source=FileSource(path='data/driver_stats.parquet', timestamp_field='event_timestamp'),\n)\n",
             path="feature_repo/driver_features.py",
+        ),
+        # A Feast view is the registry: with described fields and a team tag there is nothing to ask, and no
+        # `features.yaml` is wanted. A field also documented by a complete entry in an existing registry is fine.
+        Case(
+            {
+                "feature_repo/defs.py": "from feast import FeatureView, Field\nfrom feast.types import Float32\n\n"
+                "stats = FeatureView(name='driver_stats', entities=[driver], tags={'team': 'driver_performance'},\n"
+                "    schema=[Field(name='conv_rate', dtype=Float32, description='Share of offers accepted.'), Field(name='acc_rate', dtype=Float32)])\n",
+                "features.yaml": "acc_rate:\n  description: Share of rides accepted.\n  owner: driver-ml\n",
+            }
+        ),
+        # A column the comment above (or on its line) calls the label is the target, not a model input.
+        Case(
+            "import pandas as pd\n\ndef build(rfm: pd.DataFrame) -> pd.DataFrame:\n    # churn label: no purchase in the last 90 days\n"
+            "    rfm['Churn'] = (rfm['Recency'] > 90).astype(int)\n    rfm['Defaulted'] = rfm['dpd'] > 60  # target\n    return rfm\n",
+            path="src/customer_features.py",
         ),
         # Not feature-engineering code: a training script's own columns are out of scope.
         Case("import pandas as pd\n\ndf = pd.read_csv('x.csv')\ndf['ratio'] = df['a'] / df['b']\n", path="scripts/train.py"),
@@ -244,7 +282,7 @@ class UndocumentedFeature(FactsRule):
             path="src/features/build_features.py",
             lines=(5,),
         ),
-        # Feast field without a description, in a feature repo with no registry entry.
+        # Feast field without a description: one medium request for `description=` per view, never "start a registry".
         Case(
             "from feast import FeatureView, Field\nfrom feast.types import Float32\n\n"
             "stats = FeatureView(name='driver_stats', entities=[driver], schema=[\n    Field(name='acc_rate', dtype=Float32),\n])\n",
@@ -257,6 +295,14 @@ class UndocumentedFeature(FactsRule):
             path="jobs/sessions.py",
             config="rules:\n  undocumented-feature:\n    feature_modules: ['jobs/*.py']\n",
             lines=(4,),
+        ),
+        # A comment that calls the column a feature, or a target-encoded column, does not make it the label.
+        Case(
+            "import pandas as pd\n\ndef build(rfm: pd.DataFrame) -> pd.DataFrame:\n    # feature: churn label smoothed over 30 days\n"
+            "    rfm['churn_smooth'] = rfm['churned'].rolling(30).mean()\n"
+            "    rfm['city_te'] = rfm.groupby('city')['churned'].transform('mean')  # mean of the target per city\n    return rfm\n",
+            path="src/customer_features.py",
+            lines=(5,),
         ),
     ]
 
@@ -402,6 +448,8 @@ class UndocumentedFeature(FactsRule):
         schema = keyword(node, "schema")
         if schema is None or not isinstance(schema.value, (libcst.List, libcst.Tuple)):
             return
+        name = keyword(node, "name")
+        view = FeastView((string_value(name.value) or "") if name is not None else "", self._feast_owned(node))
         for element in schema.value.elements:
             field = element.value
             if not isinstance(field, libcst.Call) or (dotted(field.func) or "").rsplit(".", 1)[-1] != "Field":
@@ -412,7 +460,21 @@ class UndocumentedFeature(FactsRule):
                 continue
             description = keyword(field, "description")
             documented = description is not None and bool((string_value(description.value) or "").strip())
-            self.candidates.append(Candidate(ColumnName(name, False), field, documented=documented))
+            self.candidates.append(Candidate(ColumnName(name, False), field, documented=documented, view=view))
+
+    def _feast_owned(self, node: libcst.Call) -> bool:
+        """A view's `owner=`, a `team`/`owner` tag or a view-level `description=` says who answers for its fields."""
+        for word in ("owner", "description"):
+            arg = keyword(node, word)
+            if arg is not None and (string_value(arg.value) or "").strip():
+                return True
+        tags = keyword(node, "tags")
+        if tags is None or not isinstance(tags.value, libcst.Dict):
+            return False
+        return any(
+            isinstance(element, libcst.DictElement) and (string_value(element.key) or "").lower() in OWNER_TAGS
+            for element in tags.value.elements
+        )
 
     def _column(self, node: libcst.BaseExpression) -> ColumnName | None:
         """The name a column gets: a literal, an f-string, or literal pieces joined with `+`."""
@@ -501,23 +563,70 @@ class UndocumentedFeature(FactsRule):
         excluded = {name.lower() for name in self.dropped} | self.keys
         paths = list(option_names(options, "feature_registry")) or list(DEFAULT_REGISTRIES)
         features: list[Candidate] = []
+        feast: list[Candidate] = []
         seen: set[str] = set()
         for candidate in self.candidates:
             name = candidate.name
             if name.glob in seen or candidate.documented:
                 continue
             seen.add(name.glob)
-            if not self._not_a_feature(name, targets, excluded):
-                features.append(candidate)
-        if not features:
+            if not self._not_a_feature(name, targets, excluded) and not self._commented_as_target(candidate.node):
+                (feast if candidate.view is not None else features).append(candidate)
+        if not features and not feast:
             return
         side: Side = "base" if self.ctx.version == "base" else "head"
         registry = read_registry(self.ctx.repo, paths, side)
+        self._feast_fields(feast, registry)
+        if not features:
+            return
         if not registry.sources and not read_registry(self.ctx.repo, paths, "head" if side == "base" else "base").sources:
             self._no_registry(features, paths)
             return
         for candidate in features:
             self._check(candidate, registry, paths)
+
+    def _commented_as_target(self, node: libcst.CSTNode) -> bool:
+        """The comment ending the column's line, or a comment line right above it, calls it the label or target."""
+        line = self.position(node)[0]
+        lines = self.ctx.file.python_lines
+        comments = [line_comment(lines[line - 1])] if line <= len(lines) else []
+        if 2 <= line <= len(lines) + 1 and lines[line - 2].lstrip().startswith("#"):
+            comments.append(lines[line - 2].strip())
+        for comment in comments:
+            text = comment.lstrip("#").strip().lower()
+            if text and not NOT_A_TARGET_COMMENT.search(text) and TARGET_COMMENT.search(text):
+                return True
+        return False
+
+    def _feast_fields(self, fields: list[Candidate], registry: FeatureRegistry) -> None:
+        """Feast views are the feature registry: ask only for a `description=` on their fields, once per view.
+
+        A separate registry file would duplicate the view's schema, so its absence is never
+        reported here; a complete entry in one that exists still documents the field. The key
+        names the view, so a push that adds another field does not repeat the comment.
+        """
+        by_view: dict[FeastView, list[Candidate]] = {}
+        for candidate in fields:
+            entry = registry.lookup(candidate.name.shown, template=False) if registry.sources else None
+            if candidate.view is not None and (entry is None or entry.missing):
+                by_view.setdefault(candidate.view, []).append(candidate)
+        for view, undescribed in by_view.items():
+            undescribed.sort(key=lambda candidate: self.position(candidate.node)[0])
+            listed = ", ".join(f"`{_shown(candidate.name.shown)}`" for candidate in undescribed[:MAX_LISTED])
+            if len(undescribed) > MAX_LISTED:
+                listed += f" and {len(undescribed) - MAX_LISTED} more"
+            count = f"{len(undescribed)} field{'s' if len(undescribed) > 1 else ''}"
+            label = f"`{_shown(view.name)}`" if view.name else "in this file"
+            owner = "" if view.owned else " It names no owner either (`owner=`, a `team` tag or a view `description=`)."
+            self.flag(
+                undescribed[0].node,
+                f"The Feast feature view {label} declares {count} without a `description=` ({listed}).{owner} "
+                "The view is the feature registry; a field nobody can explain cannot be debugged or safely removed later.",
+                suggestion="Add `description=\"...\"` to each `Field` (what it means, how it is computed)"
+                + ("." if view.owned else ", and `owner=` or `tags={\"team\": ...}` to the view."),
+                key=f"feast-description:{view.name or self.ctx.file.path}",
+                severity=Severity.MEDIUM,
+            )
 
     def _no_registry(self, features: list[Candidate], paths: list[str]) -> None:
         """One non-blocking notice per file, when neither side of the pull request has a registry.

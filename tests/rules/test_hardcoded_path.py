@@ -142,3 +142,35 @@ def test_real_cluster_script_shapes() -> None:
 def test_mapping_get_fallback_is_a_path_but_client_get_is_a_route() -> None:
     found = run('import os\nroot = cfg.get("data_dir", "/home/alice/data")\nr = self.client.get("/home/alice/feed")\nr = requests.get(base + "/shared/a/b")\n')
     assert [finding.line for finding in found] == [2]
+
+
+def test_windows_home_with_forward_slashes_is_one_path() -> None:
+    assert paths("C:/Users/bob/data/train.csv") == ["C:/Users/bob/data/train.csv"]
+    [finding] = run("import pandas as pd\n\na = pd.read_csv('C:/Users/bob/data/train.csv')\n")
+    assert finding.key == "C:/Users/bob/data/train.csv"
+
+
+@pytest.mark.parametrize(
+    ("literal", "expected"),
+    [
+        ("D:/ML Notebooks/2023_data.csv", "D:/ML Notebooks/2023_data.csv"),
+        ("C:/Users/John Doe/data.csv", "C:/Users/John Doe/data.csv"),
+        (r"C:\\Users\\John Doe\\Desktop\\", r"C:\\Users\\John Doe\\Desktop\\"),
+        # A space in the last part without an extension reads as a message: cut at the space as before.
+        ("C:/data/x.csv not found", "C:/data/x.csv"),
+    ],
+)
+def test_windows_literal_keeps_its_spaces(literal: str, expected: str) -> None:
+    [finding] = run(f"import pandas as pd\n\ndf = pd.read_csv({literal!r})\n")
+    assert finding.key == expected
+
+
+def test_spaces_end_a_windows_path_outside_a_whole_literal() -> None:
+    assert paths("copy C:/Users/John Doe/x.csv") == ["C:/Users/John"]
+    assert [found for _, found in find_paths("see C:/Users/John Doe/x.csv", literal=True)] == ["C:/Users/John"]
+    assert not run("import os\n# data in D:/ML Notebooks/2023_data.csv\nTOOL = 'C:/Program Files/Git/bin/git.exe'\n")
+
+
+def test_fstring_head_keeps_its_spaces() -> None:
+    [finding] = run('import pandas as pd\n\ndf = pd.read_csv(f"D:/ML Notebooks/{year}_data.csv")\n')
+    assert finding.key == "D:/ML Notebooks/"

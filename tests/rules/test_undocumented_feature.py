@@ -228,3 +228,66 @@ def test_registry_is_read_once_per_side_per_review() -> None:
     assert [finding for finding in scan(review).findings if finding.rule == RULE] == []
     registry_reads = [read for read in repo.reads if not read.endswith(".py")]
     assert sorted(registry_reads) == ["head:docs/features.md", "head:feature_registry.yaml", "head:features.yaml"]
+
+
+FEAST = (
+    "from datetime import timedelta\nfrom feast import FeatureView, Field\nfrom feast.types import Float32\n\n"
+    "stats = FeatureView(name='driver_stats', entities=[driver], ttl=timedelta(days=1),\n"
+    "    schema=[Field(name='conv_rate', dtype=Float32), Field(name='acc_rate', dtype=Float32)], source=src{extra})\n"
+)
+
+
+def test_feast_views_are_the_registry_and_only_ask_for_field_descriptions() -> None:
+    [finding] = undocumented(FEAST.format(extra=", tags={'team': 'driver_performance'}"), path="feature_repo/defs.py")
+    assert finding.key == "feast-description:driver_stats" and finding.severity is Severity.MEDIUM
+    assert "no feature registry" not in finding.message and "`conv_rate`, `acc_rate`" in finding.message
+    assert "owner" not in finding.message
+
+
+@pytest.mark.parametrize(
+    ("extra", "owned"),
+    [(", owner='driver-ml@acme.com'", True), (", description='Hourly driver stats.'", True), (", tags={'owner': 'x'}", True),
+     (", tags={'env': 'prod'}", False), ("", False)],
+)
+def test_feast_view_owner_comes_from_owner_description_or_team_tag(extra: str, owned: bool) -> None:
+    [finding] = undocumented(FEAST.format(extra=extra), path="feature_repo/defs.py")
+    assert ("names no owner" in finding.message) is not owned
+
+
+def test_feast_fields_with_a_registry_use_complete_entries_and_never_the_per_feature_check() -> None:
+    registry = "conv_rate:\n  description: Share of offers accepted.\n  owner: driver-ml\n"
+    [finding] = undocumented({"feature_repo/defs.py": FEAST.format(extra=""), "features.yaml": registry})
+    assert finding.key == "feast-description:driver_stats" and "`acc_rate`" in finding.message and "`conv_rate`" not in finding.message
+
+
+def test_adding_a_field_to_a_view_with_undescribed_fields_is_not_new_again() -> None:
+    base = {"feature_repo/defs.py": FEAST.format(extra="").replace(", Field(name='acc_rate', dtype=Float32)", "")}
+    [finding] = undocumented({"feature_repo/defs.py": FEAST.format(extra="")}, base=base)
+    assert not finding.new
+
+
+@pytest.mark.parametrize(
+    ("comment", "target"),
+    [
+        ("    # churn label: no purchase in the last 90 days\n", True),
+        ("    # define the target\n", True),
+        ("    # Churn is the label\n", True),
+        ("    # binary target variable (1 = churned)\n", True),
+        ("    # feature: churn label\n", False),
+        ("    # label encoding of the churn reason\n", False),
+        ("    # mean of the target per segment\n", False),
+        ("    # churn flag used downstream\n", False),
+    ],
+)
+def test_a_comment_calling_the_column_the_label_makes_it_the_target(comment: str, target: bool) -> None:
+    head = "import pandas as pd\n\ndef build(rfm: pd.DataFrame) -> pd.DataFrame:\n" + comment + "    rfm['Churn'] = (rfm['Recency'] > 90).astype(int)\n    return rfm\n"
+    assert (not undocumented(head)) is target
+
+
+def test_a_label_comment_two_lines_up_or_on_another_column_does_not_exempt() -> None:
+    head = (
+        "import pandas as pd\n\ndef build(rfm: pd.DataFrame) -> pd.DataFrame:\n    # churn label: no purchase in 90 days\n\n"
+        "    rfm['Churn'] = (rfm['Recency'] > 90).astype(int)\n    rfm['spend_90d'] = rfm['spend'].rolling(90).sum()\n    return rfm\n"
+    )
+    [finding] = undocumented(head)
+    assert "`Churn`, `spend_90d`" in finding.message
