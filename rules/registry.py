@@ -100,11 +100,10 @@ class Rule:
         suggestion: str | None = None,
         key: str = "",
         context: str = "",
-        severity: Severity | None = None,
     ) -> Finding:
         return Finding(
             rule=cls.id,
-            severity=severity or cls.severity,
+            severity=cls.severity,
             path=path,
             line=line,
             end_line=max(line, end_line or line),
@@ -156,7 +155,6 @@ class PythonRule(Rule, libcst.BatchableCSTVisitor):
         suggestion: str | None = None,
         key: str = "",
         whole_node: bool = False,
-        severity: Severity | None = None,
     ) -> None:
         """Reports at the node's first line (or its whole span), in the file's own line numbers."""
         start, end = self.position(node)
@@ -168,7 +166,7 @@ class PythonRule(Rule, libcst.BatchableCSTVisitor):
             message = f"{message} (notebook cell {cell})"
         text = "\n".join(source.python_lines[start - 1 : (end if whole_node else start)])
         self.findings.append(
-            self.make(source.path, line, message, end_line=end_line, suggestion=suggestion, key=key, context=text.strip(), severity=severity)
+            self.make(source.path, line, message, end_line=end_line, suggestion=suggestion, key=key, context=text.strip())
         )
 
     def leave_Module(self, original_node: libcst.Module) -> None:

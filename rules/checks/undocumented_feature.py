@@ -65,7 +65,7 @@ NOT_A_TARGET_COMMENT = re.compile(r"feat|encod|leak|smooth", re.IGNORECASE)
 OWNER_TAGS = frozenset({"owner", "owners", "team", "maintainer", "maintainers", "contact", "author"})
 # A feature name (or an annotation being classified) shown in full up to this length.
 MAX_SHOWN = 60
-# Features named in the one notice a file gets when the repository has no registry; the rest are counted.
+# Features named in the one finding a file gets when the repository has no registry; the rest are counted.
 MAX_LISTED = 5
 
 
@@ -275,14 +275,14 @@ class UndocumentedFeature(FactsRule):
             config="feature_registry: [docs/feature_registry.yaml]\n",
             lines=(4, 6),
         ),
-        # No registry anywhere: one non-blocking notice for the file, at its first new feature.
+        # No registry anywhere: one finding for the file, at its first new feature.
         Case(
             "import pandas as pd\n\n\ndef add_calendar(df: pd.DataFrame) -> pd.DataFrame:\n    df['Year'] = df['Date'].dt.year\n"
             "    df['Month'] = df['Date'].dt.month\n    df['Quarter'] = df['Date'].dt.quarter\n    return df\n",
             path="src/features/build_features.py",
             lines=(5,),
         ),
-        # Feast field without a description: one medium request for `description=` per view, never "start a registry".
+        # Feast field without a description: one request for `description=` per view, never "start a registry".
         Case(
             "from feast import FeatureView, Field\nfrom feast.types import Float32\n\n"
             "stats = FeatureView(name='driver_stats', entities=[driver], schema=[\n    Field(name='acc_rate', dtype=Float32),\n])\n",
@@ -625,11 +625,10 @@ class UndocumentedFeature(FactsRule):
                 suggestion="Add `description=\"...\"` to each `Field` (what it means, how it is computed)"
                 + ("." if view.owned else ", and `owner=` or `tags={\"team\": ...}` to the view."),
                 key=f"feast-description:{view.name or self.ctx.file.path}",
-                severity=Severity.MEDIUM,
             )
 
     def _no_registry(self, features: list[Candidate], paths: list[str]) -> None:
-        """One non-blocking notice per file, when neither side of the pull request has a registry.
+        """One finding per file, not per feature, when neither side of the pull request has a registry.
 
         A finding per feature would be a flood that nothing in the pull request can
         cheaply fix. The key names the file, not the features, so a push that adds
@@ -651,7 +650,6 @@ class UndocumentedFeature(FactsRule):
                 "every new feature is checked against it."
             ),
             key=f"no-registry:{self.ctx.file.path}",
-            severity=Severity.MEDIUM,
         )
 
     def _not_a_feature(self, name: ColumnName, targets: set[str], excluded: set[str]) -> bool:

@@ -172,15 +172,15 @@ CALENDAR = (
 )
 
 
-def test_without_any_registry_a_file_gets_one_non_blocking_notice_listing_its_features() -> None:
+def test_without_any_registry_a_file_gets_one_finding_listing_its_features() -> None:
     result = run_case(Case(CALENDAR, path=PATH))
     [finding] = [finding for finding in result.findings if finding.rule == RULE]
-    assert finding.new and finding.line == 5 and finding.severity == Severity.MEDIUM
+    assert finding.new and finding.line == 5 and finding.severity == Severity.HIGH
     assert finding.key == f"no-registry:{PATH}"
     assert "adds 3 features (`Year`, `Month`, `Quarter`)" in finding.message
     assert "`features.yaml`, `feature_registry.yaml`, `docs/features.md`" in finding.message and "`feature_registry`" in finding.message
     assert "Start a registry" in (finding.suggestion or "")
-    assert not result.blocking
+    assert result.blocking == [finding], "undocumented features stay high: one finding for the file, not one a feature"
 
 
 def test_a_long_list_is_cut_and_counted() -> None:
@@ -239,7 +239,7 @@ FEAST = (
 
 def test_feast_views_are_the_registry_and_only_ask_for_field_descriptions() -> None:
     [finding] = undocumented(FEAST.format(extra=", tags={'team': 'driver_performance'}"), path="feature_repo/defs.py")
-    assert finding.key == "feast-description:driver_stats" and finding.severity is Severity.MEDIUM
+    assert finding.key == "feast-description:driver_stats" and finding.severity is Severity.HIGH
     assert "no feature registry" not in finding.message and "`conv_rate`, `acc_rate`" in finding.message
     assert "owner" not in finding.message
 
