@@ -157,6 +157,19 @@ def _toy_run(calls: list[CallSite]) -> bool:
     return any(toy_data(site) for site in calls) and not any(data_load(site) for site in calls)
 
 
+# DVC's get-started layout: a train stage that reads params and writes the model; cases add what runs after it.
+DVC_TRAIN_SCRIPT = (
+    "import pickle\nimport sys\n\nimport yaml\nfrom sklearn.ensemble import RandomForestClassifier\n\n"
+    "params = yaml.safe_load(open('params.yaml'))['train']\nwith open(sys.argv[1], 'rb') as fd:\n    x, labels = pickle.load(fd)\n"
+    "clf = RandomForestClassifier(n_estimators=params['n_est'])\nclf.fit(x, labels)\n"
+    "with open(sys.argv[2], 'wb') as fd:\n    pickle.dump(clf, fd)\n"
+)
+DVC_TRAIN_STAGE = (
+    "stages:\n  train:\n    cmd: python src/train.py data/features model.pkl\n"
+    "    deps: [data/features, src/train.py]\n    params: [train.n_est]\n    outs: [model.pkl]\n"
+)
+
+
 @register
 class NoExperimentTracking(FactsRule):
     id = "no-experiment-tracking"
@@ -202,13 +215,9 @@ class NoExperimentTracking(FactsRule):
         # DVC's own layout: `train` declares params and outs, and the `evaluate` stage consuming the model declares the metrics.
         Case(
             {
-                "src/train.py": "import pickle\nimport sys\n\nimport yaml\nfrom sklearn.ensemble import RandomForestClassifier\n\n"
-                "params = yaml.safe_load(open('params.yaml'))['train']\nwith open(sys.argv[1], 'rb') as fd:\n    x, labels = pickle.load(fd)\n"
-                "clf = RandomForestClassifier(n_estimators=params['n_est'])\nclf.fit(x, labels)\n"
-                "with open(sys.argv[2], 'wb') as fd:\n    pickle.dump(clf, fd)\n",
-                "dvc.yaml": "stages:\n  train:\n    cmd: python src/train.py data/features model.pkl\n"
-                "    deps: [data/features, src/train.py]\n    params: [train.n_est]\n    outs: [model.pkl]\n"
-                "  evaluate:\n    cmd: python src/evaluate.py model.pkl data/features\n    deps: [model.pkl, src/evaluate.py]\n"
+                "src/train.py": DVC_TRAIN_SCRIPT,
+                "dvc.yaml": DVC_TRAIN_STAGE
+                + "  evaluate:\n    cmd: python src/evaluate.py model.pkl data/features\n    deps: [model.pkl, src/evaluate.py]\n"
                 "    metrics:\n    - eval/metrics.json:\n        cache: false\n",
                 ".dvc/config": "[core]\n    remote = storage\n",
             }
@@ -291,13 +300,9 @@ class NoExperimentTracking(FactsRule):
         # The stage with metrics evaluates another model, not what the train stage outputs.
         Case(
             {
-                "src/train.py": "import pickle\nimport sys\n\nimport yaml\nfrom sklearn.ensemble import RandomForestClassifier\n\n"
-                "params = yaml.safe_load(open('params.yaml'))['train']\nwith open(sys.argv[1], 'rb') as fd:\n    x, labels = pickle.load(fd)\n"
-                "clf = RandomForestClassifier(n_estimators=params['n_est'])\nclf.fit(x, labels)\n"
-                "with open(sys.argv[2], 'wb') as fd:\n    pickle.dump(clf, fd)\n",
-                "dvc.yaml": "stages:\n  train:\n    cmd: python src/train.py data/features model.pkl\n"
-                "    deps: [data/features, src/train.py]\n    params: [train.n_est]\n    outs: [model.pkl]\n"
-                "  baseline:\n    cmd: python src/baseline.py data/features\n    deps: [data/features, src/baseline.py]\n"
+                "src/train.py": DVC_TRAIN_SCRIPT,
+                "dvc.yaml": DVC_TRAIN_STAGE
+                + "  baseline:\n    cmd: python src/baseline.py data/features\n    deps: [data/features, src/baseline.py]\n"
                 "    metrics:\n    - eval/baseline.json:\n        cache: false\n",
                 ".dvc/config": "[core]\n    remote = storage\n",
             },
