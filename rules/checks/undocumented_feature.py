@@ -121,6 +121,12 @@ def _shown(name: str) -> str:
     return name if len(name) <= MAX_SHOWN else name[: MAX_SHOWN - 1] + "…"
 
 
+def _listed(candidates: list[Candidate]) -> str:
+    """The first few names in a one-comment summary; a long list is counted, not spelled out."""
+    listed = ", ".join(f"`{_shown(candidate.name.shown)}`" for candidate in candidates[:MAX_LISTED])
+    return listed + (f" and {len(candidates) - MAX_LISTED} more" if len(candidates) > MAX_LISTED else "")
+
+
 def is_target(name: str, targets: set[str]) -> bool:
     lowered = name.lower()
     return lowered in TARGET_NAMES or lowered in targets or lowered.startswith(("target_", "label_")) or lowered.endswith(("_target", "_label"))
@@ -612,9 +618,7 @@ class UndocumentedFeature(FactsRule):
                 by_view.setdefault(candidate.view, []).append(candidate)
         for view, undescribed in by_view.items():
             undescribed.sort(key=lambda candidate: self.position(candidate.node)[0])
-            listed = ", ".join(f"`{_shown(candidate.name.shown)}`" for candidate in undescribed[:MAX_LISTED])
-            if len(undescribed) > MAX_LISTED:
-                listed += f" and {len(undescribed) - MAX_LISTED} more"
+            listed = _listed(undescribed)
             count = f"{len(undescribed)} field{'s' if len(undescribed) > 1 else ''}"
             label = f"`{_shown(view.name)}`" if view.name else "in this file"
             owner = "" if view.owned else " It names no owner either (`owner=`, a `team` tag or a view `description=`)."
@@ -635,9 +639,7 @@ class UndocumentedFeature(FactsRule):
         one more feature neither repeats the comment nor turns existing debt new.
         """
         features = sorted(features, key=lambda candidate: self.position(candidate.node)[0])
-        listed = ", ".join(f"`{_shown(candidate.name.shown)}`" for candidate in features[:MAX_LISTED])
-        if len(features) > MAX_LISTED:
-            listed += f" and {len(features) - MAX_LISTED} more"
+        listed = _listed(features)
         count = f"{len(features)} feature{'s' if len(features) > 1 else ''}"
         looked = "`, `".join(paths)
         self.flag(
