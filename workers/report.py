@@ -17,7 +17,9 @@ from rules.registry import DOCS_URL
 from workers.gateway import Annotation
 from workers.markdown import code, safe
 
-MARKER = "<!-- mldebt:finding {fingerprint} -->"
+# Our review comments end with this marker; the job finds its earlier comments by it.
+MARKER_PREFIX = "<!-- mldebt:finding "
+MARKER = MARKER_PREFIX + "{fingerprint} -->"
 FIXED_MARKER = "<!-- mldebt:fixed -->"
 MAX_OUTPUT_CHARS = 65_535
 MAX_ANNOTATIONS = 500
@@ -38,12 +40,11 @@ def marker(findings: Sequence[Finding]) -> str:
 def fingerprints_in(body: str) -> frozenset[str]:
     """Our marker is the last one in the body: anything earlier came from the reviewed code. A comment on a
     run of neighbouring findings holds the fingerprint of each."""
-    prefix = "<!-- mldebt:finding "
-    start = body.rfind(prefix)
+    start = body.rfind(MARKER_PREFIX)
     end = body.find(" -->", start)
     if start < 0 or end < 0:
         return frozenset()
-    return frozenset(part for part in body[start + len(prefix) : end].split(",") if part)
+    return frozenset(part for part in body[start + len(MARKER_PREFIX) : end].split(",") if part)
 
 
 def docs_link(rule: str) -> str:

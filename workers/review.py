@@ -36,7 +36,7 @@ from workers.patches import base_from_patch
 from workers.repoview import GitHubRepoView
 
 log = logging.getLogger("mldebt.review")
-OUR_COMMENTS = "<!-- mldebt:finding "
+OUR_COMMENTS = report.MARKER_PREFIX
 # A probe's comments carry this instead, so a probe left pending is never read as a posted comment (its
 # author sees it in the PR's comment list); it is as long, so GitHub's length limit judges both alike.
 PROBE_COMMENTS = "<!-- mldebt:probing "
