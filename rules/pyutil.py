@@ -130,6 +130,28 @@ def comment_block_above(lines: Sequence[str], line: int) -> list[str]:
     return block[::-1]
 
 
+def numbered_block_above(lines: Sequence[str], line: int) -> list[tuple[int, str]]:
+    """`comment_block_above` with each comment's 1-based line, for rules that ask whether the PR wrote it."""
+    block = comment_block_above(lines, line)
+    return [(line - len(block) + index, text) for index, text in enumerate(block)]
+
+
+# A comment heading a group of settings speaks for the group, but only this far up.
+PARAGRAPH_REACH = 40
+
+
+def paragraph_comments(lines: Sequence[str], line: int) -> list[tuple[int, str]]:
+    """Comment lines above `line` in its paragraph (up to a blank line): a note that heads a group of settings."""
+    found: list[tuple[int, str]] = []
+    index = line - 1
+    while index >= 1 and line - index <= PARAGRAPH_REACH and lines[index - 1].strip():
+        text = lines[index - 1].strip()
+        if text.startswith("#"):
+            found.append((index, text))
+        index -= 1
+    return found[::-1]
+
+
 def is_prose_comment(comment: str) -> bool:
     """A comment a human wrote for humans, not a tool directive."""
     return bool(comment.strip("# \t")) and not PRAGMA.match(comment.strip())

@@ -38,6 +38,10 @@ STRONG_NAMES = frozenset(
         "num_heads", "n_heads", "num_attention_heads", "intermediate_size", "d_model", "d_ff",
         "lora_r", "lora_alpha", "lora_dropout", "ema_decay", "n_neighbors", "n_clusters", "contamination",
         "decision_threshold", "classification_threshold",
+        # Budgets: how long a search or a solver may run.
+        "n_trials", "num_trials", "max_trials", "max_evals", "num_samples", "max_iter", "max_iters", "max_steps",
+        "num_iterations", "n_iter", "iterations", "num_boost_rounds", "early_stopping_patience",
+        "gradient_clip_val", "lora_rank", "num_kv_heads", "seq_length", "max_seq_length", "context_length",
     }
 )
 # Names that are hyperparameters in model code but mean other things elsewhere (a YAML nesting limit, map layers).
@@ -90,9 +94,17 @@ UNTUNED_DEFAULTS = {
     "momentum": frozenset({"0.9"}),
     "beta1": frozenset({"0.9"}),
     "beta2": frozenset({"0.999"}),
+    "betas": frozenset({"[0.9, 0.999]"}),
+    "adam_beta1": frozenset({"0.9"}),
+    "adam_beta2": frozenset({"0.999"}),
+    "adam_epsilon": frozenset({"1e-08"}),
+    "eps": frozenset({"1e-08"}),
     "n_components": frozenset({"2", "3"}),
     "n_clusters": frozenset({"8"}),
     "n_neighbors": frozenset({"5"}),
+    # scikit-learn's fold count.
+    "cv": frozenset({"5"}),
+    "n_splits": frozenset({"5"}),
     # Hugging Face `TrainingArguments` (inherited by TRL's configs); these names exist only there.
     "num_train_epochs": frozenset({"3"}),
     "per_device_train_batch_size": frozenset({"8"}),
@@ -205,8 +217,22 @@ _LIB_DEFAULT = re.compile(
 # "largest that fits on one A100", "usually lr / 10". What the knob does ("higher is more conservative") is no reason.
 _REASON = re.compile(
     r"\b(?:because|since|so that|otherwise|usually|typically|rule[\s-]of[\s-]thumb|heuristic(?:ally)?|"
-    r"recommended\s+(?:by|in|for)|fits?\s+(?:in|on|into)|per\s+the\s+(?:paper|docs|model\s+card))\b",
+    r"recommended\s+(?:by|in|for)|fits?\s+(?:in|on|into)|per\s+the\s+(?:paper|docs|model\s+card)|"
+    # A purpose: "to avoid OOM on 24 GB", "so it fits", "for stability", "works with the small dataset".
+    r"to\s+(?:avoid|prevent|reduce|fit|save|speed\s+up|match|keep|stay|stabili[sz]e|eliminate|limit|mitigate|"
+    r"work\s+around|cap|allow|handle|compensate|counter|balance|offset)|in\s+order\s+to|so\s+(?:it|we|that|the)|"
+    r"for\s+(?:stability|stable|faster|memory|speed|throughput)|(?:that|which)\s+works?|works?\s+(?:with|on|for)|"
+    r"(?:required|needed|necessary)\s+(?:for|by|to)|matches|to\s+be\s+consistent|consistent\s+with|"
+    # A period read off the calendar: 7 for weekly seasonality, 24 for hourly data over a day.
+    r"(?:hourly|daily|weekly|monthly|quarterly|yearly|annual)\s+(?:seasonality|cycle|period|pattern))\b",
     re.IGNORECASE,
+)
+# An equation in a comment (`# 8 GPUs x 4 per device x 2 accumulation = 64`) derives the values around it.
+_EQUATION = re.compile(r"\d[^=\n]*?(?:\s[x×*/]\s|[×*/])[^=\n]*?\d[^=\n]*=\s*~?\d|=\s*\d[\d.]*\s*[x×*/]\s*\d", re.IGNORECASE)
+# Where the value was taken from: "per Mistral, ...", "according to the model card", "as in the paper".
+_SOURCE = re.compile(
+    r"(?:^|[#,;(]\s*)per\s+(?:the\s+)?[A-Z][\w.-]+|\baccording\s+to\b|\bas\s+(?:in|per|used\s+in)\s+(?:the\s+)?[\w-]+|"
+    r"\b(?:taken|copied|borrowed|adopted|ported)\s+from\b|\b(?:pre)?trained\s+(?:with|on)\b|\bofficial\b"
 )
 # A value derived from another setting: "learning_rate / 10", "4 * d_model", "equal to max_iters".
 _DERIVED = (
@@ -233,7 +259,7 @@ def gives_reason(text: str) -> bool:
 
     Only a comment at the value counts: a docstring or file header saying "because" is about something else.
     """
-    return bool(_REASON.search(text)) or _derived_from_setting(text)
+    return bool(_REASON.search(text) or _EQUATION.search(text)) or _derived_from_setting(text)
 
 
 def has_tuning_context(text: str) -> bool:
@@ -248,6 +274,7 @@ def has_tuning_context(text: str) -> bool:
         or _URL.search(text)
         or _DATASET.search(text)
         or _LIB_DEFAULT.search(text)
+        or _SOURCE.search(text)
         or (_CHOSEN.search(text) and _ON_DATA.search(text))
     )
 
@@ -358,6 +385,16 @@ _FIELD_CALL = re.compile(r"(?:^|\.)(?:Field|field|attrib|attr\.ib)$")
 # Batch sizes of scoring calls set throughput, not results.
 _INFERENCE_CALL = re.compile(r"(?:predict|transform|encode|embed|evaluat|infer|generate|score|test)\w*$", re.IGNORECASE)
 _THROUGHPUT_NAMES = frozenset({"batch_size", "per_device_eval_batch_size", "eval_batch_size"})
+
+
+def is_throughput(callee: str, name: str) -> bool:
+    """`predict(X, batch_size=1024)`: how fast a model scores, not what it learns."""
+    return bool(_INFERENCE_CALL.search(callee.rsplit(".", 1)[-1])) and name in _THROUGHPUT_NAMES
+
+
+def is_tuning_call(callee: str) -> bool:
+    """Whether a call's keywords could be settings: not a plot, a statistics test or a printing option."""
+    return not (is_plot_call(callee) or _NOT_TUNING_CALL.search(callee) or _FIELD_CALL.search(callee))
 
 
 def is_plot_call(callee: str) -> bool:

@@ -67,7 +67,10 @@ def test_notebooks_are_not_checked() -> None:
 
 
 def test_never_on_the_same_line_as_config_without_context() -> None:
-    case = Case("import xgboost as xgb\nmodel = xgb.XGBClassifier(max_depth=6) if auc > 0.77 else None\n")
+    case = Case(
+        "import xgboost as xgb\nmodel = xgb.XGBClassifier(max_depth=6) if auc > 0.77 else None\n",
+        base={"train.py": "import xgboost as xgb\n"},
+    )
     rules = {finding.rule for finding in run_case(case).findings if finding.line == 2}
     assert rules == {"config-without-context"}
 
