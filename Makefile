@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test fuzz demo bench scan clean
+.PHONY: test fuzz demo bench scan quality clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,12 @@ demo: $(STAMP)
 ## make bench: speed and API-budget figures against their baselines.
 bench: $(STAMP)
 	scripts/with-redis $(BIN)/python -m bench
+
+## make quality: detection figures (precision, recall, false alarms per clean PR) on the labelled corpus in ../shared.
+CORPUS ?= ../shared/corpus
+quality: $(STAMP)
+	@test -x $(CORPUS)/score || { echo "no labelled corpus at $(CORPUS) (set CORPUS=...)" >&2; exit 2; }
+	MLDEBT=$(CURDIR)/$(BIN)/mldebt $(CORPUS)/score -j 2 $(QUALITY_ARGS)
 
 ## make scan: mldebt's own rules over mldebt's own history.
 scan: $(STAMP)
