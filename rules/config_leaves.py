@@ -37,7 +37,8 @@ class ConfigLeaf:
 
     @property
     def dotted(self) -> str:
-        return ".".join(self.path)
+        """`use-bnb-optimizer` and `use_bnb_optimizer` are one setting spelled two ways."""
+        return ".".join(part.replace("-", "_").lower() for part in self.path)
 
     @property
     def numeric(self) -> bool:

@@ -39,11 +39,14 @@ _PLUMBING = re.compile(
     r"metric|metrics|eval_metric|scoring|monitor|direction|objective_direction|"
     r"timeout|retries|max_retries|save_total_limit|indent|axis|dim|ddof|decimals|nrows|skiprows|index_col|"
     r"usecols|chunksize|errors|how|on|left_on|right_on|ascending|keepdims|batched|num_proc|"
-    r"test_size|train_size|val_size|valid_size|validation_size|validation_split|test_split|holdout_size|frac)$"
+    r"test_size|train_size|val_size|valid_size|validation_size|validation_split|test_split|holdout_size|frac|"
+    # Evaluation throughput: how many rows are scored at once changes no learned weight.
+    r"(?:per_device_)?(?:eval|test|val|valid|validation|inference|predict)_batch_size|"
+    r"chat_template|template|prompt|prompt_template|system_prompt)$"
     r"|(?:^|_)(?:dir|path|paths|file|filename|files|folder|root|prefix|suffix|ext|log|logs|logging|logger|"
     r"print|display|plot|plots|verbose|seed|id|name|url|uri|host|port|bucket|output|outputs|save|saves|"
     r"checkpoint|checkpoints|ckpt|every|interval|freq|frequency|steps_per_print|tqdm|wandb|mlflow|hub|"
-    r"workers|threads|jobs|proc|procs)$",
+    r"workers|threads|jobs|proc|procs|timeout|timeouts)$",
     re.IGNORECASE,
 )
 # A `log_every`/`save_steps` cadence or a checkpoint interval is bookkeeping, not tuning.
@@ -142,9 +145,16 @@ def is_number(value: str) -> bool:
     return bool(value) and value[0] not in "'[" and value not in ("True", "False", "None")
 
 
+# Longer strings are prose, templates or prompts, not a choice among settings.
+MAX_SETTING_TEXT = 60
+
+
 def is_location(value: str) -> bool:
-    """A quoted path, URL or address: where something is, not how it is tuned."""
-    return value.startswith("'") and bool(_LOCATION.search(value.strip("'")))
+    """A quoted path, URL or address (or a long text): where something is, not how it is tuned."""
+    if not value.startswith("'"):
+        return False
+    text = value.strip("'")
+    return bool(_LOCATION.search(text)) or len(text) > MAX_SETTING_TEXT or "\\n" in text
 
 
 @dataclass(frozen=True)

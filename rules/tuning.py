@@ -92,6 +92,10 @@ UNTUNED_DEFAULTS = {
     "hidden_dropout_prob": frozenset({"0.1"}),
     "attention_probs_dropout_prob": frozenset({"0.1"}),
     "momentum": frozenset({"0.9"}),
+    # Hugging Face Trainer's optimizer and DeepSpeed's fp16 loss scaling.
+    "optim": frozenset({"'adamw_torch'"}),
+    "loss_scale_window": frozenset({"1000"}),
+    "hysteresis": frozenset({"2"}),
     "beta1": frozenset({"0.9"}),
     "beta2": frozenset({"0.999"}),
     "betas": frozenset({"[0.9, 0.999]"}),

@@ -67,7 +67,7 @@ def judge(
     if status == "same":
         context = _join(all_texts)
         explained = has_context(context, _join(near_all)) and not is_stale(context, value, old_values)
-        return Verdict(explained, stale=not explained and has_context(context, _join(near_all)))
+        return Verdict(explained, stale=not explained and is_stale(context, value, old_values))
     near = _fresh(evidence.near, value, touched, site_lines)
     false_near = [text for text in near if contradicts(text, value, old_values)]
     near = [text for text in near if text not in false_near]
@@ -76,5 +76,6 @@ def judge(
     explained = has_context(context, _join(near)) and not is_stale(context, value, old_values)
     if explained:
         return Verdict(True, stale=False)
-    written_before = has_context(_join(all_texts), _join(near_all))
-    return Verdict(False, stale=bool(old_values) and (written_before or bool(false_near)))
+    # "Still describes the previous value" only where a comment quotes that value or is contradicted by the new one.
+    quotes_old = is_stale(_join(all_texts), value, old_values)
+    return Verdict(False, stale=bool(old_values) and (quotes_old or bool(false_near)))

@@ -238,6 +238,13 @@ class ConfigWithoutContext(HybridRule):
             "import pandas as pd\nimport torch\n\nopt = torch.optim.Adam(params, betas=(0.9, 0.999))\nmerged = left.merge(right, how='inner')\n",
             base={"train.py": "import pandas as pd\nimport torch\n\nopt = torch.optim.Adam(params, betas=(0.9, 0.95))\nmerged = left.merge(right, how='left')\n"},
         ),
+        # Evaluation throughput, a key re-spelled with dashes, a prompt template and an emptied path re-tune nothing.
+        Case(
+            "use_fused_adam: true\nper_device_eval_batch_size: 4\nchat_template: '{% for m in messages %}{{ m.role }}: {{ m.content }}{% endfor %}'\n"
+            "data_source:\n",
+            base={"recipes/sft.yaml": "use-fused-adam: true\nper_device_eval_batch_size: 16\ndata_source: s3://bucket/train\n"},
+            path="recipes/sft.yaml",
+        ),
     ]
     INVALID = [
         # One dict of params, a one-entry list and a per-stage schedule are each a configuration someone chose.
@@ -346,6 +353,13 @@ class ConfigWithoutContext(HybridRule):
             "import lightgbm as lgb\n\n# from https://example.org/notebooks/lgbm-baseline\nparams = {\n    'num_leaves': 48,\n    'min_sum_hessian': 0.3,\n}\n",
             base={"train.py": "import lightgbm as lgb\n\n# from https://example.org/notebooks/lgbm-baseline\nparams = {\n    'num_leaves': 96,\n}\n"},
             lines=(5, 6),
+        ),
+        # A new string setting in an existing config is a choice too (the weight init, the decay schedule).
+        Case(
+            "model:\n  width: 512\n  init_scheme: scaled_normal\n  decay_style: cosine\n",
+            base={"configs/lm.yaml": "model:\n  width: 512\n"},
+            path="configs/lm.yaml",
+            lines=(3, 4),
         ),
     ]
 
@@ -599,6 +613,8 @@ def _check_config(ctx: FileContext) -> Iterator[Finding]:
     unexplained: dict[int, list[Unexplained]] = {}
     for leaf in found:
         previous = old.get(leaf.dotted)
+        if previous and any(is_location(value) for value in previous):
+            continue
         status: Status = "same" if not compared else "added" if previous is None else "same" if leaf.value in previous else "changed"
         renamed = (leaf.dotted.rpartition(".")[0], leaf.value) in removed
         if not _config_knob(leaf, status, role, ml_doc=ml_doc, strong_keys=strong_keys, renamed=renamed):
@@ -638,9 +654,15 @@ def _config_knob(leaf: ConfigLeaf, status: Status, role: str, *, ml_doc: bool, s
         return False
     if status == "changed":
         return True
-    if not leaf.numeric:
+    if renamed:
+        return False
+    if leaf.value in ("True", "False", "None"):
         return switch and not is_neutral(leaf.value)
-    if renamed or (leaf.value in TRIVIAL_VALUES and not (leaf.value == "1" and strength == "strong")):
+    if leaf.value.startswith("[") or "${" in leaf.value:
+        return False  # a new list may be a sweep's grid; an interpolation is a reference, not a value
+    if not leaf.numeric:
+        return (role == "named" or switch) and not is_neutral(leaf.value)
+    if leaf.value in TRIVIAL_VALUES and not (leaf.value == "1" and strength == "strong"):
         return False
     return role == "named" or strength is not None
 
