@@ -55,6 +55,8 @@ _STARTS_CODE = re.compile(r"^(?:[A-Za-z_@(\[{'\"]|\*)")
 class Comment:
     line: int
     text: str
+    # Where the `#` sits: an editor comments out `if x:` and its body at different depths.
+    column: int = 0
 
 
 def _strong(statement: ast.stmt) -> bool:
@@ -69,7 +71,9 @@ def _strong(statement: ast.stmt) -> bool:
         return len(statement.names) > 1 or any("." in alias.name or alias.asname for alias in statement.names)
     if isinstance(statement, (ast.Return, ast.Raise)):
         value = statement.value if isinstance(statement, ast.Return) else statement.exc
-        return isinstance(value, (ast.Call, ast.Attribute, ast.Subscript, ast.BinOp))
+        # `return 1000` or `return a, b` is a value only code hands back; `return early` is English.
+        literal = isinstance(statement, ast.Return) and isinstance(value, (ast.Constant, ast.Tuple, ast.List, ast.Dict))
+        return literal or isinstance(value, (ast.Call, ast.Attribute, ast.Subscript, ast.BinOp))
     if isinstance(statement, ast.Assert):
         return isinstance(statement.test, (ast.Compare, ast.Call))
     return isinstance(
@@ -117,6 +121,28 @@ def parses_as_code(text: str) -> bool:
     return any(_strong(statement) for statement in _parse(text))
 
 
+def parses_as_fragment(text: str) -> bool:
+    """Lines cut out of a literal or a call: `"lr": 0.1,` entries of a params dict, `verbose=False,` arguments.
+
+    Only a quoted key before a colon, or a keyword argument with the trailing comma that
+    separates arguments, counts: prose in a comment has neither.
+    """
+    body = text.strip()
+    if not body.endswith(",") and not body.startswith(("'", '"')):
+        return False
+    wrapped = _parse("{\n" + text + "\n}")
+    if len(wrapped) == 1 and isinstance(wrapped[0], ast.Expr) and isinstance(wrapped[0].value, ast.Dict):
+        keys = wrapped[0].value.keys
+        return bool(keys) and all(isinstance(key, ast.Constant) and isinstance(key.value, str) for key in keys)
+    if not body.endswith(","):
+        return False
+    called = _parse("f(\n" + text + "\n)")
+    if len(called) == 1 and isinstance(called[0], ast.Expr) and isinstance(called[0].value, ast.Call):
+        call = called[0].value
+        return bool(call.keywords) and not call.args
+    return False
+
+
 def _is_debug(statement: ast.stmt) -> bool:
     if isinstance(statement, ast.Import):
         return all(alias.name in _DEBUGGERS for alias in statement.names)
@@ -129,8 +155,17 @@ def _is_debug(statement: ast.stmt) -> bool:
         return False
     func = value.func
     if isinstance(func, ast.Name):
-        return func.id in _DEBUG_FUNCTIONS
+        return func.id in _DEBUG_FUNCTIONS and not (func.id == "print" and _reports(value))
     return isinstance(func, ast.Attribute) and func.attr in _DEBUG_METHODS
+
+
+def _reports(call: ast.Call) -> bool:
+    """A print with a message (`print("Test loss: {}".format(loss))`) is the program's output, not a peek at a value."""
+    return any(
+        isinstance(node, ast.JoinedStr) or (isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.strip())
+        for arg in call.args
+        for node in ast.walk(arg)
+    )
 
 
 def debug_only(text: str) -> bool:
@@ -150,7 +185,7 @@ def code_runs(lines: list[str]) -> list[tuple[int, int]]:
             continue
         for end in range(min(len(lines), index + MAX_RUN_LINES), index, -1):
             chunk = textwrap.dedent("\n".join(lines[index:end]))
-            if parses_as_code(chunk):
+            if parses_as_code(chunk) or parses_as_fragment(chunk):
                 while not lines[end - 1].strip():
                     end -= 1
                 runs.append((index, end))
@@ -162,8 +197,12 @@ def code_runs(lines: list[str]) -> list[tuple[int, int]]:
 
 
 def _uncomment(text: str) -> str:
-    body = text.strip()[1:]
-    return body[1:] if body.startswith(" ") else body
+    """The text under every `#`: code commented out twice (`# # x = 1`) is still code."""
+    body = text.strip()
+    while body.startswith("#"):
+        body = body[1:]
+        body = body[1:] if body.startswith(" ") else body
+    return body
 
 
 @register
@@ -216,6 +255,12 @@ class DeadCode(PythonRule):
             "# import pdb; pdb.set_trace()\n# breakpoint()\n",
             path="scale.py",
         ),
+        # A quoted word before a colon in prose, and a print that only peeks at a shape, are not parked code.
+        Case(
+            "import numpy as np\n\n# \"auto\": picks the widest dtype that fits,\n# then casts once.\nX = np.zeros((4, 4))\n"
+            "# print(X.shape)\n",
+            path="cast.py",
+        ),
     ]
     INVALID = [
         Case(
@@ -246,6 +291,29 @@ class DeadCode(PythonRule):
             path="scale.py",
             lines=(4, 8),
         ),
+        # Commented out twice (`# # `): an experiment switched off inside an already commented area.
+        Case(
+            "import pandas as pd\n\nevents = pd.read_parquet('events.parquet')\n# # events = events[events.country != 'XX']\n"
+            "# # events['weekday'] = events.ts.dt.weekday\nevents.to_parquet('clean.parquet')\n",
+            path="clean_events.py",
+            lines=(4,),
+        ),
+        # The `#` of the body sits deeper than the `#` of its `if`; the block is still one code path.
+        Case(
+            "def fit(model, loader, opt):\n    for step, batch in enumerate(loader):\n        loss = model(batch)\n"
+            "        # if step % 50 == 0:\n            # print('step {} loss {:.3f}'.format(step, loss))\n        loss.backward()\n        opt.step()\n",
+            path="loop.py",
+            lines=(4,),
+        ),
+        # Entries cut out of a params dict, a keyword argument, a hard-coded `return`, and a message the program printed.
+        Case(
+            "from lightgbm import LGBMRanker\n\nparams = {\n    'num_leaves': 63,\n    # 'min_child_samples': 40,\n"
+            "    # 'bagging_fraction': 0.7,\n}\nranker = LGBMRanker(\n    **params,\n    # importance_type='gain',\n)\n\n\n"
+            "class Shards:\n    def __len__(self) -> int:\n        # return 16\n        return len(self.paths)\n\n\n"
+            "def report(ndcg: float) -> None:\n    # print(f'validation ndcg@10: {ndcg:.4f}')\n    return None\n",
+            path="rank.py",
+            lines=(5, 10, 16, 21),
+        ),
     ]
 
     def visit_Module(self, node: libcst.Module) -> None:
@@ -266,7 +334,10 @@ class DeadCode(PythonRule):
 
     def visit_EmptyLine(self, node: libcst.EmptyLine) -> None:
         if node.comment is not None:
-            self._comments.append(Comment(self.position(node)[0], node.comment.value))
+            line = self.position(node)[0]
+            raw = self.ctx.file.python_lines[line - 1] if line <= len(self.ctx.file.python_lines) else ""
+            column = len(raw[: raw.find("#")].expandtabs()) if "#" in raw else 0
+            self._comments.append(Comment(line, node.comment.value, column))
 
     def visit_If(self, node: libcst.If) -> None:
         test = node.test
@@ -294,7 +365,11 @@ class DeadCode(PythonRule):
             self._check_group(group)
 
     def _check_group(self, group: list[Comment]) -> None:
-        kept = ["" if PRAGMA.match(comment.text.strip()) else _uncomment(comment.text) for comment in group]
+        margin = min(comment.column for comment in group)
+        kept = [
+            "" if PRAGMA.match(comment.text.strip()) else " " * (comment.column - margin) + _uncomment(comment.text)
+            for comment in group
+        ]
         if any(_DOCTEST.match(text.strip()) for text in kept):
             return
         runs = code_runs(kept)
