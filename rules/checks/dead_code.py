@@ -6,13 +6,15 @@ import ast
 import re
 import textwrap
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import libcst
 
-from rules.finding import Severity
-from rules.pyutil import PRAGMA, body_of, docstring_of, line_comment, string_text
-from rules.registry import Case, PythonRule, register
+from rules.checks.dead_code_files import disabled_blocks
+from rules.finding import Finding, Severity
+from rules.pyutil import PRAGMA, HybridRule, body_of, docstring_of, line_comment, string_text
+from rules.registry import Case, FileContext, register
 from rules.source import FileKind
 
 # Past this many lines a comment block is read in slices; no real snippet of code is longer.
@@ -206,11 +208,11 @@ def _uncomment(text: str) -> str:
 
 
 @register
-class DeadCode(PythonRule):
+class DeadCode(HybridRule):
     id = "dead-code"
     severity = Severity.LOW
     title = "Disabled code left in place"
-    kinds = frozenset({FileKind.PYTHON, FileKind.NOTEBOOK})
+    kinds = frozenset({FileKind.PYTHON, FileKind.NOTEBOOK, FileKind.YAML, FileKind.SHELL})
 
     VALID = [
         # Usage examples and doctests in comments.
@@ -260,6 +262,23 @@ class DeadCode(PythonRule):
             "import numpy as np\n\n# \"auto\": picks the widest dtype that fits,\n# then casts once.\nX = np.zeros((4, 4))\n"
             "# print(X.shape)\n",
             path="cast.py",
+        ),
+        # YAML: a documented optional section, a single commented option, and shell comments inside a `run: |` script.
+        Case(
+            "model:\n  name: resnet18\n# Optional: mixed precision, for GPUs with bf16 support.\n# precision:\n#   dtype: bf16\n"
+            "#   loss_scale: dynamic\ntrainer:\n  max_epochs: 10\n  # warmup_steps: 500\n",
+            path="configs/train.yaml",
+        ),
+        Case(
+            "jobs:\n  nightly:\n    steps:\n      - run: |\n          # retrain:\n          #   full: true\n          make retrain\n",
+            path="ci/nightly.yml",
+        ),
+        # Shell: usage lines, prose that names a command, and scheduler directives.
+        Case(
+            "#!/usr/bin/env bash\n#SBATCH --gres=gpu:4\n# Usage: bash scripts/train.sh configs/base.yaml\n"
+            "# cd into the repo root and run ./scripts/train.sh from there\n# make sure the data is synced first.\n"
+            "python train.py --config \"$1\"\n",
+            path="scripts/train.sh",
         ),
     ]
     INVALID = [
@@ -314,7 +333,39 @@ class DeadCode(PythonRule):
             path="rank.py",
             lines=(5, 10, 16, 21),
         ),
+        # A YAML section switched off with `#`, and commented commands of a shell script with their continued arguments.
+        Case(
+            "trainer:\n  max_epochs: 20\n# callbacks:\n#   early_stopping:\n#     monitor: val_loss\n#     patience: 3\nlogger: csv\n",
+            path="configs/train.yaml",
+            lines=(3,),
+        ),
+        Case(
+            "#!/usr/bin/env bash\nset -euo pipefail\n# python prepare.py --source s3://bucket/raw --out data/\n"
+            "# torchrun --nproc_per_node 4 train.py \\\n#   --config configs/large.yaml\npython train.py --config configs/small.yaml\n",
+            path="scripts/train.sh",
+            lines=(3,),
+        ),
     ]
+
+    def check(self, ctx: FileContext) -> Iterable[Finding]:
+        """YAML and shell: commented-out sections and commands, read line by line (see `dead_code_files`)."""
+        source = ctx.file
+        if source.kind not in (FileKind.YAML, FileKind.SHELL):
+            return []
+        what = "YAML section" if source.kind is FileKind.YAML else "command"
+        return [
+            self.make(
+                source.path,
+                block.start,
+                f"{block.lines} line{'s' if block.lines > 1 else ''} of a commented-out {what}; "
+                "disabled config goes stale and leaves readers guessing whether it still matters.",
+                end_line=block.end,
+                suggestion=SUGGESTION,
+                key=block.key,
+                context="\n".join(source.lines[block.start - 1 : block.end]).strip(),
+            )
+            for block in disabled_blocks(source.kind, source.lines)
+        ]
 
     def visit_Module(self, node: libcst.Module) -> None:
         self._comments: list[Comment] = []
