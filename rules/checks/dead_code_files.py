@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from rules.checks.dead_code_parse import uncomment
 from rules.source import FileKind
 
 # A YAML entry: `key:`, `key: value`, `- key: value`, quoted keys too. A key with spaces is prose.
@@ -59,14 +60,6 @@ class _Line:
     text: str
 
 
-def _uncomment(text: str) -> str:
-    body = text.lstrip()
-    while body.startswith("#"):
-        body = body[1:]
-        body = body[1:] if body.startswith(" ") else body
-    return body
-
-
 def _comment_groups(lines: list[str], yaml: bool) -> Iterator[list[_Line]]:
     """Consecutive whole-line comments, skipping the insides of YAML block scalars."""
     group: list[_Line] = []
@@ -92,7 +85,7 @@ def _comment_groups(lines: list[str], yaml: bool) -> Iterator[list[_Line]]:
 
 def _texts(group: list[_Line]) -> list[str]:
     margin = min(line.column for line in group)
-    return [" " * (line.column - margin) + _uncomment(line.text) for line in group]
+    return [" " * (line.column - margin) + uncomment(line.text) for line in group]
 
 
 def _documented(texts: list[str]) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rules.checks.dead_code import code_runs, debug_only, parses_as_code, parses_as_fragment
+from rules.checks.dead_code_parse import code_runs, debug_only, parses_as_code, parses_as_fragment
 from rules.checks.dead_code_files import disabled_blocks
 from rules.source import FileKind
 from rules.examples import findings_of
