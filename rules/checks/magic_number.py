@@ -13,7 +13,7 @@ from rules.finding import Severity
 from rules.pyutil import comment_block_above, dotted_name, is_ml_code, is_prose_comment, line_comment
 from rules.registry import Case, PythonRule, register
 from rules.source import FileKind
-from rules.tuning import normalise_number, number_from_expr, sites_in
+from rules.tuning import has_context, normalise_number, number_from_expr, numbers_in, sites_in
 
 # Small counts (`len(parts) > 3`, `x.ndim > 2`) are structure, not tuning.
 MAX_PLAIN_INTEGER = 10
@@ -50,6 +50,17 @@ _NUMPY_RANDOM = ("np.random.", "numpy.random.")
 # Calls that build a generator rather than draw numbers from one.
 _GENERATOR_FACTORIES = frozenset({"default_rng", "RandomState", "Generator"})
 _ORDERING = (libcst.LessThan, libcst.LessThanEqual, libcst.GreaterThan, libcst.GreaterThanEqual)
+# Calls that cut values off at a bound: `df.clip(-10, 10)`, `np.clip(x, 0, 5e3)`, `t.clamp(max=50)`.
+_CLIPS = frozenset({"clip", "clamp", "clip_", "clamp_"})
+_BOUND_KEYWORDS = frozenset({"lower", "upper", "min", "max", "a_min", "a_max"})
+# The range a value is clipped to by nature (a probability, a sign): no cut-off was chosen.
+_NATURAL_BOUNDS = frozenset({0, 1, -1})
+# `# 80% of the time` quotes 0.8.
+_PERCENT = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*%")
+
+
+def magnitude_is_well_known(value: float | int) -> bool:
+    return abs(value) in WELL_KNOWN or (isinstance(value, float) and not math.isfinite(value))
 
 
 def is_self_explanatory(value: float | int) -> bool:
@@ -67,7 +78,8 @@ def is_self_explanatory(value: float | int) -> bool:
 @dataclass(frozen=True)
 class Candidate:
     literal: libcst.BaseExpression
-    comparison: libcst.Comparison
+    # The comparison or clip call the literal bounds.
+    comparison: libcst.CSTNode
     statement: int
     value: str
     scope: str
@@ -130,8 +142,24 @@ class MagicNumber(PythonRule):
             "Z[Z > 1.5] = 1.5\nStandardScaler().fit(X)\n",
             path="scripts/sklearn/cheatsheet.py",
         ),
+        # Natural clip ranges and epsilons, and a comment above that quotes the value as a percentage or says why.
+        Case(
+            "import numpy as np\nimport torch\n\n\ndef prepare(probs, logits, tokens, rng):\n    probs = probs.clip(0, 1)\n"
+            "    logits = torch.clamp(logits, min=1e-6)\n    signs = np.clip(logits, -1, 1)\n"
+            "    # mask 15% of the tokens, as in BERT pre-training\n    masked = tokens[rng.random(len(tokens)) < 0.15]\n"
+            "    # rows above 2.5 are sensor faults, since the gauge tops out there\n    return probs[probs < 2.5], signs, masked\n",
+            path="features/prepare.py",
+        ),
     ]
     INVALID = [
+        # A heading above a cut-off names the step, not the value: outlier caps, clip bounds.
+        Case(
+            "import numpy as np\nimport pandas as pd\n\n\ndef tidy(df: pd.DataFrame) -> pd.DataFrame:\n    # drop outliers\n"
+            "    df = df[df['basket_value'] < 4200]\n    # cap the residuals\n    df['resid'] = df['resid'].clip(-7.5, 7.5)\n"
+            "    df['latency'] = np.clip(df['latency'], 0, 3000)\n    return df\n",
+            path="features/tidy.py",
+            lines=(7, 9, 10),
+        ),
         # Random numbers compared as a probability (a masking rate, an augmentation gate), or real data that
         # replaced the demo array, or a random array from another scope: each cut-off is a decision.
         Case(
@@ -278,6 +306,28 @@ class MagicNumber(PythonRule):
 
     def visit_Call(self, node: libcst.Call) -> None:
         self._remember_setter(node)
+        if self._active:
+            self._clip_bounds(node)
+
+    def _clip_bounds(self, node: libcst.Call) -> None:
+        """The bounds of a clip: where outliers are cut, as much a cut-off as a comparison is."""
+        func = node.func
+        name = func.attr.value if isinstance(func, libcst.Attribute) else func.value if isinstance(func, libcst.Name) else ""
+        if name not in _CLIPS:
+            return
+        # `np.clip(x, lo, hi)` and `torch.clamp(x, lo, hi)` take the values first; `x.clip(lo, hi)` does not.
+        module_call = isinstance(func, libcst.Attribute) and dotted_name(func.value) in ("np", "numpy", "torch", "tf")
+        positional = [arg for arg in node.args if arg.keyword is None and arg.star == ""]
+        bounds = positional[1:3] if module_call or isinstance(func, libcst.Name) else positional[:2]
+        bounds += [arg for arg in node.args if arg.keyword is not None and arg.keyword.value in _BOUND_KEYWORDS]
+        for arg in bounds:
+            value = number_from_expr(arg.value)
+            if value is None or isinstance(value, complex) or value in _NATURAL_BOUNDS:
+                continue
+            if abs(value) <= EPSILON or magnitude_is_well_known(value):
+                continue
+            statement = self._statements[-1] if self._statements else self.position(node)[0]
+            self._candidates.append(Candidate(arg.value, node, statement, normalise_number(value), self._scope()))
 
     def visit_Dict(self, node: libcst.Dict) -> None:
         self._remember_setter(node)
@@ -317,14 +367,17 @@ class MagicNumber(PythonRule):
             start = self.position(candidate.comparison)[0]
             if line in tuned or start in tuned:
                 continue
-            comments = [line_comment(lines[line - 1]), line_comment(lines[start - 1]), *comment_block_above(lines, start)]
+            at_value = [line_comment(lines[line - 1]), line_comment(lines[start - 1])]
+            above = [*comment_block_above(lines, start)]
             for other in {line, candidate.statement} - {start}:
-                comments.extend(comment_block_above(lines, other))
-            if any(is_prose_comment(comment) for comment in comments if comment):
+                above.extend(comment_block_above(lines, other))
+            if any(is_prose_comment(comment) for comment in at_value if comment) or _explains(above, candidate.value):
                 continue
             self.flag(
                 candidate.literal,
-                f"`{candidate.value}` is an unexplained cut-off in this comparison; nothing says where it comes from or when to revisit it.",
+                f"`{candidate.value}` is an unexplained cut-off in this "
+                f"{'clip' if isinstance(candidate.comparison, libcst.Call) else 'comparison'}; "
+                "nothing says where it comes from or when to revisit it.",
                 suggestion="Name it as a constant with a comment saying how it was chosen "
                 "(`MIN_ROWS = 5000  # below this CV AUC is unstable, EXP-88`), or move it to the config.",
                 key=f"{candidate.scope}:{candidate.value}",
@@ -337,6 +390,15 @@ class MagicNumber(PythonRule):
             for site in sites_in(node):
                 lines.add(self.position(site.node)[0])
         return lines
+
+
+def _explains(comments: list[str], value: str) -> bool:
+    """A comment block above explains a cut-off if it quotes it or says why; a heading (`# Clip extreme values`) does not."""
+    text = " ".join(comment.lstrip("# \t") for comment in comments if is_prose_comment(comment))
+    if not text:
+        return False
+    quoted = numbers_in(text) | {normalise_number(float(share) / 100) for share in _PERCENT.findall(text)}
+    return value in quoted or has_context(text, text)
 
 
 def calendar_unit(name: str) -> str | None:
