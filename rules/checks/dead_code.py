@@ -111,6 +111,11 @@ class DeadCode(HybridRule):
             "#   loss_scale: dynamic\ntrainer:\n  max_epochs: 10\n  # warmup_steps: 500\n",
             path="configs/train.yaml",
         ),
+        # A commented option beside a different live key, or beside the same key with its reason, is documentation.
+        Case(
+            "optimizer:\n  name: adamw\n  # warmup_ratio: 0.03\n  weight_decay: 0.1\n  # weight_decay: 0.05  # for runs under 1B params\n",
+            path="configs/optim.yaml",
+        ),
         Case(
             "jobs:\n  nightly:\n    steps:\n      - run: |\n          # retrain:\n          #   full: true\n          make retrain\n",
             path="ci/nightly.yml",
@@ -180,6 +185,10 @@ class DeadCode(HybridRule):
             "trainer:\n  max_epochs: 20\n# callbacks:\n#   early_stopping:\n#     monitor: val_loss\n#     patience: 3\nlogger: csv\n",
             path="configs/train.yaml",
             lines=(3,),
+        ),
+        # The old value kept beside the live key, in a config and in a CI workflow.
+        Case(
+            "optimizer:\n  name: adamw\n  # weight_decay: 0.05\n  weight_decay: 0.1\n", path="configs/optim.yaml", lines=(3,)
         ),
         Case(
             "#!/usr/bin/env bash\nset -euo pipefail\n# python prepare.py --source s3://bucket/raw --out data/\n"

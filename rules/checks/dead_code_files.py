@@ -109,6 +109,27 @@ def _yaml_block(group: list[_Line]) -> Block | None:
     return Block(group[0].number, group[-1].number, len(texts), "yaml:" + " ".join(" ".join(texts).split()))
 
 
+def _old_value(group: list[_Line], lines: list[str]) -> Block | None:
+    """`# lr: 0.01` right beside the live `lr: 0.001`: the old value kept, not an optional setting a template offers."""
+    texts = _texts(group)
+    if _documented(texts) or not all(_YAML_ENTRY.match(text) or not text.strip() for text in texts):
+        return None
+    live: dict[str, int] = {}
+    for number in (group[0].number - 1, group[-1].number + 1):
+        raw = lines[number - 1] if 1 <= number <= len(lines) else ""
+        entry = _YAML_ENTRY.match(raw) if not raw.lstrip().startswith("#") else None
+        if entry is not None:
+            live[entry["key"].strip("\"'")] = len(entry["indent"])
+    for line, text in zip(group, texts, strict=True):
+        entry = _YAML_ENTRY.match(uncomment(line.text))
+        if entry is None or " #" in (entry["value"] or ""):
+            continue
+        indent = live.get(entry["key"].strip("\"'"))
+        if indent is not None and indent in (line.column, line.column + len(line.text) - len(line.text.lstrip("# "))):
+            return Block(line.number, line.number, 1, "yaml:" + " ".join(text.split()))
+    return None
+
+
 def _command(text: str) -> bool:
     match = _COMMAND.match(text.strip())
     if match is None or text.rstrip().endswith((".", ":", "?", "!")):
@@ -136,6 +157,6 @@ def _shell_block(group: list[_Line]) -> Block | None:
 
 def disabled_blocks(kind: FileKind, lines: list[str]) -> list[Block]:
     """Switched-off YAML sections or shell commands in a config or script, by comment block."""
-    yaml = kind is FileKind.YAML
-    find = _yaml_block if yaml else _shell_block
-    return [block for group in _comment_groups(lines, yaml) if (block := find(group)) is not None]
+    if kind is not FileKind.YAML:
+        return [block for group in _comment_groups(lines, False) if (block := _shell_block(group)) is not None]
+    return [block for group in _comment_groups(lines, True) if (block := _yaml_block(group) or _old_value(group, lines)) is not None]

@@ -159,3 +159,9 @@ def test_opt_in_lead_ins_explain_the_code_below(note: str) -> None:
 def test_platform_words_that_do_not_lead_in_explain_nothing() -> None:
     [finding] = run("import torch\n\n# forward on gpu\n# model = model.cuda()\nrun()\n")
     assert finding.line == 4
+
+
+def test_old_yaml_value_beside_its_live_key_is_found() -> None:
+    [block] = disabled_blocks(FileKind.YAML, ["model:", "  # dropout: 0.3", "  dropout: 0.1", "  # layers: 4"])
+    assert (block.start, block.end) == (2, 2)
+    assert not disabled_blocks(FileKind.YAML, ["model:", "  dropout: 0.1", "  # dropout: 0.3  # for the small data"])
