@@ -28,7 +28,7 @@ SUGGESTION = (
 _EXPLAINED = re.compile(
     r"\b(?:e\.g|i\.e|for example|example|examples|usage|alternative(?:ly)?|equivalent(?:ly)?|for instance|such as|instead|"
     r"you can|uncomment|optional(?:ly)?|to enable|to use|like so|like this|see also|output|prints|returns|would be|"
-    r"same as|compare|vs)\b",
+    r"same as|compare|vs|one of|choices|possible values|valid values|supported)\b",
     re.IGNORECASE,
 )
 # Lead-ins of an opt-in usage note, read at the start of a comment: `# on macbook also add`, `# if you have a GPU:`,
@@ -99,6 +99,8 @@ class DeadCode(HybridRule):
             "# import pdb; pdb.set_trace()\n# breakpoint()\n",
             path="scale.py",
         ),
+        # A comment that lists the values an option takes documents it.
+        Case("import torch\n\n# Supported devices:\n#   'cpu',\n#   'cuda',\ndevice = 'cpu'\n", path="device.py"),
         # A quoted word before a colon in prose, and a print that only peeks at a shape, are not parked code.
         Case(
             "import numpy as np\n\n# \"auto\": picks the widest dtype that fits,\n# then casts once.\nX = np.zeros((4, 4))\n"
@@ -179,6 +181,13 @@ class DeadCode(HybridRule):
             "def report(ndcg: float) -> None:\n    # print(f'validation ndcg@10: {ndcg:.4f}')\n    return None\n",
             path="rank.py",
             lines=(5, 10, 16, 21),
+        ),
+        # A column dropped from a feature list and a step dropped from a pipeline, by commenting the entry out.
+        Case(
+            "from sklearn.pipeline import make_pipeline\nfrom sklearn.preprocessing import StandardScaler\n\nFEATURES = [\n    'tenure',\n"
+            "    # 'monthly_spend',\n    'plan',\n]\npipe = make_pipeline(\n    # StandardScaler(),\n    model,\n)\n",
+            path="churn/features.py",
+            lines=(6, 10),
         ),
         # A YAML section switched off with `#`, and commented commands of a shell script with their continued arguments.
         Case(

@@ -86,10 +86,11 @@ def parses_as_code(text: str) -> bool:
 
 
 def parses_as_fragment(text: str) -> bool:
-    """Lines cut out of a literal or a call: `"lr": 0.1,` entries of a params dict, `verbose=False,` arguments.
+    """Lines cut out of a literal or a call: `"lr": 0.1,` entries of a params dict, `verbose=False,` arguments,
+    `"income",` or `StandardScaler(),` entries of a list.
 
-    Only a quoted key before a colon, or a keyword argument with the trailing comma that
-    separates arguments, counts: prose in a comment has neither.
+    Only a quoted key before a colon, or a keyword argument, quoted string or call with the
+    trailing comma that separates elements, counts: prose in a comment has none of them.
     """
     body = text.strip()
     if not body.endswith(",") and not body.startswith(("'", '"')):
@@ -103,8 +104,15 @@ def parses_as_fragment(text: str) -> bool:
     called = _parse("f(\n" + text + "\n)")
     if len(called) == 1 and isinstance(called[0], ast.Expr) and isinstance(called[0].value, ast.Call):
         call = called[0].value
-        return bool(call.keywords) and not call.args
+        if call.keywords:
+            return not call.args
+        return bool(call.args) and all(_element(arg) for arg in call.args)
     return False
+
+
+def _element(node: ast.expr) -> bool:
+    """An entry of a list of columns, models or steps (`"income",`, `StandardScaler(),`); a bare word is prose."""
+    return isinstance(node, ast.Call) or (isinstance(node, ast.Constant) and isinstance(node.value, str) and bool(node.value.strip()))
 
 
 def _is_debug(statement: ast.stmt) -> bool:

@@ -108,12 +108,12 @@ def test_shell_prose_is_not_a_command(line: str) -> None:
     assert not disabled_blocks(FileKind.SHELL, [f"# {line}", "python serve.py"])
 
 
-@pytest.mark.parametrize("text", ['"lr": 0.1,', '"a": 1,\n"b": [1, 2],', "verbose=False,", "eval_set=[(X, y)],\nearly_stopping_rounds=50,"])
+@pytest.mark.parametrize("text", ['"income",', "StandardScaler(),", '"lr": 0.1,', '"a": 1,\n"b": [1, 2],', "verbose=False,", "eval_set=[(X, y)],\nearly_stopping_rounds=50,"])
 def test_cut_out_entries_and_arguments_are_fragments(text: str) -> None:
     assert parses_as_fragment(text)
 
 
-@pytest.mark.parametrize("text", ["tls=True", "x, y,", '"quoted words" in prose,', "note, see below,", "a: 1,"])
+@pytest.mark.parametrize("text", ["however,", "tls=True", "x, y,", '"quoted words" in prose,', "note, see below,", "a: 1,"])
 def test_prose_and_positional_lists_are_not_fragments(text: str) -> None:
     assert not parses_as_fragment(text)
 
