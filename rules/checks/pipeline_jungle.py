@@ -28,6 +28,10 @@ STRONG_TAG = re.compile(
 # A bare number (`train2`, `train_2`) is a weaker hint: `stage2.py` may be a real second stage.
 NUMBER_TAG = re.compile(r"(?P<base>.*[A-Za-z])[ _\-]*(?P<tag>\d+)")
 PAREN_TAG = re.compile(r"(?P<base>.+?)\s*\((?P<tag>\d+)\)")
+# camelCase names tag without a separator: `trainV2`, `modelNew`. Case-sensitive, so `Server` keeps its `er`.
+CAMEL_TAG = re.compile(r"(?P<base>.*[a-z0-9])(?P<tag>V\d+|New|Old|Final|Backup|Copy|Fixed|Updated|Orig|Original|Tmp|Temp|Wip)")
+# A backup of a whole file name (`train.py.bak`, `params.yaml.orig`, `serve.py~`): no parser reads it, its name says it all.
+BACKUP_SUFFIX = re.compile(r"(?P<original>.+\.\w+)(?:\.(?:bak|backup|orig|old|save|copy)|~)", re.IGNORECASE)
 COPY_OF = re.compile(r"copy[ _\-]of[ _\-](?P<base>.+)", re.IGNORECASE)
 # `train_v2_final_copy` is rare beyond three tags; the bound keeps the loop obviously finite.
 MAX_TAGS = 3
@@ -71,7 +75,7 @@ def strip_tags(name: str) -> list[tuple[str, bool]]:
     stems: list[tuple[str, bool]] = []
     stripped, strong = name, False
     for _ in range(MAX_TAGS):
-        match = COPY_OF.fullmatch(stripped) or STRONG_TAG.fullmatch(stripped) or PAREN_TAG.fullmatch(stripped)
+        match = COPY_OF.fullmatch(stripped) or STRONG_TAG.fullmatch(stripped) or PAREN_TAG.fullmatch(stripped) or CAMEL_TAG.fullmatch(stripped)
         if match:
             strong = True
         else:
@@ -203,6 +207,9 @@ class PipelineJungle(ChangeRule):
         Case({"a.py": TRAIN, "b.py": TRAIN_TWEAKED}),
         Case({"train_v2.py": TRAIN_TWEAKED + "# mldebt: ignore[pipeline-jungle] A/B test until 2026-03, EXP-88\n"}, base={"train.py": TRAIN}),
         Case({"configs/train_b.py": TRAIN_TWEAKED}, base={"configs/train_a.py": TRAIN}),
+        # A camelCase word is no tag, and a backup of a file that is gone is no copy kept beside it.
+        Case({"src/ResNet.py": SERVE}, base={"src/Res.py": TRAIN}),
+        Case({"pipelines/train.py.bak": TRAIN, "pipelines/train.py": None}, base={"pipelines/train.py": TRAIN}),
         # Two new files whose names pair up but whose code does not.
         Case({"data/shards.py": SHARDS, "data/shards2.py": SERVE}),
     ]
@@ -214,6 +221,9 @@ class PipelineJungle(ChangeRule):
         Case({"params_final.yaml": HYDRA}, base={"params.yaml": HYDRA}),
         Case({"pipeline_v2/train.py": TRAIN_TWEAKED, "pipeline_v2/serve.py": SERVE}, base={"pipeline/train.py": TRAIN, "pipeline/serve.py": SERVE}),
         Case({"train2.py": TRAIN_TWEAKED}, base={"train.py": TRAIN}),
+        # camelCase tags and a backup suffix on the whole file name.
+        Case({"src/scoreV2.py": TRAIN_TWEAKED}, base={"src/score.py": TRAIN}, lines=(1,)),
+        Case({"pipelines/train.py.bak": TRAIN}, base={"pipelines/train.py": TRAIN_TWEAKED}, lines=(1,)),
         # A numbered copy of one part of a longer original, and a tagged copy added in the same change as its original.
         Case({"data/shards2.py": SHARDS.replace("mmap_mode='r'", "mmap_mode=None")}, base={"data/shards.py": SHARDS + SHARDS_TAIL}, lines=(1,)),
         Case({"data/shards.py": SHARDS + SHARDS_TAIL, "data/shards2.py": SHARDS + "\nFORMAT = 'npy'\n"}, lines=(1,)),
@@ -229,9 +239,14 @@ class PipelineJungle(ChangeRule):
             and not _exempt(path, source)
             and not _suppressed(source)
         ]
-        if not added:
+        backups = [
+            (path, match["original"])
+            for path in sorted(ctx.changed)
+            if ctx.changed[path] in ("added", "copied") and path not in ctx.head_files and (match := BACKUP_SUFFIX.fullmatch(path))
+        ]
+        if not added and not backups:
             return []
-        existing = _Existing(ctx, [path for path, _ in added])
+        existing = _Existing(ctx, [path for path, _ in added] + [path for path, _ in backups])
         reads = _Reads(ctx, READS_PER_PR)
         findings: list[Finding] = []
         copied_folders: set[str] = set()
@@ -242,6 +257,18 @@ class PipelineJungle(ChangeRule):
                 finding = self._by_content(path, source, existing, reads)
             if finding is not None:
                 findings.append(finding)
+        findings.extend(
+            self.make(
+                path,
+                1,
+                f"{_shown(path)} is a backup of {_shown(original)}, which stays beside it; a second version kept by hand "
+                "drifts from the one that runs and leaves readers guessing which is current.",
+                suggestion="Delete it: git keeps every earlier version of the file.",
+                key=f"copy-of:{original}",
+            )
+            for path, original in backups
+            if original in existing and not is_test_path(original)
+        )
         return findings
 
     def _by_name(self, path: str, source: SourceFile, existing: _Existing, reads: _Reads, copied: set[str]) -> Finding | None:
