@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import libcst
 
-from rules.dataflow import string_value
+from rules.checks.magic_number_calendar import is_calendar_bound
 from rules.finding import Severity
 from rules.pyutil import comment_block_above, dotted_name, is_ml_code, is_prose_comment, line_comment
 from rules.registry import Case, PythonRule, register
@@ -35,16 +35,6 @@ _PLUMBING_SUBJECT = re.compile(
     r"\bverbos\w*|\bmajor\b|\bminor\b|\battempts?\b|\bretries\b|\bport\b|\bpid\b|\blevel\b|loglevel|log_level",
     re.IGNORECASE,
 )
-# Clock and calendar fields and their natural range: `hour >= 17` reads as "from 5 pm" to anyone. Years are left
-# out on purpose, since `year >= 2015` is a data cut-off that needs its reason. Weekdays and quarters need no entry:
-# every value they take is already a small integer.
-_CALENDAR_RANGES = {"hour": range(24), "minute": range(60), "second": range(60), "month": range(1, 13), "day": range(1, 32)}
-_CALENDAR_ALIASES = {"hr": "hour", "mnth": "month"}
-# `hour_of_day`, `day_of_month`: the unit followed by the one that contains it.
-_CALENDAR_CONTAINER = {"hour": "day", "minute": "hour", "second": "minute", "day": "month", "month": "year"}
-# A field named with one of these counts time rather than reading a clock: `age_month > 18`, `tenure_day >= 30`.
-_DURATION_WORDS = frozenset({"n", "num", "nb", "count", "total", "age", "tenure", "duration", "elapsed", "lag", "delta", "diff"})
-_NAME_TOKEN = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 # `np.random.random((10, 5))`, `numpy.random.rand(10, 5)`: numbers made up on the spot.
 _NUMPY_RANDOM = ("np.random.", "numpy.random.")
 # Calls that build a generator rather than draw numbers from one.
@@ -351,7 +341,7 @@ class MagicNumber(PythonRule):
         value = number_from_expr(side)
         if value is None or isinstance(value, complex) or number_from_expr(other) is not None:
             return
-        if is_self_explanatory(value) or _PLUMBING_SUBJECT.search(_code_of(other)) or _is_calendar_bound(value, other):
+        if is_self_explanatory(value) or _PLUMBING_SUBJECT.search(_code_of(other)) or is_calendar_bound(value, other):
             return
         scope = self._scope()
         statement = self._statements[-1] if self._statements else self.position(comparison)[0]
@@ -399,32 +389,6 @@ def _explains(comments: list[str], value: str) -> bool:
         return False
     quoted = numbers_in(text) | {normalise_number(float(share) / 100) for share in _PERCENT.findall(text)}
     return value in quoted or has_context(text, text)
-
-
-def calendar_unit(name: str) -> str | None:
-    """`hour`, `Hour`, `pickup_hour`, `hour_of_day` and `dt.hour` read a clock; `hours`, `age_month` count time."""
-    tokens = [_CALENDAR_ALIASES.get(token, token) for token in (token.lower() for token in _NAME_TOKEN.findall(name))]
-    if len(tokens) == 3 and tokens[1] == "of":
-        return tokens[0] if _CALENDAR_CONTAINER.get(tokens[0]) == tokens[2] else None
-    if not tokens or _DURATION_WORDS.intersection(tokens) or tokens[-1] not in _CALENDAR_RANGES:
-        return None
-    return tokens[-1]
-
-
-def _is_calendar_bound(value: float | int, subject: libcst.BaseExpression) -> bool:
-    unit = calendar_unit(_field_name(subject) or "")
-    return unit is not None and float(value).is_integer() and int(value) in _CALENDAR_RANGES[unit]
-
-
-def _field_name(node: libcst.BaseExpression) -> str | None:
-    """The name a value is read under: `hour`, `ts.hour`, `df["hour"]`."""
-    if isinstance(node, libcst.Name):
-        return node.value
-    if isinstance(node, libcst.Attribute):
-        return node.attr.value
-    if isinstance(node, libcst.Subscript) and len(node.slice) == 1 and isinstance(node.slice[0].slice, libcst.Index):
-        return string_value(node.slice[0].slice.value)
-    return None
 
 
 def _code_of(node: libcst.BaseExpression) -> str:
