@@ -45,6 +45,14 @@ _CLIPS = frozenset({"clip", "clamp", "clip_", "clamp_"})
 _BOUND_KEYWORDS = frozenset({"lower", "upper", "min", "max", "a_min", "a_max"})
 # The range a value is clipped to by nature (a probability, a sign): no cut-off was chosen.
 _NATURAL_BOUNDS = frozenset({0, 1, -1})
+# Imperative headings name a step, not a value: `# Clip extreme values to reasonable range`, `# Flag problematic rows`.
+_STEP_VERBS = frozenset(
+    {
+        "apply", "assign", "cap", "check", "clip", "clamp", "compute", "calculate", "cut", "discard", "drop", "exclude",
+        "filter", "flag", "handle", "ignore", "keep", "limit", "mark", "remove", "replace", "select", "skip", "trim",
+        "truncate", "threshold", "bound", "bucket", "bin", "categorize", "categorise", "classify", "label", "detect",
+    }
+)
 # `# 80% of the time` quotes 0.8.
 _PERCENT = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*%")
 
@@ -383,12 +391,20 @@ class MagicNumber(PythonRule):
 
 
 def _explains(comments: list[str], value: str) -> bool:
-    """A comment block above explains a cut-off if it quotes it or says why; a heading (`# Clip extreme values`) does not."""
-    text = " ".join(comment.lstrip("# \t") for comment in comments if is_prose_comment(comment))
-    if not text:
+    """A comment block above explains a cut-off unless it only names the step (`# Clip extreme values`).
+
+    A block that says what the number is (`# minimum rows for a stable fit`, `# Earth radius`)
+    explains it; one made of imperative step headings does so only if it quotes the value or says
+    why it was chosen.
+    """
+    prose = [comment.lstrip("# \t") for comment in comments if is_prose_comment(comment)]
+    if not prose:
         return False
+    text = " ".join(prose)
     quoted = numbers_in(text) | {normalise_number(float(share) / 100) for share in _PERCENT.findall(text)}
-    return value in quoted or has_context(text, text)
+    if value in quoted or has_context(text, text):
+        return True
+    return not all(line.split()[0].lower().strip(":,") in _STEP_VERBS for line in prose)
 
 
 def _code_of(node: libcst.BaseExpression) -> str:

@@ -99,10 +99,10 @@ def test_comment_above_that_quotes_or_argues_explains(comment: str) -> None:
     assert not run(f"import pandas as pd\n\n\ndef keep(df):\n    {comment}\n    return df[df.score < 0.8]\n")
 
 
-@pytest.mark.parametrize("comment", ["# filter", "# drop the noisy rows", "# Clip extreme values to a sane range"])
+@pytest.mark.parametrize("comment", ["# filter", "# drop the noisy rows", "# Clip extreme values to a sane range", "# Flag odd rows\n    # Keep the rest"])
 def test_heading_above_explains_nothing(comment: str) -> None:
     [finding] = run(f"import pandas as pd\n\n\ndef keep(df):\n    {comment}\n    return df[df.score < 0.8]\n")
-    assert finding.line == 6
+    assert finding.line == 6 + comment.count("\n")
 
 
 @pytest.mark.parametrize("call", ["x.clip(0, 1)", "np.clip(x, -1, 1)", "torch.clamp(x, min=1e-8)", "x.clamp(max=255)", "x.clip(lower=0)"])
@@ -114,3 +114,8 @@ def test_natural_clip_bounds_are_silent(call: str) -> None:
 def test_chosen_clip_bounds_are_cut_offs(call: str) -> None:
     found = run(f"import numpy as np\nimport torch\n\ny = {call}\n")
     assert found and all(finding.line == 4 and "clip" in finding.message for finding in found)
+
+
+@pytest.mark.parametrize("comment", ["# minimum rows for a stable fit", "# Earth radius in km", "# the gauge saturates here"])
+def test_comment_that_says_what_the_number_is_explains(comment: str) -> None:
+    assert not run(f"import pandas as pd\n\n\ndef keep(df):\n    {comment}\n    return df[df.score < 0.8]\n")
