@@ -8,12 +8,12 @@ from dataclasses import dataclass
 
 import libcst
 
-from rules.checks.magic_number_calendar import is_calendar_bound
+from rules.checks.magic_number_excuses import comment_explains, is_calendar_bound
 from rules.finding import Severity
 from rules.pyutil import comment_block_above, dotted_name, is_ml_code, is_prose_comment, line_comment
 from rules.registry import Case, PythonRule, register
 from rules.source import FileKind
-from rules.tuning import has_context, normalise_number, number_from_expr, numbers_in, sites_in
+from rules.tuning import normalise_number, number_from_expr, sites_in
 
 # Small counts (`len(parts) > 3`, `x.ndim > 2`) are structure, not tuning.
 MAX_PLAIN_INTEGER = 10
@@ -45,16 +45,6 @@ _CLIPS = frozenset({"clip", "clamp", "clip_", "clamp_"})
 _BOUND_KEYWORDS = frozenset({"lower", "upper", "min", "max", "a_min", "a_max"})
 # The range a value is clipped to by nature (a probability, a sign): no cut-off was chosen.
 _NATURAL_BOUNDS = frozenset({0, 1, -1})
-# Imperative headings name a step, not a value: `# Clip extreme values to reasonable range`, `# Flag problematic rows`.
-_STEP_VERBS = frozenset(
-    {
-        "apply", "assign", "cap", "check", "clip", "clamp", "compute", "calculate", "cut", "discard", "drop", "exclude",
-        "filter", "flag", "handle", "ignore", "keep", "limit", "mark", "remove", "replace", "select", "skip", "trim",
-        "truncate", "threshold", "bound", "bucket", "bin", "categorize", "categorise", "classify", "label", "detect",
-    }
-)
-# `# 80% of the time` quotes 0.8.
-_PERCENT = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*%")
 
 
 def magnitude_is_well_known(value: float | int) -> bool:
@@ -369,7 +359,7 @@ class MagicNumber(PythonRule):
             above = [*comment_block_above(lines, start)]
             for other in {line, candidate.statement} - {start}:
                 above.extend(comment_block_above(lines, other))
-            if any(is_prose_comment(comment) for comment in at_value if comment) or _explains(above, candidate.value):
+            if any(is_prose_comment(comment) for comment in at_value if comment) or comment_explains(above, candidate.value):
                 continue
             self.flag(
                 candidate.literal,
@@ -388,23 +378,6 @@ class MagicNumber(PythonRule):
             for site in sites_in(node):
                 lines.add(self.position(site.node)[0])
         return lines
-
-
-def _explains(comments: list[str], value: str) -> bool:
-    """A comment block above explains a cut-off unless it only names the step (`# Clip extreme values`).
-
-    A block that says what the number is (`# minimum rows for a stable fit`, `# Earth radius`)
-    explains it; one made of imperative step headings does so only if it quotes the value or says
-    why it was chosen.
-    """
-    prose = [comment.lstrip("# \t") for comment in comments if is_prose_comment(comment)]
-    if not prose:
-        return False
-    text = " ".join(prose)
-    quoted = numbers_in(text) | {normalise_number(float(share) / 100) for share in _PERCENT.findall(text)}
-    if value in quoted or has_context(text, text):
-        return True
-    return not all(line.split()[0].lower().strip(":,") in _STEP_VERBS for line in prose)
 
 
 def _code_of(node: libcst.BaseExpression) -> str:

@@ -1,7 +1,8 @@
-"""Clock and calendar bounds in magic-number: `hour >= 17` reads as "from 5 pm", `tenure_month >= 11` is a cut-off.
+"""Why a literal in a comparison is not magic: it is a clock bound, or a comment says what it is.
 
-Kept apart from the rule because telling a clock field from counted time is its
-own small vocabulary, tested on its own.
+`hour >= 17` reads as "from 5 pm" while `tenure_month >= 11` is a cut-off; a comment
+saying what a number is explains it while a step heading (`# Clip extreme values`)
+does not. Each is a small vocabulary of its own, kept apart from the rule's traversal.
 """
 
 from __future__ import annotations
@@ -11,7 +12,19 @@ import re
 import libcst
 
 from rules.dataflow import string_value
+from rules.pyutil import is_prose_comment
+from rules.tuning import has_context, normalise_number, numbers_in
 
+# Imperative headings name a step, not a value: `# Clip extreme values to reasonable range`, `# Flag problematic rows`.
+_STEP_VERBS = frozenset(
+    {
+        "apply", "assign", "cap", "check", "clip", "clamp", "compute", "calculate", "cut", "discard", "drop", "exclude",
+        "filter", "flag", "handle", "ignore", "keep", "limit", "mark", "remove", "replace", "select", "skip", "trim",
+        "truncate", "threshold", "bound", "bucket", "bin", "categorize", "categorise", "classify", "label", "detect",
+    }
+)
+# `# 80% of the time` quotes 0.8.
+_PERCENT = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*%")
 # Clock and calendar fields and their natural range: `hour >= 17` reads as "from 5 pm" to anyone. Years are left
 # out on purpose, since `year >= 2015` is a data cut-off that needs its reason. Weekdays and quarters need no entry:
 # every value they take is already a small integer.
@@ -48,3 +61,20 @@ def _field_name(node: libcst.BaseExpression) -> str | None:
     if isinstance(node, libcst.Subscript) and len(node.slice) == 1 and isinstance(node.slice[0].slice, libcst.Index):
         return string_value(node.slice[0].slice.value)
     return None
+
+
+def comment_explains(comments: list[str], value: str) -> bool:
+    """A comment block above explains a cut-off unless it only names the step (`# Clip extreme values`).
+
+    A block that says what the number is (`# minimum rows for a stable fit`, `# Earth radius`)
+    explains it; one made of imperative step headings does so only if it quotes the value or says
+    why it was chosen.
+    """
+    prose = [comment.lstrip("# \t") for comment in comments if is_prose_comment(comment)]
+    if not prose:
+        return False
+    text = " ".join(prose)
+    quoted = numbers_in(text) | {normalise_number(float(share) / 100) for share in _PERCENT.findall(text)}
+    if value in quoted or has_context(text, text):
+        return True
+    return not all(line.split()[0].lower().strip(":,") in _STEP_VERBS for line in prose)
