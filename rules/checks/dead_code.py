@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import ast
 import re
 import textwrap
-import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import libcst
 
-from rules.finding import Severity
-from rules.pyutil import PRAGMA, body_of, docstring_of, line_comment, string_text
-from rules.registry import Case, PythonRule, register
+from rules.checks.dead_code_files import disabled_blocks
+from rules.checks.dead_code_parse import code_runs, debug_only, parses_as_code, uncomment
+from rules.finding import Finding, Severity
+from rules.pyutil import PRAGMA, HybridRule, body_of, docstring_of, line_comment, string_text
+from rules.registry import Case, FileContext, register
 from rules.source import FileKind
 
-# Past this many lines a comment block is read in slices; no real snippet of code is longer.
-MAX_RUN_LINES = 25
 # Past this many lines a comment block is licence text or a banner, not parked code.
 MAX_BLOCK_LINES = 200
 
@@ -29,7 +28,7 @@ SUGGESTION = (
 _EXPLAINED = re.compile(
     r"\b(?:e\.g|i\.e|for example|example|examples|usage|alternative(?:ly)?|equivalent(?:ly)?|for instance|such as|instead|"
     r"you can|uncomment|optional(?:ly)?|to enable|to use|like so|like this|see also|output|prints|returns|would be|"
-    r"same as|compare|vs)\b",
+    r"same as|compare|vs|one of|choices|possible values|valid values|supported)\b",
     re.IGNORECASE,
 )
 # Lead-ins of an opt-in usage note, read at the start of a comment: `# on macbook also add`, `# if you have a GPU:`,
@@ -39,139 +38,23 @@ _OPT_IN = re.compile(
     r"multi[- ]?(?:gpu|node)s?|single[- ]?gpu|colab|kaggle|slurm)\b|if\s+(?:you|running|using)\b)|\balso\s+add\b",
     re.IGNORECASE,
 )
-# Inspection and breakpoints: a commented-out `print(df)` is a leftover look at the data, not a parked code path.
-_DEBUG_FUNCTIONS = frozenset({"print", "pprint", "display", "breakpoint"})
-_DEBUG_METHODS = frozenset({"head", "tail", "info", "describe", "debug", "set_trace"})
-_DEBUGGERS = frozenset({"pdb", "ipdb", "pudb"})
-_TASK = re.compile(r"^(?:todo|fixme|xxx|hack|note|nb|bug|warning|warn)\b", re.IGNORECASE)
 _DOCTEST = re.compile(r"^(?:>>>|\.\.\.\s)")
 # One-line labels, not calls or settings: `# run_setup ()` headings, `# tls=True` above an overload.
 _HEADING_CALL = re.compile(r"^(?:[A-Za-z_]\w*\s+\(\s*\)|[A-Za-z_]\w*=[\w.'\"-]+)$")
-# A line that could start a statement: identifiers, decorators, brackets, strings.
-_STARTS_CODE = re.compile(r"^(?:[A-Za-z_@(\[{'\"]|\*)")
-
-
 @dataclass(frozen=True)
 class Comment:
     line: int
     text: str
-
-
-def _strong(statement: ast.stmt) -> bool:
-    """A statement that only code makes: more than a bare word, a name or a sentence that happens to parse."""
-    if isinstance(statement, (ast.Assign, ast.AugAssign)):
-        return not _looks_like_math(statement)
-    if isinstance(statement, ast.AnnAssign):
-        return statement.value is not None and _is_type(statement.annotation)
-    if isinstance(statement, ast.Expr):
-        return isinstance(statement.value, (ast.Call, ast.Await, ast.Yield, ast.YieldFrom))
-    if isinstance(statement, ast.Import):
-        return len(statement.names) > 1 or any("." in alias.name or alias.asname for alias in statement.names)
-    if isinstance(statement, (ast.Return, ast.Raise)):
-        value = statement.value if isinstance(statement, ast.Return) else statement.exc
-        return isinstance(value, (ast.Call, ast.Attribute, ast.Subscript, ast.BinOp))
-    if isinstance(statement, ast.Assert):
-        return isinstance(statement.test, (ast.Compare, ast.Call))
-    return isinstance(
-        statement,
-        (
-            ast.ImportFrom, ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try,
-            ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Delete,
-        ),
-    )
-
-
-_BUILTIN_TYPES = frozenset({"int", "float", "str", "bool", "bytes", "list", "dict", "tuple", "set", "frozenset", "object", "complex"})
-
-
-def _is_type(annotation: ast.expr) -> bool:
-    """`int`, `Path`, `np.ndarray`, `list[str]` are types; `disable` in `# pylint: disable=x` is not."""
-    if isinstance(annotation, ast.Name):
-        return annotation.id in _BUILTIN_TYPES or annotation.id[:1].isupper()
-    return isinstance(annotation, (ast.Attribute, ast.Subscript, ast.BinOp, ast.Constant))
-
-
-def _looks_like_math(statement: ast.Assign | ast.AugAssign) -> bool:
-    """`# y = w * x + b` or `# loss = (y - t) ** 2` explains a formula; code calls, indexes or reads attributes."""
-    if not isinstance(statement.value, (ast.BinOp, ast.UnaryOp)):
-        return False
-    for node in ast.walk(statement.value):
-        if isinstance(node, (ast.Call, ast.Attribute, ast.Subscript)):
-            return False
-        if isinstance(node, ast.Constant) and not isinstance(node.value, (int, float)):
-            return False
-    return True
-
-
-def _parse(text: str) -> list[ast.stmt]:
-    """The statements of a comment's text, or none when it is not Python; never raises on hostile input."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return ast.parse(text).body
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return []
-
-
-def parses_as_code(text: str) -> bool:
-    return any(_strong(statement) for statement in _parse(text))
-
-
-def _is_debug(statement: ast.stmt) -> bool:
-    if isinstance(statement, ast.Import):
-        return all(alias.name in _DEBUGGERS for alias in statement.names)
-    if not isinstance(statement, ast.Expr):
-        return False
-    value = statement.value
-    if isinstance(value, (ast.Name, ast.Attribute, ast.Subscript)):
-        return True
-    if not isinstance(value, ast.Call):
-        return False
-    func = value.func
-    if isinstance(func, ast.Name):
-        return func.id in _DEBUG_FUNCTIONS
-    return isinstance(func, ast.Attribute) and func.attr in _DEBUG_METHODS
-
-
-def debug_only(text: str) -> bool:
-    """Code that only looks at values or stops in a debugger; one line of real logic makes it a code path."""
-    statements = _parse(textwrap.dedent(text))
-    return bool(statements) and all(_is_debug(statement) for statement in statements)
-
-
-def code_runs(lines: list[str]) -> list[tuple[int, int]]:
-    """Maximal slices of the lines that parse as code, as (start, end) indexes, greedy from the top."""
-    runs: list[tuple[int, int]] = []
-    index = 0
-    while index < len(lines):
-        first = lines[index].lstrip()
-        if not _STARTS_CODE.match(first) or _TASK.match(first):
-            index += 1
-            continue
-        for end in range(min(len(lines), index + MAX_RUN_LINES), index, -1):
-            chunk = textwrap.dedent("\n".join(lines[index:end]))
-            if parses_as_code(chunk):
-                while not lines[end - 1].strip():
-                    end -= 1
-                runs.append((index, end))
-                index = end
-                break
-        else:
-            index += 1
-    return runs
-
-
-def _uncomment(text: str) -> str:
-    body = text.strip()[1:]
-    return body[1:] if body.startswith(" ") else body
+    # Where the `#` sits: an editor comments out `if x:` and its body at different depths.
+    column: int = 0
 
 
 @register
-class DeadCode(PythonRule):
+class DeadCode(HybridRule):
     id = "dead-code"
     severity = Severity.LOW
     title = "Disabled code left in place"
-    kinds = frozenset({FileKind.PYTHON, FileKind.NOTEBOOK})
+    kinds = frozenset({FileKind.PYTHON, FileKind.NOTEBOOK, FileKind.YAML, FileKind.SHELL})
 
     VALID = [
         # Usage examples and doctests in comments.
@@ -216,6 +99,36 @@ class DeadCode(PythonRule):
             "# import pdb; pdb.set_trace()\n# breakpoint()\n",
             path="scale.py",
         ),
+        # A comment that lists the values an option takes documents it.
+        Case("import torch\n\n# Supported devices:\n#   'cpu',\n#   'cuda',\ndevice = 'cpu'\n", path="device.py"),
+        # A quoted word before a colon in prose, and a print that only peeks at a shape, are not parked code.
+        Case(
+            "import numpy as np\n\n# \"auto\": picks the widest dtype that fits,\n# then casts once.\nX = np.zeros((4, 4))\n"
+            "# print(X.shape)\n",
+            path="cast.py",
+        ),
+        # YAML: a documented optional section, a single commented option, and shell comments inside a `run: |` script.
+        Case(
+            "model:\n  name: resnet18\n# Optional: mixed precision, for GPUs with bf16 support.\n# precision:\n#   dtype: bf16\n"
+            "#   loss_scale: dynamic\ntrainer:\n  max_epochs: 10\n  # warmup_steps: 500\n",
+            path="configs/train.yaml",
+        ),
+        # A commented option beside a different live key, or beside the same key with its reason, is documentation.
+        Case(
+            "optimizer:\n  name: adamw\n  # warmup_ratio: 0.03\n  weight_decay: 0.1\n  # weight_decay: 0.05  # for runs under 1B params\n",
+            path="configs/optim.yaml",
+        ),
+        Case(
+            "jobs:\n  nightly:\n    steps:\n      - run: |\n          # retrain:\n          #   full: true\n          make retrain\n",
+            path="ci/nightly.yml",
+        ),
+        # Shell: usage lines, prose that names a command, and scheduler directives.
+        Case(
+            "#!/usr/bin/env bash\n#SBATCH --gres=gpu:4\n# Usage: bash scripts/train.sh configs/base.yaml\n"
+            "# cd into the repo root and run ./scripts/train.sh from there\n# make sure the data is synced first.\n"
+            "python train.py --config \"$1\"\n",
+            path="scripts/train.sh",
+        ),
     ]
     INVALID = [
         Case(
@@ -246,7 +159,73 @@ class DeadCode(PythonRule):
             path="scale.py",
             lines=(4, 8),
         ),
+        # Commented out twice (`# # `): an experiment switched off inside an already commented area.
+        Case(
+            "import pandas as pd\n\nevents = pd.read_parquet('events.parquet')\n# # events = events[events.country != 'XX']\n"
+            "# # events['weekday'] = events.ts.dt.weekday\nevents.to_parquet('clean.parquet')\n",
+            path="clean_events.py",
+            lines=(4,),
+        ),
+        # The `#` of the body sits deeper than the `#` of its `if`; the block is still one code path.
+        Case(
+            "def fit(model, loader, opt):\n    for step, batch in enumerate(loader):\n        loss = model(batch)\n"
+            "        # if step % 50 == 0:\n            # print('step {} loss {:.3f}'.format(step, loss))\n        loss.backward()\n        opt.step()\n",
+            path="loop.py",
+            lines=(4,),
+        ),
+        # Entries cut out of a params dict, a keyword argument, a hard-coded `return`, and a message the program printed.
+        Case(
+            "from lightgbm import LGBMRanker\n\nparams = {\n    'num_leaves': 63,\n    # 'min_child_samples': 40,\n"
+            "    # 'bagging_fraction': 0.7,\n}\nranker = LGBMRanker(\n    **params,\n    # importance_type='gain',\n)\n\n\n"
+            "class Shards:\n    def __len__(self) -> int:\n        # return 16\n        return len(self.paths)\n\n\n"
+            "def report(ndcg: float) -> None:\n    # print(f'validation ndcg@10: {ndcg:.4f}')\n    return None\n",
+            path="rank.py",
+            lines=(5, 10, 16, 21),
+        ),
+        # A column dropped from a feature list and a step dropped from a pipeline, by commenting the entry out.
+        Case(
+            "from sklearn.pipeline import make_pipeline\nfrom sklearn.preprocessing import StandardScaler\n\nFEATURES = [\n    'tenure',\n"
+            "    # 'monthly_spend',\n    'plan',\n]\npipe = make_pipeline(\n    # StandardScaler(),\n    model,\n)\n",
+            path="churn/features.py",
+            lines=(6, 10),
+        ),
+        # A YAML section switched off with `#`, and commented commands of a shell script with their continued arguments.
+        Case(
+            "trainer:\n  max_epochs: 20\n# callbacks:\n#   early_stopping:\n#     monitor: val_loss\n#     patience: 3\nlogger: csv\n",
+            path="configs/train.yaml",
+            lines=(3,),
+        ),
+        # The old value kept beside the live key, in a config and in a CI workflow.
+        Case(
+            "optimizer:\n  name: adamw\n  # weight_decay: 0.05\n  weight_decay: 0.1\n", path="configs/optim.yaml", lines=(3,)
+        ),
+        Case(
+            "#!/usr/bin/env bash\nset -euo pipefail\n# python prepare.py --source s3://bucket/raw --out data/\n"
+            "# torchrun --nproc_per_node 4 train.py \\\n#   --config configs/large.yaml\npython train.py --config configs/small.yaml\n",
+            path="scripts/train.sh",
+            lines=(3,),
+        ),
     ]
+
+    def check(self, ctx: FileContext) -> Iterable[Finding]:
+        """YAML and shell: commented-out sections and commands, read line by line (see `dead_code_files`)."""
+        source = ctx.file
+        if source.kind not in (FileKind.YAML, FileKind.SHELL):
+            return []
+        what = "YAML section" if source.kind is FileKind.YAML else "command"
+        return [
+            self.make(
+                source.path,
+                block.start,
+                f"{block.lines} line{'s' if block.lines > 1 else ''} of a commented-out {what}; "
+                "disabled config goes stale and leaves readers guessing whether it still matters.",
+                end_line=block.end,
+                suggestion=SUGGESTION,
+                key=block.key,
+                context="\n".join(source.lines[block.start - 1 : block.end]).strip(),
+            )
+            for block in disabled_blocks(source.kind, source.lines)
+        ]
 
     def visit_Module(self, node: libcst.Module) -> None:
         self._comments: list[Comment] = []
@@ -266,7 +245,10 @@ class DeadCode(PythonRule):
 
     def visit_EmptyLine(self, node: libcst.EmptyLine) -> None:
         if node.comment is not None:
-            self._comments.append(Comment(self.position(node)[0], node.comment.value))
+            line = self.position(node)[0]
+            raw = self.ctx.file.python_lines[line - 1] if line <= len(self.ctx.file.python_lines) else ""
+            column = len(raw[: raw.find("#")].expandtabs()) if "#" in raw else 0
+            self._comments.append(Comment(line, node.comment.value, column))
 
     def visit_If(self, node: libcst.If) -> None:
         test = node.test
@@ -294,7 +276,11 @@ class DeadCode(PythonRule):
             self._check_group(group)
 
     def _check_group(self, group: list[Comment]) -> None:
-        kept = ["" if PRAGMA.match(comment.text.strip()) else _uncomment(comment.text) for comment in group]
+        margin = min(comment.column for comment in group)
+        kept = [
+            "" if PRAGMA.match(comment.text.strip()) else " " * (comment.column - margin) + uncomment(comment.text)
+            for comment in group
+        ]
         if any(_DOCTEST.match(text.strip()) for text in kept):
             return
         runs = code_runs(kept)

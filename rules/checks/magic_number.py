@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import libcst
 
-from rules.dataflow import string_value
+from rules.checks.magic_number_excuses import comment_explains, is_calendar_bound
 from rules.finding import Severity
 from rules.pyutil import comment_block_above, dotted_name, is_ml_code, is_prose_comment, line_comment
 from rules.registry import Case, PythonRule, register
@@ -35,21 +35,20 @@ _PLUMBING_SUBJECT = re.compile(
     r"\bverbos\w*|\bmajor\b|\bminor\b|\battempts?\b|\bretries\b|\bport\b|\bpid\b|\blevel\b|loglevel|log_level",
     re.IGNORECASE,
 )
-# Clock and calendar fields and their natural range: `hour >= 17` reads as "from 5 pm" to anyone. Years are left
-# out on purpose, since `year >= 2015` is a data cut-off that needs its reason. Weekdays and quarters need no entry:
-# every value they take is already a small integer.
-_CALENDAR_RANGES = {"hour": range(24), "minute": range(60), "second": range(60), "month": range(1, 13), "day": range(1, 32)}
-_CALENDAR_ALIASES = {"hr": "hour", "mnth": "month"}
-# `hour_of_day`, `day_of_month`: the unit followed by the one that contains it.
-_CALENDAR_CONTAINER = {"hour": "day", "minute": "hour", "second": "minute", "day": "month", "month": "year"}
-# A field named with one of these counts time rather than reading a clock: `age_month > 18`, `tenure_day >= 30`.
-_DURATION_WORDS = frozenset({"n", "num", "nb", "count", "total", "age", "tenure", "duration", "elapsed", "lag", "delta", "diff"})
-_NAME_TOKEN = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 # `np.random.random((10, 5))`, `numpy.random.rand(10, 5)`: numbers made up on the spot.
 _NUMPY_RANDOM = ("np.random.", "numpy.random.")
 # Calls that build a generator rather than draw numbers from one.
 _GENERATOR_FACTORIES = frozenset({"default_rng", "RandomState", "Generator"})
 _ORDERING = (libcst.LessThan, libcst.LessThanEqual, libcst.GreaterThan, libcst.GreaterThanEqual)
+# Calls that cut values off at a bound: `df.clip(-10, 10)`, `np.clip(x, 0, 5e3)`, `t.clamp(max=50)`.
+_CLIPS = frozenset({"clip", "clamp", "clip_", "clamp_"})
+_BOUND_KEYWORDS = frozenset({"lower", "upper", "min", "max", "a_min", "a_max"})
+# The range a value is clipped to by nature (a probability, a sign): no cut-off was chosen.
+_NATURAL_BOUNDS = frozenset({0, 1, -1})
+
+
+def magnitude_is_well_known(value: float | int) -> bool:
+    return abs(value) in WELL_KNOWN or (isinstance(value, float) and not math.isfinite(value))
 
 
 def is_self_explanatory(value: float | int) -> bool:
@@ -67,7 +66,8 @@ def is_self_explanatory(value: float | int) -> bool:
 @dataclass(frozen=True)
 class Candidate:
     literal: libcst.BaseExpression
-    comparison: libcst.Comparison
+    # The comparison or clip call the literal bounds.
+    comparison: libcst.CSTNode
     statement: int
     value: str
     scope: str
@@ -130,8 +130,24 @@ class MagicNumber(PythonRule):
             "Z[Z > 1.5] = 1.5\nStandardScaler().fit(X)\n",
             path="scripts/sklearn/cheatsheet.py",
         ),
+        # Natural clip ranges and epsilons, and a comment above that quotes the value as a percentage or says why.
+        Case(
+            "import numpy as np\nimport torch\n\n\ndef prepare(probs, logits, tokens, rng):\n    probs = probs.clip(0, 1)\n"
+            "    logits = torch.clamp(logits, min=1e-6)\n    signs = np.clip(logits, -1, 1)\n"
+            "    # mask 15% of the tokens, as in BERT pre-training\n    masked = tokens[rng.random(len(tokens)) < 0.15]\n"
+            "    # rows above 2.5 are sensor faults, since the gauge tops out there\n    return probs[probs < 2.5], signs, masked\n",
+            path="features/prepare.py",
+        ),
     ]
     INVALID = [
+        # A heading above a cut-off names the step, not the value: outlier caps, clip bounds.
+        Case(
+            "import numpy as np\nimport pandas as pd\n\n\ndef tidy(df: pd.DataFrame) -> pd.DataFrame:\n    # drop outliers\n"
+            "    df = df[df['basket_value'] < 4200]\n    # cap the residuals\n    df['resid'] = df['resid'].clip(-7.5, 7.5)\n"
+            "    df['latency'] = np.clip(df['latency'], 0, 3000)\n    return df\n",
+            path="features/tidy.py",
+            lines=(7, 9, 10),
+        ),
         # Random numbers compared as a probability (a masking rate, an augmentation gate), or real data that
         # replaced the demo array, or a random array from another scope: each cut-off is a decision.
         Case(
@@ -278,6 +294,28 @@ class MagicNumber(PythonRule):
 
     def visit_Call(self, node: libcst.Call) -> None:
         self._remember_setter(node)
+        if self._active:
+            self._clip_bounds(node)
+
+    def _clip_bounds(self, node: libcst.Call) -> None:
+        """The bounds of a clip: where outliers are cut, as much a cut-off as a comparison is."""
+        func = node.func
+        name = func.attr.value if isinstance(func, libcst.Attribute) else func.value if isinstance(func, libcst.Name) else ""
+        if name not in _CLIPS:
+            return
+        # `np.clip(x, lo, hi)` and `torch.clamp(x, lo, hi)` take the values first; `x.clip(lo, hi)` does not.
+        module_call = isinstance(func, libcst.Attribute) and dotted_name(func.value) in ("np", "numpy", "torch", "tf")
+        positional = [arg for arg in node.args if arg.keyword is None and arg.star == ""]
+        bounds = positional[1:3] if module_call or isinstance(func, libcst.Name) else positional[:2]
+        bounds += [arg for arg in node.args if arg.keyword is not None and arg.keyword.value in _BOUND_KEYWORDS]
+        for arg in bounds:
+            value = number_from_expr(arg.value)
+            if value is None or isinstance(value, complex) or value in _NATURAL_BOUNDS:
+                continue
+            if abs(value) <= EPSILON or magnitude_is_well_known(value):
+                continue
+            statement = self._statements[-1] if self._statements else self.position(node)[0]
+            self._candidates.append(Candidate(arg.value, node, statement, normalise_number(value), self._scope()))
 
     def visit_Dict(self, node: libcst.Dict) -> None:
         self._remember_setter(node)
@@ -301,7 +339,7 @@ class MagicNumber(PythonRule):
         value = number_from_expr(side)
         if value is None or isinstance(value, complex) or number_from_expr(other) is not None:
             return
-        if is_self_explanatory(value) or _PLUMBING_SUBJECT.search(_code_of(other)) or _is_calendar_bound(value, other):
+        if is_self_explanatory(value) or _PLUMBING_SUBJECT.search(_code_of(other)) or is_calendar_bound(value, other):
             return
         scope = self._scope()
         statement = self._statements[-1] if self._statements else self.position(comparison)[0]
@@ -317,14 +355,17 @@ class MagicNumber(PythonRule):
             start = self.position(candidate.comparison)[0]
             if line in tuned or start in tuned:
                 continue
-            comments = [line_comment(lines[line - 1]), line_comment(lines[start - 1]), *comment_block_above(lines, start)]
+            at_value = [line_comment(lines[line - 1]), line_comment(lines[start - 1])]
+            above = [*comment_block_above(lines, start)]
             for other in {line, candidate.statement} - {start}:
-                comments.extend(comment_block_above(lines, other))
-            if any(is_prose_comment(comment) for comment in comments if comment):
+                above.extend(comment_block_above(lines, other))
+            if any(is_prose_comment(comment) for comment in at_value if comment) or comment_explains(above, candidate.value):
                 continue
             self.flag(
                 candidate.literal,
-                f"`{candidate.value}` is an unexplained cut-off in this comparison; nothing says where it comes from or when to revisit it.",
+                f"`{candidate.value}` is an unexplained cut-off in this "
+                f"{'clip' if isinstance(candidate.comparison, libcst.Call) else 'comparison'}; "
+                "nothing says where it comes from or when to revisit it.",
                 suggestion="Name it as a constant with a comment saying how it was chosen "
                 "(`MIN_ROWS = 5000  # below this CV AUC is unstable, EXP-88`), or move it to the config.",
                 key=f"{candidate.scope}:{candidate.value}",
@@ -337,32 +378,6 @@ class MagicNumber(PythonRule):
             for site in sites_in(node):
                 lines.add(self.position(site.node)[0])
         return lines
-
-
-def calendar_unit(name: str) -> str | None:
-    """`hour`, `Hour`, `pickup_hour`, `hour_of_day` and `dt.hour` read a clock; `hours`, `age_month` count time."""
-    tokens = [_CALENDAR_ALIASES.get(token, token) for token in (token.lower() for token in _NAME_TOKEN.findall(name))]
-    if len(tokens) == 3 and tokens[1] == "of":
-        return tokens[0] if _CALENDAR_CONTAINER.get(tokens[0]) == tokens[2] else None
-    if not tokens or _DURATION_WORDS.intersection(tokens) or tokens[-1] not in _CALENDAR_RANGES:
-        return None
-    return tokens[-1]
-
-
-def _is_calendar_bound(value: float | int, subject: libcst.BaseExpression) -> bool:
-    unit = calendar_unit(_field_name(subject) or "")
-    return unit is not None and float(value).is_integer() and int(value) in _CALENDAR_RANGES[unit]
-
-
-def _field_name(node: libcst.BaseExpression) -> str | None:
-    """The name a value is read under: `hour`, `ts.hour`, `df["hour"]`."""
-    if isinstance(node, libcst.Name):
-        return node.value
-    if isinstance(node, libcst.Attribute):
-        return node.attr.value
-    if isinstance(node, libcst.Subscript) and len(node.slice) == 1 and isinstance(node.slice[0].slice, libcst.Index):
-        return string_value(node.slice[0].slice.value)
-    return None
 
 
 def _code_of(node: libcst.BaseExpression) -> str:

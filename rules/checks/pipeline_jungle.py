@@ -11,25 +11,15 @@ import heapq
 import posixpath
 import re
 from collections.abc import Collection, Iterable, Iterator
-from dataclasses import dataclass
 
+from rules.checks.pipeline_jungle_examples import HYDRA, SERVE, SERVE_V2, SHARDS, SHARDS_TAIL, TRAIN, TRAIN_TWEAKED
+from rules.checks.pipeline_jungle_names import BACKUP_SUFFIX, name_variant, strip_tags
 from rules.finding import Finding, Severity
 from rules.notebook import notebook_to_python
 from rules.registry import Case, ChangeContext, ChangeRule, register
 from rules.source import FileKind, SourceFile, is_test_path
 from rules.suppress import find_suppressions
 
-# Tags people append to a file they copied instead of changing the original.
-STRONG_TAG = re.compile(
-    r"(?P<base>.+?)[ _.\-]+(?P<tag>v\d+|new|fixed|fix|old|final|backup|bak|copy|tmp|temp|orig|original|updated|wip)",
-    re.IGNORECASE,
-)
-# A bare number (`train2`, `train_2`) is a weaker hint: `stage2.py` may be a real second stage.
-NUMBER_TAG = re.compile(r"(?P<base>.*[A-Za-z])[ _\-]*(?P<tag>\d+)")
-PAREN_TAG = re.compile(r"(?P<base>.+?)\s*\((?P<tag>\d+)\)")
-COPY_OF = re.compile(r"copy[ _\-]of[ _\-](?P<base>.+)", re.IGNORECASE)
-# `train_v2_final_copy` is rare beyond three tags; the bound keeps the loop obviously finite.
-MAX_TAGS = 3
 NAME_KINDS = frozenset({FileKind.PYTHON, FileKind.NOTEBOOK, FileKind.YAML, FileKind.TOML, FileKind.SHELL, FileKind.TEXT, FileKind.DOCKERFILE})
 # Configs are left out on purpose: Hydra and experiment configs are near-copies by design.
 CONTENT_KINDS = frozenset({FileKind.PYTHON, FileKind.NOTEBOOK})
@@ -50,116 +40,11 @@ READS_PER_PR = 60
 MAX_COMPARED_LINES = 3000
 MAX_SHOWN = 70
 
-_TRAIN = "".join(
-    f"{line}\n"
-    for line in (
-        "import argparse",
-        "import pandas as pd",
-        "from sklearn.ensemble import GradientBoostingClassifier",
-        "from sklearn.model_selection import train_test_split",
-        "",
-        "def main(path: str) -> None:",
-        "    df = pd.read_parquet(path)",
-        "    df = df.dropna(subset=['churned'])",
-        "    features = df.drop(columns=['churned', 'customer_id'])",
-        "    target = df['churned']",
-        "    x_train, x_test, y_train, y_test = train_test_split(features, target, test_size=0.2, random_state=7)",
-        "    model = GradientBoostingClassifier(n_estimators=300, max_depth=3)",
-        "    model.fit(x_train, y_train)",
-        "    print('auc', model.score(x_test, y_test))",
-        "    pd.to_pickle(model, 'model.pkl')",
-        "",
-        "if __name__ == '__main__':",
-        "    parser = argparse.ArgumentParser()",
-        "    parser.add_argument('path')",
-        "    main(parser.parse_args().path)",
-    )
-)
-_TRAIN_TWEAKED = _TRAIN.replace("n_estimators=300", "n_estimators=500").replace("'model.pkl'", "'model_v2.pkl'")
-_SERVE = "".join(
-    f"{line}\n"
-    for line in (
-        "from fastapi import FastAPI",
-        "import joblib",
-        "",
-        "app = FastAPI()",
-        "model = joblib.load('model.pkl')",
-        "",
-        "@app.post('/predict')",
-        "def predict(payload: dict) -> dict:",
-        "    rows = payload['rows']",
-        "    scores = model.predict_proba(rows)[:, 1]",
-        "    labels = [int(score > 0.5) for score in scores]",
-        "    return {'scores': scores.tolist(), 'labels': labels}",
-        "",
-        "@app.get('/health')",
-        "def health() -> dict:",
-        "    return {'ok': True}",
-    )
-)
-_SERVE_V2 = (
-    _SERVE.replace("'/predict'", "'/v2/predict'")
-    .replace("payload['rows']", "payload['instances']")
-    .replace("scores = model.predict_proba(rows)[:, 1]", "scores = model.predict_proba(rows)")
-    .replace("labels = [int(score > 0.5) for score in scores]", "labels = scores.argmax(axis=1).tolist()")
-    .replace("return {'scores': scores.tolist(), 'labels': labels}", "return {'predictions': labels, 'model_version': 2}")
-)
-_HYDRA = "defaults:\n  - model: resnet50\n  - data: imagenet\n" + "".join(f"key_{i}: {i}\n" for i in range(12))
-
-
-@dataclass(frozen=True)
-class Variant:
-    original: str
-    strong: bool
-    folder: str = ""
-    original_folder: str = ""
 
 
 def _shown(path: str) -> str:
     path = path.replace("`", "'")
     return f"`{path if len(path) <= MAX_SHOWN else '…' + path[-(MAX_SHOWN - 1):]}`"
-
-
-def strip_tags(name: str) -> list[tuple[str, bool]]:
-    """Names this one may be a copy of, nearest first, each with whether a tag beyond a bare number was cut."""
-    stems: list[tuple[str, bool]] = []
-    stripped, strong = name, False
-    for _ in range(MAX_TAGS):
-        match = COPY_OF.fullmatch(stripped) or STRONG_TAG.fullmatch(stripped) or PAREN_TAG.fullmatch(stripped)
-        if match:
-            strong = True
-        else:
-            match = NUMBER_TAG.fullmatch(stripped)
-            if not match:
-                break
-        stripped = match["base"].rstrip(" _.-")
-        if not stripped:
-            break
-        stems.append((stripped, strong))
-    return stems
-
-
-def _split(name: str) -> tuple[str, str]:
-    stem, suffix = posixpath.splitext(name)
-    return (name, "") if name.lower().startswith("dockerfile") and suffix else (stem, suffix)
-
-
-def name_variant(path: str, existing: Collection[str]) -> Variant | None:
-    """The existing file this path is a tagged copy of, by file name or by a copied folder."""
-    folder, name = posixpath.split(path)
-    stem, suffix = _split(name)
-    for base, strong in strip_tags(stem):
-        original = posixpath.join(folder, base + suffix)
-        family = {posixpath.join(folder, f"{base}{separator}v1{suffix}") for separator in ("", "_", "-", ".")}
-        if original in existing and not any(member in existing for member in family):
-            return Variant(original, strong)
-    parts = path.split("/")
-    for index, part in enumerate(parts[:-1]):
-        for base, strong in strip_tags(part):
-            original = "/".join([*parts[:index], base, *parts[index + 1 :]])
-            if original in existing:
-                return Variant(original, strong, "/".join(parts[: index + 1]), "/".join([*parts[:index], base]))
-    return None
 
 
 def comparable_lines(kind: FileKind, text: str) -> list[str]:
@@ -202,6 +87,19 @@ def similarity(ours: list[str], theirs: difflib.SequenceMatcher[str], threshold:
     return score if score >= threshold else None
 
 
+def share(ours: list[str], theirs: difflib.SequenceMatcher[str], threshold: float) -> float | None:
+    """The share of the new file's lines found, in order, in the other one, if at least `threshold`.
+
+    Unlike `similarity`, a copy that kept one part of a longer original scores
+    high: what matters for a numbered name is where the copy's lines came from.
+    """
+    theirs.set_seq1(ours)
+    if not ours or not theirs.b or min(len(ours), len(theirs.b)) < threshold * len(ours):
+        return None
+    score = sum(block.size for block in theirs.get_matching_blocks()) / len(ours)
+    return score if score >= threshold else None
+
+
 def _exempt(path: str, source: SourceFile) -> bool:
     name = posixpath.basename(path)
     return (
@@ -232,27 +130,38 @@ class PipelineJungle(ChangeRule):
     kinds = NAME_KINDS
 
     VALID = [
-        Case({"pipelines/train.py": _TRAIN_TWEAKED}, base={"pipelines/train.py": _TRAIN}),
-        Case({"serve.py": _SERVE}, base={"train.py": _TRAIN}),
-        Case({"stage2.py": _SERVE}, base={"stage.py": _TRAIN}),
-        Case({"conf/experiment/resnet18.yaml": _HYDRA}, base={"conf/experiment/resnet50.yaml": _HYDRA.replace("resnet50", "resnet101")}),
-        Case({"train_v2.py": "from train import main\n\nmain('data.parquet')\n"}, base={"train.py": _TRAIN}),
-        Case({"train_v2.py": _TRAIN_TWEAKED, "train.py": None}, base={"train.py": _TRAIN}),
-        Case({"features/__init__.py": _TRAIN}, base={"features/base.py": _TRAIN}),
-        Case({"tests/test_train_v2.py": _TRAIN}, base={"tests/test_train.py": _TRAIN}),
-        Case({"api/routes_v2.py": _SERVE_V2}, base={"api/routes.py": _SERVE, "api/routes_v1.py": _SERVE}),
-        Case({"a.py": _TRAIN, "b.py": _TRAIN_TWEAKED}),
-        Case({"train_v2.py": _TRAIN_TWEAKED + "# mldebt: ignore[pipeline-jungle] A/B test until 2026-03, EXP-88\n"}, base={"train.py": _TRAIN}),
-        Case({"configs/train_b.py": _TRAIN_TWEAKED}, base={"configs/train_a.py": _TRAIN}),
+        Case({"pipelines/train.py": TRAIN_TWEAKED}, base={"pipelines/train.py": TRAIN}),
+        Case({"serve.py": SERVE}, base={"train.py": TRAIN}),
+        Case({"stage2.py": SERVE}, base={"stage.py": TRAIN}),
+        Case({"conf/experiment/resnet18.yaml": HYDRA}, base={"conf/experiment/resnet50.yaml": HYDRA.replace("resnet50", "resnet101")}),
+        Case({"train_v2.py": "from train import main\n\nmain('data.parquet')\n"}, base={"train.py": TRAIN}),
+        Case({"train_v2.py": TRAIN_TWEAKED, "train.py": None}, base={"train.py": TRAIN}),
+        Case({"features/__init__.py": TRAIN}, base={"features/base.py": TRAIN}),
+        Case({"tests/test_train_v2.py": TRAIN}, base={"tests/test_train.py": TRAIN}),
+        Case({"api/routes_v2.py": SERVE_V2}, base={"api/routes.py": SERVE, "api/routes_v1.py": SERVE}),
+        Case({"a.py": TRAIN, "b.py": TRAIN_TWEAKED}),
+        Case({"train_v2.py": TRAIN_TWEAKED + "# mldebt: ignore[pipeline-jungle] A/B test until 2026-03, EXP-88\n"}, base={"train.py": TRAIN}),
+        Case({"configs/train_b.py": TRAIN_TWEAKED}, base={"configs/train_a.py": TRAIN}),
+        # A camelCase word is no tag, and a backup of a file that is gone is no copy kept beside it.
+        Case({"src/ResNet.py": SERVE}, base={"src/Res.py": TRAIN}),
+        Case({"pipelines/train.py.bak": TRAIN, "pipelines/train.py": None}, base={"pipelines/train.py": TRAIN}),
+        # Two new files whose names pair up but whose code does not.
+        Case({"data/shards.py": SHARDS, "data/shards2.py": SERVE}),
     ]
     INVALID = [
-        Case({"train_v2.py": _TRAIN_TWEAKED}, base={"train.py": _TRAIN}, lines=(1,)),
-        Case({"src/features_old.py": _SERVE}, base={"src/features.py": _TRAIN}),
-        Case({"scripts/train_gbm.py": _TRAIN_TWEAKED}, base={"scripts/train_xgb.py": _TRAIN}),
-        Case({"pipeline/preprocess copy.py": _TRAIN}, base={"pipeline/preprocess.py": _TRAIN_TWEAKED}),
-        Case({"params_final.yaml": _HYDRA}, base={"params.yaml": _HYDRA}),
-        Case({"pipeline_v2/train.py": _TRAIN_TWEAKED, "pipeline_v2/serve.py": _SERVE}, base={"pipeline/train.py": _TRAIN, "pipeline/serve.py": _SERVE}),
-        Case({"train2.py": _TRAIN_TWEAKED}, base={"train.py": _TRAIN}),
+        Case({"train_v2.py": TRAIN_TWEAKED}, base={"train.py": TRAIN}, lines=(1,)),
+        Case({"src/features_old.py": SERVE}, base={"src/features.py": TRAIN}),
+        Case({"scripts/train_gbm.py": TRAIN_TWEAKED}, base={"scripts/train_xgb.py": TRAIN}),
+        Case({"pipeline/preprocess copy.py": TRAIN}, base={"pipeline/preprocess.py": TRAIN_TWEAKED}),
+        Case({"params_final.yaml": HYDRA}, base={"params.yaml": HYDRA}),
+        Case({"pipeline_v2/train.py": TRAIN_TWEAKED, "pipeline_v2/serve.py": SERVE}, base={"pipeline/train.py": TRAIN, "pipeline/serve.py": SERVE}),
+        Case({"train2.py": TRAIN_TWEAKED}, base={"train.py": TRAIN}),
+        # camelCase tags and a backup suffix on the whole file name.
+        Case({"src/scoreV2.py": TRAIN_TWEAKED}, base={"src/score.py": TRAIN}, lines=(1,)),
+        Case({"pipelines/train.py.bak": TRAIN}, base={"pipelines/train.py": TRAIN_TWEAKED}, lines=(1,)),
+        # A numbered copy of one part of a longer original, and a tagged copy added in the same change as its original.
+        Case({"data/shards2.py": SHARDS.replace("mmap_mode='r'", "mmap_mode=None")}, base={"data/shards.py": SHARDS + SHARDS_TAIL}, lines=(1,)),
+        Case({"data/shards.py": SHARDS + SHARDS_TAIL, "data/shards2.py": SHARDS + "\nFORMAT = 'npy'\n"}, lines=(1,)),
     ]
 
     def check_change(self, ctx: ChangeContext) -> Iterable[Finding]:
@@ -265,18 +174,36 @@ class PipelineJungle(ChangeRule):
             and not _exempt(path, source)
             and not _suppressed(source)
         ]
-        if not added:
+        backups = [
+            (path, match["original"])
+            for path in sorted(ctx.changed)
+            if ctx.changed[path] in ("added", "copied") and path not in ctx.head_files and (match := BACKUP_SUFFIX.fullmatch(path))
+        ]
+        if not added and not backups:
             return []
-        existing = _Existing(ctx, [path for path, _ in added])
+        existing = _Existing(ctx, [path for path, _ in added] + [path for path, _ in backups])
         reads = _Reads(ctx, READS_PER_PR)
         findings: list[Finding] = []
         copied_folders: set[str] = set()
+        sources = dict(added)
         for path, source in added:
-            finding = self._by_name(path, source, existing, reads, copied_folders)
+            finding = self._by_name(path, source, existing, reads, copied_folders) or self._beside_new(path, source, sources)
             if finding is None and source.kind in CONTENT_KINDS:
                 finding = self._by_content(path, source, existing, reads)
             if finding is not None:
                 findings.append(finding)
+        findings.extend(
+            self.make(
+                path,
+                1,
+                f"{_shown(path)} is a backup of {_shown(original)}, which stays beside it; a second version kept by hand "
+                "drifts from the one that runs and leaves readers guessing which is current.",
+                suggestion="Delete it: git keeps every earlier version of the file.",
+                key=f"copy-of:{original}",
+            )
+            for path, original in backups
+            if original in existing and not is_test_path(original)
+        )
         return findings
 
     def _by_name(self, path: str, source: SourceFile, existing: _Existing, reads: _Reads, copied: set[str]) -> Finding | None:
@@ -285,7 +212,7 @@ class PipelineJungle(ChangeRule):
             return None
         if not variant.strong:
             theirs = reads.matcher(variant.original, source.kind)
-            if similarity(comparable_lines(source.kind, source.text), theirs, NUMBERED_SIMILARITY) is None:
+            if share(comparable_lines(source.kind, source.text), theirs, NUMBERED_SIMILARITY) is None:
                 return None
         if variant.folder:
             if variant.folder in copied:
@@ -305,6 +232,26 @@ class PipelineJungle(ChangeRule):
             f"{_shown(path)} is a variant of {_shown(variant.original)}, which stays beside it; "
             "two versions of one pipeline step drift apart and nobody knows which one production runs.",
             suggestion=f"Change {_shown(variant.original)} in place (git keeps the old version), or move the shared code into one module and pass what differs as a parameter or config.",
+            key=f"copy-of:{variant.original}",
+        )
+
+    def _beside_new(self, path: str, source: SourceFile, added: dict[str, SourceFile]) -> Finding | None:
+        """A tagged copy of a file the same PR adds (`data.py` and `data2.py`): a name is not enough, the lines must come from it."""
+        others = {other for other in added if other != path}
+        variant = name_variant(path, others)
+        if variant is None or variant.folder:
+            return None
+        original = added[variant.original]
+        theirs = difflib.SequenceMatcher(None, [], comparable_lines(original.kind, original.text), autojunk=False)
+        score = share(comparable_lines(source.kind, source.text), theirs, NUMBERED_SIMILARITY)
+        if score is None:
+            return None
+        return self.make(
+            path,
+            1,
+            f"{_shown(path)} repeats {round(score * 100)}% of its lines from {_shown(variant.original)}, added beside it in the same change; "
+            "two versions of one pipeline step drift apart and nobody knows which one production runs.",
+            suggestion=f"Keep one of the two, or move the shared code into {_shown(variant.original)} and pass what differs as a parameter or config.",
             key=f"copy-of:{variant.original}",
         )
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from rules.checks.dead_code import code_runs, debug_only, parses_as_code
+from rules.checks.dead_code_parse import code_runs, debug_only, parses_as_code, parses_as_fragment
+from rules.checks.dead_code_files import disabled_blocks
+from rules.source import FileKind
 from rules.examples import findings_of
 from rules.finding import Finding
 from rules.registry import Case, all_rules
@@ -78,8 +80,47 @@ def test_suppression_with_reason_silences() -> None:
     assert not run("import torch\n\n# mldebt: ignore[dead-code] kept for the upcoming A/B test, ML-77\n# model.half()\nrun()\n")
 
 
-def test_yaml_commented_options_are_not_checked() -> None:
-    assert not findings_of(RULE, Case("train:\n  lr: 0.1\n  # warmup_steps: 500\n", path="params.yaml"))
+def test_single_commented_yaml_option_is_a_documented_setting() -> None:
+    assert not findings_of(RULE, Case("train:\n  lr: 0.1\n  # warmup_steps: 500\n  # scheduler: cosine\n", path="params.yaml"))
+
+
+def test_commented_yaml_section_is_found_and_a_prose_lead_in_documents_it() -> None:
+    section = "# augment:\n#   flip: true\n#   crop: 224\n"
+    [finding] = findings_of(RULE, Case("data:\n  root: data/\n" + section, path="params.yaml"))
+    assert (finding.line, finding.end_line) == (3, 5)
+    assert not findings_of(RULE, Case("data:\n  root: data/\n# or, for the augmented run:\n" + section, path="params.yaml"))
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["python train.py --lr 3e-4", "CUDA_VISIBLE_DEVICES=1 torchrun --nproc_per_node 2 train.py", "rm -rf outputs/", "dvc repro -s train"],
+)
+def test_commented_shell_commands_are_found(line: str) -> None:
+    [block] = disabled_blocks(FileKind.SHELL, ["set -e", f"# {line}", "python serve.py"])
+    assert block.start == block.end == 2
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["make sure the bucket exists", "cd into the data folder and run the export from there", "python is needed, see below.", "Example: python x.py --a 1"],
+)
+def test_shell_prose_is_not_a_command(line: str) -> None:
+    assert not disabled_blocks(FileKind.SHELL, [f"# {line}", "python serve.py"])
+
+
+@pytest.mark.parametrize("text", ['"income",', "StandardScaler(),", '"lr": 0.1,', '"a": 1,\n"b": [1, 2],', "verbose=False,", "eval_set=[(X, y)],\nearly_stopping_rounds=50,"])
+def test_cut_out_entries_and_arguments_are_fragments(text: str) -> None:
+    assert parses_as_fragment(text)
+
+
+@pytest.mark.parametrize("text", ["however,", "tls=True", "x, y,", '"quoted words" in prose,', "note, see below,", "a: 1,"])
+def test_prose_and_positional_lists_are_not_fragments(text: str) -> None:
+    assert not parses_as_fragment(text)
+
+
+def test_code_commented_twice_is_found() -> None:
+    [finding] = run("import torch\n\n# # model = model.half()\nrun()\n")
+    assert finding.line == 3
 
 
 def test_one_line_labels_are_not_code() -> None:
@@ -118,3 +159,9 @@ def test_opt_in_lead_ins_explain_the_code_below(note: str) -> None:
 def test_platform_words_that_do_not_lead_in_explain_nothing() -> None:
     [finding] = run("import torch\n\n# forward on gpu\n# model = model.cuda()\nrun()\n")
     assert finding.line == 4
+
+
+def test_old_yaml_value_beside_its_live_key_is_found() -> None:
+    [block] = disabled_blocks(FileKind.YAML, ["model:", "  # dropout: 0.3", "  dropout: 0.1", "  # layers: 4"])
+    assert (block.start, block.end) == (2, 2)
+    assert not disabled_blocks(FileKind.YAML, ["model:", "  dropout: 0.1", "  # dropout: 0.3  # for the small data"])

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from rules.checks.magic_number import calendar_unit, is_self_explanatory
+from rules.checks.magic_number import is_self_explanatory
+from rules.checks.magic_number_excuses import calendar_unit
 from rules.examples import findings_of, run_case
 from rules.finding import Finding
 from rules.registry import Case, all_rules
@@ -91,3 +92,33 @@ def test_calendar_unit(name: str, unit: str | None) -> None:
 def test_calendar_value_outside_its_range_is_still_a_cut_off() -> None:
     [finding] = run("import pandas as pd\nlate = df[df['minute'] > 75]\nok = df[df['hour'] <= 23]\n")
     assert finding.key == "<module>:75"
+
+
+@pytest.mark.parametrize(
+    "comment",
+    ["# keep 80% of rows", "# 0.8 is where recall starts to fall", "# because the sensor saturates above this", "# tuned on the validation set in EXP-12"],
+)
+def test_comment_above_that_quotes_or_argues_explains(comment: str) -> None:
+    assert not run(f"import pandas as pd\n\n\ndef keep(df):\n    {comment}\n    return df[df.score < 0.8]\n")
+
+
+@pytest.mark.parametrize("comment", ["# filter", "# drop the noisy rows", "# Clip extreme values to a sane range", "# Flag odd rows\n    # Keep the rest"])
+def test_heading_above_explains_nothing(comment: str) -> None:
+    [finding] = run(f"import pandas as pd\n\n\ndef keep(df):\n    {comment}\n    return df[df.score < 0.8]\n")
+    assert finding.line == 6 + comment.count("\n")
+
+
+@pytest.mark.parametrize("call", ["x.clip(0, 1)", "np.clip(x, -1, 1)", "torch.clamp(x, min=1e-8)", "x.clamp(max=255)", "x.clip(lower=0)"])
+def test_natural_clip_bounds_are_silent(call: str) -> None:
+    assert not run(f"import numpy as np\nimport torch\n\ny = {call}\n")
+
+
+@pytest.mark.parametrize("call", ["x.clip(-20, 20)", "np.clip(x, 0, 5000)", "torch.clamp(x, 0.2, 0.9)", "x.clamp(max=42)"])
+def test_chosen_clip_bounds_are_cut_offs(call: str) -> None:
+    found = run(f"import numpy as np\nimport torch\n\ny = {call}\n")
+    assert found and all(finding.line == 4 and "clip" in finding.message for finding in found)
+
+
+@pytest.mark.parametrize("comment", ["# minimum rows for a stable fit", "# Earth radius in km", "# the gauge saturates here"])
+def test_comment_that_says_what_the_number_is_explains(comment: str) -> None:
+    assert not run(f"import pandas as pd\n\n\ndef keep(df):\n    {comment}\n    return df[df.score < 0.8]\n")
