@@ -20,7 +20,7 @@ from rq.job import Job
 
 from bot.logs import configure
 from bot.settings import Settings, SettingsError
-from workers import commands, gateway, review, sweeper  # noqa: F401  (commands, review: imported before the fork)
+from workers import commands, gateway, reconcile, review, sweeper  # noqa: F401  (commands, review: imported before the fork)
 
 REDIS_RETRIES = 12
 DEQUEUE_TTL_MARGIN = 15  # RQ dequeues with a timeout of worker_ttl - 15 s
@@ -39,6 +39,7 @@ class MldebtWorker(Worker):
 
     heartbeat_grace = 60
     sweep_interval = 0
+    reconcile_interval = 0
 
     def get_heartbeat_ttl(self, job: Job, working_time: float = 0.0) -> int:
         if job.timeout and job.timeout > 0:
@@ -49,6 +50,7 @@ class MldebtWorker(Worker):
         super().run_maintenance_tasks()
         for queue in self.queues:
             sweeper.schedule(queue, self.sweep_interval)
+            reconcile.schedule(queue, self.reconcile_interval)
 
 
 def build_worker(settings: Settings) -> MldebtWorker:
@@ -67,6 +69,7 @@ def build_worker(settings: Settings) -> MldebtWorker:
     )
     worker.heartbeat_grace = settings.worker_heartbeat_grace_seconds
     worker.sweep_interval = settings.sweep_interval_seconds
+    worker.reconcile_interval = settings.reconcile_interval_seconds
     return worker
 
 
@@ -78,7 +81,10 @@ def main() -> int:
         return 2
     configure(settings.log_level)
     gateway.tls_context()
-    build_worker(settings).work(with_scheduler=True, logging_level=settings.log_level)
+    worker = build_worker(settings)
+    for queue in worker.queues:
+        reconcile.kick(queue, settings.reconcile_interval_seconds)
+    worker.work(with_scheduler=True, logging_level=settings.log_level)
     return 0
 
 
