@@ -83,6 +83,7 @@ class MldebtWorker(Worker):
         for queue in self.queues:
             sweeper.schedule(queue, self.sweep_interval)
             reconcile.schedule(queue, self.reconcile_interval)
+            reconcile.kick(queue, self.reconcile_interval, only_if_wiped=True)
 
 
 def build_worker(settings: Settings) -> MldebtWorker:

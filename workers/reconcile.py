@@ -35,6 +35,7 @@ from bot.enqueue import enqueue
 from bot.metrics import record_reconcile
 from bot.router import REVIEW_JOB, Decision, JobRequest
 from bot.settings import Settings
+from workers import recovery
 from workers.checkruns import RETRY_TITLE
 from workers.context import current
 from workers.gateway import GitHubGateway
@@ -108,6 +109,17 @@ class ReconcileGateway(GitHubGateway):
                 return
             page += 1
 
+    def commits(self, repo: str, pr: int) -> list[str]:
+        """The PR's commit SHAs (GitHub lists up to 250), oldest first."""
+        owner, name = repo.split("/", 1)
+        self.budget.spend()
+        return [commit.sha for commit in self._gh.rest.pulls.list_commits(owner, name, pr, per_page=PER_PAGE).parsed_data]
+
+    def comments(self, repo: str, pr: int, since: datetime) -> list[Any]:
+        owner, name = repo.split("/", 1)
+        self.budget.spend()
+        return list(self._gh.rest.issues.list_comments(owner, name, pr, since=since, per_page=PER_PAGE).parsed_data)
+
     def runs(self, repo: str, sha: str) -> list[Any]:
         owner, _, name = repo.partition("/")
         self.budget.spend()
@@ -122,8 +134,11 @@ def _pending(redis: Redis, job_id: str) -> bool:
         return False
 
 
-def abandoned_jobs(runs: list[Any], redis: Redis, job_timeout: int, now: datetime) -> list[str] | None:
-    """None when the head is done or being worked on; else the job ids of its abandoned runs (maybe none)."""
+def abandoned_jobs(runs: list[Any], redis: Redis, job_timeout: int, now: datetime, *, after_wipe: bool = False) -> list[str] | None:
+    """None when the head is done or being worked on; else the job ids of its abandoned runs (maybe none).
+
+    After a wipe, a run in progress whose job Redis no longer knows is abandoned at once: its job is gone.
+    """
     abandoned = []
     for run in runs:
         external = run.external_id or ""
@@ -132,7 +147,7 @@ def abandoned_jobs(runs: list[Any], redis: Redis, job_timeout: int, now: datetim
         if _pending(redis, external):
             return None
         started = run.started_at or now
-        if run.status != "completed" and now - started < timedelta(seconds=job_timeout):
+        if run.status != "completed" and not after_wipe and now - started < timedelta(seconds=job_timeout):
             return None
         if external.startswith("review-"):
             abandoned.append(external)
@@ -183,25 +198,46 @@ def reconcile() -> str:
     settings = ctx.settings
     budget = Budget(settings.reconcile_max_calls, settings.reconcile_spacing_seconds)
     enqueued: list[str] = []
+    deep = recovery.possibly_wiped(ctx.redis)
+    started = datetime.now(UTC)
     try:
         with held(ctx.redis, reconcile_lock_key(), settings.worker_heartbeat_seconds) as mine:
             if not mine:
                 return "another reconcile is running"
             try:
                 for gh, head in _heads(settings, ctx.redis, budget):
-                    jobs = abandoned_jobs(gh.runs(head.repo, head.sha), ctx.redis, settings.job_timeout_seconds, datetime.now(UTC))
-                    if jobs is None:
-                        continue
-                    for job_id in jobs or [keys.review_job_id(head.repo, head.pr, head.sha)]:
-                        if _review(ctx.redis, settings, head, job_id):
-                            enqueued.append(f"{head.repo}#{head.pr}@{head.sha[:7]}")
+                    enqueued += _settle(gh, head, ctx.redis, settings, deep=deep)
+                if deep:
+                    recovery.mark_kept(ctx.redis, started.isoformat())
             except BudgetSpent:
                 log.warning("reconcile spent its %d GitHub calls; the rest waits for the next tick", budget.limit)
         record_reconcile(ctx.redis, budget.spent, len(enqueued))
-        log.info("reconcile made %d GitHub calls and enqueued %d reviews", budget.spent, len(enqueued), extra={"delivery": ",".join(enqueued[:20])})
-        return f"{budget.spent} calls, {len(enqueued)} reviews enqueued"
+        log.info("reconcile made %d GitHub calls and enqueued %d jobs", budget.spent, len(enqueued), extra={"delivery": ",".join(enqueued[:20])})
+        return f"{budget.spent} calls, {len(enqueued)} jobs enqueued"
     finally:
         schedule(Queue(settings.queue_name, connection=ctx.redis), settings.reconcile_interval_seconds)
+
+
+def _settle(gh: ReconcileGateway, head: Head, redis: Redis, settings: Settings, *, deep: bool) -> list[str]:
+    """Enqueues what the head needs; a deep tick also settles older commits and unanswered commands."""
+    enqueued = []
+    now = datetime.now(UTC)
+    jobs = abandoned_jobs(gh.runs(head.repo, head.sha), redis, settings.job_timeout_seconds, now, after_wipe=deep)
+    if jobs is not None:
+        for job_id in jobs or [keys.review_job_id(head.repo, head.pr, head.sha)]:
+            if _review(redis, settings, head, job_id):
+                enqueued.append(f"{head.repo}#{head.pr}@{head.sha[:7]}")
+    if not deep or recovery.settled(redis, head.repo, head.pr):
+        return enqueued
+    for sha in gh.commits(head.repo, head.pr):
+        if sha != head.sha:
+            recovery.close_older(gh, head.repo, gh.runs(head.repo, sha), head.sha)
+    since = now - timedelta(seconds=settings.reconcile_window_seconds)
+    for comment in recovery.unanswered_commands(gh.comments(head.repo, head.pr, since)):
+        if recovery.replay_command(redis, settings, head.installation_id, head.repo, head.pr, comment):
+            enqueued.append(f"{head.repo}#{head.pr} command {comment.id}")
+    recovery.mark_settled(redis, head.repo, head.pr)
+    return enqueued
 
 
 def schedule(queue: Queue, interval: int) -> None:
@@ -223,9 +259,10 @@ def schedule(queue: Queue, interval: int) -> None:
         return
 
 
-def kick(queue: Queue, interval: int) -> None:
-    """A tick now, when a worker starts: what was lost while no worker ran is found at once."""
-    if interval <= 0:
+def kick(queue: Queue, interval: int, *, only_if_wiped: bool = False) -> None:
+    """A tick now, when a worker starts (what was lost while no worker ran is found at once), and at
+    maintenance when Redis may have lost its data (the scheduled tick went with it)."""
+    if interval <= 0 or (only_if_wiped and not recovery.possibly_wiped(queue.connection)):
         return
     try:
         queue.enqueue_call(

@@ -52,6 +52,7 @@ COMMENT_LOCK_SECONDS = 120
 # left. Each further 50 would cost a paced write; the check run's text still lists every finding.
 MAX_ANNOTATIONS = ANNOTATIONS_PER_REQUEST
 GONE = (404, 410)
+STARTED_SUMMARY = "mldebt is reading the files this pull request changed."
 
 
 class Superseded(Exception):
@@ -168,8 +169,7 @@ class Review:
                 self._close_earlier_attempt(newer)
                 return f"superseded by {newer[:7]} before it started"
             own = checkruns.own_run(
-                self.ctx.redis, self.gh, self.repo, self.head_sha, self.job_id,
-                "Reviewing for ML debt…", "mldebt is reading the files this pull request changed.",
+                self.ctx.redis, self.gh, self.repo, self.head_sha, self.job_id, "Reviewing for ML debt…", STARTED_SUMMARY
             )
         except RequestFailed as exc:
             if exc.response.status_code in GONE:

@@ -21,13 +21,14 @@ def tick(system: LocalSystem) -> None:
     system.run_jobs()
 
 
-def leave_run(system: LocalSystem, pr: object, *, retry_promised: bool) -> int:
+def leave_run(system: LocalSystem, pr: object, *, retry_promised: bool, sha: str | None = None) -> int:
     """A run as a job that died would leave it: in progress since long ago, or closed promising a retry."""
     owner, name = REPO.split("/")
+    sha = sha or pr.head_sha  # type: ignore[attr-defined]
     body: dict[str, object] = {
         "name": "mldebt",
-        "head_sha": pr.head_sha,  # type: ignore[attr-defined]
-        "external_id": keys.review_job_id(REPO, pr.number, pr.head_sha),  # type: ignore[attr-defined]
+        "head_sha": sha,
+        "external_id": keys.review_job_id(REPO, pr.number, sha),  # type: ignore[attr-defined]
         "started_at": (datetime.now(UTC) - timedelta(hours=2)).isoformat(),
         "status": "in_progress",
         "output": {"title": "Reviewing for ML debt…", "summary": "…"},
@@ -82,3 +83,27 @@ def test_a_tick_spends_no_more_github_calls_than_its_budget(make_system: SystemF
     assert system.queue.count == 1, "installations, repositories, pulls and one head's runs: one review; the rest wait for the next tick"
     metrics = httpx.get(f"{system.receiver.url}/metrics").text
     assert "mldebt_reconcile_last_tick_github_calls 4.0" in metrics
+
+
+def test_after_a_wipe_older_commits_promises_are_closed_and_an_unanswered_rescore_runs(make_system: SystemFactory) -> None:
+    system = make_system()
+    pr = open_small_pr(system.sim, REPO, 1, "tune")
+    older = pr.head_sha
+    assert system.sim.deliver("pull_request", payloads.pull_request(system.sim, REPO, pr.number)).status_code == 202
+    system.run_jobs()
+    promised = leave_run(system, pr, retry_promised=True, sha=older)
+    system.sim.repo(REPO).push("tune", {"notes.txt": "wip\n"})
+    assert system.sim.deliver("pull_request", payloads.pull_request(system.sim, REPO, pr.number, "synchronize")).status_code == 202
+    command = payloads.issue_comment(system.sim, REPO, pr.number, "/mldebt rescore", user="alice")
+    assert system.sim.deliver("issue_comment", command).status_code == 202
+    system.redis.flushdb()
+
+    tick(system)
+
+    newest = system.sim.check_runs(REPO, pr.head_sha)
+    assert [(run["status"], run["conclusion"]) for run in newest] == [("completed", "failure")] * 2, "the push's review and the rescore"
+    assert len({run["external_id"] for run in newest}) == 2
+    closed = next(run for run in system.sim.check_runs(REPO, older) if run["id"] == promised)
+    assert (closed["status"], closed["output"]["title"]) == ("completed", "Superseded by a newer push")
+    assert "rocket" in [reaction["content"] for reaction in system.sim.reactions(command["comment"]["id"])]
+    assert len(system.sim.reviews(REPO, pr.number)) == 1
