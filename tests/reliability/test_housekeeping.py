@@ -7,6 +7,7 @@ import multiprocessing
 import os
 import signal
 import time
+from multiprocessing.synchronize import Event
 
 from redis import Redis
 from rq.utils import now
@@ -22,7 +23,7 @@ from workers.sweeper import sweep_lock_key
 REPO = "octo-org/churn"
 
 
-def _hold_forever(url: str, key: str, ready: multiprocessing.synchronize.Event) -> None:  # type: ignore[name-defined]
+def _hold_forever(url: str, key: str, ready: Event) -> None:
     with held(Redis.from_url(url), key, 1) as mine:
         assert mine
         ready.set()
@@ -41,7 +42,8 @@ def test_a_killed_sweeps_lock_is_taken_over_within_seconds_while_a_living_one_ke
     holder = multiprocessing.get_context("fork").Process(target=_hold_forever, args=(redis_url, key, ready))
     holder.start()
     assert ready.wait(10)
-    os.kill(holder.pid, signal.SIGKILL)  # type: ignore[arg-type]
+    assert holder.pid is not None
+    os.kill(holder.pid, signal.SIGKILL)
     holder.join()
     assert 0 < redis.pttl(key) <= lifetime(1) * 1000
     deadline = time.monotonic() + 30

@@ -5,9 +5,10 @@ from __future__ import annotations
 from ghsim import payloads
 from harness.seed import REPO, seed_pull_request
 from harness.system import LocalSystem
+from tests.reliability.conftest import SystemFactory
 
 
-def test_a_late_delivery_of_an_older_push_never_supersedes_the_newest_one(make_system) -> None:  # type: ignore[no-untyped-def]
+def test_a_late_delivery_of_an_older_push_never_supersedes_the_newest_one(make_system: SystemFactory) -> None:
     system: LocalSystem = make_system()
     repo, pr = seed_pull_request(system.sim)
     older = payloads.pull_request(system.sim, REPO, pr.number, "opened")
@@ -29,7 +30,7 @@ def test_a_late_delivery_of_an_older_push_never_supersedes_the_newest_one(make_s
         assert run["output"]["title"] == "Superseded by a newer push"
 
 
-def test_the_newest_push_is_reviewed_when_the_older_pushs_job_runs_first(make_system) -> None:  # type: ignore[no-untyped-def]
+def test_the_newest_push_is_reviewed_when_the_older_pushs_job_runs_first(make_system: SystemFactory) -> None:
     """Both jobs queued by the late delivery's order: the older one is skipped, the newer never is."""
     system: LocalSystem = make_system()
     repo, pr = seed_pull_request(system.sim)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 
@@ -21,14 +22,14 @@ def tick(system: LocalSystem) -> None:
     system.run_jobs()
 
 
-def leave_run(system: LocalSystem, pr: object, *, retry_promised: bool, sha: str | None = None) -> int:
+def leave_run(system: LocalSystem, pr: Any, *, retry_promised: bool, sha: str | None = None) -> int:
     """A run as a job that died would leave it: in progress since long ago, or closed promising a retry."""
     owner, name = REPO.split("/")
-    sha = sha or pr.head_sha  # type: ignore[attr-defined]
+    sha = sha or pr.head_sha
     body: dict[str, object] = {
         "name": "mldebt",
         "head_sha": sha,
-        "external_id": keys.review_job_id(REPO, pr.number, sha),  # type: ignore[attr-defined]
+        "external_id": keys.review_job_id(REPO, pr.number, sha),
         "started_at": (datetime.now(UTC) - timedelta(hours=2)).isoformat(),
         "status": "in_progress",
         "output": {"title": "Reviewing for ML debt…", "summary": "…"},
