@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test fuzz demo bench scan quality clean
+.PHONY: test fuzz chaos demo bench scan quality clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ test: $(STAMP)
 ## make fuzz: the property tests on fresh random examples, many of them (make test runs a fixed sample).
 fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=fresh MLDEBT_FUZZ_EXAMPLES=$${MLDEBT_FUZZ_EXAMPLES:-1000} scripts/with-redis $(BIN)/python -m pytest tests/reliability/test_fuzz.py tests/rules/test_notebook.py tests/workers/test_markdown.py $(PYTEST_ARGS)
+
+## make chaos SEEDS="1 2 3": the combined-fault test on more seeds than the one `make test` runs.
+chaos: $(STAMP)
+	MLDEBT_CHAOS_SEEDS="$(SEEDS)" scripts/with-redis $(BIN)/python -m pytest tests/reliability/test_combined_faults.py $(PYTEST_ARGS)
 
 ## make demo: simulator + receiver + worker, one signed pull_request.opened, what a user would see.
 demo: $(STAMP)

@@ -40,7 +40,8 @@ def job_delivery_key(job_id: str) -> str:
 
 
 def latest_head_key(repo: str, pr: int) -> str:
-    """The newest head SHA seen for a PR: older jobs read it to know they are superseded."""
+    """The head SHA the latest delivery named: only a hint, since deliveries come in any order; a job
+    that it calls stale asks GitHub for the PR's head before counting itself superseded."""
     return f"{PREFIX}:head:{repo}#{pr}"
 
 

@@ -28,6 +28,7 @@ RATE_REMAINING = Gauge("mldebt_github_rate_limit_remaining", "Last x-ratelimit-r
 
 FLEET_CALLS_KEY = "mldebt:metrics:github-calls"
 FLEET_REMAINING_KEY = "mldebt:metrics:rate-remaining"
+RECONCILE_KEY = "mldebt:metrics:reconcile"
 
 
 def record_github_call(redis: Redis, method: str, status: int, installation_id: int, remaining: str | None) -> None:
@@ -37,6 +38,19 @@ def record_github_call(redis: Redis, method: str, status: int, installation_id: 
             pipe.hincrby(FLEET_CALLS_KEY, f"{method} {status}", 1)
             if remaining is not None and remaining.isdigit():
                 pipe.hset(FLEET_REMAINING_KEY, str(installation_id), remaining)
+            pipe.execute()
+    except RedisError:
+        return
+
+
+def record_reconcile(redis: Redis, calls: int, enqueued: int) -> None:
+    """The reconciler runs in a work horse, so its cost is tallied in Redis for the receiver to show."""
+    try:
+        with redis.pipeline(transaction=False) as pipe:
+            pipe.hincrby(RECONCILE_KEY, "ticks", 1)
+            pipe.hincrby(RECONCILE_KEY, "calls", calls)
+            pipe.hincrby(RECONCILE_KEY, "enqueued", enqueued)
+            pipe.hset(RECONCILE_KEY, "last_tick_calls", calls)
             pipe.execute()
     except RedisError:
         return
@@ -89,3 +103,11 @@ class QueueCollector(Collector):
         for installation, value in redis.hgetall(FLEET_REMAINING_KEY).items():
             remaining.add_metric([installation.decode()], int(value))
         yield remaining
+        yield from _reconcile_families({field.decode(): int(value) for field, value in redis.hgetall(RECONCILE_KEY).items()})
+
+
+def _reconcile_families(tally: dict[str, int]) -> Iterator[GaugeMetricFamily | CounterMetricFamily]:
+    yield CounterMetricFamily("mldebt_reconcile_ticks", "Reconciler ticks finished by any worker", value=tally.get("ticks", 0))
+    yield CounterMetricFamily("mldebt_reconcile_github_calls", "GitHub calls the reconciler made, all ticks", value=tally.get("calls", 0))
+    yield GaugeMetricFamily("mldebt_reconcile_last_tick_github_calls", "GitHub calls of the latest reconciler tick (bounded by MLDEBT_RECONCILE_MAX_CALLS)", value=tally.get("last_tick_calls", 0))
+    yield CounterMetricFamily("mldebt_reconcile_reviews_enqueued", "Reviews the reconciler enqueued for a head with no finished run", value=tally.get("enqueued", 0))

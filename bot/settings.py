@@ -68,6 +68,10 @@ class Settings:
     worker_heartbeat_grace_seconds: int = 60
     maintenance_interval_seconds: int = 60
     sweep_interval_seconds: int = 300
+    reconcile_interval_seconds: int = 600
+    reconcile_window_seconds: int = 24 * 3600
+    reconcile_max_calls: int = 100
+    reconcile_spacing_seconds: float = 0.2
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -109,6 +113,10 @@ class Settings:
             worker_heartbeat_grace_seconds=int(env.get("MLDEBT_WORKER_HEARTBEAT_GRACE", cls.worker_heartbeat_grace_seconds)),
             maintenance_interval_seconds=int(env.get("MLDEBT_MAINTENANCE_INTERVAL", cls.maintenance_interval_seconds)),
             sweep_interval_seconds=int(env.get("MLDEBT_SWEEP_INTERVAL", cls.sweep_interval_seconds)),
+            reconcile_interval_seconds=int(env.get("MLDEBT_RECONCILE_INTERVAL", cls.reconcile_interval_seconds)),
+            reconcile_window_seconds=int(env.get("MLDEBT_RECONCILE_WINDOW", cls.reconcile_window_seconds)),
+            reconcile_max_calls=int(env.get("MLDEBT_RECONCILE_MAX_CALLS", cls.reconcile_max_calls)),
+            reconcile_spacing_seconds=float(env.get("MLDEBT_RECONCILE_SPACING", cls.reconcile_spacing_seconds)),
         )
 
     def to_env(self) -> dict[str, str]:
@@ -136,6 +144,10 @@ class Settings:
             "MLDEBT_WORKER_HEARTBEAT_GRACE": str(self.worker_heartbeat_grace_seconds),
             "MLDEBT_MAINTENANCE_INTERVAL": str(self.maintenance_interval_seconds),
             "MLDEBT_SWEEP_INTERVAL": str(self.sweep_interval_seconds),
+            "MLDEBT_RECONCILE_INTERVAL": str(self.reconcile_interval_seconds),
+            "MLDEBT_RECONCILE_WINDOW": str(self.reconcile_window_seconds),
+            "MLDEBT_RECONCILE_MAX_CALLS": str(self.reconcile_max_calls),
+            "MLDEBT_RECONCILE_SPACING": str(self.reconcile_spacing_seconds),
         }
 
 

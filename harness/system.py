@@ -29,8 +29,15 @@ from workers import context
 APP_ID = 4242
 WEBHOOK_SECRET = "local-webhook-secret"
 # On loopback against the simulator there is no secondary rate limit to respect and no reason to
-# wait seconds between retries; tests that check pacing or backoff set these themselves.
-FAST = {"write_spacing_seconds": 0.0, "retry_base_delay_seconds": 0.02, "retry_max_delay_seconds": 0.2}
+# wait seconds between retries; tests that check pacing or backoff set these themselves. The
+# reconciler's calls would blur the per-review call counts, so it runs only where a test asks for it.
+FAST = {
+    "write_spacing_seconds": 0.0,
+    "retry_base_delay_seconds": 0.02,
+    "retry_max_delay_seconds": 0.2,
+    "reconcile_interval_seconds": 0,
+    "reconcile_spacing_seconds": 0.0,
+}
 
 
 def descendants(pid: int) -> list[int]:
@@ -150,8 +157,8 @@ class LocalSystem:
                 raise RuntimeError("workers did not start:\n" + "\n".join(w.output()[-2000:] for w in self.workers))
             time.sleep(0.05)
 
-    def wait_until_idle(self, timeout: float = 60.0, *, ignore: str = "sweeper-") -> None:
-        """Until no job is queued, running or scheduled (the sweeper's own schedule aside), twice in a row."""
+    def wait_until_idle(self, timeout: float = 60.0, *, ignore: tuple[str, ...] = ("sweeper-", "reconcile-")) -> None:
+        """Until no job is queued, running or scheduled (the sweeper's and reconciler's own schedules aside), twice in a row."""
         deadline = time.monotonic() + timeout
         calm = 0
         while calm < 2:

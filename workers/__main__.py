@@ -17,10 +17,13 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.retry import Retry
 from rq import Queue, Worker
 from rq.job import Job
+from rq.utils import now
 
 from bot.logs import configure
 from bot.settings import Settings, SettingsError
-from workers import commands, gateway, review, sweeper  # noqa: F401  (commands, review: imported before the fork)
+from workers import commands, gateway, reconcile, review, sweeper  # noqa: F401  (commands, review: imported before the fork)
+from workers.housekeeping import HeartbeatScheduler, clean
+from workers.locks import lifetime
 
 REDIS_RETRIES = 12
 DEQUEUE_TTL_MARGIN = 15  # RQ dequeues with a timeout of worker_ttl - 15 s
@@ -35,20 +38,51 @@ class MldebtWorker(Worker):
     a setting, so a dead worker's job is picked up again sooner. An idle
     worker only runs maintenance when its blocking dequeue times out, which
     RQ ties to the worker TTL, so that TTL follows the maintenance interval.
+    Its scheduler and maintenance locks live on the heartbeat's clock
+    (`workers.housekeeping`), so a killed worker holds neither for long.
     """
 
     heartbeat_grace = 60
     sweep_interval = 0
+    reconcile_interval = 0
 
     def get_heartbeat_ttl(self, job: Job, working_time: float = 0.0) -> int:
         if job.timeout and job.timeout > 0:
             return int(min(job.timeout - working_time, self.job_monitoring_interval)) + self.heartbeat_grace
         return self.job_monitoring_interval + self.heartbeat_grace
 
+    def clean_registries(self) -> None:
+        for queue in self.queues:
+            if clean(queue, self.job_monitoring_interval, self._exc_handlers):
+                self.log.info("Worker %s: cleaned registries for queue: %s", self.name, queue.name)
+        self.last_cleaned_at = now()
+
+    def _start_scheduler(self, burst: bool = False, logging_level: str | None = "INFO", *args: object, **kwargs: object) -> None:
+        """RQ's own start-up, with a scheduler whose locks lapse a few heartbeats after its worker dies."""
+        scheduler = HeartbeatScheduler(
+            self.queues, connection=self.connection, logging_level=logging_level or self.log.level, serializer=self.serializer
+        )
+        scheduler.lock_ttl = int(lifetime(self.job_monitoring_interval))
+        self.scheduler = scheduler
+        scheduler.acquire_locks()
+        if not scheduler.acquired_locks:
+            return
+        if not burst:
+            scheduler.start()
+            return
+        try:
+            scheduler.register_birth()
+            scheduler.enqueue_scheduled_jobs()
+        finally:
+            scheduler.release_locks()
+            scheduler.register_death()
+
     def run_maintenance_tasks(self) -> None:
         super().run_maintenance_tasks()
         for queue in self.queues:
             sweeper.schedule(queue, self.sweep_interval)
+            reconcile.schedule(queue, self.reconcile_interval)
+            reconcile.kick(queue, self.reconcile_interval, only_if_wiped=True)
 
 
 def build_worker(settings: Settings) -> MldebtWorker:
@@ -67,6 +101,7 @@ def build_worker(settings: Settings) -> MldebtWorker:
     )
     worker.heartbeat_grace = settings.worker_heartbeat_grace_seconds
     worker.sweep_interval = settings.sweep_interval_seconds
+    worker.reconcile_interval = settings.reconcile_interval_seconds
     return worker
 
 
@@ -78,7 +113,10 @@ def main() -> int:
         return 2
     configure(settings.log_level)
     gateway.tls_context()
-    build_worker(settings).work(with_scheduler=True, logging_level=settings.log_level)
+    worker = build_worker(settings)
+    for queue in worker.queues:
+        reconcile.kick(queue, settings.reconcile_interval_seconds)
+    worker.work(with_scheduler=True, logging_level=settings.log_level)
     return 0
 
 

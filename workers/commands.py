@@ -16,6 +16,7 @@ from bot.logs import log_context
 from workers.context import current
 from workers.gateway import GitHubGateway
 from workers.review import Review, will_retry
+from workers.supersession import remember_head
 
 log = logging.getLogger("mldebt.commands")
 MAY_WRITE = frozenset({"OWNER", "MEMBER", "COLLABORATOR"})
@@ -49,7 +50,7 @@ def handle_command(
             log.info("refused /mldebt rescore from %s", user)
             return "refused"
         pr = gh.pull_request(repo, pr_number)
-        ctx.redis.set(keys.latest_head_key(repo, pr_number), pr.head_sha, ex=30 * 24 * 3600)
+        remember_head(ctx.redis, repo, pr_number, pr.head_sha)
         job_id = keys.review_job_id(repo, pr_number, pr.head_sha, f"rescore-{comment_id}")
         outcome = Review(ctx, gh, repo, pr_number, pr.head_sha, job_id, retrying=will_retry(get_current_job())).run()
         gh.react(repo, comment_id, "rocket")

@@ -28,12 +28,13 @@ from rules.config import CONFIG_PATH, DEFAULT_REGISTRIES, load_config
 from rules.engine import ChangedFile, FileNote, ReviewInput, ScanResult, scan
 from rules.finding import Finding
 from rules.source import kind_of
-from workers import report
+from workers import checkruns, report
 from workers.context import WorkerContext, current
 from workers.diffmap import commentable_lines
 from workers.gateway import ANNOTATIONS_PER_REQUEST, MAX_PR_FILES, BLOB, TREE, Blob, GitHubGateway, PrFile, PullInfo, PullRequestNotFound, PullSnapshot, ReviewRejected
 from workers.patches import base_from_patch
 from workers.repoview import GitHubRepoView
+from workers.supersession import newer_head
 
 log = logging.getLogger("mldebt.review")
 OUR_COMMENTS = report.MARKER_PREFIX
@@ -51,6 +52,7 @@ COMMENT_LOCK_SECONDS = 120
 # left. Each further 50 would cost a paced write; the check run's text still lists every finding.
 MAX_ANNOTATIONS = ANNOTATIONS_PER_REQUEST
 GONE = (404, 410)
+STARTED_SUMMARY = "mldebt is reading the files this pull request changed."
 
 
 class Superseded(Exception):
@@ -72,11 +74,6 @@ class Anchoring:
 
 def comment_lock_key(repo: str, pr: int) -> str:
     return f"{keys.PREFIX}:comment-lock:{repo}#{pr}"
-
-
-def creating_key(job_id: str) -> str:
-    """Set just before the job creates its check run: only then can a run of the job already exist on GitHub."""
-    return f"{keys.check_run_key(job_id)}:creating"
 
 
 def will_retry(job: Job | None) -> bool:
@@ -163,22 +160,23 @@ class Review:
         self.annotations_present: int | None = None
 
     def superseded_by(self) -> str | None:
-        latest = self.ctx.redis.get(keys.latest_head_key(self.repo, self.pr_number))
-        if latest is None:
-            return None
-        latest_sha = latest.decode() if isinstance(latest, bytes) else str(latest)
-        return latest_sha if latest_sha != self.head_sha else None
+        return newer_head(self.ctx.redis, self.gh, self.repo, self.pr_number, self.head_sha)
 
     def run(self) -> str:
-        newer = self.superseded_by()
-        if newer:
-            return f"superseded by {newer[:7]} before it started"
         try:
-            check_id = self._check_run()
+            newer = self.superseded_by()
+            if newer:
+                self._close_earlier_attempt(newer)
+                return f"superseded by {newer[:7]} before it started"
+            own = checkruns.own_run(
+                self.ctx.redis, self.gh, self.repo, self.head_sha, self.job_id, "Reviewing for ML debt…", STARTED_SUMMARY
+            )
         except RequestFailed as exc:
             if exc.response.status_code in GONE:
                 return "repository or commit gone"
             raise
+        check_id = own.id
+        self.annotations_present = own.annotations_present
         try:
             return self._review(check_id)
         except Superseded as exc:
@@ -198,39 +196,24 @@ class Review:
             self._fail(check_id)
             raise
 
+    def _close_earlier_attempt(self, newer: str) -> None:
+        """A retry that finds itself superseded closes the run its first attempt left promising a retry."""
+        earlier = checkruns.existing(self.ctx.redis, self.gh, self.repo, self.head_sha, self.job_id)
+        if earlier is not None:
+            self._close(earlier, "neutral", "Superseded by a newer push", f"A newer commit ({newer[:7]}) is being reviewed instead.")
+
     def _fail(self, check_id: int) -> None:
         log.exception("review failed")
-        then = (
-            "It will try again on its own shortly."
-            if self.retrying
-            else "Comment `/mldebt rescore` on the pull request or press **Rescore** to try again."
-        )
+        if self.retrying:
+            self._close(check_id, "neutral", checkruns.RETRY_TITLE, checkruns.RETRY_SUMMARY)
+            return
         self._close(
             check_id,
             "neutral",
             "mldebt could not finish",
-            f"mldebt could not finish this review because GitHub or the worker failed. {then}",
+            "mldebt could not finish this review because GitHub or the worker failed. "
+            "Comment `/mldebt rescore` on the pull request or press **Rescore** to try again.",
         )
-
-    def _check_run(self) -> int:
-        """The job's own run: found again by a retry (Redis, else its `external_id`), so a crash never leaves two.
-
-        GitHub is asked for it only if an earlier attempt got as far as creating it.
-        """
-        key = keys.check_run_key(self.job_id)
-        stored = self.ctx.redis.get(key)
-        if stored:
-            return int(stored)
-        found = None
-        if not self.ctx.redis.set(creating_key(self.job_id), 1, nx=True, ex=24 * 3600):
-            found = self.gh.find_check_run(self.repo, self.head_sha, self.job_id)
-        if found is None:
-            found = self.gh.start_check_run(
-                self.repo, self.head_sha, "Reviewing for ML debt…", "mldebt is reading the files this pull request changed.", self.job_id
-            )
-            self.annotations_present = 0
-        self.ctx.redis.set(key, found, ex=24 * 3600)
-        return found
 
     def _close(self, check_id: int, conclusion: str, title: str, summary: str) -> None:
         """Best effort: if even this fails, the run stays reusable for the job's retry."""

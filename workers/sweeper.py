@@ -11,6 +11,8 @@ already taken, so a redelivery can never run a job twice.
 The sweep is an RQ job that RQ's scheduler runs every `MLDEBT_SWEEP_INTERVAL`
 seconds: each worker schedules the next one at start and at maintenance, and
 each sweep schedules its successor; the time slot in the job id lets them agree.
+Its lock lives as long as the sweeping worker's heartbeat (`workers.locks`), so
+a sweep killed midway holds up the next one by seconds, not minutes.
 """
 
 from __future__ import annotations
@@ -27,11 +29,11 @@ from rq import Queue
 from rq.exceptions import DuplicateJobError
 
 from bot import keys
-from workers.context import current
+from workers.context import WorkerContext, current
+from workers.locks import held
 
 log = logging.getLogger("mldebt.sweeper")
 LOOKBACK = timedelta(days=3)
-SWEEP_LOCK_SECONDS = 300
 PAGE_SIZE = 100
 
 
@@ -73,29 +75,32 @@ def undelivered(attempts: Iterator[tuple[str, int, bool]]) -> dict[str, int]:
 
 def sweep() -> str:
     ctx = current()
-    lock = ctx.redis.lock(sweep_lock_key(), timeout=SWEEP_LOCK_SECONDS)
-    if not lock.acquire(blocking=False):
-        return "another sweep is running"
     try:
-        since = datetime.now(UTC) - LOOKBACK
-        asked: list[str] = []
-        with ctx.tokens.app_client() as app:
-            for guid, delivery_id in undelivered(_attempts(app, since)).items():
-                if ctx.redis.exists(redelivered_key(guid)):
-                    continue
-                try:
-                    app.rest.apps.redeliver_webhook_delivery(delivery_id)
-                except RequestFailed as exc:
-                    log.warning("GitHub would not redeliver %s (%s)", guid, exc.response.status_code)
-                    if exc.response.status_code >= 500:
-                        continue
-                ctx.redis.set(redelivered_key(guid), delivery_id, ex=int(LOOKBACK.total_seconds()))
-                asked.append(guid)
-        log.info("sweep asked GitHub to redeliver %d deliveries", len(asked), extra={"delivery": ",".join(asked[:20])})
-        return f"redelivered {len(asked)}"
+        with held(ctx.redis, sweep_lock_key(), ctx.settings.worker_heartbeat_seconds) as mine:
+            if not mine:
+                return "another sweep is running"
+            return _sweep(ctx)
     finally:
-        lock.release()
         schedule(Queue(ctx.settings.queue_name, connection=ctx.redis), ctx.settings.sweep_interval_seconds)
+
+
+def _sweep(ctx: WorkerContext) -> str:
+    since = datetime.now(UTC) - LOOKBACK
+    asked: list[str] = []
+    with ctx.tokens.app_client() as app:
+        for guid, delivery_id in undelivered(_attempts(app, since)).items():
+            if ctx.redis.exists(redelivered_key(guid)):
+                continue
+            try:
+                app.rest.apps.redeliver_webhook_delivery(delivery_id)
+            except RequestFailed as exc:
+                log.warning("GitHub would not redeliver %s (%s)", guid, exc.response.status_code)
+                if exc.response.status_code >= 500:
+                    continue
+            ctx.redis.set(redelivered_key(guid), delivery_id, ex=int(LOOKBACK.total_seconds()))
+            asked.append(guid)
+    log.info("sweep asked GitHub to redeliver %d deliveries", len(asked), extra={"delivery": ",".join(asked[:20])})
+    return f"redelivered {len(asked)}"
 
 
 def schedule(queue: Queue, interval: int) -> None:

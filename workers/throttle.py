@@ -9,6 +9,10 @@ review never waits while sustained traffic stays at one write per spacing.
 Each write books its turn atomically (a GCRA schedule on Redis' own clock, so
 workers need not agree on time) and sleeps until it comes. Other installations
 have their own buckets and never wait for this one.
+
+Redis is only where the buckets are shared: when it cannot be reached, each
+process paces its own writes with the same bucket kept locally, so closing a
+check run never waits on Redis coming back.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import anyio
 import httpx
 from githubkit.throttling import BaseThrottler
 from redis import Redis
+from redis.exceptions import RedisError
 
 from bot import keys
 
@@ -77,6 +82,26 @@ def is_write(request: httpx.Request) -> bool:
     return request.method in WRITE_METHODS and not request.url.path.endswith("/graphql")
 
 
+class LocalBucket:
+    """The same schedule as `_RESERVE`, for this process alone: used while Redis is unreachable."""
+
+    def __init__(self) -> None:
+        self._arrival = 0.0
+        self._paused_until = 0.0
+
+    def book(self, write: bool, spacing: float, burst: int) -> float:
+        now = time.monotonic()
+        start = max(now, self._paused_until)
+        if write:
+            arrival = max(self._arrival, start)
+            start = max(start, arrival + spacing - burst * spacing)
+            self._arrival = arrival + spacing
+        return start - now
+
+    def pause(self, seconds: float) -> None:
+        self._paused_until = max(self._paused_until, time.monotonic() + seconds)
+
+
 class InstallationThrottle(BaseThrottler):
     """githubkit's throttling hook for one installation's client."""
 
@@ -88,10 +113,14 @@ class InstallationThrottle(BaseThrottler):
         self._spacing_ms = max(int(spacing_seconds * 1000), 0)
         self._reserve = redis.register_script(_RESERVE)
         self._pause = redis.register_script(_PAUSE)
+        self._local = LocalBucket()
 
     def book(self, write: bool) -> float:
         """Books this request's turn (a write takes a token); returns the seconds until it comes."""
-        return int(self._reserve(keys=self._keys, args=[self._spacing_ms, "1" if write else "0", self._burst])) / 1000
+        try:
+            return int(self._reserve(keys=self._keys, args=[self._spacing_ms, "1" if write else "0", self._burst])) / 1000
+        except RedisError:
+            return self._local.book(write, self._spacing_ms / 1000, self._burst)
 
     def wait_turn(self, request: httpx.Request) -> float:
         """Sleeps until this request may go; returns the seconds waited.
@@ -116,7 +145,11 @@ class InstallationThrottle(BaseThrottler):
 
     def pause(self, seconds: float) -> None:
         """Holds every worker's requests for this installation (GitHub said: rate limited)."""
-        self._pause(keys=self._keys[1:], args=[max(int(seconds * 1000), 1)])
+        self._local.pause(seconds)
+        try:
+            self._pause(keys=self._keys[1:], args=[max(int(seconds * 1000), 1)])
+        except RedisError:
+            return
 
     def observe(self, response: httpx.Response) -> None:
         """httpx response hook: a rate-limit answer pauses the whole installation."""

@@ -2,7 +2,9 @@
 
 Installation tokens live in Redis so that every worker shares one token per
 installation; each is dropped five minutes before GitHub expires it, and once
-more if GitHub answers 401 to it (revoked or clock skew).
+more if GitHub answers 401 to it (revoked or clock skew). Redis is only a cache
+here too: while it cannot be reached, a worker keeps the token it minted
+itself, so a job can still close its check run.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import jwt
 from githubkit import GitHub
 from githubkit.auth.base import BaseAuthStrategy
 from redis import Redis
+from redis.exceptions import RedisError
 
 from bot import keys
 from bot.settings import Settings
@@ -55,6 +58,7 @@ class InstallationTokens:
     def __init__(self, settings: Settings, redis: Redis) -> None:
         self._settings = settings
         self._redis = redis
+        self._local: dict[int, tuple[str, datetime]] = {}
 
     def app_client(self) -> GitHub:  # type: ignore[type-arg]
         """A client authenticated as the App itself (token exchange, webhook deliveries)."""
@@ -66,25 +70,44 @@ class InstallationTokens:
             timeout=self._settings.http_timeout_seconds,
         )
 
-    def get(self, installation_id: int) -> str:
-        cached = self._redis.get(keys.token_key(installation_id))
+    def _cached(self, installation_id: int) -> str | None:
+        try:
+            cached = self._redis.get(keys.token_key(installation_id))
+        except RedisError:
+            local = self._local.get(installation_id)
+            return local[0] if local is not None and local[1] > datetime.now(UTC) else None
         if cached:
             return cached.decode() if isinstance(cached, bytes) else str(cached)
+        return None
+
+    def get(self, installation_id: int) -> str:
+        cached = self._cached(installation_id)
+        if cached:
+            return cached
         with self.app_client() as app:
             issued = app.rest.apps.create_installation_access_token(installation_id).parsed_data
         expires = issued.expires_at
         if isinstance(expires, str):
             expires = datetime.strptime(expires, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
         ttl = max(int((expires - datetime.now(UTC) - REFRESH_MARGIN).total_seconds()), 30)
-        self._redis.set(keys.token_key(installation_id), issued.token, ex=ttl)
+        self._local[installation_id] = (issued.token, datetime.now(UTC) + timedelta(seconds=ttl))
+        try:
+            self._redis.set(keys.token_key(installation_id), issued.token, ex=ttl)
+        except RedisError:
+            log.warning("Redis unreachable; keeping the installation token in this process", extra={"installation": installation_id})
         log.info("minted installation token", extra={"installation": installation_id})
         return issued.token
 
     def invalidate(self, installation_id: int, token: str) -> None:
+        if self._local.get(installation_id, ("",))[0] == token:
+            del self._local[installation_id]
         key = keys.token_key(installation_id)
-        current = self._redis.get(key)
-        if current is not None and (current.decode() if isinstance(current, bytes) else current) == token:
-            self._redis.delete(key)
+        try:
+            current = self._redis.get(key)
+            if current is not None and (current.decode() if isinstance(current, bytes) else current) == token:
+                self._redis.delete(key)
+        except RedisError:
+            return
 
 
 class InstallationAuth(BaseAuthStrategy):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ghsim.errors import invalid_request
 from ghsim.routes.common import pull_or_404
 from ghsim.routing import Ctx, EndpointSet, Reply
 
@@ -18,7 +19,14 @@ def list_pulls(ctx: Ctx) -> Any:
     state = ctx.query.get("state", "open")
     head = ctx.query.get("head")
     base = ctx.query.get("base")
-    pulls = sorted(repo.pulls.values(), key=lambda p: p.number, reverse=True)
+    sort = ctx.query.get("sort", "created")
+    if sort not in ("created", "updated", "popularity", "long-running"):
+        raise invalid_request(f"For 'sort', \"{sort}\" is not one of [\"created\", \"updated\", \"popularity\", \"long-running\"].",
+                              "https://docs.github.com/rest/pulls/pulls#list-pull-requests")
+    # GitHub: "desc when sort is created or sort is not specified, otherwise asc".
+    descending = ctx.query.get("direction", "desc" if sort == "created" else "asc") == "desc"
+    order = (lambda p: (p.updated_at, p.number)) if sort == "updated" else (lambda p: (p.created_at, p.number))
+    pulls = sorted(repo.pulls.values(), key=order, reverse=descending)
     if state in ("open", "closed"):
         pulls = [p for p in pulls if p.state == state]
     if head:

@@ -24,6 +24,7 @@ FAST: dict[str, Any] = {
     "write_spacing_seconds": 0.0,
     "job_retry_intervals": (0,),
     "sweep_interval_seconds": 0,
+    "reconcile_interval_seconds": 0,
     "log_level": "WARNING",
 }
 

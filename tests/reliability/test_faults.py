@@ -77,7 +77,7 @@ def test_a_create_that_failed_is_looked_for_before_it_is_sent_again(make_system:
     system.run_jobs()
 
     creates = [call.status for call in system.sim.calls if call.method == "POST" or "/check-runs" in call.path]
-    assert creates[:4] == [201, 502, 200, 201], "token, failed create, lookup, create again"
+    assert creates[:5] == [201, 200, 502, 200, 201], "token, lookup (a run of the job's?), failed create, lookup, create again"
     assert [call.status for call in calls(system, "POST", r"/check-runs$")] == [502, 201]
     run = only_run(system, pr.head_sha)
     assert (run["status"], run["conclusion"]) == ("completed", "failure")
