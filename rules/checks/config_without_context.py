@@ -238,10 +238,11 @@ class ConfigWithoutContext(HybridRule):
             "import pandas as pd\nimport torch\n\nopt = torch.optim.Adam(params, betas=(0.9, 0.999))\nmerged = left.merge(right, how='inner')\n",
             base={"train.py": "import pandas as pd\nimport torch\n\nopt = torch.optim.Adam(params, betas=(0.9, 0.95))\nmerged = left.merge(right, how='left')\n"},
         ),
-        # Evaluation throughput, a key re-spelled with dashes, a prompt template and an emptied path re-tune nothing.
+        # Evaluation throughput, a key re-spelled with dashes, a prompt template, an emptied path and the name of
+        # a new target column re-tune nothing.
         Case(
             "use_fused_adam: true\nper_device_eval_batch_size: 4\nchat_template: '{% for m in messages %}{{ m.role }}: {{ m.content }}{% endfor %}'\n"
-            "data_source:\n",
+            "data_source:\ntarget_column: churned\n",
             base={"recipes/sft.yaml": "use-fused-adam: true\nper_device_eval_batch_size: 16\ndata_source: s3://bucket/train\n"},
             path="recipes/sft.yaml",
         ),
@@ -353,13 +354,6 @@ class ConfigWithoutContext(HybridRule):
             "import lightgbm as lgb\n\n# from https://example.org/notebooks/lgbm-baseline\nparams = {\n    'num_leaves': 48,\n    'min_sum_hessian': 0.3,\n}\n",
             base={"train.py": "import lightgbm as lgb\n\n# from https://example.org/notebooks/lgbm-baseline\nparams = {\n    'num_leaves': 96,\n}\n"},
             lines=(5, 6),
-        ),
-        # A new string setting in an existing config is a choice too (the weight init, the decay schedule).
-        Case(
-            "model:\n  width: 512\n  init_scheme: scaled_normal\n  decay_style: cosine\n",
-            base={"configs/lm.yaml": "model:\n  width: 512\n"},
-            path="configs/lm.yaml",
-            lines=(3, 4),
         ),
     ]
 
@@ -661,7 +655,8 @@ def _config_knob(leaf: ConfigLeaf, status: Status, role: str, *, ml_doc: bool, s
     if leaf.value.startswith("[") or "${" in leaf.value:
         return False  # a new list may be a sweep's grid; an interpolation is a reference, not a value
     if not leaf.numeric:
-        return (role == "named" or switch) and not is_neutral(leaf.value)
+        # A new column name, target or data source is schema, not tuning; only hardware and model choices count.
+        return switch and not is_neutral(leaf.value)
     if leaf.value in TRIVIAL_VALUES and not (leaf.value == "1" and strength == "strong"):
         return False
     return role == "named" or strength is not None

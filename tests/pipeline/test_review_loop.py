@@ -225,22 +225,23 @@ serve:
 
 
 def test_neighbouring_findings_of_one_rule_are_one_comment_and_a_distant_one_its_own(system: LocalSystem) -> None:
+    # The PR rewrites the existing params file: a brand-new file's initial values would not be re-tunings.
     repo, pr = seed_pull_request(system.sim)
-    repo.push("feature/scaling", {"configs/model.yaml": UNTUNED_CONFIG})
+    repo.push("feature/scaling", {"params.yaml": UNTUNED_CONFIG})
     system.sim.deliver("pull_request", payloads.pull_request(system.sim, REPO, pr.number, "synchronize"))
     system.run_jobs()
 
     config_comments = sorted(
-        (c for c in system.sim.review_comments(REPO, pr.number) if c["path"] == "configs/model.yaml"), key=lambda c: c["line"]
+        (c for c in system.sim.review_comments(REPO, pr.number) if c["path"] == "params.yaml"), key=lambda c: c["line"]
     )
     assert [(c["start_line"], c["line"]) for c in config_comments] == [(2, 6), (None, 15)]
     assert all(f"Line {line}:" in config_comments[0]["body"] for line in range(2, 7))
     assert "score_cutoff" in config_comments[1]["body"] and "Line " not in config_comments[1]["body"]
     [run] = system.sim.check_runs(REPO, system.sim.repo(REPO).pull(pr.number).head_sha)
-    annotated = [a for a in run["output"]["annotations"] if a["path"] == "configs/model.yaml"]
+    annotated = [a for a in run["output"]["annotations"] if a["path"] == "params.yaml"]
     assert len(annotated) == 6, "the check run still marks every value"
 
-    repo.push("feature/scaling", {"configs/model.yaml": "# Optuna study churn-v4 (2026-01-12) on data v7.\n" + UNTUNED_CONFIG})
+    repo.push("feature/scaling", {"params.yaml": "# Optuna study churn-v4 (2026-01-12) on data v7.\n" + UNTUNED_CONFIG})
     system.sim.deliver("pull_request", payloads.pull_request(system.sim, REPO, pr.number, "synchronize"))
     system.run_jobs()
     after = {c["id"]: c["body"] for c in system.sim.review_comments(REPO, pr.number)}

@@ -159,9 +159,9 @@ def test_inference_batch_size_is_throughput_not_tuning() -> None:
 
 
 def test_new_yaml_flags_lists_and_interpolations_are_not_new_settings() -> None:
-    """A flag that picks no hardware, a list that may be a sweep's grid and a `${...}` reference are left alone."""
-    head = "train:\n  shuffle_buffer: true\n  lr: ${oc.env:LR}\n  batch_size: [16, 32]\n  epochs: '10'\n"
-    assert [finding.key for finding in new(run(head, path="params.yaml"))] == ["train.epochs='10'"]
+    """A flag that picks no hardware, a list that may be a sweep's grid, a `${...}` reference and a column name are left alone."""
+    head = "train:\n  shuffle_buffer: true\n  lr: ${oc.env:LR}\n  batch_size: [16, 32]\n  label: churned\n  precision: bf16\n"
+    assert [finding.key for finding in new(run(head, path="params.yaml"))] == ["train.precision='bf16'"]
 
 
 def test_generated_and_tooling_configs_are_skipped() -> None:
