@@ -5,21 +5,22 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import libcst
 from libcst.metadata import PositionProvider
 
 from rules.config import DEFAULT_REGISTRIES
-from rules.dataflow import FactsRule, dotted, keyword, option_names, positional, string_value
+from rules.dataflow import FactsRule, dotted, keyword, model_fit, option_names, positional, string_value
+from rules.feature_docs import Documents, computed_nearby, creation_patterns, documents
 from rules.finding import Severity
 from rules.pyutil import line_comment
 from rules.registry import Case, FileContext, register
-from rules.registry_files import FeatureRegistry, glob_of, read_registry
+from rules.registry_files import FeatureRegistry, RegistryEntry, glob_of, read_registry
 from rules.repo import Side
 
 FEATURE_DIRECTORIES = frozenset({"features", "feature_engineering", "feature_repo", "feature_store", "featurization", "feature_pipeline"})
-FEATURE_FILE = re.compile(r"^(?:features?(?:_\w+)?|\w+_features?|fe|featuri[sz]\w*|feature_engineering|build_features)$", re.IGNORECASE)
+FEATURE_FILE = re.compile(r"^(?:feat(?:ure)?s?(?:_\w+)?|\w+_feat(?:ure)?s?|fe|featuri[sz]\w*|build_features)$", re.IGNORECASE)
 FEAST_VIEWS = frozenset({"FeatureView", "BatchFeatureView", "StreamFeatureView", "OnDemandFeatureView", "on_demand_feature_view", "stream_feature_view"})
 # Variables holding a list of model input columns: FEATURES, FEATURE_COLUMNS, feature_cols, NUMERIC_FEATURES, cat_feats.
 FEATURE_LIST_TOKENS = frozenset({"feature", "features", "feat", "feats"})
@@ -38,6 +39,19 @@ TIMESTAMP_SUFFIXES = ("_timestamp", "_ts", "_at", "_date", "_datetime")
 TIMESTAMP_KEYWORDS = frozenset({"timestamp_field", "created_timestamp_column", "event_timestamp_column", "timestamp_column", "time_column"})
 # Names that hold a data frame by convention; `data` and `x` are left out, they are as often dicts.
 FRAME_NAME = re.compile(r"^(?:[Dd][Ff]|pdf|sdf|frame|features|feats|X)$|^(?:df|X)_\w+$|_(?:df|frame|features|feats)$")
+# Calls that make a file model-data code even outside feature folders: it trains on its frames, splits them
+# into folds, or writes them out as the dataset a training script reads.
+MODEL_DATA_CALLS = frozenset(
+    {"train_test_split", "cross_val_score", "cross_validate", "KFold", "StratifiedKFold", "GroupKFold",
+     "to_csv", "to_parquet", "to_feather", "write_csv", "write_parquet", "saveAsTable"}
+)
+MODEL_DATA_WORDS = (".fit(", "train_test_split", "cross_val", "KFold", ".to_csv(", ".to_parquet(", ".to_feather(", ".write_csv(", ".write_parquet(", "saveAsTable")
+# Bookkeeping columns of a training or data-preparation script: fold numbers, split flags, predictions, weights.
+BOOKKEEPING = re.compile(
+    r"^(?:k?folds?|fold_\w+|\w+_k?folds?|split|subset|is_(?:train|test|val|valid|validation|holdout)|"
+    r"preds?|predictions?|\w+_(?:preds?|predictions?|proba|probas|residuals?)|proba|probas|residuals?|sample_weights?)$",
+    re.IGNORECASE,
+)
 FRAME_ADDERS = frozenset({"assign", "with_columns", "with_column", "withColumn"})
 DATAFRAME_LIBRARIES = ("pandas", "polars", "pyspark", "dask", "modin", "cudf", "xarray", "databricks")
 FRAME_LIBRARIES = ("pandas", "polars", "pyspark", "dask", "modin", "cudf")
@@ -65,8 +79,10 @@ NOT_A_TARGET_COMMENT = re.compile(r"feat|encod|leak|smooth", re.IGNORECASE)
 OWNER_TAGS = frozenset({"owner", "owners", "team", "maintainer", "maintainers", "contact", "author"})
 # A feature name (or an annotation being classified) shown in full up to this length.
 MAX_SHOWN = 60
-# Features named in the one finding a file gets when the repository has no registry; the rest are counted.
+# Features named in a summary finding; the rest are counted.
 MAX_LISTED = 5
+# Findings a file gets one by one; past this, the last one lists the rest, so a wide feature file is not a flood.
+MAX_FINDINGS = 6
 
 
 @dataclass(frozen=True)
@@ -75,6 +91,8 @@ class ColumnName:
 
     shown: str
     template: bool
+    # The f-string as written, to recognise the same family computed by another module.
+    source: str | None = field(default=None, compare=False)
 
     @property
     def glob(self) -> str:
@@ -90,11 +108,42 @@ class FeastView:
 
 
 @dataclass(frozen=True)
+class FanOut:
+    """A column family written inside a loop over a literal list: each string in the list names a feature of its own."""
+
+    iterable: str
+    variable: str
+    column: ColumnName
+    node: libcst.CSTNode
+
+
+@dataclass(frozen=True)
 class Candidate:
     name: ColumnName
     node: libcst.CSTNode
     documented: bool = False
     view: FeastView | None = None
+    # Named in a feature list rather than computed: only a feature module's lists declare model inputs.
+    listed: bool = False
+
+
+def _loop_variables(target: libcst.BaseExpression, iterable: libcst.BaseExpression) -> dict[str, str]:
+    """Loop variable → the named list (or dict) it walks: `for c in COLS`, `for i, c in enumerate(COLS)`, `for k, v in D.items()`."""
+    if isinstance(iterable, libcst.Call):
+        callee = dotted(iterable.func) or ""
+        args = positional(iterable)
+        if callee in ("enumerate", "tqdm", "tqdm.tqdm", "sorted", "list") and args:
+            inner = _loop_variables(target, args[0]) if callee != "enumerate" else {}
+            if callee == "enumerate" and isinstance(target, libcst.Tuple) and len(target.elements) == 2:
+                inner = _loop_variables(target.elements[1].value, args[0])
+            return inner
+        if isinstance(iterable.func, libcst.Attribute) and iterable.func.attr.value in ("items", "keys"):
+            if iterable.func.attr.value == "items" and isinstance(target, libcst.Tuple) and target.elements:
+                target = target.elements[0].value
+            return _loop_variables(target, iterable.func.value)
+        return {}
+    variable, name = dotted(target), dotted(iterable)
+    return {variable: name} if variable is not None and name is not None and "." not in variable else {}
 
 
 def _tokens(name: str) -> list[str]:
@@ -198,8 +247,49 @@ class UndocumentedFeature(FactsRule):
             "    rfm['Churn'] = (rfm['Recency'] > 90).astype(int)\n    rfm['Defaulted'] = rfm['dpd'] > 60  # target\n    return rfm\n",
             path="src/customer_features.py",
         ),
-        # Not feature-engineering code: a training script's own columns are out of scope.
-        Case("import pandas as pd\n\ndf = pd.read_csv('x.csv')\ndf['ratio'] = df['a'] / df['b']\n", path="scripts/train.py"),
+        # A script that neither trains on its frame nor writes it out as a dataset is a report, not model-data code.
+        Case("import pandas as pd\n\ndf = pd.read_csv('x.csv')\ndf['ratio'] = df['a'] / df['b']\ndf.plot.scatter('ratio', 'c')\n", path="scripts/eda.py"),
+        # A training script's fold number and predictions are bookkeeping, and its column lists pick existing columns.
+        Case(
+            "import pandas as pd\nfrom sklearn.ensemble import RandomForestRegressor\n\ndf = pd.read_csv('rides.csv')\ndf['kfold'] = df.index % 5\n"
+            "NUMERIC_FEATURES = ['distance_km', 'hour', 'surge']\nmodel = RandomForestRegressor().fit(df[NUMERIC_FEATURES], df['fare'])\n"
+            "df['fare_pred'] = model.predict(df[NUMERIC_FEATURES])\n",
+            path="src/train.py",
+        ),
+        # No registry, but the README's feature table defines the column (and the family, by pattern).
+        Case(
+            {
+                "pipeline/prepare.py": "import pandas as pd\n\ndef prepare(rides: pd.DataFrame) -> None:\n    rides['fare_per_km'] = rides['fare'] / rides['distance_km']\n"
+                "    for h in (1, 3):\n        rides[f'demand_{h}h'] = rides['requests'].rolling(h).sum()\n    rides.to_parquet('rides_prepared.parquet')\n",
+                "README.md": "# Rides\n\n| column | meaning |\n|---|---|\n| fare_per_km | Fare over trip distance. |\n"
+                "| demand_{h}h | Requests in the trailing h hours. |\n",
+            },
+        ),
+        # The pull request documents its new column in prose it adds to the README, without spelling the name.
+        Case(
+            {
+                "src/prepare.py": "import pandas as pd\n\ndef merge(ours: pd.DataFrame, public: pd.DataFrame) -> pd.DataFrame:\n"
+                "    public['from_public_set'] = 1\n    ours['from_public_set'] = 0\n    merged = pd.concat([ours, public])\n"
+                "    merged.to_csv('train_merged.csv')\n    return merged\n",
+                "README.md": "# Churn\n\nNotes:\n* Merging the public dataset, with a new column flagging its rows, lifts AUC by 0.01.\n",
+            },
+            base={"README.md": "# Churn\n\nNotes:\n"},
+        ),
+        # Moved, not new: a neighbouring module computed the column before the pull request.
+        Case(
+            {
+                "flows/steps/encode.py": "import numpy as np\nimport pandas as pd\n\ndef encode(df: pd.DataFrame) -> pd.DataFrame:\n"
+                "    df['hour_sin'] = np.sin(df['hour'] / 24 * 2 * np.pi)\n    df.to_parquet('encoded.parquet')\n    return df\n",
+                "flows/run.py": "from steps.encode import encode\n",
+            },
+            base={"flows/run.py": "import numpy as np\n\ndef encode(df):\n    df['hour_sin'] = np.sin(df['hour'] / 24 * 2 * np.pi)\n    return df\n"},
+        ),
+        # A helper's default list of what it can compute is not the model's feature list: the caller picks.
+        Case(
+            "def weather(df, features=None):\n    if features is None:\n        features = ['temp_c', 'rain_mm', 'wind_kmh']\n"
+            "    return df[features]\n",
+            path="src/features/weather.py",
+        ),
         # A conditional patch of some rows (`.loc[mask, col]`) and a feature registered by a glob are fine.
         Case(
             {
@@ -281,12 +371,51 @@ class UndocumentedFeature(FactsRule):
             config="feature_registry: [docs/feature_registry.yaml]\n",
             lines=(4, 6),
         ),
-        # No registry anywhere: one finding for the file, at its first new feature.
+        # No registry and no README naming them: a finding per feature (a task-list line says work was done, not what a column means).
         Case(
-            "import pandas as pd\n\n\ndef add_calendar(df: pd.DataFrame) -> pd.DataFrame:\n    df['Year'] = df['Date'].dt.year\n"
-            "    df['Month'] = df['Date'].dt.month\n    df['Quarter'] = df['Date'].dt.quarter\n    return df\n",
-            path="src/features/build_features.py",
-            lines=(5,),
+            {
+                "src/features/build_features.py": "import pandas as pd\n\n\ndef add_calendar(df: pd.DataFrame) -> pd.DataFrame:\n"
+                "    df['Year'] = df['Date'].dt.year\n    df['Month'] = df['Date'].dt.month\n    df['Quarter'] = df['Date'].dt.quarter\n    return df\n",
+                "README.md": "# Bikes\n\n* [x] add calendar features: Year, Month, Quarter\n",
+            },
+            lines=(5, 6, 7),
+        ),
+        # A data-preparation script that writes the training set: a column built there is a model input too,
+        # even when copied in from another frame.
+        Case(
+            "import pandas as pd\n\ndef prepare(trips: pd.DataFrame, zones: pd.DataFrame) -> None:\n"
+            "    trips['zone_density'] = zones['density']\n    trips.to_parquet('trips_train.parquet')\n",
+            path="jobs/prepare_trips.py",
+            lines=(4,),
+        ),
+        # Distances to each hub, named by f-string in a loop over a dict: one finding per hub, on its entry.
+        Case(
+            "import pandas as pd\n\nHUBS = {\n    'north_depot': (59.95, 10.75),\n    'harbour': (59.90, 10.73),\n}\n\n"
+            "def add_hub_distances(df: pd.DataFrame) -> pd.DataFrame:\n    for hub, (lat, lon) in HUBS.items():\n"
+            "        df[f'km_to_{hub}'] = ((df['lat'] - lat) ** 2 + (df['lon'] - lon) ** 2) ** 0.5 * 111\n    return df\n",
+            path="src/features/geo_features.py",
+            lines=(4, 5),
+        ),
+        # A new string in a list that a loop fans out into lag features is a new feature family, on the line that adds it.
+        Case(
+            {
+                "src/features/lags.py": "import pandas as pd\n\nLAGGED = [\n    'units',\n    'price',\n    'promo_depth',\n]\n\n"
+                "def add_lags(df: pd.DataFrame) -> pd.DataFrame:\n    for col in LAGGED:\n        for n in (1, 7):\n"
+                "            df[f'{col}_lag_{n}'] = df.groupby('sku_id')[col].shift(n)\n    return df\n",
+            },
+            base={
+                "src/features/lags.py": "import pandas as pd\n\nLAGGED = [\n    'units',\n    'price',\n]\n\n"
+                "def add_lags(df: pd.DataFrame) -> pd.DataFrame:\n    for col in LAGGED:\n        for n in (1, 7):\n"
+                "            df[f'{col}_lag_{n}'] = df.groupby('sku_id')[col].shift(n)\n    return df\n",
+            },
+            lines=(6,),
+        ),
+        # Polars: an alias built in a comprehension over a column list names one feature per entry.
+        Case(
+            "import polars as pl\n\nAMOUNTS = ['card_amt', 'cash_amt']\n\ndef rolling(tx: pl.DataFrame) -> pl.DataFrame:\n"
+            "    return tx.with_columns([pl.col(c).rolling_mean(7).alias(f'{c}_mean_7d') for c in AMOUNTS])\n",
+            path="src/features/rolling.py",
+            lines=(3,),
         ),
         # Feast field without a description: one request for `description=` per view, never "start a registry".
         Case(
@@ -308,7 +437,7 @@ class UndocumentedFeature(FactsRule):
             "    rfm['churn_smooth'] = rfm['churned'].rolling(30).mean()\n"
             "    rfm['city_te'] = rfm.groupby('city')['churned'].transform('mean')  # mean of the target per city\n    return rfm\n",
             path="src/customer_features.py",
-            lines=(5,),
+            lines=(5, 6),
         ),
     ]
 
@@ -319,6 +448,11 @@ class UndocumentedFeature(FactsRule):
         self.targets: set[str] = set()
         self.keys: set[str] = set()
         self.frame_kinds: dict[tuple[int, str], str] = {}
+        # Fan-out: literal lists and dict keys by name, the loops open around the current node, and the
+        # column families those loops create from their variable (`for c in COLS: df[f"{c}_lag_7"] = ...`).
+        self.string_lists: dict[str, list[tuple[str, libcst.CSTNode]]] = {}
+        self.loops: list[dict[str, str]] = []
+        self.fanouts: list[FanOut] = []
 
     # --- collection --------------------------------------------------------
 
@@ -343,7 +477,7 @@ class UndocumentedFeature(FactsRule):
     def visit_AugAssign(self, node: libcst.AugAssign) -> None:
         name = dotted(node.target)
         if name is not None and _is_feature_list(name):
-            self._feature_list(node.value)
+            self._feature_list(name, node.value)
 
     def visit_Del(self, node: libcst.Del) -> None:
         targets = node.target.elements if isinstance(node.target, libcst.Tuple) else [libcst.Element(node.target)]
@@ -393,8 +527,9 @@ class UndocumentedFeature(FactsRule):
         name = dotted(target)
         if name is not None:
             self._remember_kind(name, value)
+            self._remember_strings(name, value)
             if isinstance(value, (libcst.List, libcst.Tuple, libcst.Set)) and _is_feature_list(name):
-                self._feature_list(value)
+                self._feature_list(name, value)
             if isinstance(value, libcst.SimpleString | libcst.ConcatenatedString) and re.search(r"target|label", name, re.IGNORECASE):
                 self.targets.update(text.lower() for text, _ in _strings(value))
             if re.fullmatch(r"(?i)y(?:_\w+)?|labels?|targets?", name.rsplit(".", 1)[-1]) and isinstance(value, libcst.Subscript):
@@ -420,15 +555,70 @@ class UndocumentedFeature(FactsRule):
                 column = self._column(element.value)
                 if column is not None:
                     self._candidate(column, element.value, value, receiver)
+                    self._fanned_out(column, element.value, self.loops)
+
+    def _remember_strings(self, name: str, value: libcst.BaseExpression) -> None:
+        if isinstance(value, (libcst.List, libcst.Tuple, libcst.Set)):
+            items = [(string_value(element.value), element.value) for element in value.elements]
+        elif isinstance(value, libcst.Dict):
+            items = [(string_value(element.key), element.key) for element in value.elements if isinstance(element, libcst.DictElement)]
+        else:
+            return
+        if items and all(text is not None for text, _ in items):
+            self.string_lists[name] = [(text, node) for text, node in items if text is not None]
+
+    def visit_For(self, node: libcst.For) -> None:
+        self.loops.append(_loop_variables(node.target, node.iter))
+
+    def leave_For(self, original_node: libcst.For) -> None:
+        self.loops.pop()
+
+    def _fanned_out(self, column: ColumnName, node: libcst.CSTNode, loops: list[dict[str, str]]) -> None:
+        if not column.template:
+            return
+        for loop in loops:
+            for variable, iterable in loop.items():
+                if "{" + variable + "}" in column.shown:
+                    self.fanouts.append(FanOut(iterable, variable, column, node))
+
+    def _expand_fanouts(self) -> None:
+        """Replace each family written in a loop over a known list by one candidate per list entry, found at the entry.
+
+        A new string in the list is then a new feature on the line that adds it,
+        while the loop's family, already in the base, is not reported again.
+        """
+        expanded: set[int] = set()
+        for fanout in self.fanouts:
+            items = self.string_lists.get(fanout.iterable)
+            if not items:
+                continue
+            expanded.add(id(fanout.node))
+            for text, node in items:
+                shown = fanout.column.shown.replace("{" + fanout.variable + "}", text)
+                self.candidates.append(Candidate(ColumnName(shown, "{" in shown), node))
+        if expanded:
+            self.candidates = [candidate for candidate in self.candidates if id(candidate.node) not in expanded]
 
     def _indexes(self, node: libcst.Subscript) -> list[libcst.BaseExpression]:
         return [element.slice.value for element in node.slice if isinstance(element.slice, libcst.Index)]
 
-    def _feature_list(self, value: libcst.BaseExpression) -> None:
+    def _feature_list(self, name: str, value: libcst.BaseExpression) -> None:
+        if self._is_parameter(name):
+            # `if features is None: features = [...]` is a helper's default, what it can compute; the caller picks the inputs.
+            return
         for text, node in _strings(value):
-            self._candidate(ColumnName(text, False), node, None)
+            self.candidates.append(Candidate(ColumnName(text, False), node, listed=True))
+
+    def _is_parameter(self, name: str) -> bool:
+        function = self.current_scope().node
+        if not isinstance(function, libcst.FunctionDef):
+            return False
+        parameters = function.params
+        every = [*parameters.posonly_params, *parameters.params, *parameters.kwonly_params]
+        return any(parameter.name.value == name for parameter in every)
 
     def _polars(self, node: libcst.Call) -> None:
+        """Aliased expressions and keyword columns; a comprehension's alias fans out over the list it iterates."""
         for arg in node.args:
             if arg.keyword is not None:
                 self._candidate(ColumnName(arg.keyword.value, False), arg.keyword, arg.value)
@@ -436,11 +626,14 @@ class UndocumentedFeature(FactsRule):
             values = arg.value.elements if isinstance(arg.value, (libcst.List, libcst.Tuple)) else [libcst.Element(arg.value)]
             for element in values:
                 expression = element.value
+                loops: list[dict[str, str]] = []
                 if isinstance(expression, (libcst.ListComp, libcst.GeneratorExp)):
+                    loops = [_loop_variables(expression.for_in.target, expression.for_in.iter)]
                     expression = expression.elt
                 alias = self._alias(expression)
                 if alias is not None:
                     self._candidate(alias[0], alias[1], expression)
+                    self._fanned_out(alias[0], alias[1], self.loops + loops)
 
     def _alias(self, expression: libcst.BaseExpression) -> tuple[ColumnName, libcst.CSTNode] | None:
         if isinstance(expression, libcst.Call) and isinstance(expression.func, libcst.Attribute) and expression.func.attr.value == "alias":
@@ -491,7 +684,8 @@ class UndocumentedFeature(FactsRule):
         if pieces is None or not any(text for text, is_literal in pieces if is_literal and text):
             return None
         shown = "".join(text if is_literal else "{" + text + "}" for text, is_literal in pieces)
-        return ColumnName(shown, True)
+        source = self.code(node, None) if isinstance(node, libcst.FormattedString) else None
+        return ColumnName(shown, True, source)
 
     def _pieces(self, node: libcst.BaseExpression) -> list[tuple[str, bool]] | None:
         if isinstance(node, libcst.FormattedString):
@@ -526,8 +720,13 @@ class UndocumentedFeature(FactsRule):
         lines[-1] = lines[-1][: where.end.column]
         lines[0] = lines[0][where.start.column :]
         text = "\n".join(lines)
-        attribute = rf"|\b{re.escape(receiver)}\.{re.escape(name)}\b" if receiver else ""
-        return re.search(rf"(['\"]){re.escape(name)}\1{attribute}", text) is not None
+        quoted = rf"(['\"]){re.escape(name)}\1"
+        if receiver is None:
+            return re.search(quoted, text) is not None
+        # Only this frame's own column: `other["x"]` on the right is another frame's column, copied in as a new one here.
+        own = re.escape(receiver)
+        indexed = rf"\b{own}\s*(?:\.(?:loc|iloc|at))?\s*\[[^\]]*?{quoted}"
+        return re.search(rf"{indexed}|\b{own}\.{re.escape(name)}\b", text) is not None
 
     def _set_kind(self, name: str, kind: str) -> None:
         self.frame_kinds[(id(self.current_scope()), name)] = kind
@@ -562,8 +761,12 @@ class UndocumentedFeature(FactsRule):
     # --- decision ----------------------------------------------------------
 
     def finish(self) -> None:
-        if not self.candidates or not self._is_feature_code():
+        if not self.candidates:
             return
+        scope = self._scope()
+        if scope is None:
+            return
+        self._expand_fanouts()
         options = self.ctx.options
         targets = self.targets | {name.lower() for name in option_names(options, "targets")}
         excluded = {name.lower() for name in self.dropped} | self.keys
@@ -573,7 +776,7 @@ class UndocumentedFeature(FactsRule):
         seen: set[str] = set()
         for candidate in self.candidates:
             name = candidate.name
-            if name.glob in seen or candidate.documented:
+            if name.glob in seen or candidate.documented or (candidate.listed and scope == "model-data"):
                 continue
             seen.add(name.glob)
             if not self._not_a_feature(name, targets, excluded) and not self._commented_as_target(candidate.node):
@@ -583,13 +786,26 @@ class UndocumentedFeature(FactsRule):
         side: Side = "base" if self.ctx.version == "base" else "head"
         registry = read_registry(self.ctx.repo, paths, side)
         self._feast_fields(feast, registry)
-        if not features:
-            return
-        if not registry.sources and not read_registry(self.ctx.repo, paths, "head" if side == "base" else "base").sources:
-            self._no_registry(features, paths)
-            return
+        if features:
+            self._report(self._undocumented(features, registry, side), registry, paths)
+
+    def _undocumented(self, features: list[Candidate], registry: FeatureRegistry, side: Side) -> list[tuple[Candidate, RegistryEntry | None]]:
+        """Features no registry entry, README, data dictionary or note of this PR documents, and no neighbour computed before."""
+        found: list[tuple[Candidate, RegistryEntry | None]] = []
+        docs: Documents | None = None
         for candidate in features:
-            self._check(candidate, registry, paths)
+            name = candidate.name
+            entry = registry.lookup(name.shown, template=name.template)
+            if entry is not None and not entry.missing:
+                continue
+            if entry is None:
+                docs = docs or documents(self.ctx.repo, self.ctx.file.path, side)
+                if docs.notes_new_column or docs.naming(name.shown, template=name.template):
+                    continue
+            if computed_nearby(self.ctx.repo, self.ctx.file.path, creation_patterns(name.shown, name.source)):
+                continue
+            found.append((candidate, entry))
+        return sorted(found, key=lambda pair: self.position(pair[0].node)[0])
 
     def _commented_as_target(self, node: libcst.CSTNode) -> bool:
         """The comment ending the column's line, or a comment line right above it, calls it the label or target."""
@@ -631,45 +847,41 @@ class UndocumentedFeature(FactsRule):
                 key=f"feast-description:{view.name or self.ctx.file.path}",
             )
 
-    def _no_registry(self, features: list[Candidate], paths: list[str]) -> None:
-        """One finding per file, not per feature, when neither side of the pull request has a registry.
-
-        A finding per feature would be a flood that nothing in the pull request can
-        cheaply fix. The key names the file, not the features, so a push that adds
-        one more feature neither repeats the comment nor turns existing debt new.
-        """
-        features = sorted(features, key=lambda candidate: self.position(candidate.node)[0])
-        listed = _listed(features)
-        count = f"{len(features)} feature{'s' if len(features) > 1 else ''}"
-        looked = "`, `".join(paths)
-        self.flag(
-            features[0].node,
-            f"This file adds {count} ({listed}) and the repository has no feature registry (looked for `{looked}`, "
-            "set by `feature_registry` in .github/mldebt.yml). Without one, what a feature means and who owns it "
-            "lives only in the head of whoever wrote it.",
-            suggestion=(
-                f"Start a registry: a `{paths[0]}` with a `description` and an `owner` for each feature. Once one exists, "
-                "every new feature is checked against it."
-            ),
-            key=f"no-registry:{self.ctx.file.path}",
-        )
-
     def _not_a_feature(self, name: ColumnName, targets: set[str], excluded: set[str]) -> bool:
         shown = name.shown
-        if is_target(shown, targets) or is_identifier(shown) or is_timestamp(shown):
+        if is_target(shown, targets) or is_identifier(shown) or is_timestamp(shown) or BOOKKEEPING.match(shown):
             return True
         if name.template:
             return any(fnmatch.fnmatchcase(dropped, name.glob) for dropped in excluded) or name.glob in {glob_of(d) for d in excluded}
         return shown.lower() in excluded
 
-    def _check(self, candidate: Candidate, registry: FeatureRegistry, paths: list[str]) -> None:
+    def _report(self, undocumented: list[tuple[Candidate, RegistryEntry | None]], registry: FeatureRegistry, paths: list[str]) -> None:
+        """One finding per feature, keyed by its name so that a feature the base already had stays existing debt.
+
+        A wide feature file would drown the review in comments that say the same
+        thing, so past `MAX_FINDINGS` the last finding lists the rest; it is keyed
+        by the file, so one more feature in a later push does not make it new.
+        """
+        single = undocumented if len(undocumented) <= MAX_FINDINGS else undocumented[: MAX_FINDINGS - 1]
+        for candidate, entry in single:
+            self._check(candidate, entry, registry, paths)
+        rest = [candidate for candidate, _ in undocumented[len(single) :]]
+        if rest:
+            target = registry.sources[0] if registry.sources else paths[0]
+            self.flag_span(
+                rest[0].node,
+                rest[-1].node,
+                f"This file adds {len(rest)} more undocumented features ({_listed(rest)}). "
+                "A feature nobody owns or can explain cannot be debugged, trusted or safely removed later.",
+                suggestion=f"Add each to `{target}` with a `description` and an `owner`, or define them in a README table.",
+                key=f"more-features:{self.ctx.file.path}",
+            )
+
+    def _check(self, candidate: Candidate, entry: RegistryEntry | None, registry: FeatureRegistry, paths: list[str]) -> None:
         name = candidate.name
-        entry = registry.lookup(name.shown, template=name.template)
         shown = _shown(name.shown)
         kind = "family of features" if name.template else "feature"
         target = registry.sources[0] if registry.sources else paths[0]
-        if entry is not None and not entry.missing:
-            return
         if entry is not None:
             missing = " and ".join(entry.missing)
             message = (
@@ -678,30 +890,48 @@ class UndocumentedFeature(FactsRule):
             )
         elif registry.sources:
             message = (
-                f"The new {kind} `{shown}` has no entry in the feature registry (`{'`, `'.join(registry.sources)}`). "
+                f"The new {kind} `{shown}` has no entry in the feature registry (`{'`, `'.join(registry.sources)}`), "
+                "and no README or data dictionary names it. "
                 "A feature nobody owns or can explain cannot be debugged, trusted or safely removed later."
             )
         else:
             message = (
-                f"The new {kind} `{shown}` is not documented: the repository has no feature registry "
-                f"(looked for `{'`, `'.join(paths)}`). A feature nobody owns or can explain cannot be debugged, trusted or safely removed later."
+                f"The new {kind} `{shown}` is not documented: no README, data dictionary or schema file names it, and the "
+                f"repository has no feature registry (looked for `{'`, `'.join(paths)}`, set by `feature_registry` in "
+                ".github/mldebt.yml). A feature nobody owns or can explain cannot be debugged, trusted or safely removed later."
             )
         self.flag(
             candidate.node,
             message,
-            suggestion=f"Add `{shown}` to `{target}` with a `description` (what it means, how it is computed) and an `owner`.",
+            suggestion=f"Add `{shown}` to `{target}` with a `description` (what it means, how it is computed) and an `owner`"
+            + ("." if registry.sources or entry is not None else ", or define it in a README table."),
             key=f"feature:{name.glob}",
         )
 
     def may_find(self) -> bool:
-        # Elsewhere than feature code only a Feast repository counts, and that needs `feast` imported.
-        return self._is_feature_path() or "feast" in (self.ctx.file.python_text or "")
-
-    def _is_feature_code(self) -> bool:
-        if self._is_feature_path():
+        # Outside feature code only a Feast repository or a script that trains on (or writes out) its frames counts.
+        text = self.ctx.file.python_text or ""
+        if self._is_feature_path() or "feast" in text:
             return True
+        return any(library in text for library in FRAME_LIBRARIES) and any(word in text for word in MODEL_DATA_WORDS)
+
+    def _scope(self) -> str | None:
+        """`features` for feature code, `model-data` for a script that trains on its frames or writes them out as a dataset.
+
+        A column created in a training or data-preparation script is a model input
+        as much as one in a feature module, but there lists of column names mostly
+        pick existing columns (which to encode how), so only created columns count.
+        """
+        if self._is_feature_path():
+            return "features"
         imports = self.facts.imports
-        return imports.uses("feast") and any(site.method in FEAST_VIEWS for site in self.facts.all_calls())
+        if imports.uses("feast") and any(site.method in FEAST_VIEWS for site in self.facts.all_calls()):
+            return "features"
+        if imports.uses(*FRAME_LIBRARIES) and any(
+            site.method in MODEL_DATA_CALLS or model_fit(site, imports) for site in self.facts.all_calls()
+        ):
+            return "model-data"
+        return None
 
     def _is_feature_path(self) -> bool:
         path = self.ctx.file.path

@@ -1,0 +1,182 @@
+"""Where a feature is documented, or shown not to be new, outside a feature registry.
+
+Most repositories never start a registry file; they define their features in a
+README table, a data dictionary or a dbt-style `schema.yml`. A feature named
+there is documented. A pull request may also document its feature in prose it
+adds to the README ("a new column marks rows from the original data"), which a
+reviewer accepts though no name matches. And a column that a neighbouring
+module already computed before the pull request was moved or mirrored (the
+test-time counterpart of a training column), so it is not a new feature.
+
+Everything read here is cached per repository view and side, so a review with
+many feature files reads each document once.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import posixpath
+import re
+import weakref
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from rules.registry_files import glob_of
+from rules.repo import RepoView, Side
+
+V = TypeVar("V")
+
+# Files whose prose can define a feature, looked for in the file's folder, each folder above it and `docs/`.
+DOC_FILES = frozenset(
+    {"readme.md", "readme.rst", "readme.txt", "readme", "features.md", "features.yaml", "features.yml", "schema.yml", "schema.yaml",
+     "data_dictionary.md", "data_dictionary.yaml", "data_dictionary.yml", "data_dictionary.csv", "data-dictionary.md", "dictionary.md"}
+)
+# Neighbouring modules read for a moved feature, per folder: enough for a package, not a monorepo walk.
+MAX_NEIGHBOURS = 40
+MAX_DOC_CHARS = 400_000
+# A task list item records that work was done, not what a column means.
+_CHECKLIST = re.compile(r"^\s*(?:[-*+]|\d+\.)\s+\[[ xX]\]")
+_FENCE = re.compile(r"^\s*(?:```|~~~)")
+# Added prose that speaks of a new column: "with a new column indicating its origin", "two extra features".
+_NEW_COLUMN_NOTE = re.compile(r"\b(?:new|added|extra|additional)\s+(?:[\w-]+\s+){0,2}?(?:column|feature|variable|input)s?\b", re.IGNORECASE)
+_TOKEN = re.compile(r"[\w{}<>*]+")
+_PLACEHOLDER = re.compile(r"\{[^}]*\}|<[^>]*>|\*")
+# A short name ("v1", "age") is documented only where it is set apart: a code span or a table cell.
+SHORT_NAME = 4
+# A family's concrete member in the docs (`lag_7` for `lag_{n}`) counts when the fixed part is this long.
+MIN_FAMILY_STEM = 5
+
+
+@dataclass(frozen=True)
+class Documents:
+    """The prose that may define features for one file: (path, cleaned text) pairs, and whether the PR adds a new-column note."""
+
+    texts: tuple[tuple[str, str], ...]
+    notes_new_column: str | None
+
+    def naming(self, name: str, *, template: bool) -> str | None:
+        """The document that names the feature (or its family), if any."""
+        for path, text in self.texts:
+            if _names(text, name, template=template):
+                return path
+        return None
+
+
+_DOCS: weakref.WeakKeyDictionary[RepoView, dict[tuple[str, Side], list[tuple[str, str]]]] = weakref.WeakKeyDictionary()
+_NOTES: weakref.WeakKeyDictionary[RepoView, dict[str, bool]] = weakref.WeakKeyDictionary()
+_CODE: weakref.WeakKeyDictionary[RepoView, dict[str, list[tuple[str, str]]]] = weakref.WeakKeyDictionary()
+
+
+def _cache(store: weakref.WeakKeyDictionary[RepoView, V], repo: RepoView, empty: V) -> V:
+    try:
+        return store.setdefault(repo, empty)
+    except TypeError:  # a repo view without weak references is read every time
+        return empty
+
+
+def folders_above(path: str) -> list[str]:
+    folders = []
+    folder = posixpath.dirname(path)
+    while True:
+        folders.append(folder)
+        if not folder:
+            return folders
+        folder = posixpath.dirname(folder)
+
+
+def documents(repo: RepoView, path: str, side: Side) -> Documents:
+    folders = [*folders_above(path), "docs"]
+    texts = [item for folder in folders for item in _docs_in(repo, folder, side)]
+    note = next((doc_path for doc_path, text in texts if _adds_column_note(repo, doc_path, text)), None) if side == "head" else None
+    return Documents(tuple(texts), note)
+
+
+def _adds_column_note(repo: RepoView, path: str, text: str) -> bool:
+    cache = _cache(_NOTES, repo, {})
+    if path not in cache:
+        before = {line.strip() for line in _prose(repo.read_text(path, "base") or "").splitlines()}
+        added = [line for line in text.splitlines() if line.strip() and line.strip() not in before]
+        cache[path] = any(_NEW_COLUMN_NOTE.search(line) for line in added)
+    return cache[path]
+
+
+def _docs_in(repo: RepoView, folder: str, side: Side) -> list[tuple[str, str]]:
+    cache = _cache(_DOCS, repo, {})
+    key = (folder, side)
+    if key not in cache:
+        found = []
+        for doc_path in sorted(repo.list_dir(folder, side)):
+            if posixpath.basename(doc_path).lower() in DOC_FILES:
+                text = repo.read_text(doc_path, side)
+                if text:
+                    found.append((doc_path, _prose(text[:MAX_DOC_CHARS])))
+        cache[key] = found
+    return cache[key]
+
+
+def _prose(text: str) -> str:
+    """The text without fenced code (a usage example defines nothing) and without task-list items."""
+    kept = []
+    fenced = False
+    for line in text.splitlines():
+        if _FENCE.match(line):
+            fenced = not fenced
+            continue
+        if not fenced and not _CHECKLIST.match(line):
+            kept.append(line)
+    return "\n".join(kept)
+
+
+def _names(text: str, name: str, *, template: bool) -> bool:
+    if template:
+        wanted = glob_of(name)
+        stem = wanted.replace("*", "")
+        for token in _TOKEN.findall(text):
+            lowered = token.lower()
+            if _PLACEHOLDER.search(lowered) and glob_of(lowered) == wanted:
+                return True
+            if len(stem) >= MIN_FAMILY_STEM and fnmatch.fnmatchcase(lowered, wanted):
+                return True
+        return False
+    spelled = re.escape(name).replace("_", "[_ -]")
+    if len(name) < SHORT_NAME:
+        return re.search(rf"`{spelled}`|\|\s*{spelled}\s*\|", text, re.IGNORECASE) is not None
+    return re.search(rf"(?<![\w-]){spelled}(?![\w-])", text, re.IGNORECASE) is not None
+
+
+def computed_nearby(repo: RepoView, path: str, patterns: Iterable[re.Pattern[str]]) -> bool:
+    """Whether a Python module beside `path` (same folder or the one above) computed the column before the pull request."""
+    wanted = list(patterns)
+    folder = posixpath.dirname(path)
+    folders = [folder] if not folder else [folder, posixpath.dirname(folder)]
+    for neighbour in folders:
+        for text in _modules_in(repo, neighbour, exclude=path):
+            if any(pattern.search(text) for pattern in wanted):
+                return True
+    return False
+
+
+def _modules_in(repo: RepoView, folder: str, *, exclude: str) -> list[str]:
+    cache = _cache(_CODE, repo, {})
+    if folder not in cache:
+        paths = sorted(item for item in repo.list_dir(folder, "base") if item.endswith(".py"))[:MAX_NEIGHBOURS]
+        cache[folder] = [(item, _code_lines(repo.read_text(item, "base") or "")) for item in paths]
+    return [text for item, text in cache[folder] if item != exclude]
+
+
+def _code_lines(text: str) -> str:
+    """The module without comment lines: commented-out code computes nothing."""
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+
+
+def creation_patterns(name: str, source: str | None) -> list[re.Pattern[str]]:
+    """Code that creates the column: `df["x"] = `, `.assign(x=`, `.alias("x")`, `.withColumn("x"`, or the same f-string written to."""
+    if source is not None:
+        return [re.compile(rf"\[\s*{re.escape(source)}\s*\]\s*=(?!=)")]
+    quoted = rf"(['\"]){re.escape(name)}\1"
+    return [
+        re.compile(rf"\[\s*{quoted}\s*\]\s*=(?!=)"),
+        re.compile(rf"\b(?:alias|withColumn|with_column)\(\s*{quoted}"),
+        re.compile(rf"\bassign\([^)]*\b{re.escape(name)}\s*=(?!=)") if name.isidentifier() else re.compile(r"(?!)"),
+    ]
