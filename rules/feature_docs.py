@@ -18,7 +18,6 @@ import fnmatch
 import posixpath
 import re
 import weakref
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -65,7 +64,7 @@ class Documents:
 
 _DOCS: weakref.WeakKeyDictionary[RepoView, dict[tuple[str, Side], list[tuple[str, str]]]] = weakref.WeakKeyDictionary()
 _NOTES: weakref.WeakKeyDictionary[RepoView, dict[str, bool]] = weakref.WeakKeyDictionary()
-_CODE: weakref.WeakKeyDictionary[RepoView, dict[str, list[tuple[str, str]]]] = weakref.WeakKeyDictionary()
+_CODE: weakref.WeakKeyDictionary[RepoView, dict[str, list[tuple[str, frozenset[str]]]]] = weakref.WeakKeyDictionary()
 
 
 def _cache(store: weakref.WeakKeyDictionary[RepoView, V], repo: RepoView, empty: V) -> V:
@@ -145,38 +144,35 @@ def _names(text: str, name: str, *, template: bool) -> bool:
     return re.search(rf"(?<![\w-]){spelled}(?![\w-])", text, re.IGNORECASE) is not None
 
 
-def computed_nearby(repo: RepoView, path: str, patterns: Iterable[re.Pattern[str]]) -> bool:
+def computed_nearby(repo: RepoView, path: str, name: str, source: str | None) -> bool:
     """Whether a Python module beside `path` (same folder or the one above) computed the column before the pull request."""
-    wanted = list(patterns)
     folder = posixpath.dirname(path)
     folders = [folder] if not folder else [folder, posixpath.dirname(folder)]
-    for neighbour in folders:
-        for text in _modules_in(repo, neighbour, exclude=path):
-            if any(pattern.search(text) for pattern in wanted):
-                return True
-    return False
+    wanted = source if source is not None else name
+    return any(wanted in created for neighbour in folders for item, created in _created_in(repo, neighbour) if item != path)
 
 
-def _modules_in(repo: RepoView, folder: str, *, exclude: str) -> list[str]:
+def _created_in(repo: RepoView, folder: str) -> list[tuple[str, frozenset[str]]]:
+    """Per module of the folder at base, the columns it creates: one scan each, then set lookups per candidate."""
     cache = _cache(_CODE, repo, {})
     if folder not in cache:
         paths = sorted(item for item in repo.list_dir(folder, "base") if item.endswith(".py"))[:MAX_NEIGHBOURS]
-        cache[folder] = [(item, _code_lines(repo.read_text(item, "base") or "")) for item in paths]
-    return [text for item, text in cache[folder] if item != exclude]
+        cache[folder] = [(item, _created(repo.read_text(item, "base") or "")) for item in paths]
+    return cache[folder]
 
 
-def _code_lines(text: str) -> str:
-    """The module without comment lines: commented-out code computes nothing."""
-    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+# `df["x"] = ` / `df[f"x_{n}"] = `, `.alias("x")`, `.withColumn("x", ...)`, and `assign(x=...)` keywords.
+_WRITTEN = re.compile(r"""\[\s*(?:(['"])([^'"\n]+)\1|(f(['"])[^'"\n]+\4))\s*\]\s*=(?!=)""")
+_ALIASED = re.compile(r"""\b(?:alias|withColumn|with_column)\(\s*(['"])([^'"\n]+)\1""")
+_ASSIGNED = re.compile(r"\bassign\(([^)]*)\)")
+_KEYWORD = re.compile(r"\b([A-Za-z_]\w*)\s*=(?!=)")
 
 
-def creation_patterns(name: str, source: str | None) -> list[re.Pattern[str]]:
-    """Code that creates the column: `df["x"] = `, `.assign(x=`, `.alias("x")`, `.withColumn("x"`, or the same f-string written to."""
-    if source is not None:
-        return [re.compile(rf"\[\s*{re.escape(source)}\s*\]\s*=(?!=)")]
-    quoted = rf"(['\"]){re.escape(name)}\1"
-    return [
-        re.compile(rf"\[\s*{quoted}\s*\]\s*=(?!=)"),
-        re.compile(rf"\b(?:alias|withColumn|with_column)\(\s*{quoted}"),
-        re.compile(rf"\bassign\([^)]*\b{re.escape(name)}\s*=(?!=)") if name.isidentifier() else re.compile(r"(?!)"),
-    ]
+def _created(text: str) -> frozenset[str]:
+    """Names and f-strings the module writes as columns, comment lines left out: commented-out code computes nothing."""
+    code = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    names = {match[2] or match[3] for match in _WRITTEN.finditer(code)}
+    names.update(match[2] for match in _ALIASED.finditer(code))
+    for call in _ASSIGNED.finditer(code):
+        names.update(_KEYWORD.findall(call[1]))
+    return frozenset(names)

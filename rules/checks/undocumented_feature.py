@@ -9,7 +9,7 @@ import libcst
 from rules.config import DEFAULT_REGISTRIES
 from rules.dataflow import model_fit, option_names
 from rules.feature_columns import FeatureColumns
-from rules.feature_docs import Documents, computed_nearby, creation_patterns, documents
+from rules.feature_docs import Documents, computed_nearby, documents
 from rules.feature_names import (
     BOOKKEEPING,
     FEAST_VIEWS,
@@ -333,7 +333,7 @@ class UndocumentedFeature(FeatureColumns):
                 docs = docs or documents(self.ctx.repo, self.ctx.file.path, side)
                 if docs.notes_new_column or docs.naming(name.shown, template=name.template):
                     continue
-            if computed_nearby(self.ctx.repo, self.ctx.file.path, creation_patterns(name.shown, name.source)):
+            if computed_nearby(self.ctx.repo, self.ctx.file.path, name.shown, name.source):
                 continue
             found.append((candidate, entry))
         return sorted(found, key=lambda pair: self.position(pair[0].node)[0])
