@@ -6,13 +6,14 @@ which of them need documentation, so both read a name the same way.
 
 from __future__ import annotations
 
+import fnmatch
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 import libcst
 
-from rules.dataflow import dotted, positional, string_value
+from rules.dataflow import dotted, option_names, positional, string_value
 from rules.registry_files import glob_of
 
 FEATURE_DIRECTORIES = frozenset({"features", "feature_engineering", "feature_repo", "feature_store", "featurization", "feature_pipeline"})
@@ -189,3 +190,12 @@ def is_identifier(name: str) -> bool:
 def is_timestamp(name: str) -> bool:
     lowered = name.lower()
     return lowered in TIMESTAMP_NAMES or lowered.endswith(TIMESTAMP_SUFFIXES)
+
+
+def is_feature_path(path: str, options: Mapping[str, object]) -> bool:
+    """Feature-engineering code by its folder or file name, or a path the `feature_modules` option names."""
+    parts = path.split("/")
+    stem = parts[-1].rsplit(".", 1)[0]
+    if any(part.lower() in FEATURE_DIRECTORIES for part in parts[:-1]) or FEATURE_FILE.match(stem):
+        return True
+    return any(fnmatch.fnmatch(path, pattern) for pattern in option_names(options, "feature_modules"))

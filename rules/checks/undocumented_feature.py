@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Iterable
 
 import libcst
 
@@ -13,8 +14,6 @@ from rules.feature_docs import Documents, computed_nearby, documents
 from rules.feature_names import (
     BOOKKEEPING,
     FEAST_VIEWS,
-    FEATURE_DIRECTORIES,
-    FEATURE_FILE,
     FRAME_LIBRARIES,
     MAX_FINDINGS,
     MODEL_DATA_CALLS,
@@ -24,24 +23,28 @@ from rules.feature_names import (
     Candidate,
     ColumnName,
     FeastView,
+    is_feature_path,
     is_identifier,
     is_target,
     is_timestamp,
     listed,
     shown_name,
 )
-from rules.finding import Severity
+from rules.feature_sql import select_aliases
+from rules.finding import Finding, Severity
 from rules.pyutil import line_comment
-from rules.registry import Case, register
+from rules.registry import Case, FileContext, FileRule, register
 from rules.registry_files import FeatureRegistry, RegistryEntry, glob_of, read_registry
 from rules.repo import Side
+from rules.source import FileKind
 
 
 @register
-class UndocumentedFeature(FeatureColumns):
+class UndocumentedFeature(FeatureColumns, FileRule):
     id = "undocumented-feature"
     severity = Severity.HIGH
     title = "New feature missing from the feature registry"
+    kinds = frozenset({FileKind.PYTHON, FileKind.NOTEBOOK, FileKind.TEXT})
     # A library's example feature repo shows how to declare features; it has nobody to own them.
     applies_to_examples = False
 
@@ -131,6 +134,17 @@ class UndocumentedFeature(FeatureColumns):
                 "flows/run.py": "from steps.encode import encode\n",
             },
             base={"flows/run.py": "import numpy as np\n\ndef encode(df):\n    df['hour_sin'] = np.sin(df['hour'] / 24 * 2 * np.pi)\n    return df\n"},
+        ),
+        # A SQL feature model whose output columns the dbt schema beside it describes; CTE names, table aliases,
+        # cast types, ids and timestamps are not features.
+        Case(
+            {
+                "models/features/store_features.sql": "with visits as (\n    select * from {{ ref('visits') }} as v\n)\nselect\n    store_id,\n"
+                "    count(*) as visits_7d,\n    cast(avg(dwell_s) as float) as dwell_mean_7d,\n    max(visited_at) as last_visit_at\n"
+                "from visits as vv\ngroup by 1\n",
+                "models/features/schema.yml": "version: 2\nmodels:\n  - name: store_features\n    columns:\n      - name: visits_7d\n"
+                "        description: Visits in the trailing seven days.\n      - name: dwell_mean_7d\n        description: Mean dwell time in seconds.\n",
+            },
         ),
         # A helper's default list of what it can compute is not the model's feature list: the caller picks.
         Case(
@@ -257,6 +271,21 @@ class UndocumentedFeature(FeatureColumns):
                 "            df[f'{col}_lag_{n}'] = df.groupby('sku_id')[col].shift(n)\n    return df\n",
             },
             lines=(6,),
+        ),
+        # A new aliased column in a SQL feature model that no schema or README describes.
+        Case(
+            {
+                "models/features/store_features.sql": "select\n    store_id,\n    count(*) as visits_7d,\n"
+                "    sum(basket_eur) / nullif(count(*), 0) as basket_per_visit_7d\nfrom {{ ref('visits') }}\ngroup by 1\n",
+                "models/features/schema.yml": "version: 2\nmodels:\n  - name: store_features\n    columns:\n      - name: visits_7d\n"
+                "        description: Visits in the trailing seven days.\n",
+            },
+            base={
+                "models/features/store_features.sql": "select\n    store_id,\n    count(*) as visits_7d\nfrom {{ ref('visits') }}\ngroup by 1\n",
+                "models/features/schema.yml": "version: 2\nmodels:\n  - name: store_features\n    columns:\n      - name: visits_7d\n"
+                "        description: Visits in the trailing seven days.\n",
+            },
+            lines=(4,),
         ),
         # Polars: an alias built in a comprehension over a column list names one feature per entry.
         Case(
@@ -409,35 +438,41 @@ class UndocumentedFeature(FeatureColumns):
             )
 
     def _check(self, candidate: Candidate, entry: RegistryEntry | None, registry: FeatureRegistry, paths: list[str]) -> None:
-        name = candidate.name
-        shown = shown_name(name.shown)
-        kind = "family of features" if name.template else "feature"
-        target = registry.sources[0] if registry.sources else paths[0]
-        if entry is not None:
-            missing = " and ".join(entry.missing)
-            message = (
-                f"The {kind} `{shown}` is listed in `{entry.source}` but its entry has no {missing}. "
-                "A feature nobody owns or can explain cannot be debugged, trusted or safely removed later."
-            )
-        elif registry.sources:
-            message = (
-                f"The new {kind} `{shown}` has no entry in the feature registry (`{'`, `'.join(registry.sources)}`), "
-                "and no README or data dictionary names it. "
-                "A feature nobody owns or can explain cannot be debugged, trusted or safely removed later."
-            )
-        else:
-            message = (
-                f"The new {kind} `{shown}` is not documented: no README, data dictionary or schema file names it, and the "
-                f"repository has no feature registry (looked for `{'`, `'.join(paths)}`, set by `feature_registry` in "
-                ".github/mldebt.yml). A feature nobody owns or can explain cannot be debugged, trusted or safely removed later."
-            )
-        self.flag(
-            candidate.node,
-            message,
-            suggestion=f"Add `{shown}` to `{target}` with a `description` (what it means, how it is computed) and an `owner`"
-            + ("." if registry.sources or entry is not None else ", or define it in a README table."),
-            key=f"feature:{name.glob}",
-        )
+        message, suggestion = _explain(candidate.name, entry, registry, paths)
+        self.flag(candidate.node, message, suggestion=suggestion, key=f"feature:{candidate.name.glob}")
+
+    # --- SQL feature models ---------------------------------------------------
+
+    def __init__(self, ctx: FileContext | None = None) -> None:
+        # The engine builds Python visitors with a context and file rules (here: SQL models) without one.
+        if ctx is not None:
+            super().__init__(ctx)
+
+    def check(self, ctx: FileContext) -> Iterable[Finding]:
+        """Each new output column of a SQL feature model (`count(*) AS orders_30d`) is a feature like any other."""
+        file = ctx.file
+        if not file.path.lower().endswith(".sql") or not is_feature_path(file.path, ctx.options):
+            return []
+        targets = {name.lower() for name in option_names(ctx.options, "targets")}
+        columns = [
+            (ColumnName(alias, False), line) for alias, line in select_aliases(file.text)
+            if not (is_target(alias, targets) or is_identifier(alias) or is_timestamp(alias) or BOOKKEEPING.match(alias))
+        ]
+        if not columns:
+            return []
+        side: Side = "base" if ctx.version == "base" else "head"
+        paths = list(option_names(ctx.options, "feature_registry")) or list(DEFAULT_REGISTRIES)
+        registry = read_registry(ctx.repo, paths, side)
+        docs = documents(ctx.repo, file.path, side)
+        findings = []
+        for name, line in columns[:MAX_FINDINGS]:
+            entry = registry.lookup(name.shown)
+            if (entry is not None and not entry.missing) or (entry is None and (docs.notes_new_column or docs.naming(name.shown, template=False))):
+                continue
+            message, suggestion = _explain(name, entry, registry, paths)
+            context = file.lines[line - 1].strip() if line <= len(file.lines) else ""
+            findings.append(self.make(file.path, line, message, suggestion=suggestion, key=f"feature:{name.glob}", context=context))
+        return findings
 
     def may_find(self) -> bool:
         # Outside feature code only a Feast repository or a script that trains on (or writes out) its frames counts.
@@ -465,10 +500,31 @@ class UndocumentedFeature(FeatureColumns):
         return None
 
     def _is_feature_path(self) -> bool:
-        path = self.ctx.file.path
-        parts = path.split("/")
-        stem = parts[-1].rsplit(".", 1)[0]
-        if any(part.lower() in FEATURE_DIRECTORIES for part in parts[:-1]) or FEATURE_FILE.match(stem):
-            return True
-        modules = option_names(self.ctx.options, "feature_modules")
-        return any(fnmatch.fnmatch(path, pattern) for pattern in modules)
+        return is_feature_path(self.ctx.file.path, self.ctx.options)
+
+
+def _explain(name: ColumnName, entry: RegistryEntry | None, registry: FeatureRegistry, paths: list[str]) -> tuple[str, str]:
+    """The message and suggestion: what the feature lacks, and where its entry should go."""
+    shown = shown_name(name.shown)
+    kind = "family of features" if name.template else "feature"
+    target = registry.sources[0] if registry.sources else paths[0]
+    if entry is not None:
+        missing = " and ".join(entry.missing)
+        message = (
+            f"The {kind} `{shown}` is listed in `{entry.source}` but its entry has no {missing}. "
+            "A feature nobody owns or can explain cannot be debugged, trusted or safely removed later."
+        )
+    elif registry.sources:
+        message = (
+            f"The new {kind} `{shown}` has no entry in the feature registry (`{'`, `'.join(registry.sources)}`), "
+            "and no README or data dictionary names it. "
+            "A feature nobody owns or can explain cannot be debugged, trusted or safely removed later."
+        )
+    else:
+        message = (
+            f"The new {kind} `{shown}` is not documented: no README, data dictionary or schema file names it, and the "
+            f"repository has no feature registry (looked for `{'`, `'.join(paths)}`, set by `feature_registry` in "
+            ".github/mldebt.yml). A feature nobody owns or can explain cannot be debugged, trusted or safely removed later."
+        )
+    suggestion = f"Add `{shown}` to `{target}` with a `description` (what it means, how it is computed) and an `owner`"
+    return message, suggestion + ("." if registry.sources or entry is not None else ", or define it in a README table.")
