@@ -316,7 +316,7 @@ class FeatureColumns(FactsRule):
             text = self._text(value)
             if PREDICTION.search(text) or (not name.template and self._reads_column(text, name.shown, receiver)):
                 return
-        self.candidates.append(Candidate(name, node))
+        self.candidates.append(Candidate(name, node, receiver=receiver))
 
     def _text(self, node: libcst.CSTNode) -> str:
         where = self.get_metadata(PositionProvider, node)

@@ -33,6 +33,8 @@ DOC_FILES = frozenset(
 )
 # Neighbouring modules read for a moved feature, per folder: enough for a package, not a monorepo walk.
 MAX_NEIGHBOURS = 40
+# A step moved into `src/pipeline/steps/` from `src/main.py` is two folders down.
+NEIGHBOUR_LEVELS = 3
 MAX_DOC_CHARS = 400_000
 # A task list item records that work was done, not what a column means.
 _CHECKLIST = re.compile(r"^\s*(?:[-*+]|\d+\.)\s+\[[ xX]\]")
@@ -64,7 +66,7 @@ class Documents:
 
 _DOCS: weakref.WeakKeyDictionary[RepoView, dict[tuple[str, Side], list[tuple[str, str]]]] = weakref.WeakKeyDictionary()
 _NOTES: weakref.WeakKeyDictionary[RepoView, dict[str, bool]] = weakref.WeakKeyDictionary()
-_CODE: weakref.WeakKeyDictionary[RepoView, dict[str, list[tuple[str, frozenset[str]]]]] = weakref.WeakKeyDictionary()
+_CODE: weakref.WeakKeyDictionary[RepoView, dict[tuple[str, Side], list[tuple[str, frozenset[str]]]]] = weakref.WeakKeyDictionary()
 
 
 def _cache(store: weakref.WeakKeyDictionary[RepoView, V], repo: RepoView, empty: V) -> V:
@@ -144,21 +146,25 @@ def _names(text: str, name: str, *, template: bool) -> bool:
     return re.search(rf"(?<![\w-]){spelled}(?![\w-])", text, re.IGNORECASE) is not None
 
 
-def computed_nearby(repo: RepoView, path: str, name: str, source: str | None) -> bool:
-    """Whether a Python module beside `path` (same folder or the one above) computed the column before the pull request."""
-    folder = posixpath.dirname(path)
-    folders = [folder] if not folder else [folder, posixpath.dirname(folder)]
+def computed_nearby(repo: RepoView, path: str, name: str, source: str | None, side: Side = "base") -> bool:
+    """Whether a Python module near `path` (its folder and the two above) creates the column at `side`.
+
+    At the base that means the column was moved or mirrored, not added; at the
+    head, for a test or inference frame, that it is the counterpart of a column
+    the training code creates, and the finding belongs there.
+    """
+    folders = folders_above(path)[:NEIGHBOUR_LEVELS]
     wanted = source if source is not None else name
-    return any(wanted in created for neighbour in folders for item, created in _created_in(repo, neighbour) if item != path)
+    return any(wanted in created for neighbour in folders for item, created in _created_in(repo, neighbour, side) if item != path)
 
 
-def _created_in(repo: RepoView, folder: str) -> list[tuple[str, frozenset[str]]]:
-    """Per module of the folder at base, the columns it creates: one scan each, then set lookups per candidate."""
+def _created_in(repo: RepoView, folder: str, side: Side) -> list[tuple[str, frozenset[str]]]:
+    """Per module of the folder, the columns it creates: one scan each, then set lookups per candidate."""
     cache = _cache(_CODE, repo, {})
-    if folder not in cache:
-        paths = sorted(item for item in repo.list_dir(folder, "base") if item.endswith(".py"))[:MAX_NEIGHBOURS]
-        cache[folder] = [(item, _created(repo.read_text(item, "base") or "")) for item in paths]
-    return cache[folder]
+    if (folder, side) not in cache:
+        paths = sorted(item for item in repo.list_dir(folder, side) if item.endswith(".py"))[:MAX_NEIGHBOURS]
+        cache[(folder, side)] = [(item, _created(repo.read_text(item, side) or "")) for item in paths]
+    return cache[(folder, side)]
 
 
 # `df["x"] = ` / `df[f"x_{n}"] = `, `.alias("x")`, `.withColumn("x", ...)`, and `assign(x=...)` keywords.

@@ -53,6 +53,8 @@ BOOKKEEPING = re.compile(
 # predictions: what a model produces is not one of its inputs.
 OUTPUT_FRAME = re.compile(r"(?:^|_)(?:sub|submission|submissions|results?|metrics|scores|preds?|predictions?|oof|leaderboard|history|evals?)(?:_|$)")
 PREDICTION = re.compile(r"\.predict(?:_proba|_log_proba)?\s*\(|\b(?:\w+_)?(?:preds|predictions|oof)\b")
+# Frames of held-out or serving rows, whose columns mirror the training frame's.
+TEST_FRAME = re.compile(r"(?:^|_)(?:test|tst|holdout|inference|serving|infer)(?:_|$)|^(?:x|df)?test", re.IGNORECASE)
 FRAME_ADDERS = frozenset({"assign", "with_columns", "with_column", "withColumn"})
 DATAFRAME_LIBRARIES = ("pandas", "polars", "pyspark", "dask", "modin", "cudf", "xarray", "databricks")
 FRAME_LIBRARIES = ("pandas", "polars", "pyspark", "dask", "modin", "cudf")
@@ -126,6 +128,8 @@ class Candidate:
     view: FeastView | None = None
     # Named in a feature list rather than computed: only a feature module's lists declare model inputs.
     listed: bool = False
+    # The frame written to, when known: a test or inference frame's column mirrors a training one.
+    receiver: str | None = None
 
 
 def loop_variables(target: libcst.BaseExpression, iterable: libcst.BaseExpression) -> dict[str, str]:

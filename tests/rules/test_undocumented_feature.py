@@ -231,6 +231,20 @@ def test_columns_a_neighbouring_module_computed_before_are_moved_not_new() -> No
     assert [finding.key for finding in undocumented(moved, base=base)] == ["feature:month", "feature:quarter"]
 
 
+def test_a_step_moved_two_folders_down_is_not_new() -> None:
+    step = "import pandas as pd\n\ndef prep(df: pd.DataFrame) -> pd.DataFrame:\n    df['gust_ratio'] = df['gust'] / df['wind']\n    return df\n"
+    base = {"app/main.py": "def prep(df):\n    df['gust_ratio'] = df['gust'] / df['wind']\n"}
+    assert undocumented({"app/pipeline/steps/prep_features.py": step}, base=base) == []
+    assert len(undocumented({"app/pipeline/steps/prep_features.py": step})) == 1
+
+
+def test_the_test_frame_counterpart_of_a_training_column_is_reported_once() -> None:
+    prepare = "import pandas as pd\n\ndef prep(train: pd.DataFrame) -> None:\n    train['from_public'] = 0\n    train.to_csv('train.csv')\n"
+    train = "import pandas as pd\n\ndf_test = pd.read_csv('test.csv')\ndf_test['from_public'] = 0\nmodel.fit(df_test)\n"
+    findings = undocumented({"src/prepare.py": prepare, "src/train.py": train})
+    assert [(finding.path, finding.line) for finding in findings] == [("src/prepare.py", 4)]
+
+
 def test_training_and_data_preparation_scripts_are_model_data_code() -> None:
     code = "import pandas as pd\n\ndf = pd.read_csv('x.csv')\ndf['ratio'] = df['a'] / df['b']\n"
     assert undocumented(code + "df.to_csv('train.csv')\n", path="src/prepare.py")[0].line == 4
