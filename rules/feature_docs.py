@@ -39,8 +39,9 @@ MAX_DOC_CHARS = 400_000
 # A task list item records that work was done, not what a column means.
 _CHECKLIST = re.compile(r"^\s*(?:[-*+]|\d+\.)\s+\[[ xX]\]")
 _FENCE = re.compile(r"^\s*(?:```|~~~)")
-# Added prose that speaks of a new column: "with a new column indicating its origin", "two extra features".
-_NEW_COLUMN_NOTE = re.compile(r"\b(?:new|added|extra|additional)\s+(?:[\w-]+\s+){0,2}?(?:column|feature|variable|input)s?\b", re.IGNORECASE)
+# Added prose that speaks of a new column: "with a new column indicating its origin", "two extra feature columns".
+# A bare "new feature" is left out: in a README it as often means something the software can now do.
+_NEW_COLUMN_NOTE = re.compile(r"\b(?:new|added|extra|additional)\s+(?:[\w-]+\s+){0,2}?(?:column|variable)s?\b", re.IGNORECASE)
 _TOKEN = re.compile(r"[\w{}<>*]+")
 _PLACEHOLDER = re.compile(r"\{[^}]*\}|<[^>]*>|\*")
 # A short name ("v1", "age") is documented only where it is set apart: a code span or a table cell.

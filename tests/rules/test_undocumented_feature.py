@@ -223,6 +223,8 @@ def test_a_readme_note_the_pr_adds_documents_its_new_columns_but_an_old_note_doe
     note = "# Notes\n\n* Added new columns for the season of the ride.\n"
     assert undocumented({PATH: CALENDAR, "README.md": note}, base={"README.md": "# Notes\n"}) == []
     assert len(undocumented({PATH: CALENDAR}, base={"README.md": note})) == 3
+    software = "# Notes\n\n* New feature: the CLI can resume a run.\n"
+    assert len(undocumented({PATH: CALENDAR, "README.md": software}, base={"README.md": "# Notes\n"})) == 3
 
 
 def test_columns_a_neighbouring_module_computed_before_are_moved_not_new() -> None:
