@@ -18,6 +18,7 @@ import fnmatch
 import posixpath
 import re
 import weakref
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -31,7 +32,7 @@ DOC_FILES = frozenset(
     {"readme.md", "readme.rst", "readme.txt", "readme", "features.md", "features.yaml", "features.yml", "schema.yml", "schema.yaml",
      "data_dictionary.md", "data_dictionary.yaml", "data_dictionary.yml", "data_dictionary.csv", "data-dictionary.md", "dictionary.md"}
 )
-# Neighbouring modules read for a moved feature, per folder: enough for a package, not a monorepo walk.
+# Changed modules read for a moved feature: enough for a refactor, not a monorepo-wide rename.
 MAX_NEIGHBOURS = 40
 # A step moved into `src/pipeline/steps/` from `src/main.py` is two folders down.
 NEIGHBOUR_LEVELS = 3
@@ -67,7 +68,7 @@ class Documents:
 
 _DOCS: weakref.WeakKeyDictionary[RepoView, dict[tuple[str, Side], list[tuple[str, str]]]] = weakref.WeakKeyDictionary()
 _NOTES: weakref.WeakKeyDictionary[RepoView, dict[str, bool]] = weakref.WeakKeyDictionary()
-_CODE: weakref.WeakKeyDictionary[RepoView, dict[tuple[str, Side], list[tuple[str, frozenset[str]]]]] = weakref.WeakKeyDictionary()
+_CODE: weakref.WeakKeyDictionary[RepoView, dict[tuple[str, Side], frozenset[str]]] = weakref.WeakKeyDictionary()
 
 
 def _cache(store: weakref.WeakKeyDictionary[RepoView, V], repo: RepoView, empty: V) -> V:
@@ -89,7 +90,10 @@ def folders_above(path: str) -> list[str]:
 
 def documents(repo: RepoView, path: str, side: Side) -> Documents:
     folders = [*folders_above(path), "docs"]
-    texts = [item for folder in folders for item in _docs_in(repo, folder, side)]
+    cache = _cache(_DOCS, repo, {})
+    missing = [folder for folder in folders if (folder, side) not in cache]
+    listings = repo.list_dirs(missing, side) if missing else {}
+    texts = [item for folder in folders for item in _docs_in(repo, folder, side, listings.get(folder))]
     note = next((doc_path for doc_path, text in texts if _adds_column_note(repo, doc_path, text)), None) if side == "head" else None
     return Documents(tuple(texts), note)
 
@@ -103,12 +107,12 @@ def _adds_column_note(repo: RepoView, path: str, text: str) -> bool:
     return cache[path]
 
 
-def _docs_in(repo: RepoView, folder: str, side: Side) -> list[tuple[str, str]]:
+def _docs_in(repo: RepoView, folder: str, side: Side, listing: Collection[str] | None) -> list[tuple[str, str]]:
     cache = _cache(_DOCS, repo, {})
     key = (folder, side)
     if key not in cache:
         found = []
-        for doc_path in sorted(repo.list_dir(folder, side)):
+        for doc_path in sorted(listing if listing is not None else repo.list_dir(folder, side)):
             if posixpath.basename(doc_path).lower() in DOC_FILES:
                 text = repo.read_text(doc_path, side)
                 if text:
@@ -147,25 +151,27 @@ def _names(text: str, name: str, *, template: bool) -> bool:
     return re.search(rf"(?<![\w-]){spelled}(?![\w-])", text, re.IGNORECASE) is not None
 
 
-def computed_nearby(repo: RepoView, path: str, name: str, source: str | None, side: Side = "base") -> bool:
-    """Whether a Python module near `path` (its folder and the two above) creates the column at `side`.
+def computed_nearby(repo: RepoView, path: str, changed: Collection[str], name: str, source: str | None, side: Side = "base") -> bool:
+    """Whether another Python module the pull request changes, near `path` (its folder or the two above), creates the column at `side`.
 
     At the base that means the column was moved or mirrored, not added; at the
     head, for a test or inference frame, that it is the counterpart of a column
-    the training code creates, and the finding belongs there.
+    the training code creates, and the finding belongs there. Only changed
+    modules can be where a moved line came from, which keeps the reads (API
+    calls, for the bot) to the files of the pull request.
     """
-    folders = folders_above(path)[:NEIGHBOUR_LEVELS]
+    folders = set(folders_above(path)[:NEIGHBOUR_LEVELS])
     wanted = source if source is not None else name
-    return any(wanted in created for neighbour in folders for item, created in _created_in(repo, neighbour, side) if item != path)
+    neighbours = sorted(item for item in changed if item != path and item.endswith(".py") and posixpath.dirname(item) in folders)
+    return any(wanted in _created_by(repo, item, side) for item in neighbours[:MAX_NEIGHBOURS])
 
 
-def _created_in(repo: RepoView, folder: str, side: Side) -> list[tuple[str, frozenset[str]]]:
-    """Per module of the folder, the columns it creates: one scan each, then set lookups per candidate."""
+def _created_by(repo: RepoView, path: str, side: Side) -> frozenset[str]:
+    """The columns a module creates: one scan per module and side, then set lookups per candidate."""
     cache = _cache(_CODE, repo, {})
-    if (folder, side) not in cache:
-        paths = sorted(item for item in repo.list_dir(folder, side) if item.endswith(".py"))[:MAX_NEIGHBOURS]
-        cache[(folder, side)] = [(item, _created(repo.read_text(item, side) or "")) for item in paths]
-    return cache[(folder, side)]
+    if (path, side) not in cache:
+        cache[(path, side)] = _created(repo.read_text(path, side) or "")
+    return cache[(path, side)]
 
 
 # `df["x"] = ` / `df[f"x_{n}"] = `, `.alias("x")`, `.withColumn("x", ...)`, and `assign(x=...)` keywords.

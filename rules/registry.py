@@ -59,6 +59,8 @@ class FileContext:
     pr_body: str
     options: Mapping[str, object]
     added_paths: Collection[str] = ()
+    # Every path the pull request touches, whatever its status: where a moved line may have come from.
+    changed_paths: Collection[str] = ()
 
 
 @dataclass

@@ -363,11 +363,11 @@ class UndocumentedFeature(FeatureColumns, FileRule):
                 docs = docs or documents(self.ctx.repo, self.ctx.file.path, side)
                 if docs.notes_new_column or docs.naming(name.shown, template=name.template):
                     continue
-            path = self.ctx.file.path
-            if computed_nearby(self.ctx.repo, path, name.shown, name.source):
+            path, changed = self.ctx.file.path, self.ctx.changed_paths
+            if computed_nearby(self.ctx.repo, path, changed, name.shown, name.source):
                 continue
             test_frame = candidate.receiver is not None and TEST_FRAME.search(candidate.receiver.rsplit(".", 1)[-1])
-            if test_frame and computed_nearby(self.ctx.repo, path, name.shown, name.source, side):
+            if test_frame and computed_nearby(self.ctx.repo, path, changed, name.shown, name.source, side):
                 continue
             found.append((candidate, entry))
         return sorted(found, key=lambda pair: self.position(pair[0].node)[0])

@@ -227,16 +227,18 @@ def test_a_readme_note_the_pr_adds_documents_its_new_columns_but_an_old_note_doe
     assert len(undocumented({PATH: CALENDAR, "README.md": software}, base={"README.md": "# Notes\n"})) == 3
 
 
-def test_columns_a_neighbouring_module_computed_before_are_moved_not_new() -> None:
-    moved = {"src/features/calendar.py": CALENDAR}
-    base = {"src/build.py": "def f(df):\n    df['Year'] = df['Date'].dt.year\n    # df['Month'] = 1\n"}
+def test_columns_a_changed_neighbouring_module_computed_before_are_moved_not_new() -> None:
+    moved = {"src/features/calendar.py": CALENDAR, "src/build.py": "def f(df):\n    return df\n"}
+    base = {"src/build.py": "def f(df):\n    df['Year'] = df['Date'].dt.year\n    # df['Month'] = 1\n    return df\n"}
     assert [finding.key for finding in undocumented(moved, base=base)] == ["feature:month", "feature:quarter"]
+    untouched = {"src/features/calendar.py": CALENDAR}
+    assert len(undocumented(untouched, base=base)) == 3, "only a module the pull request changes can be where a line moved from"
 
 
 def test_a_step_moved_two_folders_down_is_not_new() -> None:
     step = "import pandas as pd\n\ndef prep(df: pd.DataFrame) -> pd.DataFrame:\n    df['gust_ratio'] = df['gust'] / df['wind']\n    return df\n"
     base = {"app/main.py": "def prep(df):\n    df['gust_ratio'] = df['gust'] / df['wind']\n"}
-    assert undocumented({"app/pipeline/steps/prep_features.py": step}, base=base) == []
+    assert undocumented({"app/pipeline/steps/prep_features.py": step, "app/main.py": "from pipeline.steps import prep\n"}, base=base) == []
     assert len(undocumented({"app/pipeline/steps/prep_features.py": step})) == 1
 
 
