@@ -18,10 +18,11 @@ import fnmatch
 import posixpath
 import re
 import weakref
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from rules.registry import ChangedContent
 from rules.registry_files import glob_of
 from rules.repo import RepoView, Side
 
@@ -67,8 +68,6 @@ class Documents:
 
 
 _DOCS: weakref.WeakKeyDictionary[RepoView, dict[tuple[str, Side], list[tuple[str, str]]]] = weakref.WeakKeyDictionary()
-_NOTES: weakref.WeakKeyDictionary[RepoView, dict[str, bool]] = weakref.WeakKeyDictionary()
-_CODE: weakref.WeakKeyDictionary[RepoView, dict[tuple[str, Side], frozenset[str]]] = weakref.WeakKeyDictionary()
 
 
 def _cache(store: weakref.WeakKeyDictionary[RepoView, V], repo: RepoView, empty: V) -> V:
@@ -88,23 +87,36 @@ def folders_above(path: str) -> list[str]:
         folder = posixpath.dirname(folder)
 
 
-def documents(repo: RepoView, path: str, side: Side) -> Documents:
+def documents(repo: RepoView, path: str, changed: Sequence[ChangedContent], side: Side) -> Documents:
+    """The documents around `path` at `side`, and whether the pull request adds a new-column note to one.
+
+    Only the head's folders are listed and read: a document the pull request
+    does not change is the same at the base, and one it changes comes with the
+    review's contents. So the bot lists each folder once, at the head.
+    """
     folders = [*folders_above(path), "docs"]
     cache = _cache(_DOCS, repo, {})
-    missing = [folder for folder in folders if (folder, side) not in cache]
-    listings = repo.list_dirs(missing, side) if missing else {}
-    texts = [item for folder in folders for item in _docs_in(repo, folder, side, listings.get(folder))]
-    note = next((doc_path for doc_path, text in texts if _adds_column_note(repo, doc_path, text)), None) if side == "head" else None
+    missing = [folder for folder in folders if (folder, "head") not in cache]
+    listings = repo.list_dirs(missing, "head") if missing else {}
+    texts = [item for folder in folders for item in _docs_in(repo, folder, "head", listings.get(folder))]
+    touched = {item.path: item for item in changed if posixpath.dirname(item.path) in folders and posixpath.basename(item.path).lower() in DOC_FILES}
+    if side == "base":
+        kept = [(doc_path, text) for doc_path, text in texts if doc_path not in touched]
+        texts = kept + [(item.path, _prose(_text(item.base)[:MAX_DOC_CHARS])) for item in touched.values() if item.base is not None]
+        return Documents(tuple(texts), None)
+    note = next((item.path for item in touched.values() if _adds_column_note(item)), None)
     return Documents(tuple(texts), note)
 
 
-def _adds_column_note(repo: RepoView, path: str, text: str) -> bool:
-    cache = _cache(_NOTES, repo, {})
-    if path not in cache:
-        before = {line.strip() for line in _prose(repo.read_text(path, "base") or "").splitlines()}
-        added = [line for line in text.splitlines() if line.strip() and line.strip() not in before]
-        cache[path] = any(_NEW_COLUMN_NOTE.search(line) for line in added)
-    return cache[path]
+def _text(data: str | bytes | None) -> str:
+    return data.decode("utf-8", "replace") if isinstance(data, bytes) else data or ""
+
+
+def _adds_column_note(item: ChangedContent) -> bool:
+    """Prose the pull request adds to a document (lines new at head) that speaks of a new column."""
+    before = {line.strip() for line in _prose(_text(item.base)).splitlines()}
+    added = [line for line in _prose(_text(item.head)).splitlines() if line.strip() and line.strip() not in before]
+    return any(_NEW_COLUMN_NOTE.search(line) for line in added)
 
 
 def _docs_in(repo: RepoView, folder: str, side: Side, listing: Collection[str] | None) -> list[tuple[str, str]]:
@@ -151,27 +163,33 @@ def _names(text: str, name: str, *, template: bool) -> bool:
     return re.search(rf"(?<![\w-]){spelled}(?![\w-])", text, re.IGNORECASE) is not None
 
 
-def computed_nearby(repo: RepoView, path: str, changed: Collection[str], name: str, source: str | None, side: Side = "base") -> bool:
+def computed_nearby(path: str, changed: Sequence[ChangedContent], name: str, source: str | None, side: Side = "base") -> bool:
     """Whether another Python module the pull request changes, near `path` (its folder or the two above), creates the column at `side`.
 
     At the base that means the column was moved or mirrored, not added; at the
     head, for a test or inference frame, that it is the counterpart of a column
     the training code creates, and the finding belongs there. Only changed
-    modules can be where a moved line came from, which keeps the reads (API
-    calls, for the bot) to the files of the pull request.
+    modules can be where a moved line came from, and their contents come with
+    the review, so this reads nothing from the repository.
     """
     folders = set(folders_above(path)[:NEIGHBOUR_LEVELS])
     wanted = source if source is not None else name
-    neighbours = sorted(item for item in changed if item != path and item.endswith(".py") and posixpath.dirname(item) in folders)
-    return any(wanted in _created_by(repo, item, side) for item in neighbours[:MAX_NEIGHBOURS])
+    neighbours = [item for item in changed if item.path != path and item.path.endswith(".py") and posixpath.dirname(item.path) in folders]
+    return any(wanted in _created_by(item, side) for item in neighbours[:MAX_NEIGHBOURS])
 
 
-def _created_by(repo: RepoView, path: str, side: Side) -> frozenset[str]:
+_CREATED: weakref.WeakKeyDictionary[object, dict[Side, frozenset[str]]] = weakref.WeakKeyDictionary()
+
+
+def _created_by(item: ChangedContent, side: Side) -> frozenset[str]:
     """The columns a module creates: one scan per module and side, then set lookups per candidate."""
-    cache = _cache(_CODE, repo, {})
-    if (path, side) not in cache:
-        cache[(path, side)] = _created(repo.read_text(path, side) or "")
-    return cache[(path, side)]
+    try:
+        cache = _CREATED.setdefault(item, {})
+    except TypeError:
+        cache = {}
+    if side not in cache:
+        cache[side] = _created(_text(item.base if side == "base" else item.head))
+    return cache[side]
 
 
 # `df["x"] = ` / `df[f"x_{n}"] = `, `.alias("x")`, `.withColumn("x", ...)`, and `assign(x=...)` keywords.

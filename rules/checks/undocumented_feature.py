@@ -360,14 +360,14 @@ class UndocumentedFeature(FeatureColumns, FileRule):
             if entry is not None and not entry.missing:
                 continue
             if entry is None:
-                docs = docs or documents(self.ctx.repo, self.ctx.file.path, side)
+                docs = docs or documents(self.ctx.repo, self.ctx.file.path, self.ctx.changed, side)
                 if docs.notes_new_column or docs.naming(name.shown, template=name.template):
                     continue
-            path, changed = self.ctx.file.path, self.ctx.changed_paths
-            if computed_nearby(self.ctx.repo, path, changed, name.shown, name.source):
+            path, changed = self.ctx.file.path, self.ctx.changed
+            if computed_nearby(path, changed, name.shown, name.source):
                 continue
             test_frame = candidate.receiver is not None and TEST_FRAME.search(candidate.receiver.rsplit(".", 1)[-1])
-            if test_frame and computed_nearby(self.ctx.repo, path, changed, name.shown, name.source, side):
+            if test_frame and computed_nearby(path, changed, name.shown, name.source, side):
                 continue
             found.append((candidate, entry))
         return sorted(found, key=lambda pair: self.position(pair[0].node)[0])
@@ -468,7 +468,7 @@ class UndocumentedFeature(FeatureColumns, FileRule):
         side: Side = "base" if ctx.version == "base" else "head"
         paths = list(option_names(ctx.options, "feature_registry")) or list(DEFAULT_REGISTRIES)
         registry = read_registry(ctx.repo, paths, side)
-        docs = documents(ctx.repo, file.path, side)
+        docs = documents(ctx.repo, file.path, ctx.changed, side)
         findings = []
         for name, line in columns[:MAX_FINDINGS]:
             entry = registry.lookup(name.shown)
