@@ -102,21 +102,33 @@ def documents(repo: RepoView, path: str, changed: Sequence[ChangedContent], side
     touched = {item.path: item for item in changed if posixpath.dirname(item.path) in folders and posixpath.basename(item.path).lower() in DOC_FILES}
     if side == "base":
         kept = [(doc_path, text) for doc_path, text in texts if doc_path not in touched]
-        texts = kept + [(item.path, _prose(_text(item.base)[:MAX_DOC_CHARS])) for item in touched.values() if item.base is not None]
-        return Documents(tuple(texts), None)
-    note = next((item.path for item in touched.values() if _adds_column_note(item)), None)
+        before = [(item.path, _side(repo, item, "base")) for item in touched.values()]
+        return Documents(tuple(kept + [(doc_path, _prose(text[:MAX_DOC_CHARS])) for doc_path, text in before if text]), None)
+    note = next((item.path for item in touched.values() if _adds_column_note(repo, item)), None)
     return Documents(tuple(texts), note)
+
+
+def _side(repo: RepoView, item: ChangedContent, side: Side) -> str:
+    """A changed document's text; the engine loads only files some rule reads, so a README is read on demand."""
+    data = item.base if side == "base" else item.head
+    if item.base is None and item.head is None:
+        return repo.read_text(item.path, side) or ""
+    return _text(data)
 
 
 def _text(data: str | bytes | None) -> str:
     return data.decode("utf-8", "replace") if isinstance(data, bytes) else data or ""
 
 
-def _adds_column_note(item: ChangedContent) -> bool:
+def _adds_column_note(repo: RepoView, item: ChangedContent) -> bool:
     """Prose the pull request adds to a document (lines new at head) that speaks of a new column."""
-    before = {line.strip() for line in _prose(_text(item.base)).splitlines()}
-    added = [line for line in _prose(_text(item.head)).splitlines() if line.strip() and line.strip() not in before]
-    return any(_NEW_COLUMN_NOTE.search(line) for line in added)
+    cache = _cache(_NOTES, repo, {})
+    if item.path in cache:
+        return cache[item.path]
+    before = {line.strip() for line in _prose(_side(repo, item, "base")).splitlines()}
+    added = [line for line in _prose(_side(repo, item, "head")).splitlines() if line.strip() and line.strip() not in before]
+    cache[item.path] = any(_NEW_COLUMN_NOTE.search(line) for line in added)
+    return cache[item.path]
 
 
 def _docs_in(repo: RepoView, folder: str, side: Side, listing: Collection[str] | None) -> list[tuple[str, str]]:
@@ -178,6 +190,7 @@ def computed_nearby(path: str, changed: Sequence[ChangedContent], name: str, sou
     return any(wanted in _created_by(item, side) for item in neighbours[:MAX_NEIGHBOURS])
 
 
+_NOTES: weakref.WeakKeyDictionary[RepoView, dict[str, bool]] = weakref.WeakKeyDictionary()
 _CREATED: weakref.WeakKeyDictionary[object, dict[Side, frozenset[str]]] = weakref.WeakKeyDictionary()
 
 

@@ -351,3 +351,14 @@ def test_a_label_comment_two_lines_up_or_on_another_column_does_not_exempt() -> 
         "    rfm['Churn'] = (rfm['Recency'] > 90).astype(int)\n    rfm['spend_90d'] = rfm['spend'].rolling(90).sum()\n    return rfm\n"
     )
     assert [finding.key for finding in undocumented(head)] == ["feature:churn", "feature:spend_90d"]
+
+
+def test_a_readme_note_is_found_when_the_engine_did_not_load_the_readme() -> None:
+    """`mldebt scan` and the bot load only files some rule parses; a changed README comes through the repository view."""
+    code = "import pandas as pd\n\ndef merge(ours: pd.DataFrame) -> None:\n    ours['from_public'] = 0\n    ours.to_csv('train.csv')\n"
+    base = {"README.md": "# Notes\n"}
+    head = {"README.md": "# Notes\n\n* Merged the public data, with a new column flagging its rows.\n", "src/prepare.py": code}
+    review = ReviewInput(
+        changed=[ChangedFile("src/prepare.py", "added", head=code), ChangedFile("README.md", "modified")], repo=DictRepo(base, head)
+    )
+    assert [finding for finding in scan(review).findings if finding.rule == RULE] == []
