@@ -106,6 +106,11 @@ class FeatureColumns(FactsRule):
                     self.dropped.update(value for value, _ in strings_in(arg.value))
         elif method in FRAME_ADDERS and isinstance(node.func, libcst.Attribute) and self._frame_method(node.func):
             self._added_by_method(node, method)
+        elif method == "insert" and isinstance(node.func, libcst.Attribute) and self._is_frame_strictly(node.func.value):
+            args = positional(node)
+            column = self._column(args[1]) if len(args) > 1 else None
+            if column is not None:
+                self._candidate(column, args[1], args[2] if len(args) > 2 else None, dotted(node.func.value))
         elif method in FEAST_VIEWS:
             self._feast(node)
         elif method == "Entity":
@@ -118,13 +123,31 @@ class FeatureColumns(FactsRule):
             for arg in node.args:
                 if arg.keyword is not None:
                     self._candidate(ColumnName(arg.keyword.value, False), arg.keyword, arg.value)
+                elif arg.star == "**":
+                    self._unpacked(arg.value)
         elif method == "withColumn":
             args = positional(node)
             column = self._column(args[0]) if args else None
             if column is not None:
                 self._candidate(column, args[0], args[1] if len(args) > 1 else None)
         else:
-            self._polars(node)
+            # `select`/`agg` also name columns they compute, but only by alias: their keywords (pandas' named
+            # aggregation) and bare column picks are not new features.
+            self._polars(node, keywords=method not in ("select", "agg"))
+
+    def _unpacked(self, value: libcst.BaseExpression) -> None:
+        """`assign(**{"a": ..., f"{c}_z": ... for c in COLS})`: each key is a column, a comprehension's key fans out."""
+        if isinstance(value, libcst.Dict):
+            for element in value.elements:
+                if isinstance(element, libcst.DictElement):
+                    column = self._column(element.key)
+                    if column is not None:
+                        self._candidate(column, element.key, element.value)
+        elif isinstance(value, libcst.DictComp):
+            column = self._column(value.key)
+            if column is not None:
+                self._candidate(column, value.key, value.value)
+                self._fanned_out(column, value.key, [*self.loops, loop_variables(value.for_in.target, value.for_in.iter)])
 
     def _assigned(self, target: libcst.BaseExpression, value: libcst.BaseExpression) -> None:
         name = dotted(target)
@@ -220,11 +243,12 @@ class FeatureColumns(FactsRule):
         every = [*parameters.posonly_params, *parameters.params, *parameters.kwonly_params]
         return any(parameter.name.value == name for parameter in every)
 
-    def _polars(self, node: libcst.Call) -> None:
+    def _polars(self, node: libcst.Call, *, keywords: bool = True) -> None:
         """Aliased expressions and keyword columns; a comprehension's alias fans out over the list it iterates."""
         for arg in node.args:
             if arg.keyword is not None:
-                self._candidate(ColumnName(arg.keyword.value, False), arg.keyword, arg.value)
+                if keywords:
+                    self._candidate(ColumnName(arg.keyword.value, False), arg.keyword, arg.value)
                 continue
             values = arg.value.elements if isinstance(arg.value, (libcst.List, libcst.Tuple)) else [libcst.Element(arg.value)]
             for element in values:
@@ -234,8 +258,9 @@ class FeatureColumns(FactsRule):
                     loops = [loop_variables(expression.for_in.target, expression.for_in.iter)]
                     expression = expression.elt
                 alias = self._alias(expression)
-                if alias is not None:
-                    self._candidate(alias[0], alias[1], expression)
+                if alias is not None and isinstance(expression, libcst.Call) and isinstance(expression.func, libcst.Attribute):
+                    # The expression before `.alias(...)`: the alias itself would look like a read of the column.
+                    self._candidate(alias[0], alias[1], expression.func.value)
                     self._fanned_out(alias[0], alias[1], self.loops + loops)
 
     def _alias(self, expression: libcst.BaseExpression) -> tuple[ColumnName, libcst.CSTNode] | None:
@@ -344,6 +369,10 @@ class FeatureColumns(FactsRule):
         if isinstance(value, (libcst.Dict, libcst.DictComp)):
             self._set_kind(name, "dict")
             return
+        if isinstance(value, (libcst.List, libcst.ListComp)):
+            # `features = [...]` names a list of columns, whose `.insert(0, "x")` adds no column to a frame.
+            self._set_kind(name, "list")
+            return
         if not isinstance(value, libcst.Call):
             return
         callee = self.facts.imports.qualify(value.func) or ""
@@ -359,6 +388,11 @@ class FeatureColumns(FactsRule):
         if receiver is not None and receiver.split(".", 1)[0] in ("self", "cls"):
             return False
         return (receiver is not None and self._is_frame(receiver)) or self.facts.imports.uses(*DATAFRAME_LIBRARIES)
+
+    def _is_frame_strictly(self, node: libcst.BaseExpression) -> bool:
+        """A receiver known or named to be a frame; `list.insert` shares the method name, so a pandas import is not enough."""
+        name = dotted(node)
+        return name is not None and name.split(".", 1)[0] not in ("self", "cls") and self._is_frame(name)
 
     def _is_frame(self, name: str) -> bool:
         for scope in (self.current_scope(), self.facts.module):

@@ -55,7 +55,7 @@ OUTPUT_FRAME = re.compile(r"(?:^|_)(?:sub|submission|submissions|results?|metric
 PREDICTION = re.compile(r"\.predict(?:_proba|_log_proba)?\s*\(|\b(?:\w+_)?(?:preds|predictions|oof)\b")
 # Frames of held-out or serving rows, whose columns mirror the training frame's.
 TEST_FRAME = re.compile(r"(?:^|_)(?:test|tst|holdout|inference|serving|infer)(?:_|$)|^(?:x|df)?test", re.IGNORECASE)
-FRAME_ADDERS = frozenset({"assign", "with_columns", "with_column", "withColumn"})
+FRAME_ADDERS = frozenset({"assign", "with_columns", "with_column", "withColumn", "select", "agg"})
 DATAFRAME_LIBRARIES = ("pandas", "polars", "pyspark", "dask", "modin", "cudf", "xarray", "databricks")
 FRAME_LIBRARIES = ("pandas", "polars", "pyspark", "dask", "modin", "cudf")
 FRAME_METHODS = frozenset(

@@ -288,6 +288,18 @@ class UndocumentedFeature(FeatureColumns, FileRule):
             },
             lines=(4,),
         ),
+        # `insert`, `assign(**{...})` with keys built in a comprehension, and aggregates named by alias in `agg`
+        # are new columns too; a list's own `insert` and pandas' named aggregation keywords are not read.
+        Case(
+            "import polars as pl\nimport pandas as pd\n\nRATES = ['fx_eur', 'fx_gbp']\n\n"
+            "def build(pdf: pd.DataFrame, tx: pl.DataFrame) -> tuple[pd.DataFrame, pl.DataFrame]:\n"
+            "    pdf.insert(0, 'weekday', pdf['day'].dt.weekday)\n    cols = ['a']\n    cols.insert(0, 'b')\n"
+            "    pdf = pdf.assign(**{f'{r}_chg_1d': pdf[r].pct_change() for r in RATES})\n"
+            "    per_card = tx.group_by('card').agg(pl.col('amount').std().alias('amount_std_30d'))\n"
+            "    return pdf.groupby('card').agg(n=('amount', 'size')), per_card\n",
+            path="src/features/fx.py",
+            lines=(4, 7, 11),
+        ),
         # Polars: an alias built in a comprehension over a column list names one feature per entry.
         Case(
             "import polars as pl\n\nAMOUNTS = ['card_amt', 'cash_amt']\n\ndef rolling(tx: pl.DataFrame) -> pl.DataFrame:\n"

@@ -362,3 +362,10 @@ def test_a_readme_note_is_found_when_the_engine_did_not_load_the_readme() -> Non
         changed=[ChangedFile("src/prepare.py", "added", head=code), ChangedFile("README.md", "modified")], repo=DictRepo(base, head)
     )
     assert [finding for finding in scan(review).findings if finding.rule == RULE] == []
+
+
+def test_a_polars_alias_is_not_mistaken_for_a_read_of_the_column() -> None:
+    code = "import polars as pl\n\ndef f(tx: pl.DataFrame) -> pl.DataFrame:\n    return tx.with_columns((pl.col('a') / pl.col('b')).alias('a_per_b'))\n"
+    assert [finding.key for finding in undocumented(code, path="src/features/ratios.py")] == ["feature:a_per_b"]
+    rewrite = "import polars as pl\n\ndef f(tx: pl.DataFrame) -> pl.DataFrame:\n    return tx.with_columns(pl.col('a').fill_null(0).alias('a'))\n"
+    assert undocumented(rewrite, path="src/features/ratios.py") == []
