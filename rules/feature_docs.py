@@ -5,11 +5,12 @@ README table, a data dictionary or a dbt-style `schema.yml`. A feature named
 there is documented. A pull request may also document its feature in prose it
 adds to the README ("a new column marks rows from the original data"), which a
 reviewer accepts though no name matches. And a column that a neighbouring
-module already computed before the pull request was moved or mirrored (the
-test-time counterpart of a training column), so it is not a new feature.
+module the pull request changes created before it was moved, not added; one
+a neighbour creates at the head is mirrored by a test frame's copy of it.
 
-Everything read here is cached per repository view and side, so a review with
-many feature files reads each document once.
+Folder listings and documents are read once per review (cached per repository
+view), at the head only; the base side of a document the pull request changes,
+and every changed module, come with the review's own contents.
 """
 
 from __future__ import annotations
