@@ -293,6 +293,7 @@ def _scan_pair(
             pr_body=review.pr_body,
             options={},
             added_paths=[path for path, status in statuses.items() if status == "added"],
+            changed=review.changed,
         )
 
     head_findings = _run_file_rules(head, context(head, "head", base), rules, review.config)

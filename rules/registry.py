@@ -8,10 +8,10 @@ Three shapes of rule, chosen by what a rule needs to see:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import ClassVar
+from typing import ClassVar, Protocol
 
 import libcst
 from libcst.metadata import PositionProvider
@@ -48,6 +48,14 @@ class Case:
         return dict(self.head)
 
 
+class ChangedContent(Protocol):
+    """A changed file's contents on both sides, as the engine has them (`ChangedFile`)."""
+
+    path: str
+    base: str | bytes | None
+    head: str | bytes | None
+
+
 @dataclass
 class FileContext:
     """What a file-level rule may look at beyond the file itself."""
@@ -59,6 +67,8 @@ class FileContext:
     pr_body: str
     options: Mapping[str, object]
     added_paths: Collection[str] = ()
+    # Every file the pull request touches, with its contents: where a moved line may have come from.
+    changed: Sequence[ChangedContent] = ()
 
 
 @dataclass

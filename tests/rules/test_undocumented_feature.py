@@ -172,27 +172,88 @@ CALENDAR = (
 )
 
 
-def test_without_any_registry_a_file_gets_one_finding_listing_its_features() -> None:
+def test_without_any_registry_each_undocumented_feature_gets_a_finding() -> None:
     result = run_case(Case(CALENDAR, path=PATH))
-    [finding] = [finding for finding in result.findings if finding.rule == RULE]
-    assert finding.new and finding.line == 5 and finding.severity == Severity.HIGH
-    assert finding.key == f"no-registry:{PATH}"
-    assert "adds 3 features (`Year`, `Month`, `Quarter`)" in finding.message
-    assert "`features.yaml`, `feature_registry.yaml`, `docs/features.md`" in finding.message and "`feature_registry`" in finding.message
-    assert "Start a registry" in (finding.suggestion or "")
-    assert result.blocking == [finding], "undocumented features stay high: one finding for the file, not one a feature"
+    findings = [finding for finding in result.findings if finding.rule == RULE]
+    assert [(finding.line, finding.key, finding.new) for finding in findings] == [
+        (5, "feature:year", True), (6, "feature:month", True), (7, "feature:quarter", True)
+    ]
+    first = findings[0]
+    assert first.severity == Severity.HIGH and "no README, data dictionary or schema file names it" in first.message
+    assert "`features.yaml`, `feature_registry.yaml`, `docs/features.md`" in first.message and "`feature_registry`" in first.message
+    assert "README table" in (first.suggestion or "")
 
 
 def test_a_long_list_is_cut_and_counted() -> None:
     code = "def build(df):\n" + "".join(f"    df['f{index}'] = df['x'] * {index}\n" for index in range(33)) + "    return df\n"
-    [finding] = undocumented(code)
-    assert "adds 33 features (`f0`, `f1`, `f2`, `f3`, `f4` and 28 more)" in finding.message
+    findings = undocumented(code)
+    assert [finding.line for finding in findings] == [2, 3, 4, 5, 6, 7]
+    summary = findings[-1]
+    assert summary.key == f"more-features:{PATH}" and summary.end_line == 34
+    assert "adds 28 more undocumented features (`f5`, `f6`, `f7`, `f8`, `f9` and 23 more)" in summary.message
 
 
-def test_adding_one_more_feature_without_a_registry_is_not_new_again() -> None:
+def test_adding_one_more_feature_without_a_registry_reports_only_that_one() -> None:
     head = CALENDAR.replace("    return df", "    df['Week'] = df['Date'].dt.isocalendar().week\n    return df")
-    [finding] = undocumented(head, base={PATH: CALENDAR})
-    assert not finding.new and "adds 4 features" in finding.message
+    findings = undocumented(head, base={PATH: CALENDAR})
+    assert [(finding.line, finding.new) for finding in findings] == [(5, False), (6, False), (7, False), (8, True)]
+
+
+@pytest.mark.parametrize(
+    ("readme", "documented"),
+    [
+        ("| feature | meaning |\n|---|---|\n| `Year` | Calendar year of the ride. |\n", True),
+        ("The model reads the ride's year, month and quarter.\n", True),
+        ("* [x] add Year, Month and Quarter\n", False),
+        ("```python\ndf['Year'] = df['Date'].dt.year\n```\n", False),
+    ],
+)
+def test_a_readme_that_names_the_feature_documents_it(readme: str, documented: bool) -> None:
+    findings = undocumented({PATH: CALENDAR, "src/README.md": readme})
+    assert ("feature:year" not in {finding.key for finding in findings}) is documented
+
+
+def test_short_names_need_a_code_span_or_table_cell_and_families_their_pattern() -> None:
+    code = "def build(df):\n    df['v1'] = df['a'] * 2\n    for n in (1, 2):\n        df[f'to_{n}'] = df['a'] - n\n    return df\n"
+    assert len(undocumented({PATH: code, "README.md": "Release v1 of the model; write to_csv output.\n"})) == 2
+    assert undocumented({PATH: code, "README.md": "| name | meaning |\n|---|---|\n| v1 | Wind x. |\n| to_{n} | Gap to n. |\n"}) == []
+
+
+def test_a_readme_note_the_pr_adds_documents_its_new_columns_but_an_old_note_does_not() -> None:
+    note = "# Notes\n\n* Added new columns for the season of the ride.\n"
+    assert undocumented({PATH: CALENDAR, "README.md": note}, base={"README.md": "# Notes\n"}) == []
+    assert len(undocumented({PATH: CALENDAR}, base={"README.md": note})) == 3
+    software = "# Notes\n\n* New feature: the CLI can resume a run.\n"
+    assert len(undocumented({PATH: CALENDAR, "README.md": software}, base={"README.md": "# Notes\n"})) == 3
+
+
+def test_columns_a_changed_neighbouring_module_computed_before_are_moved_not_new() -> None:
+    moved = {"src/features/calendar.py": CALENDAR, "src/build.py": "def f(df):\n    return df\n"}
+    base = {"src/build.py": "def f(df):\n    df['Year'] = df['Date'].dt.year\n    # df['Month'] = 1\n    return df\n"}
+    assert [finding.key for finding in undocumented(moved, base=base)] == ["feature:month", "feature:quarter"]
+    untouched = {"src/features/calendar.py": CALENDAR}
+    assert len(undocumented(untouched, base=base)) == 3, "only a module the pull request changes can be where a line moved from"
+
+
+def test_a_step_moved_two_folders_down_is_not_new() -> None:
+    step = "import pandas as pd\n\ndef prep(df: pd.DataFrame) -> pd.DataFrame:\n    df['gust_ratio'] = df['gust'] / df['wind']\n    return df\n"
+    base = {"app/main.py": "def prep(df):\n    df['gust_ratio'] = df['gust'] / df['wind']\n"}
+    assert undocumented({"app/pipeline/steps/prep_features.py": step, "app/main.py": "from pipeline.steps import prep\n"}, base=base) == []
+    assert len(undocumented({"app/pipeline/steps/prep_features.py": step})) == 1
+
+
+def test_the_test_frame_counterpart_of_a_training_column_is_reported_once() -> None:
+    prepare = "import pandas as pd\n\ndef prep(train: pd.DataFrame) -> None:\n    train['from_public'] = 0\n    train.to_csv('train.csv')\n"
+    train = "import pandas as pd\n\ndf_test = pd.read_csv('test.csv')\ndf_test['from_public'] = 0\nmodel.fit(df_test)\n"
+    findings = undocumented({"src/prepare.py": prepare, "src/train.py": train})
+    assert [(finding.path, finding.line) for finding in findings] == [("src/prepare.py", 4)]
+
+
+def test_training_and_data_preparation_scripts_are_model_data_code() -> None:
+    code = "import pandas as pd\n\ndf = pd.read_csv('x.csv')\ndf['ratio'] = df['a'] / df['b']\n"
+    assert undocumented(code + "df.to_csv('train.csv')\n", path="src/prepare.py")[0].line == 4
+    assert undocumented(code + "model.fit(df[['ratio']], df['y'])\n", path="src/train.py")[0].line == 4
+    assert undocumented(code + "print(df.describe())\n", path="src/report.py") == []
 
 
 def test_a_registry_on_either_side_means_one_finding_per_feature() -> None:
@@ -289,5 +350,22 @@ def test_a_label_comment_two_lines_up_or_on_another_column_does_not_exempt() -> 
         "import pandas as pd\n\ndef build(rfm: pd.DataFrame) -> pd.DataFrame:\n    # churn label: no purchase in 90 days\n\n"
         "    rfm['Churn'] = (rfm['Recency'] > 90).astype(int)\n    rfm['spend_90d'] = rfm['spend'].rolling(90).sum()\n    return rfm\n"
     )
-    [finding] = undocumented(head)
-    assert "`Churn`, `spend_90d`" in finding.message
+    assert [finding.key for finding in undocumented(head)] == ["feature:churn", "feature:spend_90d"]
+
+
+def test_a_readme_note_is_found_when_the_engine_did_not_load_the_readme() -> None:
+    """`mldebt scan` and the bot load only files some rule parses; a changed README comes through the repository view."""
+    code = "import pandas as pd\n\ndef merge(ours: pd.DataFrame) -> None:\n    ours['from_public'] = 0\n    ours.to_csv('train.csv')\n"
+    base = {"README.md": "# Notes\n"}
+    head = {"README.md": "# Notes\n\n* Merged the public data, with a new column flagging its rows.\n", "src/prepare.py": code}
+    review = ReviewInput(
+        changed=[ChangedFile("src/prepare.py", "added", head=code), ChangedFile("README.md", "modified")], repo=DictRepo(base, head)
+    )
+    assert [finding for finding in scan(review).findings if finding.rule == RULE] == []
+
+
+def test_a_polars_alias_is_not_mistaken_for_a_read_of_the_column() -> None:
+    code = "import polars as pl\n\ndef f(tx: pl.DataFrame) -> pl.DataFrame:\n    return tx.with_columns((pl.col('a') / pl.col('b')).alias('a_per_b'))\n"
+    assert [finding.key for finding in undocumented(code, path="src/features/ratios.py")] == ["feature:a_per_b"]
+    rewrite = "import polars as pl\n\ndef f(tx: pl.DataFrame) -> pl.DataFrame:\n    return tx.with_columns(pl.col('a').fill_null(0).alias('a'))\n"
+    assert undocumented(rewrite, path="src/features/ratios.py") == []
