@@ -32,6 +32,7 @@ from rules.suppress import find_suppressions
 
 log = logging.getLogger(__name__)
 
+_STRUCTURED = frozenset({FileKind.YAML, FileKind.TOML, FileKind.JSON})
 SEVERITY_WEIGHT = {Severity.CRITICAL: 10, Severity.HIGH: 5, Severity.MEDIUM: 2, Severity.LOW: 1}
 
 
@@ -248,6 +249,8 @@ def scan(review: ReviewInput) -> ScanResult:
             log.exception("rule engine failed on %s", item.path)
             notes.append(FileNote(item.path, "mldebt hit an internal error on this file; it was skipped"))
             continue
+        if head.parse_error is None and head.kind in _STRUCTURED:
+            _ = head.data  # a config that no rule needed to read still gets its "does not parse" note
         if head.parse_error:
             notes.append(FileNote(item.path, head.parse_error))
         scanned += 1
