@@ -287,6 +287,8 @@ def _scan_pair(
     rules: list[type[Rule]],
     statuses: Mapping[str, str],
 ) -> tuple[list[Finding], list[Finding]]:
+    touched = changed_lines(base.text, head.text) if base is not None else frozenset()
+
     def context(file: SourceFile, version: str, counterpart: SourceFile | None) -> FileContext:
         return FileContext(
             file=file,
@@ -297,13 +299,14 @@ def _scan_pair(
             options={},
             added_paths=[path for path, status in statuses.items() if status == "added"],
             changed=review.changed,
+            touched=touched if version == "head" else frozenset(),
         )
 
     head_findings = _run_file_rules(head, context(head, "head", base), rules, review.config)
     if base is None:
         return [finding.with_(new=True) for finding in head_findings], []
     base_findings = _run_file_rules(base, context(base, "base", head), rules, review.config)
-    return _classify(head_findings, base_findings, changed_lines(base.text, head.text))
+    return _classify(head_findings, base_findings, touched)
 
 
 __all__ = ["ChangedFile", "FileKind", "FileNote", "ReviewInput", "ScanResult", "scan"]

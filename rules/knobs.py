@@ -18,7 +18,7 @@ from typing import Literal
 import libcst
 
 from rules.pyutil import dotted_name, string_text
-from rules.tuning import normalise_name, normalise_number, number_from_expr
+from rules.tuning import TRIVIAL_VALUES, cli_option, field_default, is_field_call, normalise_name, normalise_number, number_from_expr, target_name
 
 Where = Literal["assign", "kwarg", "dict", "cli", "positional"]
 
@@ -83,7 +83,6 @@ _IO_CALL = re.compile(
     r"makedirs|mkdir|basicConfig|getLogger|set_page_config|slider|number_input|selectbox|text_input)$"
 )
 _CLI_CALLS = frozenset({"add_argument", "option", "argument"})
-_FIELD_CALL = re.compile(r"(?:^|\.)(?:Field|field|attrib|attr\.ib)$")
 # A string that names a file, a place or a link is plumbing, whatever its key.
 _LOCATION = re.compile(r"[/\\]|://|\.\w{2,4}$|^[\w.-]+@")
 
@@ -133,6 +132,12 @@ def is_plumbing(name: str) -> bool:
     return bool(_PLUMBING.search(lowered) or _CADENCE.match(lowered))
 
 
+def is_trivial_addition(value: str, strength: str | None) -> bool:
+    """A new 0, -1 or 1 switches a knob off, lifts a limit or leaves it neutral; one epoch or a clip of 1.0 of a
+    named hyperparameter is a choice."""
+    return value in TRIVIAL_VALUES and not (value == "1" and strength == "strong")
+
+
 def is_switch(name: str) -> bool:
     return bool(_SWITCH.search(normalise_name(name)))
 
@@ -175,21 +180,14 @@ def _last(callee: str) -> str:
 
 
 def _cli_sites(node: libcst.Call) -> Iterator[KnobSite]:
-    flags = [string_text(arg.value) for arg in node.args if arg.keyword is None and isinstance(arg.value, libcst.SimpleString)]
-    long_flags = [flag for flag in flags if flag.startswith("--")] or flags
-    if not long_flags:
+    option = cli_option(node)
+    if option is None:
         return
-    name = long_flags[0].lstrip("-").replace("-", "_")
-    actions = [string_text(arg.value) for arg in node.args if arg.keyword and arg.keyword.value == "action" and isinstance(arg.value, libcst.SimpleString)]
-    help_text = " ".join(
-        string_text(arg.value) for arg in node.args if arg.keyword and arg.keyword.value == "help" and isinstance(arg.value, libcst.BaseString)
-    )
-    for arg in node.args:
-        if arg.keyword is not None and arg.keyword.value == "default":
-            value = literal(arg.value)
-            # `store_true` with `default=False` is an opt-in flag, off unless asked for.
-            if value is not None and not (actions and actions[0].startswith("store_") and value in ("True", "False")):
-                yield KnobSite(name, normalise_name(name), value, arg, "cli", note=help_text)
+    for arg in option.defaults:
+        value = literal(arg.value)
+        # `store_true` with `default=False` is an opt-in flag, off unless asked for.
+        if value is not None and not (option.action.startswith("store_") and value in ("True", "False")):
+            yield KnobSite(option.name, normalise_name(option.name), value, arg, "cli", note=option.help)
 
 
 def call_sites(node: libcst.Call, owner: str = "") -> Iterator[KnobSite]:
@@ -199,7 +197,7 @@ def call_sites(node: libcst.Call, owner: str = "") -> Iterator[KnobSite]:
     if last in _CLI_CALLS:
         yield from _cli_sites(node)
         return
-    if _FIELD_CALL.search(callee):
+    if is_field_call(callee):
         return
     for arg in node.args:
         if arg.keyword is not None:
@@ -230,29 +228,21 @@ def dict_sites(node: libcst.Dict) -> Iterator[KnobSite]:
                 yield KnobSite(name, normalise_name(name), value, element, "dict")
 
 
-def _target_name(target: libcst.BaseExpression) -> str | None:
-    if isinstance(target, libcst.Name):
-        return target.value
-    if isinstance(target, libcst.Attribute) and isinstance(target.value, libcst.Name) and target.value.value in ("self", "cls"):
-        return target.attr.value
-    return None
-
-
 def assignment_sites(node: libcst.Assign | libcst.AnnAssign) -> Iterator[KnobSite]:
     value = node.value
     if value is None:
         return
-    if isinstance(value, libcst.Call) and _FIELD_CALL.search(dotted_name(value.func)):
-        defaults = [arg.value for arg in value.args if (arg.keyword is None and not arg.star) or (arg.keyword and arg.keyword.value == "default")]
-        if not defaults:
+    if isinstance(value, libcst.Call) and is_field_call(dotted_name(value.func)):
+        default, _ = field_default(value)
+        if default is None:
             return
-        value = defaults[0]
+        value = default
     spelled = literal(value)
     if spelled is None:
         return
     targets = [item.target for item in node.targets] if isinstance(node, libcst.Assign) else [node.target]
     for target in targets:
-        name = _target_name(target)
+        name = target_name(target)
         if name:
             yield KnobSite(name, normalise_name(name), spelled, node, "assign")
 

@@ -69,6 +69,9 @@ class FileContext:
     added_paths: Collection[str] = ()
     # Every file the pull request touches, with its contents: where a moved line may have come from.
     changed: Sequence[ChangedContent] = ()
+    # The head lines this pull request wrote (head side of a modified file only): what a comment the PR did not
+    # touch can no longer vouch for.
+    touched: frozenset[int] = frozenset()
 
 
 @dataclass

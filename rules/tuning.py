@@ -396,9 +396,14 @@ def is_throughput(callee: str, name: str) -> bool:
     return bool(_INFERENCE_CALL.search(callee.rsplit(".", 1)[-1])) and name in _THROUGHPUT_NAMES
 
 
+def is_field_call(callee: str) -> bool:
+    """`Field(...)`, `field(...)`, `attr.ib(...)`: a declared default, read as the attribute's value."""
+    return bool(_FIELD_CALL.search(callee))
+
+
 def is_tuning_call(callee: str) -> bool:
     """Whether a call's keywords could be settings: not a plot, a statistics test or a printing option."""
-    return not (is_plot_call(callee) or _NOT_TUNING_CALL.search(callee) or _FIELD_CALL.search(callee))
+    return not (is_plot_call(callee) or _NOT_TUNING_CALL.search(callee) or is_field_call(callee))
 
 
 def is_plot_call(callee: str) -> bool:
@@ -469,7 +474,7 @@ def _site(
     return PySite(name, value, report, strength, note, callee)
 
 
-def _field_default(call: libcst.Call) -> tuple[libcst.BaseExpression | None, str]:
+def field_default(call: libcst.Call) -> tuple[libcst.BaseExpression | None, str]:
     """The default and description of `Field(0.1, description=...)` / `field(default=0.1)`."""
     default: libcst.BaseExpression | None = None
     notes = []
@@ -492,7 +497,7 @@ def _strings_in(node: libcst.CSTNode) -> str:
     return ""
 
 
-def _target_name(target: libcst.BaseExpression) -> str | None:
+def target_name(target: libcst.BaseExpression) -> str | None:
     if isinstance(target, libcst.Name):
         return target.value
     if isinstance(target, libcst.Attribute) and isinstance(target.value, libcst.Name) and target.value.value in ("self", "cls"):
@@ -506,13 +511,13 @@ def sites_in_assignment(node: libcst.Assign | libcst.AnnAssign) -> Iterator[PySi
     if value is None:
         return
     note = ""
-    if isinstance(value, libcst.Call) and _FIELD_CALL.search(dotted_name(value.func)):
-        default, note = _field_default(value)
+    if isinstance(value, libcst.Call) and is_field_call(dotted_name(value.func)):
+        default, note = field_default(value)
         if default is None:
             return
         value = default
     for target in targets:
-        name = _target_name(target)
+        name = target_name(target)
         if name:
             site = _site(name, value, node, keyword=False, note=note)
             if site:
@@ -530,31 +535,56 @@ def sites_in_call(node: libcst.Call) -> Iterator[PySite]:
     if not candidates:
         return
     callee = dotted_name(func)
-    if is_plot_call(callee) or _NOT_TUNING_CALL.search(callee) or _FIELD_CALL.search(callee):
+    if not is_tuning_call(callee):
         return
-    inference = bool(_INFERENCE_CALL.search(callee.rsplit(".", 1)[-1]))
     for name, arg in candidates:
-        if not (inference and name in _THROUGHPUT_NAMES):
+        if not is_throughput(callee, name):
             site = _site(name, arg.value, arg, keyword=True, callee=callee)
             if site:
                 yield site
 
 
-def _cli_option(node: libcst.Call) -> Iterator[PySite]:
-    """`parser.add_argument("--lr", default=3e-4)` and `click.option("--lr", default=...)`."""
+@dataclass(frozen=True)
+class CliOption:
+    """`parser.add_argument("--lr", default=3e-4)` / `click.option("--lr", default=...)`: the setting it declares."""
+
+    name: str
+    help: str
+    action: str
+    defaults: tuple[libcst.Arg, ...]
+
+
+def _keyword_strings(node: libcst.Call, keyword: str) -> list[str]:
+    return [
+        string_text(arg.value)
+        for arg in node.args
+        if arg.keyword is not None and arg.keyword.value == keyword and isinstance(arg.value, libcst.BaseString)
+    ]
+
+
+def cli_option(node: libcst.Call) -> CliOption | None:
+    """The option's name from its long flag (`--lr-decay` is `lr_decay`), its help, action and `default=`."""
     flags = [string_text(arg.value) for arg in node.args if arg.keyword is None and isinstance(arg.value, libcst.SimpleString)]
     long_flags = [flag for flag in flags if flag.startswith("--")] or flags
     if not long_flags:
-        return
-    name = long_flags[0].lstrip("-").replace("-", "_")
-    help_text = " ".join(
-        string_text(arg.value) for arg in node.args if arg.keyword and arg.keyword.value == "help" and isinstance(arg.value, libcst.BaseString)
+        return None
+    actions = _keyword_strings(node, "action")
+    return CliOption(
+        name=long_flags[0].lstrip("-").replace("-", "_"),
+        help=" ".join(_keyword_strings(node, "help")),
+        action=actions[0] if actions else "",
+        defaults=tuple(arg for arg in node.args if arg.keyword is not None and arg.keyword.value == "default"),
     )
-    for arg in node.args:
-        if arg.keyword is not None and arg.keyword.value == "default":
-            site = _site(name, arg.value, arg, keyword=True, note=help_text)
-            if site:
-                yield site
+
+
+def _cli_option(node: libcst.Call) -> Iterator[PySite]:
+    option = cli_option(node)
+    if option is None:
+        return
+    for arg in option.defaults:
+        site = _site(option.name, arg.value, arg, keyword=True, note=option.help)
+        if site:
+            yield site
 
 
 def sites_in_dict(node: libcst.Dict) -> Iterator[PySite]:

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 import libcst
 
 from rules.config_leaves import ConfigLeaf, comments_around, header, leaves, values_by_path
-from rules.diff import changed_lines
 from rules.finding import Finding, Severity
 from rules.knobs import (
     KnobSite,
@@ -24,6 +23,7 @@ from rules.knobs import (
     is_number,
     is_plumbing,
     is_switch,
+    is_trivial_addition,
     owner_of,
     status_of,
 )
@@ -31,7 +31,6 @@ from rules.pyutil import HybridRule, body_of, docstring_of, is_ml_code, line_com
 from rules.registry import Case, FileContext, register
 from rules.source import FileKind
 from rules.tuning import (
-    TRIVIAL_VALUES,
     PySite,
     Strength,
     candidate_configs,
@@ -380,7 +379,6 @@ class ConfigWithoutContext(HybridRule):
         self._owners: dict[int, str] = {}
         self._compared = self.ctx.version == "head" and self.ctx.counterpart is not None
         self._base: dict[str, set[str]] | None = None
-        self._touched: frozenset[int] | None = None
 
     def visit_ClassDef(self, node: libcst.ClassDef) -> None:
         self._docs.append(node)
@@ -401,12 +399,12 @@ class ConfigWithoutContext(HybridRule):
         self._statements.pop()
 
     def visit_Assign(self, node: libcst.Assign) -> None:
-        self._owners[id(node.value)] = owner_of(node)
-        self._remember_candidates(node)
-        self._check_sites(node)
-        self._check_changes(assignment_sites(node))
+        self._assignment(node)
 
     def visit_AnnAssign(self, node: libcst.AnnAssign) -> None:
+        self._assignment(node)
+
+    def _assignment(self, node: libcst.Assign | libcst.AnnAssign) -> None:
         if node.value is not None:
             self._owners[id(node.value)] = owner_of(node)
         self._remember_candidates(node)
@@ -461,11 +459,12 @@ class ConfigWithoutContext(HybridRule):
         if not self._compared or self._in_candidate:
             return
         for site in sites:
-            if self._status(site.identity, site.value) != "same" and self._is_knob(site):
+            status = self._status(site.identity, site.value)
+            if status != "same" and self._is_knob(site, status):
                 statement = self._statements[-1] if self._statements else None
                 self._judge(site.node, site.name, site.value, site.note, site.callee, self._docs, statement, site.identity)
 
-    def _is_knob(self, site: KnobSite) -> bool:
+    def _is_knob(self, site: KnobSite, status: Status) -> bool:
         name, value, where = site.name, site.value, site.where
         if is_plumbing(name) or is_location(value) or (where == "kwarg" and not is_tuning_call(site.callee)) or is_io_call(site.callee):
             return False
@@ -480,7 +479,8 @@ class ConfigWithoutContext(HybridRule):
             return False
         if not (self._ml or self._config_module or switch):
             return False
-        if self._status(site.identity, value) == "changed":
+        constructor = where == "kwarg" and bool(_CONSTRUCTOR.match(site.callee.rsplit(".", 1)[-1]))
+        if status == "changed":
             if where == "assign":
                 return strength is not None or switch or self._config_module or name.isupper()
             # A new string or flag is a setting where it picks a model, a device or a mode, not how a frame is merged.
@@ -490,17 +490,15 @@ class ConfigWithoutContext(HybridRule):
                 or switch
                 or where == "cli"
                 or self._config_module
-                or (where == "kwarg" and bool(_CONSTRUCTOR.match(site.callee.rsplit(".", 1)[-1])))
+                or constructor
             )
         if not is_number(value):
             return switch and not is_neutral(value) and where in ("kwarg", "dict", "assign")
-        if (value in TRIVIAL_VALUES and not (value == "1" and strength == "strong")) or where == "positional":
+        if is_trivial_addition(value, strength) or where == "positional":
             return False
         if strength is not None or where == "dict":
             return True
-        if where == "kwarg":
-            return bool(_CONSTRUCTOR.match(site.callee.rsplit(".", 1)[-1]))
-        return where == "assign" and self._config_module and settings_level
+        return constructor or (where == "assign" and self._config_module and settings_level)
 
     def _status(self, identity: str, value: str) -> Status:
         if not self._compared:
@@ -509,12 +507,6 @@ class ConfigWithoutContext(HybridRule):
             counterpart = self.ctx.counterpart
             self._base = base_values(counterpart.module if counterpart is not None else None)
         return status_of(identity, value, self._base)
-
-    def _touched_lines(self) -> frozenset[int]:
-        if self._touched is None:
-            counterpart = self.ctx.counterpart
-            self._touched = changed_lines(counterpart.text, self.ctx.file.text) if counterpart is not None else frozenset()
-        return self._touched
 
     def finish(self) -> None:
         """Ambiguous names count outside model code only beside an unmistakable hyperparameter (a `config.py`)."""
@@ -544,7 +536,7 @@ class ConfigWithoutContext(HybridRule):
             return
         status = self._status(identity or normalise_name(name), value)
         old = (self._base or {}).get(identity or normalise_name(name), set())
-        touched = self._touched_lines() if status != "same" else frozenset()
+        touched = self.ctx.touched if status != "same" else frozenset()
         verdict = judge(self._evidence(start, end, statement, note, scopes), value, old, status, touched, range(start, end + 1))
         if not verdict.explained:
             self._unexplained.setdefault(start, {})[normalise_name(name)] = (node, Unexplained(name, value, verdict.stale))
@@ -602,14 +594,13 @@ def _check_config(ctx: FileContext) -> Iterator[Finding]:
     old = values_by_path(ctx.counterpart) if compared else {}
     paths = {leaf.dotted for leaf in found}
     removed = {(dotted.rpartition(".")[0], value) for dotted, values in old.items() if dotted not in paths for value in values}
-    touched = changed_lines(ctx.counterpart.text, file.text) if compared and ctx.counterpart is not None else frozenset()
     top = header(file.lines)
     unexplained: dict[int, list[Unexplained]] = {}
     for leaf in found:
         previous = old.get(leaf.dotted)
         if previous and any(is_location(value) for value in previous):
             continue
-        status: Status = "same" if not compared else "added" if previous is None else "same" if leaf.value in previous else "changed"
+        status = status_of(leaf.dotted, leaf.value, old) if compared else "same"
         renamed = (leaf.dotted.rpartition(".")[0], leaf.value) in removed
         if not _config_knob(leaf, status, role, ml_doc=ml_doc, strong_keys=strong_keys, renamed=renamed):
             continue
@@ -619,7 +610,7 @@ def _check_config(ctx: FileContext) -> Iterator[Finding]:
         if leaf.notes:
             near.append((UNPLACED, leaf.notes))
         wider = [*top, *(comment for line in leaf.ancestors for comment in comments_around(file.lines, line))]
-        verdict = judge(Evidence(near, wider), leaf.value, previous or set(), status, touched, range(leaf.line, leaf.line + 1))
+        verdict = judge(Evidence(near, wider), leaf.value, previous or set(), status, ctx.touched, range(leaf.line, leaf.line + 1))
         if not verdict.explained:
             unexplained.setdefault(leaf.line, []).append(Unexplained(leaf.dotted, leaf.value, verdict.stale))
     for line in sorted(unexplained):
@@ -657,7 +648,7 @@ def _config_knob(leaf: ConfigLeaf, status: Status, role: str, *, ml_doc: bool, s
     if not leaf.numeric:
         # A new column name, target or data source is schema, not tuning; only hardware and model choices count.
         return switch and not is_neutral(leaf.value)
-    if leaf.value in TRIVIAL_VALUES and not (leaf.value == "1" and strength == "strong"):
+    if is_trivial_addition(leaf.value, strength):
         return False
     return role == "named" or strength is not None
 
