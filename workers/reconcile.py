@@ -40,6 +40,7 @@ from workers.checkruns import RETRY_TITLE
 from workers.context import current
 from workers.gateway import GitHubGateway
 from workers.locks import held
+from workers.periodic import FAILED_TICK_TTL, schedule_next_slot
 
 log = logging.getLogger("mldebt.reconcile")
 PER_PAGE = 100
@@ -242,21 +243,7 @@ def _settle(gh: ReconcileGateway, head: Head, redis: Redis, settings: Settings, 
 
 def schedule(queue: Queue, interval: int) -> None:
     """Schedules the tick of the next time slot, unless someone already did (or reconciling is off)."""
-    if interval <= 0:
-        return
-    slot = int(time.time() // interval) + 1
-    try:
-        queue.enqueue_at(
-            datetime.fromtimestamp(slot * interval, UTC),
-            reconcile,
-            job_id=f"reconcile-{interval}-{slot}",
-            unique=True,
-            result_ttl=interval,
-            failure_ttl=24 * 3600,
-            description="reconcile open pull requests with their check runs",
-        )
-    except DuplicateJobError:
-        return
+    schedule_next_slot(queue, interval, reconcile, name="reconcile", description="reconcile open pull requests with their check runs")
 
 
 def kick(queue: Queue, interval: int, *, only_if_wiped: bool = False) -> None:
@@ -270,7 +257,7 @@ def kick(queue: Queue, interval: int, *, only_if_wiped: bool = False) -> None:
             job_id=f"reconcile-start-{int(time.time() // max(interval // 10, 1))}",
             unique=True,
             result_ttl=interval,
-            failure_ttl=24 * 3600,
+            failure_ttl=FAILED_TICK_TTL,
             description="reconcile open pull requests with their check runs (worker start)",
         )
     except DuplicateJobError:

@@ -18,7 +18,6 @@ a sweep killed midway holds up the next one by seconds, not minutes.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlparse
@@ -26,11 +25,11 @@ from urllib.parse import parse_qs, urlparse
 from githubkit import GitHub
 from githubkit.exception import RequestFailed
 from rq import Queue
-from rq.exceptions import DuplicateJobError
 
 from bot import keys
 from workers.context import WorkerContext, current
 from workers.locks import held
+from workers.periodic import schedule_next_slot
 
 log = logging.getLogger("mldebt.sweeper")
 LOOKBACK = timedelta(days=3)
@@ -105,18 +104,4 @@ def _sweep(ctx: WorkerContext) -> str:
 
 def schedule(queue: Queue, interval: int) -> None:
     """Schedules the sweep of the next time slot, unless someone already did (or sweeping is off)."""
-    if interval <= 0:
-        return
-    slot = int(time.time() // interval) + 1
-    try:
-        queue.enqueue_at(
-            datetime.fromtimestamp(slot * interval, UTC),
-            sweep,
-            job_id=f"sweeper-{interval}-{slot}",
-            unique=True,
-            result_ttl=interval,
-            failure_ttl=24 * 3600,
-            description="redeliver failed webhooks",
-        )
-    except DuplicateJobError:
-        return
+    schedule_next_slot(queue, interval, sweep, name="sweeper", description="redeliver failed webhooks")
