@@ -29,6 +29,15 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class Unexplained:
+    """One tuned value without context; values on the same line are reported together."""
+
+    name: str
+    value: str
+    stale: bool
+
+
+@dataclass(frozen=True)
 class Verdict:
     explained: bool
     stale: bool
@@ -66,8 +75,8 @@ def judge(
     all_texts = [*near_all, *(text for _, text in evidence.wider)]
     if status == "same":
         context = _join(all_texts)
-        explained = has_context(context, _join(near_all)) and not is_stale(context, value, old_values)
-        return Verdict(explained, stale=not explained and is_stale(context, value, old_values))
+        stale = is_stale(context, value, old_values)
+        return Verdict(has_context(context, _join(near_all)) and not stale, stale=stale)
     near = _fresh(evidence.near, value, touched, site_lines)
     false_near = [text for text in near if contradicts(text, value, old_values)]
     near = [text for text in near if text not in false_near]
