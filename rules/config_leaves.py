@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from rules.knobs import data_literal, is_number
-from rules.pyutil import comment_block_above
+from rules.pyutil import numbered_block_above
 from rules.source import FileKind, SourceFile
 
 # Keys a JSON config may carry its comments in, since JSON has no comments.
@@ -53,8 +53,7 @@ def comments_around(lines: Sequence[str], line: int) -> list[tuple[int, str]]:
     trailing = re.search(r"(?:^|\s)#(.*)$", lines[line - 1])
     if trailing:
         found.append((line, trailing.group(0)))
-    block = comment_block_above(lines, line)
-    found.extend((line - len(block) + index, text) for index, text in enumerate(block))
+    found.extend(numbered_block_above(lines, line))
     return found
 
 
