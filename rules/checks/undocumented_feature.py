@@ -38,6 +38,7 @@ from rules.registry import Case, FileContext, FileRule, register
 from rules.registry_files import FeatureRegistry, RegistryEntry, glob_of, read_registry
 from rules.repo import Side
 from rules.source import FileKind
+from rules.wiring import unwired
 
 
 @register
@@ -192,6 +193,16 @@ class UndocumentedFeature(FeatureColumns, FileRule):
             "stats = FeatureView(name='driver_stats', entities=[driver], schema=[\n    Field(name='acc_rate', dtype=Float32),\n])\n",
             path="examples/quickstart/feature_repo/definitions.py",
         ),
+        # The change wires one new helper into training and parks another beside it: the parked one's column reaches no model yet.
+        Case(
+            {
+                "src/features/store.py": "import pandas as pd\n\ndef add_footfall(df: pd.DataFrame) -> pd.DataFrame:\n"
+                "    df['footfall_7d'] = df.groupby('store_id')['visits'].transform(lambda s: s.rolling(7).sum())\n    return df\n\n"
+                "def add_competitor_density(df: pd.DataFrame) -> pd.DataFrame:\n    df['rivals_within_2km'] = df['rivals'].clip(upper=50)\n    return df\n",
+                "src/train.py": "import pandas as pd\nfrom features.store import add_footfall\n\nframe = add_footfall(pd.read_parquet('visits.parquet'))\n",
+                "docs/features.md": "| Feature | Description | Owner |\n|---|---|---|\n| `footfall_7d` | Visits to the store over the last seven days. | @retail-ml |\n",
+            },
+        ),
     ]
     INVALID = [
         # A new engineered column with no registry entry at all.
@@ -329,6 +340,17 @@ class UndocumentedFeature(FeatureColumns, FileRule):
             path="src/customer_features.py",
             lines=(5, 6),
         ),
+        # The same helper called by its wired sibling: its column is a model input now.
+        Case(
+            {
+                "src/features/store.py": "import pandas as pd\n\ndef add_footfall(df: pd.DataFrame) -> pd.DataFrame:\n"
+                "    df['footfall_7d'] = df.groupby('store_id')['visits'].transform(lambda s: s.rolling(7).sum())\n    return add_competitor_density(df)\n\n"
+                "def add_competitor_density(df: pd.DataFrame) -> pd.DataFrame:\n    df['rivals_within_2km'] = df['rivals'].clip(upper=50)\n    return df\n",
+                "src/train.py": "import pandas as pd\nfrom features.store import add_footfall\n\nframe = add_footfall(pd.read_parquet('visits.parquet'))\n",
+                "docs/features.md": "| Feature | Description | Owner |\n|---|---|---|\n| `footfall_7d` | Visits to the store over the last seven days. | @retail-ml |\n",
+            },
+            lines=(8,),
+        ),
     ]
 
     # --- decision ----------------------------------------------------------
@@ -347,8 +369,11 @@ class UndocumentedFeature(FeatureColumns, FileRule):
         features: list[Candidate] = []
         feast: list[Candidate] = []
         seen: set[str] = set()
+        idle = self._idle_lines()
         for candidate in self.candidates:
             name = candidate.name
+            if self.position(candidate.node)[0] in idle:
+                continue
             if name.glob in seen or candidate.documented or (candidate.listed and scope == "model-data"):
                 continue
             seen.add(name.glob)
@@ -383,6 +408,18 @@ class UndocumentedFeature(FeatureColumns, FileRule):
                 continue
             found.append((candidate, entry))
         return sorted(found, key=lambda pair: self.position(pair[0].node)[0])
+
+    def _idle_lines(self) -> set[int]:
+        """Lines of helpers this pull request adds and nothing it changes calls: their columns reach no model yet."""
+        file = self.ctx.file
+        if self.ctx.version == "base" or file.kind is not FileKind.PYTHON:
+            return set()
+        base = self.ctx.counterpart.text if self.ctx.counterpart is not None else None
+        idle: set[int] = set()
+        for scope in unwired(self.facts.functions, file.path, file.text, base, self.ctx.changed):
+            first, last = self.position(scope.node)
+            idle.update(range(first, last + 1))
+        return idle
 
     def _commented_as_target(self, node: libcst.CSTNode) -> bool:
         """The comment ending the column's line, or a comment line right above it, calls it the label or target."""
