@@ -24,7 +24,7 @@ from rules.dataflow import share_facts
 from rules.diff import changed_lines
 from rules.finding import Finding, Severity
 from rules.positions import Positions, replayable
-from rules.registry import ChangeContext, ChangeRule, FileContext, FileRule, PythonRule, Rule, all_rules
+from rules.registry import ChangeContext, ChangeRule, FileContext, FileRule, PythonRule, Rule, SuppressionRule, all_rules
 from rules.repo import RepoView
 from rules.source import FileKind, SourceFile, decode, kind_of
 from rules.suppress import apply as apply_suppressions
@@ -165,8 +165,14 @@ def _run_file_rules(
         if issubclass(rule, FileRule):
             ctx = FileContext(**{**ctx_base.__dict__, "options": config.options_for(rule.id)})
             findings.extend(rule().check(ctx))
-    suppressions = find_suppressions(source.lines)
-    return apply_suppressions(findings, suppressions)
+    suppressions = find_suppressions(source)
+    kept, used = apply_suppressions(findings, suppressions)
+    ran = frozenset(rule.id for rule in applicable if issubclass(rule, (PythonRule, FileRule)))
+    for rule in applicable:
+        if issubclass(rule, SuppressionRule):
+            ctx = FileContext(**{**ctx_base.__dict__, "options": config.options_for(rule.id)})
+            kept.extend(rule().check_suppressions(ctx, suppressions, used, ran))
+    return kept
 
 
 def _source(path: str, data: bytes | str | None) -> tuple[SourceFile | None, str | None]:

@@ -4,6 +4,7 @@ Three shapes of rule, chosen by what a rule needs to see:
 - `PythonRule`: a libcst visitor; all of them run batched in one traversal.
 - `FileRule`: one file version as text or parsed document (configs, scripts).
 - `ChangeRule`: the pull request as a whole (commit ages, added files).
+- `SuppressionRule`: a file's `# mldebt: ignore[...]` comments, after the other rules.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from rules.finding import Finding, Severity
 from rules.positions import Positions
 from rules.repo import RepoView
 from rules.source import FileKind, SourceFile
+from rules.suppress import Suppression
 
 DOCS_URL = "https://github.com/mldebt/mldebt/blob/main/docs/rules/{rule}.md"
 
@@ -191,6 +193,16 @@ class PythonRule(Rule, libcst.BatchableCSTVisitor):
 
 class FileRule(Rule):
     def check(self, ctx: FileContext) -> Iterable[Finding]:
+        raise NotImplementedError
+
+
+class SuppressionRule(Rule):
+    """Judges a file's suppression comments once the other rules have reported: what each one silenced."""
+
+    kinds = frozenset(FileKind)
+    applies_to_tests = True
+
+    def check_suppressions(self, ctx: FileContext, suppressions: list[Suppression], used: set[Suppression], ran: frozenset[str]) -> Iterable[Finding]:
         raise NotImplementedError
 
 

@@ -5,18 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from rules.finding import Finding, Severity
-from rules.registry import Case, FileContext, FileRule, register
-from rules.source import FileKind
-from rules.suppress import RULE_ID, find_suppressions, unexplained
+from rules.registry import Case, FileContext, SuppressionRule, register
+from rules.suppress import RULE_ID, Suppression, unexplained
 
 
 @register
-class SuppressionWithoutReason(FileRule):
+class SuppressionWithoutReason(SuppressionRule):
     id = RULE_ID
     severity = Severity.LOW
     title = "Suppression without a reason"
-    kinds = frozenset({FileKind.PYTHON, FileKind.NOTEBOOK, FileKind.YAML, FileKind.TOML, FileKind.SHELL, FileKind.REQUIREMENTS, FileKind.DOCKERFILE, FileKind.TEXT})
-    applies_to_tests = True
 
     VALID = [
         Case("THRESHOLD = 0.73  # mldebt: ignore[config-without-context] set by the fraud team, ticket FR-12\n"),
@@ -27,6 +24,5 @@ class SuppressionWithoutReason(FileRule):
         Case("epochs: 10  # mldebt: ignore[config-without-context]\n", path="params.yaml", lines=(1,)),
     ]
 
-    def check(self, ctx: FileContext) -> Iterable[Finding]:
-        lines = ctx.file.lines
-        return unexplained(ctx.file.path, find_suppressions(lines), lines)
+    def check_suppressions(self, ctx: FileContext, suppressions: list[Suppression], used: set[Suppression], ran: frozenset[str]) -> Iterable[Finding]:
+        return unexplained(ctx.file.path, suppressions, ctx.file.lines)

@@ -12,7 +12,9 @@ import libcst
 import pytest
 
 from rules import registry
+from rules.checks.suppression_unknown_rule import SuppressionUnknownRule
 from rules.checks.suppression_without_reason import SuppressionWithoutReason
+from rules.checks.unused_suppression import UnusedSuppression
 from rules.config import load_config
 from rules.engine import ChangedFile, ReviewInput, ScanResult, scan
 from rules.finding import Finding, Severity
@@ -90,7 +92,10 @@ class HygieneProbe(PythonRule):
         self.flag(node, "pass")
 
 
-PROBES: tuple[type[Rule], ...] = (PrintProbe, TodoProbe, BoomProbe, AddedProbe, InTestsProbe, HygieneProbe, SuppressionWithoutReason)
+PROBES: tuple[type[Rule], ...] = (
+    PrintProbe, TodoProbe, BoomProbe, AddedProbe, InTestsProbe, HygieneProbe,
+    SuppressionWithoutReason, SuppressionUnknownRule, UnusedSuppression,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -151,6 +156,15 @@ def test_added_file_findings_are_all_new_and_removed_files_are_not_scanned() -> 
     assert result.files_scanned == 1
 
 
+def test_a_stale_suppression_is_reported_where_the_pr_leaves_it_and_is_existing_debt_elsewhere() -> None:
+    stale = "x = 1  # mldebt: " "ignore[probe-print] the CLI prints\n"
+    base = {"cli.py": stale + "y = 2\n"}
+    touched = review(ChangedFile("cli.py", "modified", head="print('a')\n" + stale, base=base["cli.py"]), base=base)
+    assert ids(touched.findings) == [("probe-print", 1, True), ("unused-suppression", 2, False)]
+    edited = review(ChangedFile("cli.py", "modified", head=stale.replace("x = 1", "x = 3"), base=base["cli.py"]), base=base)
+    assert ids(edited.findings) == [("unused-suppression", 1, True)]
+
+
 def test_suppression_with_reason_silences_and_one_without_is_reported() -> None:
     head = (
         "print('a')  # mldebt: ignore[probe-print] CLI entry point, output is the interface\n"
@@ -159,7 +173,9 @@ def test_suppression_with_reason_silences_and_one_without_is_reported() -> None:
         "print('c')  # mldebt: ignore[other-rule] wrong rule named\n"
     )
     result = review(ChangedFile("cli.py", "added", head=head))
-    assert ids(result.findings) == [("probe-added", 1, True), ("probe-print", 4, True), ("suppression-without-reason", 2, True)]
+    assert ids(result.findings) == [
+        ("probe-added", 1, True), ("probe-print", 4, True), ("suppression-unknown-rule", 4, True), ("suppression-without-reason", 2, True)
+    ]
 
 
 def test_unreadable_files_are_notes_and_the_rest_is_still_reviewed() -> None:

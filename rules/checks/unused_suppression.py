@@ -1,0 +1,42 @@
+"""unused-suppression: a suppression that no longer silences anything (ruff's RUF100 for mldebt)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rules.finding import Finding, Severity
+from rules.registry import Case, FileContext, SuppressionRule, register
+from rules.suppress import UNUSED_RULE_ID, Suppression, unused
+
+_PATH_LINE = "RAW = '/home/alice/data/raw.csv'"
+
+
+@register
+class UnusedSuppression(SuppressionRule):
+    id = UNUSED_RULE_ID
+    severity = Severity.LOW
+    title = "Suppression that suppresses nothing"
+
+    VALID = [
+        # Still silencing the path on its own line, or on the statement below a comment line.
+        Case(f"{_PATH_LINE}  # mldebt: ignore[hardcoded-path] read-only mirror, same on every node\n"),
+        Case(f"# mldebt: ignore[hardcoded-path] read-only mirror, same on every node\n{_PATH_LINE}\n"),
+        # A statement over several lines is covered whole by the comment above it.
+        Case(
+            "import pandas as pd\n\n# mldebt: ignore[hardcoded-path] the team's shared mount\n"
+            "frame = pd.read_csv(\n    '/mnt/team/clicks.csv',\n)\n"
+        ),
+        # A rule switched off in the configuration did not run: its suppression cannot be judged.
+        Case("x = 1  # mldebt: ignore[hardcoded-path] kept for when the rule is back\n", config="rules:\n  hardcoded-path: false\n"),
+    ]
+    INVALID = [
+        # The path was moved to config; the comment stayed behind.
+        Case("RAW = CONFIG['raw_path']  # mldebt: ignore[hardcoded-path] read-only mirror\n", lines=(1,)),
+        # A trailing suppression covers its own line only, not the one after it.
+        Case(f"x = 1  # mldebt: ignore[hardcoded-path] read-only mirror\n{_PATH_LINE}\n", lines=(1,)),
+        # A comment line covers the next statement only, not the one after that.
+        Case(f"# mldebt: ignore[hardcoded-path] read-only mirror\nx = 1\n{_PATH_LINE}\n", lines=(1,)),
+    ]
+
+    def check_suppressions(self, ctx: FileContext, suppressions: list[Suppression], used: set[Suppression], ran: frozenset[str]) -> Iterable[Finding]:
+        return unused(ctx.file.path, suppressions, used, ran, ctx.file.lines)
