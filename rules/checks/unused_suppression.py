@@ -8,9 +8,6 @@ from rules.finding import Finding, Severity
 from rules.registry import Case, FileContext, SuppressionRule, register
 from rules.suppress import UNUSED_RULE_ID, Suppression, unused
 
-_PATH_LINE = "RAW = '/home/alice/data/raw.csv'"
-
-
 @register
 class UnusedSuppression(SuppressionRule):
     id = UNUSED_RULE_ID
@@ -19,8 +16,8 @@ class UnusedSuppression(SuppressionRule):
 
     VALID = [
         # Still silencing the path on its own line, or on the statement below a comment line.
-        Case(f"{_PATH_LINE}  # mldebt: ignore[hardcoded-path] read-only mirror, same on every node\n"),
-        Case(f"# mldebt: ignore[hardcoded-path] read-only mirror, same on every node\n{_PATH_LINE}\n"),
+        Case("RAW = '/home/alice/data/raw.csv'  # mldebt: ignore[hardcoded-path] read-only mirror, same on every node\n"),
+        Case("# mldebt: ignore[hardcoded-path] read-only mirror, same on every node\nRAW = '/home/alice/data/raw.csv'\n"),
         # A statement over several lines is covered whole by the comment above it.
         Case(
             "import pandas as pd\n\n# mldebt: ignore[hardcoded-path] the team's shared mount\n"
@@ -33,9 +30,9 @@ class UnusedSuppression(SuppressionRule):
         # The path was moved to config; the comment stayed behind.
         Case("RAW = CONFIG['raw_path']  # mldebt: ignore[hardcoded-path] read-only mirror\n", lines=(1,)),
         # A trailing suppression covers its own line only, not the one after it.
-        Case(f"x = 1  # mldebt: ignore[hardcoded-path] read-only mirror\n{_PATH_LINE}\n", lines=(1,)),
+        Case("x = 1  # mldebt: ignore[hardcoded-path] read-only mirror\nRAW = '/home/alice/data/raw.csv'\n", lines=(1,)),
         # A comment line covers the next statement only, not the one after that.
-        Case(f"# mldebt: ignore[hardcoded-path] read-only mirror\nx = 1\n{_PATH_LINE}\n", lines=(1,)),
+        Case("# mldebt: ignore[hardcoded-path] read-only mirror\nx = 1\nRAW = '/home/alice/data/raw.csv'\n", lines=(1,)),
     ]
 
     def check_suppressions(self, ctx: FileContext, suppressions: list[Suppression], used: set[Suppression], ran: frozenset[str]) -> Iterable[Finding]:
