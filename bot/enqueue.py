@@ -10,9 +10,9 @@ from __future__ import annotations
 from redis import Redis
 from rq import Queue, Retry
 
-from bot import keys
 from bot.router import Decision
-from bot.settings import Settings
+from core import keys
+from core.settings import Settings
 
 FAILURE_TTL_SECONDS = 7 * 24 * 3600
 

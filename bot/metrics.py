@@ -1,18 +1,17 @@
-"""Prometheus metrics.
+"""The receiver's Prometheus metrics: its deliveries, and the fleet as Redis knows it.
 
-Counted in the process that does the work: deliveries (receiver), GitHub calls,
-rate-limit remaining and job durations (whichever process runs the job). What
-the whole fleet shares lives in Redis, so the receiver's `/metrics` reads it at
-scrape time: queue depth, running, retrying and failed jobs, and RQ's own
-per-worker tallies of jobs done and time spent, which survive forked work
-horses and count every worker on every host.
+What the whole fleet shares lives in Redis, so `/metrics` reads it at scrape
+time: queue depth, running, retrying and failed jobs, RQ's own per-worker
+tallies of jobs done and time spent, which survive forked work horses and
+count every worker on every host, and the GitHub calls and reconciler ticks
+the workers tally there (`core.metrics`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from prometheus_client import Counter, Gauge, Histogram
+from prometheus_client import Counter
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 from redis import Redis
@@ -20,40 +19,9 @@ from redis.exceptions import RedisError
 from rq import Queue, Worker
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
 
+from core.metrics import FLEET_CALLS_KEY, FLEET_REMAINING_KEY, RECONCILE_KEY
+
 DELIVERIES = Counter("mldebt_deliveries_total", "Webhook deliveries by event and outcome", ["event", "outcome"])
-JOB_SECONDS = Histogram("mldebt_job_seconds", "Duration of worker jobs run in this process", ["job"])
-GITHUB_CALLS = Counter("mldebt_github_calls_total", "GitHub API calls made by this process, by method and status", ["method", "status"])
-RATE_REMAINING = Gauge("mldebt_github_rate_limit_remaining", "Last x-ratelimit-remaining this process saw", ["installation"])
-
-
-FLEET_CALLS_KEY = "mldebt:metrics:github-calls"
-FLEET_REMAINING_KEY = "mldebt:metrics:rate-remaining"
-RECONCILE_KEY = "mldebt:metrics:reconcile"
-
-
-def record_github_call(redis: Redis, method: str, status: int, installation_id: int, remaining: str | None) -> None:
-    """Fleet-wide tallies in Redis: a forked work horse's own counters die with it."""
-    try:
-        with redis.pipeline(transaction=False) as pipe:
-            pipe.hincrby(FLEET_CALLS_KEY, f"{method} {status}", 1)
-            if remaining is not None and remaining.isdigit():
-                pipe.hset(FLEET_REMAINING_KEY, str(installation_id), remaining)
-            pipe.execute()
-    except RedisError:
-        return
-
-
-def record_reconcile(redis: Redis, calls: int, enqueued: int) -> None:
-    """The reconciler runs in a work horse, so its cost is tallied in Redis for the receiver to show."""
-    try:
-        with redis.pipeline(transaction=False) as pipe:
-            pipe.hincrby(RECONCILE_KEY, "ticks", 1)
-            pipe.hincrby(RECONCILE_KEY, "calls", calls)
-            pipe.hincrby(RECONCILE_KEY, "enqueued", enqueued)
-            pipe.hset(RECONCILE_KEY, "last_tick_calls", calls)
-            pipe.execute()
-    except RedisError:
-        return
 
 
 class QueueCollector(Collector):

@@ -13,8 +13,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from bot import keys
 from bot.payloads import CheckRunEvent, CheckSuiteEvent, IssueCommentEvent, PullRequestEvent
+from core import keys
 from rules.tuning import tuning_section
 
 REVIEW_JOB = "workers.review.review_pull_request"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from redis import Redis
 from redis.exceptions import RedisError
 
-from bot import keys
+from core import keys
 from workers.gateway import GitHubGateway
 
 log = logging.getLogger("mldebt.checkruns")

@@ -30,11 +30,11 @@ from rq import Queue
 from rq.exceptions import DuplicateJobError, NoSuchJobError
 from rq.job import Job, JobStatus
 
-from bot import keys
 from bot.enqueue import enqueue
-from bot.metrics import record_reconcile
 from bot.router import REVIEW_JOB, Decision, JobRequest
-from bot.settings import Settings
+from core import keys
+from core.metrics import record_reconcile
+from core.settings import Settings
 from workers import recovery
 from workers.checkruns import RETRY_TITLE
 from workers.context import current

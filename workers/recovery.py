@@ -23,10 +23,10 @@ from redis import Redis
 from redis.exceptions import RedisError
 from rq.exceptions import DuplicateJobError
 
-from bot import keys
 from bot.enqueue import enqueue
 from bot.router import COMMAND, COMMAND_JOB, Decision, JobRequest
-from bot.settings import Settings
+from core import keys
+from core.settings import Settings
 from workers import report
 from workers.checkruns import RETRY_TITLE
 

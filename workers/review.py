@@ -21,9 +21,9 @@ from githubkit.exception import RequestFailed
 from rq import get_current_job
 from rq.job import Job
 
-from bot import keys
-from bot.logs import log_context
-from bot.metrics import JOB_SECONDS
+from core import keys
+from core.logs import log_context
+from core.metrics import JOB_SECONDS
 from rules.config import CONFIG_PATH, DEFAULT_REGISTRIES, load_config
 from rules.engine import ChangedFile, FileNote, ReviewInput, ScanResult, scan
 from rules.finding import Finding

@@ -15,7 +15,7 @@ import logging
 from redis import Redis
 from redis.exceptions import RedisError
 
-from bot import keys
+from core import keys
 from workers.gateway import GitHubGateway
 
 log = logging.getLogger("mldebt.supersession")

@@ -26,7 +26,7 @@ from githubkit import GitHub
 from githubkit.exception import RequestFailed
 from rq import Queue
 
-from bot import keys
+from core import keys
 from workers.context import WorkerContext, current
 from workers.locks import held
 from workers.periodic import schedule_next_slot

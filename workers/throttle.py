@@ -27,7 +27,7 @@ from githubkit.throttling import BaseThrottler
 from redis import Redis
 from redis.exceptions import RedisError
 
-from bot import keys
+from core import keys
 
 WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 # Writes one installation may send back to back after a quiet spell: a small review's three.
