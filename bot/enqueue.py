@@ -14,8 +14,6 @@ from bot.router import Decision
 from core import keys
 from core.settings import Settings
 
-FAILURE_TTL_SECONDS = 7 * 24 * 3600
-
 
 def enqueue(decision: Decision, redis: Redis, settings: Settings) -> list[str]:
     """Enqueues each job once: `unique=True` drops a job whose id is already queued or running."""
@@ -23,7 +21,7 @@ def enqueue(decision: Decision, redis: Redis, settings: Settings) -> list[str]:
     retry = Retry(max=len(settings.job_retry_intervals), interval=list(settings.job_retry_intervals)) if settings.job_retry_intervals else None
     if decision.latest_head is not None:
         repo, pr, sha = decision.latest_head
-        redis.set(keys.latest_head_key(repo, pr), sha, ex=30 * 24 * 3600)
+        redis.set(keys.latest_head_key(repo, pr), sha, ex=keys.HEAD_HINT_TTL_SECONDS)
     ids = []
     for job in decision.jobs:
         queue.enqueue_call(
@@ -33,8 +31,8 @@ def enqueue(decision: Decision, redis: Redis, settings: Settings) -> list[str]:
             unique=True,
             retry=retry,
             timeout=settings.job_timeout_seconds,
-            result_ttl=3600,
-            failure_ttl=FAILURE_TTL_SECONDS,
+            result_ttl=keys.JOB_RESULT_TTL_SECONDS,
+            failure_ttl=keys.JOB_FAILURE_TTL_SECONDS,
             description=f"{job.func.rsplit('.', 1)[-1]} {decision.repo}#{decision.pr} {decision.sha[:7]}".strip(),
         )
         ids.append(job.job_id)

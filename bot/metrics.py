@@ -19,7 +19,7 @@ from redis.exceptions import RedisError
 from rq import Queue, Worker
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
 
-from core.metrics import FLEET_CALLS_KEY, FLEET_REMAINING_KEY, RECONCILE_KEY
+from core import keys
 
 DELIVERIES = Counter("mldebt_deliveries_total", "Webhook deliveries by event and outcome", ["event", "outcome"])
 
@@ -63,15 +63,15 @@ class QueueCollector(Collector):
         yield jobs
         yield seconds
         calls = CounterMetricFamily("mldebt_fleet_github_calls", "GitHub API calls made by every worker, by method and status", labels=["method", "status"])
-        for field, count in redis.hgetall(FLEET_CALLS_KEY).items():
+        for field, count in redis.hgetall(keys.FLEET_CALLS_KEY).items():
             method, _, status = field.decode().partition(" ")
             calls.add_metric([method, status], int(count))
         yield calls
         remaining = GaugeMetricFamily("mldebt_fleet_github_rate_limit_remaining", "Last x-ratelimit-remaining any worker saw, per installation", labels=["installation"])
-        for installation, value in redis.hgetall(FLEET_REMAINING_KEY).items():
+        for installation, value in redis.hgetall(keys.FLEET_REMAINING_KEY).items():
             remaining.add_metric([installation.decode()], int(value))
         yield remaining
-        yield from _reconcile_families({field.decode(): int(value) for field, value in redis.hgetall(RECONCILE_KEY).items()})
+        yield from _reconcile_families({field.decode(): int(value) for field, value in redis.hgetall(keys.RECONCILE_TALLY_KEY).items()})
 
 
 def _reconcile_families(tally: dict[str, int]) -> Iterator[GaugeMetricFamily | CounterMetricFamily]:

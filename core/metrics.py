@@ -11,22 +11,20 @@ from prometheus_client import Counter, Gauge, Histogram
 from redis import Redis
 from redis.exceptions import RedisError
 
+from core import keys
+
 JOB_SECONDS = Histogram("mldebt_job_seconds", "Duration of worker jobs run in this process", ["job"])
 GITHUB_CALLS = Counter("mldebt_github_calls_total", "GitHub API calls made by this process, by method and status", ["method", "status"])
 RATE_REMAINING = Gauge("mldebt_github_rate_limit_remaining", "Last x-ratelimit-remaining this process saw", ["installation"])
-
-FLEET_CALLS_KEY = "mldebt:metrics:github-calls"
-FLEET_REMAINING_KEY = "mldebt:metrics:rate-remaining"
-RECONCILE_KEY = "mldebt:metrics:reconcile"
 
 
 def record_github_call(redis: Redis, method: str, status: int, installation_id: int, remaining: str | None) -> None:
     """Fleet-wide tallies in Redis: a forked work horse's own counters die with it."""
     try:
         with redis.pipeline(transaction=False) as pipe:
-            pipe.hincrby(FLEET_CALLS_KEY, f"{method} {status}", 1)
+            pipe.hincrby(keys.FLEET_CALLS_KEY, f"{method} {status}", 1)
             if remaining is not None and remaining.isdigit():
-                pipe.hset(FLEET_REMAINING_KEY, str(installation_id), remaining)
+                pipe.hset(keys.FLEET_REMAINING_KEY, str(installation_id), remaining)
             pipe.execute()
     except RedisError:
         return
@@ -36,10 +34,10 @@ def record_reconcile(redis: Redis, calls: int, enqueued: int) -> None:
     """The reconciler runs in a work horse, so its cost is tallied in Redis for the receiver to show."""
     try:
         with redis.pipeline(transaction=False) as pipe:
-            pipe.hincrby(RECONCILE_KEY, "ticks", 1)
-            pipe.hincrby(RECONCILE_KEY, "calls", calls)
-            pipe.hincrby(RECONCILE_KEY, "enqueued", enqueued)
-            pipe.hset(RECONCILE_KEY, "last_tick_calls", calls)
+            pipe.hincrby(keys.RECONCILE_TALLY_KEY, "ticks", 1)
+            pipe.hincrby(keys.RECONCILE_TALLY_KEY, "calls", calls)
+            pipe.hincrby(keys.RECONCILE_TALLY_KEY, "enqueued", enqueued)
+            pipe.hset(keys.RECONCILE_TALLY_KEY, "last_tick_calls", calls)
             pipe.execute()
     except RedisError:
         return

@@ -14,8 +14,7 @@ from typing import Any
 from rq import Queue
 from rq.exceptions import DuplicateJobError
 
-# A failed tick stays in RQ's failed-job registry this long, for `rq info` and a replay.
-FAILED_TICK_TTL = 24 * 3600
+from core import keys
 
 
 def schedule_next_slot(queue: Queue, interval: int, func: Callable[..., Any], *, name: str, description: str) -> None:
@@ -30,7 +29,7 @@ def schedule_next_slot(queue: Queue, interval: int, func: Callable[..., Any], *,
             job_id=f"{name}-{interval}-{slot}",
             unique=True,
             result_ttl=interval,
-            failure_ttl=FAILED_TICK_TTL,
+            failure_ttl=keys.TICK_FAILURE_TTL_SECONDS,
             description=description,
         )
     except DuplicateJobError:

@@ -40,7 +40,7 @@ from workers.checkruns import RETRY_TITLE
 from workers.context import current
 from workers.gateway import GitHubGateway
 from workers.locks import held
-from workers.periodic import FAILED_TICK_TTL, schedule_next_slot
+from workers.periodic import schedule_next_slot
 
 log = logging.getLogger("mldebt.reconcile")
 PER_PAGE = 100
@@ -71,10 +71,6 @@ class Head:
     repo: str
     pr: int
     sha: str
-
-
-def reconcile_lock_key() -> str:
-    return f"{keys.PREFIX}:reconcile-lock"
 
 
 class ReconcileGateway(GitHubGateway):
@@ -202,7 +198,7 @@ def reconcile() -> str:
     deep = recovery.possibly_wiped(ctx.redis)
     started = datetime.now(UTC)
     try:
-        with held(ctx.redis, reconcile_lock_key(), settings.worker_heartbeat_seconds) as mine:
+        with held(ctx.redis, keys.RECONCILE_LOCK_KEY, settings.worker_heartbeat_seconds) as mine:
             if not mine:
                 return "another reconcile is running"
             try:
@@ -257,7 +253,7 @@ def kick(queue: Queue, interval: int, *, only_if_wiped: bool = False) -> None:
             job_id=f"reconcile-start-{int(time.time() // max(interval // 10, 1))}",
             unique=True,
             result_ttl=interval,
-            failure_ttl=FAILED_TICK_TTL,
+            failure_ttl=keys.TICK_FAILURE_TTL_SECONDS,
             description="reconcile open pull requests with their check runs (worker start)",
         )
     except DuplicateJobError:

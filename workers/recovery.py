@@ -31,31 +31,28 @@ from workers import report
 from workers.checkruns import RETRY_TITLE
 
 log = logging.getLogger("mldebt.recovery")
-MARKER_KEY = f"{keys.PREFIX}:data-kept-since"
-# PRs a deep tick has settled since the wipe, so a deep pass cut short by its budget goes on where it stopped.
-SETTLED_KEY = f"{keys.PREFIX}:deep-settled"
 FINAL_REACTIONS = ("rocket", "confused")
 
 
 def possibly_wiped(redis: Redis) -> bool:
     try:
-        return not redis.exists(MARKER_KEY)
+        return not redis.exists(keys.DATA_KEPT_KEY)
     except RedisError:
         return False
 
 
 def mark_kept(redis: Redis, when: str) -> None:
     """Set once a deep tick has looked everywhere; it stays until Redis loses its data."""
-    redis.set(MARKER_KEY, when, nx=True)
-    redis.delete(SETTLED_KEY)
+    redis.set(keys.DATA_KEPT_KEY, when, nx=True)
+    redis.delete(keys.DEEP_SETTLED_KEY)
 
 
 def settled(redis: Redis, repo: str, pr: int) -> bool:
-    return bool(redis.sismember(SETTLED_KEY, f"{repo}#{pr}"))
+    return bool(redis.sismember(keys.DEEP_SETTLED_KEY, f"{repo}#{pr}"))
 
 
 def mark_settled(redis: Redis, repo: str, pr: int) -> None:
-    redis.sadd(SETTLED_KEY, f"{repo}#{pr}")
+    redis.sadd(keys.DEEP_SETTLED_KEY, f"{repo}#{pr}")
 
 
 def stale(run: Any) -> bool:
