@@ -60,6 +60,18 @@ def command_job_id(repo: str, comment_id: int) -> str:
     return f"command-{_safe(repo)}-{comment_id}"
 
 
+def sweep_job_id(interval: int, slot: int) -> str:
+    return f"sweeper-{interval}-{slot}"
+
+
+def reconcile_job_id(interval: int, slot: int) -> str:
+    return f"reconcile-{interval}-{slot}"
+
+
+def reconcile_start_job_id(slot: int) -> str:
+    return f"reconcile-start-{slot}"
+
+
 def delivery_key(guid: str) -> str:
     return f"{PREFIX}:delivery:{guid}"
 

@@ -23,9 +23,8 @@ from redis import Redis
 from redis.exceptions import RedisError
 from rq.exceptions import DuplicateJobError
 
-from bot.enqueue import enqueue
-from bot.router import COMMAND, COMMAND_JOB, Decision, JobRequest
 from core import keys
+from core.jobs import COMMAND, CommandJob, enqueue_pull_request_job
 from core.settings import Settings
 from workers import report
 from workers.checkruns import RETRY_TITLE
@@ -96,21 +95,17 @@ def unanswered_commands(comments: list[Any]) -> list[Any]:
 def replay_command(redis: Redis, settings: Settings, installation_id: int, repo: str, pr: int, comment: Any) -> bool:
     match = COMMAND.search(comment.body or "")
     assert match is not None
-    job = JobRequest(
-        COMMAND_JOB,
-        keys.command_job_id(repo, comment.id),
-        {
-            "installation_id": installation_id,
-            "repo": repo,
-            "pr_number": pr,
-            "comment_id": comment.id,
-            "user": comment.user.login,
-            "association": str(comment.author_association),
-            "command": match["word"].lower(),
-        },
+    job = CommandJob(
+        installation_id=installation_id,
+        repo=repo,
+        pr_number=pr,
+        comment_id=comment.id,
+        user=comment.user.login,
+        association=str(comment.author_association),
+        command=match["word"].lower(),
     )
     try:
-        enqueue(Decision("enqueued", "reconcile (command)", (job,), repo=repo, pr=pr), redis, settings)
+        enqueue_pull_request_job(redis, settings, job)
     except DuplicateJobError:
         return False
     log.info("replaying /mldebt %s on %s#%d", match["word"], repo, pr)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from urllib.parse import parse_qs, urlparse
 
 from githubkit import GitHub
@@ -27,6 +28,7 @@ from githubkit.exception import RequestFailed
 from rq import Queue
 
 from core import keys
+from core.jobs import SweepJob
 from workers.context import WorkerContext, current
 from workers.locks import held
 from workers.periodic import schedule_next_slot
@@ -96,4 +98,4 @@ def _sweep(ctx: WorkerContext) -> str:
 
 def schedule(queue: Queue, interval: int) -> None:
     """Schedules the sweep of the next time slot, unless someone already did (or sweeping is off)."""
-    schedule_next_slot(queue, interval, sweep, name="sweeper", description="redeliver failed webhooks")
+    schedule_next_slot(queue, interval, partial(SweepJob, interval))
