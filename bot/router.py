@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from bot.payloads import CheckRunEvent, CheckSuiteEvent, IssueCommentEvent, PullRequestEvent
 from core.jobs import COMMAND, CommandJob, PullRequestJob, ReviewJob
-from rules.tuning import tuning_section
+from rules.pr_body import tuning_section
 
 RESCORE_ACTION = "rescore"
 REVIEW_ACTIONS = frozenset({"opened", "synchronize", "reopened", "ready_for_review"})
