@@ -48,7 +48,8 @@ def _ignored(reason: str) -> Decision:
 
 
 def _review(repo: str, installation: int, pr: int, sha: str, run: str, reason: str) -> Decision:
-    return Decision("enqueued", reason, (ReviewJob(installation, repo, pr, sha, run),), repo=repo, pr=pr, sha=sha)
+    job = ReviewJob(installation, repo, pr, sha, run)
+    return Decision("enqueued", reason, (job,), repo=repo, pr=pr, sha=sha)
 
 
 def on_pull_request(delivery: Delivery) -> Decision:

@@ -179,7 +179,12 @@ PullRequestJob = ReviewJob | CommandJob
 
 
 def enqueue(
-    queue: Queue, spec: JobSpec, *, at: datetime | None = None, retry_intervals: Sequence[int] = (), timeout: int | None = None
+    queue: Queue,
+    spec: JobSpec,
+    *,
+    at: datetime | None = None,
+    retry_intervals: Sequence[int] = (),
+    timeout: int | None = None,
 ) -> str:
     """Enqueues `spec` once, now or at `at`; RQ raises DuplicateJobError when its id is already taken.
 
@@ -218,4 +223,5 @@ def enqueue_pull_request_job(redis: Redis, settings: Settings, spec: PullRequest
     """A review or command job: retried after each of `MLDEBT_JOB_RETRY_INTERVALS`, stopped at
     `MLDEBT_JOB_TIMEOUT`; one that still fails stays in RQ's failed-job registry for `rq requeue`."""
     queue = Queue(settings.queue_name, connection=redis)
-    return enqueue(queue, spec, retry_intervals=settings.job_retry_intervals, timeout=settings.job_timeout_seconds)
+    retries = settings.job_retry_intervals
+    return enqueue(queue, spec, retry_intervals=retries, timeout=settings.job_timeout_seconds)

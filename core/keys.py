@@ -29,7 +29,8 @@ COMMENT_LOCK_TTL_SECONDS = 120
 # RQ's records of a review or command job: a result for an hour, a failure a week (for `rq requeue`).
 JOB_RESULT_TTL_SECONDS = 3600
 JOB_FAILURE_TTL_SECONDS = 7 * 24 * 3600
-# A failed periodic tick (sweep, reconcile) stays in RQ's failed-job registry this long, for `rq info` and a replay.
+# A failed periodic tick (sweep, reconcile) stays in RQ's failed-job registry this long, for `rq info`
+# and a replay.
 TICK_FAILURE_TTL_SECONDS = 24 * 3600
 
 # Fleet-wide tallies the workers keep and the receiver's `/metrics` reads.

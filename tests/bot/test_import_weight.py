@@ -10,6 +10,7 @@ import sys
 
 def test_importing_the_receiver_loads_neither_libcst_nor_worker_code() -> None:
     probe = "import json, sys; import bot.app; print(json.dumps(sorted(sys.modules)))"
-    loaded = json.loads(subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True).stdout)
+    answer = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True)
+    loaded = json.loads(answer.stdout)
     heavy = [name for name in loaded if name.split(".")[0] in ("libcst", "workers")]
     assert not heavy, f"import bot.app loads {heavy}"

@@ -28,7 +28,7 @@ def test_pull_request_pushes_become_one_review_job(name: str) -> None:
     assert job.head_sha == payload["pull_request"]["head"]["sha"]
     assert job.pr_number == payload["pull_request"]["number"]
     assert all(ch.isalnum() or ch in "_-" for ch in job.job_id)
-    assert decision.latest_head == (payload["repository"]["full_name"], payload["pull_request"]["number"], job.head_sha)
+    assert decision.latest_head == (payload["repository"]["full_name"], job.pr_number, job.head_sha)
 
 
 @pytest.mark.parametrize("name", ["closed.payload.json", "converted_to_draft.payload.json"])

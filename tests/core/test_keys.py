@@ -30,8 +30,10 @@ def test_key_names_are_those_a_running_fleet_already_wrote() -> None:
 
 
 def test_job_ids_are_those_queued_jobs_already_carry() -> None:
-    assert keys.review_job_id("octo/repo", 7, "a" * 40) == f"review-octo_repo_8557bbd9-7-{'a' * 40}-auto"
-    assert keys.review_job_id("octo/repo", 7, "a" * 40, "rescore-9") == f"review-octo_repo_8557bbd9-7-{'a' * 40}-rescore-9_7045d4af"
+    sha = "a" * 40
+    assert keys.review_job_id("octo/repo", 7, sha) == f"review-octo_repo_8557bbd9-7-{sha}-auto"
+    rescore = keys.review_job_id("octo/repo", 7, sha, "rescore-9")
+    assert rescore == f"review-octo_repo_8557bbd9-7-{sha}-rescore-9_7045d4af"
     assert keys.command_job_id("octo/repo", 9) == "command-octo_repo_8557bbd9-9"
 
 
