@@ -8,6 +8,7 @@ WORKDIR /app
 
 COPY pyproject.toml README.md ./
 COPY bot ./bot
+COPY core ./core
 COPY workers ./workers
 COPY rules ./rules
 RUN pip install --no-cache-dir . && useradd --system --no-create-home mldebt

@@ -25,12 +25,12 @@ from rq import Worker
 from rq.registry import FailedJobRegistry
 
 from bench import world
-from bot.settings import Settings
 from bench.memory import PeakSampler, children_cpu_seconds, rss_mib
 from bench.poller import Poller
 from bench.procs import running
 from bench.stats import percentile
 from bench.table import Row, ratio
+from core.settings import Settings
 from ghsim import PullRequest, Repo, payloads
 from harness.system import LocalSystem
 

@@ -19,7 +19,7 @@ from rq.job import Job
 from bench import world
 from bench.api_calls import TOKEN_EXCHANGE
 from bench.table import Row, ratio
-from bot import keys
+from core import keys
 from ghsim import Repo, payloads
 from harness.system import LocalSystem
 

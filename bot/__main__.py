@@ -8,7 +8,7 @@ import sys
 import uvicorn
 
 from bot.app import create_app
-from bot.settings import Settings, SettingsError
+from core.settings import Settings, SettingsError
 
 
 def main() -> int:

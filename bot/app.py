@@ -21,12 +21,12 @@ from redis import Redis
 from redis.exceptions import RedisError
 from rq.exceptions import DuplicateJobError
 
-from bot import keys
 from bot.enqueue import enqueue
-from bot.logs import configure, log_context
 from bot.metrics import DELIVERIES, QueueCollector
 from bot.router import Decision, Delivery, PayloadError, route
-from bot.settings import Settings
+from core import keys
+from core.logs import configure, log_context
+from core.settings import Settings
 
 log = logging.getLogger("mldebt.receiver")
 

@@ -8,34 +8,16 @@ still fails stays in RQ's failed-job registry for a week, where
 from __future__ import annotations
 
 from redis import Redis
-from rq import Queue, Retry
 
-from bot import keys
 from bot.router import Decision
-from bot.settings import Settings
-
-FAILURE_TTL_SECONDS = 7 * 24 * 3600
+from core import keys
+from core.jobs import enqueue_pull_request_job
+from core.settings import Settings
 
 
 def enqueue(decision: Decision, redis: Redis, settings: Settings) -> list[str]:
-    """Enqueues each job once: `unique=True` drops a job whose id is already queued or running."""
-    queue = Queue(settings.queue_name, connection=redis)
-    retry = Retry(max=len(settings.job_retry_intervals), interval=list(settings.job_retry_intervals)) if settings.job_retry_intervals else None
+    """Enqueues each job once: a job whose id is already queued or running raises RQ's DuplicateJobError."""
     if decision.latest_head is not None:
         repo, pr, sha = decision.latest_head
-        redis.set(keys.latest_head_key(repo, pr), sha, ex=30 * 24 * 3600)
-    ids = []
-    for job in decision.jobs:
-        queue.enqueue_call(
-            job.func,
-            kwargs=dict(job.kwargs),
-            job_id=job.job_id,
-            unique=True,
-            retry=retry,
-            timeout=settings.job_timeout_seconds,
-            result_ttl=3600,
-            failure_ttl=FAILURE_TTL_SECONDS,
-            description=f"{job.func.rsplit('.', 1)[-1]} {decision.repo}#{decision.pr} {decision.sha[:7]}".strip(),
-        )
-        ids.append(job.job_id)
-    return ids
+        redis.set(keys.latest_head_key(repo, pr), sha, ex=keys.HEAD_HINT_TTL_SECONDS)
+    return [enqueue_pull_request_job(redis, settings, job) for job in decision.jobs]

@@ -1,18 +1,17 @@
-"""Prometheus metrics.
+"""The receiver's Prometheus metrics: its deliveries, and the fleet as Redis knows it.
 
-Counted in the process that does the work: deliveries (receiver), GitHub calls,
-rate-limit remaining and job durations (whichever process runs the job). What
-the whole fleet shares lives in Redis, so the receiver's `/metrics` reads it at
-scrape time: queue depth, running, retrying and failed jobs, and RQ's own
-per-worker tallies of jobs done and time spent, which survive forked work
-horses and count every worker on every host.
+What the whole fleet shares lives in Redis, so `/metrics` reads it at scrape
+time: queue depth, running, retrying and failed jobs, RQ's own per-worker
+tallies of jobs done and time spent, which survive forked work horses and
+count every worker on every host, and the GitHub calls and reconciler ticks
+the workers tally there (`core.metrics`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from prometheus_client import Counter, Gauge, Histogram
+from prometheus_client import Counter
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 from redis import Redis
@@ -20,40 +19,9 @@ from redis.exceptions import RedisError
 from rq import Queue, Worker
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
 
+from core import keys
+
 DELIVERIES = Counter("mldebt_deliveries_total", "Webhook deliveries by event and outcome", ["event", "outcome"])
-JOB_SECONDS = Histogram("mldebt_job_seconds", "Duration of worker jobs run in this process", ["job"])
-GITHUB_CALLS = Counter("mldebt_github_calls_total", "GitHub API calls made by this process, by method and status", ["method", "status"])
-RATE_REMAINING = Gauge("mldebt_github_rate_limit_remaining", "Last x-ratelimit-remaining this process saw", ["installation"])
-
-
-FLEET_CALLS_KEY = "mldebt:metrics:github-calls"
-FLEET_REMAINING_KEY = "mldebt:metrics:rate-remaining"
-RECONCILE_KEY = "mldebt:metrics:reconcile"
-
-
-def record_github_call(redis: Redis, method: str, status: int, installation_id: int, remaining: str | None) -> None:
-    """Fleet-wide tallies in Redis: a forked work horse's own counters die with it."""
-    try:
-        with redis.pipeline(transaction=False) as pipe:
-            pipe.hincrby(FLEET_CALLS_KEY, f"{method} {status}", 1)
-            if remaining is not None and remaining.isdigit():
-                pipe.hset(FLEET_REMAINING_KEY, str(installation_id), remaining)
-            pipe.execute()
-    except RedisError:
-        return
-
-
-def record_reconcile(redis: Redis, calls: int, enqueued: int) -> None:
-    """The reconciler runs in a work horse, so its cost is tallied in Redis for the receiver to show."""
-    try:
-        with redis.pipeline(transaction=False) as pipe:
-            pipe.hincrby(RECONCILE_KEY, "ticks", 1)
-            pipe.hincrby(RECONCILE_KEY, "calls", calls)
-            pipe.hincrby(RECONCILE_KEY, "enqueued", enqueued)
-            pipe.hset(RECONCILE_KEY, "last_tick_calls", calls)
-            pipe.execute()
-    except RedisError:
-        return
 
 
 class QueueCollector(Collector):
@@ -95,15 +63,15 @@ class QueueCollector(Collector):
         yield jobs
         yield seconds
         calls = CounterMetricFamily("mldebt_fleet_github_calls", "GitHub API calls made by every worker, by method and status", labels=["method", "status"])
-        for field, count in redis.hgetall(FLEET_CALLS_KEY).items():
+        for field, count in redis.hgetall(keys.FLEET_CALLS_KEY).items():
             method, _, status = field.decode().partition(" ")
             calls.add_metric([method, status], int(count))
         yield calls
         remaining = GaugeMetricFamily("mldebt_fleet_github_rate_limit_remaining", "Last x-ratelimit-remaining any worker saw, per installation", labels=["installation"])
-        for installation, value in redis.hgetall(FLEET_REMAINING_KEY).items():
+        for installation, value in redis.hgetall(keys.FLEET_REMAINING_KEY).items():
             remaining.add_metric([installation.decode()], int(value))
         yield remaining
-        yield from _reconcile_families({field.decode(): int(value) for field, value in redis.hgetall(RECONCILE_KEY).items()})
+        yield from _reconcile_families({field.decode(): int(value) for field, value in redis.hgetall(keys.RECONCILE_TALLY_KEY).items()})
 
 
 def _reconcile_families(tally: dict[str, int]) -> Iterator[GaugeMetricFamily | CounterMetricFamily]:

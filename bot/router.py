@@ -6,22 +6,18 @@ Each handler reads its payload through a lenient model and returns a
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
 
-from bot import keys
 from bot.payloads import CheckRunEvent, CheckSuiteEvent, IssueCommentEvent, PullRequestEvent
-from rules.tuning import tuning_section
+from core.jobs import COMMAND, CommandJob, PullRequestJob, ReviewJob
+from rules.pr_body import tuning_section
 
-REVIEW_JOB = "workers.review.review_pull_request"
-COMMAND_JOB = "workers.commands.handle_command"
 RESCORE_ACTION = "rescore"
 REVIEW_ACTIONS = frozenset({"opened", "synchronize", "reopened", "ready_for_review"})
-COMMAND = re.compile(r"^\s*/mldebt\b[ \t]*(?P<word>\S*)", re.MULTILINE | re.IGNORECASE)
 
 
 class PayloadError(ValueError):
@@ -29,17 +25,10 @@ class PayloadError(ValueError):
 
 
 @dataclass(frozen=True)
-class JobRequest:
-    func: str
-    job_id: str
-    kwargs: Mapping[str, Any]
-
-
-@dataclass(frozen=True)
 class Decision:
     outcome: str
     reason: str
-    jobs: tuple[JobRequest, ...] = ()
+    jobs: tuple[PullRequestJob, ...] = ()
     latest_head: tuple[str, int, str] | None = None
     repo: str = ""
     pr: int | None = None
@@ -59,11 +48,7 @@ def _ignored(reason: str) -> Decision:
 
 
 def _review(repo: str, installation: int, pr: int, sha: str, run: str, reason: str) -> Decision:
-    job = JobRequest(
-        REVIEW_JOB,
-        keys.review_job_id(repo, pr, sha, run),
-        {"installation_id": installation, "repo": repo, "pr_number": pr, "head_sha": sha, "run": run},
-    )
+    job = ReviewJob(installation, repo, pr, sha, run)
     return Decision("enqueued", reason, (job,), repo=repo, pr=pr, sha=sha)
 
 
@@ -128,18 +113,14 @@ def on_issue_comment(delivery: Delivery) -> Decision:
     if event.installation is None or event.repository is None:
         return _ignored("delivery carries no installation")
     repo = event.repository.full_name
-    job = JobRequest(
-        COMMAND_JOB,
-        keys.command_job_id(repo, event.comment.id),
-        {
-            "installation_id": event.installation.id,
-            "repo": repo,
-            "pr_number": event.issue.number,
-            "comment_id": event.comment.id,
-            "user": event.comment.user.login,
-            "association": event.comment.author_association,
-            "command": match["word"].lower(),
-        },
+    job = CommandJob(
+        installation_id=event.installation.id,
+        repo=repo,
+        pr_number=event.issue.number,
+        comment_id=event.comment.id,
+        user=event.comment.user.login,
+        association=event.comment.author_association,
+        command=match["word"].lower(),
     )
     return Decision("enqueued", f"/mldebt {match['word']}".strip(), (job,), repo=repo, pr=event.issue.number)
 
@@ -192,4 +173,4 @@ def route(delivery: Delivery) -> Decision:
         raise PayloadError(f"{delivery.event} payload lacks or mistypes: {', '.join(fields[:5])}") from None
 
 
-__all__ = ["Decision", "Delivery", "JobRequest", "PayloadError", "route"]
+__all__ = ["Decision", "Delivery", "PayloadError", "route"]

@@ -21,7 +21,7 @@ from rq import Queue, SimpleWorker, Worker
 from rq.registry import ScheduledJobRegistry, StartedJobRegistry
 
 from bot.app import create_app
-from bot.settings import Secret, Settings
+from core.settings import Secret, Settings
 from ghsim import SimulatedGitHub
 from harness.servers import ThreadedServer
 from workers import context

@@ -1,7 +1,5 @@
-"""mldebt's rule engine: text in, findings out. Knows nothing of GitHub or Redis."""
+"""mldebt's rule engine: text in, findings out. Knows nothing of GitHub or Redis.
 
-from rules.config import Config, load_config
-from rules.engine import ChangedFile, FileNote, ReviewInput, ScanResult, scan
-from rules.finding import Finding, Severity
-
-__all__ = ["ChangedFile", "Config", "FileNote", "Finding", "ReviewInput", "ScanResult", "Severity", "load_config", "scan"]
+The engine is `rules.engine.scan`. This package imports nothing itself, so a
+light module of it (`rules.pr_body`) costs its importer no libcst and no rules.
+"""

@@ -330,38 +330,6 @@ def is_default(name: str, value: str, callee: str = "") -> bool:
     return value in own or value in UNTUNED_DEFAULTS.get(key, frozenset())
 
 
-# ---------------------------------------------------------------- PR description
-
-_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<title>.+?)\s*#*\s*$")
-
-
-def tuning_section(pr_body: str) -> str:
-    """The text under a `## Tuning context` heading of the PR description, up to the next heading of its level."""
-    lines = (pr_body or "").splitlines()
-    collected: list[str] = []
-    level = 0
-    for line in lines:
-        heading = _HEADING.match(line.strip())
-        if heading:
-            depth = len(heading["hashes"])
-            if level and depth <= level:
-                break
-            if not level and heading["title"].strip().lower().rstrip(":") == "tuning context":
-                level = depth
-                continue
-        if level:
-            collected.append(line)
-    return "\n".join(collected)
-
-
-def section_names(section: str, name: str) -> bool:
-    """Whether the tuning section talks about this parameter, spelled as code or as words."""
-    if not section:
-        return False
-    spellings = {name, name.replace("_", " "), name.replace("_", "-"), name.rsplit(".", 1)[-1]}
-    return any(re.search(rf"(?<![\w-]){re.escape(spelling)}(?![\w-])", section, re.IGNORECASE) for spelling in spellings if spelling)
-
-
 # ---------------------------------------------------------------- Python sites
 
 PLOT_ROOTS = frozenset(

@@ -19,8 +19,8 @@ from rq import Queue, Worker
 from rq.job import Job
 from rq.utils import now
 
-from bot.logs import configure
-from bot.settings import Settings, SettingsError
+from core.logs import configure
+from core.settings import Settings, SettingsError
 from workers import commands, gateway, reconcile, review, sweeper  # noqa: F401  (commands, review: imported before the fork)
 from workers.housekeeping import HeartbeatScheduler, clean
 from workers.locks import lifetime

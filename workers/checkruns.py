@@ -15,11 +15,10 @@ from dataclasses import dataclass
 from redis import Redis
 from redis.exceptions import RedisError
 
-from bot import keys
+from core import keys
 from workers.gateway import GitHubGateway
 
 log = logging.getLogger("mldebt.checkruns")
-RECORD_TTL_SECONDS = 24 * 3600
 # What a run closed by an attempt that RQ will retry says; the reconciler treats such a run as not done.
 RETRY_TITLE = "mldebt will try again"
 RETRY_SUMMARY = "mldebt could not finish this review because GitHub or the worker failed. It will try again on its own shortly."
@@ -42,7 +41,7 @@ def cached(redis: Redis, job_id: str) -> int | None:
 
 def _cache(redis: Redis, job_id: str, run_id: int) -> None:
     try:
-        redis.set(keys.check_run_key(job_id), run_id, ex=RECORD_TTL_SECONDS)
+        redis.set(keys.check_run_key(job_id), run_id, ex=keys.CHECK_RUN_TTL_SECONDS)
     except RedisError:
         log.warning("could not cache check run %s in Redis; a retry will look it up on GitHub", run_id)
 

@@ -11,8 +11,8 @@ import logging
 
 from rq import get_current_job
 
-from bot import keys
-from bot.logs import log_context
+from core import keys
+from core.logs import log_context
 from workers.context import current
 from workers.gateway import GitHubGateway
 from workers.review import Review, will_retry

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from redis import Redis
 
-from bot.settings import Settings
+from core.settings import Settings
 from workers.tokens import InstallationTokens
 
 

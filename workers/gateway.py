@@ -28,8 +28,8 @@ from githubkit import GitHub
 from githubkit.exception import GraphQLFailed, RequestFailed, RequestTimeout
 from redis import Redis
 
-from bot.metrics import GITHUB_CALLS, RATE_REMAINING, record_github_call
-from bot.settings import Settings
+from core.metrics import GITHUB_CALLS, RATE_REMAINING, record_github_call
+from core.settings import Settings
 from workers.retry import backoff, never_resend, retry_policy, safe_to_resend, transient
 from workers.throttle import InstallationThrottle
 from workers.tokens import InstallationAuth, InstallationTokens

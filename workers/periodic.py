@@ -9,29 +9,19 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
 
 from rq import Queue
 from rq.exceptions import DuplicateJobError
 
-# A failed tick stays in RQ's failed-job registry this long, for `rq info` and a replay.
-FAILED_TICK_TTL = 24 * 3600
+from core.jobs import JobSpec, enqueue
 
 
-def schedule_next_slot(queue: Queue, interval: int, func: Callable[..., Any], *, name: str, description: str) -> None:
-    """Schedules `func` at the start of the next `interval`-second slot, unless someone already did (or it is off)."""
+def schedule_next_slot(queue: Queue, interval: int, tick: Callable[[int], JobSpec]) -> None:
+    """Schedules `tick(slot)` at the start of the next `interval`-second slot, unless someone already did (or it is off)."""
     if interval <= 0:
         return
     slot = int(time.time() // interval) + 1
     try:
-        queue.enqueue_at(
-            datetime.fromtimestamp(slot * interval, UTC),
-            func,
-            job_id=f"{name}-{interval}-{slot}",
-            unique=True,
-            result_ttl=interval,
-            failure_ttl=FAILED_TICK_TTL,
-            description=description,
-        )
+        enqueue(queue, tick(slot), at=datetime.fromtimestamp(slot * interval, UTC))
     except DuplicateJobError:
         return

@@ -23,6 +23,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from redis import Redis
@@ -30,17 +31,16 @@ from rq import Queue
 from rq.exceptions import DuplicateJobError, NoSuchJobError
 from rq.job import Job, JobStatus
 
-from bot import keys
-from bot.enqueue import enqueue
-from bot.metrics import record_reconcile
-from bot.router import REVIEW_JOB, Decision, JobRequest
-from bot.settings import Settings
+from core import keys
+from core.jobs import ReconcileJob, ReviewJob, enqueue, enqueue_pull_request_job
+from core.metrics import record_reconcile
+from core.settings import Settings
 from workers import recovery
 from workers.checkruns import RETRY_TITLE
 from workers.context import current
 from workers.gateway import GitHubGateway
 from workers.locks import held
-from workers.periodic import FAILED_TICK_TTL, schedule_next_slot
+from workers.periodic import schedule_next_slot
 
 log = logging.getLogger("mldebt.reconcile")
 PER_PAGE = 100
@@ -71,10 +71,6 @@ class Head:
     repo: str
     pr: int
     sha: str
-
-
-def reconcile_lock_key() -> str:
-    return f"{keys.PREFIX}:reconcile-lock"
 
 
 class ReconcileGateway(GitHubGateway):
@@ -166,10 +162,9 @@ def _review(redis: Redis, settings: Settings, head: Head, job_id: str) -> bool:
         if earlier.get_status() in PENDING:
             return False
         earlier.delete()
-    kwargs = {"installation_id": head.installation_id, "repo": head.repo, "pr_number": head.pr, "head_sha": head.sha, "run": "auto"}
-    decision = Decision("enqueued", "reconcile", (JobRequest(REVIEW_JOB, job_id, kwargs),), repo=head.repo, pr=head.pr, sha=head.sha)
+    job = ReviewJob(head.installation_id, head.repo, head.pr, head.sha, reused_job_id=job_id)
     try:
-        enqueue(decision, redis, settings)
+        enqueue_pull_request_job(redis, settings, job)
     except DuplicateJobError:
         return False
     return True
@@ -202,7 +197,7 @@ def reconcile() -> str:
     deep = recovery.possibly_wiped(ctx.redis)
     started = datetime.now(UTC)
     try:
-        with held(ctx.redis, reconcile_lock_key(), settings.worker_heartbeat_seconds) as mine:
+        with held(ctx.redis, keys.RECONCILE_LOCK_KEY, settings.worker_heartbeat_seconds) as mine:
             if not mine:
                 return "another reconcile is running"
             try:
@@ -243,7 +238,7 @@ def _settle(gh: ReconcileGateway, head: Head, redis: Redis, settings: Settings, 
 
 def schedule(queue: Queue, interval: int) -> None:
     """Schedules the tick of the next time slot, unless someone already did (or reconciling is off)."""
-    schedule_next_slot(queue, interval, reconcile, name="reconcile", description="reconcile open pull requests with their check runs")
+    schedule_next_slot(queue, interval, partial(ReconcileJob, interval))
 
 
 def kick(queue: Queue, interval: int, *, only_if_wiped: bool = False) -> None:
@@ -252,13 +247,6 @@ def kick(queue: Queue, interval: int, *, only_if_wiped: bool = False) -> None:
     if interval <= 0 or (only_if_wiped and not recovery.possibly_wiped(queue.connection)):
         return
     try:
-        queue.enqueue_call(
-            reconcile,
-            job_id=f"reconcile-start-{int(time.time() // max(interval // 10, 1))}",
-            unique=True,
-            result_ttl=interval,
-            failure_ttl=FAILED_TICK_TTL,
-            description="reconcile open pull requests with their check runs (worker start)",
-        )
+        enqueue(queue, ReconcileJob(interval, int(time.time() // max(interval // 10, 1)), at_worker_start=True))
     except DuplicateJobError:
         return

@@ -23,39 +23,35 @@ from redis import Redis
 from redis.exceptions import RedisError
 from rq.exceptions import DuplicateJobError
 
-from bot import keys
-from bot.enqueue import enqueue
-from bot.router import COMMAND, COMMAND_JOB, Decision, JobRequest
-from bot.settings import Settings
+from core import keys
+from core.jobs import COMMAND, CommandJob, enqueue_pull_request_job
+from core.settings import Settings
 from workers import report
 from workers.checkruns import RETRY_TITLE
 
 log = logging.getLogger("mldebt.recovery")
-MARKER_KEY = f"{keys.PREFIX}:data-kept-since"
-# PRs a deep tick has settled since the wipe, so a deep pass cut short by its budget goes on where it stopped.
-SETTLED_KEY = f"{keys.PREFIX}:deep-settled"
 FINAL_REACTIONS = ("rocket", "confused")
 
 
 def possibly_wiped(redis: Redis) -> bool:
     try:
-        return not redis.exists(MARKER_KEY)
+        return not redis.exists(keys.DATA_KEPT_KEY)
     except RedisError:
         return False
 
 
 def mark_kept(redis: Redis, when: str) -> None:
     """Set once a deep tick has looked everywhere; it stays until Redis loses its data."""
-    redis.set(MARKER_KEY, when, nx=True)
-    redis.delete(SETTLED_KEY)
+    redis.set(keys.DATA_KEPT_KEY, when, nx=True)
+    redis.delete(keys.DEEP_SETTLED_KEY)
 
 
 def settled(redis: Redis, repo: str, pr: int) -> bool:
-    return bool(redis.sismember(SETTLED_KEY, f"{repo}#{pr}"))
+    return bool(redis.sismember(keys.DEEP_SETTLED_KEY, f"{repo}#{pr}"))
 
 
 def mark_settled(redis: Redis, repo: str, pr: int) -> None:
-    redis.sadd(SETTLED_KEY, f"{repo}#{pr}")
+    redis.sadd(keys.DEEP_SETTLED_KEY, f"{repo}#{pr}")
 
 
 def stale(run: Any) -> bool:
@@ -99,21 +95,17 @@ def unanswered_commands(comments: list[Any]) -> list[Any]:
 def replay_command(redis: Redis, settings: Settings, installation_id: int, repo: str, pr: int, comment: Any) -> bool:
     match = COMMAND.search(comment.body or "")
     assert match is not None
-    job = JobRequest(
-        COMMAND_JOB,
-        keys.command_job_id(repo, comment.id),
-        {
-            "installation_id": installation_id,
-            "repo": repo,
-            "pr_number": pr,
-            "comment_id": comment.id,
-            "user": comment.user.login,
-            "association": str(comment.author_association),
-            "command": match["word"].lower(),
-        },
+    job = CommandJob(
+        installation_id=installation_id,
+        repo=repo,
+        pr_number=pr,
+        comment_id=comment.id,
+        user=comment.user.login,
+        association=str(comment.author_association),
+        command=match["word"].lower(),
     )
     try:
-        enqueue(Decision("enqueued", "reconcile (command)", (job,), repo=repo, pr=pr), redis, settings)
+        enqueue_pull_request_job(redis, settings, job)
     except DuplicateJobError:
         return False
     log.info("replaying /mldebt %s on %s#%d", match["word"], repo, pr)

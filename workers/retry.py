@@ -21,7 +21,7 @@ import httpx
 from githubkit.exception import GitHubException, RateLimitExceeded, RequestFailed, RequestTimeout
 from githubkit.typing import RetryDecisionFunc, RetryOption
 
-from bot.settings import Settings
+from core.settings import Settings
 
 log = logging.getLogger("mldebt.retry")
 DEFAULT_RATE_LIMIT_WAIT = 60.0

@@ -21,9 +21,9 @@ from githubkit.exception import RequestFailed
 from rq import get_current_job
 from rq.job import Job
 
-from bot import keys
-from bot.logs import log_context
-from bot.metrics import JOB_SECONDS
+from core import keys
+from core.logs import log_context
+from core.metrics import JOB_SECONDS
 from rules.config import CONFIG_PATH, DEFAULT_REGISTRIES, load_config
 from rules.engine import ChangedFile, FileNote, ReviewInput, ScanResult, scan
 from rules.finding import Finding
@@ -47,7 +47,6 @@ MAX_COMMENT_SPAN = 8
 # get one comment that lists them, not six. A run stays short enough to read as one.
 MAX_RUN_GAP = 2
 MAX_RUN_FINDINGS = 12
-COMMENT_LOCK_SECONDS = 120
 # One request's worth: new findings first (the report lists them first), existing debt only in the room
 # left. Each further 50 would cost a paced write; the check run's text still lists every finding.
 MAX_ANNOTATIONS = ANNOTATIONS_PER_REQUEST
@@ -70,10 +69,6 @@ PlannedComment = tuple[tuple[Finding, ...], dict[str, object]]
 class Anchoring:
     comments: list[PlannedComment] = field(default_factory=list)
     unanchored: list[Finding] = field(default_factory=list)
-
-
-def comment_lock_key(repo: str, pr: int) -> str:
-    return f"{keys.PREFIX}:comment-lock:{repo}#{pr}"
 
 
 def will_retry(job: Job | None) -> bool:
@@ -264,7 +259,7 @@ class Review:
             listed = min(view.partial_listings.values())
             result.notes.append(FileNote("the repository's file list", f"too large to list in full within mldebt's call budget; rules that look across the repository (lock files, DVC, experiment tracking) saw {listed:,} of its files"))
         lock = self.ctx.redis.lock(
-            comment_lock_key(self.repo, self.pr_number), timeout=COMMENT_LOCK_SECONDS, blocking_timeout=self.ctx.settings.job_timeout_seconds
+            keys.comment_lock_key(self.repo, self.pr_number), timeout=keys.COMMENT_LOCK_TTL_SECONDS, blocking_timeout=self.ctx.settings.job_timeout_seconds
         )
         with lock:
             newer = self.superseded_by()

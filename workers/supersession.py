@@ -15,11 +15,10 @@ import logging
 from redis import Redis
 from redis.exceptions import RedisError
 
-from bot import keys
+from core import keys
 from workers.gateway import GitHubGateway
 
 log = logging.getLogger("mldebt.supersession")
-HINT_TTL_SECONDS = 30 * 24 * 3600
 
 
 def hinted_head(redis: Redis, repo: str, pr: int) -> str | None:
@@ -35,7 +34,7 @@ def hinted_head(redis: Redis, repo: str, pr: int) -> str | None:
 
 def remember_head(redis: Redis, repo: str, pr: int, sha: str) -> None:
     try:
-        redis.set(keys.latest_head_key(repo, pr), sha, ex=HINT_TTL_SECONDS)
+        redis.set(keys.latest_head_key(repo, pr), sha, ex=keys.HEAD_HINT_TTL_SECONDS)
     except RedisError:
         return
 

@@ -20,13 +20,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from urllib.parse import parse_qs, urlparse
 
 from githubkit import GitHub
 from githubkit.exception import RequestFailed
 from rq import Queue
 
-from bot import keys
+from core import keys
+from core.jobs import SweepJob
 from workers.context import WorkerContext, current
 from workers.locks import held
 from workers.periodic import schedule_next_slot
@@ -34,14 +36,6 @@ from workers.periodic import schedule_next_slot
 log = logging.getLogger("mldebt.sweeper")
 LOOKBACK = timedelta(days=3)
 PAGE_SIZE = 100
-
-
-def redelivered_key(guid: str) -> str:
-    return f"{keys.PREFIX}:redelivered:{guid}"
-
-
-def sweep_lock_key() -> str:
-    return f"{keys.PREFIX}:sweep-lock"
 
 
 def _attempts(app: GitHub, since: datetime) -> Iterator[tuple[str, int, bool]]:  # type: ignore[type-arg]
@@ -75,7 +69,7 @@ def undelivered(attempts: Iterator[tuple[str, int, bool]]) -> dict[str, int]:
 def sweep() -> str:
     ctx = current()
     try:
-        with held(ctx.redis, sweep_lock_key(), ctx.settings.worker_heartbeat_seconds) as mine:
+        with held(ctx.redis, keys.SWEEP_LOCK_KEY, ctx.settings.worker_heartbeat_seconds) as mine:
             if not mine:
                 return "another sweep is running"
             return _sweep(ctx)
@@ -88,7 +82,7 @@ def _sweep(ctx: WorkerContext) -> str:
     asked: list[str] = []
     with ctx.tokens.app_client() as app:
         for guid, delivery_id in undelivered(_attempts(app, since)).items():
-            if ctx.redis.exists(redelivered_key(guid)):
+            if ctx.redis.exists(keys.redelivered_key(guid)):
                 continue
             try:
                 app.rest.apps.redeliver_webhook_delivery(delivery_id)
@@ -96,7 +90,7 @@ def _sweep(ctx: WorkerContext) -> str:
                 log.warning("GitHub would not redeliver %s (%s)", guid, exc.response.status_code)
                 if exc.response.status_code >= 500:
                     continue
-            ctx.redis.set(redelivered_key(guid), delivery_id, ex=int(LOOKBACK.total_seconds()))
+            ctx.redis.set(keys.redelivered_key(guid), delivery_id, ex=keys.REDELIVERED_TTL_SECONDS)
             asked.append(guid)
     log.info("sweep asked GitHub to redeliver %d deliveries", len(asked), extra={"delivery": ",".join(asked[:20])})
     return f"redelivered {len(asked)}"
@@ -104,4 +98,4 @@ def _sweep(ctx: WorkerContext) -> str:
 
 def schedule(queue: Queue, interval: int) -> None:
     """Schedules the sweep of the next time slot, unless someone already did (or sweeping is off)."""
-    schedule_next_slot(queue, interval, sweep, name="sweeper", description="redeliver failed webhooks")
+    schedule_next_slot(queue, interval, partial(SweepJob, interval))

@@ -27,7 +27,7 @@ from githubkit.throttling import BaseThrottler
 from redis import Redis
 from redis.exceptions import RedisError
 
-from bot import keys
+from core import keys
 
 WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 # Writes one installation may send back to back after a quiet spell: a small review's three.
@@ -73,10 +73,6 @@ class InstallationPaused(Exception):
     """GitHub rate-limited this installation for longer than a worker waits."""
 
 
-def pause_key(installation_id: int) -> str:
-    return f"{keys.PREFIX}:rate-pause:{installation_id}"
-
-
 def is_write(request: httpx.Request) -> bool:
     """GraphQL queries travel as POST but create nothing."""
     return request.method in WRITE_METHODS and not request.url.path.endswith("/graphql")
@@ -109,7 +105,7 @@ class InstallationThrottle(BaseThrottler):
         self._redis = redis
         self._max_wait = max_wait_seconds
         self._burst = max(burst, 1)
-        self._keys = [keys.write_slot_key(installation_id), pause_key(installation_id)]
+        self._keys = [keys.write_slot_key(installation_id), keys.rate_pause_key(installation_id)]
         self._spacing_ms = max(int(spacing_seconds * 1000), 0)
         self._reserve = redis.register_script(_RESERVE)
         self._pause = redis.register_script(_PAUSE)

@@ -20,8 +20,8 @@ from githubkit.auth.base import BaseAuthStrategy
 from redis import Redis
 from redis.exceptions import RedisError
 
-from bot import keys
-from bot.settings import Settings
+from core import keys
+from core.settings import Settings
 from workers.retry import always_resend, retry_policy
 
 log = logging.getLogger(__name__)

@@ -25,6 +25,7 @@ from rules.knobs import (
     owner_of,
     status_of,
 )
+from rules.pr_body import section_names, tuning_section
 from rules.pyutil import HybridRule, body_of, docstring_of, is_ml_code, line_comment, numbered_block_above, paragraph_comments, string_text
 from rules.registry import Case, FileContext, register
 from rules.source import FileKind
@@ -35,10 +36,8 @@ from rules.tuning import (
     is_throughput,
     is_tuning_call,
     normalise_name,
-    section_names,
     sites_in,
     strength_of,
-    tuning_section,
 )
 from rules.tuning_configs import is_config_path, unexplained_settings
 from rules.tuning_verdict import UNPLACED, Evidence, Unexplained, judge

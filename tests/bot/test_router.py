@@ -6,7 +6,8 @@ import copy
 
 import pytest
 
-from bot.router import COMMAND_JOB, REVIEW_JOB, Delivery, PayloadError, route
+from bot.router import Delivery, PayloadError, route
+from core.jobs import CommandJob, ReviewJob
 from tests.payloads import load, on_pull_request
 
 APP_ID = 29310
@@ -22,12 +23,12 @@ def test_pull_request_pushes_become_one_review_job(name: str) -> None:
     payload.setdefault("installation", {"id": 1})
     payload["pull_request"]["draft"] = False
     decision = _route("pull_request", payload)
-    assert [job.func for job in decision.jobs] == [REVIEW_JOB]
-    job = decision.jobs[0]
-    assert job.kwargs["head_sha"] == payload["pull_request"]["head"]["sha"]
-    assert job.kwargs["pr_number"] == payload["pull_request"]["number"]
+    [job] = decision.jobs
+    assert isinstance(job, ReviewJob)
+    assert job.head_sha == payload["pull_request"]["head"]["sha"]
+    assert job.pr_number == payload["pull_request"]["number"]
     assert all(ch.isalnum() or ch in "_-" for ch in job.job_id)
-    assert decision.latest_head == (payload["repository"]["full_name"], payload["pull_request"]["number"], job.kwargs["head_sha"])
+    assert decision.latest_head == (payload["repository"]["full_name"], job.pr_number, job.head_sha)
 
 
 @pytest.mark.parametrize("name", ["closed.payload.json", "converted_to_draft.payload.json"])
@@ -46,9 +47,10 @@ def test_rescore_comment_on_a_pull_request_becomes_a_command_job() -> None:
     payload = on_pull_request(load("issue_comment", "created.with-installation.payload.json"))
     payload["comment"]["body"] = "Thanks!\n/mldebt rescore"
     decision = _route("issue_comment", payload)
-    assert [job.func for job in decision.jobs] == [COMMAND_JOB]
-    assert decision.jobs[0].kwargs["command"] == "rescore"
-    assert decision.jobs[0].kwargs["association"] == payload["comment"]["author_association"]
+    [job] = decision.jobs
+    assert isinstance(job, CommandJob)
+    assert job.command == "rescore"
+    assert job.association == payload["comment"]["author_association"]
 
 
 def test_command_on_a_plain_issue_is_ignored() -> None:
@@ -68,14 +70,16 @@ def test_typo_still_reaches_the_worker_to_be_answered_with_help() -> None:
     payload = on_pull_request(load("issue_comment", "created.with-installation.payload.json"))
     payload["comment"]["body"] = "/mldebt rescroe"
     decision = _route("issue_comment", payload)
-    assert decision.jobs[0].kwargs["command"] == "rescroe"
+    [job] = decision.jobs
+    assert isinstance(job, CommandJob) and job.command == "rescroe"
 
 
 def test_check_suite_rerequest_for_our_app_reviews_again() -> None:
     payload = load("check_suite", "rerequested.payload.json")
     decision = _route("check_suite", payload, app_id=payload["check_suite"]["app"]["id"])
-    assert decision.jobs and decision.jobs[0].kwargs["head_sha"] == payload["check_suite"]["head_sha"]
-    assert decision.jobs[0].kwargs["run"].startswith("rerun-")
+    [job] = decision.jobs
+    assert isinstance(job, ReviewJob) and job.head_sha == payload["check_suite"]["head_sha"]
+    assert job.run.startswith("rerun-")
 
 
 def test_check_suite_of_another_app_is_ignored() -> None:
@@ -89,7 +93,8 @@ def test_rescore_button_on_our_check_run_reviews_again() -> None:
     payload["check_run"]["pull_requests"] = copy.deepcopy(load("check_suite", "rerequested.payload.json")["check_suite"]["pull_requests"])
     payload.setdefault("installation", {"id": 1})
     decision = _route("check_run", payload, app_id=payload["check_run"]["app"]["id"])
-    assert decision.jobs and decision.jobs[0].kwargs["pr_number"] == payload["check_run"]["pull_requests"][0]["number"]
+    [job] = decision.jobs
+    assert isinstance(job, ReviewJob) and job.pr_number == payload["check_run"]["pull_requests"][0]["number"]
 
 
 def test_unknown_events_are_ignored() -> None:
@@ -114,8 +119,8 @@ def _edited(old_body: str, new_body: str) -> dict:  # type: ignore[type-arg]
 def test_writing_a_tuning_context_section_reviews_the_same_head_again() -> None:
     payload = _edited("Raise depth.", "Raise depth.\n\n## Tuning context\nmax_depth: 5-fold CV on data v12\n")
     [job] = _route("pull_request", payload).jobs
-    assert job.func == REVIEW_JOB and job.kwargs["head_sha"] == payload["pull_request"]["head"]["sha"]
-    assert job.kwargs["run"] != "auto", "a fresh check run: annotations of the first cannot be cleared"
+    assert isinstance(job, ReviewJob) and job.head_sha == payload["pull_request"]["head"]["sha"]
+    assert job.run != "auto", "a fresh check run: annotations of the first cannot be cleared"
 
 
 def test_description_edits_outside_the_tuning_context_section_review_nothing() -> None:

@@ -6,8 +6,8 @@ import httpx
 from redis import Redis
 
 from bot.app import create_app
-from bot.metrics import record_github_call
-from bot.settings import Settings
+from core.metrics import record_github_call
+from core.settings import Settings
 from harness.servers import ThreadedServer
 
 

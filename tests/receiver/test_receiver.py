@@ -13,9 +13,9 @@ from githubkit.webhooks import sign
 from redis import Redis
 from rq import Queue
 
-from bot import keys
 from bot.app import create_app
-from bot.settings import Settings, SettingsError
+from core import keys
+from core.settings import Settings, SettingsError
 from harness.servers import ThreadedServer
 from tests.payloads import load
 

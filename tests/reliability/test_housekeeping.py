@@ -12,13 +12,13 @@ from multiprocessing.synchronize import Event
 from redis import Redis
 from rq.utils import now
 
+from core import keys
 from ghsim import payloads
 from harness.system import LocalSystem
 from tests.reliability.conftest import SystemFactory, open_small_pr
 from workers.__main__ import build_worker
 from workers.housekeeping import HeartbeatScheduler
 from workers.locks import held, lifetime
-from workers.sweeper import sweep_lock_key
 
 REPO = "octo-org/churn"
 
@@ -31,7 +31,7 @@ def _hold_forever(url: str, key: str, ready: Event) -> None:
 
 
 def test_a_killed_sweeps_lock_is_taken_over_within_seconds_while_a_living_one_keeps_it(redis_url: str, redis: Redis) -> None:
-    key = sweep_lock_key()
+    key = keys.SWEEP_LOCK_KEY
     with held(redis, key, 1) as mine:
         assert mine
         time.sleep(lifetime(1) + 1)

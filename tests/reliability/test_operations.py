@@ -17,7 +17,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from redis import Redis
 
-from bot.logs import JsonFormatter
+from core.logs import JsonFormatter
 from ghsim import payloads
 from harness.seed import REPO, seed_pull_request
 from harness.system import WEBHOOK_SECRET, LocalSystem

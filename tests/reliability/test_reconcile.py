@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from bot import keys
+from core import keys
 from ghsim import payloads
 from harness.system import LocalSystem
 from tests.reliability.conftest import SystemFactory, open_small_pr

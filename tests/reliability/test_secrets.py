@@ -19,8 +19,8 @@ from redis import Redis
 from rq.job import Job
 from ruamel.yaml import YAML
 
-from bot.logs import JsonFormatter
-from bot.settings import Secret
+from core.logs import JsonFormatter
+from core.settings import Secret
 from ghsim import payloads
 from ghsim.routes import ENDPOINT_SETS
 from harness.seed import REPO, seed_pull_request

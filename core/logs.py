@@ -21,7 +21,7 @@ from redis.exceptions import RedisError
 from rq import get_current_job
 from rq.job import Job
 
-from bot import keys
+from core import keys
 
 _context: contextvars.ContextVar[dict[str, Any]] = contextvars.ContextVar("mldebt_log_context", default={})
 _FIELDS = ("delivery", "event", "repo", "pr", "sha", "job", "installation")
