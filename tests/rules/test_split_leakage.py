@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from rules.checks.split_leakage import TEST, TRAIN, role_of_name
+from rules.leakage_values import TEST, TRAIN, role_of_name
 from rules.examples import run_case
 from rules.finding import Finding
 from rules.registry import Case
