@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import libcst
 
+from rules.cst import dotted, keyword, positional, string_value
 from rules.registry import FileContext, PythonRule
 from rules.source import FileKind
 
@@ -152,74 +153,6 @@ _ENTRY_PREFIXES = ("train_", "fit_model_", "run_train")
 ESTIMATOR_METHODS = frozenset({"fit", "partial_fit", "fit_transform", "_fit", "fit_predict"})
 _CLI_LIBRARIES = ("click", "typer", "hydra", "fire", "sacred")
 _CLI_DECORATORS = frozenset({"command", "main", "automain", "group"})
-
-
-def dotted(expr: libcst.BaseExpression | None) -> str | None:
-    """`a.b.c` for a chain of names; None for anything else (calls, subscripts)."""
-    parts: list[str] = []
-    while isinstance(expr, libcst.Attribute):
-        parts.append(expr.attr.value)
-        expr = expr.value
-    if not isinstance(expr, libcst.Name):
-        return None
-    parts.append(expr.value)
-    return ".".join(reversed(parts))
-
-
-def _bare_dotted(node: libcst.CSTNode) -> str | None:
-    """`dotted(node)` where that is exactly the node's source: no parentheses or spaces anywhere in the chain."""
-    parts: list[str] = []
-    while isinstance(node, libcst.Attribute):
-        dot = node.dot
-        if node.lpar or node.attr.lpar or not _no_space(dot.whitespace_before) or not _no_space(dot.whitespace_after):
-            return None
-        parts.append(node.attr.value)
-        node = node.value
-    if not isinstance(node, libcst.Name) or node.lpar:
-        return None
-    parts.append(node.value)
-    return ".".join(reversed(parts))
-
-
-def _no_space(whitespace: libcst.BaseParenthesizableWhitespace) -> bool:
-    return isinstance(whitespace, libcst.SimpleWhitespace) and not whitespace.value
-
-
-def attribute_path(expr: libcst.BaseExpression) -> list[str]:
-    """Names along a method chain, calls and subscripts elided: `spark.read.format("x").load` → spark, read, format, load."""
-    parts: list[str] = []
-    while True:
-        if isinstance(expr, libcst.Attribute):
-            parts.append(expr.attr.value)
-            expr = expr.value
-        elif isinstance(expr, libcst.Call):
-            expr = expr.func
-        elif isinstance(expr, libcst.Subscript):
-            expr = expr.value
-        else:
-            break
-    if isinstance(expr, libcst.Name):
-        parts.append(expr.value)
-    return list(reversed(parts))
-
-
-def string_value(expr: libcst.BaseExpression | None) -> str | None:
-    """The value of a plain string literal (implicit concatenation included), else None."""
-    if isinstance(expr, libcst.SimpleString):
-        value = expr.evaluated_value
-        return value if isinstance(value, str) else None
-    if isinstance(expr, libcst.ConcatenatedString):
-        left, right = string_value(expr.left), string_value(expr.right)
-        return None if left is None or right is None else left + right
-    return None
-
-
-def keyword(call: libcst.Call, name: str) -> libcst.Arg | None:
-    return next((arg for arg in call.args if arg.keyword is not None and arg.keyword.value == name), None)
-
-
-def positional(call: libcst.Call) -> list[libcst.BaseExpression]:
-    return [arg.value for arg in call.args if arg.keyword is None and not arg.star]
 
 
 class Imports:
@@ -554,7 +487,9 @@ class FactsCollector(libcst.BatchableCSTVisitor):
 
     def visit_Call(self, node: libcst.Call) -> None:
         imports = self.facts.imports
-        path = attribute_path(node.func)
+        # Names along the chain, calls and subscripts passed over: `spark.read.format("x").load` → spark, read, format, load.
+        callee = dotted(node.func, loose=True)
+        path = callee.replace("()", "").split(".") if callee else []
         name = imports.qualify(node.func) or ".".join(path)
         receiver_ctor = None
         receiver_is_import = False
@@ -675,8 +610,23 @@ class FactsRule(PythonRule):
             text = ""
         else:
             # Most annotations and receivers are plain names, which need no code generation.
-            text = _bare_dotted(node) or " ".join(module.code_for_node(node).split()).replace("`", "'")
+            plain = dotted(node) if isinstance(node, libcst.BaseExpression) and _written_plainly(node) else None
+            text = plain or " ".join(module.code_for_node(node).split()).replace("`", "'")
         return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _written_plainly(node: libcst.CSTNode) -> bool:
+    """A chain of names without parentheses or spaces anywhere: its dotted name is exactly its source."""
+    while isinstance(node, libcst.Attribute):
+        dot = node.dot
+        if node.lpar or node.attr.lpar or not _no_space(dot.whitespace_before) or not _no_space(dot.whitespace_after):
+            return False
+        node = node.value
+    return isinstance(node, libcst.Name) and not node.lpar
+
+
+def _no_space(whitespace: libcst.BaseParenthesizableWhitespace) -> bool:
+    return isinstance(whitespace, libcst.SimpleWhitespace) and not whitespace.value
 
 
 def share_facts(visitors: Sequence[libcst.BatchableCSTVisitor]) -> list[FactsCollector]:

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 import libcst
 
-from rules.dataflow import dotted, option_names, positional, string_value
+from rules.cst import dotted, positional, string_value
+from rules.dataflow import option_names
 from rules.registry_files import glob_of
 
 FEATURE_DIRECTORIES = frozenset({"features", "feature_engineering", "feature_repo", "feature_store", "featurization", "feature_pipeline"})

@@ -16,7 +16,8 @@ from collections.abc import Callable, Sequence
 
 import libcst
 
-from rules.dataflow import Imports, ModuleFacts, dotted
+from rules.cst import dotted
+from rules.dataflow import Imports, ModuleFacts
 from rules.leakage_values import CONFIG_NAMES, CONST, TEST, TRAIN, RowIndex, Run, Split, Val, derive, role_of_name
 
 # Interpretation stops after this many steps: a pathological module costs a bounded time, and

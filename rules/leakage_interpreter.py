@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 import libcst
 
+from rules.cst import dotted, string_value
 from rules.dataflow import (
     COMPOSITE_LIBRARIES,
     COMPOSITES,
@@ -24,11 +25,9 @@ from rules.dataflow import (
     SEARCH_CV,
     STATEFUL_TRANSFORMERS,
     STATELESS_TRANSFORMERS,
-    dotted,
     is_library_name,
     is_transformer_ctor,
     reads_data,
-    string_value,
 )
 from rules.leakage_flow import Flow
 from rules.leakage_values import CONFIG_NAMES, CONST, SPLIT_KEYS, TEST, TRAIN, Apply, Fit, Transformer, Val, derive, union_via

@@ -15,7 +15,7 @@ from typing import Literal
 
 import libcst
 
-from rules.pyutil import dotted_name, string_text
+from rules.cst import dotted, string_value
 
 Strength = Literal["strong", "weak"]
 
@@ -491,7 +491,7 @@ def field_default(call: libcst.Call) -> tuple[libcst.BaseExpression | None, str]
 
 def _strings_in(node: libcst.CSTNode) -> str:
     if isinstance(node, libcst.BaseString):
-        return string_text(node)
+        return string_value(node) or ""
     if isinstance(node, libcst.Dict):
         return " ".join(_strings_in(element.value) for element in node.elements if isinstance(element, libcst.DictElement))
     return ""
@@ -511,7 +511,7 @@ def sites_in_assignment(node: libcst.Assign | libcst.AnnAssign) -> Iterator[PySi
     if value is None:
         return
     note = ""
-    if isinstance(value, libcst.Call) and is_field_call(dotted_name(value.func)):
+    if isinstance(value, libcst.Call) and is_field_call(dotted(value.func, loose=True) or ""):
         default, note = field_default(value)
         if default is None:
             return
@@ -534,7 +534,7 @@ def sites_in_call(node: libcst.Call) -> Iterator[PySite]:
     candidates = [(arg.keyword.value, arg) for arg in node.args if arg.keyword is not None and strength_of(arg.keyword.value, keyword=True)]
     if not candidates:
         return
-    callee = dotted_name(func)
+    callee = dotted(func, loose=True) or ""
     if not is_tuning_call(callee):
         return
     for name, arg in candidates:
@@ -556,7 +556,7 @@ class CliOption:
 
 def _keyword_strings(node: libcst.Call, keyword: str) -> list[str]:
     return [
-        string_text(arg.value)
+        string_value(arg.value) or ""
         for arg in node.args
         if arg.keyword is not None and arg.keyword.value == keyword and isinstance(arg.value, libcst.BaseString)
     ]
@@ -564,7 +564,7 @@ def _keyword_strings(node: libcst.Call, keyword: str) -> list[str]:
 
 def cli_option(node: libcst.Call) -> CliOption | None:
     """The option's name from its long flag (`--lr-decay` is `lr_decay`), its help, action and `default=`."""
-    flags = [string_text(arg.value) for arg in node.args if arg.keyword is None and isinstance(arg.value, libcst.SimpleString)]
+    flags = [string_value(arg.value) or "" for arg in node.args if arg.keyword is None and isinstance(arg.value, libcst.SimpleString)]
     long_flags = [flag for flag in flags if flag.startswith("--")] or flags
     if not long_flags:
         return None
@@ -591,7 +591,7 @@ def sites_in_dict(node: libcst.Dict) -> Iterator[PySite]:
     """`params = {"learning_rate": 0.05, "max_depth": 6}`, the usual XGBoost/LightGBM spelling."""
     for element in node.elements:
         if isinstance(element, libcst.DictElement) and isinstance(element.key, libcst.SimpleString):
-            name = string_text(element.key)
+            name = string_value(element.key) or ""
             if name:
                 site = _site(name, element.value, element, keyword=False)
                 if site:
@@ -623,7 +623,7 @@ def candidate_configs(node: libcst.Assign | libcst.AnnAssign) -> list[libcst.Bas
     if len(elements) != len(value.elements) or not all(_is_dict_like(element) for element in elements):
         return []
     targets = [item.target for item in node.targets] if isinstance(node, libcst.Assign) else [node.target]
-    names = [dotted_name(target) for target in targets]
+    names = [dotted(target, loose=True) or "" for target in targets]
     if not all(names) or any(_SEQUENCE_NAME.search(name) for name in names):
         return []
     return elements

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 
 import libcst
 
+from rules.cst import body_of, docstring_of, string_value
 from rules.finding import Finding, Severity
 from rules.knobs import (
     KnobSite,
@@ -25,7 +26,7 @@ from rules.knobs import (
     owner_of,
     status_of,
 )
-from rules.pyutil import HybridRule, body_of, docstring_of, is_ml_code, line_comment, numbered_block_above, paragraph_comments, string_text
+from rules.pyutil import HybridRule, is_ml_code, line_comment, numbered_block_above, paragraph_comments
 from rules.registry import Case, FileContext, register
 from rules.source import FileKind
 from rules.tuning import (
@@ -521,7 +522,7 @@ class ConfigWithoutContext(HybridRule):
         key = id(scope)
         if key not in self._docstrings:
             doc = docstring_of(body_of(scope))
-            self._docstrings[key] = (self.position(doc)[0], string_text(doc)) if doc is not None else (UNPLACED, "")
+            self._docstrings[key] = (self.position(doc)[0], string_value(doc) or "") if doc is not None else (UNPLACED, "")
         return self._docstrings[key]
 
     # ------------------------------------------------------------------ configs

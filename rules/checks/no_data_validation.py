@@ -6,6 +6,7 @@ import re
 
 import libcst
 
+from rules.cst import keyword, positional, string_value
 from rules.dataflow import (
     CallSite,
     CheckSite,
@@ -14,11 +15,8 @@ from rules.dataflow import (
     ModuleFacts,
     Scope,
     data_load,
-    keyword,
     loader_declares_schema,
     model_fit,
-    positional,
-    string_value,
 )
 from rules.finding import Severity
 from rules.registry import Case, register

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from rules.leakage_values import TEST, TRAIN, role_of_name
 from rules.examples import run_case
 from rules.finding import Finding
+from rules.leakage_values import TEST, TRAIN, role_of_name
 from rules.registry import Case
 
 RULE = "split-leakage"
