@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import libcst
 
 from rules.cst import dotted, keyword, positional, string_value
-from rules.registry import FileContext, PythonRule
+from rules.rule import FileContext, PythonRule
 from rules.source import FileKind
 
 MODULE_SCOPE = "<module>"

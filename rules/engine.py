@@ -24,8 +24,8 @@ from rules.dataflow import share_facts
 from rules.diff import changed_lines
 from rules.finding import Finding, Severity
 from rules.positions import Positions, replayable
-from rules.registry import ChangeContext, ChangeRule, FileContext, FileRule, PythonRule, Rule, all_rules
 from rules.repo import RepoView
+from rules.rule import ChangeContext, ChangeRule, FileContext, FileRule, PythonRule, Rule, all_rules
 from rules.source import FileKind, SourceFile, decode, kind_of
 from rules.suppress import apply as apply_suppressions
 from rules.suppress import find_suppressions

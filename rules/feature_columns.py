@@ -39,7 +39,7 @@ from rules.feature_names import (
     loop_variables,
     strings_in,
 )
-from rules.registry import FileContext
+from rules.rule import FileContext
 
 
 class FeatureColumns(FactsRule):

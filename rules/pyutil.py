@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from rules.registry import FileContext, FileRule, PythonRule
+from rules.rule import FileContext, FileRule, PythonRule
 
 # Libraries whose import marks a file as model, training or feature code.
 ML_LIBRARIES = (

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from rules.config_leaves import ConfigLeaf, comments_around, header, leaves, values_by_path
 from rules.knobs import Status, is_location, is_neutral, is_plumbing, is_switch, is_trivial_addition, status_of
 from rules.pyutil import paragraph_comments
-from rules.registry import FileContext
+from rules.rule import FileContext
 from rules.tuning import Strength, is_default, is_worth_reporting, section_names, strength_of, tuning_section
 from rules.tuning_verdict import UNPLACED, Evidence, Unexplained, judge
 

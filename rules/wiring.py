@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from rules.dataflow import Scope
-from rules.registry import ChangedContent
+from rules.rule import ChangedContent
 
 
 def unwired(functions: Iterable[Scope], path: str, head: str, base: str | None, changed: Sequence[ChangedContent]) -> list[Scope]:

@@ -27,7 +27,7 @@ from rules.knobs import (
     status_of,
 )
 from rules.pyutil import HybridRule, is_ml_code, line_comment, numbered_block_above, paragraph_comments
-from rules.registry import Case, FileContext, register
+from rules.rule import Case, FileContext, register
 from rules.source import FileKind
 from rules.tuning import (
     PySite,

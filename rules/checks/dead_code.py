@@ -14,7 +14,7 @@ from rules.checks.dead_code_parse import code_runs, debug_only, parses_as_code, 
 from rules.cst import body_of, docstring_of, string_value
 from rules.finding import Finding, Severity
 from rules.pyutil import PRAGMA, HybridRule, line_comment
-from rules.registry import Case, FileContext, register
+from rules.rule import Case, FileContext, register
 from rules.source import FileKind
 
 # Past this many lines a comment block is licence text or a banner, not parked code.

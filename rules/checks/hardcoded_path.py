@@ -10,7 +10,7 @@ import libcst
 from rules.cst import body_of, docstring_of, dotted, string_value
 from rules.finding import Finding, Severity
 from rules.pyutil import HybridRule, line_comment
-from rules.registry import Case, FileContext, register
+from rules.rule import Case, FileContext, register
 from rules.source import FileKind
 
 RULE_ID = "hardcoded-path"

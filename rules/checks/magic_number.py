@@ -12,7 +12,7 @@ from rules.checks.magic_number_excuses import comment_explains, is_calendar_boun
 from rules.cst import dotted
 from rules.finding import Severity
 from rules.pyutil import comment_block_above, is_ml_code, is_prose_comment, line_comment
-from rules.registry import Case, PythonRule, register
+from rules.rule import Case, PythonRule, register
 from rules.source import FileKind
 from rules.tuning import normalise_number, number_from_expr, sites_in
 

@@ -19,7 +19,7 @@ from rules.dataflow import (
     model_fit,
 )
 from rules.finding import Severity
-from rules.registry import Case, register
+from rules.rule import Case, register
 
 # A call whose name says it checks data: `validate(df)`, `schema.validate`, `check_schema`, GX `expect_*`.
 VALIDATION_NAME = re.compile(

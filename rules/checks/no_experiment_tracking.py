@@ -12,8 +12,8 @@ from rules.checks.no_data_validation import toy_data
 from rules.cst import keyword, string_value
 from rules.dataflow import CV_FUNCTIONS, CallSite, EntryPoint, FactsRule, ModuleFacts, data_load, model_fit, option_names
 from rules.finding import Severity
-from rules.registry import Case, register
 from rules.repo import Side
+from rules.rule import Case, register
 from rules.source import FileKind
 from rules.structured import parse_structured
 

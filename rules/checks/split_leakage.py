@@ -22,7 +22,7 @@ from rules.dataflow import COMPOSITE_LIBRARIES, COMPOSITES, ESTIMATOR_METHODS, L
 from rules.finding import Severity
 from rules.leakage_interpreter import Interpreter
 from rules.leakage_values import TEST, TRAIN, Apply, Fit, RowIndex, Run, Split, Val
-from rules.registry import Case, register
+from rules.rule import Case, register
 
 TARGET_LABEL = re.compile(r"(?:^|\W)(?:y|y_\w+|\w*labels?|\w*targets?|\w*class(?:es)?)(?:$|\W)|['\"](?:label|target|class)['\"]", re.IGNORECASE)
 # Transformers whose fit decides the model's input columns or codes: refitted on evaluation data, they do not

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from rules.finding import Finding, Severity
-from rules.registry import Case, FileContext, FileRule, register
+from rules.rule import Case, FileContext, FileRule, register
 from rules.source import FileKind
 from rules.suppress import RULE_ID, find_suppressions, unexplained
 

@@ -6,7 +6,7 @@ import pytest
 
 from rules.examples import findings_of
 from rules.finding import Finding
-from rules.registry import Case, all_rules
+from rules.rule import Case, all_rules
 from rules.tuning import gives_reason, has_tuning_context, is_stale, normalise_number, strength_of, tuning_section
 
 RULE = all_rules()["config-without-context"]

@@ -8,7 +8,7 @@ import pytest
 from rules.dataflow import Imports
 from rules.examples import run_case
 from rules.finding import Finding
-from rules.registry import Case
+from rules.rule import Case
 
 RULE = "no-data-validation"
 LOAD_AND_FIT = (

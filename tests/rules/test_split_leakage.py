@@ -9,7 +9,7 @@ import pytest
 from rules.examples import run_case
 from rules.finding import Finding
 from rules.leakage_values import TEST, TRAIN, role_of_name
-from rules.registry import Case
+from rules.rule import Case
 
 RULE = "split-leakage"
 HEADER = (
