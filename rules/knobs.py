@@ -18,7 +18,8 @@ from typing import Literal
 import libcst
 
 from rules.cst import dotted, string_value
-from rules.tuning import TRIVIAL_VALUES, cli_option, field_default, is_field_call, normalise_name, normalise_number, number_from_expr, target_name
+from rules.tuning import TRIVIAL_VALUES, normalise_name, normalise_number
+from rules.tuning_sites import cli_option, field_default, is_field_call, number_from_expr, target_name
 
 Where = Literal["assign", "kwarg", "dict", "cli", "positional"]
 

@@ -29,19 +29,9 @@ from rules.knobs import (
 from rules.pyutil import HybridRule, is_ml_code, line_comment, numbered_block_above, paragraph_comments
 from rules.rule import Case, FileContext, register
 from rules.source import FileKind
-from rules.tuning import (
-    PySite,
-    candidate_configs,
-    is_default,
-    is_throughput,
-    is_tuning_call,
-    normalise_name,
-    section_names,
-    sites_in,
-    strength_of,
-    tuning_section,
-)
+from rules.tuning import is_default, normalise_name, section_names, strength_of, tuning_section
 from rules.tuning_configs import is_config_path, unexplained_settings
+from rules.tuning_sites import PySite, candidate_configs, is_throughput, is_tuning_call, sites_in
 from rules.tuning_verdict import UNPLACED, Evidence, Unexplained, judge
 
 RULE_ID = "config-without-context"
@@ -546,5 +536,3 @@ class ConfigWithoutContext(HybridRule):
 
 def is_new_file(ctx: FileContext) -> bool:
     return ctx.version == "head" and ctx.counterpart is None
-
-

@@ -14,7 +14,8 @@ from rules.finding import Severity
 from rules.pyutil import comment_block_above, is_ml_code, is_prose_comment, line_comment
 from rules.rule import Case, PythonRule, register
 from rules.source import FileKind
-from rules.tuning import normalise_number, number_from_expr, sites_in
+from rules.tuning import normalise_number
+from rules.tuning_sites import number_from_expr, sites_in
 
 # Small counts (`len(parts) > 3`, `x.ndim > 2`) are structure, not tuning.
 MAX_PLAIN_INTEGER = 10
