@@ -17,8 +17,9 @@ from collections.abc import Callable, Sequence
 import libcst
 
 from rules.cst import dotted
-from rules.dataflow import Imports, ModuleFacts
 from rules.leakage_values import CONFIG_NAMES, CONST, TEST, TRAIN, RowIndex, Run, Split, Val, derive, role_of_name
+from rules.ml_names import Imports
+from rules.module_facts import ModuleFacts
 
 # Interpretation stops after this many steps: a pathological module costs a bounded time, and
 # a cut-short run only loses findings (every leak needs events that were seen).

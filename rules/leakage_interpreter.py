@@ -16,7 +16,9 @@ from collections.abc import Callable
 import libcst
 
 from rules.cst import dotted, string_value
-from rules.dataflow import (
+from rules.leakage_flow import Flow
+from rules.leakage_values import CONFIG_NAMES, CONST, SPLIT_KEYS, TEST, TRAIN, Apply, Fit, Transformer, Val, derive, union_via
+from rules.ml_names import (
     COMPOSITE_LIBRARIES,
     COMPOSITES,
     CV_FUNCTIONS,
@@ -29,8 +31,6 @@ from rules.dataflow import (
     is_transformer_ctor,
     reads_data,
 )
-from rules.leakage_flow import Flow
-from rules.leakage_values import CONFIG_NAMES, CONST, SPLIT_KEYS, TEST, TRAIN, Apply, Fit, Transformer, Val, derive, union_via
 
 # Nested inlining depth of the file's own functions; deeper chains are treated as opaque calls.
 MAX_INLINE_DEPTH = 8

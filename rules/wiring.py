@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from rules.dataflow import Scope
+from rules.module_facts import Scope
 from rules.rule import ChangedContent
 
 

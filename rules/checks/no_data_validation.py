@@ -7,18 +7,9 @@ import re
 import libcst
 
 from rules.cst import keyword, positional, string_value
-from rules.dataflow import (
-    CallSite,
-    CheckSite,
-    EntryPoint,
-    FactsRule,
-    ModuleFacts,
-    Scope,
-    data_load,
-    loader_declares_schema,
-    model_fit,
-)
+from rules.dataflow import FactsRule, data_load, loader_declares_schema, model_fit
 from rules.finding import Severity
+from rules.module_facts import CallSite, CheckSite, EntryPoint, ModuleFacts, Scope
 from rules.rule import Case, register
 
 # A call whose name says it checks data: `validate(df)`, `schema.validate`, `check_schema`, GX `expect_*`.

@@ -18,10 +18,12 @@ from dataclasses import dataclass
 
 import libcst
 
-from rules.dataflow import COMPOSITE_LIBRARIES, COMPOSITES, ESTIMATOR_METHODS, LABEL_ENCODERS, FactsRule, ModuleFacts, Scope, is_library_name, is_transformer_ctor
+from rules.dataflow import FactsRule
 from rules.finding import Severity
 from rules.leakage_interpreter import Interpreter
 from rules.leakage_values import TEST, TRAIN, Apply, Fit, RowIndex, Run, Split, Val
+from rules.ml_names import COMPOSITE_LIBRARIES, COMPOSITES, ESTIMATOR_METHODS, LABEL_ENCODERS, is_library_name, is_transformer_ctor
+from rules.module_facts import ModuleFacts, Scope
 from rules.rule import Case, register
 
 TARGET_LABEL = re.compile(r"(?:^|\W)(?:y|y_\w+|\w*labels?|\w*targets?|\w*class(?:es)?)(?:$|\W)|['\"](?:label|target|class)['\"]", re.IGNORECASE)
