@@ -3,8 +3,8 @@
 Shared by `config-without-context` (which reports tuned values that carry no
 tuning context) and `magic-number` (which must stay silent wherever the first
 one has jurisdiction), so the two rules can never disagree about a line. Names,
-numbers and text only: where a Python file sets such a value is
-`rules.tuning_sites`, so reading a PR's tuning section needs no parser.
+numbers and text only, with no parser: where a Python file sets such a value is
+`rules.tuning_sites`.
 """
 
 from __future__ import annotations
