@@ -26,6 +26,7 @@ from rules.ml_names import COMPOSITE_LIBRARIES, COMPOSITES, ESTIMATOR_METHODS, L
 from rules.module_facts import ModuleFacts, Scope
 from rules.rule import Case, register
 
+# A label encoder fitted on the target or writing to it (`y_train`, `df['label']`) only fixes the class codes.
 TARGET_LABEL = re.compile(r"(?:^|\W)(?:y|y_\w+|\w*labels?|\w*targets?|\w*class(?:es)?)(?:$|\W)|['\"](?:label|target|class)['\"]", re.IGNORECASE)
 # Transformers whose fit decides the model's input columns or codes: refitted on evaluation data, they do not
 # merely leak statistics, they hand the model features it was never trained on.
