@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import libcst  # noqa: E402
 
 from rules.engine import ChangedFile, ReviewInput, scan  # noqa: E402
-from rules.registry import all_rules  # noqa: E402
 from rules.repo import DictRepo  # noqa: E402
+from rules.rule import all_rules  # noqa: E402
 
 # A few hundred files, tens of thousands of lines: the size of a large ML pull request times ten.
 DEFAULT_FILES = 300

@@ -100,7 +100,7 @@ def load_config(text: str | None) -> tuple[Config, list[str]]:
             f"{CONFIG_PATH}: {'/'.join(str(part) for part in error.absolute_path) or '(top)'}: {error.message}"
             for error in errors
         ]
-    from rules.registry import all_rules
+    from rules.rule import all_rules
 
     known = all_rules()
     unknown = [rule_id for rule_id in (data.get("rules") or {}) if rule_id not in known]

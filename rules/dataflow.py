@@ -1,281 +1,34 @@
-"""Shared name and call analysis for rules about ML Python code.
+"""Collecting a module's facts in the shared traversal, the rule base that reads them, and what a call does.
 
 Several rules ask the same questions of a module: is this `SS` sklearn's
 `StandardScaler`, does this function load data, fit a model, save it, and
 which functions does a training entry point reach. The answers are collected
 during the engine's single batched traversal (`FactsCollector`, once per file
-for every `FactsRule`), so asking them costs no extra walk of the tree.
+for every `FactsRule`), so asking them costs no extra walk of the tree. The
+facts themselves are `rules.module_facts`; the library vocabulary and name
+resolution they use, `rules.ml_names`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
 
 import libcst
 
-from rules.registry import FileContext, PythonRule
+from rules.cst import dotted, keyword, positional, string_value
+from rules.ml_names import LABEL_ENCODERS, STATEFUL_TRANSFORMERS, STATELESS_TRANSFORMERS, Imports, is_transformer_ctor, reads_data, within
+from rules.module_facts import MODULE_SCOPE, CallSite, CheckSite, ModuleFacts, Scope, mentions
+from rules.rule import FileContext, PythonRule
 from rules.source import FileKind
 
-MODULE_SCOPE = "<module>"
-
-# Libraries whose preprocessing classes follow sklearn's fit/transform contract.
-TRANSFORMER_LIBRARIES = (
-    "sklearn",
-    "category_encoders",
-    "feature_engine",
-    "cuml",
-    "dask_ml",
-    "pyspark.ml.feature",
-    "keras",
-    "tensorflow.keras",
-    "tf.keras",
-)
-
-# Transformers whose `fit` learns statistics from the rows it sees, so fitting them
-# on evaluation rows leaks. Stateless ones (Normalizer scales each row by its own
-# norm, PolynomialFeatures only records the column count, Binarizer and
-# FunctionTransformer learn nothing) are deliberately absent.
-STATEFUL_TRANSFORMERS = frozenset(
-    {
-        "StandardScaler",
-        "MinMaxScaler",
-        "MaxAbsScaler",
-        "RobustScaler",
-        "QuantileTransformer",
-        "PowerTransformer",
-        "KBinsDiscretizer",
-        "SplineTransformer",
-        "OneHotEncoder",
-        "OrdinalEncoder",
-        "LabelEncoder",
-        "TargetEncoder",
-        "TfidfVectorizer",
-        "CountVectorizer",
-        "TfidfTransformer",
-        "DictVectorizer",
-        "SimpleImputer",
-        "KNNImputer",
-        "IterativeImputer",
-        "PCA",
-        "IncrementalPCA",
-        "KernelPCA",
-        "SparsePCA",
-        "TruncatedSVD",
-        "FastICA",
-        "FactorAnalysis",
-        "SelectKBest",
-        "SelectPercentile",
-        "SelectFpr",
-        "SelectFdr",
-        "SelectFwe",
-        "GenericUnivariateSelect",
-        "SelectFromModel",
-        "RFE",
-        "RFECV",
-        "SequentialFeatureSelector",
-        "VarianceThreshold",
-        # category_encoders / feature_engine encoders that learn from the rows (target encoders leak the label).
-        "WOEEncoder",
-        "CatBoostEncoder",
-        "LeaveOneOutEncoder",
-        "JamesSteinEncoder",
-        "MEstimateEncoder",
-        "CountEncoder",
-        "MeanEncoder",
-        "WoEEncoder",
-        "RareLabelEncoder",
-        "MeanMedianImputer",
-        "CategoricalImputer",
-        "EqualFrequencyDiscretiser",
-        "EqualWidthDiscretiser",
-        "Winsorizer",
-        "DropCorrelatedFeatures",
-        "SmartCorrelatedSelection",
-        # Spark ML estimators whose `fit` returns a model of what they learned from the rows.
-        "Imputer",
-        "StringIndexer",
-        "IDF",
-        "QuantileDiscretizer",
-        "VectorIndexer",
-        "ChiSqSelector",
-        "UnivariateFeatureSelector",
-        "VarianceThresholdSelector",
-        # Keras preprocessing layers learn their state in `adapt`.
-        "Normalization",
-        "TextVectorization",
-        "StringLookup",
-        "IntegerLookup",
-        "Discretization",
-    }
-)
-STATELESS_TRANSFORMERS = frozenset({"Normalizer", "Binarizer", "PolynomialFeatures", "FunctionTransformer", "HashingVectorizer"})
-# Encoders that are routinely and harmlessly fitted on the label rather than on features.
-LABEL_ENCODERS = frozenset({"LabelEncoder", "LabelBinarizer", "MultiLabelBinarizer"})
-COMPOSITES = frozenset({"Pipeline", "make_pipeline", "ColumnTransformer", "make_column_transformer", "FeatureUnion", "make_union"})
-COMPOSITE_LIBRARIES = ("sklearn", "imblearn")
-SEARCH_CV = frozenset({"GridSearchCV", "RandomizedSearchCV", "HalvingGridSearchCV", "HalvingRandomSearchCV", "BayesSearchCV"})
-CV_FUNCTIONS = frozenset(
-    {"cross_val_score", "cross_validate", "cross_val_predict", "learning_curve", "validation_curve", "permutation_test_score"}
-)
-
-_READ_PREFIXES = (
-    "pandas.read_",
-    "polars.read_",
-    "polars.scan_",
-    "dask.dataframe.read_",
-    "modin.pandas.read_",
-    "cudf.read_",
-    "pyarrow.parquet.read_",
-    "pyarrow.csv.read_",
-    "pyarrow.feather.read_",
-)
-_NUMPY_LOADERS = frozenset({"numpy.load", "numpy.loadtxt", "numpy.genfromtxt", "numpy.fromfile"})
 # Hugging Face builders that read the user's own files rather than a curated, versioned hub dataset.
 _FILE_BUILDERS = frozenset({"csv", "json", "parquet", "text", "arrow", "pandas", "sql"})
 _SPARK_FORMATS = frozenset({"csv", "parquet", "json", "orc", "text", "load", "table", "jdbc", "avro", "delta"})
-# Notebooks often import under the community aliases; an unbound `pd` is still pandas.
-_CONVENTIONAL_ALIASES = {"pd": "pandas", "pl": "polars", "np": "numpy", "dd": "dask.dataframe"}
-
 _TRAINER = re.compile(r"trainer", re.IGNORECASE)
 _OPTIMIZER = re.compile(r"(?:^|_)opt(?:im|imi[sz]er)?s?(?:$|_)", re.IGNORECASE)
 _BOOSTING_TRAIN = frozenset({"xgboost.train", "lightgbm.train", "catboost.train"})
 _OPTIMIZER_LIBRARIES = ("torch.optim", "transformers.optimization", "bitsandbytes.optim", "timm.optim")
-
-# Names a function may have to be the place a training run starts.
-ENTRY_FUNCTION_NAMES = frozenset(
-    {"main", "train", "run", "fit_model", "train_model", "run_training", "training", "run_train", "cli", "pipeline", "run_pipeline", "entrypoint"}
-)
-_ENTRY_PREFIXES = ("train_", "fit_model_", "run_train")
-# Methods that are an estimator's own training API, never an entry point of a run.
-ESTIMATOR_METHODS = frozenset({"fit", "partial_fit", "fit_transform", "_fit", "fit_predict"})
-_CLI_LIBRARIES = ("click", "typer", "hydra", "fire", "sacred")
-_CLI_DECORATORS = frozenset({"command", "main", "automain", "group"})
-
-
-def dotted(expr: libcst.BaseExpression | None) -> str | None:
-    """`a.b.c` for a chain of names; None for anything else (calls, subscripts)."""
-    parts: list[str] = []
-    while isinstance(expr, libcst.Attribute):
-        parts.append(expr.attr.value)
-        expr = expr.value
-    if not isinstance(expr, libcst.Name):
-        return None
-    parts.append(expr.value)
-    return ".".join(reversed(parts))
-
-
-def _bare_dotted(node: libcst.CSTNode) -> str | None:
-    """`dotted(node)` where that is exactly the node's source: no parentheses or spaces anywhere in the chain."""
-    parts: list[str] = []
-    while isinstance(node, libcst.Attribute):
-        dot = node.dot
-        if node.lpar or node.attr.lpar or not _no_space(dot.whitespace_before) or not _no_space(dot.whitespace_after):
-            return None
-        parts.append(node.attr.value)
-        node = node.value
-    if not isinstance(node, libcst.Name) or node.lpar:
-        return None
-    parts.append(node.value)
-    return ".".join(reversed(parts))
-
-
-def _no_space(whitespace: libcst.BaseParenthesizableWhitespace) -> bool:
-    return isinstance(whitespace, libcst.SimpleWhitespace) and not whitespace.value
-
-
-def attribute_path(expr: libcst.BaseExpression) -> list[str]:
-    """Names along a method chain, calls and subscripts elided: `spark.read.format("x").load` → spark, read, format, load."""
-    parts: list[str] = []
-    while True:
-        if isinstance(expr, libcst.Attribute):
-            parts.append(expr.attr.value)
-            expr = expr.value
-        elif isinstance(expr, libcst.Call):
-            expr = expr.func
-        elif isinstance(expr, libcst.Subscript):
-            expr = expr.value
-        else:
-            break
-    if isinstance(expr, libcst.Name):
-        parts.append(expr.value)
-    return list(reversed(parts))
-
-
-def string_value(expr: libcst.BaseExpression | None) -> str | None:
-    """The value of a plain string literal (implicit concatenation included), else None."""
-    if isinstance(expr, libcst.SimpleString):
-        value = expr.evaluated_value
-        return value if isinstance(value, str) else None
-    if isinstance(expr, libcst.ConcatenatedString):
-        left, right = string_value(expr.left), string_value(expr.right)
-        return None if left is None or right is None else left + right
-    return None
-
-
-def keyword(call: libcst.Call, name: str) -> libcst.Arg | None:
-    return next((arg for arg in call.args if arg.keyword is not None and arg.keyword.value == name), None)
-
-
-def positional(call: libcst.Call) -> list[libcst.BaseExpression]:
-    return [arg.value for arg in call.args if arg.keyword is None and not arg.star]
-
-
-class Imports:
-    """Local names bound by import statements, mapped to what they import."""
-
-    def __init__(self) -> None:
-        self.names: dict[str, str] = {}
-        self.star: list[str] = []
-
-    def add(self, node: libcst.Import | libcst.ImportFrom) -> None:
-        if isinstance(node, libcst.Import):
-            for alias in node.names:
-                full = dotted(alias.name) or ""
-                if alias.asname is not None and isinstance(alias.asname.name, libcst.Name):
-                    self.names[alias.asname.name.value] = full
-                else:
-                    head = full.split(".", 1)[0]
-                    self.names[head] = head
-            return
-        module = ("." * len(node.relative)) + (dotted(node.module) or "")
-        if isinstance(node.names, libcst.ImportStar):
-            self.star.append(module)
-            return
-        for alias in node.names:
-            name = dotted(alias.name) or ""
-            local = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, libcst.Name) else name
-            self.names[local] = f"{module}.{name}" if module else name
-
-    def qualify(self, expr: libcst.BaseExpression | None) -> str | None:
-        """The dotted name with its head resolved through the imports: `SS` → `sklearn.preprocessing.StandardScaler`."""
-        name = dotted(expr)
-        if name is None:
-            return None
-        head, dot, rest = name.partition(".")
-        target = self.names.get(head)
-        if target is None and head in _CONVENTIONAL_ALIASES:
-            target = _CONVENTIONAL_ALIASES[head]
-        if target is None:
-            return name
-        return target + dot + rest
-
-    def is_bound(self, name: str) -> bool:
-        return name in self.names
-
-    def uses(self, *prefixes: str) -> bool:
-        """Whether anything is imported from one of these packages."""
-        modules = list(self.names.values()) + self.star
-        return any(_within(module, prefix) for module in modules for prefix in prefixes)
-
-    def from_library(self, name: str, libraries: Iterable[str], *, class_name: str) -> bool:
-        """Whether `name` (already qualified) is `class_name` from one of `libraries`, or an unbound use of it."""
-        if name.rsplit(".", 1)[-1] != class_name:
-            return False
-        if "." not in name:
-            return not self.is_bound(name) and (not self.star or any(_within(star, lib) for star in self.star for lib in libraries))
-        return any(_within(name, lib) for lib in libraries)
 
 
 def option_names(options: Mapping[str, object], name: str) -> tuple[str, ...]:
@@ -286,193 +39,6 @@ def option_names(options: Mapping[str, object], name: str) -> tuple[str, ...]:
     if isinstance(value, (list, tuple)):
         return tuple(str(item) for item in value)
     return ()
-
-
-def _within(name: str, prefix: str) -> bool:
-    return name == prefix or name.startswith(prefix + ".")
-
-
-@dataclass(eq=False)
-class CallSite:
-    """One call, with what its callee and receiver resolve to."""
-
-    node: libcst.Call
-    name: str
-    method: str
-    path: list[str]
-    receiver_ctor: str | None
-    scope: Scope
-    name_args: tuple[str, ...] = ()
-    receiver_is_import: bool = False
-
-
-@dataclass(eq=False)
-class CheckSite:
-    """An `assert` or an `if ...: raise`: the names and attributes its condition mentions."""
-
-    node: libcst.Assert | libcst.If
-    names: frozenset[str]
-    attributes: frozenset[str]
-
-    def widened(self, scope: Scope) -> tuple[frozenset[str], frozenset[str]]:
-        """Names and attributes, looking one assignment back: `missing = [c for c in REQUIRED if c not in df.columns]`."""
-        names, attributes = set(self.names), set(self.attributes)
-        for name in self.names:
-            value = scope.values.get(name)
-            if value is not None:
-                more_names, more_attributes = mentions(value)
-                names |= more_names
-                attributes |= more_attributes
-        return frozenset(names), frozenset(attributes)
-
-
-@dataclass(eq=False)
-class Scope:
-    """A function (or the module's top level) and what happens directly inside it."""
-
-    name: str
-    node: libcst.Module | libcst.FunctionDef
-    class_name: str | None = None
-    parent: Scope | None = None
-    decorators: tuple[str, ...] = ()
-    calls: list[CallSite] = field(default_factory=list)
-    checks: list[CheckSite] = field(default_factory=list)
-    constructed: dict[str, str] = field(default_factory=dict)
-    assigned: dict[str, libcst.Call] = field(default_factory=dict)
-    values: dict[str, libcst.BaseExpression] = field(default_factory=dict)
-
-    @property
-    def simple_name(self) -> str:
-        return self.name.rsplit(".", 1)[-1]
-
-    @property
-    def label(self) -> str:
-        return "this module" if self.name == MODULE_SCOPE else f"`{self.name}()`"
-
-
-@dataclass(frozen=True)
-class EntryPoint:
-    scope: Scope
-    kind: str
-
-    @property
-    def label(self) -> str:
-        if self.kind == "notebook":
-            return "this notebook"
-        if self.scope.name == MODULE_SCOPE:
-            return "this script"
-        return self.scope.label
-
-
-@dataclass
-class ModuleFacts:
-    imports: Imports = field(default_factory=Imports)
-    module: Scope | None = None
-    functions: list[Scope] = field(default_factory=list)
-    classes: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    main_guard: libcst.If | None = None
-    notebook: bool = False
-    attributes: dict[tuple[str, str], str] = field(default_factory=dict)
-    _by_name: dict[str, list[Scope]] | None = field(default=None, repr=False)
-    _indexed: int = field(default=0, repr=False)
-    _callees: dict[int, list[Scope]] = field(default_factory=dict, repr=False)
-
-    def scopes(self) -> list[Scope]:
-        return ([self.module] if self.module else []) + self.functions
-
-    def _index(self) -> dict[str, list[Scope]]:
-        """Functions by the name a call would use: `train` for functions, `Class.method` for methods."""
-        if self._by_name is None or self._indexed != len(self.functions):
-            self._by_name = {}
-            for scope in self.functions:
-                key = scope.simple_name if scope.class_name is None else scope.name
-                self._by_name.setdefault(key, []).append(scope)
-            self._indexed = len(self.functions)
-            self._callees = {}
-        return self._by_name
-
-    def function(self, name: str, *, within: Scope | None = None) -> Scope | None:
-        """The local function a bare name or `self.x` call refers to, preferring the innermost definition."""
-        index = self._index()
-        if name.startswith("self.") and within is not None and within.class_name:
-            methods = index.get(f"{within.class_name}.{name[len('self.'):]}")
-            return methods[0] if methods else None
-        if "." in name:
-            return None
-        candidates = index.get(name, [])
-        for candidate in candidates:
-            if candidate.parent is within and within is not None:
-                return candidate
-        return next((candidate for candidate in candidates if candidate.parent is None), candidates[0] if candidates else None)
-
-    def callees(self, scope: Scope) -> list[Scope]:
-        """Local functions this scope calls or hands to someone who will (`fire.Fire(main)`, `executor.submit(train)`)."""
-        self._index()
-        cached = self._callees.get(id(scope))
-        if cached is not None:
-            return cached
-        found: list[Scope] = []
-        for site in scope.calls:
-            for name in (site.name, *site.name_args):
-                target = self.function(name, within=scope)
-                if target is not None and target is not scope and target not in found:
-                    found.append(target)
-        self._callees[id(scope)] = found
-        return found
-
-    def reach(self, scope: Scope) -> list[Scope]:
-        seen = [scope]
-        index = 0
-        while index < len(seen):
-            for callee in self.callees(seen[index]):
-                if callee not in seen:
-                    seen.append(callee)
-            index += 1
-        return seen
-
-    def entry_points(self) -> list[EntryPoint]:
-        """Where a training run can start, outermost first: callers subsume the functions they reach."""
-        candidates: list[EntryPoint] = []
-        if self.module is not None:
-            kind = "notebook" if self.notebook else "main-guard" if self.main_guard is not None else "script"
-            candidates.append(EntryPoint(self.module, kind))
-        for scope in self.functions:
-            if self._is_cli(scope):
-                candidates.append(EntryPoint(scope, "cli"))
-            elif _entry_name(scope):
-                candidates.append(EntryPoint(scope, "named"))
-        reaches = {id(entry.scope): set(map(id, self.reach(entry.scope))) for entry in candidates}
-        roots = []
-        for entry in candidates:
-            subsumed = any(
-                other is not entry
-                and id(entry.scope) in reaches[id(other.scope)]
-                and id(other.scope) not in reaches[id(entry.scope)]
-                for other in candidates
-            )
-            if not subsumed:
-                roots.append(entry)
-        return roots
-
-    def _is_cli(self, scope: Scope) -> bool:
-        for decorator in scope.decorators:
-            last = decorator.rsplit(".", 1)[-1]
-            if any(_within(decorator, library) for library in _CLI_LIBRARIES):
-                return True
-            if last in _CLI_DECORATORS and "." in decorator and self.imports.uses(*_CLI_LIBRARIES):
-                return True
-        return False
-
-    def all_calls(self) -> Iterator[CallSite]:
-        for scope in self.scopes():
-            yield from scope.calls
-
-
-def _entry_name(scope: Scope) -> bool:
-    name = scope.simple_name
-    if scope.class_name is not None and name in ESTIMATOR_METHODS:
-        return False
-    return name in ENTRY_FUNCTION_NAMES or name.startswith(_ENTRY_PREFIXES)
 
 
 class FactsCollector(libcst.BatchableCSTVisitor):
@@ -554,7 +120,9 @@ class FactsCollector(libcst.BatchableCSTVisitor):
 
     def visit_Call(self, node: libcst.Call) -> None:
         imports = self.facts.imports
-        path = attribute_path(node.func)
+        # Names along the chain, calls and subscripts passed over: `spark.read.format("x").load` → spark, read, format, load.
+        callee = dotted(node.func, loose=True)
+        path = callee.replace("()", "").split(".") if callee else []
         name = imports.qualify(node.func) or ".".join(path)
         receiver_ctor = None
         receiver_is_import = False
@@ -675,8 +243,23 @@ class FactsRule(PythonRule):
             text = ""
         else:
             # Most annotations and receivers are plain names, which need no code generation.
-            text = _bare_dotted(node) or " ".join(module.code_for_node(node).split()).replace("`", "'")
+            plain = dotted(node) if isinstance(node, libcst.BaseExpression) and _written_plainly(node) else None
+            text = plain or " ".join(module.code_for_node(node).split()).replace("`", "'")
         return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _written_plainly(node: libcst.CSTNode) -> bool:
+    """A chain of names without parentheses or spaces anywhere: its dotted name is exactly its source."""
+    while isinstance(node, libcst.Attribute):
+        dot = node.dot
+        if node.lpar or node.attr.lpar or not _no_space(dot.whitespace_before) or not _no_space(dot.whitespace_after):
+            return False
+        node = node.value
+    return isinstance(node, libcst.Name) and not node.lpar
+
+
+def _no_space(whitespace: libcst.BaseParenthesizableWhitespace) -> bool:
+    return isinstance(whitespace, libcst.SimpleWhitespace) and not whitespace.value
 
 
 def share_facts(visitors: Sequence[libcst.BatchableCSTVisitor]) -> list[FactsCollector]:
@@ -688,21 +271,6 @@ def share_facts(visitors: Sequence[libcst.BatchableCSTVisitor]) -> list[FactsCol
     for rule in rules:
         rule.share(collector)
     return [collector]
-
-
-def mentions(expression: libcst.CSTNode) -> tuple[frozenset[str], frozenset[str]]:
-    """The names and attribute names in a small expression."""
-    names: set[str] = set()
-    attributes: set[str] = set()
-    stack: list[libcst.CSTNode] = [expression]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, libcst.Name):
-            names.add(current.value)
-        elif isinstance(current, libcst.Attribute):
-            attributes.add(current.attr.value)
-        stack.extend(current.children)
-    return frozenset(names), frozenset(attributes)
 
 
 def _check_site(node: libcst.Assert | libcst.If, test: libcst.BaseExpression) -> CheckSite:
@@ -732,11 +300,6 @@ def _is_main_guard(test: libcst.BaseExpression) -> bool:
 # --- what a call does -------------------------------------------------------
 
 
-def reads_data(name: str) -> bool:
-    """Whether a qualified function name is a dataframe or array reader (`pandas.read_csv`, `numpy.load`)."""
-    return name.startswith(_READ_PREFIXES) or name in _NUMPY_LOADERS
-
-
 def data_load(site: CallSite) -> bool:
     """Whether a call reads a dataset from files, a database or a hub into memory."""
     name = site.name
@@ -755,25 +318,6 @@ def loader_declares_schema(site: CallSite) -> bool:
     """`pd.read_csv(..., dtype=...)`, `pl.read_csv(schema=...)`, `spark.read.schema(s)`: columns and types are enforced at load."""
     declared = any(keyword(site.node, name) is not None for name in ("dtype", "dtypes", "schema", "schema_overrides"))
     return declared or "schema" in site.path[:-1]
-
-
-def is_transformer_ctor(name: str | None, imports: Imports, classes: Iterable[str] = STATEFUL_TRANSFORMERS) -> str | None:
-    """The class name if `name` constructs one of `classes` from a preprocessing library."""
-    if not name:
-        return None
-    last = name.rsplit(".", 1)[-1]
-    if last in classes and imports.from_library(name, TRANSFORMER_LIBRARIES, class_name=last):
-        return last
-    return None
-
-
-def is_library_name(name: str | None, imports: Imports, names: Iterable[str], libraries: Iterable[str]) -> str | None:
-    if not name:
-        return None
-    last = name.rsplit(".", 1)[-1]
-    if last in names and imports.from_library(name, tuple(libraries), class_name=last):
-        return last
-    return None
 
 
 def model_fit(site: CallSite, imports: Imports) -> bool:
@@ -797,5 +341,5 @@ def model_fit(site: CallSite, imports: Imports) -> bool:
         return trainer_like or (bool(args) and not mode_switch)
     if method == "step":
         ctor = site.receiver_ctor or ""
-        return any(_within(ctor, library) for library in _OPTIMIZER_LIBRARIES) or bool(_OPTIMIZER.search(receiver))
+        return any(within(ctor, library) for library in _OPTIMIZER_LIBRARIES) or bool(_OPTIMIZER.search(receiver))
     return False

@@ -16,15 +16,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from libcst import BatchableCSTVisitor, Module
-from libcst._batched_visitor import _get_visitor_methods
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from rules.config import Config
 from rules.dataflow import share_facts
 from rules.diff import changed_lines
 from rules.finding import Finding, Severity
-from rules.positions import Positions, replayable
-from rules.registry import ChangeContext, ChangeRule, FileContext, FileRule, PythonRule, Rule, SuppressionRule, all_rules
+from rules.positions import Positions, replayable, visitor_hooks
+from rules.rule import ChangeContext, ChangeRule, FileContext, FileRule, PythonRule, Rule, SuppressionRule, all_rules
 from rules.repo import RepoView
 from rules.source import FileKind, SourceFile, decode, kind_of
 from rules.suppress import apply as apply_suppressions
@@ -109,7 +108,7 @@ def _wrapper(module: Module, positions: Positions) -> MetadataWrapper:
 
     Filling the slot up front also spares the empty batched pass libcst runs after
     every non-batchable provider. If libcst's internals move, its own provider
-    takes over.
+    takes over, and tests/rules/test_libcst_internals.py fails to say so.
     """
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     resolved = getattr(wrapper, "_metadata", None)
@@ -125,7 +124,7 @@ def _visit(module: Module, visitors: list[BatchableCSTVisitor]) -> None:
     recorded: libcst's own visit rebuilds and revalidates each node it passes,
     which costs more than the rules themselves.
     """
-    hooks = _get_visitor_methods(visitors)
+    hooks = visitor_hooks(visitors)
     if not replayable(hooks):
         _wrapper(module, Positions(module)).visit_batched(visitors)
         return

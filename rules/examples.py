@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from rules.config import load_config
 from rules.engine import ChangedFile, ReviewInput, ScanResult, scan
 from rules.finding import Finding
-from rules.registry import Case, Rule
 from rules.repo import DictRepo
+from rules.rule import Case, Rule
 
 EXAMPLE_NOW = datetime(2026, 1, 15, tzinfo=UTC)
 

@@ -13,7 +13,8 @@ import re
 import libcst
 from libcst.metadata import PositionProvider
 
-from rules.dataflow import FactsRule, dotted, keyword, positional, string_value
+from rules.cst import dotted, keyword, positional, string_value
+from rules.dataflow import FactsRule
 from rules.feature_names import (
     DATAFRAME_LIBRARIES,
     DICT_ANNOTATIONS,
@@ -38,7 +39,7 @@ from rules.feature_names import (
     loop_variables,
     strings_in,
 )
-from rules.registry import FileContext
+from rules.rule import FileContext
 
 
 class FeatureColumns(FactsRule):

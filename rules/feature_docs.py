@@ -23,9 +23,9 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from rules.registry import ChangedContent
-from rules.registry_files import glob_of
+from rules.feature_registry import glob_of
 from rules.repo import RepoView, Side
+from rules.rule import ChangedContent
 
 V = TypeVar("V")
 

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 
 import libcst
 
-from rules.dataflow import dotted, option_names, positional, string_value
-from rules.registry_files import glob_of
+from rules.cst import dotted, positional, string_value
+from rules.dataflow import option_names
+from rules.feature_registry import glob_of
 
 FEATURE_DIRECTORIES = frozenset({"features", "feature_engineering", "feature_repo", "feature_store", "featurization", "feature_pipeline"})
 FEATURE_FILE = re.compile(r"^(?:feat(?:ure)?s?(?:_\w+)?|\w+_feat(?:ure)?s?|fe|featuri[sz]\w*|build_features)$", re.IGNORECASE)

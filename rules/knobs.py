@@ -17,8 +17,9 @@ from typing import Literal
 
 import libcst
 
-from rules.pyutil import dotted_name, string_text
-from rules.tuning import TRIVIAL_VALUES, cli_option, field_default, is_field_call, normalise_name, normalise_number, number_from_expr, target_name
+from rules.cst import dotted, string_value
+from rules.tuning import TRIVIAL_VALUES, normalise_name, normalise_number
+from rules.tuning_sites import cli_option, field_default, is_field_call, number_from_expr, target_name
 
 Where = Literal["assign", "kwarg", "dict", "cli", "positional"]
 
@@ -97,7 +98,7 @@ def literal(node: libcst.BaseExpression) -> str | None:
     if isinstance(node, libcst.Name) and node.value in ("True", "False", "None"):
         return node.value
     if isinstance(node, libcst.SimpleString):
-        return repr(string_text(node).strip().lower())
+        return repr((string_value(node) or "").strip().lower())
     if isinstance(node, (libcst.List, libcst.Tuple)) and 0 < len(node.elements) <= MAX_LIST_ITEMS:
         items = [literal(element.value) for element in node.elements if isinstance(element, libcst.Element)]
         if len(items) == len(node.elements) and all(item is not None for item in items):
@@ -192,7 +193,7 @@ def _cli_sites(node: libcst.Call) -> Iterator[KnobSite]:
 
 def call_sites(node: libcst.Call, owner: str = "") -> Iterator[KnobSite]:
     """Keywords of a call, its CLI default, and the positional numbers of a layer, callback or search bound."""
-    callee = dotted_name(node.func)
+    callee = dotted(node.func, loose=True) or ""
     last = _last(callee)
     if last in _CLI_CALLS:
         yield from _cli_sites(node)
@@ -210,7 +211,7 @@ def call_sites(node: libcst.Call, owner: str = "") -> Iterator[KnobSite]:
     positional = [arg for arg in node.args if arg.keyword is None and not arg.star]
     qualifier = ""
     if _SEARCH.match(last) and positional and isinstance(positional[0].value, libcst.SimpleString):
-        qualifier = string_text(positional[0].value)
+        qualifier = string_value(positional[0].value) or ""
     for index, arg in enumerate(positional):
         value = literal(arg.value)
         if value is not None and is_number(value):
@@ -222,7 +223,7 @@ def call_sites(node: libcst.Call, owner: str = "") -> Iterator[KnobSite]:
 def dict_sites(node: libcst.Dict) -> Iterator[KnobSite]:
     for element in node.elements:
         if isinstance(element, libcst.DictElement) and isinstance(element.key, libcst.SimpleString):
-            name = string_text(element.key)
+            name = string_value(element.key) or ""
             value = literal(element.value)
             if name and value is not None:
                 yield KnobSite(name, normalise_name(name), value, element, "dict")
@@ -232,7 +233,7 @@ def assignment_sites(node: libcst.Assign | libcst.AnnAssign) -> Iterator[KnobSit
     value = node.value
     if value is None:
         return
-    if isinstance(value, libcst.Call) and is_field_call(dotted_name(value.func)):
+    if isinstance(value, libcst.Call) and is_field_call(dotted(value.func, loose=True) or ""):
         default, _ = field_default(value)
         if default is None:
             return
@@ -250,8 +251,8 @@ def assignment_sites(node: libcst.Assign | libcst.AnnAssign) -> Iterator[KnobSit
 def owner_of(node: libcst.Assign | libcst.AnnAssign) -> str:
     """The name a call's value is stored under (`self.conv1`), so two layers of one class stay apart."""
     targets = [item.target for item in node.targets] if isinstance(node, libcst.Assign) else [node.target]
-    names = [dotted_name(target) for target in targets]
-    return names[0] if names and names[0] else ""
+    names = [dotted(target, loose=True) for target in targets]
+    return names[0] or "" if names else ""
 
 
 class BaseValues(libcst.CSTVisitor):

@@ -7,16 +7,17 @@ tracks line and column. Its state splits every token with a regex, builds two
 range: together about as slow as parsing. This state does the same bookkeeping
 with plain ints keyed by `id(node)` and one reusable context manager, and builds
 a `CodeRange` only for the nodes a rule asks about. The ranges are the very
-ones libcst computes (tests/rules/test_positions.py compares them node by node).
+ones libcst computes (tests/rules/test_positions.py compares them node by node);
+the private libcst parts this leans on are named in tests/rules/test_libcst_internals.py.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-from libcst import CSTNode, Module
+from libcst import BatchableCSTVisitor, CSTNode, Module
 from libcst._nodes.internal import CodegenState
 from libcst.metadata import CodePosition, CodeRange
 
@@ -158,6 +159,19 @@ class _HooksByType(dict[type, list[Hook] | None]):
     def __missing__(self, kind: type) -> list[Hook] | None:
         found = self[kind] = self.hooks.get(self.prefix + kind.__name__)
         return found
+
+
+def visitor_hooks(visitors: Iterable[BatchableCSTVisitor]) -> dict[str, list[Hook]]:
+    """Every visitor's hooks by name, in visitor order: what one batched traversal calls on each node.
+
+    Built on `get_visitors()`, libcst's public API, not on the private helper its
+    own batched visit uses, so that a libcst release can move that helper freely.
+    """
+    hooks: dict[str, list[Hook]] = {}
+    for visitor in visitors:
+        for name, function in visitor.get_visitors().items():
+            hooks.setdefault(name, []).append(function)
+    return hooks
 
 
 # Nodes code generation reaches in a different order from libcst's visitor (see _RecordingState).

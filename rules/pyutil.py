@@ -1,7 +1,7 @@
-"""Small helpers shared by the Python-facing rules: callee names, comments, docstrings, ML-code detection.
+"""Small helpers shared by the Python-facing rules: ML-code detection, comments, and the rule shape for code and configs.
 
-They work on libcst nodes and on raw source lines only; nothing here imports
-or runs the code under review.
+They work on raw source lines only (reading libcst nodes is `rules.cst`);
+nothing here imports or runs the code under review.
 """
 
 from __future__ import annotations
@@ -9,9 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-import libcst
-
-from rules.registry import FileContext, FileRule, PythonRule
+from rules.rule import FileContext, FileRule, PythonRule
 
 # Libraries whose import marks a file as model, training or feature code.
 ML_LIBRARIES = (
@@ -81,21 +79,6 @@ def is_ml_code(path: str, text: str) -> bool:
     return by_path and not _NOT_ML_IMPORT.search(text)
 
 
-def dotted_name(node: libcst.BaseExpression) -> str:
-    """`plt.plot` for `plt.plot`, `axes.plot` for `axes[0].plot`, `` for anything else."""
-    if isinstance(node, libcst.Name):
-        return node.value
-    if isinstance(node, libcst.Attribute):
-        head = dotted_name(node.value)
-        return f"{head}.{node.attr.value}" if head else node.attr.value
-    if isinstance(node, libcst.Subscript):
-        return dotted_name(node.value)
-    if isinstance(node, libcst.Call):
-        inner = dotted_name(node.func)
-        return f"{inner}()" if inner else ""
-    return ""
-
-
 def line_comment(line: str) -> str:
     """The `#` comment ending a source line, if any, skipping `#` inside string literals."""
     quote = ""
@@ -155,34 +138,3 @@ def paragraph_comments(lines: Sequence[str], line: int) -> list[tuple[int, str]]
 def is_prose_comment(comment: str) -> bool:
     """A comment a human wrote for humans, not a tool directive."""
     return bool(comment.strip("# \t")) and not PRAGMA.match(comment.strip())
-
-
-def docstring_of(body: Sequence[libcst.BaseStatement] | Sequence[libcst.BaseSmallStatement]) -> libcst.BaseString | None:
-    """The docstring node of a module, class or function body, if its first statement is a string."""
-    if not body:
-        return None
-    first = body[0]
-    if isinstance(first, libcst.SimpleStatementLine) and first.body:
-        first = first.body[0]
-    if isinstance(first, libcst.Expr) and isinstance(first.value, (libcst.SimpleString, libcst.ConcatenatedString)):
-        return first.value
-    return None
-
-
-def body_of(node: libcst.Module | libcst.ClassDef | libcst.FunctionDef) -> Sequence[libcst.BaseStatement] | Sequence[libcst.BaseSmallStatement]:
-    if isinstance(node, libcst.Module):
-        return node.body
-    return node.body.body
-
-
-def string_text(node: libcst.BaseString) -> str:
-    """The evaluated text of a string literal; '' for bytes or anything libcst cannot evaluate."""
-    if isinstance(node, libcst.ConcatenatedString):
-        return string_text(node.left) + string_text(node.right)  # type: ignore[arg-type]
-    if isinstance(node, libcst.SimpleString):
-        try:
-            value = node.evaluated_value
-        except (ValueError, SyntaxError):
-            return ""
-        return value if isinstance(value, str) else ""
-    return ""

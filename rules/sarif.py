@@ -13,7 +13,7 @@ from typing import Any
 
 from rules.engine import ScanResult
 from rules.finding import Finding, Severity
-from rules.registry import all_rules
+from rules.rule import all_rules
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/mldebt/mldebt"

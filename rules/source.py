@@ -9,7 +9,6 @@ from __future__ import annotations
 import ast
 import enum
 import fnmatch
-import json
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -23,8 +22,8 @@ from rules.notebook import NotebookSource, notebook_to_python
 MAX_FILE_BYTES = 1_000_000
 # Far beyond hand-written code, far below where libcst's native parser runs out of stack.
 MAX_NESTING = 1000
-# Python and YAML end a line at `\r\n`, `\r` or `\n`; git and GitHub only at `\n`.
-_PYTHON_BREAK = re.compile(r"\r\n|\r|\n")
+# Python and YAML end a line at `\r\n`, `\r` or `\n` (universal newlines); git and GitHub only at `\n`.
+_UNIVERSAL_NEWLINE = re.compile(r"\r\n|\r|\n")
 _LONE_CR = re.compile(r"\r(?!\n)")
 
 
@@ -223,7 +222,7 @@ class SourceFile:
     @cached_property
     def python_lines(self) -> list[str]:
         """Lines as libcst numbers them."""
-        lines = _PYTHON_BREAK.split(self.python_text or "")
+        lines = _UNIVERSAL_NEWLINE.split(self.python_text or "")
         if lines[-1] == "":
             lines.pop()
         return lines
@@ -234,7 +233,7 @@ class SourceFile:
         if self.kind not in (FileKind.PYTHON, FileKind.YAML) or not _LONE_CR.search(self.text):
             return None
         mapping, line = [1], 1
-        for match in _PYTHON_BREAK.finditer(self.text):
+        for match in _UNIVERSAL_NEWLINE.finditer(self.text):
             line += match[0].endswith("\n")
             mapping.append(line)
         return mapping

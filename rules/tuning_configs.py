@@ -14,7 +14,8 @@ from rules.config_leaves import ConfigLeaf, comments_around, header, leaves, val
 from rules.knobs import Status, is_location, is_neutral, is_plumbing, is_switch, is_trivial_addition, status_of
 from rules.pr_body import section_names, tuning_section
 from rules.pyutil import paragraph_comments
-from rules.registry import FileContext
+from rules.pr_body import section_names, tuning_section
+from rules.rule import FileContext
 from rules.tuning import Strength, is_default, is_worth_reporting, strength_of
 from rules.tuning_verdict import UNPLACED, Evidence, Unexplained, judge
 

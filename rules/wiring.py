@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from rules.dataflow import Scope
-from rules.registry import ChangedContent
+from rules.module_facts import Scope
+from rules.rule import ChangedContent
 
 
 def unwired(functions: Iterable[Scope], path: str, head: str, base: str | None, changed: Sequence[ChangedContent]) -> list[Scope]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from rules.engine import ScanResult
 from rules.finding import Finding, Severity
-from rules.registry import DOCS_URL
+from rules.rule import DOCS_URL
 from workers.gateway import Annotation
 from workers.markdown import code, safe
 

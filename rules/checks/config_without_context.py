@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 
 import libcst
 
+from rules.cst import body_of, docstring_of, string_value
 from rules.finding import Finding, Severity
 from rules.knobs import (
     KnobSite,
@@ -26,20 +27,12 @@ from rules.knobs import (
     status_of,
 )
 from rules.pr_body import section_names, tuning_section
-from rules.pyutil import HybridRule, body_of, docstring_of, is_ml_code, line_comment, numbered_block_above, paragraph_comments, string_text
-from rules.registry import Case, FileContext, register
+from rules.pyutil import HybridRule, is_ml_code, line_comment, numbered_block_above, paragraph_comments
+from rules.rule import Case, FileContext, register
 from rules.source import FileKind
-from rules.tuning import (
-    PySite,
-    candidate_configs,
-    is_default,
-    is_throughput,
-    is_tuning_call,
-    normalise_name,
-    sites_in,
-    strength_of,
-)
+from rules.tuning import is_default, normalise_name, strength_of
 from rules.tuning_configs import is_config_path, unexplained_settings
+from rules.tuning_sites import PySite, candidate_configs, is_throughput, is_tuning_call, sites_in
 from rules.tuning_verdict import UNPLACED, Evidence, Unexplained, judge
 
 RULE_ID = "config-without-context"
@@ -520,7 +513,7 @@ class ConfigWithoutContext(HybridRule):
         key = id(scope)
         if key not in self._docstrings:
             doc = docstring_of(body_of(scope))
-            self._docstrings[key] = (self.position(doc)[0], string_text(doc)) if doc is not None else (UNPLACED, "")
+            self._docstrings[key] = (self.position(doc)[0], string_value(doc) or "") if doc is not None else (UNPLACED, "")
         return self._docstrings[key]
 
     # ------------------------------------------------------------------ configs
@@ -544,5 +537,3 @@ class ConfigWithoutContext(HybridRule):
 
 def is_new_file(ctx: FileContext) -> bool:
     return ctx.version == "head" and ctx.counterpart is None
-
-

@@ -11,9 +11,10 @@ import libcst
 
 from rules.checks.dead_code_files import disabled_blocks
 from rules.checks.dead_code_parse import code_runs, debug_only, parses_as_code, uncomment
+from rules.cst import body_of, docstring_of, string_value
 from rules.finding import Finding, Severity
-from rules.pyutil import PRAGMA, HybridRule, body_of, docstring_of, line_comment, string_text
-from rules.registry import Case, FileContext, register
+from rules.pyutil import PRAGMA, HybridRule, line_comment
+from rules.rule import Case, FileContext, register
 from rules.source import FileKind
 
 # Past this many lines a comment block is licence text or a banner, not parked code.
@@ -264,7 +265,7 @@ class DeadCode(HybridRule):
         value = node.value
         if not isinstance(value, (libcst.SimpleString, libcst.ConcatenatedString)) or id(value) in self._docstrings:
             return
-        text = string_text(value)
+        text = string_value(value) or ""
         if "\n" not in text.strip() and "(" not in text:
             return
         if parses_as_code(textwrap.dedent(text).strip()) and not _EXPLAINED.search(text):

@@ -7,9 +7,10 @@ from collections.abc import Iterable, Iterator
 
 import libcst
 
+from rules.cst import body_of, docstring_of, dotted, string_value
 from rules.finding import Finding, Severity
-from rules.pyutil import HybridRule, body_of, docstring_of, dotted_name, line_comment, string_text
-from rules.registry import Case, FileContext, register
+from rules.pyutil import HybridRule, line_comment
+from rules.rule import Case, FileContext, register
 from rules.source import FileKind
 
 RULE_ID = "hardcoded-path"
@@ -274,7 +275,7 @@ class HardcodedPath(HybridRule):
         for node in self._enclosing:
             if not isinstance(node, libcst.Call):
                 return True
-            callee = dotted_name(node.func)
+            callee = dotted(node.func, loose=True) or ""
             if _MESSAGE_CALL.search(callee) or _FIXTURE_CALL.search(callee) or _ROUTE_CALL.search(callee):
                 return True
             verb = _HTTP_VERB.match(callee)
@@ -284,7 +285,7 @@ class HardcodedPath(HybridRule):
 
     def visit_SimpleString(self, node: libcst.SimpleString) -> None:
         if not self._skip and _may_hold_path(node.value) and id(node) not in self._docstrings:
-            self._check_string(node, string_text(node), literal=True)
+            self._check_string(node, string_value(node) or "", literal=True)
 
     def visit_FormattedStringText(self, node: libcst.FormattedStringText) -> None:
         if not self._skip and _may_hold_path(node.value):

@@ -9,11 +9,13 @@ from dataclasses import dataclass
 import libcst
 
 from rules.checks.magic_number_excuses import comment_explains, is_calendar_bound
+from rules.cst import dotted
 from rules.finding import Severity
-from rules.pyutil import comment_block_above, dotted_name, is_ml_code, is_prose_comment, line_comment
-from rules.registry import Case, PythonRule, register
+from rules.pyutil import comment_block_above, is_ml_code, is_prose_comment, line_comment
+from rules.rule import Case, PythonRule, register
 from rules.source import FileKind
-from rules.tuning import normalise_number, number_from_expr, sites_in
+from rules.tuning import normalise_number
+from rules.tuning_sites import number_from_expr, sites_in
 
 # Small counts (`len(parts) > 3`, `x.ndim > 2`) are structure, not tuning.
 MAX_PLAIN_INTEGER = 10
@@ -257,7 +259,7 @@ class MagicNumber(PythonRule):
     def _random_kind(self, value: libcst.BaseExpression) -> str | None:
         if not isinstance(value, libcst.Call):
             return None
-        callee = dotted_name(value.func)
+        callee = dotted(value.func, loose=True) or ""
         last = callee.rsplit(".", 1)[-1]
         if callee.startswith(_NUMPY_RANDOM):
             if last in _GENERATOR_FACTORIES:
@@ -304,7 +306,7 @@ class MagicNumber(PythonRule):
         if name not in _CLIPS:
             return
         # `np.clip(x, lo, hi)` and `torch.clamp(x, lo, hi)` take the values first; `x.clip(lo, hi)` does not.
-        module_call = isinstance(func, libcst.Attribute) and dotted_name(func.value) in ("np", "numpy", "torch", "tf")
+        module_call = isinstance(func, libcst.Attribute) and dotted(func.value, loose=True) in ("np", "numpy", "torch", "tf")
         positional = [arg for arg in node.args if arg.keyword is None and arg.star == ""]
         bounds = positional[1:3] if module_call or isinstance(func, libcst.Name) else positional[:2]
         bounds += [arg for arg in node.args if arg.keyword is not None and arg.keyword.value in _BOUND_KEYWORDS]
@@ -381,4 +383,5 @@ class MagicNumber(PythonRule):
 
 
 def _code_of(node: libcst.BaseExpression) -> str:
-    return dotted_name(node) if isinstance(node, (libcst.Name, libcst.Attribute)) else libcst.Module(body=[]).code_for_node(node)
+    name = dotted(node, loose=True) if isinstance(node, (libcst.Name, libcst.Attribute)) else None
+    return name or libcst.Module(body=[]).code_for_node(node)

@@ -11,7 +11,7 @@ import re
 
 import libcst
 
-from rules.dataflow import string_value
+from rules.cst import string_value
 from rules.pyutil import is_prose_comment
 from rules.tuning import has_context, normalise_number, numbers_in
 

@@ -16,8 +16,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from rules.finding import Finding, Severity
-from rules.registry import Case, ChangeContext, ChangeRule, register
 from rules.repo import RepoView
+from rules.rule import Case, ChangeContext, ChangeRule, register
 from rules.source import FileKind, is_test_path
 
 DATA_SUFFIXES = frozenset(

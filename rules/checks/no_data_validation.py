@@ -6,22 +6,11 @@ import re
 
 import libcst
 
-from rules.dataflow import (
-    CallSite,
-    CheckSite,
-    EntryPoint,
-    FactsRule,
-    ModuleFacts,
-    Scope,
-    data_load,
-    keyword,
-    loader_declares_schema,
-    model_fit,
-    positional,
-    string_value,
-)
+from rules.cst import keyword, positional, string_value
+from rules.dataflow import FactsRule, data_load, loader_declares_schema, model_fit
 from rules.finding import Severity
-from rules.registry import Case, register
+from rules.module_facts import CallSite, CheckSite, EntryPoint, ModuleFacts, Scope
+from rules.rule import Case, register
 
 # A call whose name says it checks data: `validate(df)`, `schema.validate`, `check_schema`, GX `expect_*`.
 VALIDATION_NAME = re.compile(

@@ -9,10 +9,13 @@ from typing import Any
 import libcst
 
 from rules.checks.no_data_validation import toy_data
-from rules.dataflow import CV_FUNCTIONS, CallSite, EntryPoint, FactsRule, ModuleFacts, data_load, keyword, model_fit, option_names, string_value
+from rules.cst import keyword, string_value
+from rules.dataflow import FactsRule, data_load, model_fit, option_names
 from rules.finding import Severity
-from rules.registry import Case, register
+from rules.ml_names import CV_FUNCTIONS
+from rules.module_facts import CallSite, EntryPoint, ModuleFacts
 from rules.repo import Side
+from rules.rule import Case, register
 from rules.source import FileKind
 from rules.structured import parse_structured
 

@@ -16,7 +16,7 @@ from rules.checks.pipeline_jungle_examples import HYDRA, SERVE, SERVE_V2, SHARDS
 from rules.checks.pipeline_jungle_names import BACKUP_SUFFIX, name_variant, strip_tags
 from rules.finding import Finding, Severity
 from rules.notebook import notebook_to_python
-from rules.registry import Case, ChangeContext, ChangeRule, register
+from rules.rule import Case, ChangeContext, ChangeRule, register
 from rules.source import FileKind, SourceFile, is_test_path
 from rules.suppress import find_suppressions
 

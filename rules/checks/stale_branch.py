@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 
 from rules.finding import Finding, Severity
-from rules.registry import Case, ChangeContext, ChangeRule, register
+from rules.rule import Case, ChangeContext, ChangeRule, register
 from rules.source import FileKind
 
 # Matches `Config.stale_branch_days`: a month is one planning cycle, after which

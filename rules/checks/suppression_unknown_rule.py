@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from rules.finding import Finding, Severity
-from rules.registry import Case, FileContext, SuppressionRule, all_rules, register
+from rules.rule import Case, FileContext, SuppressionRule, all_rules, register
 from rules.suppress import UNKNOWN_RULE_ID, Suppression, unknown_rules
 
 

@@ -31,12 +31,12 @@ from rules.feature_names import (
     listed,
     shown_name,
 )
+from rules.feature_registry import FeatureRegistry, RegistryEntry, glob_of, read_registry
 from rules.feature_sql import select_aliases
 from rules.finding import Finding, Severity
 from rules.pyutil import line_comment
-from rules.registry import Case, FileContext, FileRule, register
-from rules.registry_files import FeatureRegistry, RegistryEntry, glob_of, read_registry
 from rules.repo import Side
+from rules.rule import Case, FileContext, FileRule, register
 from rules.source import FileKind
 from rules.wiring import unwired
 

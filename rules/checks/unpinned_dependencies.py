@@ -15,8 +15,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from rules.finding import Finding, Severity
-from rules.registry import Case, FileContext, FileRule, register
 from rules.repo import RepoView, Side
+from rules.rule import Case, FileContext, FileRule, register
 from rules.source import FileKind
 
 LOCK_FILES = frozenset({"poetry.lock", "uv.lock", "pipfile.lock", "pdm.lock", "pixi.lock", "conda-lock.yml", "conda-lock.yaml"})

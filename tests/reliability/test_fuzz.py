@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 
 from rules.engine import ChangedFile, ReviewInput, ScanResult, scan
 from rules.examples import EXAMPLE_NOW
-from rules.registry import all_rules
 from rules.repo import DictRepo
+from rules.rule import all_rules
 
 # hypothesmith compiles what it generates; its SyntaxWarnings are about its own samples.
 pytestmark = [pytest.mark.filterwarnings("ignore::SyntaxWarning"), pytest.mark.filterwarnings("ignore:Generating overly large repr")]

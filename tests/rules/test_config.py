@@ -9,7 +9,7 @@ import pytest
 from rules.config import CONFIG_PATH, Config, RuleSettings, load_config
 from rules.examples import run_case
 from rules.finding import Severity
-from rules.registry import Case
+from rules.rule import Case
 
 NOW = datetime(2026, 1, 15, tzinfo=UTC)
 STALE = Case({"README.md": "# churn model\n"}, oldest_commit=NOW - timedelta(days=45), now=NOW)

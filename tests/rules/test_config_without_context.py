@@ -7,7 +7,7 @@ import pytest
 from rules.examples import findings_of
 from rules.finding import Finding
 from rules.pr_body import tuning_section
-from rules.registry import Case, all_rules
+from rules.rule import Case, all_rules
 from rules.tuning import gives_reason, has_tuning_context, is_stale, normalise_number, strength_of
 
 RULE = all_rules()["config-without-context"]

@@ -9,7 +9,7 @@ from rules.checks.dead_code_files import disabled_blocks
 from rules.source import FileKind
 from rules.examples import findings_of
 from rules.finding import Finding
-from rules.registry import Case, all_rules
+from rules.rule import Case, all_rules
 
 RULE = all_rules()["dead-code"]
 

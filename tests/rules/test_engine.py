@@ -11,15 +11,14 @@ from collections.abc import Iterable
 import libcst
 import pytest
 
-from rules import registry
 from rules.checks.suppression_unknown_rule import SuppressionUnknownRule
 from rules.checks.suppression_without_reason import SuppressionWithoutReason
 from rules.checks.unused_suppression import UnusedSuppression
 from rules.config import load_config
 from rules.engine import ChangedFile, ReviewInput, ScanResult, scan
 from rules.finding import Finding, Severity
-from rules.registry import ChangeContext, ChangeRule, FileContext, FileRule, PythonRule, Rule, all_rules
 from rules.repo import DictRepo
+from rules.rule import ChangeContext, ChangeRule, FileContext, FileRule, PythonRule, Rule, all_rules
 from rules.source import MAX_FILE_BYTES, FileKind
 
 
@@ -101,7 +100,7 @@ PROBES: tuple[type[Rule], ...] = (
 @pytest.fixture(autouse=True)
 def only_probes(monkeypatch: pytest.MonkeyPatch) -> None:
     all_rules()
-    monkeypatch.setattr(registry, "_RULES", {rule.id: rule for rule in PROBES})
+    monkeypatch.setattr("rules.rule._RULES", {rule.id: rule for rule in PROBES})
 
 
 def review(*changed: ChangedFile, config: str = "", base: dict[str, str] | None = None) -> ScanResult:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rules.examples import findings_of
-from rules.registry import Case, Rule, all_rules
+from rules.rule import Case, Rule, all_rules
 
 RULES = sorted(all_rules().values(), key=lambda rule: rule.id)
 

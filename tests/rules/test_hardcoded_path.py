@@ -7,7 +7,7 @@ import pytest
 from rules.checks.hardcoded_path import find_paths
 from rules.examples import findings_of
 from rules.finding import Finding
-from rules.registry import Case, all_rules
+from rules.rule import Case, all_rules
 
 RULE = all_rules()["hardcoded-path"]
 

@@ -8,7 +8,7 @@ from rules.checks.magic_number import is_self_explanatory
 from rules.checks.magic_number_excuses import calendar_unit
 from rules.examples import findings_of, run_case
 from rules.finding import Finding
-from rules.registry import Case, all_rules
+from rules.rule import Case, all_rules
 
 RULE = all_rules()["magic-number"]
 

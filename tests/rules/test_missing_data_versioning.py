@@ -8,8 +8,8 @@ from rules.checks.missing_data_versioning import _is_data_path, _lfs_tracked
 from rules.engine import ChangedFile, ReviewInput, scan
 from rules.examples import run_case
 from rules.finding import Finding
-from rules.registry import Case
 from rules.repo import DictRepo
+from rules.rule import Case
 
 BIG_CSV = "id,x\n" + "".join(f"{i},{i / 7:.5f}\n" for i in range(12_000))
 PICKLE = b"\x80\x04\x95\x00binary"

@@ -5,10 +5,10 @@ from __future__ import annotations
 import libcst
 import pytest
 
-from rules.dataflow import Imports
 from rules.examples import run_case
 from rules.finding import Finding
-from rules.registry import Case
+from rules.ml_names import Imports
+from rules.rule import Case
 
 RULE = "no-data-validation"
 LOAD_AND_FIT = (

@@ -6,7 +6,7 @@ import pytest
 
 from rules.examples import run_case
 from rules.finding import Finding
-from rules.registry import Case
+from rules.rule import Case
 
 RULE = "no-experiment-tracking"
 SCRIPT = (

@@ -8,12 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rules import registry
 from rules.engine import ChangedFile, ReviewInput, ScanResult, scan
 from rules.finding import Severity
 from rules.notebook import notebook_to_python
-from rules.registry import PythonRule, Rule, all_rules
 from rules.repo import DictRepo
+from rules.rule import PythonRule, Rule, all_rules
 
 READ = "df = pd.read_csv('data/train.csv')"
 
@@ -33,7 +32,7 @@ class ReadCsvProbe(PythonRule):
 @pytest.fixture
 def only_probe(monkeypatch: pytest.MonkeyPatch) -> None:
     all_rules()
-    monkeypatch.setattr(registry, "_RULES", {ReadCsvProbe.id: ReadCsvProbe})
+    monkeypatch.setattr("rules.rule._RULES", {ReadCsvProbe.id: ReadCsvProbe})
 
 
 def cell(kind: str, source: str | list[str], outputs: list[dict[str, object]] | None = None) -> dict[str, object]:
@@ -168,6 +167,6 @@ def test_every_code_line_maps_to_the_raw_line_holding_it(cells: list[list[str]],
             assert json.dumps(original, ensure_ascii=False)[1:-1] in held
 
 
-def test_rules_registry_untouched_after_probe() -> None:
+def test_rule_set_untouched_after_probe() -> None:
     assert ReadCsvProbe.id not in all_rules()
     assert all(issubclass(rule, Rule) for rule in all_rules().values())

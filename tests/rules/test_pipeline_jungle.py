@@ -12,8 +12,8 @@ from rules.checks.pipeline_jungle_examples import SERVE, SHARDS, SHARDS_TAIL, TR
 from rules.engine import ChangedFile, ReviewInput, scan
 from rules.examples import run_case
 from rules.finding import Finding
-from rules.registry import Case
 from rules.repo import DictRepo, Side
+from rules.rule import Case
 
 RULE = "pipeline-jungle"
 

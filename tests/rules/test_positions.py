@@ -7,10 +7,9 @@ from pathlib import Path
 
 import libcst
 import pytest
-from libcst._batched_visitor import _get_visitor_methods
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from rules.positions import Positions, replayable
+from rules.positions import Positions, replayable, visitor_hooks
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -79,7 +78,7 @@ def test_recorded_traversal_calls_hooks_as_libcst_does(code: str) -> None:
     module = libcst.parse_module(code)
     expected, replayed = _Recorder(), _Recorder()
     libcst.visit_batched(module, [expected])
-    for functions, node in Positions(module, _get_visitor_methods([replayed])).events:
+    for functions, node in Positions(module, visitor_hooks([replayed])).events:
         for function in functions:
             function(node)
     assert replayed.calls == expected.calls

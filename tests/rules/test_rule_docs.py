@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from rules.registry import all_rules
+from rules.rule import all_rules
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "rules"
 SECTIONS = ("## What it does", "## Why is this bad", "## Example", "## Use instead")

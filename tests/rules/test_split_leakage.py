@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from rules.checks.split_leakage import TEST, TRAIN, role_of_name
 from rules.examples import run_case
 from rules.finding import Finding
-from rules.registry import Case
+from rules.leakage_values import TEST, TRAIN, role_of_name
+from rules.rule import Case
 
 RULE = "split-leakage"
 HEADER = (

@@ -8,7 +8,7 @@ import pytest
 
 from rules.examples import run_case
 from rules.finding import Finding
-from rules.registry import Case
+from rules.rule import Case
 
 NOW = datetime(2026, 1, 15, 12, tzinfo=UTC)
 FILES = {"train.py": "import xgboost as xgb\n", "params.yaml": "lr: 0.1\n"}

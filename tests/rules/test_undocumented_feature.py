@@ -6,10 +6,10 @@ import pytest
 
 from rules.engine import ChangedFile, ReviewInput, scan
 from rules.examples import run_case
+from rules.feature_registry import FeatureRegistry, RegistryEntry, parse_document, parse_markdown, read_registry
 from rules.finding import Finding, Severity
-from rules.registry import Case
-from rules.registry_files import FeatureRegistry, RegistryEntry, parse_document, parse_markdown, read_registry
 from rules.repo import DictRepo, Side
+from rules.rule import Case
 from rules.source import FileKind
 from rules.structured import parse_structured
 

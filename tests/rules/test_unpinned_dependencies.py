@@ -7,7 +7,7 @@ import pytest
 from rules.checks.unpinned_dependencies import parse_pip_line
 from rules.examples import run_case
 from rules.finding import Finding
-from rules.registry import Case
+from rules.rule import Case
 
 RULE = "unpinned-dependencies"
 

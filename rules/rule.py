@@ -1,10 +1,14 @@
-"""Rule base classes and the registry that the engine and the docs meta-test read.
+"""What a rule is: its base classes, what it may look at, its examples, and the set of all rules.
 
 Three shapes of rule, chosen by what a rule needs to see:
 - `PythonRule`: a libcst visitor; all of them run batched in one traversal.
 - `FileRule`: one file version as text or parsed document (configs, scripts).
 - `ChangeRule`: the pull request as a whole (commit ages, added files).
 - `SuppressionRule`: a file's `# mldebt: ignore[...]` comments, after the other rules.
+
+`FileContext` and `ChangeContext` are what they are given, `Case` is a VALID or
+INVALID example, and `@register` adds a rule to the set that the engine and the
+docs meta-test read (`all_rules`).
 """
 
 from __future__ import annotations

@@ -1,0 +1,354 @@
+"""The expression half of split-leakage's interpreter: what a value is, and what a call does to the data.
+
+Calls carry the events a leak is made of: a transformer's `fit`, a split
+(`train_test_split`, a cross-validation function, a search's own folds) and a
+fitted transformer applied to data. Calls to the file's own functions are
+inlined with the caller's arguments, so a `preprocess(df)` helper that fits on
+whatever it is given is judged by what `main()` hands it. Statements are the
+other half (`rules.leakage_flow`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import libcst
+
+from rules.cst import dotted, string_value
+from rules.leakage_flow import Flow
+from rules.leakage_values import CONFIG_NAMES, CONST, SPLIT_KEYS, TEST, TRAIN, Apply, Fit, Transformer, Val, derive, union_via
+from rules.ml_names import (
+    COMPOSITE_LIBRARIES,
+    COMPOSITES,
+    CV_FUNCTIONS,
+    ESTIMATOR_METHODS,
+    LABEL_ENCODERS,
+    SEARCH_CV,
+    STATEFUL_TRANSFORMERS,
+    STATELESS_TRANSFORMERS,
+    is_library_name,
+    is_transformer_ctor,
+    reads_data,
+)
+
+# Nested inlining depth of the file's own functions; deeper chains are treated as opaque calls.
+MAX_INLINE_DEPTH = 8
+# Attributes that describe a frame rather than carry its rows.
+META_ATTRIBUTES = frozenset({"shape", "columns", "dtypes", "dtype", "ndim", "size", "index", "name", "names", "empty", "schema"})
+META_FUNCTIONS = frozenset({"len", "print", "isinstance", "int", "float", "str", "bool", "type", "range", "repr", "hash", "id", "round", "format", "getattr", "hasattr", "callable"})
+PASS_THROUGH_FUNCTIONS = frozenset({"list", "tuple", "sorted", "reversed", "set", "iter", "next", "enumerate", "zip", "dict"})
+FIT_METHODS = frozenset({"fit", "adapt"})
+APPLY_METHODS = frozenset({"transform", "inverse_transform"})
+SELF_RETURNING = frozenset({"set_params", "set_output"})
+SPLIT_FUNCTION = "train_test_split"
+# Calls that read a dataset of their own: its rows are new, whatever path or session they were given.
+LOADER_CALL = re.compile(r"^(?:read\w*|load\w*|scan_\w+|csv|parquet|json|orc|table|sql|fetch\w*)$")
+# Community aliases that are modules even when the import is missing from the snippet.
+MODULE_ALIASES = frozenset({"pd", "np", "pl", "dd", "tf", "torch", "sk"})
+SPLIT_LIBRARIES = ("sklearn",)
+CV_LIBRARIES = ("sklearn", "skopt")
+
+
+class Interpreter(Flow):
+    """Gives expressions and calls their values; the rule runs it over a module and each function nobody calls."""
+
+    # --- expressions -------------------------------------------------------
+
+    def expr(self, node: libcst.BaseExpression | None, env: dict[str, Val], cls: str | None) -> Val:
+        self._tick()
+        if node is None:
+            return CONST
+        if isinstance(node, libcst.Name):
+            return self.lookup(node.value, env)
+        if isinstance(node, libcst.Attribute):
+            return self._attribute(node, env, cls)
+        if isinstance(node, libcst.Subscript):
+            return self._subscript(node, env, cls)
+        if isinstance(node, libcst.Call):
+            return self.call(node, env, cls)
+        if isinstance(node, (libcst.Tuple, libcst.List, libcst.Set)):
+            items = tuple(self.expr(element.value, env, cls) for element in node.elements)
+            return Val(parents=tuple(item for item in items if not item.const), items=items, via=union_via(items))
+        if isinstance(node, libcst.BinaryOperation):
+            return derive(self.expr(node.left, env, cls), self.expr(node.right, env, cls))
+        if isinstance(node, libcst.BooleanOperation):
+            return derive(self.expr(node.left, env, cls), self.expr(node.right, env, cls))
+        if isinstance(node, libcst.UnaryOperation):
+            return self.expr(node.expression, env, cls)
+        if isinstance(node, libcst.Comparison):
+            values = [self.expr(node.left, env, cls)] + [self.expr(item.comparator, env, cls) for item in node.comparisons]
+            return derive(*values)
+        if isinstance(node, libcst.IfExp):
+            self.expr(node.test, env, cls)
+            return self._join(self.expr(node.body, env, cls), self.expr(node.orelse, env, cls))
+        if isinstance(node, libcst.Dict):
+            return derive(*(self.expr(element.value, env, cls) for element in node.elements))
+        if isinstance(node, (libcst.ListComp, libcst.SetComp, libcst.GeneratorExp, libcst.DictComp)):
+            return self._comprehension(node.for_in, env, cls)
+        if isinstance(node, libcst.NamedExpr):
+            value = self.expr(node.value, env, cls)
+            self.bind(node.target, value, env, cls)
+            return value
+        if isinstance(node, (libcst.Await, libcst.StarredElement)):
+            inner = node.expression if isinstance(node, libcst.Await) else node.value
+            return self.expr(inner, env, cls)
+        return CONST
+
+    def _comprehension(self, for_in: libcst.CompFor | None, env: dict[str, Val], cls: str | None) -> Val:
+        values = []
+        while for_in is not None:
+            values.append(self.expr(for_in.iter, env, cls))
+            for_in = for_in.inner_for_in
+        return derive(*values)
+
+    def lookup(self, name: str, env: dict[str, Val]) -> Val:
+        if name in env:
+            return env[name]
+        if name in self.globals:
+            return self.globals[name]
+        if name in ("True", "False", "None", "self", "cls") or self._is_module(name) or name in self.functions:
+            return CONST
+        value = self._root(name)
+        self.globals[name] = value
+        return value
+
+    def _is_module(self, name: str, env: dict[str, Val] | None = None) -> bool:
+        if env is not None and name in env:
+            return False
+        return self.imports.is_bound(name) or (name in MODULE_ALIASES and name not in self.globals)
+
+    def _root(self, name: str) -> Val:
+        if CONFIG_NAMES.search(name):
+            return CONST
+        return self._named(name, Val(label=name))
+
+    def _attribute(self, node: libcst.Attribute, env: dict[str, Val], cls: str | None) -> Val:
+        name = dotted(node)
+        if name is not None and name.startswith(("self.", "cls.")) and name.count(".") == 1:
+            if name not in self.attributes:
+                self.attributes[name] = self._root(name)
+            return self.attributes[name]
+        base = self.expr(node.value, env, cls)
+        if base.const or node.attr.value in META_ATTRIBUTES:
+            return CONST
+        if base.transformer is not None or base.search_cv:
+            return CONST
+        return derive(base)
+
+    def _subscript(self, node: libcst.Subscript, env: dict[str, Val], cls: str | None) -> Val:
+        base = self.expr(node.value, env, cls)
+        if len(node.slice) != 1 or not isinstance(node.slice[0].slice, libcst.Index):
+            for element in node.slice:
+                if isinstance(element.slice, libcst.Index):
+                    self.expr(element.slice.value, env, cls)
+            return derive(base)
+        index = node.slice[0].slice.value
+        if base.items is not None:
+            position = _integer(index)
+            if position is not None and -len(base.items) <= position < len(base.items):
+                return base.items[position]
+        key = string_value(index)
+        if key is not None and key.lower() in SPLIT_KEYS and not base.const:
+            return self._cached(("key", id(base), key.lower()), lambda: Val(parents=(base,), role=SPLIT_KEYS[key.lower()], label=key))
+        selector = self.expr(index, env, cls)
+        if selector.role is not None and not base.const:
+            return self._cached(
+                ("rows", id(base), id(selector)),
+                lambda: Val(parents=(base,), role=selector.role, split=selector.split, label=selector.label, via=base.via),
+            )
+        if base.const:
+            return CONST
+        return derive(base)
+
+    def _dataset(self, node: libcst.Call) -> Val:
+        """Rows read from somewhere: the same call text twice is the same dataset, anything else is a new one."""
+        return self._cached(("load", self.code_of(node, None)), lambda: Val(label=self._short(node)))
+
+    def _cached(self, key: tuple[object, ...], make: Callable[[], Val]) -> Val:
+        if key not in self.cache:
+            self.cache[key] = make()
+        return self.cache[key]
+
+    # --- calls -------------------------------------------------------------
+
+    def call(self, node: libcst.Call, env: dict[str, Val], cls: str | None) -> Val:
+        func = node.func
+        name = dotted(func)
+        head = name.split(".", 1)[0] if name else ""
+        if isinstance(func, libcst.Attribute) and not self._is_module(head, env) and not (name and name.startswith(("self.", "cls."))):
+            receiver = self.expr(func.value, env, cls)
+            return self._method(node, func.attr.value, receiver, env, cls)
+        local = self._local_function(name, env, cls)
+        if local is not None:
+            return self._inline(node, local[0], local[1], env, cls)
+        if isinstance(func, libcst.Attribute) and name and name.startswith(("self.", "cls.")):
+            receiver = self.expr(func.value, env, cls)
+            return self._method(node, func.attr.value, receiver, env, cls)
+        qualified = self.imports.qualify(func) if name else None
+        return self._function(node, qualified, env, cls)
+
+    def _local_function(self, name: str | None, env: dict[str, Val], cls: str | None) -> tuple[libcst.FunctionDef, str | None] | None:
+        if name is None:
+            return None
+        if name.startswith("self.") and cls is not None and name.count(".") == 1:
+            method = name.split(".", 1)[1]
+            node = self.methods.get(f"{cls}.{method}")
+            if node is not None and method not in ESTIMATOR_METHODS:
+                return node, cls
+            return None
+        if "." in name:
+            return None
+        bound = env.get(name)
+        if bound is not None and bound.function is not None:
+            return bound.function, None
+        if bound is None and name not in self.globals and name in self.functions:
+            return self.functions[name], None
+        return None
+
+    def _args(self, node: libcst.Call, env: dict[str, Val], cls: str | None) -> tuple[list[Val], dict[str, Val]]:
+        positional: list[Val] = []
+        named: dict[str, Val] = {}
+        for arg in node.args:
+            value = self.expr(arg.value, env, cls)
+            if arg.keyword is not None:
+                named[arg.keyword.value] = value
+            elif arg.star == "*" and value.items is not None:
+                positional.extend(value.items)
+            elif not arg.star:
+                positional.append(value)
+        return positional, named
+
+    def _method(self, node: libcst.Call, method: str, receiver: Val, env: dict[str, Val], cls: str | None) -> Val:
+        positional, named = self._args(node, env, cls)
+        transformer = receiver.transformer
+        if transformer is not None:
+            data = positional[0] if positional else named.get("X", CONST)
+            if method in FIT_METHODS:
+                self._fit(transformer, data, node)
+                return receiver
+            if method == "fit_transform":
+                self._fit(transformer, data, node)
+                return Val(parents=(data,) if not data.const else (), via=data.via | {id(transformer)})
+            if method in APPLY_METHODS:
+                self.run.applies.append(Apply(transformer, data, node, self._next()))
+                return Val(parents=(data,) if not data.const else (), via=data.via | {id(transformer)})
+            return receiver if method in SELF_RETURNING else CONST
+        if method == "fit" and (receiver.search_cv or "validation_split" in named):
+            inputs = tuple(positional[:2]) or tuple(value for key, value in named.items() if key in ("X", "y", "x"))
+            label = "the search's cross-validation" if receiver.search_cv else "`validation_split`"
+            self._split(inputs, node, label, holdout=False).model = receiver
+            return receiver
+        constant_args = all(value.const for value in (*positional, *named.values()))
+        if receiver.const and constant_args:
+            return CONST
+        if LOADER_CALL.match(method) or (constant_args and method.startswith("from_")):
+            return self._dataset(node)
+        return derive(receiver, *positional, *named.values())
+
+    def _function(self, node: libcst.Call, qualified: str | None, env: dict[str, Val], cls: str | None) -> Val:
+        last = qualified.rsplit(".", 1)[-1] if qualified else ""
+        local_class = qualified in self.facts.classes
+        ctor = None if local_class else is_transformer_ctor(qualified, self.imports, STATEFUL_TRANSFORMERS | STATELESS_TRANSFORMERS | LABEL_ENCODERS)
+        if ctor is not None:
+            self._args(node, env, cls)
+            return Val(transformer=Transformer(ctor, ctor in STATEFUL_TRANSFORMERS or ctor in LABEL_ENCODERS), label=ctor)
+        if is_library_name(qualified, self.imports, COMPOSITES, COMPOSITE_LIBRARIES):
+            return self._composite(node, last, env, cls)
+        if is_library_name(qualified, self.imports, SEARCH_CV, CV_LIBRARIES):
+            self._args(node, env, cls)
+            return Val(search_cv=True, label=last)
+        positional, named = self._args(node, env, cls)
+        if is_library_name(qualified, self.imports, {SPLIT_FUNCTION}, SPLIT_LIBRARIES):
+            return self._train_test_split(node, positional)
+        if is_library_name(qualified, self.imports, CV_FUNCTIONS, SPLIT_LIBRARIES):
+            inputs = tuple(positional[1:3]) + tuple(value for key, value in named.items() if key in ("X", "y"))
+            self._split(inputs, node, f"`{last}`", holdout=False)
+            return CONST
+        if last in META_FUNCTIONS and qualified == last:
+            return CONST
+        if last in PASS_THROUGH_FUNCTIONS and qualified == last:
+            return positional[0] if len(positional) == 1 and positional[0].items is not None else derive(*positional, *named.values())
+        live = [value for value in (*positional, *named.values()) if not value.const]
+        if live and not (reads_data(qualified or "") or LOADER_CALL.match(last)):
+            return derive(*live)
+        return self._dataset(node)
+
+    def _composite(self, node: libcst.Call, kind: str, env: dict[str, Val], cls: str | None) -> Val:
+        positional, named = self._args(node, env, cls)
+        if kind in ("make_pipeline", "make_union"):
+            steps = positional
+        elif kind == "make_column_transformer":
+            steps = [value.items[0] for value in positional if value.items]
+        else:
+            listed = positional[0] if positional else named.get("steps") or named.get("transformers") or named.get("transformer_list")
+            position = 1
+            steps = [value.items[position] for value in (listed.items or ()) if value.items and len(value.items) > position] if listed else []
+        transformers = [step.transformer for step in steps if step.transformer is not None]
+        others = [step for step in steps if step.transformer is None and not step.const]
+        if not transformers or others or not any(t.stateful for t in transformers):
+            return derive(*(step for step in steps if step.transformer is None))
+        return Val(transformer=Transformer(kind, stateful=True), label=kind)
+
+    def _train_test_split(self, node: libcst.Call, arrays: list[Val]) -> Val:
+        split = self._split(tuple(arrays), node, f"`{SPLIT_FUNCTION}`", holdout=True)
+        outputs: list[Val] = []
+        for array in arrays:
+            parents = (array,) if not array.const else ()
+            outputs.append(Val(parents=parents, role=TRAIN, split=split, via=array.via))
+            outputs.append(Val(parents=parents, role=TEST, split=split, via=array.via))
+        return Val(items=tuple(outputs), parents=tuple(outputs))
+
+    def _fit(self, transformer: Transformer, data: Val, node: libcst.Call) -> None:
+        argument = node.args[0].value if node.args else None
+        label = self._short(argument) if argument is not None else ""
+        # Only a label encoder's verdict depends on where its output goes (`y = le.fit_transform(...)`).
+        destination = self._short(self.destination) if self.destination is not None and transformer.cls in LABEL_ENCODERS else ""
+        self.run.fits.append(Fit(transformer, data, node, label, self._next(), tuple(self.callers), destination))
+
+    def _inline(self, node: libcst.Call, function: libcst.FunctionDef, cls: str | None, env: dict[str, Val], caller_cls: str | None) -> Val:
+        positional, named = self._args(node, env, caller_cls)
+        self.executed.add(id(function))
+        if function in self.stack or len(self.stack) >= MAX_INLINE_DEPTH:
+            return derive(*positional, *named.values())
+        local: dict[str, Val] = {}
+        params = self._params(function)
+        if cls is not None and params and params[0].name.value in ("self", "cls"):
+            params = params[1:]
+        remaining = list(positional)
+        for param in params:
+            name = param.name.value
+            if param.star == "*":
+                local[name] = Val(items=tuple(remaining), parents=tuple(v for v in remaining if not v.const))
+                remaining = []
+            elif param.star == "**":
+                local[name] = derive(*named.values())
+            elif name in named:
+                local[name] = named.pop(name)
+            elif remaining:
+                local[name] = remaining.pop(0)
+            else:
+                local[name] = CONST if param.default is not None else self._root(name)
+        self.stack.append(function)
+        self.callers.append(node)
+        self.returns.append([])
+        try:
+            self.block(function.body.body if isinstance(function.body, libcst.IndentedBlock) else [], local, cls)
+        finally:
+            self.stack.pop()
+            self.callers.pop()
+            returned = self.returns.pop()
+        if not returned:
+            return CONST
+        result = returned[0]
+        for value in returned[1:]:
+            result = self._join(result, value)
+        return result
+
+
+def _integer(node: libcst.BaseExpression) -> int | None:
+    if isinstance(node, libcst.Integer):
+        return int(node.value)
+    if isinstance(node, libcst.UnaryOperation) and isinstance(node.operator, libcst.Minus) and isinstance(node.expression, libcst.Integer):
+        return -int(node.expression.value)
+    return None
