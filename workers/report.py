@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from rules.engine import ScanResult
 from rules.finding import Finding, Severity
 from rules.registry import DOCS_URL
-from workers.gateway import Annotation
+from workers.port import Annotation
 from workers.markdown import code, safe
 
 # Our review comments end with this marker; the job finds its earlier comments by it.

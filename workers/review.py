@@ -10,6 +10,7 @@ check run is completed, never left in progress.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import posixpath
 import time
@@ -31,7 +32,8 @@ from rules.source import kind_of
 from workers import checkruns, report
 from workers.context import WorkerContext, current
 from workers.diffmap import commentable_lines
-from workers.gateway import ANNOTATIONS_PER_REQUEST, MAX_PR_FILES, BLOB, TREE, Blob, GitHubGateway, PrFile, PullInfo, PullRequestNotFound, PullSnapshot, ReviewRejected
+from workers.gateway import GitHubGateway
+from workers.port import ANNOTATIONS_PER_REQUEST, BLOB, MAX_PR_FILES, TREE, Blob, GitHubPort, PostedComment, PrFile, PullInfo, PullRequestNotFound, PullSnapshot, ReviewComment, ReviewRejected
 from workers.patches import base_from_patch
 from workers.repoview import GitHubRepoView
 from workers.supersession import newer_head
@@ -63,7 +65,7 @@ class PullRequestGone(Exception):
     """The PR or its branch disappeared mid-review (closed, deleted)."""
 
 
-PlannedComment = tuple[tuple[Finding, ...], dict[str, object]]
+PlannedComment = tuple[tuple[Finding, ...], ReviewComment]
 
 
 @dataclass
@@ -94,13 +96,14 @@ def _nearby(files: list[PrFile]) -> tuple[list[tuple[str, str]], list[tuple[str,
     return both + added, both
 
 
-def _anchor(run: Sequence[Finding], lines: frozenset[int]) -> dict[str, object]:
+def _anchor(run: Sequence[Finding], lines: frozenset[int]) -> ReviewComment:
     """A multi-line comment where the whole span is in one hunk, else the first flagged line."""
     first, last = run[0].line, max(finding.end_line for finding in run)
     span = range(first, last + 1)
+    body = report.comment_body(run)
     if 1 < len(span) <= MAX_COMMENT_SPAN and all(line in lines for line in span):
-        return {"start_line": first, "start_side": "RIGHT", "line": last, "side": "RIGHT"}
-    return {"line": first, "side": "RIGHT"}
+        return ReviewComment(run[0].path, last, body, start_line=first)
+    return ReviewComment(run[0].path, first, body)
 
 
 def _runs(findings: Sequence[Finding], anchorable: Mapping[str, frozenset[int]]) -> list[tuple[Finding, ...]]:
@@ -129,8 +132,8 @@ def _runs(findings: Sequence[Finding], anchorable: Mapping[str, frozenset[int]])
     return [tuple(run) for run in runs]
 
 
-def _probe(payload: dict[str, object]) -> dict[str, object]:
-    return {**payload, "body": str(payload["body"]).replace(OUR_COMMENTS, PROBE_COMMENTS)}
+def _probe(comment: ReviewComment) -> ReviewComment:
+    return dataclasses.replace(comment, body=comment.body.replace(OUR_COMMENTS, PROBE_COMMENTS))
 
 
 def review_pull_request(installation_id: int, repo: str, pr_number: int, head_sha: str, run: str = "auto") -> str:
@@ -148,7 +151,7 @@ def review_pull_request(installation_id: int, repo: str, pr_number: int, head_sh
 
 class Review:
     def __init__(
-        self, ctx: WorkerContext, gateway: GitHubGateway, repo: str, pr_number: int, head_sha: str, job_id: str, *, retrying: bool
+        self, ctx: WorkerContext, gateway: GitHubPort, repo: str, pr_number: int, head_sha: str, job_id: str, *, retrying: bool
     ) -> None:
         self.ctx = ctx
         self.gh = gateway
@@ -218,7 +221,7 @@ class Review:
     def _close(self, check_id: int, conclusion: str, title: str, summary: str) -> None:
         """Best effort: if even this fails, the run stays reusable for the job's retry."""
         try:
-            self.gh.finish_check_run(
+            self.gh.complete_check_run(
                 self.repo, check_id, conclusion=conclusion, title=title, summary=summary, text="", annotations=(), actions=[report.RESCORE_ACTION]
             )
         except Exception:
@@ -226,7 +229,7 @@ class Review:
 
     def _pull(self) -> PullInfo:
         try:
-            pr = self.gh.pull_request(self.repo, self.pr_number)
+            pr = self.gh.get_pull_request(self.repo, self.pr_number)
         except RequestFailed as exc:
             if exc.response.status_code in (404, 410):
                 raise PullRequestGone("the pull request no longer exists") from None
@@ -242,7 +245,7 @@ class Review:
 
     def _review(self, check_id: int) -> str:
         try:
-            files = self.gh.changed_files(self.repo, self.pr_number)
+            files = self.gh.list_changed_files(self.repo, self.pr_number)
         except RequestFailed as exc:
             if exc.response.status_code == 404:
                 raise PullRequestGone("the pull request or its branch was deleted") from None
@@ -272,7 +275,7 @@ class Review:
                 raise Superseded(newer[:7])
             anchoring = self._comment(result, files)
         output = report.check_output(result, self.head_sha, anchoring.unanchored)
-        self.gh.finish_check_run(
+        self.gh.complete_check_run(
             self.repo,
             check_id,
             conclusion=output.conclusion,
@@ -294,7 +297,7 @@ class Review:
         at_head = [(path, BLOB) for path in readable] + registries + head_nearby
         at_base = [(CONFIG_PATH, BLOB), *registries, *base_nearby]
         try:
-            return self.gh.pull_snapshot(self.repo, self.pr_number, self.head_sha, at_head, at_base)
+            return self.gh.read_pull_snapshot(self.repo, self.pr_number, self.head_sha, at_head, at_base)
         except PullRequestNotFound:
             raise PullRequestGone("the pull request no longer exists") from None
 
@@ -314,7 +317,7 @@ class Review:
                 missing_base.append((pr.base_sha, item.previous_path or item.path))
             bases[item.path] = rebuilt
         if missing_base:
-            fetched = self.gh.blobs(self.repo, missing_base)
+            fetched = self.gh.read_files(self.repo, missing_base)
             blobs.update(fetched)
             for item in readable:
                 if item.path in bases and bases[item.path] is None:
@@ -337,7 +340,7 @@ class Review:
 
     def _comment(self, result: ScanResult, files: list[PrFile]) -> Anchoring:
         """One review with only what is new, on diff lines, not yet said; earlier comments marked fixed."""
-        posted = self.gh.our_review_comments(self.repo, self.pr_number, OUR_COMMENTS)
+        posted = self.gh.list_our_comments(self.repo, self.pr_number, OUR_COMMENTS)
         already = {each for comment in posted for each in report.fingerprints_in(comment.body)}
         anchorable = {item.path: commentable_lines(item.patch) for item in files}
         anchoring = Anchoring()
@@ -345,7 +348,7 @@ class Review:
             path = run[0].path
             lines = anchorable.get(path, frozenset())
             if run[0].line in lines and len(anchoring.comments) < self.ctx.settings.max_review_comments:
-                anchoring.comments.append((run, {"path": path, **_anchor(run, lines), "body": report.comment_body(run)}))
+                anchoring.comments.append((run, _anchor(run, lines)))
             else:
                 anchoring.unanchored.extend(run)
         self._post(anchoring, result)
@@ -386,7 +389,7 @@ class Review:
         first = self._refused(batch[:middle], known_refused=False)
         return first + self._refused(batch[middle:], known_refused=not first)
 
-    def _mark_fixed(self, posted: list, result: ScanResult, files: list[PrFile]) -> None:  # type: ignore[type-arg]
+    def _mark_fixed(self, posted: list[PostedComment], result: ScanResult, files: list[PrFile]) -> None:
         present = {report.fingerprint(finding) for finding in result.findings}
         skipped = {note.path for note in result.notes}
         for comment in posted:
