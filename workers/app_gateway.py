@@ -22,7 +22,9 @@ class AppGateway:
         self._app.__enter__()  # type: ignore[no-untyped-call]  # githubkit leaves __enter__ unannotated
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, trace: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, trace: TracebackType | None
+    ) -> None:
         self._app.__exit__(kind, exc, trace)
 
     def list_installations(self, page: int) -> list[Installation]:

@@ -52,7 +52,9 @@ def installation_clients(
     settings: Settings, tokens: InstallationTokens, installation_id: int, redis: Redis
 ) -> tuple[GitHub[InstallationAuth], GitHub[InstallationAuth]]:
     """(resending, never resending) clients of one installation."""
-    throttle = InstallationThrottle(redis, installation_id, settings.write_spacing_seconds, settings.rate_limit_max_wait_seconds)
+    throttle = InstallationThrottle(
+        redis, installation_id, settings.write_spacing_seconds, settings.rate_limit_max_wait_seconds
+    )
     record = _recorder(redis, installation_id)
 
     def client(resend: Callable[[httpx.Request | None], bool]) -> GitHub[InstallationAuth]:

@@ -23,6 +23,8 @@ from workers.tokens import InstallationAuth
 
 
 class ContentReads:
+    """The half of `GitHubGateway` that reads file contents; its other half holds the client."""
+
     _gh: GitHub[InstallationAuth]
 
     def read_files(self, repo: str, wanted: Sequence[tuple[str, str]]) -> dict[tuple[str, str], Blob]:
@@ -31,7 +33,9 @@ class ContentReads:
         self._read_truncated(repo, found)
         return found.blobs
 
-    def list_folders(self, repo: str, wanted: Sequence[tuple[str, str]]) -> dict[tuple[str, str], frozenset[str]]:
+    def list_folders(
+        self, repo: str, wanted: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str], frozenset[str]]:
         """The files directly inside many (commit, folder) pairs ("" is the root), batched like `read_files`."""
         return self._objects(repo, [(sha, folder, TREE) for sha, folder in wanted]).folders
 
@@ -43,7 +47,12 @@ class ContentReads:
         return found
 
     def read_pull_snapshot(
-        self, repo: str, number: int, head_sha: str, at_head: Sequence[tuple[str, str]], at_base: Sequence[tuple[str, str]]
+        self,
+        repo: str,
+        number: int,
+        head_sha: str,
+        at_head: Sequence[tuple[str, str]],
+        at_base: Sequence[tuple[str, str]],
     ) -> PullSnapshot:
         """The PR's state and SHAs, its oldest commit, and files and folders at its head and its base, in one query.
 

@@ -47,8 +47,12 @@ class Objects:
             else:
                 prefix = f"{path}/" if path else ""
                 entries = (node or {}).get("entries") or []
-                self.folders[(sha, path)] = frozenset(prefix + entry["name"] for entry in entries if entry.get("type") == "blob")
-                self.subfolders[(sha, path)] = frozenset(prefix + entry["name"] for entry in entries if entry.get("type") == "tree")
+                self.folders[(sha, path)] = frozenset(
+                    prefix + entry["name"] for entry in entries if entry.get("type") == "blob"
+                )
+                self.subfolders[(sha, path)] = frozenset(
+                    prefix + entry["name"] for entry in entries if entry.get("type") == "tree"
+                )
 
 
 @dataclass(frozen=True)
@@ -75,7 +79,8 @@ def repository_query(repo: str, fields: str) -> str:
 
 def object_fields(chunk: Sequence[Wanted]) -> str:
     return "\n".join(
-        f"f{index}: object(expression: {json.dumps(f'{sha}:{path}')}) {{ {_selection(kind)} }}" for index, (sha, path, kind) in enumerate(chunk)
+        f"f{index}: object(expression: {json.dumps(f'{sha}:{path}')}) {{ {_selection(kind)} }}"
+        for index, (sha, path, kind) in enumerate(chunk)
     )
 
 
@@ -96,7 +101,9 @@ def query_chunks(items: list[Wanted], objects: int = 0, chars: int = 0) -> list[
     return chunks
 
 
-def snapshot_query(number: int, head_sha: str, at_head: Sequence[tuple[str, str]], at_base: Sequence[tuple[str, str]]) -> SnapshotQuery:
+def snapshot_query(
+    number: int, head_sha: str, at_head: Sequence[tuple[str, str]], at_base: Sequence[tuple[str, str]]
+) -> SnapshotQuery:
     """The PR's state and SHAs, its oldest commit, and as many head and base objects as one query holds."""
     heads = list(dict.fromkeys((head_sha, path, kind) for path, kind in at_head))
     bases, *more_bases = query_chunks(list(dict.fromkeys(("", path, kind) for path, kind in at_base)), 1)
@@ -117,7 +124,14 @@ def snapshot_query(number: int, head_sha: str, at_head: Sequence[tuple[str, str]
 
 
 def pull_info(number: int, node: dict[str, Any]) -> PullInfo:
-    return PullInfo(number, node["headRefOid"], node["baseRefOid"], node.get("body") or "", str(node["state"]).lower(), bool(node.get("isDraft")))
+    return PullInfo(
+        number,
+        node["headRefOid"],
+        node["baseRefOid"],
+        node.get("body") or "",
+        str(node["state"]).lower(),
+        bool(node.get("isDraft")),
+    )
 
 
 def base_commit(pull: dict[str, Any]) -> dict[str, Any]:
@@ -136,7 +150,11 @@ def oldest(pull: dict[str, Any]) -> datetime | None:
     commit = (nodes[0] or {}).get("commit") if nodes else None
     if not commit:
         return None
-    dates = [datetime.fromisoformat(value.replace("Z", "+00:00")) for value in (commit.get("authoredDate"), commit.get("committedDate")) if value]
+    dates = [
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+        for value in (commit.get("authoredDate"), commit.get("committedDate"))
+        if value
+    ]
     return min(dates) if dates else None
 
 
@@ -165,7 +183,12 @@ def _base_node(commit: dict[str, Any], index: int, kind: str) -> Any:
 
 def _cut_short(node: Any) -> bool:
     """A text file GraphQL did not give whole, yet small enough to read: its full text comes over REST."""
-    return bool(node) and bool(node.get("isTruncated")) and not node.get("isBinary") and (node.get("byteSize") or 0) <= MAX_BLOB_BYTES
+    return (
+        bool(node)
+        and bool(node.get("isTruncated"))
+        and not node.get("isBinary")
+        and (node.get("byteSize") or 0) <= MAX_BLOB_BYTES
+    )
 
 
 def _blob(node: Any) -> Blob:

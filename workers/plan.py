@@ -68,21 +68,33 @@ class ReviewPlan:
         """The plan once GitHub refused these comments: their findings are listed in the check run instead."""
         comments = tuple(planned for planned in self.comments if all(planned is not out for out in refused))
         unanchored = self.unanchored + tuple(finding for planned in refused for finding in planned.findings)
-        return dataclasses.replace(self, comments=comments, unanchored=unanchored, check_run=_check_run(self.result, self.head_sha, unanchored))
+        return dataclasses.replace(
+            self,
+            comments=comments,
+            unanchored=unanchored,
+            check_run=_check_run(self.result, self.head_sha, unanchored),
+        )
 
 
 def plan(
-    result: ScanResult, files: Sequence[PrFile], posted: Sequence[PostedComment], *, head_sha: str, max_comments: int, check_name: str
+    result: ScanResult,
+    files: Sequence[PrFile],
+    posted: Sequence[PostedComment],
+    *,
+    head_sha: str,
+    max_comments: int,
+    check_name: str,
 ) -> ReviewPlan:
     """One review with only what is new, on diff lines, not yet said; earlier comments marked fixed."""
     already = {each for comment in posted for each in report.fingerprints_in(comment.body)}
     anchorable = {item.path: commentable_lines(item.patch) for item in files}
     comments: list[PlannedComment] = []
     unanchored: list[Finding] = []
-    for run in runs([finding for finding in result.new if report.fingerprint(finding) not in already], anchorable):
+    unsaid = [finding for finding in result.new if report.fingerprint(finding) not in already]
+    for run in _runs(unsaid, anchorable):
         lines = anchorable.get(run[0].path, frozenset())
         if run[0].line in lines and len(comments) < max_comments:
-            comments.append(PlannedComment(run, anchored(run, lines)))
+            comments.append(PlannedComment(run, _anchored(run, lines)))
         else:
             unanchored.extend(run)
     return ReviewPlan(
@@ -96,7 +108,7 @@ def plan(
     )
 
 
-def anchored(run: Sequence[Finding], lines: frozenset[int]) -> ReviewComment:
+def _anchored(run: Sequence[Finding], lines: frozenset[int]) -> ReviewComment:
     """A multi-line comment where the whole span is in one hunk, else one on the first flagged line."""
     first, last = run[0].line, max(finding.end_line for finding in run)
     span = range(first, last + 1)
@@ -106,7 +118,7 @@ def anchored(run: Sequence[Finding], lines: frozenset[int]) -> ReviewComment:
     return ReviewComment(run[0].path, first, body)
 
 
-def runs(findings: Sequence[Finding], anchorable: Mapping[str, frozenset[int]]) -> list[tuple[Finding, ...]]:
+def _runs(findings: Sequence[Finding], anchorable: Mapping[str, frozenset[int]]) -> list[tuple[Finding, ...]]:
     """Neighbouring findings of one rule in one file, all on one stretch of the diff, grouped; the most
     severe run comes first, as the findings did."""
     grouped: list[list[Finding]] = []

@@ -70,7 +70,14 @@ class ReviewComment:
     def to_api(self) -> dict[str, Any]:
         if self.start_line is None:
             return {"path": self.path, "line": self.line, "side": "RIGHT", "body": self.body}
-        return {"path": self.path, "start_line": self.start_line, "start_side": "RIGHT", "line": self.line, "side": "RIGHT", "body": self.body}
+        return {
+            "path": self.path,
+            "start_line": self.start_line,
+            "start_side": "RIGHT",
+            "line": self.line,
+            "side": "RIGHT",
+            "body": self.body,
+        }
 
 
 @dataclass(frozen=True)
@@ -175,12 +182,19 @@ class GitHubPort(Protocol):
     def list_changed_files(self, repo: str, number: int) -> list[PrFile]: ...
 
     def read_pull_snapshot(
-        self, repo: str, number: int, head_sha: str, at_head: Sequence[tuple[str, str]], at_base: Sequence[tuple[str, str]]
+        self,
+        repo: str,
+        number: int,
+        head_sha: str,
+        at_head: Sequence[tuple[str, str]],
+        at_base: Sequence[tuple[str, str]],
     ) -> PullSnapshot: ...
 
     def read_files(self, repo: str, wanted: Sequence[tuple[str, str]]) -> dict[tuple[str, str], Blob]: ...
 
-    def list_folders(self, repo: str, wanted: Sequence[tuple[str, str]]) -> dict[tuple[str, str], frozenset[str]]: ...
+    def list_folders(
+        self, repo: str, wanted: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str], frozenset[str]]: ...
 
     def list_paths(self, repo: str, sha: str) -> PathListing: ...
 
@@ -212,10 +226,14 @@ class GitHubPort(Protocol):
     ) -> None:
         """Appends `annotations` (past the `annotations_present` a reused run already has) and completes the run."""
 
-    def post_review(self, repo: str, number: int, sha: str, body: str, comments: Sequence[ReviewComment], marker: str) -> None:
+    def post_review(
+        self, repo: str, number: int, sha: str, body: str, comments: Sequence[ReviewComment], marker: str
+    ) -> None:
         """One COMMENT review; raises ReviewRejected when GitHub refuses it (then nothing of it was stored)."""
 
-    def review_would_be_taken(self, repo: str, number: int, sha: str, comments: Sequence[ReviewComment]) -> bool:
+    def review_would_be_taken(
+        self, repo: str, number: int, sha: str, comments: Sequence[ReviewComment]
+    ) -> bool:
         """Whether GitHub would take these comments, asked without publishing anything."""
 
     def discard_pending_review(self, repo: str, number: int) -> bool:
@@ -248,4 +266,3 @@ class GitHubAppPort(Protocol):
 
     def redeliver(self, delivery_id: int) -> int | None:
         """None when GitHub takes the request; else the status it refused it with."""
-

@@ -32,14 +32,15 @@ class Publisher:
         self.repo = repo
         self.pr_number = pr_number
 
-    def comments(self, plan: ReviewPlan) -> ReviewPlan:
+    def publish_comments(self, plan: ReviewPlan) -> ReviewPlan:
         """Posts the review, then marks our earlier comments fixed; returns the plan as GitHub took it."""
         published = self._post(plan)
         for fix in plan.fixed:
             self.gh.edit_review_comment(self.repo, fix.comment_id, fix.body)
         return published
 
-    def check_run(self, check_id: int, plan: ReviewPlan, annotations_present: int | None) -> None:
+    def complete_check_run(self, check_id: int, plan: ReviewPlan, annotations_present: int | None) -> None:
+        """`annotations_present` on a run an earlier attempt made (None: ask GitHub), so none is sent twice."""
         output = plan.check_run
         self.gh.complete_check_run(
             self.repo,
@@ -66,14 +67,18 @@ class Publisher:
         current_pull(self.gh, self.repo, self.pr_number, plan.head_sha)
         # A probe an interrupted attempt left pending blocks every review of ours here: it alone may be what was refused.
         leftover = self.gh.discard_pending_review(self.repo, self.pr_number)
-        published = plan.without(self._refused(plan.head_sha, list(plan.comments), known_refused=not leftover))
+        published = plan.without(
+            self._refused(plan.head_sha, list(plan.comments), known_refused=not leftover)
+        )
         if published.comments:
             self._send(published)
         return published
 
     def _send(self, plan: ReviewPlan) -> None:
         comments = [planned.comment for planned in plan.comments]
-        self.gh.post_review(self.repo, self.pr_number, plan.head_sha, plan.review_body, comments, OUR_COMMENTS)
+        self.gh.post_review(
+            self.repo, self.pr_number, plan.head_sha, plan.review_body, comments, OUR_COMMENTS
+        )
 
     def _refused(self, sha: str, batch: list[PlannedComment], *, known_refused: bool) -> list[PlannedComment]:
         """The comments GitHub refuses, found by halving with probes that publish nothing.
@@ -81,7 +86,9 @@ class Publisher:
         A half is probed only when what is known does not settle it: when a
         refused batch's first half is taken, the refusal is in its second.
         """
-        if not known_refused and self.gh.review_would_be_taken(self.repo, self.pr_number, sha, [_probe(planned.comment) for planned in batch]):
+        if not known_refused and self.gh.review_would_be_taken(
+            self.repo, self.pr_number, sha, [_probe(planned.comment) for planned in batch]
+        ):
             return []
         if len(batch) == 1:
             return batch

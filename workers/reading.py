@@ -18,7 +18,17 @@ from rules.config import CONFIG_PATH, DEFAULT_REGISTRIES, load_config
 from rules.engine import ChangedFile, FileNote, ReviewInput, ScanResult, scan
 from rules.source import kind_of
 from workers.patches import base_from_patch
-from workers.port import BLOB, MAX_PR_FILES, TREE, Blob, GitHubPort, PrFile, PullInfo, PullRequestNotFound, PullSnapshot
+from workers.port import (
+    BLOB,
+    MAX_PR_FILES,
+    TREE,
+    Blob,
+    GitHubPort,
+    PrFile,
+    PullInfo,
+    PullRequestNotFound,
+    PullSnapshot,
+)
 from workers.repoview import GitHubRepoView
 
 
@@ -80,15 +90,30 @@ def scan_pull(read: PullRead) -> ScanResult:
     config, config_errors = load_config(read.config_text)
     result = scan(
         ReviewInput(
-            changed=read.changed, repo=read.view, config=config, pr_body=read.pull.body, oldest_commit=read.oldest_commit, now=datetime.now(UTC)
+            changed=read.changed,
+            repo=read.view,
+            config=config,
+            pr_body=read.pull.body,
+            oldest_commit=read.oldest_commit,
+            now=datetime.now(UTC),
         )
     )
     result.config_errors = config_errors
     if len(read.files) >= MAX_PR_FILES:
-        result.notes.append(FileNote(f"files past the first {MAX_PR_FILES:,}", "GitHub's API lists no more of a pull request's files; any beyond them were not analysed"))
+        result.notes.append(
+            FileNote(
+                f"files past the first {MAX_PR_FILES:,}",
+                "GitHub's API lists no more of a pull request's files; any beyond them were not analysed",
+            )
+        )
     if read.view.partial_listings:
         listed = min(read.view.partial_listings.values())
-        result.notes.append(FileNote("the repository's file list", f"too large to list in full within mldebt's call budget; rules that look across the repository (lock files, DVC, experiment tracking) saw {listed:,} of its files"))
+        result.notes.append(
+            FileNote(
+                "the repository's file list",
+                f"too large to list in full within mldebt's call budget; rules that look across the repository (lock files, DVC, experiment tracking) saw {listed:,} of its files",
+            )
+        )
     return result
 
 
@@ -120,7 +145,12 @@ def _snapshot(gh: GitHubPort, repo: str, number: int, head_sha: str, files: list
 
 
 def _contents(
-    gh: GitHubPort, repo: str, head_sha: str, pr: PullInfo, files: list[PrFile], blobs: dict[tuple[str, str], Blob]
+    gh: GitHubPort,
+    repo: str,
+    head_sha: str,
+    pr: PullInfo,
+    files: list[PrFile],
+    blobs: dict[tuple[str, str], Blob],
 ) -> tuple[list[ChangedFile], dict[tuple[str, str], Blob], str | None]:
     """Changed files at head and base; a base is rebuilt from GitHub's patch, else read in one more batch."""
     readable = [item for item in files if item.status != "removed" and kind_of(item.path) is not None]

@@ -95,16 +95,16 @@ def paid_pages(read: Callable[[int], list[T]], budget: Budget) -> Iterator[T]:
 class PaidReads:
     """The reads a tick makes, every page paid for from the tick's budget."""
 
-    def __init__(self, gh: GitHubPort, budget: Budget) -> None:
-        self.gh = gh
+    def __init__(self, port: GitHubPort, budget: Budget) -> None:
+        self.port = port
         self.budget = budget
 
     def repositories(self) -> Iterator[str]:
-        return paid_pages(self.gh.list_repositories, self.budget)
+        return paid_pages(self.port.list_repositories, self.budget)
 
     def recent_pulls(self, repo: str, since: datetime) -> Iterator[tuple[int, str]]:
         """(number, head SHA) of open PRs updated since `since`, most recently updated first."""
-        for pull in paid_pages(lambda page: self.gh.list_open_pulls(repo, page), self.budget):
+        for pull in paid_pages(lambda page: self.port.list_open_pulls(repo, page), self.budget):
             if pull.updated_at < since:
                 return
             if not pull.draft:
@@ -112,15 +112,15 @@ class PaidReads:
 
     def commits(self, repo: str, pr: int) -> list[str]:
         self.budget.spend()
-        return self.gh.list_commits(repo, pr)
+        return self.port.list_commits(repo, pr)
 
     def comments(self, repo: str, pr: int, since: datetime) -> list[IssueComment]:
         self.budget.spend()
-        return self.gh.list_comments_since(repo, pr, since)
+        return self.port.list_comments_since(repo, pr, since)
 
     def runs(self, repo: str, sha: str) -> list[CheckRunState]:
         self.budget.spend()
-        return self.gh.list_check_runs(repo, sha)
+        return self.port.list_check_runs(repo, sha)
 
 
 def _pending(redis: Redis, job_id: str) -> bool:
@@ -221,7 +221,7 @@ def _settle(gh: PaidReads, head: Head, redis: Redis, settings: Settings, *, deep
         return enqueued
     for sha in gh.commits(head.repo, head.pr):
         if sha != head.sha:
-            recovery.close_older(gh.gh, gh.budget.spend, head.repo, gh.runs(head.repo, sha), head.sha)
+            recovery.close_older(gh.port, gh.budget.spend, head.repo, gh.runs(head.repo, sha), head.sha)
     since = now - timedelta(seconds=settings.reconcile_window_seconds)
     for comment in recovery.unanswered_commands(gh.comments(head.repo, head.pr, since)):
         if recovery.replay_command(redis, settings, head.installation_id, head.repo, head.pr, comment):

@@ -157,6 +157,6 @@ class Review:
                 max_comments=self.ctx.settings.max_review_comments,
                 check_name=self.ctx.settings.check_name,
             )
-            published = publisher.comments(planned)
-        publisher.check_run(check_id, published, self.annotations_present)
+            published = publisher.publish_comments(planned)
+        publisher.complete_check_run(check_id, published, self.annotations_present)
         return f"{published.check_run.conclusion}: {len(result.new)} new, {published.commented} commented"

@@ -18,7 +18,9 @@ from workers.port import TREE, PathListing
 log = logging.getLogger(__name__)
 
 
-def walk(read: Callable[[str], dict[str, Any]], where: str, sha: str, listed: Sequence[str], max_queries: int) -> PathListing:
+def walk(
+    read: Callable[[str], dict[str, Any]], where: str, sha: str, listed: Sequence[str], max_queries: int
+) -> PathListing:
     """Every file at `sha` that `max_queries` queries of `read` (a repository's fields in, its answer out)
     find, with whatever GitHub's cut listing held; `where` names the repository in the log."""
     found = Objects()
@@ -35,5 +37,11 @@ def walk(read: Callable[[str], dict[str, Any]], where: str, sha: str, listed: Se
         level = sorted(sub for folder in level for sub in found.subfolders.get((sha, folder), ()))
     paths = set(listed).union(*found.folders.values())
     if not complete:
-        log.warning("listed %d files of %s@%s; the tree walk stopped after %d queries", len(paths), where, sha[:12], queries)
+        log.warning(
+            "listed %d files of %s@%s; the tree walk stopped after %d queries",
+            len(paths),
+            where,
+            sha[:12],
+            queries,
+        )
     return PathListing(sorted(paths), complete)

@@ -81,17 +81,26 @@ class RecordingGitHub:
         return list(self.files)
 
     def read_pull_snapshot(
-        self, repo: str, number: int, head_sha: str, at_head: Sequence[tuple[str, str]], at_base: Sequence[tuple[str, str]]
+        self,
+        repo: str,
+        number: int,
+        head_sha: str,
+        at_head: Sequence[tuple[str, str]],
+        at_base: Sequence[tuple[str, str]],
     ) -> PullSnapshot:
         self._record("read_pull_snapshot", repo, number, head_sha, tuple(at_head), tuple(at_base))
-        wanted = [(head_sha, path) for path, _ in at_head] + [(self.pull.base_sha, path) for path, _ in at_base]
+        wanted = [(head_sha, path) for path, _ in at_head] + [
+            (self.pull.base_sha, path) for path, _ in at_base
+        ]
         return PullSnapshot(self.pull, None, {key: self.blobs.get(key, Blob(None)) for key in wanted}, {})
 
     def read_files(self, repo: str, wanted: Sequence[tuple[str, str]]) -> dict[tuple[str, str], Blob]:
         self._record("read_files", repo, tuple(wanted))
         return {key: self.blobs.get(key, Blob(None)) for key in wanted}
 
-    def list_folders(self, repo: str, wanted: Sequence[tuple[str, str]]) -> dict[tuple[str, str], frozenset[str]]:
+    def list_folders(
+        self, repo: str, wanted: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str], frozenset[str]]:
         self._record("list_folders", repo, tuple(wanted))
         return {key: frozenset() for key in wanted}
 
@@ -137,16 +146,35 @@ class RecordingGitHub:
         actions: Sequence[dict[str, str]] = (),
         annotations_present: int | None = None,
     ) -> None:
-        self._record("complete_check_run", repo, check_run_id, conclusion, title, summary, text, tuple(annotations), tuple(map(str, actions)))
+        self._record(
+            "complete_check_run",
+            repo,
+            check_run_id,
+            conclusion,
+            title,
+            summary,
+            text,
+            tuple(annotations),
+            tuple(map(str, actions)),
+        )
 
-    def post_review(self, repo: str, number: int, sha: str, body: str, comments: Sequence[ReviewComment], marker: str) -> None:
+    def post_review(
+        self, repo: str, number: int, sha: str, body: str, comments: Sequence[ReviewComment], marker: str
+    ) -> None:
         self._record("post_review", repo, number, sha, body, tuple(comments), marker)
         if not self._taken(comments):
-            raise ReviewRejected("Unprocessable Entity: pull_request_review_thread.line must be part of the diff")
+            raise ReviewRejected(
+                "Unprocessable Entity: pull_request_review_thread.line must be part of the diff"
+            )
         first = len(self.posted) + 1
-        self.posted += [PostedComment(first + index, comment.body, comment.path, comment.line) for index, comment in enumerate(comments)]
+        self.posted += [
+            PostedComment(first + index, comment.body, comment.path, comment.line)
+            for index, comment in enumerate(comments)
+        ]
 
-    def review_would_be_taken(self, repo: str, number: int, sha: str, comments: Sequence[ReviewComment]) -> bool:
+    def review_would_be_taken(
+        self, repo: str, number: int, sha: str, comments: Sequence[ReviewComment]
+    ) -> bool:
         self._record("review_would_be_taken", repo, number, sha, tuple(comments))
         return self._taken(comments)
 
@@ -179,4 +207,3 @@ class RecordingGitHub:
     def list_comments_since(self, repo: str, number: int, since: datetime) -> list[IssueComment]:
         self._record("list_comments_since", repo, number, since)
         return []
-

@@ -13,16 +13,35 @@ SHA = "0123456789abcdef0123456789abcdef01234567"
 
 def _patch(start: int, count: int) -> str:
     """A hunk that adds head lines `start` … `start + count - 1`: the lines GitHub takes comments on."""
-    return f"@@ -{start},0 +{start},{count} @@\n" + "".join(f"+line {n}\n" for n in range(start, start + count))
+    return f"@@ -{start},0 +{start},{count} @@\n" + "".join(
+        f"+line {n}\n" for n in range(start, start + count)
+    )
 
 
-def _finding(line: int, rule: str = "magic-number", path: str = "train.py", *, end: int | None = None, new: bool = True) -> Finding:
+def _finding(
+    line: int, rule: str = "magic-number", path: str = "train.py", *, end: int | None = None, new: bool = True
+) -> Finding:
     severity = Severity.HIGH if rule == "hardcoded-path" else Severity.MEDIUM
-    return Finding(rule, severity, path, line, end or line, f"{rule} at {line}", "Say why.", key=f"{rule}-{line}", new=new)
+    return Finding(
+        rule,
+        severity,
+        path,
+        line,
+        end or line,
+        f"{rule} at {line}",
+        "Say why.",
+        key=f"{rule}-{line}",
+        new=new,
+    )
 
 
 def _plan(
-    findings: list[Finding], files: list[PrFile], posted: list[PostedComment] | None = None, *, notes: list[FileNote] | None = None, cap: int = 25
+    findings: list[Finding],
+    files: list[PrFile],
+    posted: list[PostedComment] | None = None,
+    *,
+    notes: list[FileNote] | None = None,
+    cap: int = 25,
 ) -> ReviewPlan:
     result = ScanResult(findings=findings, fixed=[], notes=notes or [], files_scanned=1)
     return plan(result, files, posted or [], head_sha=SHA, max_comments=cap, check_name="mldebt")
@@ -33,7 +52,10 @@ TRAIN = PrFile("train.py", "modified", None, _patch(1, 40))
 
 def _anchors(planned: ReviewPlan) -> list[tuple[str, int | None, int, int]]:
     """(path, start line, line, findings) of each planned comment, in order."""
-    return [(each.comment.path, each.comment.start_line, each.comment.line, len(each.findings)) for each in planned.comments]
+    return [
+        (each.comment.path, each.comment.start_line, each.comment.line, len(each.findings))
+        for each in planned.comments
+    ]
 
 
 def test_neighbouring_findings_of_one_rule_are_one_comment_and_a_distant_one_its_own() -> None:
@@ -81,12 +103,20 @@ def test_a_span_inside_one_hunk_is_one_multi_line_comment_else_its_first_line() 
 def test_a_span_longer_than_a_glance_marks_its_first_line_only() -> None:
     longest = _finding(10, end=10 + MAX_COMMENT_SPAN - 1)
     too_long = _finding(20, "dead-code", end=20 + MAX_COMMENT_SPAN)
-    assert _anchors(_plan([longest, too_long], [TRAIN])) == [("train.py", 10, 17, 1), ("train.py", None, 20, 1)]
+    assert _anchors(_plan([longest, too_long], [TRAIN])) == [
+        ("train.py", 10, 17, 1),
+        ("train.py", None, 20, 1),
+    ]
 
 
 def test_multi_line_and_single_line_comments_are_sent_as_github_wants_them() -> None:
     assert ReviewComment("a.py", 4, "b", start_line=2).to_api() == {
-        "path": "a.py", "start_line": 2, "start_side": "RIGHT", "line": 4, "side": "RIGHT", "body": "b"
+        "path": "a.py",
+        "start_line": 2,
+        "start_side": "RIGHT",
+        "line": 4,
+        "side": "RIGHT",
+        "body": "b",
     }
     assert ReviewComment("a.py", 4, "b").to_api() == {"path": "a.py", "line": 4, "side": "RIGHT", "body": "b"}
 
@@ -95,7 +125,10 @@ def test_what_was_said_before_is_not_said_again_and_planning_twice_plans_the_sam
     findings = [_finding(3), _finding(4), _finding(30)]
     first = _plan(findings, [TRAIN])
     assert first == _plan(findings, [TRAIN])
-    posted = [PostedComment(index, each.comment.body, each.comment.path, each.comment.line) for index, each in enumerate(first.comments, 1)]
+    posted = [
+        PostedComment(index, each.comment.body, each.comment.path, each.comment.line)
+        for index, each in enumerate(first.comments, 1)
+    ]
     again = _plan(findings, [TRAIN], posted)
     assert again.comments == () and again.unanchored == () and again.fixed == ()
     assert again.check_run == first.check_run
@@ -144,12 +177,18 @@ def test_the_check_run_output_is_the_report_of_the_scan() -> None:
     planned = _plan(findings, [TRAIN])
     result = ScanResult(findings=findings, fixed=[], notes=[], files_scanned=1)
     assert planned.check_run == report.check_output(result, SHA, [findings[1]])
-    assert (planned.check_run.conclusion, planned.check_run.title) == ("failure", "2 new findings (1 blocking)")
+    assert (planned.check_run.conclusion, planned.check_run.title) == (
+        "failure",
+        "2 new findings (1 blocking)",
+    )
 
 
 def test_the_review_body_counts_the_new_findings_and_names_the_check_run() -> None:
     planned = _plan([_finding(3), _finding(50)], [TRAIN])
-    assert planned.review_body == "**mldebt** found 2 new ML-debt finding(s) in this push; details are in the `mldebt` check run."
+    assert (
+        planned.review_body
+        == "**mldebt** found 2 new ML-debt finding(s) in this push; details are in the `mldebt` check run."
+    )
 
 
 def test_refused_comments_move_to_the_check_run() -> None:

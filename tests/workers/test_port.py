@@ -37,11 +37,20 @@ def _fake_is_a_port(fake: RecordingGitHub) -> GitHubPort:
 
 
 def _methods(cls: type) -> dict[str, inspect.Signature]:
-    return {name: inspect.signature(value) for name, value in inspect.getmembers(cls, inspect.isfunction) if not name.startswith("_")}
+    return {
+        name: inspect.signature(value)
+        for name, value in inspect.getmembers(cls, inspect.isfunction)
+        if not name.startswith("_")
+    }
 
 
-@pytest.mark.parametrize(("port", "implementation"), [(GitHubPort, GitHubGateway), (GitHubAppPort, AppGateway), (GitHubPort, RecordingGitHub)])
-def test_an_implementation_has_every_method_of_its_port_with_the_same_signature(port: type, implementation: type) -> None:
+@pytest.mark.parametrize(
+    ("port", "implementation"),
+    [(GitHubPort, GitHubGateway), (GitHubAppPort, AppGateway), (GitHubPort, RecordingGitHub)],
+)
+def test_an_implementation_has_every_method_of_its_port_with_the_same_signature(
+    port: type, implementation: type
+) -> None:
     wanted = _methods(port)
     found = _methods(implementation)
     assert wanted, "the protocol names no methods?"

@@ -28,14 +28,26 @@ def _finding(line: int, rule: str = "magic-number") -> Finding:
 
 def _plan(findings: list[Finding], posted: list[PostedComment] | None = None) -> ReviewPlan:
     result = ScanResult(findings=findings, fixed=[], notes=[], files_scanned=1)
-    return plan(result, [PrFile("train.py", "modified", None, PATCH)], posted or [], head_sha=SHA, max_comments=25, check_name="mldebt")
+    return plan(
+        result,
+        [PrFile("train.py", "modified", None, PATCH)],
+        posted or [],
+        head_sha=SHA,
+        max_comments=25,
+        check_name="mldebt",
+    )
 
 
 def _github(
-    *, diff_lines: dict[str, set[int]] | None = None, pending_review: bool = False, posted: list[PostedComment] | None = None
+    *,
+    diff_lines: dict[str, set[int]] | None = None,
+    pending_review: bool = False,
+    posted: list[PostedComment] | None = None,
 ) -> RecordingGitHub:
     pull = PullInfo(7, SHA, "b" * 40, "", "open", False)
-    return RecordingGitHub(pull=pull, diff_lines=diff_lines or {}, pending_review=pending_review, posted=posted or [])
+    return RecordingGitHub(
+        pull=pull, diff_lines=diff_lines or {}, pending_review=pending_review, posted=posted or []
+    )
 
 
 def test_the_review_goes_first_then_the_fixed_marks_then_the_check_run() -> None:
@@ -43,8 +55,8 @@ def test_the_review_goes_first_then_the_fixed_marks_then_the_check_run() -> None
     planned = _plan([_finding(2), _finding(6, "hardcoded-path")], [gone])
     gh = _github()
     publisher = Publisher(gh, REPO, 7)
-    published = publisher.comments(planned)
-    publisher.check_run(42, published, 0)
+    published = publisher.publish_comments(planned)
+    publisher.complete_check_run(42, published, 0)
 
     assert gh.names() == ["post_review", "edit_review_comment", "complete_check_run"]
     [(repo, number, sha, body, comments, marker)] = gh.called("post_review")
@@ -52,7 +64,15 @@ def test_the_review_goes_first_then_the_fixed_marks_then_the_check_run() -> None
     assert comments == tuple(each.comment for each in planned.comments)
     assert gh.called("edit_review_comment") == [(REPO, 11, report.fixed_body(gone.body, SHA))]
     [completed] = gh.called("complete_check_run")
-    assert completed[:7] == (REPO, 42, "failure", planned.check_run.title, planned.check_run.summary, planned.check_run.text, tuple(planned.check_run.annotations))
+    assert completed[:7] == (
+        REPO,
+        42,
+        "failure",
+        planned.check_run.title,
+        planned.check_run.summary,
+        planned.check_run.text,
+        tuple(planned.check_run.annotations),
+    )
     assert published == planned
 
 
@@ -60,7 +80,7 @@ def test_nothing_new_to_say_posts_no_review() -> None:
     planned = _plan([_finding(2)])
     gh = _github(posted=[PostedComment(1, planned.comments[0].comment.body, "train.py", 2)])
     again = _plan([_finding(2)], gh.posted)
-    assert Publisher(gh, REPO, 7).comments(again) == again
+    assert Publisher(gh, REPO, 7).publish_comments(again) == again
     assert gh.names() == []
 
 
@@ -68,7 +88,7 @@ def test_a_refused_review_is_taken_apart_by_probes_and_the_rest_posted_as_one_re
     planned = _plan([_finding(2), _finding(4, "hardcoded-path"), _finding(6, "dead-code")])
     refused_line = planned.comments[1].comment.line
     gh = _github(diff_lines={"train.py": set(range(1, 11)) - {refused_line}})
-    published = Publisher(gh, REPO, 7).comments(planned)
+    published = Publisher(gh, REPO, 7).publish_comments(planned)
 
     assert gh.names() == [
         "post_review",
@@ -89,25 +109,40 @@ def test_a_refused_review_is_taken_apart_by_probes_and_the_rest_posted_as_one_re
 def test_probes_publish_nothing_that_reads_as_ours() -> None:
     planned = _plan([_finding(2), _finding(4, "hardcoded-path")])
     gh = _github(diff_lines={"train.py": {4}})
-    Publisher(gh, REPO, 7).comments(planned)
-    probed: list[ReviewComment] = [comment for call in gh.called("review_would_be_taken") for comment in call[3]]
-    assert probed and all(OUR_COMMENTS not in comment.body and PROBE_COMMENTS in comment.body for comment in probed)
+    Publisher(gh, REPO, 7).publish_comments(planned)
+    probed: list[ReviewComment] = [
+        comment for call in gh.called("review_would_be_taken") for comment in call[3]
+    ]
+    assert probed and all(
+        OUR_COMMENTS not in comment.body and PROBE_COMMENTS in comment.body for comment in probed
+    )
 
 
 def test_a_pending_probe_left_behind_is_discarded_and_the_whole_batch_probed_again() -> None:
     planned = _plan([_finding(2), _finding(4, "hardcoded-path")])
     gh = _github(pending_review=True)
-    published = Publisher(gh, REPO, 7).comments(planned)
-    assert gh.names() == ["post_review", "get_pull_request", "discard_pending_review", "review_would_be_taken", "post_review"]
+    published = Publisher(gh, REPO, 7).publish_comments(planned)
+    assert gh.names() == [
+        "post_review",
+        "get_pull_request",
+        "discard_pending_review",
+        "review_would_be_taken",
+        "post_review",
+    ]
     assert published.comments == planned.comments and published.unanchored == ()
 
 
-@pytest.mark.parametrize(("pull", "raised"), [
-    (PullInfo(7, "c" * 40, "b" * 40, "", "open", False), Superseded),
-    (PullInfo(7, SHA, "b" * 40, "", "closed", False), PullRequestGone),
-])
-def test_a_refusal_on_a_pull_request_that_moved_on_stops_before_probing(pull: PullInfo, raised: type[Exception]) -> None:
+@pytest.mark.parametrize(
+    ("pull", "raised"),
+    [
+        (PullInfo(7, "c" * 40, "b" * 40, "", "open", False), Superseded),
+        (PullInfo(7, SHA, "b" * 40, "", "closed", False), PullRequestGone),
+    ],
+)
+def test_a_refusal_on_a_pull_request_that_moved_on_stops_before_probing(
+    pull: PullInfo, raised: type[Exception]
+) -> None:
     gh = RecordingGitHub(pull=pull, diff_lines={"train.py": set()})
     with pytest.raises(raised):
-        Publisher(gh, REPO, 7).comments(_plan([_finding(2)]))
+        Publisher(gh, REPO, 7).publish_comments(_plan([_finding(2)]))
     assert gh.names() == ["post_review", "get_pull_request"]
