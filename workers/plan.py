@@ -49,7 +49,8 @@ class MarkFixed:
 
 @dataclass(frozen=True)
 class ReviewPlan:
-    """Everything a review will publish. `result` is kept to render the check run again when comments move to it."""
+    """Everything a review will publish; `result` is kept to render the check run again when comments
+    GitHub refuses move to it."""
 
     head_sha: str
     review_body: str

@@ -175,7 +175,7 @@ PAGE_SIZE = 100
 
 
 class GitHubPort(Protocol):
-    """An installation's view of GitHub. Reads may be resent; writes that create something never land twice."""
+    """An installation's view of GitHub. Reads may be resent; created things never land twice."""
 
     def get_pull_request(self, repo: str, number: int) -> PullInfo: ...
 
@@ -224,12 +224,12 @@ class GitHubPort(Protocol):
         actions: Sequence[dict[str, str]] = (),
         annotations_present: int | None = None,
     ) -> None:
-        """Appends `annotations` (past the `annotations_present` a reused run already has) and completes the run."""
+        """Appends `annotations` past the `annotations_present` a reused run already has, and completes it."""
 
     def post_review(
         self, repo: str, number: int, sha: str, body: str, comments: Sequence[ReviewComment], marker: str
     ) -> None:
-        """One COMMENT review; raises ReviewRejected when GitHub refuses it (then nothing of it was stored)."""
+        """One COMMENT review; ReviewRejected when GitHub refuses it (then nothing of it is stored)."""
 
     def review_would_be_taken(
         self, repo: str, number: int, sha: str, comments: Sequence[ReviewComment]

@@ -40,7 +40,7 @@ class Publisher:
         return published
 
     def complete_check_run(self, check_id: int, plan: ReviewPlan, annotations_present: int | None) -> None:
-        """`annotations_present` on a run an earlier attempt made (None: ask GitHub), so none is sent twice."""
+        """`annotations_present`: on a run an earlier attempt made (None: ask GitHub), none is sent twice."""
         output = plan.check_run
         self.gh.complete_check_run(
             self.repo,
@@ -65,7 +65,8 @@ class Publisher:
         except ReviewRejected as exc:
             log.warning("review refused (%s); finding the comments GitHub will not take", exc)
         current_pull(self.gh, self.repo, self.pr_number, plan.head_sha)
-        # A probe an interrupted attempt left pending blocks every review of ours here: it alone may be what was refused.
+        # A probe an interrupted attempt left pending blocks every review of ours here:
+        # it alone may be what was refused.
         leftover = self.gh.discard_pending_review(self.repo, self.pr_number)
         published = plan.without(
             self._refused(plan.head_sha, list(plan.comments), known_refused=not leftover)

@@ -40,7 +40,7 @@ class Call:
 
 @dataclass
 class RecordingGitHub:
-    """`diff_lines` (path → lines) are where GitHub takes a review comment; a path missing from it takes any line.
+    """`diff_lines` (path → lines) are where GitHub takes a review comment; a path not in it takes any line.
     A `pending_review` of ours (a probe an interrupted job left) makes GitHub refuse every other review."""
 
     pull: PullInfo = field(default_factory=lambda: PullInfo(1, "h" * 40, "b" * 40, "", "open", False))
