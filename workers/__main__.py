@@ -21,7 +21,7 @@ from rq.utils import now
 
 from core.logs import configure
 from core.settings import Settings, SettingsError
-from workers import commands, gateway, reconcile, review, sweeper  # noqa: F401  (commands, review: imported before the fork)
+from workers import clients, commands, reconcile, review, sweeper  # noqa: F401  (commands, review: imported before the fork)
 from workers.housekeeping import HeartbeatScheduler, clean
 from workers.locks import lifetime
 
@@ -112,7 +112,7 @@ def main() -> int:
         print(f"mldebt worker: {exc}", file=sys.stderr)
         return 2
     configure(settings.log_level)
-    gateway.tls_context()
+    clients.tls_context()
     worker = build_worker(settings)
     for queue in worker.queues:
         reconcile.kick(queue, settings.reconcile_interval_seconds)

@@ -16,7 +16,7 @@ from redis import Redis
 from redis.exceptions import RedisError
 
 from core import keys
-from workers.gateway import GitHubGateway
+from workers.port import GitHubPort
 
 log = logging.getLogger("mldebt.checkruns")
 # What a run closed by an attempt that RQ will retry says; the reconciler treats such a run as not done.
@@ -46,7 +46,7 @@ def _cache(redis: Redis, job_id: str, run_id: int) -> None:
         log.warning("could not cache check run %s in Redis; a retry will look it up on GitHub", run_id)
 
 
-def existing(redis: Redis, gh: GitHubGateway, repo: str, sha: str, job_id: str) -> int | None:
+def existing(redis: Redis, gh: GitHubPort, repo: str, sha: str, job_id: str) -> int | None:
     """The job's run if any attempt made one: Redis' copy, else GitHub's by `external_id`."""
     found = cached(redis, job_id)
     if found is None:
@@ -56,7 +56,7 @@ def existing(redis: Redis, gh: GitHubGateway, repo: str, sha: str, job_id: str) 
     return found
 
 
-def own_run(redis: Redis, gh: GitHubGateway, repo: str, sha: str, job_id: str, title: str, summary: str) -> OwnRun:
+def own_run(redis: Redis, gh: GitHubPort, repo: str, sha: str, job_id: str, title: str, summary: str) -> OwnRun:
     """The job's run, found again by any later attempt, created in progress only when GitHub has none."""
     stored = cached(redis, job_id)
     if stored is not None:
@@ -65,6 +65,6 @@ def own_run(redis: Redis, gh: GitHubGateway, repo: str, sha: str, job_id: str, t
     if found is not None:
         _cache(redis, job_id, found)
         return OwnRun(found, None)
-    created = gh.start_check_run(repo, sha, title, summary, job_id)
+    created = gh.create_check_run(repo, sha, title, summary, job_id)
     _cache(redis, job_id, created)
     return OwnRun(created, 0)

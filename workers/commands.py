@@ -37,21 +37,21 @@ def handle_command(
         log_context(repo=repo, pr=pr_number, installation=installation_id),
         GitHubGateway(ctx.settings, ctx.tokens, installation_id, ctx.redis) as gh,
     ):
-        gh.react(repo, comment_id, "eyes")
+        gh.react_to_comment(repo, comment_id, "eyes")
         if command != "rescore":
-            gh.react(repo, comment_id, "confused")
+            gh.react_to_comment(repo, comment_id, "confused")
             shown = command.replace("`", "")[:30]
-            gh.reply(repo, pr_number, f"Unknown command `/mldebt {shown}`." + "\n\n" + HELP if shown else HELP, marker)
+            gh.reply_once(repo, pr_number, f"Unknown command `/mldebt {shown}`." + "\n\n" + HELP if shown else HELP, marker)
             return "help"
-        allowed = association.upper() in MAY_WRITE and gh.permission(repo, user) in WRITE_PERMISSIONS
+        allowed = association.upper() in MAY_WRITE and gh.permission_of(repo, user) in WRITE_PERMISSIONS
         if not allowed:
-            gh.react(repo, comment_id, "confused")
-            gh.reply(repo, pr_number, "`/mldebt rescore` needs write access to this repository, so this request was not run.", marker)
+            gh.react_to_comment(repo, comment_id, "confused")
+            gh.reply_once(repo, pr_number, "`/mldebt rescore` needs write access to this repository, so this request was not run.", marker)
             log.info("refused /mldebt rescore from %s", user)
             return "refused"
-        pr = gh.pull_request(repo, pr_number)
+        pr = gh.get_pull_request(repo, pr_number)
         remember_head(ctx.redis, repo, pr_number, pr.head_sha)
         job_id = keys.review_job_id(repo, pr_number, pr.head_sha, f"rescore-{comment_id}")
         outcome = Review(ctx, gh, repo, pr_number, pr.head_sha, job_id, retrying=will_retry(get_current_job())).run()
-        gh.react(repo, comment_id, "rocket")
+        gh.react_to_comment(repo, comment_id, "rocket")
         return f"rescored: {outcome}"

@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
-from typing import Any
+from typing import TypeVar
 
 from redis import Redis
 from rq import Queue
@@ -36,14 +36,17 @@ from core.jobs import ReconcileJob, ReviewJob, enqueue, enqueue_pull_request_job
 from core.metrics import record_reconcile
 from core.settings import Settings
 from workers import recovery
+from workers.app_gateway import AppGateway
 from workers.checkruns import RETRY_TITLE
 from workers.context import current
 from workers.gateway import GitHubGateway
 from workers.locks import held
 from workers.periodic import schedule_next_slot
+from workers.port import PAGE_SIZE, CheckRunState, GitHubPort, IssueComment
+
+T = TypeVar("T")
 
 log = logging.getLogger("mldebt.reconcile")
-PER_PAGE = 100
 PENDING = frozenset({JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.STARTED, JobStatus.DEFERRED})
 
 
@@ -73,55 +76,47 @@ class Head:
     sha: str
 
 
-class ReconcileGateway(GitHubGateway):
-    """The three reads a tick makes, every page paid for from the tick's budget."""
+def paid_pages(read: Callable[[int], list[T]], budget: Budget) -> Iterator[T]:
+    """Page after page of `read`, each paid for only when the one before was full and read to its end."""
+    page = 1
+    while True:
+        budget.spend()
+        listed = read(page)
+        yield from listed
+        if len(listed) < PAGE_SIZE:
+            return
+        page += 1
 
-    def __init__(self, settings: Settings, installation_id: int, redis: Redis, budget: Budget) -> None:
-        super().__init__(settings, current().tokens, installation_id, redis)
+
+class PaidReads:
+    """The reads a tick makes, every page paid for from the tick's budget."""
+
+    def __init__(self, port: GitHubPort, budget: Budget) -> None:
+        self.port = port
         self.budget = budget
 
     def repositories(self) -> Iterator[str]:
-        page = 1
-        while True:
-            self.budget.spend()
-            listed = self._gh.rest.apps.list_repos_accessible_to_installation(per_page=PER_PAGE, page=page).parsed_data.repositories
-            yield from (repo.full_name for repo in listed)
-            if len(listed) < PER_PAGE:
-                return
-            page += 1
+        return paid_pages(self.port.list_repositories, self.budget)
 
     def recent_pulls(self, repo: str, since: datetime) -> Iterator[tuple[int, str]]:
         """(number, head SHA) of open PRs updated since `since`, most recently updated first."""
-        owner, _, name = repo.partition("/")
-        page = 1
-        while True:
-            self.budget.spend()
-            listed = self._gh.rest.pulls.list(owner, name, state="open", sort="updated", direction="desc", per_page=PER_PAGE, page=page).parsed_data
-            for pull in listed:
-                if pull.updated_at < since:
-                    return
-                if not pull.draft:
-                    yield pull.number, pull.head.sha
-            if len(listed) < PER_PAGE:
+        for pull in paid_pages(lambda page: self.port.list_open_pulls(repo, page), self.budget):
+            if pull.updated_at < since:
                 return
-            page += 1
+            if not pull.draft:
+                yield pull.number, pull.head_sha
 
     def commits(self, repo: str, pr: int) -> list[str]:
-        """The PR's commit SHAs (GitHub lists up to 250), oldest first."""
-        owner, name = repo.split("/", 1)
         self.budget.spend()
-        return [commit.sha for commit in self._gh.rest.pulls.list_commits(owner, name, pr, per_page=PER_PAGE).parsed_data]
+        return self.port.list_commits(repo, pr)
 
-    def comments(self, repo: str, pr: int, since: datetime) -> list[Any]:
-        owner, name = repo.split("/", 1)
+    def comments(self, repo: str, pr: int, since: datetime) -> list[IssueComment]:
         self.budget.spend()
-        return list(self._gh.rest.issues.list_comments(owner, name, pr, since=since, per_page=PER_PAGE).parsed_data)
+        return self.port.list_comments_since(repo, pr, since)
 
-    def runs(self, repo: str, sha: str) -> list[Any]:
-        owner, _, name = repo.partition("/")
+    def runs(self, repo: str, sha: str) -> list[CheckRunState]:
         self.budget.spend()
-        answer = self._gh.rest.checks.list_for_ref(owner, name, sha, check_name=self._settings.check_name, filter_="all", per_page=PER_PAGE)
-        return list(answer.parsed_data.check_runs)
+        return self.port.list_check_runs(repo, sha)
 
 
 def _pending(redis: Redis, job_id: str) -> bool:
@@ -131,15 +126,15 @@ def _pending(redis: Redis, job_id: str) -> bool:
         return False
 
 
-def abandoned_jobs(runs: list[Any], redis: Redis, job_timeout: int, now: datetime, *, after_wipe: bool = False) -> list[str] | None:
+def abandoned_jobs(runs: list[CheckRunState], redis: Redis, job_timeout: int, now: datetime, *, after_wipe: bool = False) -> list[str] | None:
     """None when the head is done or being worked on; else the job ids of its abandoned runs (maybe none).
 
     After a wipe, a run in progress whose job Redis no longer knows is abandoned at once: its job is gone.
     """
     abandoned = []
     for run in runs:
-        external = run.external_id or ""
-        if run.status == "completed" and (run.output.title or "") != RETRY_TITLE:
+        external = run.external_id
+        if run.status == "completed" and run.title != RETRY_TITLE:
             return None
         if _pending(redis, external):
             return None
@@ -170,20 +165,14 @@ def _review(redis: Redis, settings: Settings, head: Head, job_id: str) -> bool:
     return True
 
 
-def _heads(settings: Settings, redis: Redis, budget: Budget) -> Iterator[tuple[ReconcileGateway, Head]]:
+def _heads(settings: Settings, redis: Redis, budget: Budget) -> Iterator[tuple[PaidReads, Head]]:
     since = datetime.now(UTC) - timedelta(seconds=settings.reconcile_window_seconds)
-    with current().tokens.app_client() as app:
-        installations = []
-        page = 1
-        while True:
-            budget.spend()
-            listed = app.rest.apps.list_installations(per_page=PER_PAGE, page=page).parsed_data
-            installations += [item.id for item in listed if item.suspended_at is None]
-            if len(listed) < PER_PAGE:
-                break
-            page += 1
+    tokens = current().tokens
+    with AppGateway(tokens) as app:
+        installations = [item.id for item in paid_pages(app.list_installations, budget) if not item.suspended]
     for installation_id in installations:
-        with ReconcileGateway(settings, installation_id, redis, budget) as gh:
+        with GitHubGateway(settings, tokens, installation_id, redis) as gateway:
+            gh = PaidReads(gateway, budget)
             for repo in list(gh.repositories()):
                 for number, sha in list(gh.recent_pulls(repo, since)):
                     yield gh, Head(installation_id, repo, number, sha)
@@ -214,7 +203,7 @@ def reconcile() -> str:
         schedule(Queue(settings.queue_name, connection=ctx.redis), settings.reconcile_interval_seconds)
 
 
-def _settle(gh: ReconcileGateway, head: Head, redis: Redis, settings: Settings, *, deep: bool) -> list[str]:
+def _settle(gh: PaidReads, head: Head, redis: Redis, settings: Settings, *, deep: bool) -> list[str]:
     """Enqueues what the head needs; a deep tick also settles older commits and unanswered commands."""
     enqueued = []
     now = datetime.now(UTC)
@@ -227,7 +216,7 @@ def _settle(gh: ReconcileGateway, head: Head, redis: Redis, settings: Settings, 
         return enqueued
     for sha in gh.commits(head.repo, head.pr):
         if sha != head.sha:
-            recovery.close_older(gh, head.repo, gh.runs(head.repo, sha), head.sha)
+            recovery.close_older(gh.port, gh.budget.spend, head.repo, gh.runs(head.repo, sha), head.sha)
     since = now - timedelta(seconds=settings.reconcile_window_seconds)
     for comment in recovery.unanswered_commands(gh.comments(head.repo, head.pr, since)):
         if recovery.replay_command(redis, settings, head.installation_id, head.repo, head.pr, comment):

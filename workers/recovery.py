@@ -17,7 +17,7 @@ costs calls, never a duplicate.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Callable
 
 from redis import Redis
 from redis.exceptions import RedisError
@@ -28,9 +28,10 @@ from core.jobs import COMMAND, CommandJob, enqueue_pull_request_job
 from core.settings import Settings
 from workers import report
 from workers.checkruns import RETRY_TITLE
+from workers.port import CheckRunState, GitHubPort, IssueComment
 
 log = logging.getLogger("mldebt.recovery")
-FINAL_REACTIONS = ("rocket", "confused")
+FINAL_REACTIONS = frozenset({"rocket", "confused"})
 
 
 def possibly_wiped(redis: Redis) -> bool:
@@ -54,17 +55,18 @@ def mark_settled(redis: Redis, repo: str, pr: int) -> None:
     redis.sadd(keys.DEEP_SETTLED_KEY, f"{repo}#{pr}")
 
 
-def stale(run: Any) -> bool:
+def stale(run: CheckRunState) -> bool:
     """A run of an older commit still in progress or promising a retry: after a wipe, nothing will finish it."""
-    return run.status != "completed" or (run.output.title or "") == RETRY_TITLE
+    return run.status != "completed" or run.title == RETRY_TITLE
 
 
-def close_older(gh: Any, repo: str, runs: list[Any], head_sha: str) -> int:
+def close_older(gh: GitHubPort, spend: Callable[[], None], repo: str, runs: list[CheckRunState], head_sha: str) -> int:
+    """Closes the stale runs of an older commit, paying `spend` before each call."""
     closed = 0
     for run in runs:
         if stale(run):
-            gh.budget.spend()
-            gh.finish_check_run(
+            spend()
+            gh.complete_check_run(
                 repo,
                 run.id,
                 conclusion="neutral",
@@ -78,30 +80,28 @@ def close_older(gh: Any, repo: str, runs: list[Any], head_sha: str) -> int:
     return closed
 
 
-def unanswered_commands(comments: list[Any]) -> list[Any]:
+def unanswered_commands(comments: list[IssueComment]) -> list[IssueComment]:
     """`/mldebt` commands from people that mldebt never answered with 🚀 or 😕."""
     found = []
     for comment in comments:
-        user = comment.user
-        if user is None or user.type == "Bot" or COMMAND.search(comment.body or "") is None:
+        if comment.author is None or comment.author_is_bot or COMMAND.search(comment.body) is None:
             continue
-        rollup = comment.reactions
-        if rollup is not None and any(getattr(rollup, kind, 0) for kind in FINAL_REACTIONS):
+        if comment.reactions & FINAL_REACTIONS:
             continue
         found.append(comment)
     return found
 
 
-def replay_command(redis: Redis, settings: Settings, installation_id: int, repo: str, pr: int, comment: Any) -> bool:
-    match = COMMAND.search(comment.body or "")
+def replay_command(redis: Redis, settings: Settings, installation_id: int, repo: str, pr: int, comment: IssueComment) -> bool:
+    match = COMMAND.search(comment.body)
     assert match is not None
     job = CommandJob(
         installation_id=installation_id,
         repo=repo,
         pr_number=pr,
         comment_id=comment.id,
-        user=comment.user.login,
-        association=str(comment.author_association),
+        user=comment.author or "",
+        association=comment.association,
         command=match["word"].lower(),
     )
     try:

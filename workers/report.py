@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from rules.engine import ScanResult
 from rules.finding import Finding, Severity
 from rules.rule import DOCS_URL
-from workers.gateway import Annotation
 from workers.markdown import code, safe
+from workers.port import Annotation
 
 # Our review comments end with this marker; the job finds its earlier comments by it.
 MARKER_PREFIX = "<!-- mldebt:finding "
@@ -66,6 +66,11 @@ def comment_body(findings: Sequence[Finding]) -> str:
         lines += ["", f"**Suggestion:** {safe(first.suggestion)}"]
     lines += ["", f"[What this rule checks and why]({docs_link(first.rule)}) · reply `/mldebt rescore` to re-run", marker(findings)]
     return "\n".join(lines)
+
+
+def review_body(new: int, check_name: str) -> str:
+    """The review's own text: its comments speak for themselves, the check run holds the rest."""
+    return f"**mldebt** found {new} new ML-debt finding(s) in this push; details are in the `{check_name}` check run."
 
 
 def fixed_body(original: str, sha: str) -> str:

@@ -14,13 +14,13 @@ import posixpath
 from collections.abc import Collection, Iterable, Mapping
 
 from rules.repo import Side
-from workers.gateway import Blob, GitHubGateway
+from workers.port import Blob, GitHubPort
 
 
 class GitHubRepoView:
     def __init__(
         self,
-        gateway: GitHubGateway,
+        gateway: GitHubPort,
         repo: str,
         shas: Mapping[Side, str],
         known: Mapping[tuple[str, str], Blob],
@@ -52,14 +52,14 @@ class GitHubRepoView:
             listed = self._complete_listing(at)
             if listed is not None:
                 return frozenset(path for path in listed if posixpath.dirname(path) == key[1])
-            self._folders.update(self._gateway.folders(self._repo, [key]))
+            self._folders.update(self._gateway.list_folders(self._repo, [key]))
         return self._folders[key]
 
     def list_dirs(self, folders: Iterable[str], at: Side = "head") -> dict[str, Collection[str]]:
         wanted = list(dict.fromkeys(folder.strip("/") for folder in folders))
         missing = [(self._shas[at], folder) for folder in wanted if (self._shas[at], folder) not in self._folders]
         if missing and self._complete_listing(at) is None:
-            self._folders.update(self._gateway.folders(self._repo, missing))
+            self._folders.update(self._gateway.list_folders(self._repo, missing))
         return {folder: self.list_dir(folder, at) for folder in wanted}
 
     def read_text(self, path: str, at: Side = "head") -> str | None:

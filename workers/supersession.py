@@ -16,7 +16,7 @@ from redis import Redis
 from redis.exceptions import RedisError
 
 from core import keys
-from workers.gateway import GitHubGateway
+from workers.port import GitHubPort
 
 log = logging.getLogger("mldebt.supersession")
 
@@ -39,12 +39,12 @@ def remember_head(redis: Redis, repo: str, pr: int, sha: str) -> None:
         return
 
 
-def newer_head(redis: Redis, gh: GitHubGateway, repo: str, pr: int, sha: str) -> str | None:
+def newer_head(redis: Redis, gh: GitHubPort, repo: str, pr: int, sha: str) -> str | None:
     """The PR's head on GitHub when it is not `sha`; GitHub is asked only when the hint says so."""
     hint = hinted_head(redis, repo, pr)
     if hint is None or hint == sha:
         return None
-    head = gh.pull_request(repo, pr).head_sha
+    head = gh.get_pull_request(repo, pr).head_sha
     if head == sha:
         log.info("a late delivery named %s; GitHub's head is still this review's", hint[:7])
         remember_head(redis, repo, pr, sha)

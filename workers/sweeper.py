@@ -21,48 +21,30 @@ import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from functools import partial
-from urllib.parse import parse_qs, urlparse
 
-from githubkit import GitHub
-from githubkit.exception import RequestFailed
+from redis import Redis
 from rq import Queue
 
 from core import keys
 from core.jobs import SweepJob
+from workers.app_gateway import AppGateway
 from workers.context import WorkerContext, current
 from workers.locks import held
 from workers.periodic import schedule_next_slot
+from workers.port import DeliveryAttempt, GitHubAppPort
 
 log = logging.getLogger("mldebt.sweeper")
 LOOKBACK = timedelta(days=3)
-PAGE_SIZE = 100
 
 
-def _attempts(app: GitHub, since: datetime) -> Iterator[tuple[str, int, bool]]:  # type: ignore[type-arg]
-    """(guid, delivery id, delivered OK) of every attempt since `since`, newest first."""
-    cursor: str | None = None
-    while True:
-        response = app.rest.apps.list_webhook_deliveries(per_page=PAGE_SIZE, **({"cursor": cursor} if cursor else {}))
-        page = response.parsed_data
-        for item in page:
-            if item.delivered_at >= since:
-                yield item.guid, item.id, 200 <= item.status_code < 300
-        if not page or page[-1].delivered_at < since:
-            return
-        following = response.raw_response.links.get("next", {}).get("url")
-        cursor = parse_qs(urlparse(following).query).get("cursor", [None])[0] if following else None
-        if not cursor:
-            return
-
-
-def undelivered(attempts: Iterator[tuple[str, int, bool]]) -> dict[str, int]:
-    """GUIDs no attempt delivered, each with its latest attempt's id (the one to redeliver)."""
+def undelivered(attempts: Iterator[DeliveryAttempt]) -> dict[str, int]:
+    """GUIDs no attempt delivered, each with its latest attempt's id (the one to redeliver); attempts come newest first."""
     ok: set[str] = set()
     latest: dict[str, int] = {}
-    for guid, delivery_id, delivered in attempts:
-        latest.setdefault(guid, delivery_id)
-        if delivered:
-            ok.add(guid)
+    for attempt in attempts:
+        latest.setdefault(attempt.guid, attempt.id)
+        if attempt.delivered:
+            ok.add(attempt.guid)
     return {guid: delivery_id for guid, delivery_id in latest.items() if guid not in ok}
 
 
@@ -79,21 +61,26 @@ def sweep() -> str:
 
 def _sweep(ctx: WorkerContext) -> str:
     since = datetime.now(UTC) - LOOKBACK
-    asked: list[str] = []
-    with ctx.tokens.app_client() as app:
-        for guid, delivery_id in undelivered(_attempts(app, since)).items():
-            if ctx.redis.exists(keys.redelivered_key(guid)):
-                continue
-            try:
-                app.rest.apps.redeliver_webhook_delivery(delivery_id)
-            except RequestFailed as exc:
-                log.warning("GitHub would not redeliver %s (%s)", guid, exc.response.status_code)
-                if exc.response.status_code >= 500:
-                    continue
-            ctx.redis.set(keys.redelivered_key(guid), delivery_id, ex=keys.REDELIVERED_TTL_SECONDS)
-            asked.append(guid)
+    with AppGateway(ctx.tokens) as app:
+        asked = _redeliver(app, ctx.redis, since)
     log.info("sweep asked GitHub to redeliver %d deliveries", len(asked), extra={"delivery": ",".join(asked[:20])})
     return f"redelivered {len(asked)}"
+
+
+def _redeliver(app: GitHubAppPort, redis: Redis, since: datetime) -> list[str]:
+    """Asks once for each GUID undelivered since `since`; a refusal GitHub may change its mind on (5xx) is asked again next sweep."""
+    asked: list[str] = []
+    for guid, delivery_id in undelivered(app.list_delivery_attempts(since)).items():
+        if redis.exists(keys.redelivered_key(guid)):
+            continue
+        refused = app.redeliver(delivery_id)
+        if refused is not None:
+            log.warning("GitHub would not redeliver %s (%s)", guid, refused)
+            if refused >= 500:
+                continue
+        redis.set(keys.redelivered_key(guid), delivery_id, ex=keys.REDELIVERED_TTL_SECONDS)
+        asked.append(guid)
+    return asked
 
 
 def schedule(queue: Queue, interval: int) -> None:

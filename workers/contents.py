@@ -1,0 +1,116 @@
+"""The contents half of the gateway: files and folders at commits, read in as few calls as GitHub allows.
+
+Many files and folders at once go as aliased objects of one GraphQL query
+(`workers.graphql_queries`), a file GraphQL cut short comes whole over REST,
+and a review's first read (`read_pull_snapshot`) carries the PR's own state
+with it, so a review of up to 100 files reads everything in one call.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+from typing import Any
+
+from githubkit import GitHub
+from githubkit.exception import GraphQLFailed, RequestFailed
+
+from workers import graphql_queries as gql
+from workers.clients import owner_and_name
+from workers.graphql_queries import Objects, Wanted
+from workers.port import BLOB, TREE, Blob, PullRequestNotFound, PullSnapshot
+from workers.tokens import InstallationAuth
+
+
+class ContentReads:
+    """The half of `GitHubGateway` that reads file contents; its other half holds the client."""
+
+    _gh: GitHub[InstallationAuth]
+
+    def read_files(self, repo: str, wanted: Sequence[tuple[str, str]]) -> dict[tuple[str, str], Blob]:
+        """Contents of many (commit, path) pairs in as few GraphQL calls as GitHub allows."""
+        found = self._objects(repo, [(sha, path, BLOB) for sha, path in wanted])
+        self._read_truncated(repo, found)
+        return found.blobs
+
+    def list_folders(
+        self, repo: str, wanted: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str], frozenset[str]]:
+        """The files directly inside many (commit, folder) pairs ("" is the root), batched like `read_files`."""
+        return self._objects(repo, [(sha, folder, TREE) for sha, folder in wanted]).folders
+
+    def _objects(self, repo: str, wanted: Sequence[Wanted], found: Objects | None = None) -> Objects:
+        found = found if found is not None else Objects()
+        for chunk in gql.query_chunks(list(dict.fromkeys(wanted))):
+            if chunk:
+                found.add(self._graphql_repository(repo, gql.object_fields(chunk)), chunk)
+        return found
+
+    def read_pull_snapshot(
+        self,
+        repo: str,
+        number: int,
+        head_sha: str,
+        at_head: Sequence[tuple[str, str]],
+        at_base: Sequence[tuple[str, str]],
+    ) -> PullSnapshot:
+        """The PR's state and SHAs, its oldest commit, and files and folders at its head and its base, in one query.
+
+        `at_head` and `at_base` hold (path, BLOB or TREE).
+        Base objects are read through the base branch in the same query; when
+        the branch has moved past the PR's base commit (or is gone), they are
+        read again at that commit. More queries follow only past the per-query bounds,
+        and one REST call for each file GraphQL gave only in part.
+        """
+        query = gql.snapshot_query(number, head_sha, at_head, at_base)
+        try:
+            repository = self._graphql_repository(repo, query.fields)
+        except GraphQLFailed as exc:
+            if any(error.type == "NOT_FOUND" for error in exc.response.errors or ()):
+                raise PullRequestNotFound(repo) from None
+            raise
+        node = repository.get("pull")
+        if not node:
+            raise PullRequestNotFound(repo)
+        pull = gql.pull_info(number, node)
+        found = Objects()
+        found.add(repository, query.first)
+        self._objects(repo, query.rest, found)
+        target = gql.base_commit(node)
+        inline = [(pull.base_sha, path, kind) for _, path, kind in query.bases]
+        if target.get("oid") == pull.base_sha:
+            found.add(gql.base_objects(target, query.bases), inline)
+        else:
+            self._objects(repo, inline, found)
+        self._objects(repo, [(pull.base_sha, path, kind) for _, path, kind in query.more_bases], found)
+        self._read_truncated(repo, found)
+        return PullSnapshot(pull, gql.oldest(node), found.blobs, found.folders)
+
+    def _read_truncated(self, repo: str, found: Objects) -> None:
+        """GraphQL cuts a blob's text short (GitHub: past about 512 KiB) while REST serves it whole, so a file
+        up to MAX_BLOB_BYTES that GraphQL cut costs one REST call, and is read rather than skipped."""
+        owner, name = owner_and_name(repo)
+        read: dict[str, Blob] = {}
+        for key, oid in found.truncated.items():
+            if oid not in read:
+                encoded = self._gh.rest.git.get_blob(owner, name, oid).parsed_data.content
+                read[oid] = gql.decoded(base64.b64decode(encoded))
+            found.blobs[key] = read[oid]
+        found.truncated.clear()
+
+    def _graphql_repository(self, repo: str, fields: str) -> dict[str, Any]:
+        data = self._gh.graphql(gql.repository_query(repo, fields))
+        return data.get("repository") or {}
+
+    def read_file(self, repo: str, sha: str, path: str) -> Blob:
+        owner, name = owner_and_name(repo)
+        try:
+            content = self._gh.rest.repos.get_content(owner, name, path, ref=sha).parsed_data
+        except RequestFailed as exc:
+            if exc.response.status_code == 404:
+                return Blob(None)
+            raise
+        encoded = getattr(content, "content", None)
+        if not isinstance(encoded, str) or getattr(content, "encoding", "") != "base64":
+            return Blob(None, "larger than 1 MB")
+        return gql.decoded(base64.b64decode(encoded))

@@ -1,0 +1,202 @@
+"""GraphQL queries the gateway sends and the reading of their answers, with no I/O.
+
+One query reads hundreds of files and folders as aliased `object` fields
+(`f0`, `f1`, …), so a review's reads cost one call instead of one per file;
+keeping the text building here lets the gateway read as the calls it makes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from workers.port import BLOB, TREE, Blob, PullInfo
+
+# GitHub takes far larger queries; these bounds keep one answer well under its limits and timeouts.
+GRAPHQL_OBJECTS_PER_QUERY = 250
+GRAPHQL_QUERY_CHARS = 250_000
+BLOB_FIELDS = "... on Blob { oid text isBinary byteSize isTruncated }"
+TREE_FIELDS = "... on Tree { entries { name type } }"
+# (commit, path, BLOB or TREE): one object a GraphQL query reads.
+Wanted = tuple[str, str, str]
+MAX_BLOB_BYTES = 1_000_000
+
+
+@dataclass
+class Objects:
+    """Files and folders read by GraphQL, by (commit, path); a missing one is read as absent or empty.
+
+    A blob whose text GraphQL cut short waits in `truncated` (by its object id) until it is read over REST.
+    """
+
+    blobs: dict[tuple[str, str], Blob] = field(default_factory=dict)
+    folders: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+    subfolders: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+    truncated: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def add(self, answer: dict[str, Any], chunk: Sequence[Wanted]) -> None:
+        for index, (sha, path, kind) in enumerate(chunk):
+            node: Any = answer.get(f"f{index}")
+            if kind == BLOB and _cut_short(node):
+                self.truncated[(sha, path)] = node["oid"]
+            elif kind == BLOB:
+                self.blobs[(sha, path)] = _blob(node)
+            else:
+                prefix = f"{path}/" if path else ""
+                entries = (node or {}).get("entries") or []
+                self.folders[(sha, path)] = frozenset(
+                    prefix + entry["name"] for entry in entries if entry.get("type") == "blob"
+                )
+                self.subfolders[(sha, path)] = frozenset(
+                    prefix + entry["name"] for entry in entries if entry.get("type") == "tree"
+                )
+
+
+@dataclass(frozen=True)
+class SnapshotQuery:
+    """A pull request snapshot's first query and what is left for further ones.
+
+    Base objects (`bases`, commit "") are read through the base branch in the
+    first query; the gateway reads them again at the base commit when the
+    branch has moved. Objects past the per-query bounds wait in `rest` (head)
+    and `more_bases` (base, commit "").
+    """
+
+    fields: str
+    first: list[Wanted]
+    rest: list[Wanted]
+    bases: list[Wanted]
+    more_bases: list[Wanted]
+
+
+def repository_query(repo: str, fields: str) -> str:
+    owner, _, name = repo.partition("/")
+    return f"query {{ repository(owner: {json.dumps(owner)}, name: {json.dumps(name)}) {{\n{fields}\n}} }}"
+
+
+def object_fields(chunk: Sequence[Wanted]) -> str:
+    return "\n".join(
+        f"f{index}: object(expression: {json.dumps(f'{sha}:{path}')}) {{ {_selection(kind)} }}"
+        for index, (sha, path, kind) in enumerate(chunk)
+    )
+
+
+def query_chunks(items: list[Wanted], objects: int = 0, chars: int = 0) -> list[list[Wanted]]:
+    """Objects cut into queries under both bounds, the first one already holding `objects` and `chars`.
+
+    There is always a first chunk, possibly empty, so a caller can add its own fields to it.
+    """
+    chunks: list[list[Wanted]] = [[]]
+    for sha, path, kind in items:
+        size = len(sha) + len(json.dumps(path)) + len(_selection(kind)) + 32
+        if chunks[-1] and (objects >= GRAPHQL_OBJECTS_PER_QUERY or chars + size > GRAPHQL_QUERY_CHARS):
+            chunks.append([])
+            objects, chars = 0, 0
+        chunks[-1].append((sha, path, kind))
+        objects += 1
+        chars += size
+    return chunks
+
+
+def snapshot_query(
+    number: int, head_sha: str, at_head: Sequence[tuple[str, str]], at_base: Sequence[tuple[str, str]]
+) -> SnapshotQuery:
+    """The PR's state and SHAs, its oldest commit, and as many head and base objects as one query holds."""
+    heads = list(dict.fromkeys((head_sha, path, kind) for path, kind in at_head))
+    bases, *more_bases = query_chunks(list(dict.fromkeys(("", path, kind) for path, kind in at_base)), 1)
+    base_fields = " ".join(_base_field(index, path, kind) for index, (_, path, kind) in enumerate(bases))
+    pull_fields = (
+        f"pull: pullRequest(number: {int(number)}) {{ state headRefOid baseRefOid body isDraft "
+        "commits(first: 1) { nodes { commit { committedDate authoredDate } } } "
+        f"baseRef {{ target {{ oid ... on Commit {{ {base_fields} }} }} }} }}"
+    )
+    first, *rest = query_chunks(heads, len(bases) + 1, len(pull_fields))
+    return SnapshotQuery(
+        pull_fields + "\n" + object_fields(first),
+        first,
+        [item for chunk in rest for item in chunk],
+        bases,
+        [item for chunk in more_bases for item in chunk],
+    )
+
+
+def pull_info(number: int, node: dict[str, Any]) -> PullInfo:
+    return PullInfo(
+        number,
+        node["headRefOid"],
+        node["baseRefOid"],
+        node.get("body") or "",
+        str(node["state"]).lower(),
+        bool(node.get("isDraft")),
+    )
+
+
+def base_commit(pull: dict[str, Any]) -> dict[str, Any]:
+    """The base branch's head commit as the snapshot query read it (empty when the branch is gone)."""
+    return (pull.get("baseRef") or {}).get("target") or {}
+
+
+def base_objects(commit: dict[str, Any], bases: Sequence[Wanted]) -> dict[str, Any]:
+    """The base objects read through the branch, aliased like `object` fields so `Objects.add` takes them."""
+    return {f"f{index}": _base_node(commit, index, kind) for index, (_, _, kind) in enumerate(bases)}
+
+
+def oldest(pull: dict[str, Any]) -> datetime | None:
+    """GitHub lists a PR's commits oldest first; the earlier of its author and committer dates."""
+    nodes = (pull.get("commits") or {}).get("nodes") or []
+    commit = (nodes[0] or {}).get("commit") if nodes else None
+    if not commit:
+        return None
+    dates = [
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+        for value in (commit.get("authoredDate"), commit.get("committedDate"))
+        if value
+    ]
+    return min(dates) if dates else None
+
+
+def decoded(raw: bytes) -> Blob:
+    try:
+        return Blob(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        return Blob(None, "not UTF-8 text")
+
+
+def _selection(kind: str) -> str:
+    return BLOB_FIELDS if kind == BLOB else TREE_FIELDS
+
+
+def _base_field(index: int, path: str, kind: str) -> str:
+    """A path inside the base commit; the root folder is the commit's own tree."""
+    if kind == TREE and not path:
+        return f"f{index}: tree {{ {TREE_FIELDS} }}"
+    return f"f{index}: file(path: {json.dumps(path)}) {{ object {{ {_selection(kind)} }} }}"
+
+
+def _base_node(commit: dict[str, Any], index: int, kind: str) -> Any:
+    node = commit.get(f"f{index}")
+    return node if kind == TREE and node and "entries" in node else (node or {}).get("object")
+
+
+def _cut_short(node: Any) -> bool:
+    """A text file GraphQL did not give whole, yet small enough to read: its full text comes over REST."""
+    return (
+        bool(node)
+        and bool(node.get("isTruncated"))
+        and not node.get("isBinary")
+        and (node.get("byteSize") or 0) <= MAX_BLOB_BYTES
+    )
+
+
+def _blob(node: Any) -> Blob:
+    if not node:
+        return Blob(None)
+    if node.get("isBinary"):
+        return Blob(None, "binary file")
+    if (node.get("byteSize") or 0) > MAX_BLOB_BYTES:
+        return Blob(None, "larger than 1 MB")
+    text = node.get("text")
+    return Blob(text) if text is not None else Blob(None, "not UTF-8 text")
