@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test fuzz chaos demo bench scan quality clean
+.PHONY: test lint fuzz chaos demo bench scan quality clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,12 @@ $(STAMP): pyproject.toml
 ## make test: the whole suite against a real Redis (REDIS_URL, or a private redis-server).
 test: $(STAMP)
 	scripts/with-redis $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## make lint: formatting, lint and strict types, as CI checks them.
+lint: $(STAMP)
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 ## make fuzz: the property tests on fresh random examples, many of them (make test runs a fixed sample).
 fuzz: $(STAMP)

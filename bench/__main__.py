@@ -23,7 +23,12 @@ def _sections(redis_url: str) -> list[tuple[str, str, str, Callable[[], list[Row
     return [
         ("webhook ack", "bare FastAPI 202", "p99 <= 20 ms", lambda: ack.run(redis_url)),
         ("rule engine speed", "libcst.parse_module", "<= 2x parse time", rules_row.run),
-        ("GitHub API calls per review", "1-file PR", "<= 8 up to 100 files", lambda: api_calls.run(redis_url)),
+        (
+            "GitHub API calls per review",
+            "1-file PR",
+            "<= 8 up to 100 files",
+            lambda: api_calls.run(redis_url),
+        ),
         ("cost follows the PR", "10-file repo", "<= 1.2x time, = calls", lambda: repo_size.run(redis_url)),
         ("end to end + worker memory", "GitHub wait alone", "p50 <= 1.5 s", lambda: e2e.run(redis_url)),
     ]
@@ -32,7 +37,10 @@ def _sections(redis_url: str) -> list[tuple[str, str, str, Callable[[], list[Row
 def main() -> int:
     redis_url = os.environ.get("REDIS_URL")
     if not redis_url:
-        print("bench: REDIS_URL is not set; run `make bench`, which starts a private redis-server", file=sys.stderr)
+        print(
+            "bench: REDIS_URL is not set; run `make bench`, which starts a private redis-server",
+            file=sys.stderr,
+        )
         return 2
     started = time.monotonic()
     rows: list[Row] = []

@@ -78,14 +78,25 @@ def rows(reviews: list[Review]) -> list[Row]:
         clean = review.conclusion in ("success", "failure")
         note = "" if clean else f" (check run: {review.conclusion})"
         out.append(
-            Row(f"GitHub API calls per review, {review.files:,}-file PR", f"{review.review_calls} calls{note}",
-                f"{smallest.files}-file PR: {smallest.review_calls} calls", ratio(review.review_calls, smallest.review_calls),
-                f"<= {limit}", review.review_calls <= limit and clean)
+            Row(
+                f"GitHub API calls per review, {review.files:,}-file PR",
+                f"{review.review_calls} calls{note}",
+                f"{smallest.files}-file PR: {smallest.review_calls} calls",
+                ratio(review.review_calls, smallest.review_calls),
+                f"<= {limit}",
+                review.review_calls <= limit and clean,
+            )
         )
     exchanges = sum(review.token_exchanges for review in reviews)
     out.append(
-        Row(f"installation token exchanges over those {len(reviews)} reviews", f"{exchanges}", f"reviews: {len(reviews)}",
-            ratio(exchanges, len(reviews)), "<= 1 per installation-hour", exchanges <= 1)
+        Row(
+            f"installation token exchanges over those {len(reviews)} reviews",
+            f"{exchanges}",
+            f"reviews: {len(reviews)}",
+            ratio(exchanges, len(reviews)),
+            "<= 1 per installation-hour",
+            exchanges <= 1,
+        )
     )
     return out
 
@@ -96,7 +107,9 @@ def run(redis_url: str) -> list[Row]:
 
 def main() -> int:
     for review in measure(os.environ["REDIS_URL"]):
-        print(f"{review.files:,}-file PR: {review.review_calls} calls + {review.token_exchanges} token exchange(s)")
+        print(
+            f"{review.files:,}-file PR: {review.review_calls} calls + {review.token_exchanges} token exchange(s)"
+        )
         for endpoint, count in sorted(review.by_endpoint().items()):
             print(f"  {count:4d}  {endpoint}")
     return 0

@@ -64,7 +64,11 @@ class Completions(Poller):
     def tick(self) -> None:
         seen = time.monotonic()
         with self._state.lock:
-            finished = [(run.head_sha, run.conclusion) for run in self._state.check_runs.values() if run.status == "completed"]
+            finished = [
+                (run.head_sha, run.conclusion)
+                for run in self._state.check_runs.values()
+                if run.status == "completed"
+            ]
         fresh = [(sha, conclusion) for sha, conclusion in finished if sha not in self.done]
         if fresh:
             with self._changed:
@@ -206,8 +210,18 @@ def measure(redis_url: str) -> Result:
         burst_two = bench.burst(BURST)
         failed = FailedJobRegistry(system.settings.queue_name, connection=system.redis).count
         system.redis.flushdb()
-    return Result(paced, sequential, burst_one, burst_two, cpu_per_review, idle, sampler.peak_process_kib / 1024,
-                  sampler.peak_tree_pss_kib / 1024, len(sampler.processes_seen), failed)
+    return Result(
+        paced,
+        sequential,
+        burst_one,
+        burst_two,
+        cpu_per_review,
+        idle,
+        sampler.peak_process_kib / 1024,
+        sampler.peak_tree_pss_kib / 1024,
+        len(sampler.processes_seen),
+        failed,
+    )
 
 
 def _s(seconds: float) -> str:
@@ -220,31 +234,88 @@ def rows(result: Result) -> list[Row]:
     calls_per_review = seq.calls / len(seq.latencies)
     floor = calls_per_review * LATENCY
     floor_label = f"GitHub wait alone: {calls_per_review:.1f} calls x {LATENCY * 1000:.0f} ms = {_s(floor)}"
-    paced_p50, p50, p95 = percentile(paced.latencies, 50), percentile(seq.latencies, 50), percentile(seq.latencies, 95)
+    paced_p50, p50, p95 = (
+        percentile(paced.latencies, 50),
+        percentile(seq.latencies, 50),
+        percentile(seq.latencies, 95),
+    )
     trouble = sum(phase.unfinished_reviews for phase in phases) + result.failed_jobs
     label = f"{FILES}-file PRs, {LATENCY * 1000:.0f} ms/call"
     one, two = result.burst_one.throughput, result.burst_two.throughput
     sequential_rate = len(seq.latencies) / sum(seq.latencies)
     return [
-        Row(f"end to end p50, 1 worker, as shipped: {Settings.write_spacing_seconds:g} s write pacing ({PACED_PRS} PRs, {label})", _s(paced_p50), floor_label,
-            ratio(paced_p50, floor), f"<= {TARGET_P50} s", paced_p50 <= TARGET_P50),
-        Row(f"end to end p50, 1 worker, pacing off ({PRS} PRs one at a time, {label})", _s(p50), floor_label, ratio(p50, floor),
-            f"<= {TARGET_P50} s", p50 <= TARGET_P50),
-        Row(f"end to end p95, 1 worker, pacing off ({PRS} PRs one at a time, {label})", _s(p95), floor_label, ratio(p95, floor),
-            "-", None),
-        Row(f"worker CPU per review (work-horse user + system, {PRS} PRs one at a time)", _s(result.cpu_per_review),
-            f"p50 latency: {_s(p50)}", ratio(result.cpu_per_review, p50), "-", None),
-        Row(f"review throughput, 1 worker, pacing off (burst of {BURST} PRs)", f"{one * 60:.1f} PRs/min",
-            f"1 / mean one-at-a-time latency: {sequential_rate * 60:.1f} PRs/min", ratio(one, sequential_rate), "-", None),
-        Row(f"review throughput, 2 workers, pacing off (burst of {BURST} PRs)", f"{two * 60:.1f} PRs/min",
-            f"1 worker: {one * 60:.1f} PRs/min", ratio(two, one), f">= {TARGET_SCALING}x 1 worker", two >= TARGET_SCALING * one),
-        Row("reviews that did not finish cleanly (all end-to-end phases)", f"{trouble}",
-            f"reviews: {sum(len(phase.latencies) for phase in phases) + 2}", None, "0", trouble == 0),
-        Row(f"worker peak RSS, largest process ({result.processes} worker processes and work-horses sampled)", f"{result.peak_process_mib:.0f} MiB",
-            f"idle worker: {result.idle_mib:.0f} MiB", ratio(result.peak_process_mib, result.idle_mib), f"<= {TARGET_MIB} MiB",
-            result.peak_process_mib <= TARGET_MIB),
-        Row("worker peak PSS, one worker's whole process tree", f"{result.peak_tree_mib:.0f} MiB",
-            f"idle worker: {result.idle_mib:.0f} MiB", ratio(result.peak_tree_mib, result.idle_mib), "-", None),
+        Row(
+            f"end to end p50, 1 worker, as shipped: {Settings.write_spacing_seconds:g} s write pacing ({PACED_PRS} PRs, {label})",
+            _s(paced_p50),
+            floor_label,
+            ratio(paced_p50, floor),
+            f"<= {TARGET_P50} s",
+            paced_p50 <= TARGET_P50,
+        ),
+        Row(
+            f"end to end p50, 1 worker, pacing off ({PRS} PRs one at a time, {label})",
+            _s(p50),
+            floor_label,
+            ratio(p50, floor),
+            f"<= {TARGET_P50} s",
+            p50 <= TARGET_P50,
+        ),
+        Row(
+            f"end to end p95, 1 worker, pacing off ({PRS} PRs one at a time, {label})",
+            _s(p95),
+            floor_label,
+            ratio(p95, floor),
+            "-",
+            None,
+        ),
+        Row(
+            f"worker CPU per review (work-horse user + system, {PRS} PRs one at a time)",
+            _s(result.cpu_per_review),
+            f"p50 latency: {_s(p50)}",
+            ratio(result.cpu_per_review, p50),
+            "-",
+            None,
+        ),
+        Row(
+            f"review throughput, 1 worker, pacing off (burst of {BURST} PRs)",
+            f"{one * 60:.1f} PRs/min",
+            f"1 / mean one-at-a-time latency: {sequential_rate * 60:.1f} PRs/min",
+            ratio(one, sequential_rate),
+            "-",
+            None,
+        ),
+        Row(
+            f"review throughput, 2 workers, pacing off (burst of {BURST} PRs)",
+            f"{two * 60:.1f} PRs/min",
+            f"1 worker: {one * 60:.1f} PRs/min",
+            ratio(two, one),
+            f">= {TARGET_SCALING}x 1 worker",
+            two >= TARGET_SCALING * one,
+        ),
+        Row(
+            "reviews that did not finish cleanly (all end-to-end phases)",
+            f"{trouble}",
+            f"reviews: {sum(len(phase.latencies) for phase in phases) + 2}",
+            None,
+            "0",
+            trouble == 0,
+        ),
+        Row(
+            f"worker peak RSS, largest process ({result.processes} worker processes and work-horses sampled)",
+            f"{result.peak_process_mib:.0f} MiB",
+            f"idle worker: {result.idle_mib:.0f} MiB",
+            ratio(result.peak_process_mib, result.idle_mib),
+            f"<= {TARGET_MIB} MiB",
+            result.peak_process_mib <= TARGET_MIB,
+        ),
+        Row(
+            "worker peak PSS, one worker's whole process tree",
+            f"{result.peak_tree_mib:.0f} MiB",
+            f"idle worker: {result.idle_mib:.0f} MiB",
+            ratio(result.peak_tree_mib, result.idle_mib),
+            "-",
+            None,
+        ),
     ]
 
 

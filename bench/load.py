@@ -43,12 +43,20 @@ class _Pool:
 
     def __init__(self, url: str) -> None:
         parts = urlsplit(url)
-        self._host, self._port, self._path = parts.hostname or "127.0.0.1", parts.port or 80, parts.path or "/"
+        self._host, self._port, self._path = (
+            parts.hostname or "127.0.0.1",
+            parts.port or 80,
+            parts.path or "/",
+        )
         self._idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
         self._open: list[asyncio.StreamWriter] = []
 
     def wire(self, body: bytes, headers: dict[str, str]) -> bytes:
-        lines = [f"POST {self._path} HTTP/1.1", f"Host: {self._host}:{self._port}", f"Content-Length: {len(body)}"]
+        lines = [
+            f"POST {self._path} HTTP/1.1",
+            f"Host: {self._host}:{self._port}",
+            f"Content-Length: {len(body)}",
+        ]
         lines += [f"{name}: {value}" for name, value in headers.items()]
         return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
 
@@ -71,7 +79,9 @@ class _Pool:
         writer.write(wire)
         head = await reader.readuntil(b"\r\n\r\n")
         status_line, *header_lines = head.decode("latin-1").split("\r\n")
-        length = next(int(line.split(":", 1)[1]) for line in header_lines if line.lower().startswith("content-length:"))
+        length = next(
+            int(line.split(":", 1)[1]) for line in header_lines if line.lower().startswith("content-length:")
+        )
         await reader.readexactly(length)
         self._idle.append((reader, writer))
         return int(status_line.split(" ", 2)[1])

@@ -32,7 +32,7 @@ def train_script(index: int, *, head: bool = False, revision: int = 0) -> str:
     depth = rng.randint(3, 8)
     data_path = f'"data/{name}.csv"'
     scale_before_split = ""
-    threshold_line = "    threshold = config.get(\"threshold\", 0.5)"
+    threshold_line = '    threshold = config.get("threshold", 0.5)'
     if head:
         learning_rate = round(learning_rate * (0.37 + 0.01 * (revision % 50)), 5)
         depth += 1 + revision % 3
@@ -43,7 +43,11 @@ def train_script(index: int, *, head: bool = False, revision: int = 0) -> str:
             scale_before_split = "    X = StandardScaler().fit_transform(X)\n"
         if index % 5 == 2:
             threshold_line = f"    threshold = {0.61 + 0.001 * (revision % 97):.3f}"
-    capacity = f'C=config.get("C", {depth / 10})' if model == "LogisticRegression" else f'max_depth=config.get("max_depth", {depth})'
+    capacity = (
+        f'C=config.get("C", {depth / 10})'
+        if model == "LogisticRegression"
+        else f'max_depth=config.get("max_depth", {depth})'
+    )
     feature_list = ",\n".join(f'    "{feature}"' for feature in features)
     return f'''"""Trains {name}: a {model} over {len(features)} customer features."""
 

@@ -37,7 +37,9 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 
 
 
 @contextmanager
-def running(command: Sequence[str], env: Mapping[str, str] | None = None) -> Iterator[subprocess.Popen[bytes]]:
+def running(
+    command: Sequence[str], env: Mapping[str, str] | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
     """A child process that is stopped (SIGTERM, then SIGKILL) however the block ends.
 
     Its output goes to a file, not a pipe (a full pipe would stall it
@@ -47,11 +49,16 @@ def running(command: Sequence[str], env: Mapping[str, str] | None = None) -> Ite
     log = Path(name)
     try:
         with os.fdopen(descriptor, "wb") as sink:
-            process = subprocess.Popen(list(command), env=dict(env or os.environ), cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT)
+            process = subprocess.Popen(
+                list(command), env=dict(env or os.environ), cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT
+            )
         try:
             yield process
         except BaseException:
-            print(f"--- last output of {' '.join(command)}:\n{log.read_text(errors='replace')[-3000:]}", file=sys.stderr)
+            print(
+                f"--- last output of {' '.join(command)}:\n{log.read_text(errors='replace')[-3000:]}",
+                file=sys.stderr,
+            )
             raise
         finally:
             stop(process)

@@ -22,7 +22,11 @@ _RATE = re.compile(r"^(libcst\.parse_module|rules\.engine\.scan):\s+([\d.]+) s\s
 def run() -> list[Row]:
     done = subprocess.run(
         python("-m", "bench.rules_speed", "--files", str(FILES), "--repeat", str(REPEAT)),
-        cwd=ROOT, capture_output=True, text=True, check=True, timeout=600,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
     )
     corpus = _CORPUS.search(done.stdout)
     rates = {name: float(lines) for name, _, lines in _RATE.findall(done.stdout)}
@@ -30,7 +34,12 @@ def run() -> list[Row]:
         raise RuntimeError(f"unexpected bench/rules_speed.py output: {done.stdout[-300:]!r}")
     engine, parse = rates["rules.engine.scan"], rates["libcst.parse_module"]
     return [
-        Row(f"rule engine speed ({int(corpus[1])} ML files, {int(corpus[2]):,} lines)", f"{engine:,.0f} lines/s",
-            f"libcst.parse_module: {parse:,.0f} lines/s", ratio(engine, parse),
-            f">= {1 / TARGET_SLOWDOWN:.2f}x (<= {TARGET_SLOWDOWN:.0f}x parse time)", engine * TARGET_SLOWDOWN >= parse),
+        Row(
+            f"rule engine speed ({int(corpus[1])} ML files, {int(corpus[2]):,} lines)",
+            f"{engine:,.0f} lines/s",
+            f"libcst.parse_module: {parse:,.0f} lines/s",
+            ratio(engine, parse),
+            f">= {1 / TARGET_SLOWDOWN:.2f}x (<= {TARGET_SLOWDOWN:.0f}x parse time)",
+            engine * TARGET_SLOWDOWN >= parse,
+        ),
     ]

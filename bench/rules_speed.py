@@ -21,11 +21,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import libcst  # noqa: E402
+import libcst
 
-from rules.engine import ChangedFile, ReviewInput, scan  # noqa: E402
-from rules.repo import DictRepo  # noqa: E402
-from rules.rule import all_rules  # noqa: E402
+from rules.engine import ChangedFile, ReviewInput, scan
+from rules.repo import DictRepo
+from rules.rule import all_rules
 
 # A few hundred files, tens of thousands of lines: the size of a large ML pull request times ten.
 DEFAULT_FILES = 300
@@ -39,7 +39,19 @@ SEED = 20_260_115
 BLOCKS_PER_FILE = (4, 10)
 TARGET_RATIO = 2.0
 FOLDERS = ("features", "models", "training", "pipelines", "serving", "evaluation", "data", "notebooks_export")
-COLUMNS = ("age", "tenure", "spend", "visits", "clicks", "country", "device", "plan", "churned", "revenue", "sessions")
+COLUMNS = (
+    "age",
+    "tenure",
+    "spend",
+    "visits",
+    "clicks",
+    "country",
+    "device",
+    "plan",
+    "churned",
+    "revenue",
+    "sessions",
+)
 
 
 def _header(rng: random.Random) -> str:
@@ -59,7 +71,11 @@ def _header(rng: random.Random) -> str:
         "import polars as pl",
     ]
     chosen = sorted(rng.sample(imports, rng.randint(4, 9)))
-    return '"""Generated benchmark module."""\n\n' + "\n".join(chosen) + "\n\nlog = logging.getLogger(__name__)\n"
+    return (
+        '"""Generated benchmark module."""\n\n'
+        + "\n".join(chosen)
+        + "\n\nlog = logging.getLogger(__name__)\n"
+    )
 
 
 def _features(rng: random.Random, index: int) -> str:
@@ -86,7 +102,7 @@ def build_features_{index}(df: pd.DataFrame) -> pd.DataFrame:
 def _training(rng: random.Random, index: int) -> str:
     depth = rng.randint(3, 9)
     rounds = rng.choice((100, 200, 400, 800))
-    return f'''
+    return f"""
 
 def train_model_{index}(df: pd.DataFrame, target: str = "churned") -> xgb.XGBClassifier:
     features = df.drop(columns=[target])
@@ -100,12 +116,12 @@ def train_model_{index}(df: pd.DataFrame, target: str = "churned") -> xgb.XGBCla
     if auc < 0.6:
         raise RuntimeError("model is no better than chance")
     return model
-'''
+"""
 
 
 def _torch(rng: random.Random, index: int) -> str:
     hidden = rng.choice((64, 128, 256, 512))
-    return f'''
+    return f"""
 
 class Net{index}(nn.Module):
     def __init__(self, inputs: int, hidden: int = {hidden}, dropout: float = 0.1) -> None:
@@ -139,7 +155,7 @@ def fit_net_{index}(model: nn.Module, loader, epochs: int = 10, lr: float = 1e-3
         history.append(total / max(len(loader), 1))
         log.info("epoch %d loss %.4f", epoch, history[-1])
     return history
-'''
+"""
 
 
 def _config(rng: random.Random, index: int) -> str:
@@ -162,7 +178,7 @@ class TrainConfig{index}:
 
 
 def _evaluation(rng: random.Random, index: int) -> str:
-    return f'''
+    return f"""
 
 def evaluate_{index}(model, frames: dict[str, pd.DataFrame], target: str = "churned") -> pd.DataFrame:
     rows = []
@@ -177,7 +193,7 @@ def evaluate_{index}(model, frames: dict[str, pd.DataFrame], target: str = "chur
     for _, row in worst.iterrows():
         log.info("weak slice %s auc=%.3f", row["slice"], row["auc"])
     return report
-'''
+"""
 
 
 def _polars(rng: random.Random, index: int) -> str:
@@ -201,7 +217,7 @@ def daily_aggregates_{index}(path: str) -> pl.DataFrame:
 
 
 def _cli(rng: random.Random, index: int) -> str:
-    return f'''
+    return f"""
 
 def main_{index}(argv: list[str] | None = None) -> int:
     import argparse
@@ -213,10 +229,18 @@ def main_{index}(argv: list[str] | None = None) -> int:
     df = pd.read_parquet(args.data)
     log.info("loaded %d rows from %s", len(df), args.data)
     return 0
-'''
+"""
 
 
-BLOCKS: tuple[Callable[[random.Random, int], str], ...] = (_features, _training, _torch, _config, _evaluation, _polars, _cli)
+BLOCKS: tuple[Callable[[random.Random, int], str], ...] = (
+    _features,
+    _training,
+    _torch,
+    _config,
+    _evaluation,
+    _polars,
+    _cli,
+)
 
 
 def corpus(count: int, seed: int = SEED) -> dict[str, str]:
@@ -248,7 +272,9 @@ def main(argv: list[str] | None = None) -> int:
     args = options.parse_args(argv)
 
     added = corpus(args.files)
-    existing = {path.replace("module_", "existing_"): text for path, text in corpus(EXISTING_FILES, SEED + 1).items()}
+    existing = {
+        path.replace("module_", "existing_"): text for path, text in corpus(EXISTING_FILES, SEED + 1).items()
+    }
     lines = sum(text.count("\n") for text in added.values())
     review = lambda: scan(  # noqa: E731
         ReviewInput(
@@ -262,10 +288,14 @@ def main(argv: list[str] | None = None) -> int:
     parse_seconds, engine_seconds = timings["parse"], timings["engine"]
     result = review()
     ratio = engine_seconds / parse_seconds
-    print(f"corpus: {len(added)} files, {lines} lines; {len(all_rules())} rules; {len(result.findings)} findings")
+    print(
+        f"corpus: {len(added)} files, {lines} lines; {len(all_rules())} rules; {len(result.findings)} findings"
+    )
     print(f"libcst.parse_module: {parse_seconds:6.2f} s  {lines / parse_seconds:9.0f} lines/s")
     print(f"rules.engine.scan:   {engine_seconds:6.2f} s  {lines / engine_seconds:9.0f} lines/s")
-    print(f"ratio engine/parse:  {ratio:.2f}x (target <= {TARGET_RATIO:.0f}x) {'OK' if ratio <= TARGET_RATIO else 'OVER'}")
+    print(
+        f"ratio engine/parse:  {ratio:.2f}x (target <= {TARGET_RATIO:.0f}x) {'OK' if ratio <= TARGET_RATIO else 'OVER'}"
+    )
     return 0
 
 

@@ -40,13 +40,22 @@ def failed(metric: str, baseline: str, target: str, error: BaseException) -> Row
 
 def render(rows: Sequence[Row]) -> str:
     cells = [HEADERS] + [
-        (row.metric, row.value, row.baseline, "-" if row.ratio is None else f"{row.ratio:.2f}x", row.target, row.verdict)
+        (
+            row.metric,
+            row.value,
+            row.baseline,
+            "-" if row.ratio is None else f"{row.ratio:.2f}x",
+            row.target,
+            row.verdict,
+        )
         for row in rows
     ]
     widths = [max(len(line[column]) for line in cells) for column in range(len(HEADERS))]
 
     def line(values: Sequence[str]) -> str:
-        return "| " + " | ".join(value.ljust(width) for value, width in zip(values, widths, strict=True)) + " |"
+        return (
+            "| " + " | ".join(value.ljust(width) for value, width in zip(values, widths, strict=True)) + " |"
+        )
 
     rule = "|" + "|".join("-" * (width + 2) for width in widths) + "|"
     return "\n".join([line(cells[0]), rule, *(line(values) for values in cells[1:])])

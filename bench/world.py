@@ -31,13 +31,26 @@ def open_pr(repo: Repo, changed: int, revision: int, *, added: int = 0) -> PullR
     """
     existing = mlcode.paths(changed)
     changes: dict[str, str | bytes | None] = {
-        path: mlcode.module_for(path, index, head=True, revision=revision) for index, path in enumerate(existing)
+        path: mlcode.module_for(path, index, head=True, revision=revision)
+        for index, path in enumerate(existing)
     }
     for offset in range(added):
         index = 100_000 + offset
-        changes[f"experiments/pr_{revision}/train_{offset}.py"] = mlcode.train_script(index, head=True, revision=revision)
+        changes[f"experiments/pr_{revision}/train_{offset}.py"] = mlcode.train_script(
+            index, head=True, revision=revision
+        )
     branch = f"bench/pr-{revision}"
-    repo.commit(branch, changes, parent=repo.branches["main"], message=f"Tune models (revision {revision})",
-                date=datetime.now(UTC) - timedelta(hours=2))
-    return repo.open_pull_request(branch, "main", title=f"Tune models, revision {revision}",
-                                  body="Retuned learning rates and depths.", user=AUTHOR)
+    repo.commit(
+        branch,
+        changes,
+        parent=repo.branches["main"],
+        message=f"Tune models (revision {revision})",
+        date=datetime.now(UTC) - timedelta(hours=2),
+    )
+    return repo.open_pull_request(
+        branch,
+        "main",
+        title=f"Tune models, revision {revision}",
+        body="Retuned learning rates and depths.",
+        user=AUTHOR,
+    )

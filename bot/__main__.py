@@ -17,7 +17,12 @@ def main() -> int:
     except SettingsError as exc:
         print(f"mldebt receiver: {exc}", file=sys.stderr)
         return 2
-    uvicorn.run(create_app(settings), host=os.environ.get("HOST", "0.0.0.0"), port=int(os.environ.get("PORT", "8000")), log_config=None)
+    uvicorn.run(
+        create_app(settings),
+        host=os.environ.get("HOST", "0.0.0.0"),
+        port=int(os.environ.get("PORT", "8000")),
+        log_config=None,
+    )
     return 0
 
 

@@ -80,7 +80,9 @@ def create_app(settings: Settings | None = None, redis: Redis | None = None) -> 
 
     def connection() -> Redis:
         if "redis" not in state:
-            state["redis"] = redis or Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=2)
+            state["redis"] = redis or Redis.from_url(
+                settings.redis_url, socket_timeout=2, socket_connect_timeout=2
+            )
         return state["redis"]
 
     @asynccontextmanager
@@ -146,7 +148,9 @@ def create_app(settings: Settings | None = None, redis: Redis | None = None) -> 
                 raise
         except RedisError:
             log.exception("redis unavailable")
-            return _answer(503, event, "unavailable", "queue unavailable; GitHub will show this delivery as failed")
+            return _answer(
+                503, event, "unavailable", "queue unavailable; GitHub will show this delivery as failed"
+            )
         elapsed = (time.perf_counter() - started) * 1000
         return _answer(202, event, "enqueued", f"{decision.reason} ({elapsed:.1f} ms)")
 

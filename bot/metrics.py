@@ -21,7 +21,9 @@ from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegis
 
 from core import keys
 
-DELIVERIES = Counter("mldebt_deliveries_total", "Webhook deliveries by event and outcome", ["event", "outcome"])
+DELIVERIES = Counter(
+    "mldebt_deliveries_total", "Webhook deliveries by event and outcome", ["event", "outcome"]
+)
 
 
 class QueueCollector(Collector):
@@ -49,33 +51,67 @@ class QueueCollector(Collector):
             ("mldebt_queue_depth", "Jobs waiting in the review queue", queue.count),
             ("mldebt_jobs_running", "Jobs a worker is running now", StartedJobRegistry(queue=queue).count),
             ("mldebt_jobs_scheduled", "Jobs waiting for a retry", ScheduledJobRegistry(queue=queue).count),
-            ("mldebt_jobs_failed", "Jobs that failed for good (kept a week for `rq requeue`)", FailedJobRegistry(queue=queue).count),
+            (
+                "mldebt_jobs_failed",
+                "Jobs that failed for good (kept a week for `rq requeue`)",
+                FailedJobRegistry(queue=queue).count,
+            ),
         ):
             yield GaugeMetricFamily(name, documentation, value=value)
         workers = Worker.all(queue=queue)
         yield GaugeMetricFamily("mldebt_workers", "Live workers on the review queue", value=len(workers))
-        jobs = CounterMetricFamily("mldebt_worker_jobs", "Jobs each live worker has finished, by outcome", labels=["worker", "outcome"])
-        seconds = CounterMetricFamily("mldebt_worker_busy_seconds", "Time each live worker has spent running jobs", labels=["worker"])
+        jobs = CounterMetricFamily(
+            "mldebt_worker_jobs",
+            "Jobs each live worker has finished, by outcome",
+            labels=["worker", "outcome"],
+        )
+        seconds = CounterMetricFamily(
+            "mldebt_worker_busy_seconds", "Time each live worker has spent running jobs", labels=["worker"]
+        )
         for worker in workers:
             jobs.add_metric([worker.name, "succeeded"], worker.successful_job_count)
             jobs.add_metric([worker.name, "failed"], worker.failed_job_count)
             seconds.add_metric([worker.name], worker.total_working_time)
         yield jobs
         yield seconds
-        calls = CounterMetricFamily("mldebt_fleet_github_calls", "GitHub API calls made by every worker, by method and status", labels=["method", "status"])
+        calls = CounterMetricFamily(
+            "mldebt_fleet_github_calls",
+            "GitHub API calls made by every worker, by method and status",
+            labels=["method", "status"],
+        )
         for field, count in redis.hgetall(keys.FLEET_CALLS_KEY).items():
             method, _, status = field.decode().partition(" ")
             calls.add_metric([method, status], int(count))
         yield calls
-        remaining = GaugeMetricFamily("mldebt_fleet_github_rate_limit_remaining", "Last x-ratelimit-remaining any worker saw, per installation", labels=["installation"])
+        remaining = GaugeMetricFamily(
+            "mldebt_fleet_github_rate_limit_remaining",
+            "Last x-ratelimit-remaining any worker saw, per installation",
+            labels=["installation"],
+        )
         for installation, value in redis.hgetall(keys.FLEET_REMAINING_KEY).items():
             remaining.add_metric([installation.decode()], int(value))
         yield remaining
-        yield from _reconcile_families({field.decode(): int(value) for field, value in redis.hgetall(keys.RECONCILE_TALLY_KEY).items()})
+        yield from _reconcile_families(
+            {field.decode(): int(value) for field, value in redis.hgetall(keys.RECONCILE_TALLY_KEY).items()}
+        )
 
 
 def _reconcile_families(tally: dict[str, int]) -> Iterator[GaugeMetricFamily | CounterMetricFamily]:
-    yield CounterMetricFamily("mldebt_reconcile_ticks", "Reconciler ticks finished by any worker", value=tally.get("ticks", 0))
-    yield CounterMetricFamily("mldebt_reconcile_github_calls", "GitHub calls the reconciler made, all ticks", value=tally.get("calls", 0))
-    yield GaugeMetricFamily("mldebt_reconcile_last_tick_github_calls", "GitHub calls of the latest reconciler tick (bounded by MLDEBT_RECONCILE_MAX_CALLS)", value=tally.get("last_tick_calls", 0))
-    yield CounterMetricFamily("mldebt_reconcile_reviews_enqueued", "Reviews the reconciler enqueued for a head with no finished run", value=tally.get("enqueued", 0))
+    yield CounterMetricFamily(
+        "mldebt_reconcile_ticks", "Reconciler ticks finished by any worker", value=tally.get("ticks", 0)
+    )
+    yield CounterMetricFamily(
+        "mldebt_reconcile_github_calls",
+        "GitHub calls the reconciler made, all ticks",
+        value=tally.get("calls", 0),
+    )
+    yield GaugeMetricFamily(
+        "mldebt_reconcile_last_tick_github_calls",
+        "GitHub calls of the latest reconciler tick (bounded by MLDEBT_RECONCILE_MAX_CALLS)",
+        value=tally.get("last_tick_calls", 0),
+    )
+    yield CounterMetricFamily(
+        "mldebt_reconcile_reviews_enqueued",
+        "Reviews the reconciler enqueued for a head with no finished run",
+        value=tally.get("enqueued", 0),
+    )

@@ -65,7 +65,14 @@ def on_pull_request(delivery: Delivery) -> Decision:
         return _ignored("draft pull requests are reviewed when marked ready")
     if pr.state != "open":
         return _ignored("pull request is not open")
-    decision = _review(event.repository.full_name, event.installation.id, pr.number, pr.head.sha, "auto", f"pull_request.{event.action}")
+    decision = _review(
+        event.repository.full_name,
+        event.installation.id,
+        pr.number,
+        pr.head.sha,
+        "auto",
+        f"pull_request.{event.action}",
+    )
     return Decision(
         decision.outcome,
         decision.reason,
@@ -91,7 +98,12 @@ def _on_description_edited(event: PullRequestEvent, guid: str) -> Decision:
     if pr.draft or pr.state != "open":
         return _ignored("pull request is a draft or not open")
     return _review(
-        event.repository.full_name, event.installation.id, pr.number, pr.head.sha, f"edited-{guid}", "pull_request.edited (Tuning context)"
+        event.repository.full_name,
+        event.installation.id,
+        pr.number,
+        pr.head.sha,
+        f"edited-{guid}",
+        "pull_request.edited (Tuning context)",
     )
 
 
@@ -131,13 +143,22 @@ def on_check_run(delivery: Delivery) -> Decision:
         return _ignored(f"check_run.{event.action} needs nothing")
     if event.check_run.app.id != delivery.app_id:
         return _ignored("check run belongs to another app")
-    if event.action == "requested_action" and (event.requested_action is None or event.requested_action.identifier != RESCORE_ACTION):
+    if event.action == "requested_action" and (
+        event.requested_action is None or event.requested_action.identifier != RESCORE_ACTION
+    ):
         return _ignored("unknown check run action")
     if event.installation is None or event.repository is None or not event.check_run.pull_requests:
         return _ignored("check run is not tied to a pull request of an installation")
     pr = event.check_run.pull_requests[0].number
     run = f"rerun-{delivery.guid}"
-    return _review(event.repository.full_name, event.installation.id, pr, event.check_run.head_sha, run, f"check_run.{event.action}")
+    return _review(
+        event.repository.full_name,
+        event.installation.id,
+        pr,
+        event.check_run.head_sha,
+        run,
+        f"check_run.{event.action}",
+    )
 
 
 def on_check_suite(delivery: Delivery) -> Decision:
@@ -150,7 +171,12 @@ def on_check_suite(delivery: Delivery) -> Decision:
         return _ignored("check suite is not tied to a pull request of an installation")
     pr = event.check_suite.pull_requests[0].number
     return _review(
-        event.repository.full_name, event.installation.id, pr, event.check_suite.head_sha, f"rerun-{delivery.guid}", "check_suite.rerequested"
+        event.repository.full_name,
+        event.installation.id,
+        pr,
+        event.check_suite.head_sha,
+        f"rerun-{delivery.guid}",
+        "check_suite.rerequested",
     )
 
 

@@ -22,7 +22,6 @@ from rq import Queue, Retry
 from core import keys
 from core.settings import Settings
 
-
 # What makes a comment a command: `/mldebt` at the start of a line, then a word (a typo is answered with
 # help). The receiver reads a new comment with it, the reconciler one that was never answered.
 COMMAND = re.compile(r"^\s*/mldebt\b[ \t]*(?P<word>\S*)", re.MULTILINE | re.IGNORECASE)

@@ -44,7 +44,9 @@ def _job_fields(job: Job) -> dict[str, Any]:
     if cached is not None:
         return cached
     kwargs = job.kwargs if isinstance(job.kwargs, dict) else {}
-    fields = {field: kwargs[name] for name, field in _JOB_ARGUMENTS.items() if kwargs.get(name) not in (None, "")}
+    fields = {
+        field: kwargs[name] for name, field in _JOB_ARGUMENTS.items() if kwargs.get(name) not in (None, "")
+    }
     fields["job"] = job.id
     try:
         delivery = job.connection.get(keys.job_delivery_key(job.id))

@@ -14,11 +14,19 @@ from redis.exceptions import RedisError
 from core import keys
 
 JOB_SECONDS = Histogram("mldebt_job_seconds", "Duration of worker jobs run in this process", ["job"])
-GITHUB_CALLS = Counter("mldebt_github_calls_total", "GitHub API calls made by this process, by method and status", ["method", "status"])
-RATE_REMAINING = Gauge("mldebt_github_rate_limit_remaining", "Last x-ratelimit-remaining this process saw", ["installation"])
+GITHUB_CALLS = Counter(
+    "mldebt_github_calls_total",
+    "GitHub API calls made by this process, by method and status",
+    ["method", "status"],
+)
+RATE_REMAINING = Gauge(
+    "mldebt_github_rate_limit_remaining", "Last x-ratelimit-remaining this process saw", ["installation"]
+)
 
 
-def record_github_call(redis: Redis, method: str, status: int, installation_id: int, remaining: str | None) -> None:
+def record_github_call(
+    redis: Redis, method: str, status: int, installation_id: int, remaining: str | None
+) -> None:
     """Fleet-wide tallies in Redis: a forked work horse's own counters die with it."""
     try:
         with redis.pipeline(transaction=False) as pipe:

@@ -79,7 +79,9 @@ class Settings:
         env = dict(os.environ if env is None else env)
         secret = env.get("MLDEBT_WEBHOOK_SECRET", "")
         if not secret:
-            raise SettingsError("MLDEBT_WEBHOOK_SECRET is not set; refusing to start without webhook signature checks")
+            raise SettingsError(
+                "MLDEBT_WEBHOOK_SECRET is not set; refusing to start without webhook signature checks"
+            )
         key = env.get("MLDEBT_PRIVATE_KEY", "")
         key_file = env.get("MLDEBT_PRIVATE_KEY_FILE", "")
         if not key and key_file:
@@ -106,17 +108,27 @@ class Settings:
             retry_attempts=int(env.get("MLDEBT_RETRY_ATTEMPTS", cls.retry_attempts)),
             retry_base_delay_seconds=float(env.get("MLDEBT_RETRY_BASE_DELAY", cls.retry_base_delay_seconds)),
             retry_max_delay_seconds=float(env.get("MLDEBT_RETRY_MAX_DELAY", cls.retry_max_delay_seconds)),
-            rate_limit_max_wait_seconds=float(env.get("MLDEBT_RATE_LIMIT_MAX_WAIT", cls.rate_limit_max_wait_seconds)),
+            rate_limit_max_wait_seconds=float(
+                env.get("MLDEBT_RATE_LIMIT_MAX_WAIT", cls.rate_limit_max_wait_seconds)
+            ),
             write_spacing_seconds=float(env.get("MLDEBT_WRITE_SPACING", cls.write_spacing_seconds)),
             job_retry_intervals=_intervals(env.get("MLDEBT_JOB_RETRY_INTERVALS"), cls.job_retry_intervals),
             worker_heartbeat_seconds=int(env.get("MLDEBT_WORKER_HEARTBEAT", cls.worker_heartbeat_seconds)),
-            worker_heartbeat_grace_seconds=int(env.get("MLDEBT_WORKER_HEARTBEAT_GRACE", cls.worker_heartbeat_grace_seconds)),
-            maintenance_interval_seconds=int(env.get("MLDEBT_MAINTENANCE_INTERVAL", cls.maintenance_interval_seconds)),
+            worker_heartbeat_grace_seconds=int(
+                env.get("MLDEBT_WORKER_HEARTBEAT_GRACE", cls.worker_heartbeat_grace_seconds)
+            ),
+            maintenance_interval_seconds=int(
+                env.get("MLDEBT_MAINTENANCE_INTERVAL", cls.maintenance_interval_seconds)
+            ),
             sweep_interval_seconds=int(env.get("MLDEBT_SWEEP_INTERVAL", cls.sweep_interval_seconds)),
-            reconcile_interval_seconds=int(env.get("MLDEBT_RECONCILE_INTERVAL", cls.reconcile_interval_seconds)),
+            reconcile_interval_seconds=int(
+                env.get("MLDEBT_RECONCILE_INTERVAL", cls.reconcile_interval_seconds)
+            ),
             reconcile_window_seconds=int(env.get("MLDEBT_RECONCILE_WINDOW", cls.reconcile_window_seconds)),
             reconcile_max_calls=int(env.get("MLDEBT_RECONCILE_MAX_CALLS", cls.reconcile_max_calls)),
-            reconcile_spacing_seconds=float(env.get("MLDEBT_RECONCILE_SPACING", cls.reconcile_spacing_seconds)),
+            reconcile_spacing_seconds=float(
+                env.get("MLDEBT_RECONCILE_SPACING", cls.reconcile_spacing_seconds)
+            ),
         )
 
     def to_env(self) -> dict[str, str]:
@@ -162,4 +174,6 @@ def _intervals(raw: str | None, default: tuple[int, ...]) -> tuple[int, ...]:
     try:
         return tuple(int(part) for part in raw.split(","))
     except ValueError:
-        raise SettingsError("MLDEBT_JOB_RETRY_INTERVALS must be comma-separated whole seconds, e.g. 5,30,120") from None
+        raise SettingsError(
+            "MLDEBT_JOB_RETRY_INTERVALS must be comma-separated whole seconds, e.g. 5,30,120"
+        ) from None

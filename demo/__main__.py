@@ -19,7 +19,10 @@ TIMEOUT_SECONDS = 60
 def main() -> int:
     redis_url = os.environ.get("REDIS_URL")
     if not redis_url:
-        print("make demo needs Redis: run it through `make demo` (starts a private redis-server) or set REDIS_URL.", file=sys.stderr)
+        print(
+            "make demo needs Redis: run it through `make demo` (starts a private redis-server) or set REDIS_URL.",
+            file=sys.stderr,
+        )
         return 2
     with LocalSystem(redis_url, log_level="WARNING") as system:
         system.redis.flushdb()
@@ -27,11 +30,17 @@ def main() -> int:
         command, env = system.worker_command()
         worker = subprocess.Popen(command, env=env)
         try:
-            print(f"→ GitHub simulator at {system.sim.url}, receiver at {system.receiver.url}, one worker (pid {worker.pid})")
+            print(
+                f"→ GitHub simulator at {system.sim.url}, receiver at {system.receiver.url}, one worker (pid {worker.pid})"
+            )
             print(f"→ {REPO} PR #{pr.number} “{pr.title}” by alice; delivering a signed pull_request.opened")
             started = time.monotonic()
-            answer = system.sim.deliver("pull_request", payloads.pull_request(system.sim, REPO, pr.number, "opened"))
-            print(f"← receiver answered {answer.status_code} {answer.json()['outcome']} in {(time.monotonic() - started) * 1000:.0f} ms")
+            answer = system.sim.deliver(
+                "pull_request", payloads.pull_request(system.sim, REPO, pr.number, "opened")
+            )
+            print(
+                f"← receiver answered {answer.status_code} {answer.json()['outcome']} in {(time.monotonic() - started) * 1000:.0f} ms"
+            )
             run = _wait_for_completed_run(system, pr.head_sha)
             if run is None:
                 print("✗ no completed check run within a minute", file=sys.stderr)
@@ -64,7 +73,11 @@ def _show(system: LocalSystem, run: dict, number: int) -> None:
     comments = system.sim.review_comments(REPO, number)
     print(f"\nReview comments: {len(comments)} (one review)")
     for comment in comments:
-        span = f"{comment['start_line']}-{comment['line']}" if comment.get("start_line") else f"{comment['line']}"
+        span = (
+            f"{comment['start_line']}-{comment['line']}"
+            if comment.get("start_line")
+            else f"{comment['line']}"
+        )
         print(f"\n  {comment['path']}:{span}")
         body = comment["body"].split("<!--")[0].strip()
         print(textwrap.indent(body, "    │ ", lambda _: True))

@@ -61,8 +61,21 @@ def seed_pull_request(sim: SimulatedGitHub, *, installation_id: int = 1) -> tupl
     sim.add_installation(installation_id, account="octo-org")
     repo = sim.add_repo(REPO, installation_id=installation_id)
     start = datetime.now(UTC) - timedelta(days=3)
-    repo.commit("main", {"train.py": BASE_TRAIN, "params.yaml": PARAMS, "README.md": "# churn\n"}, message="Initial model", date=start)
-    repo.commit("feature/scaling", {"train.py": HEAD_TRAIN}, parent=repo.branches["main"], message="Scale features", date=start + timedelta(days=1))
-    pr = repo.open_pull_request("feature/scaling", "main", title="Scale features before training", body="Adds scaling.", user="alice")
+    repo.commit(
+        "main",
+        {"train.py": BASE_TRAIN, "params.yaml": PARAMS, "README.md": "# churn\n"},
+        message="Initial model",
+        date=start,
+    )
+    repo.commit(
+        "feature/scaling",
+        {"train.py": HEAD_TRAIN},
+        parent=repo.branches["main"],
+        message="Scale features",
+        date=start + timedelta(days=1),
+    )
+    pr = repo.open_pull_request(
+        "feature/scaling", "main", title="Scale features before training", body="Adds scaling.", user="alice"
+    )
     sim.set_permission(REPO, "alice", "write")
     return repo, pr

@@ -154,18 +154,28 @@ class LocalSystem:
         while len(Worker.all(queue=self.queue)) < count:
             crashed = [w for w in self.workers if w.process.poll() is not None]
             if crashed or time.monotonic() > deadline:
-                raise RuntimeError("workers did not start:\n" + "\n".join(w.output()[-2000:] for w in self.workers))
+                raise RuntimeError(
+                    "workers did not start:\n" + "\n".join(w.output()[-2000:] for w in self.workers)
+                )
             time.sleep(0.05)
 
-    def wait_until_idle(self, timeout: float = 60.0, *, ignore: tuple[str, ...] = ("sweeper-", "reconcile-")) -> None:
+    def wait_until_idle(
+        self, timeout: float = 60.0, *, ignore: tuple[str, ...] = ("sweeper-", "reconcile-")
+    ) -> None:
         """Until no job is queued, running or scheduled (the sweeper's and reconciler's own schedules aside), twice in a row."""
         deadline = time.monotonic() + timeout
         calm = 0
         while calm < 2:
-            scheduled = [job for job in ScheduledJobRegistry(queue=self.queue).get_job_ids() if not job.startswith(ignore)]
+            scheduled = [
+                job
+                for job in ScheduledJobRegistry(queue=self.queue).get_job_ids()
+                if not job.startswith(ignore)
+            ]
             taken = self.redis.llen(self.queue.intermediate_queue_key)
             busy = self.queue.count or taken or StartedJobRegistry(queue=self.queue).count or scheduled
             calm = 0 if busy else calm + 1
             if time.monotonic() > deadline:
-                raise TimeoutError("jobs still pending:\n" + "\n".join(w.output()[-3000:] for w in self.workers))
+                raise TimeoutError(
+                    "jobs still pending:\n" + "\n".join(w.output()[-3000:] for w in self.workers)
+                )
             time.sleep(0.1)

@@ -39,20 +39,43 @@ def _moment(text: str) -> datetime:
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="mldebt", description="Review ML code for machine-learning technical debt.")
+    top = argparse.ArgumentParser(
+        prog="mldebt", description="Review ML code for machine-learning technical debt."
+    )
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     command = commands.add_parser(
         "scan",
         help="review the changes of a local git repository",
         description="Review the files that differ between BASE and HEAD, as the mldebt GitHub App would review a pull request.",
     )
-    command.add_argument("--repo", default=".", metavar="DIR", help="the repository (default: the current directory)")
-    command.add_argument("--base", metavar="REV", help="base revision; the merge base with HEAD is used (default: the default branch: origin/HEAD, main or master)")
-    command.add_argument("--head", metavar="REV", help="head revision (default: the working tree, with uncommitted and untracked files)")
-    command.add_argument("--pr-body", metavar="FILE", type=Path, help="a file holding the pull request description")
-    command.add_argument("--now", metavar="ISO-TIME", type=_moment, help="the current time, for stale-branch (default: now)")
-    command.add_argument("--format", choices=("text", "json", "sarif"), default="text", help="output format (default: text)")
-    command.add_argument("--config", metavar="FILE", type=Path, help=f"config file to use instead of the base revision's {CONFIG_PATH}")
+    command.add_argument(
+        "--repo", default=".", metavar="DIR", help="the repository (default: the current directory)"
+    )
+    command.add_argument(
+        "--base",
+        metavar="REV",
+        help="base revision; the merge base with HEAD is used (default: the default branch: origin/HEAD, main or master)",
+    )
+    command.add_argument(
+        "--head",
+        metavar="REV",
+        help="head revision (default: the working tree, with uncommitted and untracked files)",
+    )
+    command.add_argument(
+        "--pr-body", metavar="FILE", type=Path, help="a file holding the pull request description"
+    )
+    command.add_argument(
+        "--now", metavar="ISO-TIME", type=_moment, help="the current time, for stale-branch (default: now)"
+    )
+    command.add_argument(
+        "--format", choices=("text", "json", "sarif"), default="text", help="output format (default: text)"
+    )
+    command.add_argument(
+        "--config",
+        metavar="FILE",
+        type=Path,
+        help=f"config file to use instead of the base revision's {CONFIG_PATH}",
+    )
     return top
 
 

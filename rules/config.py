@@ -87,7 +87,9 @@ def load_config(text: str | None) -> tuple[Config, list[str]]:
         return Config(), []
     try:
         if _has_alias(text):
-            return Config(), [f"{CONFIG_PATH}: YAML anchors and aliases are not supported (they can expand without bound)"]
+            return Config(), [
+                f"{CONFIG_PATH}: YAML anchors and aliases are not supported (they can expand without bound)"
+            ]
         data = _plain(YAML(typ="safe").load(io.StringIO(text)))
     except (YAMLError, RecursionError) as exc:
         return Config(), [f"{CONFIG_PATH} is not valid YAML: {str(exc).splitlines()[0]}"]
@@ -116,11 +118,15 @@ def _build(data: Mapping[str, Any]) -> Config:
         else:
             options = {key: item for key, item in value.items() if key not in ("enabled", "severity")}
             severity = Severity(value["severity"]) if "severity" in value else None
-            rules[rule_id] = RuleSettings(enabled=value.get("enabled", True), severity=severity, options=options)
+            rules[rule_id] = RuleSettings(
+                enabled=value.get("enabled", True), severity=severity, options=options
+            )
     defaults = Config()
     return Config(
         rules=rules,
-        fail_on=frozenset(Severity(level) for level in data.get("fail_on", [s.value for s in defaults.fail_on])),
+        fail_on=frozenset(
+            Severity(level) for level in data.get("fail_on", [s.value for s in defaults.fail_on])
+        ),
         include=tuple(data.get("include", ())),
         exclude=tuple(data.get("exclude", ())),
         feature_registry=tuple(data.get("feature_registry", defaults.feature_registry)),

@@ -18,7 +18,20 @@ from rules.pyutil import numbered_block_above
 from rules.source import FileKind, SourceFile
 
 # Keys a JSON config may carry its comments in, since JSON has no comments.
-_JSON_COMMENT_KEYS = frozenset({"_comment", "comment", "__comment__", "//", "_doc", "_note", "note", "notes", "description", "_description"})
+_JSON_COMMENT_KEYS = frozenset(
+    {
+        "_comment",
+        "comment",
+        "__comment__",
+        "//",
+        "_doc",
+        "_note",
+        "note",
+        "notes",
+        "description",
+        "_description",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -88,7 +101,9 @@ def _is_branch(value: object) -> bool:
     return isinstance(value, list) and any(isinstance(item, Mapping) for item in value)
 
 
-def _yaml_leaves(file: SourceFile, node: object, path: tuple[str, ...], ancestors: tuple[int, ...]) -> Iterator[ConfigLeaf]:
+def _yaml_leaves(
+    file: SourceFile, node: object, path: tuple[str, ...], ancestors: tuple[int, ...]
+) -> Iterator[ConfigLeaf]:
     if isinstance(node, CommentedMap):
         for key, value in node.items():
             position = node.lc.data.get(key) if hasattr(node.lc, "data") else None
@@ -132,9 +147,15 @@ class _TextLocator:
         return self.text.count("\n", 0, match.end()) + 1
 
 
-def _plain_leaves(node: object, path: tuple[str, ...], locator: _TextLocator, notes: str) -> Iterator[ConfigLeaf]:
+def _plain_leaves(
+    node: object, path: tuple[str, ...], locator: _TextLocator, notes: str
+) -> Iterator[ConfigLeaf]:
     if isinstance(node, Mapping):
-        comments = " ".join(str(value) for key, value in node.items() if str(key).lower() in _JSON_COMMENT_KEYS and isinstance(value, str))
+        comments = " ".join(
+            str(value)
+            for key, value in node.items()
+            if str(key).lower() in _JSON_COMMENT_KEYS and isinstance(value, str)
+        )
         notes = f"{notes} {comments}".strip()
         for key, value in node.items():
             child = (*path, str(key))

@@ -76,19 +76,25 @@ def positional(call: libcst.Call) -> list[libcst.BaseExpression]:
     return [arg.value for arg in call.args if arg.keyword is None and not arg.star]
 
 
-def docstring_of(body: Sequence[libcst.BaseStatement] | Sequence[libcst.BaseSmallStatement]) -> libcst.BaseString | None:
+def docstring_of(
+    body: Sequence[libcst.BaseStatement] | Sequence[libcst.BaseSmallStatement],
+) -> libcst.BaseString | None:
     """The docstring node of a module, class or function body, if its first statement is a string."""
     if not body:
         return None
     first = body[0]
     if isinstance(first, libcst.SimpleStatementLine) and first.body:
         first = first.body[0]
-    if isinstance(first, libcst.Expr) and isinstance(first.value, (libcst.SimpleString, libcst.ConcatenatedString)):
+    if isinstance(first, libcst.Expr) and isinstance(
+        first.value, (libcst.SimpleString, libcst.ConcatenatedString)
+    ):
         return first.value
     return None
 
 
-def body_of(node: libcst.Module | libcst.ClassDef | libcst.FunctionDef) -> Sequence[libcst.BaseStatement] | Sequence[libcst.BaseSmallStatement]:
+def body_of(
+    node: libcst.Module | libcst.ClassDef | libcst.FunctionDef,
+) -> Sequence[libcst.BaseStatement] | Sequence[libcst.BaseSmallStatement]:
     if isinstance(node, libcst.Module):
         return node.body
     return node.body.body

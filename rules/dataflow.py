@@ -17,14 +17,24 @@ from collections.abc import Mapping, Sequence
 import libcst
 
 from rules.cst import dotted, keyword, positional, string_value
-from rules.ml_names import LABEL_ENCODERS, STATEFUL_TRANSFORMERS, STATELESS_TRANSFORMERS, Imports, is_transformer_ctor, reads_data, within
+from rules.ml_names import (
+    LABEL_ENCODERS,
+    STATEFUL_TRANSFORMERS,
+    STATELESS_TRANSFORMERS,
+    Imports,
+    is_transformer_ctor,
+    reads_data,
+    within,
+)
 from rules.module_facts import MODULE_SCOPE, CallSite, CheckSite, ModuleFacts, Scope, mentions
 from rules.rule import FileContext, PythonRule
 from rules.source import FileKind
 
 # Hugging Face builders that read the user's own files rather than a curated, versioned hub dataset.
 _FILE_BUILDERS = frozenset({"csv", "json", "parquet", "text", "arrow", "pandas", "sql"})
-_SPARK_FORMATS = frozenset({"csv", "parquet", "json", "orc", "text", "load", "table", "jdbc", "avro", "delta"})
+_SPARK_FORMATS = frozenset(
+    {"csv", "parquet", "json", "orc", "text", "load", "table", "jdbc", "avro", "delta"}
+)
 _TRAINER = re.compile(r"trainer", re.IGNORECASE)
 _OPTIMIZER = re.compile(r"(?:^|_)opt(?:im|imi[sz]er)?s?(?:$|_)", re.IGNORECASE)
 _BOOSTING_TRAIN = frozenset({"xgboost.train", "lightgbm.train", "catboost.train"})
@@ -78,12 +88,18 @@ class FactsCollector(libcst.BatchableCSTVisitor):
         self._classes.pop()
 
     def visit_FunctionDef(self, node: libcst.FunctionDef) -> None:
-        class_name = self._classes[-1][0] if self._classes and self._classes[-1][1] == len(self._scopes) else None
+        class_name = (
+            self._classes[-1][0] if self._classes and self._classes[-1][1] == len(self._scopes) else None
+        )
         parent = self.current_scope() if self.current_scope().name != MODULE_SCOPE else None
         name = f"{class_name}.{node.name.value}" if class_name else node.name.value
         decorators = []
         for decorator in node.decorators:
-            expr = decorator.decorator.func if isinstance(decorator.decorator, libcst.Call) else decorator.decorator
+            expr = (
+                decorator.decorator.func
+                if isinstance(decorator.decorator, libcst.Call)
+                else decorator.decorator
+            )
             decorators.append(self.facts.imports.qualify(expr) or "")
         scope = Scope(name, node, class_name=class_name, parent=parent, decorators=tuple(decorators))
         self.facts.functions.append(scope)
@@ -113,7 +129,9 @@ class FactsCollector(libcst.BatchableCSTVisitor):
                 if class_name is not None and name.startswith("self."):
                     # `self.scaler = StandardScaler()` in `__init__` is what `self.scaler` is in every method.
                     self.facts.attributes[(class_name, name)] = ctor
-            elements = target.target.elements if isinstance(target.target, (libcst.Tuple, libcst.List)) else ()
+            elements = (
+                target.target.elements if isinstance(target.target, (libcst.Tuple, libcst.List)) else ()
+            )
             for bound in [name, *(dotted(element.value) for element in elements)]:
                 if bound is not None:
                     self.current_scope().assigned[bound] = node.value
@@ -136,7 +154,16 @@ class FactsCollector(libcst.BatchableCSTVisitor):
                     receiver_ctor = self._constructor(receiver_name)
                     receiver_is_import = imports.is_bound(receiver_name.split(".", 1)[0])
         name_args = tuple(arg.value.value for arg in node.args if isinstance(arg.value, libcst.Name))
-        site = CallSite(node, name, path[-1] if path else "", path, receiver_ctor, self.current_scope(), name_args, receiver_is_import)
+        site = CallSite(
+            node,
+            name,
+            path[-1] if path else "",
+            path,
+            receiver_ctor,
+            self.current_scope(),
+            name_args,
+            receiver_is_import,
+        )
         self.current_scope().calls.append(site)
 
     def visit_Assert(self, node: libcst.Assert) -> None:
@@ -220,7 +247,9 @@ class FactsRule(PythonRule):
         if self._collects:
             self._collector.visit_Assert(node)
 
-    def flag_span(self, node: libcst.CSTNode, last: libcst.CSTNode | None, message: str, *, suggestion: str, key: str) -> None:
+    def flag_span(
+        self, node: libcst.CSTNode, last: libcst.CSTNode | None, message: str, *, suggestion: str, key: str
+    ) -> None:
         """Flags `node`, spanning down to `last` so that a change anywhere between them makes the finding new.
 
         Notebooks keep a single line: a span across cells would cover JSON, not code.
@@ -243,7 +272,9 @@ class FactsRule(PythonRule):
             text = ""
         else:
             # Most annotations and receivers are plain names, which need no code generation.
-            plain = dotted(node) if isinstance(node, libcst.BaseExpression) and _written_plainly(node) else None
+            plain = (
+                dotted(node) if isinstance(node, libcst.BaseExpression) and _written_plainly(node) else None
+            )
             text = plain or " ".join(module.code_for_node(node).split()).replace("`", "'")
         return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
 
@@ -252,7 +283,12 @@ def _written_plainly(node: libcst.CSTNode) -> bool:
     """A chain of names without parentheses or spaces anywhere: its dotted name is exactly its source."""
     while isinstance(node, libcst.Attribute):
         dot = node.dot
-        if node.lpar or node.attr.lpar or not _no_space(dot.whitespace_before) or not _no_space(dot.whitespace_after):
+        if (
+            node.lpar
+            or node.attr.lpar
+            or not _no_space(dot.whitespace_before)
+            or not _no_space(dot.whitespace_after)
+        ):
             return False
         node = node.value
     return isinstance(node, libcst.Name) and not node.lpar
@@ -282,7 +318,11 @@ def _check_site(node: libcst.Assert | libcst.If, test: libcst.BaseExpression) ->
 def _raises(body: libcst.BaseSuite) -> bool:
     statements = body.body if isinstance(body, libcst.IndentedBlock) else [body]
     for statement in statements:
-        small = statement.body if isinstance(statement, (libcst.SimpleStatementLine, libcst.SimpleStatementSuite)) else ()
+        small = (
+            statement.body
+            if isinstance(statement, (libcst.SimpleStatementLine, libcst.SimpleStatementSuite))
+            else ()
+        )
         if any(isinstance(item, libcst.Raise) for item in small):
             return True
     return False
@@ -309,14 +349,18 @@ def data_load(site: CallSite) -> bool:
         args = positional(site.node)
         builder = string_value(args[0]) if args else None
         has_files = keyword(site.node, "data_files") is not None or keyword(site.node, "data_dir") is not None
-        return has_files or (builder is not None and (builder in _FILE_BUILDERS or builder.startswith(("/", "./", "../"))))
+        return has_files or (
+            builder is not None and (builder in _FILE_BUILDERS or builder.startswith(("/", "./", "../")))
+        )
     path = site.path
     return len(path) >= 3 and path[-1] in _SPARK_FORMATS and "read" in path[1:-1]
 
 
 def loader_declares_schema(site: CallSite) -> bool:
     """`pd.read_csv(..., dtype=...)`, `pl.read_csv(schema=...)`, `spark.read.schema(s)`: columns and types are enforced at load."""
-    declared = any(keyword(site.node, name) is not None for name in ("dtype", "dtypes", "schema", "schema_overrides"))
+    declared = any(
+        keyword(site.node, name) is not None for name in ("dtype", "dtypes", "schema", "schema_overrides")
+    )
     return declared or "schema" in site.path[:-1]
 
 
@@ -334,12 +378,18 @@ def model_fit(site: CallSite, imports: Imports) -> bool:
         return is_transformer_ctor(site.receiver_ctor, imports, stateless_or_prep) is None
     if method == "train":
         args = site.node.args
-        trainer_like = bool(_TRAINER.search(receiver)) or bool(site.receiver_ctor and _TRAINER.search(site.receiver_ctor))
+        trainer_like = bool(_TRAINER.search(receiver)) or bool(
+            site.receiver_ctor and _TRAINER.search(site.receiver_ctor)
+        )
         mode_switch = keyword(site.node, "mode") is not None or (
-            len(args) == 1 and isinstance(args[0].value, libcst.Name) and args[0].value.value in ("True", "False")
+            len(args) == 1
+            and isinstance(args[0].value, libcst.Name)
+            and args[0].value.value in ("True", "False")
         )
         return trainer_like or (bool(args) and not mode_switch)
     if method == "step":
         ctor = site.receiver_ctor or ""
-        return any(within(ctor, library) for library in _OPTIMIZER_LIBRARIES) or bool(_OPTIMIZER.search(receiver))
+        return any(within(ctor, library) for library in _OPTIMIZER_LIBRARIES) or bool(
+            _OPTIMIZER.search(receiver)
+        )
     return False

@@ -23,8 +23,17 @@ from rules.dataflow import share_facts
 from rules.diff import changed_lines
 from rules.finding import Finding, Severity
 from rules.positions import Positions, replayable, visitor_hooks
-from rules.rule import ChangeContext, ChangeRule, FileContext, FileRule, PythonRule, Rule, SuppressionRule, all_rules
 from rules.repo import RepoView
+from rules.rule import (
+    ChangeContext,
+    ChangeRule,
+    FileContext,
+    FileRule,
+    PythonRule,
+    Rule,
+    SuppressionRule,
+    all_rules,
+)
 from rules.source import FileKind, SourceFile, decode, kind_of
 from rules.suppress import apply as apply_suppressions
 from rules.suppress import find_suppressions
@@ -184,7 +193,9 @@ def _source(path: str, data: bytes | str | None) -> tuple[SourceFile | None, str
     return SourceFile(path=path, text=text, kind=kind), None
 
 
-def _classify(head: list[Finding], base: list[Finding], touched: frozenset[int]) -> tuple[list[Finding], list[Finding]]:
+def _classify(
+    head: list[Finding], base: list[Finding], touched: frozenset[int]
+) -> tuple[list[Finding], list[Finding]]:
     remaining = Counter(_identity(finding) for finding in base)
 
     def was_touched(finding: Finding) -> bool:

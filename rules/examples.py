@@ -14,7 +14,9 @@ EXAMPLE_NOW = datetime(2026, 1, 15, tzinfo=UTC)
 
 
 def review_for(case: Case) -> ReviewInput:
-    head_tree = {path: content for path, content in {**case.base, **case.head_files()}.items() if content is not None}
+    head_tree = {
+        path: content for path, content in {**case.base, **case.head_files()}.items() if content is not None
+    }
     changed = []
     for path, content in case.head_files().items():
         if content is None:

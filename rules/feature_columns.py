@@ -63,7 +63,13 @@ class FeatureColumns(FactsRule):
     def visit_Param(self, node: libcst.Param) -> None:
         if node.annotation is not None:
             annotation = self.code(node.annotation.annotation, MAX_SHOWN)
-            kind = "frame" if FRAME_ANNOTATIONS.search(annotation) else "dict" if DICT_ANNOTATIONS.match(annotation) else ""
+            kind = (
+                "frame"
+                if FRAME_ANNOTATIONS.search(annotation)
+                else "dict"
+                if DICT_ANNOTATIONS.match(annotation)
+                else ""
+            )
             if kind:
                 self._set_kind(node.name.value, kind)
 
@@ -84,7 +90,9 @@ class FeatureColumns(FactsRule):
             self._feature_list(name, node.value)
 
     def visit_Del(self, node: libcst.Del) -> None:
-        targets = node.target.elements if isinstance(node.target, libcst.Tuple) else [libcst.Element(node.target)]
+        targets = (
+            node.target.elements if isinstance(node.target, libcst.Tuple) else [libcst.Element(node.target)]
+        )
         for element in targets:
             if isinstance(element.value, libcst.Subscript):
                 for index in self._indexes(element.value):
@@ -105,9 +113,17 @@ class FeatureColumns(FactsRule):
             for arg in node.args:
                 if arg.keyword is None or arg.keyword.value in ("columns", "labels"):
                     self.dropped.update(value for value, _ in strings_in(arg.value))
-        elif method in FRAME_ADDERS and isinstance(node.func, libcst.Attribute) and self._frame_method(node.func):
+        elif (
+            method in FRAME_ADDERS
+            and isinstance(node.func, libcst.Attribute)
+            and self._frame_method(node.func)
+        ):
             self._added_by_method(node, method)
-        elif method == "insert" and isinstance(node.func, libcst.Attribute) and self._is_frame_strictly(node.func.value):
+        elif (
+            method == "insert"
+            and isinstance(node.func, libcst.Attribute)
+            and self._is_frame_strictly(node.func.value)
+        ):
             args = positional(node)
             column = self._column(args[1]) if len(args) > 1 else None
             if column is not None:
@@ -148,7 +164,9 @@ class FeatureColumns(FactsRule):
             column = self._column(value.key)
             if column is not None:
                 self._candidate(column, value.key, value.value)
-                self._fanned_out(column, value.key, [*self.loops, loop_variables(value.for_in.target, value.for_in.iter)])
+                self._fanned_out(
+                    column, value.key, [*self.loops, loop_variables(value.for_in.target, value.for_in.iter)]
+                )
 
     def _assigned(self, target: libcst.BaseExpression, value: libcst.BaseExpression) -> None:
         name = dotted(target)
@@ -157,9 +175,13 @@ class FeatureColumns(FactsRule):
             self._remember_strings(name, value)
             if isinstance(value, (libcst.List, libcst.Tuple, libcst.Set)) and is_feature_list(name):
                 self._feature_list(name, value)
-            if isinstance(value, libcst.SimpleString | libcst.ConcatenatedString) and re.search(r"target|label", name, re.IGNORECASE):
+            if isinstance(value, libcst.SimpleString | libcst.ConcatenatedString) and re.search(
+                r"target|label", name, re.IGNORECASE
+            ):
                 self.targets.update(text.lower() for text, _ in strings_in(value))
-            if re.fullmatch(r"(?i)y(?:_\w+)?|labels?|targets?", name.rsplit(".", 1)[-1]) and isinstance(value, libcst.Subscript):
+            if re.fullmatch(r"(?i)y(?:_\w+)?|labels?|targets?", name.rsplit(".", 1)[-1]) and isinstance(
+                value, libcst.Subscript
+            ):
                 for index in self._indexes(value):
                     self.targets.update(text.lower() for text, _ in strings_in(index))
             return
@@ -177,7 +199,9 @@ class FeatureColumns(FactsRule):
         if receiver is None or not self._is_frame(receiver):
             return
         for index in indexes:
-            elements = index.elements if isinstance(index, (libcst.List, libcst.Tuple)) else [libcst.Element(index)]
+            elements = (
+                index.elements if isinstance(index, (libcst.List, libcst.Tuple)) else [libcst.Element(index)]
+            )
             for element in elements:
                 column = self._column(element.value)
                 if column is not None:
@@ -188,7 +212,11 @@ class FeatureColumns(FactsRule):
         if isinstance(value, (libcst.List, libcst.Tuple, libcst.Set)):
             items = [(string_value(element.value), element.value) for element in value.elements]
         elif isinstance(value, libcst.Dict):
-            items = [(string_value(element.key), element.key) for element in value.elements if isinstance(element, libcst.DictElement)]
+            items = [
+                (string_value(element.key), element.key)
+                for element in value.elements
+                if isinstance(element, libcst.DictElement)
+            ]
         else:
             return
         if items and all(text is not None for text, _ in items):
@@ -224,7 +252,9 @@ class FeatureColumns(FactsRule):
                 shown = fanout.column.shown.replace("{" + fanout.variable + "}", text)
                 self.candidates.append(Candidate(ColumnName(shown, "{" in shown), node))
         if expanded:
-            self.candidates = [candidate for candidate in self.candidates if id(candidate.node) not in expanded]
+            self.candidates = [
+                candidate for candidate in self.candidates if id(candidate.node) not in expanded
+            ]
 
     def _indexes(self, node: libcst.Subscript) -> list[libcst.BaseExpression]:
         return [element.slice.value for element in node.slice if isinstance(element.slice, libcst.Index)]
@@ -251,7 +281,11 @@ class FeatureColumns(FactsRule):
                 if keywords:
                     self._candidate(ColumnName(arg.keyword.value, False), arg.keyword, arg.value)
                 continue
-            values = arg.value.elements if isinstance(arg.value, (libcst.List, libcst.Tuple)) else [libcst.Element(arg.value)]
+            values = (
+                arg.value.elements
+                if isinstance(arg.value, (libcst.List, libcst.Tuple))
+                else [libcst.Element(arg.value)]
+            )
             for element in values:
                 expression = element.value
                 loops: list[dict[str, str]] = []
@@ -259,13 +293,21 @@ class FeatureColumns(FactsRule):
                     loops = [loop_variables(expression.for_in.target, expression.for_in.iter)]
                     expression = expression.elt
                 alias = self._alias(expression)
-                if alias is not None and isinstance(expression, libcst.Call) and isinstance(expression.func, libcst.Attribute):
+                if (
+                    alias is not None
+                    and isinstance(expression, libcst.Call)
+                    and isinstance(expression.func, libcst.Attribute)
+                ):
                     # The expression before `.alias(...)`: the alias itself would look like a read of the column.
                     self._candidate(alias[0], alias[1], expression.func.value)
                     self._fanned_out(alias[0], alias[1], self.loops + loops)
 
     def _alias(self, expression: libcst.BaseExpression) -> tuple[ColumnName, libcst.CSTNode] | None:
-        if isinstance(expression, libcst.Call) and isinstance(expression.func, libcst.Attribute) and expression.func.attr.value == "alias":
+        if (
+            isinstance(expression, libcst.Call)
+            and isinstance(expression.func, libcst.Attribute)
+            and expression.func.attr.value == "alias"
+        ):
             args = positional(expression)
             column = self._column(args[0]) if args else None
             if column is not None:
@@ -277,7 +319,9 @@ class FeatureColumns(FactsRule):
         if schema is None or not isinstance(schema.value, (libcst.List, libcst.Tuple)):
             return
         name = keyword(node, "name")
-        view = FeastView((string_value(name.value) or "") if name is not None else "", self._feast_owned(node))
+        view = FeastView(
+            (string_value(name.value) or "") if name is not None else "", self._feast_owned(node)
+        )
         for element in schema.value.elements:
             field = element.value
             if not isinstance(field, libcst.Call) or (dotted(field.func) or "").rsplit(".", 1)[-1] != "Field":
@@ -288,7 +332,9 @@ class FeatureColumns(FactsRule):
                 continue
             description = keyword(field, "description")
             documented = description is not None and bool((string_value(description.value) or "").strip())
-            self.candidates.append(Candidate(ColumnName(name, False), field, documented=documented, view=view))
+            self.candidates.append(
+                Candidate(ColumnName(name, False), field, documented=documented, view=view)
+            )
 
     def _feast_owned(self, node: libcst.Call) -> bool:
         """A view's `owner=`, a `team`/`owner` tag or a view-level `description=` says who answers for its fields."""
@@ -300,7 +346,8 @@ class FeatureColumns(FactsRule):
         if tags is None or not isinstance(tags.value, libcst.Dict):
             return False
         return any(
-            isinstance(element, libcst.DictElement) and (string_value(element.key) or "").lower() in OWNER_TAGS
+            isinstance(element, libcst.DictElement)
+            and (string_value(element.key) or "").lower() in OWNER_TAGS
             for element in tags.value.elements
         )
 
@@ -335,12 +382,20 @@ class FeatureColumns(FactsRule):
             return [(self.code(node, MAX_SHOWN), False)]
         return None
 
-    def _candidate(self, name: ColumnName, node: libcst.CSTNode, value: libcst.BaseExpression | None, receiver: str | None = None) -> None:
+    def _candidate(
+        self,
+        name: ColumnName,
+        node: libcst.CSTNode,
+        value: libcst.BaseExpression | None,
+        receiver: str | None = None,
+    ) -> None:
         if receiver is not None and OUTPUT_FRAME.search(receiver.rsplit(".", 1)[-1].lower()):
             return
         if value is not None:
             text = self._text(value)
-            if PREDICTION.search(text) or (not name.template and self._reads_column(text, name.shown, receiver)):
+            if PREDICTION.search(text) or (
+                not name.template and self._reads_column(text, name.shown, receiver)
+            ):
                 return
         self.candidates.append(Candidate(name, node, receiver=receiver))
 
@@ -388,7 +443,9 @@ class FeatureColumns(FactsRule):
         receiver = dotted(func.value)
         if receiver is not None and receiver.split(".", 1)[0] in ("self", "cls"):
             return False
-        return (receiver is not None and self._is_frame(receiver)) or self.facts.imports.uses(*DATAFRAME_LIBRARIES)
+        return (receiver is not None and self._is_frame(receiver)) or self.facts.imports.uses(
+            *DATAFRAME_LIBRARIES
+        )
 
     def _is_frame_strictly(self, node: libcst.BaseExpression) -> bool:
         """A receiver known or named to be a frame; `list.insert` shares the method name, so a pandas import is not enough."""

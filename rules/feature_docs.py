@@ -31,8 +31,23 @@ V = TypeVar("V")
 
 # Files whose prose can define a feature, looked for in the file's folder, each folder above it and `docs/`.
 DOC_FILES = frozenset(
-    {"readme.md", "readme.rst", "readme.txt", "readme", "features.md", "features.yaml", "features.yml", "schema.yml", "schema.yaml",
-     "data_dictionary.md", "data_dictionary.yaml", "data_dictionary.yml", "data_dictionary.csv", "data-dictionary.md", "dictionary.md"}
+    {
+        "readme.md",
+        "readme.rst",
+        "readme.txt",
+        "readme",
+        "features.md",
+        "features.yaml",
+        "features.yml",
+        "schema.yml",
+        "schema.yaml",
+        "data_dictionary.md",
+        "data_dictionary.yaml",
+        "data_dictionary.yml",
+        "data_dictionary.csv",
+        "data-dictionary.md",
+        "dictionary.md",
+    }
 )
 # Changed modules read for a moved feature: enough for a refactor, not a monorepo-wide rename.
 MAX_NEIGHBOURS = 40
@@ -44,7 +59,9 @@ _CHECKLIST = re.compile(r"^\s*(?:[-*+]|\d+\.)\s+\[[ xX]\]")
 _FENCE = re.compile(r"^\s*(?:```|~~~)")
 # Added prose that speaks of a new column: "with a new column indicating its origin", "two extra feature columns".
 # A bare "new feature" is left out: in a README it as often means something the software can now do.
-_NEW_COLUMN_NOTE = re.compile(r"\b(?:new|added|extra|additional)\s+(?:[\w-]+\s+){0,2}?(?:column|variable)s?\b", re.IGNORECASE)
+_NEW_COLUMN_NOTE = re.compile(
+    r"\b(?:new|added|extra|additional)\s+(?:[\w-]+\s+){0,2}?(?:column|variable)s?\b", re.IGNORECASE
+)
 _TOKEN = re.compile(r"[\w{}<>*]+")
 _PLACEHOLDER = re.compile(r"\{[^}]*\}|<[^>]*>|\*")
 # A short name ("v1", "age") is documented only where it is set apart: a code span or a table cell.
@@ -68,7 +85,9 @@ class Documents:
         return None
 
 
-_DOCS: weakref.WeakKeyDictionary[RepoView, dict[tuple[str, Side], list[tuple[str, str]]]] = weakref.WeakKeyDictionary()
+_DOCS: weakref.WeakKeyDictionary[RepoView, dict[tuple[str, Side], list[tuple[str, str]]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def _cache(store: weakref.WeakKeyDictionary[RepoView, V], repo: RepoView, empty: V) -> V:
@@ -100,11 +119,18 @@ def documents(repo: RepoView, path: str, changed: Sequence[ChangedContent], side
     missing = [folder for folder in folders if (folder, "head") not in cache]
     listings = repo.list_dirs(missing, "head") if missing else {}
     texts = [item for folder in folders for item in _docs_in(repo, folder, "head", listings.get(folder))]
-    touched = {item.path: item for item in changed if posixpath.dirname(item.path) in folders and posixpath.basename(item.path).lower() in DOC_FILES}
+    touched = {
+        item.path: item
+        for item in changed
+        if posixpath.dirname(item.path) in folders and posixpath.basename(item.path).lower() in DOC_FILES
+    }
     if side == "base":
         kept = [(doc_path, text) for doc_path, text in texts if doc_path not in touched]
         before = [(item.path, _side(repo, item, "base")) for item in touched.values()]
-        return Documents(tuple(kept + [(doc_path, _prose(text[:MAX_DOC_CHARS])) for doc_path, text in before if text]), None)
+        return Documents(
+            tuple(kept + [(doc_path, _prose(text[:MAX_DOC_CHARS])) for doc_path, text in before if text]),
+            None,
+        )
     note = next((item.path for item in touched.values() if _adds_column_note(repo, item)), None)
     return Documents(tuple(texts), note)
 
@@ -127,12 +153,18 @@ def _adds_column_note(repo: RepoView, item: ChangedContent) -> bool:
     if item.path in cache:
         return cache[item.path]
     before = {line.strip() for line in _prose(_side(repo, item, "base")).splitlines()}
-    added = [line for line in _prose(_side(repo, item, "head")).splitlines() if line.strip() and line.strip() not in before]
+    added = [
+        line
+        for line in _prose(_side(repo, item, "head")).splitlines()
+        if line.strip() and line.strip() not in before
+    ]
     cache[item.path] = any(_NEW_COLUMN_NOTE.search(line) for line in added)
     return cache[item.path]
 
 
-def _docs_in(repo: RepoView, folder: str, side: Side, listing: Collection[str] | None) -> list[tuple[str, str]]:
+def _docs_in(
+    repo: RepoView, folder: str, side: Side, listing: Collection[str] | None
+) -> list[tuple[str, str]]:
     cache = _cache(_DOCS, repo, {})
     key = (folder, side)
     if key not in cache:
@@ -176,7 +208,9 @@ def _names(text: str, name: str, *, template: bool) -> bool:
     return re.search(rf"(?<![\w-]){spelled}(?![\w-])", text, re.IGNORECASE) is not None
 
 
-def computed_nearby(path: str, changed: Sequence[ChangedContent], name: str, source: str | None, side: Side = "base") -> bool:
+def computed_nearby(
+    path: str, changed: Sequence[ChangedContent], name: str, source: str | None, side: Side = "base"
+) -> bool:
     """Whether another Python module the pull request changes, near `path` (its folder or the two above), creates the column at `side`.
 
     At the base that means the column was moved or mirrored, not added; at the
@@ -187,7 +221,11 @@ def computed_nearby(path: str, changed: Sequence[ChangedContent], name: str, sou
     """
     folders = set(folders_above(path)[:NEIGHBOUR_LEVELS])
     wanted = source if source is not None else name
-    neighbours = [item for item in changed if item.path != path and item.path.endswith(".py") and posixpath.dirname(item.path) in folders]
+    neighbours = [
+        item
+        for item in changed
+        if item.path != path and item.path.endswith(".py") and posixpath.dirname(item.path) in folders
+    ]
     return any(wanted in _created_by(item, side) for item in neighbours[:MAX_NEIGHBOURS])
 
 

@@ -17,33 +17,138 @@ from rules.cst import dotted, positional, string_value
 from rules.dataflow import option_names
 from rules.feature_registry import glob_of
 
-FEATURE_DIRECTORIES = frozenset({"features", "feature_engineering", "feature_repo", "feature_store", "featurization", "feature_pipeline"})
-FEATURE_FILE = re.compile(r"^(?:feat(?:ure)?s?(?:_\w+)?|\w+_feat(?:ure)?s?|fe|featuri[sz]\w*|build_features)$", re.IGNORECASE)
-FEAST_VIEWS = frozenset({"FeatureView", "BatchFeatureView", "StreamFeatureView", "OnDemandFeatureView", "on_demand_feature_view", "stream_feature_view"})
+FEATURE_DIRECTORIES = frozenset(
+    {"features", "feature_engineering", "feature_repo", "feature_store", "featurization", "feature_pipeline"}
+)
+FEATURE_FILE = re.compile(
+    r"^(?:feat(?:ure)?s?(?:_\w+)?|\w+_feat(?:ure)?s?|fe|featuri[sz]\w*|build_features)$", re.IGNORECASE
+)
+FEAST_VIEWS = frozenset(
+    {
+        "FeatureView",
+        "BatchFeatureView",
+        "StreamFeatureView",
+        "OnDemandFeatureView",
+        "on_demand_feature_view",
+        "stream_feature_view",
+    }
+)
 # Variables holding a list of model input columns: FEATURES, FEATURE_COLUMNS, feature_cols, NUMERIC_FEATURES, cat_feats.
 FEATURE_LIST_TOKENS = frozenset({"feature", "features", "feat", "feats"})
 NOT_A_FEATURE_LIST = frozenset(
-    {"drop", "dropped", "exclude", "excluded", "excludes", "exclusion", "exclusions", "ignore", "ignored", "remove", "removed",
-     "skip", "leak", "leaky", "deprecated", "unused", "blocklist", "denylist", "blacklist", "meta", "metadata",
-     "target", "targets", "label", "labels", "id", "ids", "key", "keys", "importance", "importances", "store", "view", "service"}
+    {
+        "drop",
+        "dropped",
+        "exclude",
+        "excluded",
+        "excludes",
+        "exclusion",
+        "exclusions",
+        "ignore",
+        "ignored",
+        "remove",
+        "removed",
+        "skip",
+        "leak",
+        "leaky",
+        "deprecated",
+        "unused",
+        "blocklist",
+        "denylist",
+        "blacklist",
+        "meta",
+        "metadata",
+        "target",
+        "targets",
+        "label",
+        "labels",
+        "id",
+        "ids",
+        "key",
+        "keys",
+        "importance",
+        "importances",
+        "store",
+        "view",
+        "service",
+    }
 )
 # Directly before the feature noun these negate it: `NON_FEATURE_COLS` lists what is kept out of the model,
 # while `NON_NEGATIVE_FEATURES` is still a list of features.
 NEGATIONS = frozenset({"non", "not", "no"})
 TARGET_NAMES = frozenset({"target", "label", "labels", "y", "class", "outcome", "ground_truth"})
-TARGET_KEYWORDS = frozenset({"target", "label", "target_col", "target_column", "label_col", "label_column", "label_name", "target_name", "y_col"})
-TIMESTAMP_NAMES = frozenset({"event_timestamp", "created", "created_timestamp", "timestamp", "ts", "event_time", "event_ts", "date", "datetime", "created_at", "updated_at"})
+TARGET_KEYWORDS = frozenset(
+    {
+        "target",
+        "label",
+        "target_col",
+        "target_column",
+        "label_col",
+        "label_column",
+        "label_name",
+        "target_name",
+        "y_col",
+    }
+)
+TIMESTAMP_NAMES = frozenset(
+    {
+        "event_timestamp",
+        "created",
+        "created_timestamp",
+        "timestamp",
+        "ts",
+        "event_time",
+        "event_ts",
+        "date",
+        "datetime",
+        "created_at",
+        "updated_at",
+    }
+)
 TIMESTAMP_SUFFIXES = ("_timestamp", "_ts", "_at", "_date", "_datetime")
-TIMESTAMP_KEYWORDS = frozenset({"timestamp_field", "created_timestamp_column", "event_timestamp_column", "timestamp_column", "time_column"})
+TIMESTAMP_KEYWORDS = frozenset(
+    {
+        "timestamp_field",
+        "created_timestamp_column",
+        "event_timestamp_column",
+        "timestamp_column",
+        "time_column",
+    }
+)
 # Names that hold a data frame by convention; `data` and `x` are left out, they are as often dicts.
-FRAME_NAME = re.compile(r"^(?:[Dd][Ff]|pdf|sdf|frame|features|feats|X)$|^(?:df|X)_\w+$|_(?:df|frame|features|feats)$")
+FRAME_NAME = re.compile(
+    r"^(?:[Dd][Ff]|pdf|sdf|frame|features|feats|X)$|^(?:df|X)_\w+$|_(?:df|frame|features|feats)$"
+)
 # Calls that make a file model-data code even outside feature folders: it trains on its frames, splits them
 # into folds, or writes them out as the dataset a training script reads.
 MODEL_DATA_CALLS = frozenset(
-    {"train_test_split", "cross_val_score", "cross_validate", "KFold", "StratifiedKFold", "GroupKFold",
-     "to_csv", "to_parquet", "to_feather", "write_csv", "write_parquet", "saveAsTable"}
+    {
+        "train_test_split",
+        "cross_val_score",
+        "cross_validate",
+        "KFold",
+        "StratifiedKFold",
+        "GroupKFold",
+        "to_csv",
+        "to_parquet",
+        "to_feather",
+        "write_csv",
+        "write_parquet",
+        "saveAsTable",
+    }
 )
-MODEL_DATA_WORDS = (".fit(", "train_test_split", "cross_val", "KFold", ".to_csv(", ".to_parquet(", ".to_feather(", ".write_csv(", ".write_parquet(", "saveAsTable")
+MODEL_DATA_WORDS = (
+    ".fit(",
+    "train_test_split",
+    "cross_val",
+    "KFold",
+    ".to_csv(",
+    ".to_parquet(",
+    ".to_feather(",
+    ".write_csv(",
+    ".write_parquet(",
+    "saveAsTable",
+)
 # Bookkeeping columns of a training or data-preparation script: fold numbers, split flags, predictions, weights.
 BOOKKEEPING = re.compile(
     r"^(?:k?folds?|fold_\w+|\w+_k?folds?|split|subset|is_(?:train|test|val|valid|validation|holdout)|"
@@ -52,22 +157,64 @@ BOOKKEEPING = re.compile(
 )
 # Frames that hold a model's outputs (a submission, out-of-fold predictions, metrics), and values that are
 # predictions: what a model produces is not one of its inputs.
-OUTPUT_FRAME = re.compile(r"(?:^|_)(?:sub|submission|submissions|results?|metrics|scores|preds?|predictions?|oof|leaderboard|history|evals?)(?:_|$)")
+OUTPUT_FRAME = re.compile(
+    r"(?:^|_)(?:sub|submission|submissions|results?|metrics|scores|preds?|predictions?|oof|leaderboard|history|evals?)(?:_|$)"
+)
 PREDICTION = re.compile(r"\.predict(?:_proba|_log_proba)?\s*\(|\b(?:\w+_)?(?:preds|predictions|oof)\b")
 # Frames of held-out or serving rows, whose columns mirror the training frame's.
-TEST_FRAME = re.compile(r"(?:^|_)(?:test|tst|holdout|inference|serving|infer)(?:_|$)|^(?:x|df)?test", re.IGNORECASE)
+TEST_FRAME = re.compile(
+    r"(?:^|_)(?:test|tst|holdout|inference|serving|infer)(?:_|$)|^(?:x|df)?test", re.IGNORECASE
+)
 FRAME_ADDERS = frozenset({"assign", "with_columns", "with_column", "withColumn", "select", "agg"})
 DATAFRAME_LIBRARIES = ("pandas", "polars", "pyspark", "dask", "modin", "cudf", "xarray", "databricks")
 FRAME_LIBRARIES = ("pandas", "polars", "pyspark", "dask", "modin", "cudf")
 FRAME_METHODS = frozenset(
-    {"copy", "merge", "join", "assign", "reset_index", "set_index", "agg", "aggregate", "pivot_table", "melt", "drop", "dropna", "fillna",
-     "rename", "sort_values", "to_pandas", "toPandas", "with_columns", "select", "filter", "query", "explode", "astype", "read_csv", "read_parquet"}
+    {
+        "copy",
+        "merge",
+        "join",
+        "assign",
+        "reset_index",
+        "set_index",
+        "agg",
+        "aggregate",
+        "pivot_table",
+        "melt",
+        "drop",
+        "dropna",
+        "fillna",
+        "rename",
+        "sort_values",
+        "to_pandas",
+        "toPandas",
+        "with_columns",
+        "select",
+        "filter",
+        "query",
+        "explode",
+        "astype",
+        "read_csv",
+        "read_parquet",
+    }
 )
 DICT_CALLS = frozenset(
-    {"dict", "defaultdict", "OrderedDict", "Counter", "collections.defaultdict", "collections.OrderedDict", "collections.Counter",
-     "json.load", "json.loads", "yaml.safe_load", "yaml.load"}
+    {
+        "dict",
+        "defaultdict",
+        "OrderedDict",
+        "Counter",
+        "collections.defaultdict",
+        "collections.OrderedDict",
+        "collections.Counter",
+        "json.load",
+        "json.loads",
+        "yaml.safe_load",
+        "yaml.load",
+    }
 )
-DICT_ANNOTATIONS = re.compile(r"^(?:typing\.)?(?:dict|Dict|Mapping|MutableMapping|defaultdict|OrderedDict|Counter)\b")
+DICT_ANNOTATIONS = re.compile(
+    r"^(?:typing\.)?(?:dict|Dict|Mapping|MutableMapping|defaultdict|OrderedDict|Counter)\b"
+)
 FRAME_ANNOTATIONS = re.compile(r"DataFrame|LazyFrame")
 # A comment that names the column on its line (or the line below it) as the label: `# churn label: no purchase in 90 days`,
 # `# define the target`, `# Churn is the label`. Up to three words may qualify the noun, but not a preposition: `# mean of
@@ -160,11 +307,15 @@ def is_feature_list(name: str) -> bool:
     tokens = name_tokens(name.rsplit(".", 1)[-1])
     if FEATURE_LIST_TOKENS.isdisjoint(tokens) or not NOT_A_FEATURE_LIST.isdisjoint(tokens):
         return False
-    return not any(word in NEGATIONS and noun in FEATURE_LIST_TOKENS for word, noun in zip(tokens, tokens[1:]))
+    return not any(
+        word in NEGATIONS and noun in FEATURE_LIST_TOKENS for word, noun in zip(tokens, tokens[1:])
+    )
 
 
 def strings_in(node: libcst.BaseExpression) -> Iterator[tuple[str, libcst.CSTNode]]:
-    elements = node.elements if isinstance(node, (libcst.List, libcst.Tuple, libcst.Set)) else [libcst.Element(node)]
+    elements = (
+        node.elements if isinstance(node, (libcst.List, libcst.Tuple, libcst.Set)) else [libcst.Element(node)]
+    )
     for element in elements:
         value = string_value(element.value)
         if value is not None:
@@ -184,7 +335,12 @@ def listed(candidates: list[Candidate]) -> str:
 
 def is_target(name: str, targets: set[str]) -> bool:
     lowered = name.lower()
-    return lowered in TARGET_NAMES or lowered in targets or lowered.startswith(("target_", "label_")) or lowered.endswith(("_target", "_label"))
+    return (
+        lowered in TARGET_NAMES
+        or lowered in targets
+        or lowered.startswith(("target_", "label_"))
+        or lowered.endswith(("_target", "_label"))
+    )
 
 
 def is_identifier(name: str) -> bool:

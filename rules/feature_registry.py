@@ -23,7 +23,27 @@ NAME_KEYS = ("name", "feature", "feature_name", "column", "id")
 DESCRIPTION_KEYS = ("description", "desc", "doc", "docs", "definition", "summary", "meaning")
 OWNER_KEYS = ("owner", "owners", "team", "owning_team", "owned_by", "maintainer", "maintainers", "contact")
 # Values that fill a field without documenting anything.
-PLACEHOLDERS = frozenset({"", "todo", "tbd", "tba", "n/a", "na", "none", "null", "-", "--", "?", "...", "…", "xxx", "fixme", "unknown", "wip"})
+PLACEHOLDERS = frozenset(
+    {
+        "",
+        "todo",
+        "tbd",
+        "tba",
+        "n/a",
+        "na",
+        "none",
+        "null",
+        "-",
+        "--",
+        "?",
+        "...",
+        "…",
+        "xxx",
+        "fixme",
+        "unknown",
+        "wip",
+    }
+)
 # Nested registries deeper than this are not feature registries; stop instead of walking a huge document.
 MAX_DEPTH = 12
 _PLACEHOLDER_PART = re.compile(r"\{[^}]*\}|<[^>]*>")
@@ -58,7 +78,9 @@ class RegistryEntry:
 
     @property
     def missing(self) -> list[str]:
-        return [label for label, value in (("description", self.description), ("owner", self.owner)) if not value]
+        return [
+            label for label, value in (("description", self.description), ("owner", self.owner)) if not value
+        ]
 
 
 @dataclass
@@ -82,7 +104,9 @@ def _matches(wanted: str, entry: str, *, template: bool) -> bool:
     return template and fnmatch.fnmatchcase(entry, wanted)
 
 
-_READ: weakref.WeakKeyDictionary[RepoView, dict[tuple[tuple[str, ...], str], FeatureRegistry]] = weakref.WeakKeyDictionary()
+_READ: weakref.WeakKeyDictionary[RepoView, dict[tuple[tuple[str, ...], str], FeatureRegistry]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def read_registry(repo: RepoView, paths: Iterable[str], side: Side) -> FeatureRegistry:
@@ -158,7 +182,11 @@ def _walk(node: object, owner: str, source: str, out: list[RegistryEntry], depth
             fields = {str(k).lower(): v for k, v in value.items()}
             nested = any(isinstance(v, (Mapping, list)) and k not in OWNER_KEYS for k, v in fields.items())
             if (set(fields) & metadata) and not nested:
-                out.append(RegistryEntry(str(key), _pick(fields, DESCRIPTION_KEYS), _pick(fields, OWNER_KEYS) or owner, source))
+                out.append(
+                    RegistryEntry(
+                        str(key), _pick(fields, DESCRIPTION_KEYS), _pick(fields, OWNER_KEYS) or owner, source
+                    )
+                )
             else:
                 _walk(value, owner, source, out, depth + 1)
         elif isinstance(value, list):
@@ -211,7 +239,11 @@ def _tables(lines: list[str], source: str) -> list[RegistryEntry]:
             index += 1
             if name_at is None or name_at >= len(row) or not row[name_at]:
                 continue
-            description = meaningful(row[description_at]) if description_at is not None and description_at < len(row) else ""
+            description = (
+                meaningful(row[description_at])
+                if description_at is not None and description_at < len(row)
+                else ""
+            )
             owner = meaningful(row[owner_at]) if owner_at is not None and owner_at < len(row) else ""
             entries.append(RegistryEntry(row[name_at], description, owner, source))
     return entries

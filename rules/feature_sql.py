@@ -15,7 +15,9 @@ import re
 
 # Comments and Jinja are blanked out, keeping newlines, so line numbers stay right.
 _NOISE = re.compile(r"--[^\n]*|/\*.*?\*/|\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
-_ALIAS = re.compile(r"\bas\s+[`\"\[]?([A-Za-z_]\w*)[`\"\]]?(?=[ \t]*(?:,|$|\bfrom\b))", re.IGNORECASE | re.MULTILINE)
+_ALIAS = re.compile(
+    r"\bas\s+[`\"\[]?([A-Za-z_]\w*)[`\"\]]?(?=[ \t]*(?:,|$|\bfrom\b))", re.IGNORECASE | re.MULTILINE
+)
 _TABLE_ALIAS = re.compile(r"\b(?:from|join)\s+(?:[\w.`\"\[\]]+\s*)?$", re.IGNORECASE)
 
 

@@ -20,11 +20,42 @@ from rules.repo import RepoView, Side
 from rules.source import MAX_FILE_BYTES, kind_of
 
 # Git's plumbing plus the settings that could make it run something or prompt.
-SAFE_CONFIG = ("-c", "core.fsmonitor=false", "-c", "core.quotepath=off", "-c", "diff.external=", "-c", "core.hooksPath=/dev/null")
-STATUS = {"A": "added", "M": "modified", "T": "modified", "U": "modified", "D": "removed", "R": "renamed", "C": "copied"}
+SAFE_CONFIG = (
+    "-c",
+    "core.fsmonitor=false",
+    "-c",
+    "core.quotepath=off",
+    "-c",
+    "diff.external=",
+    "-c",
+    "core.hooksPath=/dev/null",
+)
+STATUS = {
+    "A": "added",
+    "M": "modified",
+    "T": "modified",
+    "U": "modified",
+    "D": "removed",
+    "R": "renamed",
+    "C": "copied",
+}
 # Tool output nobody means to commit even when .gitignore forgets it: a virtualenv or
 # Jupyter's checkpoint copies would otherwise be reviewed as thousands of added files.
-UNTRACKED_NOISE = frozenset({".ipynb_checkpoints", "__pycache__", "site-packages", "node_modules", ".venv", "venv", ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache"})
+UNTRACKED_NOISE = frozenset(
+    {
+        ".ipynb_checkpoints",
+        "__pycache__",
+        "site-packages",
+        "node_modules",
+        ".venv",
+        "venv",
+        ".tox",
+        ".nox",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+    }
+)
 TOO_LARGE = f"larger than {MAX_FILE_BYTES // 1_000_000} MB"
 
 
@@ -33,7 +64,11 @@ class GitError(Exception):
 
 
 def _environment() -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("GIT_") or key in ("GIT_CONFIG_GLOBAL", "GIT_CONFIG_NOSYSTEM")}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("GIT_") or key in ("GIT_CONFIG_GLOBAL", "GIT_CONFIG_NOSYSTEM")
+    }
     env.update({"GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0", "GIT_PAGER": "cat", "LC_ALL": "C"})
     return env
 
@@ -76,7 +111,13 @@ class GitRepo(RepoView):
         if revision.startswith("-"):
             raise GitError(f"not a revision: {revision}")
         try:
-            return run_git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}").decode().strip()
+            return (
+                run_git(
+                    root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}"
+                )
+                .decode()
+                .strip()
+            )
         except GitError:
             raise GitError(f"unknown revision {revision!r}") from None
 
@@ -84,7 +125,11 @@ class GitRepo(RepoView):
     def default_branch(root: Path) -> str:
         """origin/HEAD if the clone knows it, else main or master."""
         try:
-            return run_git(root, "symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD").decode().strip()
+            return (
+                run_git(root, "symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD")
+                .decode()
+                .strip()
+            )
         except GitError:
             pass
         for name in ("main", "master", "origin/main", "origin/master"):
@@ -100,7 +145,9 @@ class GitRepo(RepoView):
         try:
             return run_git(root, "merge-base", left, right).decode().strip()
         except GitError:
-            raise GitError(f"{left[:12]} and {right[:12]} share no history; pass an explicit --base") from None
+            raise GitError(
+                f"{left[:12]} and {right[:12]} share no history; pass an explicit --base"
+            ) from None
 
     def _tree_paths(self, commit: str) -> list[str]:
         output = run_git(self.root, "ls-tree", "-r", "-z", "--name-only", commit)
@@ -117,7 +164,11 @@ class GitRepo(RepoView):
         listed = run_git(self.root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
         deleted = run_git(self.root, "ls-files", "-z", "--deleted")
         gone = set(deleted.decode("utf-8", "surrogateescape").split("\0"))
-        return frozenset(path for path in listed.decode("utf-8", "surrogateescape").split("\0") if path and path not in gone)
+        return frozenset(
+            path
+            for path in listed.decode("utf-8", "surrogateescape").split("\0")
+            if path and path not in gone
+        )
 
     def list_paths(self, at: Side = "head") -> Collection[str]:
         return self._base_paths if at == "base" else self._head_paths
@@ -167,7 +218,11 @@ class GitRepo(RepoView):
         if not wanted:
             return {}
         request = "".join(f"{commit}:{path}\n" for path in wanted).encode("utf-8", "surrogateescape")
-        sizes = run_git(self.root, "cat-file", "--batch-check=%(objecttype) %(objectsize)", stdin=request).decode().splitlines()
+        sizes = (
+            run_git(self.root, "cat-file", "--batch-check=%(objecttype) %(objectsize)", stdin=request)
+            .decode()
+            .splitlines()
+        )
         result: dict[str, tuple[bytes | None, str | None]] = {}
         readable = []
         for path, line in zip(wanted, sizes, strict=False):
@@ -193,25 +248,50 @@ class GitRepo(RepoView):
     def changed_files(self) -> list[ChangedFile]:
         """Files that differ between base and head, with contents for the files rules read."""
         target = [self.head] if self.head is not None else []
-        output = run_git(self.root, "diff", "--name-status", "-z", "-M", "--no-ext-diff", "--no-textconv", self.base, *target, "--")
+        output = run_git(
+            self.root,
+            "diff",
+            "--name-status",
+            "-z",
+            "-M",
+            "--no-ext-diff",
+            "--no-textconv",
+            self.base,
+            *target,
+            "--",
+        )
         entries = _parse_name_status(output.decode("utf-8", "surrogateescape"))
         if self.head is None:
             listed = {path for _, path, _ in entries}
-            untracked = run_git(self.root, "ls-files", "-z", "--others", "--exclude-standard").decode("utf-8", "surrogateescape")
+            untracked = run_git(self.root, "ls-files", "-z", "--others", "--exclude-standard").decode(
+                "utf-8", "surrogateescape"
+            )
             entries += [
                 ("added", path, None)
                 for path in untracked.split("\0")
                 if path and path not in listed and not UNTRACKED_NOISE & set(path.split("/")[:-1])
             ]
-        readable_head = [path for status, path, _ in entries if status != "removed" and kind_of(path) is not None]
-        readable_base = [previous or path for status, path, previous in entries if status not in ("added", "copied") and kind_of(path) is not None]
+        readable_head = [
+            path for status, path, _ in entries if status != "removed" and kind_of(path) is not None
+        ]
+        readable_base = [
+            previous or path
+            for status, path, previous in entries
+            if status not in ("added", "copied") and kind_of(path) is not None
+        ]
         heads = self._read_many("head", readable_head)
         bases = self._read_many("base", readable_base)
         changed = []
         for status, path, previous in sorted(entries, key=lambda entry: entry[1]):
             head, reason = heads.get(path, (None, None)) if status != "removed" else (None, None)
-            base, _ = bases.get(previous or path, (None, None)) if status not in ("added", "copied") else (None, None)
-            changed.append(ChangedFile(path, status, head=head, base=base, previous_path=previous, skip_reason=reason))
+            base, _ = (
+                bases.get(previous or path, (None, None))
+                if status not in ("added", "copied")
+                else (None, None)
+            )
+            changed.append(
+                ChangedFile(path, status, head=head, base=base, previous_path=previous, skip_reason=reason)
+            )
         return changed
 
     def _read_many(self, at: Side, paths: list[str]) -> dict[str, tuple[bytes | None, str | None]]:

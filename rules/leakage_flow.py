@@ -17,7 +17,18 @@ from collections.abc import Callable, Sequence
 import libcst
 
 from rules.cst import dotted
-from rules.leakage_values import CONFIG_NAMES, CONST, TEST, TRAIN, RowIndex, Run, Split, Val, derive, role_of_name
+from rules.leakage_values import (
+    CONFIG_NAMES,
+    CONST,
+    TEST,
+    TRAIN,
+    RowIndex,
+    Run,
+    Split,
+    Val,
+    derive,
+    role_of_name,
+)
 from rules.ml_names import Imports
 from rules.module_facts import ModuleFacts
 
@@ -84,8 +95,14 @@ class Flow(ABC):
                 env[name] = CONST
             else:
                 role = role_of_name(name, strong=not paired)
-                env[name] = Val(parents=(Val(label=name),), role=role, label=name) if role else Val(label=name)
-        self._guard(lambda: self.block(node.body.body if isinstance(node.body, libcst.IndentedBlock) else [], env, class_name))
+                env[name] = (
+                    Val(parents=(Val(label=name),), role=role, label=name) if role else Val(label=name)
+                )
+        self._guard(
+            lambda: self.block(
+                node.body.body if isinstance(node.body, libcst.IndentedBlock) else [], env, class_name
+            )
+        )
         self.stack.pop()
         self.returns.pop()
         return self._take()
@@ -115,7 +132,12 @@ class Flow(ABC):
 
     # --- statements --------------------------------------------------------
 
-    def block(self, statements: Sequence[libcst.BaseStatement | libcst.BaseSmallStatement], env: dict[str, Val], cls: str | None = None) -> None:
+    def block(
+        self,
+        statements: Sequence[libcst.BaseStatement | libcst.BaseSmallStatement],
+        env: dict[str, Val],
+        cls: str | None = None,
+    ) -> None:
         for statement in statements:
             self.statement(statement, env, cls)
 
@@ -203,7 +225,9 @@ class Flow(ABC):
         elif isinstance(node, libcst.Return) and self.returns:
             self.returns[-1].append(self.expr(node.value, env, cls) if node.value is not None else CONST)
 
-    def _row_split(self, name: str, source: libcst.BaseExpression, value: Val, env: dict[str, Val], cls: str | None) -> Val:
+    def _row_split(
+        self, name: str, source: libcst.BaseExpression, value: Val, env: dict[str, Val], cls: str | None
+    ) -> Val:
         """`test = df[df.date >= cutoff]`, `X_val = X.iloc[n:]`: a row filter into a train/test-named variable is a split."""
         role = role_of_name(name)
         base_expr = _row_filter(source)
@@ -246,7 +270,14 @@ class Flow(ABC):
 
     # --- binding -----------------------------------------------------------
 
-    def bind(self, target: libcst.BaseExpression, value: Val, env: dict[str, Val], cls: str | None, source: libcst.BaseExpression | None = None) -> None:
+    def bind(
+        self,
+        target: libcst.BaseExpression,
+        value: Val,
+        env: dict[str, Val],
+        cls: str | None,
+        source: libcst.BaseExpression | None = None,
+    ) -> None:
         if isinstance(target, libcst.Name):
             env[target.value] = self._named(target.value, value)
         elif isinstance(target, libcst.Attribute):
@@ -262,12 +293,22 @@ class Flow(ABC):
 
     def _named(self, name: str, value: Val) -> Val:
         """A dataset loaded into `test_df` is the evaluation set, even without a split in this file."""
-        if value.parents or value.const or value.role or value.items is not None or value.transformer or value.search_cv or value.function:
+        if (
+            value.parents
+            or value.const
+            or value.role
+            or value.items is not None
+            or value.transformer
+            or value.search_cv
+            or value.function
+        ):
             return value
         role = role_of_name(name)
         return Val(parents=(value,), role=role, label=name) if role else value
 
-    def _mutate(self, target: libcst.BaseExpression, value: Val, env: dict[str, Val], cls: str | None) -> None:
+    def _mutate(
+        self, target: libcst.BaseExpression, value: Val, env: dict[str, Val], cls: str | None
+    ) -> None:
         """`df["x"] = ...` / `df.loc[...] = ...`: the frame keeps its rows and takes on what shaped the new column."""
         while isinstance(target, libcst.Attribute) and target.attr.value in ("loc", "iloc", "at", "iat"):
             target = target.value
@@ -283,7 +324,14 @@ class Flow(ABC):
         elif name.startswith(("self.", "cls.")):
             self.attributes[name] = merged
 
-    def _unpack(self, target: libcst.Tuple | libcst.List, value: Val, env: dict[str, Val], cls: str | None, source: libcst.BaseExpression | None) -> None:
+    def _unpack(
+        self,
+        target: libcst.Tuple | libcst.List,
+        value: Val,
+        env: dict[str, Val],
+        cls: str | None,
+        source: libcst.BaseExpression | None,
+    ) -> None:
         elements = [element.value for element in target.elements]
         starred = any(isinstance(element, libcst.StarredElement) for element in target.elements)
         if value.items is not None and len(value.items) == len(elements) and not starred:
@@ -296,14 +344,24 @@ class Flow(ABC):
         if not has_roles and TEST in roles and TRAIN in roles and not value.const:
             where = source.func if isinstance(source, libcst.Call) else target
             split = self._split((value,), source or target, f"`{self._short(where)}`", holdout=True)
-            parts = [Val(parents=(part,), role=role, split=split, label=name) if role else part for part, role, name in zip(parts, roles, names, strict=True)]
+            parts = [
+                Val(parents=(part,), role=role, split=split, label=name) if role else part
+                for part, role, name in zip(parts, roles, names, strict=True)
+            ]
         for element, part in zip(elements, parts, strict=True):
             self.bind(element, part, env, cls)
 
     # --- shared with the expression half -----------------------------------
 
     def _split(self, inputs: tuple[Val, ...], node: libcst.CSTNode, label: str, *, holdout: bool) -> Split:
-        split = Split(tuple(value for value in inputs if not value.const), node, label, self._next(), holdout, tuple(self.callers))
+        split = Split(
+            tuple(value for value in inputs if not value.const),
+            node,
+            label,
+            self._next(),
+            holdout,
+            tuple(self.callers),
+        )
         self.run.splits.append(split)
         return split
 
@@ -324,12 +382,17 @@ class Flow(ABC):
 
 def _row_filter(node: libcst.BaseExpression) -> libcst.BaseExpression | None:
     """The frame a row-selecting expression selects from, if it plainly selects rows."""
-    if isinstance(node, libcst.Call) and isinstance(node.func, libcst.Attribute) and node.func.attr.value in ROW_FILTER_METHODS:
+    if (
+        isinstance(node, libcst.Call)
+        and isinstance(node.func, libcst.Attribute)
+        and node.func.attr.value in ROW_FILTER_METHODS
+    ):
         base: libcst.BaseExpression = node.func.value
     elif isinstance(node, libcst.Subscript) and len(node.slice) >= 1:
         first = node.slice[0].slice
         rows = isinstance(first, libcst.Slice) or (
-            isinstance(first, libcst.Index) and isinstance(first.value, (libcst.Comparison, libcst.BooleanOperation, libcst.UnaryOperation))
+            isinstance(first, libcst.Index)
+            and isinstance(first.value, (libcst.Comparison, libcst.BooleanOperation, libcst.UnaryOperation))
         )
         if not rows:
             return None
@@ -346,7 +409,9 @@ def _is_cv_split(node: libcst.BaseExpression) -> bool:
         isinstance(node, libcst.Call)
         and isinstance(node.func, libcst.Attribute)
         and node.func.attr.value == "split"
-        and not isinstance(node.func.value, (libcst.SimpleString, libcst.FormattedString, libcst.ConcatenatedString))
+        and not isinstance(
+            node.func.value, (libcst.SimpleString, libcst.FormattedString, libcst.ConcatenatedString)
+        )
     )
 
 

@@ -17,7 +17,19 @@ import libcst
 
 from rules.cst import dotted, string_value
 from rules.leakage_flow import Flow
-from rules.leakage_values import CONFIG_NAMES, CONST, SPLIT_KEYS, TEST, TRAIN, Apply, Fit, Transformer, Val, derive, union_via
+from rules.leakage_values import (
+    CONFIG_NAMES,
+    CONST,
+    SPLIT_KEYS,
+    TEST,
+    TRAIN,
+    Apply,
+    Fit,
+    Transformer,
+    Val,
+    derive,
+    union_via,
+)
 from rules.ml_names import (
     COMPOSITE_LIBRARIES,
     COMPOSITES,
@@ -35,9 +47,33 @@ from rules.ml_names import (
 # Nested inlining depth of the file's own functions; deeper chains are treated as opaque calls.
 MAX_INLINE_DEPTH = 8
 # Attributes that describe a frame rather than carry its rows.
-META_ATTRIBUTES = frozenset({"shape", "columns", "dtypes", "dtype", "ndim", "size", "index", "name", "names", "empty", "schema"})
-META_FUNCTIONS = frozenset({"len", "print", "isinstance", "int", "float", "str", "bool", "type", "range", "repr", "hash", "id", "round", "format", "getattr", "hasattr", "callable"})
-PASS_THROUGH_FUNCTIONS = frozenset({"list", "tuple", "sorted", "reversed", "set", "iter", "next", "enumerate", "zip", "dict"})
+META_ATTRIBUTES = frozenset(
+    {"shape", "columns", "dtypes", "dtype", "ndim", "size", "index", "name", "names", "empty", "schema"}
+)
+META_FUNCTIONS = frozenset(
+    {
+        "len",
+        "print",
+        "isinstance",
+        "int",
+        "float",
+        "str",
+        "bool",
+        "type",
+        "range",
+        "repr",
+        "hash",
+        "id",
+        "round",
+        "format",
+        "getattr",
+        "hasattr",
+        "callable",
+    }
+)
+PASS_THROUGH_FUNCTIONS = frozenset(
+    {"list", "tuple", "sorted", "reversed", "set", "iter", "next", "enumerate", "zip", "dict"}
+)
 FIT_METHODS = frozenset({"fit", "adapt"})
 APPLY_METHODS = frozenset({"transform", "inverse_transform"})
 SELF_RETURNING = frozenset({"set_params", "set_output"})
@@ -69,7 +105,9 @@ class Interpreter(Flow):
             return self.call(node, env, cls)
         if isinstance(node, (libcst.Tuple, libcst.List, libcst.Set)):
             items = tuple(self.expr(element.value, env, cls) for element in node.elements)
-            return Val(parents=tuple(item for item in items if not item.const), items=items, via=union_via(items))
+            return Val(
+                parents=tuple(item for item in items if not item.const), items=items, via=union_via(items)
+            )
         if isinstance(node, libcst.BinaryOperation):
             return derive(self.expr(node.left, env, cls), self.expr(node.right, env, cls))
         if isinstance(node, libcst.BooleanOperation):
@@ -77,7 +115,9 @@ class Interpreter(Flow):
         if isinstance(node, libcst.UnaryOperation):
             return self.expr(node.expression, env, cls)
         if isinstance(node, libcst.Comparison):
-            values = [self.expr(node.left, env, cls)] + [self.expr(item.comparator, env, cls) for item in node.comparisons]
+            values = [self.expr(node.left, env, cls)] + [
+                self.expr(item.comparator, env, cls) for item in node.comparisons
+            ]
             return derive(*values)
         if isinstance(node, libcst.IfExp):
             self.expr(node.test, env, cls)
@@ -107,7 +147,11 @@ class Interpreter(Flow):
             return env[name]
         if name in self.globals:
             return self.globals[name]
-        if name in ("True", "False", "None", "self", "cls") or self._is_module(name) or name in self.functions:
+        if (
+            name in ("True", "False", "None", "self", "cls")
+            or self._is_module(name)
+            or name in self.functions
+        ):
             return CONST
         value = self._root(name)
         self.globals[name] = value
@@ -150,12 +194,21 @@ class Interpreter(Flow):
                 return base.items[position]
         key = string_value(index)
         if key is not None and key.lower() in SPLIT_KEYS and not base.const:
-            return self._cached(("key", id(base), key.lower()), lambda: Val(parents=(base,), role=SPLIT_KEYS[key.lower()], label=key))
+            return self._cached(
+                ("key", id(base), key.lower()),
+                lambda: Val(parents=(base,), role=SPLIT_KEYS[key.lower()], label=key),
+            )
         selector = self.expr(index, env, cls)
         if selector.role is not None and not base.const:
             return self._cached(
                 ("rows", id(base), id(selector)),
-                lambda: Val(parents=(base,), role=selector.role, split=selector.split, label=selector.label, via=base.via),
+                lambda: Val(
+                    parents=(base,),
+                    role=selector.role,
+                    split=selector.split,
+                    label=selector.label,
+                    via=base.via,
+                ),
             )
         if base.const:
             return CONST
@@ -176,7 +229,11 @@ class Interpreter(Flow):
         func = node.func
         name = dotted(func)
         head = name.split(".", 1)[0] if name else ""
-        if isinstance(func, libcst.Attribute) and not self._is_module(head, env) and not (name and name.startswith(("self.", "cls."))):
+        if (
+            isinstance(func, libcst.Attribute)
+            and not self._is_module(head, env)
+            and not (name and name.startswith(("self.", "cls.")))
+        ):
             receiver = self.expr(func.value, env, cls)
             return self._method(node, func.attr.value, receiver, env, cls)
         local = self._local_function(name, env, cls)
@@ -188,7 +245,9 @@ class Interpreter(Flow):
         qualified = self.imports.qualify(func) if name else None
         return self._function(node, qualified, env, cls)
 
-    def _local_function(self, name: str | None, env: dict[str, Val], cls: str | None) -> tuple[libcst.FunctionDef, str | None] | None:
+    def _local_function(
+        self, name: str | None, env: dict[str, Val], cls: str | None
+    ) -> tuple[libcst.FunctionDef, str | None] | None:
         if name is None:
             return None
         if name.startswith("self.") and cls is not None and name.count(".") == 1:
@@ -206,7 +265,9 @@ class Interpreter(Flow):
             return self.functions[name], None
         return None
 
-    def _args(self, node: libcst.Call, env: dict[str, Val], cls: str | None) -> tuple[list[Val], dict[str, Val]]:
+    def _args(
+        self, node: libcst.Call, env: dict[str, Val], cls: str | None
+    ) -> tuple[list[Val], dict[str, Val]]:
         positional: list[Val] = []
         named: dict[str, Val] = {}
         for arg in node.args:
@@ -219,7 +280,9 @@ class Interpreter(Flow):
                 positional.append(value)
         return positional, named
 
-    def _method(self, node: libcst.Call, method: str, receiver: Val, env: dict[str, Val], cls: str | None) -> Val:
+    def _method(
+        self, node: libcst.Call, method: str, receiver: Val, env: dict[str, Val], cls: str | None
+    ) -> Val:
         positional, named = self._args(node, env, cls)
         transformer = receiver.transformer
         if transformer is not None:
@@ -235,7 +298,9 @@ class Interpreter(Flow):
                 return Val(parents=(data,) if not data.const else (), via=data.via | {id(transformer)})
             return receiver if method in SELF_RETURNING else CONST
         if method == "fit" and (receiver.search_cv or "validation_split" in named):
-            inputs = tuple(positional[:2]) or tuple(value for key, value in named.items() if key in ("X", "y", "x"))
+            inputs = tuple(positional[:2]) or tuple(
+                value for key, value in named.items() if key in ("X", "y", "x")
+            )
             label = "the search's cross-validation" if receiver.search_cv else "`validation_split`"
             self._split(inputs, node, label, holdout=False).model = receiver
             return receiver
@@ -246,13 +311,24 @@ class Interpreter(Flow):
             return self._dataset(node)
         return derive(receiver, *positional, *named.values())
 
-    def _function(self, node: libcst.Call, qualified: str | None, env: dict[str, Val], cls: str | None) -> Val:
+    def _function(
+        self, node: libcst.Call, qualified: str | None, env: dict[str, Val], cls: str | None
+    ) -> Val:
         last = qualified.rsplit(".", 1)[-1] if qualified else ""
         local_class = qualified in self.facts.classes
-        ctor = None if local_class else is_transformer_ctor(qualified, self.imports, STATEFUL_TRANSFORMERS | STATELESS_TRANSFORMERS | LABEL_ENCODERS)
+        ctor = (
+            None
+            if local_class
+            else is_transformer_ctor(
+                qualified, self.imports, STATEFUL_TRANSFORMERS | STATELESS_TRANSFORMERS | LABEL_ENCODERS
+            )
+        )
         if ctor is not None:
             self._args(node, env, cls)
-            return Val(transformer=Transformer(ctor, ctor in STATEFUL_TRANSFORMERS or ctor in LABEL_ENCODERS), label=ctor)
+            return Val(
+                transformer=Transformer(ctor, ctor in STATEFUL_TRANSFORMERS or ctor in LABEL_ENCODERS),
+                label=ctor,
+            )
         if is_library_name(qualified, self.imports, COMPOSITES, COMPOSITE_LIBRARIES):
             return self._composite(node, last, env, cls)
         if is_library_name(qualified, self.imports, SEARCH_CV, CV_LIBRARIES):
@@ -262,13 +338,19 @@ class Interpreter(Flow):
         if is_library_name(qualified, self.imports, {SPLIT_FUNCTION}, SPLIT_LIBRARIES):
             return self._train_test_split(node, positional)
         if is_library_name(qualified, self.imports, CV_FUNCTIONS, SPLIT_LIBRARIES):
-            inputs = tuple(positional[1:3]) + tuple(value for key, value in named.items() if key in ("X", "y"))
+            inputs = tuple(positional[1:3]) + tuple(
+                value for key, value in named.items() if key in ("X", "y")
+            )
             self._split(inputs, node, f"`{last}`", holdout=False)
             return CONST
         if last in META_FUNCTIONS and qualified == last:
             return CONST
         if last in PASS_THROUGH_FUNCTIONS and qualified == last:
-            return positional[0] if len(positional) == 1 and positional[0].items is not None else derive(*positional, *named.values())
+            return (
+                positional[0]
+                if len(positional) == 1 and positional[0].items is not None
+                else derive(*positional, *named.values())
+            )
         live = [value for value in (*positional, *named.values()) if not value.const]
         if live and not (reads_data(qualified or "") or LOADER_CALL.match(last)):
             return derive(*live)
@@ -281,9 +363,21 @@ class Interpreter(Flow):
         elif kind == "make_column_transformer":
             steps = [value.items[0] for value in positional if value.items]
         else:
-            listed = positional[0] if positional else named.get("steps") or named.get("transformers") or named.get("transformer_list")
+            listed = (
+                positional[0]
+                if positional
+                else named.get("steps") or named.get("transformers") or named.get("transformer_list")
+            )
             position = 1
-            steps = [value.items[position] for value in (listed.items or ()) if value.items and len(value.items) > position] if listed else []
+            steps = (
+                [
+                    value.items[position]
+                    for value in (listed.items or ())
+                    if value.items and len(value.items) > position
+                ]
+                if listed
+                else []
+            )
         transformers = [step.transformer for step in steps if step.transformer is not None]
         others = [step for step in steps if step.transformer is None and not step.const]
         if not transformers or others or not any(t.stateful for t in transformers):
@@ -303,10 +397,23 @@ class Interpreter(Flow):
         argument = node.args[0].value if node.args else None
         label = self._short(argument) if argument is not None else ""
         # Only a label encoder's verdict depends on where its output goes (`y = le.fit_transform(...)`).
-        destination = self._short(self.destination) if self.destination is not None and transformer.cls in LABEL_ENCODERS else ""
-        self.run.fits.append(Fit(transformer, data, node, label, self._next(), tuple(self.callers), destination))
+        destination = (
+            self._short(self.destination)
+            if self.destination is not None and transformer.cls in LABEL_ENCODERS
+            else ""
+        )
+        self.run.fits.append(
+            Fit(transformer, data, node, label, self._next(), tuple(self.callers), destination)
+        )
 
-    def _inline(self, node: libcst.Call, function: libcst.FunctionDef, cls: str | None, env: dict[str, Val], caller_cls: str | None) -> Val:
+    def _inline(
+        self,
+        node: libcst.Call,
+        function: libcst.FunctionDef,
+        cls: str | None,
+        env: dict[str, Val],
+        caller_cls: str | None,
+    ) -> Val:
         positional, named = self._args(node, env, caller_cls)
         self.executed.add(id(function))
         if function in self.stack or len(self.stack) >= MAX_INLINE_DEPTH:
@@ -333,7 +440,9 @@ class Interpreter(Flow):
         self.callers.append(node)
         self.returns.append([])
         try:
-            self.block(function.body.body if isinstance(function.body, libcst.IndentedBlock) else [], local, cls)
+            self.block(
+                function.body.body if isinstance(function.body, libcst.IndentedBlock) else [], local, cls
+            )
         finally:
             self.stack.pop()
             self.callers.pop()
@@ -349,6 +458,10 @@ class Interpreter(Flow):
 def _integer(node: libcst.BaseExpression) -> int | None:
     if isinstance(node, libcst.Integer):
         return int(node.value)
-    if isinstance(node, libcst.UnaryOperation) and isinstance(node.operator, libcst.Minus) and isinstance(node.expression, libcst.Integer):
+    if (
+        isinstance(node, libcst.UnaryOperation)
+        and isinstance(node.operator, libcst.Minus)
+        and isinstance(node.expression, libcst.Integer)
+    ):
         return -int(node.expression.value)
     return None

@@ -20,13 +20,17 @@ TRAIN, TEST = "train", "test"
 
 _TOKEN = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 # Name tokens that mark a variable as holding evaluation or training rows (`X_test`, `valid_df`, `y_tr`).
-TEST_TOKENS = frozenset({"test", "testing", "holdout", "val", "valid", "validation", "eval", "evaluation", "te", "tst", "oot"})
+TEST_TOKENS = frozenset(
+    {"test", "testing", "holdout", "val", "valid", "validation", "eval", "evaluation", "te", "tst", "oot"}
+)
 TRAIN_TOKENS = frozenset({"train", "training", "tr", "trn"})
 # Tokens that mean "test/train" only next to another word: a bare `val` is usually a value.
 WEAK_TOKENS = frozenset({"val", "valid", "eval", "te", "tr", "tst", "trn", "oot"})
 # Keys of a dataset dict (Hugging Face `DatasetDict`) that name a split; `val`/`valid` are as often ordinary columns.
 SPLIT_KEYS = {"train": TRAIN, "test": TEST, "validation": TEST, "holdout": TEST}
-CONFIG_NAMES = re.compile(r"^(?:cfg|config|conf|args|opts?|options|params|hparams|hp|settings|flags|kwargs)$|_(?:cfg|config|args|params)$")
+CONFIG_NAMES = re.compile(
+    r"^(?:cfg|config|conf|args|opts?|options|params|hparams|hp|settings|flags|kwargs)$|_(?:cfg|config|args|params)$"
+)
 
 
 def _tokens(name: str) -> list[str]:
@@ -120,8 +124,12 @@ class Run:
 
 def derive(*values: Val) -> Val:
     """A value computed from others: their rows, and every transformer that shaped them or is built into it."""
-    live = tuple(value for value in values if not value.const and value.transformer is None and not value.search_cv)
-    via: frozenset[int] = frozenset(id(value.transformer) for value in values if value.transformer is not None)
+    live = tuple(
+        value for value in values if not value.const and value.transformer is None and not value.search_cv
+    )
+    via: frozenset[int] = frozenset(
+        id(value.transformer) for value in values if value.transformer is not None
+    )
     for value in live:
         via |= value.via
     if not live:

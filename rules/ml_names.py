@@ -105,14 +105,34 @@ STATEFUL_TRANSFORMERS = frozenset(
         "Discretization",
     }
 )
-STATELESS_TRANSFORMERS = frozenset({"Normalizer", "Binarizer", "PolynomialFeatures", "FunctionTransformer", "HashingVectorizer"})
+STATELESS_TRANSFORMERS = frozenset(
+    {"Normalizer", "Binarizer", "PolynomialFeatures", "FunctionTransformer", "HashingVectorizer"}
+)
 # Encoders that are routinely and harmlessly fitted on the label rather than on features.
 LABEL_ENCODERS = frozenset({"LabelEncoder", "LabelBinarizer", "MultiLabelBinarizer"})
-COMPOSITES = frozenset({"Pipeline", "make_pipeline", "ColumnTransformer", "make_column_transformer", "FeatureUnion", "make_union"})
+COMPOSITES = frozenset(
+    {
+        "Pipeline",
+        "make_pipeline",
+        "ColumnTransformer",
+        "make_column_transformer",
+        "FeatureUnion",
+        "make_union",
+    }
+)
 COMPOSITE_LIBRARIES = ("sklearn", "imblearn")
-SEARCH_CV = frozenset({"GridSearchCV", "RandomizedSearchCV", "HalvingGridSearchCV", "HalvingRandomSearchCV", "BayesSearchCV"})
+SEARCH_CV = frozenset(
+    {"GridSearchCV", "RandomizedSearchCV", "HalvingGridSearchCV", "HalvingRandomSearchCV", "BayesSearchCV"}
+)
 CV_FUNCTIONS = frozenset(
-    {"cross_val_score", "cross_validate", "cross_val_predict", "learning_curve", "validation_curve", "permutation_test_score"}
+    {
+        "cross_val_score",
+        "cross_validate",
+        "cross_val_predict",
+        "learning_curve",
+        "validation_curve",
+        "permutation_test_score",
+    }
 )
 
 _READ_PREFIXES = (
@@ -162,7 +182,11 @@ class Imports:
             return
         for alias in node.names:
             name = dotted(alias.name) or ""
-            local = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, libcst.Name) else name
+            local = (
+                alias.asname.name.value
+                if alias.asname is not None and isinstance(alias.asname.name, libcst.Name)
+                else name
+            )
             self.names[local] = f"{module}.{name}" if module else name
 
     def qualify(self, expr: libcst.BaseExpression | None) -> str | None:
@@ -191,7 +215,9 @@ class Imports:
         if name.rsplit(".", 1)[-1] != class_name:
             return False
         if "." not in name:
-            return not self.is_bound(name) and (not self.star or any(within(star, lib) for star in self.star for lib in libraries))
+            return not self.is_bound(name) and (
+                not self.star or any(within(star, lib) for star in self.star for lib in libraries)
+            )
         return any(within(name, lib) for lib in libraries)
 
 
@@ -200,7 +226,9 @@ def reads_data(name: str) -> bool:
     return name.startswith(_READ_PREFIXES) or name in _NUMPY_LOADERS
 
 
-def is_transformer_ctor(name: str | None, imports: Imports, classes: Iterable[str] = STATEFUL_TRANSFORMERS) -> str | None:
+def is_transformer_ctor(
+    name: str | None, imports: Imports, classes: Iterable[str] = STATEFUL_TRANSFORMERS
+) -> str | None:
     """The class name if `name` constructs one of `classes` from a preprocessing library."""
     if not name:
         return None
@@ -210,7 +238,9 @@ def is_transformer_ctor(name: str | None, imports: Imports, classes: Iterable[st
     return None
 
 
-def is_library_name(name: str | None, imports: Imports, names: Iterable[str], libraries: Iterable[str]) -> str | None:
+def is_library_name(
+    name: str | None, imports: Imports, names: Iterable[str], libraries: Iterable[str]
+) -> str | None:
     if not name:
         return None
     last = name.rsplit(".", 1)[-1]

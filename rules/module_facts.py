@@ -18,7 +18,20 @@ MODULE_SCOPE = "<module>"
 
 # Names a function may have to be the place a training run starts.
 ENTRY_FUNCTION_NAMES = frozenset(
-    {"main", "train", "run", "fit_model", "train_model", "run_training", "training", "run_train", "cli", "pipeline", "run_pipeline", "entrypoint"}
+    {
+        "main",
+        "train",
+        "run",
+        "fit_model",
+        "train_model",
+        "run_training",
+        "training",
+        "run_train",
+        "cli",
+        "pipeline",
+        "run_pipeline",
+        "entrypoint",
+    }
 )
 _ENTRY_PREFIXES = ("train_", "fit_model_", "run_train")
 _CLI_LIBRARIES = ("click", "typer", "hydra", "fire", "sacred")
@@ -128,7 +141,7 @@ class ModuleFacts:
         """The local function a bare name or `self.x` call refers to, preferring the innermost definition."""
         index = self._index()
         if name.startswith("self.") and within is not None and within.class_name:
-            methods = index.get(f"{within.class_name}.{name[len('self.'):]}")
+            methods = index.get(f"{within.class_name}.{name[len('self.') :]}")
             return methods[0] if methods else None
         if "." in name:
             return None
@@ -136,7 +149,10 @@ class ModuleFacts:
         for candidate in candidates:
             if candidate.parent is within and within is not None:
                 return candidate
-        return next((candidate for candidate in candidates if candidate.parent is None), candidates[0] if candidates else None)
+        return next(
+            (candidate for candidate in candidates if candidate.parent is None),
+            candidates[0] if candidates else None,
+        )
 
     def callees(self, scope: Scope) -> list[Scope]:
         """Local functions this scope calls or hands to someone who will (`fire.Fire(main)`, `executor.submit(train)`)."""

@@ -20,7 +20,9 @@ _ASSIGNED_MAGIC = re.compile(r"^(?P<indent>\s*)[A-Za-z_][\w.]*(\s*,\s*[A-Za-z_][
 _HELP = re.compile(r"^(?P<indent>\s*)(\?{1,2}[\w.]+|[\w.]+\?{1,2})\s*$")
 _CELL_MAGIC = re.compile(r"^\s*%%(?P<name>\w+)")
 # Cell magics whose body is still Python; any other (`%%bash`, `%%sql`, `%%writefile`) is not.
-PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug", "python", "python3", "memit", "tensorflow"})
+PYTHON_CELL_MAGICS = frozenset(
+    {"time", "timeit", "capture", "prun", "debug", "python", "python3", "memit", "tensorflow"}
+)
 _TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\]:,]|[^\s{}\[\]:,"]+')
 
 
@@ -83,7 +85,12 @@ def _source_offsets(raw: str) -> dict[int, list[int]]:
                 top.position = json.loads(text)
                 continue
             path = [frame.position for frame in stack]
-            if len(path) in (3, 4) and path[0] == "cells" and path[2] == "source" and isinstance(path[1], int):
+            if (
+                len(path) in (3, 4)
+                and path[0] == "cells"
+                and path[2] == "source"
+                and isinstance(path[1], int)
+            ):
                 found.setdefault(path[1], []).append(token.start())
     return found
 
@@ -118,7 +125,9 @@ def notebook_to_python(raw: str) -> NotebookSource:
     try:
         document = json.loads(raw)
     except (json.JSONDecodeError, RecursionError) as exc:
-        where = f"line {exc.lineno}: {exc.msg}" if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
+        where = (
+            f"line {exc.lineno}: {exc.msg}" if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
+        )
         raise ValueError(where) from exc
     cells = document.get("cells") if isinstance(document, dict) else None
     if not isinstance(cells, list):

@@ -65,7 +65,7 @@ class _Syntactic:
 class _PositionState(CodegenState):
     """Mirrors libcst's `PositionProvidingCodegenState` step for step."""
 
-    __slots__ = ("at", "stack", "starts", "ends", "nodes", "syntactic", "_syntactic_exit")
+    __slots__ = ("_syntactic_exit", "at", "ends", "nodes", "stack", "starts", "syntactic")
 
     def __init__(self, module: Module) -> None:
         super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
@@ -122,7 +122,7 @@ class _RecordingState(_PositionState):
     `Newline`); `replayable` keeps hooks on those out.
     """
 
-    __slots__ = ("visits", "leaves", "events")
+    __slots__ = ("events", "leaves", "visits")
 
     def __init__(self, module: Module, hooks: Mapping[str, list[Hook]]) -> None:
         super().__init__(module)
@@ -213,7 +213,9 @@ class Positions(Mapping[CSTNode, CodeRange]):
         built = self._built.get(key)
         if built is None:
             start, end = self._starts[key], self._ends[key]
-            built = self._built[key] = CodeRange(CodePosition(start >> _LINE, start & _COLUMN), CodePosition(end >> _LINE, end & _COLUMN))
+            built = self._built[key] = CodeRange(
+                CodePosition(start >> _LINE, start & _COLUMN), CodePosition(end >> _LINE, end & _COLUMN)
+            )
         return built
 
     def __iter__(self) -> Iterator[CSTNode]:

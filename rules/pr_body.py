@@ -36,4 +36,8 @@ def section_names(section: str, name: str) -> bool:
     if not section:
         return False
     spellings = {name, name.replace("_", " "), name.replace("_", "-"), name.rsplit(".", 1)[-1]}
-    return any(re.search(rf"(?<![\w-]){re.escape(spelling)}(?![\w-])", section, re.IGNORECASE) for spelling in spellings if spelling)
+    return any(
+        re.search(rf"(?<![\w-]){re.escape(spelling)}(?![\w-])", section, re.IGNORECASE)
+        for spelling in spellings
+        if spelling
+    )

@@ -34,13 +34,14 @@ ML_LIBRARIES = (
     "peft",
     "sentence_transformers",
 )
-_ML_IMPORT = re.compile(
-    r"^[ \t]*(?:import|from)[ \t]+(?:" + "|".join(ML_LIBRARIES) + r")\b", re.MULTILINE
-)
+_ML_IMPORT = re.compile(r"^[ \t]*(?:import|from)[ \t]+(?:" + "|".join(ML_LIBRARIES) + r")\b", re.MULTILINE)
 # Folders and script names that mark model code even without a telling import (a pure-Python scorer, a config module).
-_ML_FOLDER = re.compile(r"^(?:ml|models?|modell?ing|train\w*|features?|feature_\w+|pipelines?)$", re.IGNORECASE)
+_ML_FOLDER = re.compile(
+    r"^(?:ml|models?|modell?ing|train\w*|features?|feature_\w+|pipelines?)$", re.IGNORECASE
+)
 _ML_SCRIPT = re.compile(
-    r"^(?:train|training|trainer|model|models|features|pipeline|predict|inference|tune|sweep)$|^(?:train|model)_\w+$", re.IGNORECASE
+    r"^(?:train|training|trainer|model|models|features|pipeline|predict|inference|tune|sweep)$|^(?:train|model)_\w+$",
+    re.IGNORECASE,
 )
 
 # Comment prefixes that are tool directives, never prose nor code.
@@ -67,7 +68,10 @@ class HybridRule(PythonRule, FileRule):
 
 
 # Web and ORM code under a `models/` directory is not model code.
-_NOT_ML_IMPORT = re.compile(r"^[ \t]*(?:import|from)[ \t]+(?:django|sqlalchemy|peewee|tortoise|flask|fastapi|sqlmodel)\b", re.MULTILINE)
+_NOT_ML_IMPORT = re.compile(
+    r"^[ \t]*(?:import|from)[ \t]+(?:django|sqlalchemy|peewee|tortoise|flask|fastapi|sqlmodel)\b",
+    re.MULTILINE,
+)
 
 
 def is_ml_code(path: str, text: str) -> bool:
@@ -75,7 +79,9 @@ def is_ml_code(path: str, text: str) -> bool:
     if _ML_IMPORT.search(text):
         return True
     *folders, name = path.split("/")
-    by_path = any(_ML_FOLDER.match(folder) for folder in folders) or bool(_ML_SCRIPT.match(name.rsplit(".", 1)[0]))
+    by_path = any(_ML_FOLDER.match(folder) for folder in folders) or bool(
+        _ML_SCRIPT.match(name.rsplit(".", 1)[0])
+    )
     return by_path and not _NOT_ML_IMPORT.search(text)
 
 

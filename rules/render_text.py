@@ -10,7 +10,9 @@ PR_LEVEL = "(pull request)"
 
 def finding_line(finding: Finding) -> str:
     """`path:line: severity rule: message [new]`; pull-request-level findings have no line."""
-    where = f"{finding.path}:{finding.line}" if finding.path and finding.line > 0 else finding.path or PR_LEVEL
+    where = (
+        f"{finding.path}:{finding.line}" if finding.path and finding.line > 0 else finding.path or PR_LEVEL
+    )
     suffix = " [new]" if finding.new else ""
     return f"{where}: {finding.severity.value} {finding.rule}: {finding.message}{suffix}"
 

@@ -185,7 +185,15 @@ class PythonRule(Rule, libcst.BatchableCSTVisitor):
             message = f"{message} (notebook cell {cell})"
         text = "\n".join(source.python_lines[start - 1 : (end if whole_node else start)])
         self.findings.append(
-            self.make(source.path, line, message, end_line=end_line, suggestion=suggestion, key=key, context=text.strip())
+            self.make(
+                source.path,
+                line,
+                message,
+                end_line=end_line,
+                suggestion=suggestion,
+                key=key,
+                context=text.strip(),
+            )
         )
 
     def leave_Module(self, original_node: libcst.Module) -> None:
@@ -206,7 +214,9 @@ class SuppressionRule(Rule):
     kinds = frozenset(FileKind)
     applies_to_tests = True
 
-    def check_suppressions(self, ctx: FileContext, suppressions: list[Suppression], used: set[Suppression], ran: frozenset[str]) -> Iterable[Finding]:
+    def check_suppressions(
+        self, ctx: FileContext, suppressions: list[Suppression], used: set[Suppression], ran: frozenset[str]
+    ) -> Iterable[Finding]:
         raise NotImplementedError
 
 

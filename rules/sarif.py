@@ -28,7 +28,9 @@ def _version() -> str:
 
 
 def _fingerprint(finding: Finding) -> str:
-    identity = "\0".join((finding.rule, finding.path, finding.key or " ".join(finding.context.split()) or finding.message))
+    identity = "\0".join(
+        (finding.rule, finding.path, finding.key or " ".join(finding.context.split()) or finding.message)
+    )
     return hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32]
 
 
@@ -76,11 +78,19 @@ def to_sarif(result: ScanResult, root: Path | None = None) -> dict[str, Any]:
     severities = {finding.rule: finding.severity for finding in result.findings}
     index = {rule_id: position for position, rule_id in enumerate(rule_ids)}
     notifications = [
-        {"level": LEVEL[finding.severity], "message": {"text": f"{finding.rule}: {finding.message}"}, "descriptor": {"id": finding.rule}}
+        {
+            "level": LEVEL[finding.severity],
+            "message": {"text": f"{finding.rule}: {finding.message}"},
+            "descriptor": {"id": finding.rule},
+        }
         for finding in pull_request_level
     ]
     notifications += [
-        {"level": "note", "message": {"text": f"{note.path}: {note.reason}"}, "locations": [{"physicalLocation": {"artifactLocation": {"uri": note.path}}}]}
+        {
+            "level": "note",
+            "message": {"text": f"{note.path}: {note.reason}"},
+            "locations": [{"physicalLocation": {"artifactLocation": {"uri": note.path}}}],
+        }
         for note in result.notes
     ]
     notifications += [{"level": "warning", "message": {"text": error}} for error in result.config_errors]
@@ -98,7 +108,11 @@ def to_sarif(result: ScanResult, root: Path | None = None) -> dict[str, Any]:
                     }
                 },
                 "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
-                **({"originalUriBaseIds": {"%SRCROOT%": {"uri": root.resolve().as_uri() + "/"}}} if root else {}),
+                **(
+                    {"originalUriBaseIds": {"%SRCROOT%": {"uri": root.resolve().as_uri() + "/"}}}
+                    if root
+                    else {}
+                ),
                 "results": [_result(finding, index[finding.rule]) for finding in located],
             }
         ],

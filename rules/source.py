@@ -58,7 +58,17 @@ _BY_SUFFIX = {
     ".sql": FileKind.TEXT,
 }
 
-TEST_PATTERNS = ("tests/*", "test/*", "*/tests/*", "*/test/*", "test_*.py", "*/test_*.py", "*_test.py", "conftest.py", "*/conftest.py")
+TEST_PATTERNS = (
+    "tests/*",
+    "test/*",
+    "*/tests/*",
+    "*/test/*",
+    "test_*.py",
+    "*/test_*.py",
+    "*_test.py",
+    "conftest.py",
+    "*/conftest.py",
+)
 # Documentation and a library's usage examples, demos and tutorials, at any depth. They show how to call an API,
 # so production hygiene (tracking, validation, tuning provenance, pins) would make them worse, not safer.
 EXAMPLE_FOLDERS = frozenset({"docs", "doc", "examples", "example", "demo", "demos", "tutorials", "tutorial"})
@@ -69,8 +79,10 @@ def kind_of(path: str) -> FileKind | None:
     name = path.rsplit("/", 1)[-1].lower()
     if name == "dockerfile" or name.startswith("dockerfile.") or name.endswith(".dockerfile"):
         return FileKind.DOCKERFILE
-    if fnmatch.fnmatch(name, "requirements*.txt") or fnmatch.fnmatch(name, "requirements*.in") or (
-        "requirements" in path.lower().split("/")[:-1] and name.endswith(".txt")
+    if (
+        fnmatch.fnmatch(name, "requirements*.txt")
+        or fnmatch.fnmatch(name, "requirements*.in")
+        or ("requirements" in path.lower().split("/")[:-1] and name.endswith(".txt"))
     ):
         return FileKind.REQUIREMENTS
     dot = name.rfind(".")

@@ -31,10 +31,14 @@ class TooDeep(Exception):
 
 # A TOML key or table header (where keys start: a line, an inline table) of more dotted parts than MAX_DEPTH.
 _DEEP_KEY = re.compile(
-    r"""(?:^|[{,])[ \t]*(?:\[+[ \t]*)?(?:(?:[\w-]+|"[^"\n]*"|'[^'\n]*')[ \t]*\.[ \t]*){%d}""" % (MAX_DEPTH + 1), re.MULTILINE
+    r"""(?:^|[{,])[ \t]*(?:\[+[ \t]*)?(?:(?:[\w-]+|"[^"\n]*"|'[^'\n]*')[ \t]*\.[ \t]*){%d}"""
+    % (MAX_DEPTH + 1),
+    re.MULTILINE,
 )
 # Brackets outside one-line quoted strings and comments: enough to see how deep flow nesting goes.
-_FLOW_TOKEN = re.compile(r"""[\[\]{}]|"(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|(?:^|(?<=\s))#[^\n]*""", re.MULTILINE)
+_FLOW_TOKEN = re.compile(
+    r"""[\[\]{}]|"(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|(?:^|(?<=\s))#[^\n]*""", re.MULTILINE
+)
 
 
 def _yaml() -> YAML:
@@ -80,7 +84,10 @@ def parse_structured(kind: FileKind, text: str) -> tuple[Any, str | None]:
     except TooDeep:
         return None, f"nested deeper than {MAX_DEPTH} levels"
     except (ValueError, YAMLError, RecursionError, tomllib.TOMLDecodeError) as exc:
-        return None, f"does not parse as {kind.value.upper()}: {str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__}"
+        return (
+            None,
+            f"does not parse as {kind.value.upper()}: {str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__}",
+        )
     if _depth(value) > MAX_DEPTH:
         return None, f"nested deeper than {MAX_DEPTH} levels"
     return value, None

@@ -62,7 +62,9 @@ def find_suppressions(source: SourceFile) -> list[Suppression]:
         ids = frozenset(part.strip() for part in match["ids"].split(",") if part.strip())
         covers = {number}
         if _OWN_LINE.match(text):
-            following = next((n for n in range(number + 1, len(lines) + 1) if not _NOT_CODE.match(lines[n - 1])), None)
+            following = next(
+                (n for n in range(number + 1, len(lines) + 1) if not _NOT_CODE.match(lines[n - 1])), None
+            )
             last = len(lines) if following is None else extents.get(following, following)
             covers = set(range(number, last + 1))
         found.append(Suppression(number, ids, match["reason"].strip(" -:—\"',"), frozenset(covers)))
@@ -104,7 +106,9 @@ def _statement_extents(text: str) -> dict[int, int]:
     return extents
 
 
-def apply(findings: Iterable[Finding], suppressions: list[Suppression]) -> tuple[list[Finding], set[Suppression]]:
+def apply(
+    findings: Iterable[Finding], suppressions: list[Suppression]
+) -> tuple[list[Finding], set[Suppression]]:
     """The findings no suppression covers, and the suppressions that silenced at least one."""
     kept = []
     used: set[Suppression] = set()
@@ -133,7 +137,9 @@ def unexplained(path: str, suppressions: list[Suppression], lines: list[str]) ->
     ]
 
 
-def unknown_rules(path: str, suppressions: list[Suppression], lines: list[str], known: Collection[str]) -> list[Finding]:
+def unknown_rules(
+    path: str, suppressions: list[Suppression], lines: list[str], known: Collection[str]
+) -> list[Finding]:
     """Suppressions naming a rule mldebt does not have: a misspelt id silences nothing, silently."""
     findings = []
     for item in suppressions:
@@ -155,7 +161,9 @@ def unknown_rules(path: str, suppressions: list[Suppression], lines: list[str], 
     return findings
 
 
-def unused(path: str, suppressions: list[Suppression], used: set[Suppression], ran: Collection[str], lines: list[str]) -> list[Finding]:
+def unused(
+    path: str, suppressions: list[Suppression], used: set[Suppression], ran: Collection[str], lines: list[str]
+) -> list[Finding]:
     """Suppressions that silenced nothing although every rule they name ran on the file: stale, like ruff's RUF100.
 
     A suppression naming a rule that did not run here (switched off, a change-level

@@ -17,17 +17,85 @@ from rules.cst import dotted, string_value
 from rules.tuning import Strength, is_worth_reporting, normalise_number, strength_of
 
 PLOT_ROOTS = frozenset(
-    {"plt", "pyplot", "matplotlib", "mpl", "sns", "seaborn", "fig", "figure", "px", "go", "alt", "plotly", "bokeh", "hv", "g", "grid"}
+    {
+        "plt",
+        "pyplot",
+        "matplotlib",
+        "mpl",
+        "sns",
+        "seaborn",
+        "fig",
+        "figure",
+        "px",
+        "go",
+        "alt",
+        "plotly",
+        "bokeh",
+        "hv",
+        "g",
+        "grid",
+    }
 )
 PLOT_METHODS = frozenset(
     {
-        "plot", "scatter", "hist", "hist2d", "hexbin", "bar", "barh", "imshow", "matshow", "fill_between", "fill_betweenx",
-        "axhline", "axvline", "axhspan", "axvspan", "errorbar", "boxplot", "violinplot", "pie", "contour", "contourf",
-        "pcolormesh", "step", "stem", "annotate", "text", "legend", "heatmap", "kdeplot", "histplot", "scatterplot",
-        "lineplot", "barplot", "regplot", "lmplot", "displot", "jointplot", "pairplot", "catplot", "relplot",
-        "stripplot", "swarmplot", "boxenplot", "countplot", "pointplot", "add_patch", "subplots", "figure",
-        "add_trace", "update_traces", "mark_point", "mark_line", "draw", "draw_networkx", "draw_networkx_nodes",
-        "draw_networkx_edges", "grid", "set_alpha",
+        "plot",
+        "scatter",
+        "hist",
+        "hist2d",
+        "hexbin",
+        "bar",
+        "barh",
+        "imshow",
+        "matshow",
+        "fill_between",
+        "fill_betweenx",
+        "axhline",
+        "axvline",
+        "axhspan",
+        "axvspan",
+        "errorbar",
+        "boxplot",
+        "violinplot",
+        "pie",
+        "contour",
+        "contourf",
+        "pcolormesh",
+        "step",
+        "stem",
+        "annotate",
+        "text",
+        "legend",
+        "heatmap",
+        "kdeplot",
+        "histplot",
+        "scatterplot",
+        "lineplot",
+        "barplot",
+        "regplot",
+        "lmplot",
+        "displot",
+        "jointplot",
+        "pairplot",
+        "catplot",
+        "relplot",
+        "stripplot",
+        "swarmplot",
+        "boxenplot",
+        "countplot",
+        "pointplot",
+        "add_patch",
+        "subplots",
+        "figure",
+        "add_trace",
+        "update_traces",
+        "mark_point",
+        "mark_line",
+        "draw",
+        "draw_networkx",
+        "draw_networkx_nodes",
+        "draw_networkx_edges",
+        "grid",
+        "set_alpha",
     }
 )
 # Calls whose `alpha`/`threshold` keywords mean something other than a tuned value.
@@ -39,7 +107,9 @@ _FIELD_CALL = re.compile(r"(?:^|\.)(?:Field|field|attrib|attr\.ib)$")
 
 
 # Batch sizes of scoring calls set throughput, not results.
-_INFERENCE_CALL = re.compile(r"(?:predict|transform|encode|embed|evaluat|infer|generate|score|test)\w*$", re.IGNORECASE)
+_INFERENCE_CALL = re.compile(
+    r"(?:predict|transform|encode|embed|evaluat|infer|generate|score|test)\w*$", re.IGNORECASE
+)
 _THROUGHPUT_NAMES = frozenset({"batch_size", "per_device_eval_batch_size", "eval_batch_size"})
 
 
@@ -112,7 +182,13 @@ def number_from_expr(node: libcst.BaseExpression) -> float | int | None:
 
 
 def _site(
-    name: str, value_node: libcst.BaseExpression, report: libcst.CSTNode, *, keyword: bool, note: str = "", callee: str = ""
+    name: str,
+    value_node: libcst.BaseExpression,
+    report: libcst.CSTNode,
+    *,
+    keyword: bool,
+    note: str = "",
+    callee: str = "",
 ) -> PySite | None:
     strength = strength_of(name, keyword=keyword)
     if strength is None:
@@ -132,9 +208,7 @@ def field_default(call: libcst.Call) -> tuple[libcst.BaseExpression | None, str]
     notes = []
     for arg in call.args:
         keyword = arg.keyword.value if arg.keyword else None
-        if keyword is None and default is None and not arg.star:
-            default = arg.value
-        elif keyword == "default":
+        if (keyword is None and default is None and not arg.star) or keyword == "default":
             default = arg.value
         elif keyword in ("description", "title", "help", "metadata", "json_schema_extra"):
             notes.append(_strings_in(arg.value))
@@ -145,14 +219,20 @@ def _strings_in(node: libcst.CSTNode) -> str:
     if isinstance(node, libcst.BaseString):
         return string_value(node) or ""
     if isinstance(node, libcst.Dict):
-        return " ".join(_strings_in(element.value) for element in node.elements if isinstance(element, libcst.DictElement))
+        return " ".join(
+            _strings_in(element.value) for element in node.elements if isinstance(element, libcst.DictElement)
+        )
     return ""
 
 
 def target_name(target: libcst.BaseExpression) -> str | None:
     if isinstance(target, libcst.Name):
         return target.value
-    if isinstance(target, libcst.Attribute) and isinstance(target.value, libcst.Name) and target.value.value in ("self", "cls"):
+    if (
+        isinstance(target, libcst.Attribute)
+        and isinstance(target.value, libcst.Name)
+        and target.value.value in ("self", "cls")
+    ):
         return target.attr.value
     return None
 
@@ -178,12 +258,22 @@ def sites_in_assignment(node: libcst.Assign | libcst.AnnAssign) -> Iterator[PySi
 
 def sites_in_call(node: libcst.Call) -> Iterator[PySite]:
     func = node.func
-    last = func.attr.value if isinstance(func, libcst.Attribute) else func.value if isinstance(func, libcst.Name) else ""
+    last = (
+        func.attr.value
+        if isinstance(func, libcst.Attribute)
+        else func.value
+        if isinstance(func, libcst.Name)
+        else ""
+    )
     if last in ("add_argument", "option"):
         yield from _cli_option(node)
         return
     # Most calls pass no hyperparameter by name; only those are worth naming the callee for.
-    candidates = [(arg.keyword.value, arg) for arg in node.args if arg.keyword is not None and strength_of(arg.keyword.value, keyword=True)]
+    candidates = [
+        (arg.keyword.value, arg)
+        for arg in node.args
+        if arg.keyword is not None and strength_of(arg.keyword.value, keyword=True)
+    ]
     if not candidates:
         return
     callee = dotted(func, loose=True) or ""
@@ -210,13 +300,19 @@ def _keyword_strings(node: libcst.Call, keyword: str) -> list[str]:
     return [
         string_value(arg.value) or ""
         for arg in node.args
-        if arg.keyword is not None and arg.keyword.value == keyword and isinstance(arg.value, libcst.BaseString)
+        if arg.keyword is not None
+        and arg.keyword.value == keyword
+        and isinstance(arg.value, libcst.BaseString)
     ]
 
 
 def cli_option(node: libcst.Call) -> CliOption | None:
     """The option's name from its long flag (`--lr-decay` is `lr_decay`), its help, action and `default=`."""
-    flags = [string_value(arg.value) or "" for arg in node.args if arg.keyword is None and isinstance(arg.value, libcst.SimpleString)]
+    flags = [
+        string_value(arg.value) or ""
+        for arg in node.args
+        if arg.keyword is None and isinstance(arg.value, libcst.SimpleString)
+    ]
     long_flags = [flag for flag in flags if flag.startswith("--")] or flags
     if not long_flags:
         return None
@@ -225,7 +321,9 @@ def cli_option(node: libcst.Call) -> CliOption | None:
         name=long_flags[0].lstrip("-").replace("-", "_"),
         help=" ".join(_keyword_strings(node, "help")),
         action=actions[0] if actions else "",
-        defaults=tuple(arg for arg in node.args if arg.keyword is not None and arg.keyword.value == "default"),
+        defaults=tuple(
+            arg for arg in node.args if arg.keyword is not None and arg.keyword.value == "default"
+        ),
     )
 
 
@@ -251,7 +349,9 @@ def sites_in_dict(node: libcst.Dict) -> Iterator[PySite]:
 
 
 # A list of per-layer or per-stage settings is one chosen configuration, not alternatives to search over.
-_SEQUENCE_NAME = re.compile(r"layer|stage|phase|schedul|block|step|milestone|warmup|curriculum", re.IGNORECASE)
+_SEQUENCE_NAME = re.compile(
+    r"layer|stage|phase|schedul|block|step|milestone|warmup|curriculum", re.IGNORECASE
+)
 # Fewer alternatives than this is one chosen configuration wrapped in a list.
 _MIN_CANDIDATES = 2
 

@@ -49,7 +49,9 @@ def _quotes(text: str, value: str) -> bool:
     return value in numbers_in(text)
 
 
-def _fresh(comments: Iterable[tuple[int, str]], value: str, touched: Collection[int], site_lines: range) -> list[str]:
+def _fresh(
+    comments: Iterable[tuple[int, str]], value: str, touched: Collection[int], site_lines: range
+) -> list[str]:
     kept = []
     for line, text in comments:
         placed_here = line == UNPLACED and any(number in touched for number in site_lines)

@@ -16,7 +16,9 @@ _ISSUE_REF = re.compile(r"(?<![\w&])#\d+")
 _BARE_URL = re.compile(r"[a-z][a-z0-9+.-]*://|www\.", re.IGNORECASE)
 _OUR_HTML = re.compile(r"^(?:<!-- mldebt:[\w ]+-->|<details>|</details>|<details><summary>[^<>]*</summary>)$")
 OUR_LINKS = "https://github.com/mldebt/mldebt/"
-_MARKUP_AROUND = frozenset({"strong_open", "em_open", "s_open", "heading_open", "link_open", "blockquote_open"})
+_MARKUP_AROUND = frozenset(
+    {"strong_open", "em_open", "s_open", "heading_open", "link_open", "blockquote_open"}
+)
 
 
 def markdown(body: str) -> list[Token]:

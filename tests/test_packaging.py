@@ -47,4 +47,6 @@ def test_production_code_imports_only_declared_dependencies_and_nothing_from_the
     }
     assert imported - declared == set(), "imported by production code but not a dependency"
     assert imported & simulator_only == set(), "production code imports what only the simulator needs"
-    assert simulator_only - declared == simulator_only, "the simulator's extra leaks into the production install"
+    assert simulator_only - declared == simulator_only, (
+        "the simulator's extra leaks into the production install"
+    )

@@ -9,7 +9,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_every_environment_setting_is_documented() -> None:
-    read = set(re.findall(r'"((?:MLDEBT|GITHUB|REDIS)_[A-Z_]+)"', (ROOT / "core" / "settings.py").read_text()))
+    read = set(
+        re.findall(r'"((?:MLDEBT|GITHUB|REDIS)_[A-Z_]+)"', (ROOT / "core" / "settings.py").read_text())
+    )
     documented = set(re.findall(r"`((?:MLDEBT|GITHUB|REDIS)_[A-Z_]+)`", (ROOT / "README.md").read_text()))
     assert read, "settings.py reads no environment variables?"
     assert read <= documented, f"undocumented settings: {sorted(read - documented)}"

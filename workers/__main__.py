@@ -57,10 +57,15 @@ class MldebtWorker(Worker):
                 self.log.info("Worker %s: cleaned registries for queue: %s", self.name, queue.name)
         self.last_cleaned_at = now()
 
-    def _start_scheduler(self, burst: bool = False, logging_level: str | None = "INFO", *args: object, **kwargs: object) -> None:
+    def _start_scheduler(
+        self, burst: bool = False, logging_level: str | None = "INFO", *args: object, **kwargs: object
+    ) -> None:
         """RQ's own start-up, with a scheduler whose locks lapse a few heartbeats after its worker dies."""
         scheduler = HeartbeatScheduler(
-            self.queues, connection=self.connection, logging_level=logging_level or self.log.level, serializer=self.serializer
+            self.queues,
+            connection=self.connection,
+            logging_level=logging_level or self.log.level,
+            serializer=self.serializer,
         )
         scheduler.lock_ttl = int(lifetime(self.job_monitoring_interval))
         self.scheduler = scheduler

@@ -56,7 +56,9 @@ def existing(redis: Redis, gh: GitHubPort, repo: str, sha: str, job_id: str) -> 
     return found
 
 
-def own_run(redis: Redis, gh: GitHubPort, repo: str, sha: str, job_id: str, title: str, summary: str) -> OwnRun:
+def own_run(
+    redis: Redis, gh: GitHubPort, repo: str, sha: str, job_id: str, title: str, summary: str
+) -> OwnRun:
     """The job's run, found again by any later attempt, created in progress only when GitHub has none."""
     stored = cached(redis, job_id)
     if stored is not None:

@@ -29,7 +29,13 @@ HELP = (
 
 
 def handle_command(
-    installation_id: int, repo: str, pr_number: int, comment_id: int, user: str, association: str, command: str
+    installation_id: int,
+    repo: str,
+    pr_number: int,
+    comment_id: int,
+    user: str,
+    association: str,
+    command: str,
 ) -> str:
     ctx = current()
     marker = f"<!-- mldebt:reply {comment_id} -->"
@@ -41,17 +47,29 @@ def handle_command(
         if command != "rescore":
             gh.react_to_comment(repo, comment_id, "confused")
             shown = command.replace("`", "")[:30]
-            gh.reply_once(repo, pr_number, f"Unknown command `/mldebt {shown}`." + "\n\n" + HELP if shown else HELP, marker)
+            gh.reply_once(
+                repo,
+                pr_number,
+                f"Unknown command `/mldebt {shown}`." + "\n\n" + HELP if shown else HELP,
+                marker,
+            )
             return "help"
         allowed = association.upper() in MAY_WRITE and gh.permission_of(repo, user) in WRITE_PERMISSIONS
         if not allowed:
             gh.react_to_comment(repo, comment_id, "confused")
-            gh.reply_once(repo, pr_number, "`/mldebt rescore` needs write access to this repository, so this request was not run.", marker)
+            gh.reply_once(
+                repo,
+                pr_number,
+                "`/mldebt rescore` needs write access to this repository, so this request was not run.",
+                marker,
+            )
             log.info("refused /mldebt rescore from %s", user)
             return "refused"
         pr = gh.get_pull_request(repo, pr_number)
         remember_head(ctx.redis, repo, pr_number, pr.head_sha)
         job_id = keys.review_job_id(repo, pr_number, pr.head_sha, f"rescore-{comment_id}")
-        outcome = Review(ctx, gh, repo, pr_number, pr.head_sha, job_id, retrying=will_retry(get_current_job())).run()
+        outcome = Review(
+            ctx, gh, repo, pr_number, pr.head_sha, job_id, retrying=will_retry(get_current_job())
+        ).run()
         gh.react_to_comment(repo, comment_id, "rocket")
         return f"rescored: {outcome}"

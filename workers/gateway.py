@@ -53,7 +53,9 @@ REACTIONS = ("plus_one", "minus_one", "laugh", "confused", "heart", "hooray", "e
 
 
 class GitHubGateway(ContentReads):
-    def __init__(self, settings: Settings, tokens: InstallationTokens, installation_id: int, redis: Redis) -> None:
+    def __init__(
+        self, settings: Settings, tokens: InstallationTokens, installation_id: int, redis: Redis
+    ) -> None:
         self._settings = settings
         self._gh, self._gh_once = installation_clients(settings, tokens, installation_id, redis)
 
@@ -62,7 +64,9 @@ class GitHubGateway(ContentReads):
         self._gh_once.__enter__()  # type: ignore[no-untyped-call]
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, trace: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, trace: TracebackType | None
+    ) -> None:
         self._gh_once.__exit__(kind, exc, trace)
         self._gh.__exit__(kind, exc, trace)
 
@@ -92,7 +96,9 @@ class GitHubGateway(ContentReads):
     def list_changed_files(self, repo: str, number: int) -> list[PrFile]:
         owner, name = owner_and_name(repo)
         files: list[PrFile] = []
-        for entry in self._gh.rest.paginate(self._gh.rest.pulls.list_files, owner=owner, repo=name, pull_number=number, per_page=100):
+        for entry in self._gh.rest.paginate(
+            self._gh.rest.pulls.list_files, owner=owner, repo=name, pull_number=number, per_page=100
+        ):
             files.append(
                 PrFile(
                     path=entry.filename,
@@ -112,14 +118,20 @@ class GitHubGateway(ContentReads):
         paths = [entry.path for entry in tree.tree if entry.type == "blob" and entry.path]
         if not tree.truncated:
             return PathListing(paths)
-        return trees.walk(lambda fields: self._graphql_repository(repo, fields), repo, sha, paths, TREE_WALK_QUERIES)
+        return trees.walk(
+            lambda fields: self._graphql_repository(repo, fields), repo, sha, paths, TREE_WALK_QUERIES
+        )
 
     def list_our_comments(self, repo: str, number: int, marker: str) -> list[PostedComment]:
         owner, name = owner_and_name(repo)
         return [
             PostedComment(comment.id, comment.body, comment.path, comment.line or None)
             for comment in self._gh.rest.paginate(
-                self._gh.rest.pulls.list_review_comments, owner=owner, repo=name, pull_number=number, per_page=100
+                self._gh.rest.pulls.list_review_comments,
+                owner=owner,
+                repo=name,
+                pull_number=number,
+                per_page=100,
             )
             if marker in (comment.body or "") and comment.user is not None and comment.user.type == "Bot"
         ]
@@ -127,19 +139,25 @@ class GitHubGateway(ContentReads):
     def permission_of(self, repo: str, user: str) -> str:
         owner, name = owner_and_name(repo)
         try:
-            return self._gh.rest.repos.get_collaborator_permission_level(owner, name, user).parsed_data.permission
+            return self._gh.rest.repos.get_collaborator_permission_level(
+                owner, name, user
+            ).parsed_data.permission
         except RequestFailed as exc:
             if exc.response.status_code == 404:
                 return "none"
             raise
 
     def find_check_run(self, repo: str, sha: str, external_id: str) -> int | None:
-        return next((run.id for run in self.list_check_runs(repo, sha) if run.external_id == external_id), None)
+        return next(
+            (run.id for run in self.list_check_runs(repo, sha) if run.external_id == external_id), None
+        )
 
     def list_check_runs(self, repo: str, sha: str) -> list[CheckRunState]:
         """Our runs on the commit (up to 100: one per job, and a commit sees few jobs)."""
         owner, name = owner_and_name(repo)
-        answer = self._gh.rest.checks.list_for_ref(owner, name, sha, check_name=self._settings.check_name, filter_="all", per_page=PAGE_SIZE)
+        answer = self._gh.rest.checks.list_for_ref(
+            owner, name, sha, check_name=self._settings.check_name, filter_="all", per_page=PAGE_SIZE
+        )
         return [
             CheckRunState(run.id, run.external_id or "", run.status, run.output.title or "", run.started_at)
             for run in answer.parsed_data.check_runs
@@ -150,17 +168,29 @@ class GitHubGateway(ContentReads):
         return self._gh.rest.checks.get(owner, name, check_run_id).parsed_data.output.annotations_count
 
     def list_repositories(self, page: int) -> list[str]:
-        listed = self._gh.rest.apps.list_repos_accessible_to_installation(per_page=PAGE_SIZE, page=page).parsed_data.repositories
+        listed = self._gh.rest.apps.list_repos_accessible_to_installation(
+            per_page=PAGE_SIZE, page=page
+        ).parsed_data.repositories
         return [repo.full_name for repo in listed]
 
     def list_open_pulls(self, repo: str, page: int) -> list[OpenPull]:
         owner, name = owner_and_name(repo)
-        listed = self._gh.rest.pulls.list(owner, name, state="open", sort="updated", direction="desc", per_page=PAGE_SIZE, page=page)
-        return [OpenPull(pull.number, pull.head.sha, pull.updated_at, bool(pull.draft)) for pull in listed.parsed_data]
+        listed = self._gh.rest.pulls.list(
+            owner, name, state="open", sort="updated", direction="desc", per_page=PAGE_SIZE, page=page
+        )
+        return [
+            OpenPull(pull.number, pull.head.sha, pull.updated_at, bool(pull.draft))
+            for pull in listed.parsed_data
+        ]
 
     def list_commits(self, repo: str, number: int) -> list[str]:
         owner, name = owner_and_name(repo)
-        return [commit.sha for commit in self._gh.rest.pulls.list_commits(owner, name, number, per_page=PAGE_SIZE).parsed_data]
+        return [
+            commit.sha
+            for commit in self._gh.rest.pulls.list_commits(
+                owner, name, number, per_page=PAGE_SIZE
+            ).parsed_data
+        ]
 
     def list_comments_since(self, repo: str, number: int, since: datetime) -> list[IssueComment]:
         owner, name = owner_and_name(repo)
@@ -171,9 +201,13 @@ class GitHubGateway(ContentReads):
                 comment.user.login if comment.user is not None else None,
                 comment.user is not None and comment.user.type == "Bot",
                 str(comment.author_association),
-                frozenset(kind for kind in REACTIONS if comment.reactions and getattr(comment.reactions, kind, 0)),
+                frozenset(
+                    kind for kind in REACTIONS if comment.reactions and getattr(comment.reactions, kind, 0)
+                ),
             )
-            for comment in self._gh.rest.issues.list_comments(owner, name, number, since=since, per_page=PAGE_SIZE).parsed_data
+            for comment in self._gh.rest.issues.list_comments(
+                owner, name, number, since=since, per_page=PAGE_SIZE
+            ).parsed_data
         ]
 
     # writes
@@ -232,24 +266,45 @@ class GitHubGateway(ContentReads):
             batch = [a.to_api() for a in annotations[start : start + ANNOTATIONS_PER_REQUEST]]
             expected = start + len(batch)
             last = start == starts[-1]
-            output = {"title": title, "summary": summary, **({"text": text} if last else {}), "annotations": batch}
+            output = {
+                "title": title,
+                "summary": summary,
+                **({"text": text} if last else {}),
+                "annotations": batch,
+            }
             self._write_once(
                 lambda output=output, last=last: self._gh_once.rest.checks.update(
                     owner, name, check_run_id, output=output, **(completion if last else {})
                 ),
-                lambda expected=expected: True if self._annotation_count(repo, check_run_id) >= expected else None,
+                lambda expected=expected: (
+                    True if self._annotation_count(repo, check_run_id) >= expected else None
+                ),
             )
         if not starts:
-            self._gh.rest.checks.update(owner, name, check_run_id, output={"title": title, "summary": summary, "text": text}, **completion)
+            self._gh.rest.checks.update(
+                owner,
+                name,
+                check_run_id,
+                output={"title": title, "summary": summary, "text": text},
+                **completion,
+            )
 
-    def post_review(self, repo: str, number: int, sha: str, body: str, comments: Sequence[ReviewComment], marker: str) -> None:
+    def post_review(
+        self, repo: str, number: int, sha: str, body: str, comments: Sequence[ReviewComment], marker: str
+    ) -> None:
         """One COMMENT review; a retry first looks for its comments (they carry `marker`) among ours."""
         owner, name = owner_and_name(repo)
         wanted = {comment.body for comment in comments}
 
         def send() -> None:
             self._gh_once.rest.pulls.create_review(
-                owner, name, number, commit_id=sha, body=body, event="COMMENT", comments=[comment.to_api() for comment in comments]
+                owner,
+                name,
+                number,
+                commit_id=sha,
+                body=body,
+                event="COMMENT",
+                comments=[comment.to_api() for comment in comments],
             )
 
         def landed() -> bool | None:
@@ -263,7 +318,9 @@ class GitHubGateway(ContentReads):
                 raise ReviewRejected(exc.response.text[:500]) from None
             raise
 
-    def review_would_be_taken(self, repo: str, number: int, sha: str, comments: Sequence[ReviewComment]) -> bool:
+    def review_would_be_taken(
+        self, repo: str, number: int, sha: str, comments: Sequence[ReviewComment]
+    ) -> bool:
         """Whether GitHub takes these comments, asked without publishing anything.
 
         A pending review (no `event`) is validated like a posted one but shown to
@@ -290,7 +347,9 @@ class GitHubGateway(ContentReads):
     def _pending_review(self, repo: str, number: int) -> int | None:
         """Our pending review on the PR, if any: GitHub lists a pending review to its author alone."""
         owner, name = owner_and_name(repo)
-        reviews = self._gh.rest.paginate(self._gh.rest.pulls.list_reviews, owner=owner, repo=name, pull_number=number, per_page=100)
+        reviews = self._gh.rest.paginate(
+            self._gh.rest.pulls.list_reviews, owner=owner, repo=name, pull_number=number, per_page=100
+        )
         return next((review.id for review in reviews if review.state == "PENDING"), None)
 
     def _delete_pending_review(self, repo: str, number: int, review_id: int) -> None:
@@ -318,7 +377,9 @@ class GitHubGateway(ContentReads):
         """GitHub answers an existing reaction with 200, so sending one twice is harmless."""
         owner, name = owner_and_name(repo)
         self._write_once(
-            lambda: self._gh_once.rest.reactions.create_for_issue_comment(owner, name, comment_id, content=content),  # type: ignore[arg-type]
+            lambda: self._gh_once.rest.reactions.create_for_issue_comment(
+                owner, name, comment_id, content=content
+            ),  # type: ignore[arg-type]
             lambda: None,
         )
 
@@ -327,9 +388,14 @@ class GitHubGateway(ContentReads):
         owner, name = owner_and_name(repo)
 
         def landed() -> bool | None:
-            comments = self._gh.rest.paginate(self._gh.rest.issues.list_comments, owner=owner, repo=name, issue_number=number, per_page=100)
+            comments = self._gh.rest.paginate(
+                self._gh.rest.issues.list_comments, owner=owner, repo=name, issue_number=number, per_page=100
+            )
             return True if any(marker in (comment.body or "") for comment in comments) else None
 
         if landed():
             return
-        self._write_once(lambda: self._gh_once.rest.issues.create_comment(owner, name, number, body=f"{body}\n\n{marker}"), landed)
+        self._write_once(
+            lambda: self._gh_once.rest.issues.create_comment(owner, name, number, body=f"{body}\n\n{marker}"),
+            landed,
+        )

@@ -73,11 +73,17 @@ def requeue_unstarted(queue: Queue, after: float) -> list[str]:
         queue.enqueue_job(Job.fetch(job_id, connection=queue.connection))
         requeued.append(job_id)
     if requeued:
-        log.warning("requeued %d job(s) a dead worker had taken but not started", len(requeued), extra={"job": ",".join(requeued[:20])})
+        log.warning(
+            "requeued %d job(s) a dead worker had taken but not started",
+            len(requeued),
+            extra={"job": ",".join(requeued[:20])},
+        )
     return requeued
 
 
-def clean(queue: Queue, heartbeat_seconds: float, exception_handlers: list[Callable[..., Any]] | None = None) -> bool:
+def clean(
+    queue: Queue, heartbeat_seconds: float, exception_handlers: list[Callable[..., Any]] | None = None
+) -> bool:
     """One worker's cleaning of the queue's registries, under RQ's own lock key held on the heartbeat's clock."""
     with held(queue.connection, queue.registry_cleaning_key, heartbeat_seconds) as mine:
         if not mine:

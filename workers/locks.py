@@ -29,7 +29,9 @@ def lifetime(heartbeat_seconds: float) -> float:
 @contextmanager
 def held(redis: Redis, key: str, heartbeat_seconds: float) -> Iterator[bool]:
     """Yields whether the lock was taken; while it is, a thread renews it every heartbeat."""
-    lock = redis.lock(key, timeout=lifetime(heartbeat_seconds), thread_local=False)  # renewed from another thread
+    lock = redis.lock(
+        key, timeout=lifetime(heartbeat_seconds), thread_local=False
+    )  # renewed from another thread
     if not lock.acquire(blocking=False):
         yield False
         return

@@ -126,7 +126,9 @@ def _pending(redis: Redis, job_id: str) -> bool:
         return False
 
 
-def abandoned_jobs(runs: list[CheckRunState], redis: Redis, job_timeout: int, now: datetime, *, after_wipe: bool = False) -> list[str] | None:
+def abandoned_jobs(
+    runs: list[CheckRunState], redis: Redis, job_timeout: int, now: datetime, *, after_wipe: bool = False
+) -> list[str] | None:
     """None when the head is done or being worked on; else the job ids of its abandoned runs (maybe none).
 
     After a wipe, a run in progress whose job Redis no longer knows is abandoned at once: its job is gone.
@@ -195,9 +197,16 @@ def reconcile() -> str:
                 if deep:
                     recovery.mark_kept(ctx.redis, started.isoformat())
             except BudgetSpent:
-                log.warning("reconcile spent its %d GitHub calls; the rest waits for the next tick", budget.limit)
+                log.warning(
+                    "reconcile spent its %d GitHub calls; the rest waits for the next tick", budget.limit
+                )
         record_reconcile(ctx.redis, budget.spent, len(enqueued))
-        log.info("reconcile made %d GitHub calls and enqueued %d jobs", budget.spent, len(enqueued), extra={"delivery": ",".join(enqueued[:20])})
+        log.info(
+            "reconcile made %d GitHub calls and enqueued %d jobs",
+            budget.spent,
+            len(enqueued),
+            extra={"delivery": ",".join(enqueued[:20])},
+        )
         return f"{budget.spent} calls, {len(enqueued)} jobs enqueued"
     finally:
         schedule(Queue(settings.queue_name, connection=ctx.redis), settings.reconcile_interval_seconds)
@@ -207,7 +216,9 @@ def _settle(gh: PaidReads, head: Head, redis: Redis, settings: Settings, *, deep
     """Enqueues what the head needs; a deep tick also settles older commits and unanswered commands."""
     enqueued = []
     now = datetime.now(UTC)
-    jobs = abandoned_jobs(gh.runs(head.repo, head.sha), redis, settings.job_timeout_seconds, now, after_wipe=deep)
+    jobs = abandoned_jobs(
+        gh.runs(head.repo, head.sha), redis, settings.job_timeout_seconds, now, after_wipe=deep
+    )
     if jobs is not None:
         for job_id in jobs or [keys.review_job_id(head.repo, head.pr, head.sha)]:
             if _review(redis, settings, head, job_id):
@@ -236,6 +247,8 @@ def kick(queue: Queue, interval: int, *, only_if_wiped: bool = False) -> None:
     if interval <= 0 or (only_if_wiped and not recovery.possibly_wiped(queue.connection)):
         return
     try:
-        enqueue(queue, ReconcileJob(interval, int(time.time() // max(interval // 10, 1)), at_worker_start=True))
+        enqueue(
+            queue, ReconcileJob(interval, int(time.time() // max(interval // 10, 1)), at_worker_start=True)
+        )
     except DuplicateJobError:
         return

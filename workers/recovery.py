@@ -60,7 +60,9 @@ def stale(run: CheckRunState) -> bool:
     return run.status != "completed" or run.title == RETRY_TITLE
 
 
-def close_older(gh: GitHubPort, spend: Callable[[], None], repo: str, runs: list[CheckRunState], head_sha: str) -> int:
+def close_older(
+    gh: GitHubPort, spend: Callable[[], None], repo: str, runs: list[CheckRunState], head_sha: str
+) -> int:
     """Closes the stale runs of an older commit, paying `spend` before each call."""
     closed = 0
     for run in runs:
@@ -92,7 +94,9 @@ def unanswered_commands(comments: list[IssueComment]) -> list[IssueComment]:
     return found
 
 
-def replay_command(redis: Redis, settings: Settings, installation_id: int, repo: str, pr: int, comment: IssueComment) -> bool:
+def replay_command(
+    redis: Redis, settings: Settings, installation_id: int, repo: str, pr: int, comment: IssueComment
+) -> bool:
     match = COMMAND.search(comment.body)
     assert match is not None
     job = CommandJob(

@@ -64,7 +64,11 @@ def comment_body(findings: Sequence[Finding]) -> str:
     suggestions = {finding.suggestion for finding in findings}
     if len(suggestions) == 1 and first.suggestion:
         lines += ["", f"**Suggestion:** {safe(first.suggestion)}"]
-    lines += ["", f"[What this rule checks and why]({docs_link(first.rule)}) · reply `/mldebt rescore` to re-run", marker(findings)]
+    lines += [
+        "",
+        f"[What this rule checks and why]({docs_link(first.rule)}) · reply `/mldebt rescore` to re-run",
+        marker(findings),
+    ]
     return "\n".join(lines)
 
 
@@ -96,17 +100,25 @@ def verdict(result: ScanResult) -> tuple[str, str]:
     levels = ", ".join(level.value for level in SEVERITIES if level in result.fail_on) or "none"
     blocking = result.blocking
     if blocking:
-        return "failure", f"Fails: this PR adds {_plural(len(blocking), 'finding')} at a blocking severity ({levels})."
+        return (
+            "failure",
+            f"Fails: this PR adds {_plural(len(blocking), 'finding')} at a blocking severity ({levels}).",
+        )
     new = result.new
     if new:
-        return "success", f"Passes: {_plural(len(new), 'new finding')}, none at a blocking severity ({levels})."
+        return (
+            "success",
+            f"Passes: {_plural(len(new), 'new finding')}, none at a blocking severity ({levels}).",
+        )
     return "success", "Passes: this PR adds no ML debt that mldebt can see."
 
 
 def title_for(result: ScanResult) -> str:
     new, blocking = len(result.new), len(result.blocking)
     if not new:
-        return "No new ML debt" + (f" · {_plural(len(result.fixed), 'finding')} fixed" if result.fixed else "")
+        return "No new ML debt" + (
+            f" · {_plural(len(result.fixed), 'finding')} fixed" if result.fixed else ""
+        )
     return f"{_plural(new, 'new finding')}" + (f" ({blocking} blocking)" if blocking else "")
 
 
@@ -123,9 +135,14 @@ def summary(result: ScanResult, sha: str) -> str:
     ]
     for level in SEVERITIES:
         parts.append(f"| {level.value} | {new[level]} | {existing[level]} | {fixed[level]} |")
-    parts.append(f"| **total** | **{len(result.new)}** | **{len(result.existing)}** | **{len(result.fixed)}** |")
+    parts.append(
+        f"| **total** | **{len(result.new)}** | **{len(result.existing)}** | **{len(result.fixed)}** |"
+    )
     delta = f"{result.delta:+d}"
-    parts += ["", f"Debt score of the touched files at `{sha[:7]}`: **{result.score}** (this PR: {delta}). {_plural(result.files_scanned, 'file')} analysed."]
+    parts += [
+        "",
+        f"Debt score of the touched files at `{sha[:7]}`: **{result.score}** (this PR: {delta}). {_plural(result.files_scanned, 'file')} analysed.",
+    ]
     by_rule = Counter((f.rule, f.severity) for f in result.new)
     if by_rule:
         parts += ["", "### New findings by rule", "", "| Rule | Severity | New |", "|---|---|---:|"]
@@ -160,10 +177,17 @@ def details(result: ScanResult, unanchored: Sequence[Finding]) -> str:
         parts += [f"### {heading}", ""]
         for finding in findings[:300]:
             where = safe_path(finding.path) + (f" line {finding.line}" if finding.line else "")
-            parts.append(f"- **{finding.severity.value}** [`{finding.rule}`]({docs_link(finding.rule)}) {where}: {safe(finding.message)}")
+            parts.append(
+                f"- **{finding.severity.value}** [`{finding.rule}`]({docs_link(finding.rule)}) {where}: {safe(finding.message)}"
+            )
         parts.append("")
     if unanchored:
-        parts += ["### Not commented inline", "", "These new findings sit outside the diff's lines, so GitHub cannot take a review comment on them:", ""]
+        parts += [
+            "### Not commented inline",
+            "",
+            "These new findings sit outside the diff's lines, so GitHub cannot take a review comment on them:",
+            "",
+        ]
         parts += [f"- {safe_path(f.path)} line {f.line}: `{f.rule}`" for f in unanchored[:200]]
     return _cap("\n".join(parts))
 
@@ -186,11 +210,27 @@ def annotations(result: ScanResult) -> list[Annotation]:
         else:
             level = "notice"
         prefix = "" if finding.new else "(already there) "
-        message = prefix + finding.message + (f"\n\nSuggestion: {finding.suggestion}" if finding.suggestion else "") + f"\n\n{docs_link(finding.rule)}"
-        notes.append(Annotation(finding.path, finding.line, finding.end_line, level, f"{finding.rule} ({finding.severity.value})", message))
+        message = (
+            prefix
+            + finding.message
+            + (f"\n\nSuggestion: {finding.suggestion}" if finding.suggestion else "")
+            + f"\n\n{docs_link(finding.rule)}"
+        )
+        notes.append(
+            Annotation(
+                finding.path,
+                finding.line,
+                finding.end_line,
+                level,
+                f"{finding.rule} ({finding.severity.value})",
+                message,
+            )
+        )
     return notes
 
 
 def check_output(result: ScanResult, sha: str, unanchored: Sequence[Finding]) -> CheckOutput:
     conclusion, _ = verdict(result)
-    return CheckOutput(conclusion, title_for(result), summary(result, sha), details(result, unanchored), annotations(result))
+    return CheckOutput(
+        conclusion, title_for(result), summary(result, sha), details(result, unanchored), annotations(result)
+    )

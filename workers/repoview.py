@@ -57,7 +57,9 @@ class GitHubRepoView:
 
     def list_dirs(self, folders: Iterable[str], at: Side = "head") -> dict[str, Collection[str]]:
         wanted = list(dict.fromkeys(folder.strip("/") for folder in folders))
-        missing = [(self._shas[at], folder) for folder in wanted if (self._shas[at], folder) not in self._folders]
+        missing = [
+            (self._shas[at], folder) for folder in wanted if (self._shas[at], folder) not in self._folders
+        ]
         if missing and self._complete_listing(at) is None:
             self._folders.update(self._gateway.list_folders(self._repo, missing))
         return {folder: self.list_dir(folder, at) for folder in wanted}

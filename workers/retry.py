@@ -17,7 +17,6 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import httpx
-
 from githubkit.exception import GitHubException, RateLimitExceeded, RequestFailed, RequestTimeout
 from githubkit.typing import RetryDecisionFunc, RetryOption
 
@@ -38,7 +37,11 @@ def transient(exc: BaseException) -> bool:
     """A failure worth asking again about: GitHub's 5xx or no answer in time."""
     if isinstance(exc, RequestTimeout):
         return True
-    return isinstance(exc, RequestFailed) and not isinstance(exc, RateLimitExceeded) and exc.response.status_code >= 500
+    return (
+        isinstance(exc, RequestFailed)
+        and not isinstance(exc, RateLimitExceeded)
+        and exc.response.status_code >= 500
+    )
 
 
 def rate_limit_wait(exc: GitHubException) -> float | None:
@@ -63,7 +66,9 @@ def safe_to_resend(request: httpx.Request | None) -> bool:
     """Reads, GraphQL queries and the idempotent verbs; never a POST that creates something."""
     if request is None:
         return False
-    return request.method in SAFE_METHODS or (request.method == "POST" and request.url.path.endswith("/graphql"))
+    return request.method in SAFE_METHODS or (
+        request.method == "POST" and request.url.path.endswith("/graphql")
+    )
 
 
 def never_resend(request: httpx.Request | None) -> bool:
@@ -76,7 +81,9 @@ def always_resend(request: httpx.Request | None) -> bool:
     return True
 
 
-def retry_policy(settings: Settings, resend: Callable[[httpx.Request | None], bool] = safe_to_resend) -> RetryDecisionFunc:
+def retry_policy(
+    settings: Settings, resend: Callable[[httpx.Request | None], bool] = safe_to_resend
+) -> RetryDecisionFunc:
     """githubkit's retry hook. A rate-limited request never reached GitHub, so it is always
     resent; after a 5xx or a timeout, only a request that `resend` says is safe to send twice."""
 
@@ -94,7 +101,11 @@ def retry_policy(settings: Settings, resend: Callable[[httpx.Request | None], bo
         if not resend(getattr(exc, "request", None)):
             return RetryOption(False)
         delay = backoff(settings, retry_count)
-        log.warning("GitHub %s; retrying in %.2f s", "timed out" if isinstance(exc, RequestTimeout) else "failed", delay)
+        log.warning(
+            "GitHub %s; retrying in %.2f s",
+            "timed out" if isinstance(exc, RequestTimeout) else "failed",
+            delay,
+        )
         return RetryOption(True, timedelta(seconds=delay))
 
     return decide

@@ -41,7 +41,9 @@ def will_retry(job: Job | None) -> bool:
     return job is not None and bool(job.retries_left)
 
 
-def review_pull_request(installation_id: int, repo: str, pr_number: int, head_sha: str, run: str = "auto") -> str:
+def review_pull_request(
+    installation_id: int, repo: str, pr_number: int, head_sha: str, run: str = "auto"
+) -> str:
     ctx = current()
     job = get_current_job()
     job_id = job.id if job is not None else keys.review_job_id(repo, pr_number, head_sha, run)
@@ -56,7 +58,15 @@ def review_pull_request(installation_id: int, repo: str, pr_number: int, head_sh
 
 class Review:
     def __init__(
-        self, ctx: WorkerContext, gh: GitHubPort, repo: str, pr_number: int, head_sha: str, job_id: str, *, retrying: bool
+        self,
+        ctx: WorkerContext,
+        gh: GitHubPort,
+        repo: str,
+        pr_number: int,
+        head_sha: str,
+        job_id: str,
+        *,
+        retrying: bool,
     ) -> None:
         self.ctx = ctx
         self.gh = gh
@@ -77,7 +87,13 @@ class Review:
                 self._close_earlier_attempt(newer)
                 return f"superseded by {newer[:7]} before it started"
             own = checkruns.own_run(
-                self.ctx.redis, self.gh, self.repo, self.head_sha, self.job_id, "Reviewing for ML debt…", STARTED_SUMMARY
+                self.ctx.redis,
+                self.gh,
+                self.repo,
+                self.head_sha,
+                self.job_id,
+                "Reviewing for ML debt…",
+                STARTED_SUMMARY,
             )
         except RequestFailed as exc:
             if exc.response.status_code in GONE:
@@ -88,7 +104,12 @@ class Review:
         try:
             return self._review(check_id)
         except Superseded as exc:
-            self._close(check_id, "neutral", "Superseded by a newer push", f"A newer commit ({exc}) is being reviewed instead.")
+            self._close(
+                check_id,
+                "neutral",
+                "Superseded by a newer push",
+                f"A newer commit ({exc}) is being reviewed instead.",
+            )
             return f"superseded by {exc}"
         except PullRequestGone as exc:
             self._close(check_id, "neutral", "Pull request closed", f"Nothing to review: {exc}.")
@@ -98,7 +119,12 @@ class Review:
                 self._fail(check_id)
                 raise
             log.info("GitHub answered %s mid-review; ending without retry", exc.response.status_code)
-            self._close(check_id, "neutral", "Pull request changed", "Nothing to review: the pull request, its branch or a commit is gone.")
+            self._close(
+                check_id,
+                "neutral",
+                "Pull request changed",
+                "Nothing to review: the pull request, its branch or a commit is gone.",
+            )
             return "gone mid-review"
         except Exception:
             self._fail(check_id)
@@ -108,7 +134,12 @@ class Review:
         """A retry that finds itself superseded closes the run its first attempt left promising a retry."""
         earlier = checkruns.existing(self.ctx.redis, self.gh, self.repo, self.head_sha, self.job_id)
         if earlier is not None:
-            self._close(earlier, "neutral", "Superseded by a newer push", f"A newer commit ({newer[:7]}) is being reviewed instead.")
+            self._close(
+                earlier,
+                "neutral",
+                "Superseded by a newer push",
+                f"A newer commit ({newer[:7]}) is being reviewed instead.",
+            )
 
     def _fail(self, check_id: int) -> None:
         log.exception("review failed")
@@ -127,7 +158,14 @@ class Review:
         """Best effort: if even this fails, the run stays reusable for the job's retry."""
         try:
             self.gh.complete_check_run(
-                self.repo, check_id, conclusion=conclusion, title=title, summary=summary, text="", annotations=(), actions=[report.RESCORE_ACTION]
+                self.repo,
+                check_id,
+                conclusion=conclusion,
+                title=title,
+                summary=summary,
+                text="",
+                annotations=(),
+                actions=[report.RESCORE_ACTION],
             )
         except Exception:
             log.exception("could not close check run %s", check_id)
@@ -137,7 +175,9 @@ class Review:
         result = scan_pull(read)
         publisher = Publisher(self.gh, self.repo, self.pr_number)
         lock = self.ctx.redis.lock(
-            keys.comment_lock_key(self.repo, self.pr_number), timeout=keys.COMMENT_LOCK_TTL_SECONDS, blocking_timeout=self.ctx.settings.job_timeout_seconds
+            keys.comment_lock_key(self.repo, self.pr_number),
+            timeout=keys.COMMENT_LOCK_TTL_SECONDS,
+            blocking_timeout=self.ctx.settings.job_timeout_seconds,
         )
         with lock:
             newer = self.superseded_by()

@@ -63,7 +63,9 @@ def _sweep(ctx: WorkerContext) -> str:
     since = datetime.now(UTC) - LOOKBACK
     with AppGateway(ctx.tokens) as app:
         asked = _redeliver(app, ctx.redis, since)
-    log.info("sweep asked GitHub to redeliver %d deliveries", len(asked), extra={"delivery": ",".join(asked[:20])})
+    log.info(
+        "sweep asked GitHub to redeliver %d deliveries", len(asked), extra={"delivery": ",".join(asked[:20])}
+    )
     return f"redelivered {len(asked)}"
 
 

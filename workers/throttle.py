@@ -101,7 +101,14 @@ class LocalBucket:
 class InstallationThrottle(BaseThrottler):
     """githubkit's throttling hook for one installation's client."""
 
-    def __init__(self, redis: Redis, installation_id: int, spacing_seconds: float, max_wait_seconds: float, burst: int = WRITE_BURST) -> None:
+    def __init__(
+        self,
+        redis: Redis,
+        installation_id: int,
+        spacing_seconds: float,
+        max_wait_seconds: float,
+        burst: int = WRITE_BURST,
+    ) -> None:
         self._redis = redis
         self._max_wait = max_wait_seconds
         self._burst = max(burst, 1)
@@ -114,7 +121,14 @@ class InstallationThrottle(BaseThrottler):
     def book(self, write: bool) -> float:
         """Books this request's turn (a write takes a token); returns the seconds until it comes."""
         try:
-            return int(self._reserve(keys=self._keys, args=[self._spacing_ms, "1" if write else "0", self._burst])) / 1000
+            return (
+                int(
+                    self._reserve(
+                        keys=self._keys, args=[self._spacing_ms, "1" if write else "0", self._burst]
+                    )
+                )
+                / 1000
+            )
         except RedisError:
             return self._local.book(write, self._spacing_ms / 1000, self._burst)
 

@@ -33,7 +33,11 @@ JWT_LIFETIME = timedelta(minutes=9)
 def app_jwt(settings: Settings, now: datetime | None = None) -> str:
     """RS256 JWT; backdated 60 s against clock drift, valid under GitHub's 10-minute cap."""
     issued = (now or datetime.now(UTC)) - JWT_BACKDATE
-    claims = {"iat": int(issued.timestamp()), "exp": int((issued + JWT_LIFETIME).timestamp()), "iss": str(settings.app_id)}
+    claims = {
+        "iat": int(issued.timestamp()),
+        "exp": int((issued + JWT_LIFETIME).timestamp()),
+        "iss": str(settings.app_id),
+    }
     return jwt.encode(claims, settings.private_key.reveal(), algorithm="RS256")
 
 
@@ -94,7 +98,10 @@ class InstallationTokens:
         try:
             self._redis.set(keys.token_key(installation_id), issued.token, ex=ttl)
         except RedisError:
-            log.warning("Redis unreachable; keeping the installation token in this process", extra={"installation": installation_id})
+            log.warning(
+                "Redis unreachable; keeping the installation token in this process",
+                extra={"installation": installation_id},
+            )
         log.info("minted installation token", extra={"installation": installation_id})
         return issued.token
 

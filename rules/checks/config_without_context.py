@@ -48,7 +48,9 @@ SUGGESTION = (
 )
 
 # In plotting code a variable called `alpha` is a transparency.
-_PLOT_IMPORT = re.compile(r"^[ \t]*(?:import|from)[ \t]+(?:matplotlib|seaborn|plotly|bokeh|altair)\b", re.MULTILINE)
+_PLOT_IMPORT = re.compile(
+    r"^[ \t]*(?:import|from)[ \t]+(?:matplotlib|seaborn|plotly|bokeh|altair)\b", re.MULTILINE
+)
 # Constructors of estimators, optimizers, trainers and their option objects: a keyword added to one is a setting.
 _CONSTRUCTOR = re.compile(r"^[A-Z]\w*$|^(?:train|fit|optimize|create_study|compile)$")
 
@@ -109,10 +111,15 @@ class ConfigWithoutContext(HybridRule):
         # A re-spelled value (3e-4 -> 0.0003), a moved line and an edited comment are not changes.
         Case(
             "import torch\n\nEPOCHS = 20  # early-stopped on val loss, run 311\nLR = 0.0003  # LR range test, 2024-02-10\n",
-            base={"train.py": "import torch\n\nLR = 3e-4  # LR range test 2024-02-10\nEPOCHS = 20  # early-stopped on val loss, run 311\n"},
+            base={
+                "train.py": "import torch\n\nLR = 3e-4  # LR range test 2024-02-10\nEPOCHS = 20  # early-stopped on val loss, run 311\n"
+            },
         ),
         # Web client plumbing is not ML tuning.
-        _added("import requests\n\nTIMEOUT = 30\nMAX_RETRIES = 5\nthreshold = 3\n\nrequests.get(url, timeout=TIMEOUT)\n", path="app/client.py"),
+        _added(
+            "import requests\n\nTIMEOUT = 30\nMAX_RETRIES = 5\nthreshold = 3\n\nrequests.get(url, timeout=TIMEOUT)\n",
+            path="app/client.py",
+        ),
         # Seeds, split fractions, worker counts and search spaces are not tuned values.
         _added(
             "from sklearn.model_selection import GridSearchCV, train_test_split\n\n"
@@ -129,7 +136,9 @@ class ConfigWithoutContext(HybridRule):
         # The PR description's Tuning context section names the parameter.
         Case(
             "from xgboost import XGBClassifier\n\nmodel = XGBClassifier(max_depth=6, n_estimators=400)\n",
-            base={"train.py": "from xgboost import XGBClassifier\n\nmodel = XGBClassifier(max_depth=4, n_estimators=400)  # 5-fold CV, 2023-11\n"},
+            base={
+                "train.py": "from xgboost import XGBClassifier\n\nmodel = XGBClassifier(max_depth=4, n_estimators=400)  # 5-fold CV, 2023-11\n"
+            },
             pr_body="Raise depth.\n\n## Tuning context\nmax_depth and n_estimators: 5-fold CV on data v12, W&B sweep https://wandb.ai/acme/fraud/sweeps/abc\n",
         ),
         # Generated and tooling files are not ML configs even when they hold numbers.
@@ -173,31 +182,42 @@ class ConfigWithoutContext(HybridRule):
             path="model_parameters/light_gbm.py",
         ),
         # A brand-new script or config starts somewhere: its initial values are not a re-tuning.
-        Case("import torch\n\nEPOCHS = 40\nopt = torch.optim.SGD(params, lr=0.05, momentum=0.8)\n", path="trainers/fresh.py"),
+        Case(
+            "import torch\n\nEPOCHS = 40\nopt = torch.optim.SGD(params, lr=0.05, momentum=0.8)\n",
+            path="trainers/fresh.py",
+        ),
         # A key renamed with its value kept, a seed, a logging switch and an output path are not tuning.
         Case(
             "train:\n  accumulation_steps: 2\n  seed: 7\n  log_every: 50\n  verbose: true\n  out_dir: runs/b\n",
-            base={"configs/base.yaml": "train:\n  grad_acc: 2\n  seed: 3\n  log_every: 10\n  verbose: false\n  out_dir: runs/a\n"},
+            base={
+                "configs/base.yaml": "train:\n  grad_acc: 2\n  seed: 3\n  log_every: 10\n  verbose: false\n  out_dir: runs/a\n"
+            },
             path="configs/base.yaml",
         ),
         # A reason written with the change: a purpose, a source, or an equation heading the group it derives.
         Case(
             "optim:\n  # 4 GPUs x 8 per device x 2 accumulation = 64 sequences per step\n  per_gpu_batch: 8\n  accumulation: 2\n"
             "  context_len: 1024  # to fit a 24 GB card\n  rope_base: 500000  # per Acme-LM tech report, section 3\n",
-            base={"configs/lm.yaml": "optim:\n  per_gpu_batch: 16\n  accumulation: 1\n  context_len: 2048\n  rope_base: 10000\n"},
+            base={
+                "configs/lm.yaml": "optim:\n  per_gpu_batch: 16\n  accumulation: 1\n  context_len: 2048\n  rope_base: 10000\n"
+            },
             path="configs/lm.yaml",
         ),
         # Going back to a library default, and a merge strategy in feature code, re-tune nothing.
         Case(
             "import pandas as pd\nimport torch\n\nopt = torch.optim.Adam(params, betas=(0.9, 0.999))\nmerged = left.merge(right, how='inner')\n",
-            base={"train.py": "import pandas as pd\nimport torch\n\nopt = torch.optim.Adam(params, betas=(0.9, 0.95))\nmerged = left.merge(right, how='left')\n"},
+            base={
+                "train.py": "import pandas as pd\nimport torch\n\nopt = torch.optim.Adam(params, betas=(0.9, 0.95))\nmerged = left.merge(right, how='left')\n"
+            },
         ),
         # Evaluation throughput, a key re-spelled with dashes, a prompt template, an emptied path and the name of
         # a new target column re-tune nothing.
         Case(
             "use_fused_adam: true\nper_device_eval_batch_size: 4\nchat_template: '{% for m in messages %}{{ m.role }}: {{ m.content }}{% endfor %}'\n"
             "data_source:\ntarget_column: churned\n",
-            base={"recipes/sft.yaml": "use-fused-adam: true\nper_device_eval_batch_size: 16\ndata_source: s3://bucket/train\n"},
+            base={
+                "recipes/sft.yaml": "use-fused-adam: true\nper_device_eval_batch_size: 16\ndata_source: s3://bucket/train\n"
+            },
             path="recipes/sft.yaml",
         ),
     ]
@@ -220,19 +240,25 @@ class ConfigWithoutContext(HybridRule):
         ),
         Case(
             "from sklearn.linear_model import LogisticRegression\n\nTHRESHOLD = 0.73\n",
-            base={"fraud/model.py": "from sklearn.linear_model import LogisticRegression\n\nTHRESHOLD = 0.5\n"},
+            base={
+                "fraud/model.py": "from sklearn.linear_model import LogisticRegression\n\nTHRESHOLD = 0.5\n"
+            },
             path="fraud/model.py",
             lines=(3,),
         ),
         Case(
             "import xgboost as xgb\n\nmodel = xgb.XGBClassifier(\n    n_estimators=500,\n    learning_rate=0.05,\n    max_depth=6,\n)\n",
-            base={"train.py": "import xgboost as xgb\n\nmodel = xgb.XGBClassifier(\n    n_estimators=500,\n    learning_rate=0.1,\n    max_depth=6,\n)\n"},
+            base={
+                "train.py": "import xgboost as xgb\n\nmodel = xgb.XGBClassifier(\n    n_estimators=500,\n    learning_rate=0.1,\n    max_depth=6,\n)\n"
+            },
             lines=(5,),
         ),
         # The value changed but the comment still quotes the old one: stale, not context.
         Case(
             "train:\n  lr: 0.0003  # Optuna sweep 2024-01-12 picked 0.001\n  epochs: 10  # early stopping on val, run 88\n",
-            base={"params.yaml": "train:\n  lr: 0.001  # Optuna sweep 2024-01-12 picked 0.001\n  epochs: 10  # early stopping on val, run 88\n"},
+            base={
+                "params.yaml": "train:\n  lr: 0.001  # Optuna sweep 2024-01-12 picked 0.001\n  epochs: 10  # early stopping on val, run 88\n"
+            },
             path="params.yaml",
             lines=(2,),
         ),
@@ -243,27 +269,33 @@ class ConfigWithoutContext(HybridRule):
         ),
         Case(
             "from pydantic import BaseModel, Field\n\n\nclass Train(BaseModel):\n    dropout: float = Field(0.3, description='dropout rate')\n    epochs: int = 30\n",
-            base={"ranker/settings.py": "from pydantic import BaseModel, Field\n\n\nclass Train(BaseModel):\n    dropout: float = 0.1\n"},
+            base={
+                "ranker/settings.py": "from pydantic import BaseModel, Field\n\n\nclass Train(BaseModel):\n    dropout: float = 0.1\n"
+            },
             path="ranker/settings.py",
             lines=(5, 6),
         ),
         # In a config tree every value is a knob, whatever it is called; off, zero and another string are changes too.
         Case(
             "model:\n  _target_: src.models.Ranker\n  hidden_size: 256\n  tower_depth: 4\n  dropout: 0\n  accelerator: cpu\n",
-            base={"conf/model/ranker.yaml": "model:\n  _target_: src.models.Ranker\n  hidden_size: 128\n  tower_depth: 2\n  dropout: 0.2\n  accelerator: gpu\n"},
+            base={
+                "conf/model/ranker.yaml": "model:\n  _target_: src.models.Ranker\n  hidden_size: 128\n  tower_depth: 2\n  dropout: 0.2\n  accelerator: gpu\n"
+            },
             path="conf/model/ranker.yaml",
             lines=(3, 4, 5, 6),
         ),
         # A setting added to an existing config is a tuning decision too.
         Case(
-            '[train]\nlearning_rate = 0.01\nbatch_size = 128  # batch size\nlookback_days = 45\n',
+            "[train]\nlearning_rate = 0.01\nbatch_size = 128  # batch size\nlookback_days = 45\n",
             base={"hparams.toml": "[train]\nlearning_rate = 0.02\n"},
             path="hparams.toml",
             lines=(2, 3, 4),
         ),
         Case(
             '{\n  "model": {"max_depth": 8, "leaf_floor": 12},\n  "learning_rate": 0.2\n}\n',
-            base={"configs/xgb.json": '{\n  "model": {"max_depth": 6, "leaf_floor": 12},\n  "learning_rate": 0.1\n}\n'},
+            base={
+                "configs/xgb.json": '{\n  "model": {"max_depth": 6, "leaf_floor": 12},\n  "learning_rate": 0.1\n}\n'
+            },
             path="configs/xgb.json",
             lines=(2, 3),
         ),
@@ -271,7 +303,9 @@ class ConfigWithoutContext(HybridRule):
         Case(
             "import argparse\n\nparser = argparse.ArgumentParser()\nparser.add_argument('--lr', type=float, default=3e-4, help='learning rate')\n"
             "parser.add_argument('--estimator', default='forest')\n",
-            base={"scripts/train_ranker.py": "import argparse\n\nparser = argparse.ArgumentParser()\nparser.add_argument('--estimator', default='linear')\n"},
+            base={
+                "scripts/train_ranker.py": "import argparse\n\nparser = argparse.ArgumentParser()\nparser.add_argument('--estimator', default='linear')\n"
+            },
             path="scripts/train_ranker.py",
             lines=(4, 5),
         ),
@@ -306,7 +340,9 @@ class ConfigWithoutContext(HybridRule):
         # The link above the dict was written for the values the PR replaced.
         Case(
             "import lightgbm as lgb\n\n# from https://example.org/notebooks/lgbm-baseline\nparams = {\n    'num_leaves': 48,\n    'min_sum_hessian': 0.3,\n}\n",
-            base={"train.py": "import lightgbm as lgb\n\n# from https://example.org/notebooks/lgbm-baseline\nparams = {\n    'num_leaves': 96,\n}\n"},
+            base={
+                "train.py": "import lightgbm as lgb\n\n# from https://example.org/notebooks/lgbm-baseline\nparams = {\n    'num_leaves': 96,\n}\n"
+            },
             lines=(5, 6),
         ),
     ]
@@ -328,7 +364,9 @@ class ConfigWithoutContext(HybridRule):
         self._strong_seen = False
         self._docstrings: dict[int, tuple[int, str]] = {}
         self._unexplained: dict[int, dict[str, tuple[libcst.CSTNode, Unexplained]]] = {}
-        self._pending: list[tuple[PySite, list[libcst.Module | libcst.ClassDef | libcst.FunctionDef], int | None]] = []
+        self._pending: list[
+            tuple[PySite, list[libcst.Module | libcst.ClassDef | libcst.FunctionDef], int | None]
+        ] = []
         self._candidates: set[int] = set()
         self._in_candidate = 0
         self._owners: dict[int, str] = {}
@@ -417,11 +455,25 @@ class ConfigWithoutContext(HybridRule):
             status = self._status(site.identity, site.value)
             if status != "same" and self._is_knob(site, status):
                 statement = self._statements[-1] if self._statements else None
-                self._judge(site.node, site.name, site.value, site.note, site.callee, self._docs, statement, site.identity)
+                self._judge(
+                    site.node,
+                    site.name,
+                    site.value,
+                    site.note,
+                    site.callee,
+                    self._docs,
+                    statement,
+                    site.identity,
+                )
 
     def _is_knob(self, site: KnobSite, status: Status) -> bool:
         name, value, where = site.name, site.value, site.where
-        if is_plumbing(name) or is_location(value) or (where == "kwarg" and not is_tuning_call(site.callee)) or is_io_call(site.callee):
+        if (
+            is_plumbing(name)
+            or is_location(value)
+            or (where == "kwarg" and not is_tuning_call(site.callee))
+            or is_io_call(site.callee)
+        ):
             return False
         if where == "kwarg" and is_throughput(site.callee, normalise_name(name)):
             return False
@@ -492,15 +544,34 @@ class ConfigWithoutContext(HybridRule):
         status = self._status(identity or normalise_name(name), value)
         old = (self._base or {}).get(identity or normalise_name(name), set())
         touched = self.ctx.touched if status != "same" else frozenset()
-        verdict = judge(self._evidence(start, end, statement, note, scopes), value, old, status, touched, range(start, end + 1))
+        verdict = judge(
+            self._evidence(start, end, statement, note, scopes),
+            value,
+            old,
+            status,
+            touched,
+            range(start, end + 1),
+        )
         if not verdict.explained:
-            self._unexplained.setdefault(start, {})[normalise_name(name)] = (node, Unexplained(name, value, verdict.stale))
+            self._unexplained.setdefault(start, {})[normalise_name(name)] = (
+                node,
+                Unexplained(name, value, verdict.stale),
+            )
 
     def _evidence(
-        self, start: int, end: int, statement: int | None, note: str, scopes: Sequence[libcst.Module | libcst.ClassDef | libcst.FunctionDef]
+        self,
+        start: int,
+        end: int,
+        statement: int | None,
+        note: str,
+        scopes: Sequence[libcst.Module | libcst.ClassDef | libcst.FunctionDef],
     ) -> Evidence:
         lines = self.ctx.file.python_lines
-        near = [(start, line_comment(lines[start - 1])), (end, line_comment(lines[end - 1])), *numbered_block_above(lines, start)]
+        near = [
+            (start, line_comment(lines[start - 1])),
+            (end, line_comment(lines[end - 1])),
+            *numbered_block_above(lines, start),
+        ]
         if note:
             near.append((UNPLACED, note))
         if statement is not None and statement != start:
@@ -513,7 +584,9 @@ class ConfigWithoutContext(HybridRule):
         key = id(scope)
         if key not in self._docstrings:
             doc = docstring_of(body_of(scope))
-            self._docstrings[key] = (self.position(doc)[0], string_value(doc) or "") if doc is not None else (UNPLACED, "")
+            self._docstrings[key] = (
+                (self.position(doc)[0], string_value(doc) or "") if doc is not None else (UNPLACED, "")
+            )
         return self._docstrings[key]
 
     # ------------------------------------------------------------------ configs

@@ -42,6 +42,8 @@ _OPT_IN = re.compile(
 _DOCTEST = re.compile(r"^(?:>>>|\.\.\.\s)")
 # One-line labels, not calls or settings: `# run_setup ()` headings, `# tls=True` above an overload.
 _HEADING_CALL = re.compile(r"^(?:[A-Za-z_]\w*\s+\(\s*\)|[A-Za-z_]\w*=[\w.'\"-]+)$")
+
+
 @dataclass(frozen=True)
 class Comment:
     line: int
@@ -87,7 +89,9 @@ class DeadCode(HybridRule):
             "if False:  # for type checkers only\n    from typing import Any\n\n# y = w * x + b\n# loss = (y - t) ** 2\ny = 0\n"
         ),
         # A task note that names code is a plan, not parked code.
-        Case("import torch\n\n# TODO: opt = torch.optim.AdamW(params) once the sweep lands\nopt = torch.optim.SGD(params)\n"),
+        Case(
+            "import torch\n\n# TODO: opt = torch.optim.AdamW(params) once the sweep lands\nopt = torch.optim.SGD(params)\n"
+        ),
         # An opt-in usage note: the settings to add on another platform (nanoGPT's config).
         Case(
             "n_layer = 6\n\n# on macbook also add\n# device = 'cpu'  # run on cpu only\n# compile = False # do not torch compile the model\n",
@@ -95,16 +99,19 @@ class DeadCode(HybridRule):
         ),
         # A leftover look at the data or a breakpoint is not a parked code path.
         Case(
-            "import pandas as pd\nfrom sklearn.preprocessing import StandardScaler\n\ndf = pd.read_csv(\"data/train.csv\")\n# print(df)\n"
+            'import pandas as pd\nfrom sklearn.preprocessing import StandardScaler\n\ndf = pd.read_csv("data/train.csv")\n# print(df)\n'
             "scaled = StandardScaler().fit_transform(df)\n# display(df.head())\n# df.info()\n# logger.debug('scaled %s', scaled.shape)\n\n"
             "# import pdb; pdb.set_trace()\n# breakpoint()\n",
             path="scale.py",
         ),
         # A comment that lists the values an option takes documents it.
-        Case("import torch\n\n# Supported devices:\n#   'cpu',\n#   'cuda',\ndevice = 'cpu'\n", path="device.py"),
+        Case(
+            "import torch\n\n# Supported devices:\n#   'cpu',\n#   'cuda',\ndevice = 'cpu'\n",
+            path="device.py",
+        ),
         # A quoted word before a colon in prose, and a print that only peeks at a shape, are not parked code.
         Case(
-            "import numpy as np\n\n# \"auto\": picks the widest dtype that fits,\n# then casts once.\nX = np.zeros((4, 4))\n"
+            'import numpy as np\n\n# "auto": picks the widest dtype that fits,\n# then casts once.\nX = np.zeros((4, 4))\n'
             "# print(X.shape)\n",
             path="cast.py",
         ),
@@ -127,7 +134,7 @@ class DeadCode(HybridRule):
         Case(
             "#!/usr/bin/env bash\n#SBATCH --gres=gpu:4\n# Usage: bash scripts/train.sh configs/base.yaml\n"
             "# cd into the repo root and run ./scripts/train.sh from there\n# make sure the data is synced first.\n"
-            "python train.py --config \"$1\"\n",
+            'python train.py --config "$1"\n',
             path="scripts/train.sh",
         ),
     ]
@@ -137,7 +144,10 @@ class DeadCode(HybridRule):
             "# preds = model.predict_proba(X_val)[:, 1]\nmodel.fit(X, y)\n",
             lines=(4,),
         ),
-        Case("import torch\n\nif False:\n    model = torch.compile(model)\n    model.half()\ntrain(model)\n", lines=(3,)),
+        Case(
+            "import torch\n\nif False:\n    model = torch.compile(model)\n    model.half()\ntrain(model)\n",
+            lines=(3,),
+        ),
         Case(
             'import pandas as pd\n\ndf = pd.read_csv("data.csv")\n"""\ndf = df.dropna()\ndf["ratio"] = df.a / df.b\n"""\ndf.to_parquet("out.parquet")\n',
             lines=(4,),
@@ -152,7 +162,9 @@ class DeadCode(HybridRule):
             ' "metadata": {}, "nbformat": 4, "nbformat_minor": 5}',
             path="notebooks/eda.ipynb",
         ),
-        Case("import numpy as np\n\nif 0:\n    np.save('debug.npy', X)\n", path="features/build.py", lines=(3,)),
+        Case(
+            "import numpy as np\n\nif 0:\n    np.save('debug.npy', X)\n", path="features/build.py", lines=(3,)
+        ),
         # A print next to real logic, and a platform named in the middle of a sentence, do not excuse the block.
         Case(
             "import pandas as pd\n\ndf = pd.read_csv('data/train.csv')\n# df = df.dropna()\n# print(df)\n\n"
@@ -198,7 +210,9 @@ class DeadCode(HybridRule):
         ),
         # The old value kept beside the live key, in a config and in a CI workflow.
         Case(
-            "optimizer:\n  name: adamw\n  # weight_decay: 0.05\n  weight_decay: 0.1\n", path="configs/optim.yaml", lines=(3,)
+            "optimizer:\n  name: adamw\n  # weight_decay: 0.05\n  weight_decay: 0.1\n",
+            path="configs/optim.yaml",
+            lines=(3,),
         ),
         Case(
             "#!/usr/bin/env bash\nset -euo pipefail\n# python prepare.py --source s3://bucket/raw --out data/\n"
@@ -253,24 +267,39 @@ class DeadCode(HybridRule):
 
     def visit_If(self, node: libcst.If) -> None:
         test = node.test
-        disabled = (isinstance(test, libcst.Name) and test.value == "False") or (isinstance(test, libcst.Integer) and test.value == "0")
+        disabled = (isinstance(test, libcst.Name) and test.value == "False") or (
+            isinstance(test, libcst.Integer) and test.value == "0"
+        )
         if not disabled or _only_imports(node.body):
             return
         start = self.position(node)[0]
         end = self.position(node.body)[1]
         body = libcst.Module(body=[]).code_for_node(node.body)
-        self._report(start, end, f"`if {_code(test)}:` switches off a block instead of deleting it", f"if-disabled:{_normal(body)}")
+        self._report(
+            start,
+            end,
+            f"`if {_code(test)}:` switches off a block instead of deleting it",
+            f"if-disabled:{_normal(body)}",
+        )
 
     def visit_Expr(self, node: libcst.Expr) -> None:
         value = node.value
-        if not isinstance(value, (libcst.SimpleString, libcst.ConcatenatedString)) or id(value) in self._docstrings:
+        if (
+            not isinstance(value, (libcst.SimpleString, libcst.ConcatenatedString))
+            or id(value) in self._docstrings
+        ):
             return
         text = string_value(value) or ""
         if "\n" not in text.strip() and "(" not in text:
             return
         if parses_as_code(textwrap.dedent(text).strip()) and not _EXPLAINED.search(text):
             start, end = self.position(node)
-            self._report(start, end, "A bare string literal parks old code where it never runs", f"string:{_normal(text)}")
+            self._report(
+                start,
+                end,
+                "A bare string literal parks old code where it never runs",
+                f"string:{_normal(text)}",
+            )
 
     def finish(self) -> None:
         for group in _groups(self._comments):
@@ -279,7 +308,9 @@ class DeadCode(HybridRule):
     def _check_group(self, group: list[Comment]) -> None:
         margin = min(comment.column for comment in group)
         kept = [
-            "" if PRAGMA.match(comment.text.strip()) else " " * (comment.column - margin) + uncomment(comment.text)
+            ""
+            if PRAGMA.match(comment.text.strip())
+            else " " * (comment.column - margin) + uncomment(comment.text)
             for comment in group
         ]
         if any(_DOCTEST.match(text.strip()) for text in kept):
@@ -309,10 +340,20 @@ class DeadCode(HybridRule):
         source = self.ctx.file
         cell = source.cell_of(start)
         where = f" (notebook cell {cell})" if cell is not None else ""
-        message = f"{what}{where}; disabled code goes stale and leaves readers guessing whether it still matters."
+        message = (
+            f"{what}{where}; disabled code goes stale and leaves readers guessing whether it still matters."
+        )
         context = "\n".join(source.python_lines[start - 1 : end]).strip()
         self.findings.append(
-            self.make(source.path, source.raw_line(start), message, end_line=source.raw_line(end), suggestion=SUGGESTION, key=key, context=context)
+            self.make(
+                source.path,
+                source.raw_line(start),
+                message,
+                end_line=source.raw_line(end),
+                suggestion=SUGGESTION,
+                key=key,
+                context=context,
+            )
         )
 
 
@@ -330,8 +371,14 @@ def _groups(comments: list[Comment]) -> list[list[Comment]]:
 def _only_imports(body: libcst.BaseSuite) -> bool:
     statements = body.body if isinstance(body, libcst.IndentedBlock) else [body]
     for statement in statements:
-        small = statement.body if isinstance(statement, (libcst.SimpleStatementLine, libcst.SimpleStatementSuite)) else None
-        if small is None or not all(isinstance(item, (libcst.Import, libcst.ImportFrom, libcst.Pass)) for item in small):
+        small = (
+            statement.body
+            if isinstance(statement, (libcst.SimpleStatementLine, libcst.SimpleStatementSuite))
+            else None
+        )
+        if small is None or not all(
+            isinstance(item, (libcst.Import, libcst.ImportFrom, libcst.Pass)) for item in small
+        ):
             return False
     return True
 

@@ -17,7 +17,9 @@ from rules.checks.dead_code_parse import uncomment
 from rules.source import FileKind
 
 # A YAML entry: `key:`, `key: value`, `- key: value`, quoted keys too. A key with spaces is prose.
-_YAML_ENTRY = re.compile(r"""^(?P<indent>\s*)(?:-\s+)?(?P<key>[\w.\-/]+|"[^"\n]+"|'[^'\n]+')\s*:(?:\s+(?P<value>\S.*))?$""")
+_YAML_ENTRY = re.compile(
+    r"""^(?P<indent>\s*)(?:-\s+)?(?P<key>[\w.\-/]+|"[^"\n]+"|'[^'\n]+')\s*:(?:\s+(?P<value>\S.*))?$"""
+)
 _YAML_ITEM = re.compile(r"^\s*-\s+\S")
 # A block scalar (`run: |`, `script: >-`): its lines are text, not YAML, whatever they hold.
 _BLOCK_SCALAR = re.compile(r":\s*[|>][-+0-9]*\s*(?:#.*)?$")
@@ -31,11 +33,42 @@ _DOCUMENTED = re.compile(
 _DIRECTIVE = re.compile(r"^#\s*(?:!|SBATCH|PBS|BSUB|\$|shellcheck|mldebt:|-\*-|vim?:)", re.IGNORECASE)
 # Programs a training or data script runs; a commented line starting with one, with arguments, is a disabled step.
 _COMMANDS = (
-    "python", "python3", "torchrun", "accelerate", "deepspeed", "srun", "mpirun", "horovodrun", "dvc", "mlflow",
-    "bash", "sh", "wget", "curl", "pip", "pip3", "conda", "docker", "gsutil", "aws", "huggingface-cli", "kaggle",
-    "cp", "mv", "rm", "mkdir", "tar", "unzip", "git", "cd",
+    "python",
+    "python3",
+    "torchrun",
+    "accelerate",
+    "deepspeed",
+    "srun",
+    "mpirun",
+    "horovodrun",
+    "dvc",
+    "mlflow",
+    "bash",
+    "sh",
+    "wget",
+    "curl",
+    "pip",
+    "pip3",
+    "conda",
+    "docker",
+    "gsutil",
+    "aws",
+    "huggingface-cli",
+    "kaggle",
+    "cp",
+    "mv",
+    "rm",
+    "mkdir",
+    "tar",
+    "unzip",
+    "git",
+    "cd",
 )
-_COMMAND = re.compile(r"^(?:[A-Z_][A-Z0-9_]*=\S+\s+)*(?:" + "|".join(re.escape(name) for name in _COMMANDS) + r")\s+(?P<args>.+)$")
+_COMMAND = re.compile(
+    r"^(?:[A-Z_][A-Z0-9_]*=\S+\s+)*(?:"
+    + "|".join(re.escape(name) for name in _COMMANDS)
+    + r")\s+(?P<args>.+)$"
+)
 # An argument only a command line has: a flag, a path, a file name, a variable, an assignment.
 _ARGUMENT = re.compile(r"^(?:-|\$|\.|/|~)|[./=$][\w$]")
 # More plain words than this after the program, and the line is a sentence about it (`# cd into the repo and run ./x`).
@@ -101,7 +134,9 @@ def _yaml_block(group: list[_Line]) -> Block | None:
     if not all(entry or _YAML_ITEM.match(text) for entry, text in zip(entries, texts, strict=True)):
         return None
     nested = any(
-        entry is not None and entry["value"] is None and len(following) - len(following.lstrip()) > len(entry["indent"])
+        entry is not None
+        and entry["value"] is None
+        and len(following) - len(following.lstrip()) > len(entry["indent"])
         for entry, following in zip(entries, texts[1:], strict=False)
     )
     if not nested:
@@ -125,7 +160,10 @@ def _old_value(group: list[_Line], lines: list[str]) -> Block | None:
         if entry is None or " #" in (entry["value"] or ""):
             continue
         indent = live.get(entry["key"].strip("\"'"))
-        if indent is not None and indent in (line.column, line.column + len(line.text) - len(line.text.lstrip("# "))):
+        if indent is not None and indent in (
+            line.column,
+            line.column + len(line.text) - len(line.text.lstrip("# ")),
+        ):
             return Block(line.number, line.number, 1, "yaml:" + " ".join(text.split()))
     return None
 
@@ -135,7 +173,10 @@ def _command(text: str) -> bool:
     if match is None or text.rstrip().endswith((".", ":", "?", "!")):
         return False
     args = match["args"].split()
-    return any(_ARGUMENT.search(arg) for arg in args) and sum(1 for arg in args if _PLAIN_WORD.match(arg)) <= MAX_PLAIN_WORDS
+    return (
+        any(_ARGUMENT.search(arg) for arg in args)
+        and sum(1 for arg in args if _PLAIN_WORD.match(arg)) <= MAX_PLAIN_WORDS
+    )
 
 
 def _shell_block(group: list[_Line]) -> Block | None:
@@ -158,5 +199,11 @@ def _shell_block(group: list[_Line]) -> Block | None:
 def disabled_blocks(kind: FileKind, lines: list[str]) -> list[Block]:
     """Switched-off YAML sections or shell commands in a config or script, by comment block."""
     if kind is not FileKind.YAML:
-        return [block for group in _comment_groups(lines, False) if (block := _shell_block(group)) is not None]
-    return [block for group in _comment_groups(lines, True) if (block := _yaml_block(group) or _old_value(group, lines)) is not None]
+        return [
+            block for group in _comment_groups(lines, False) if (block := _shell_block(group)) is not None
+        ]
+    return [
+        block
+        for group in _comment_groups(lines, True)
+        if (block := _yaml_block(group) or _old_value(group, lines)) is not None
+    ]

@@ -36,20 +36,34 @@ def _strong(statement: ast.stmt) -> bool:
     if isinstance(statement, (ast.Return, ast.Raise)):
         value = statement.value if isinstance(statement, ast.Return) else statement.exc
         # `return 1000` or `return a, b` is a value only code hands back; `return early` is English.
-        literal = isinstance(statement, ast.Return) and isinstance(value, (ast.Constant, ast.Tuple, ast.List, ast.Dict))
+        literal = isinstance(statement, ast.Return) and isinstance(
+            value, (ast.Constant, ast.Tuple, ast.List, ast.Dict)
+        )
         return literal or isinstance(value, (ast.Call, ast.Attribute, ast.Subscript, ast.BinOp))
     if isinstance(statement, ast.Assert):
         return isinstance(statement.test, (ast.Compare, ast.Call))
     return isinstance(
         statement,
         (
-            ast.ImportFrom, ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try,
-            ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Delete,
+            ast.ImportFrom,
+            ast.If,
+            ast.For,
+            ast.AsyncFor,
+            ast.While,
+            ast.With,
+            ast.AsyncWith,
+            ast.Try,
+            ast.FunctionDef,
+            ast.AsyncFunctionDef,
+            ast.ClassDef,
+            ast.Delete,
         ),
     )
 
 
-_BUILTIN_TYPES = frozenset({"int", "float", "str", "bool", "bytes", "list", "dict", "tuple", "set", "frozenset", "object", "complex"})
+_BUILTIN_TYPES = frozenset(
+    {"int", "float", "str", "bool", "bytes", "list", "dict", "tuple", "set", "frozenset", "object", "complex"}
+)
 
 
 def _is_type(annotation: ast.expr) -> bool:
@@ -98,7 +112,9 @@ def parses_as_fragment(text: str) -> bool:
     wrapped = _parse("{\n" + text + "\n}")
     if len(wrapped) == 1 and isinstance(wrapped[0], ast.Expr) and isinstance(wrapped[0].value, ast.Dict):
         keys = wrapped[0].value.keys
-        return bool(keys) and all(isinstance(key, ast.Constant) and isinstance(key.value, str) for key in keys)
+        return bool(keys) and all(
+            isinstance(key, ast.Constant) and isinstance(key.value, str) for key in keys
+        )
     if not body.endswith(","):
         return False
     called = _parse("f(\n" + text + "\n)")
@@ -112,7 +128,9 @@ def parses_as_fragment(text: str) -> bool:
 
 def _element(node: ast.expr) -> bool:
     """An entry of a list of columns, models or steps (`"income",`, `StandardScaler(),`); a bare word is prose."""
-    return isinstance(node, ast.Call) or (isinstance(node, ast.Constant) and isinstance(node.value, str) and bool(node.value.strip()))
+    return isinstance(node, ast.Call) or (
+        isinstance(node, ast.Constant) and isinstance(node.value, str) and bool(node.value.strip())
+    )
 
 
 def _is_debug(statement: ast.stmt) -> bool:
@@ -134,7 +152,8 @@ def _is_debug(statement: ast.stmt) -> bool:
 def _reports(call: ast.Call) -> bool:
     """A print with a message (`print("Test loss: {}".format(loss))`) is the program's output, not a peek at a value."""
     return any(
-        isinstance(node, ast.JoinedStr) or (isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.strip())
+        isinstance(node, ast.JoinedStr)
+        or (isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.strip())
         for arg in call.args
         for node in ast.walk(arg)
     )

@@ -20,20 +20,63 @@ MAX_PATH_IN_MESSAGE = 80
 PROSE_WORDS = 5
 
 SUGGESTION = (
-    "Read it from config, an environment variable or a CLI argument (`os.environ[\"DATA_DIR\"]`, "
+    'Read it from config, an environment variable or a CLI argument (`os.environ["DATA_DIR"]`, '
     "Hydra `${oc.env:DATA_DIR}`), or build it relative to the repository or `Path.home()`."
 )
 
 # Home directories of CI runners and stock container images, and placeholders in examples.
-_GENERIC_USER = r"(?:runner|jovyan|vscode|node|circleci|user|username|yourname|your_name|you|me|USER|USERNAME)\b"
+_GENERIC_USER = (
+    r"(?:runner|jovyan|vscode|node|circleci|user|username|yourname|your_name|you|me|USER|USERNAME)\b"
+)
 # Layout words under `/data` that describe a container or project layout, not a person or a site.
 _DATA_LAYOUT = frozenset(
     {
-        "raw", "processed", "interim", "external", "input", "inputs", "output", "outputs", "train", "training", "test",
-        "val", "valid", "validation", "models", "model", "features", "cache", "datasets", "dataset", "images", "imgs",
-        "img", "db", "logs", "artifacts", "checkpoints", "ckpt", "tmp", "public", "landing", "bronze", "silver", "gold",
-        "staging", "results", "exports", "uploads", "downloads", "samples", "labels", "annotations", "embeddings",
-        "config", "configs", "shared",
+        "raw",
+        "processed",
+        "interim",
+        "external",
+        "input",
+        "inputs",
+        "output",
+        "outputs",
+        "train",
+        "training",
+        "test",
+        "val",
+        "valid",
+        "validation",
+        "models",
+        "model",
+        "features",
+        "cache",
+        "datasets",
+        "dataset",
+        "images",
+        "imgs",
+        "img",
+        "db",
+        "logs",
+        "artifacts",
+        "checkpoints",
+        "ckpt",
+        "tmp",
+        "public",
+        "landing",
+        "bronze",
+        "silver",
+        "gold",
+        "staging",
+        "results",
+        "exports",
+        "uploads",
+        "downloads",
+        "samples",
+        "labels",
+        "annotations",
+        "embeddings",
+        "config",
+        "configs",
+        "shared",
     }
 )
 _SEGMENT = r"[\w.@-]+"
@@ -68,7 +111,9 @@ _OTHER_HOME = re.compile(r"(?:^|(?<=[\s\"'=:,;(\[{]))(?P<path>~[a-z_][\w.-]*/[^\
 
 # Batch-scheduler directives are instructions, even though they start with `#`.
 _DIRECTIVE = re.compile(r"^#(?:SBATCH|PBS|BSUB|\$ |COBALT|MSUB|FLUX:|OAR)", re.IGNORECASE)
-_SCRIPT_KINDS = frozenset({FileKind.SHELL, FileKind.YAML, FileKind.TOML, FileKind.JSON, FileKind.REQUIREMENTS, FileKind.TEXT})
+_SCRIPT_KINDS = frozenset(
+    {FileKind.SHELL, FileKind.YAML, FileKind.TOML, FileKind.JSON, FileKind.REQUIREMENTS, FileKind.TEXT}
+)
 _TEXT_SUFFIXES = (".env", ".cfg", ".ini")
 # Infrastructure whose paths are deliberately machine-specific or live inside a container.
 _INFRA = re.compile(
@@ -79,10 +124,16 @@ _INFRA = re.compile(
 )
 _K8S = re.compile(r"^apiVersion:\s*\S+", re.MULTILINE)
 # Fixture data belongs to tests even outside a `tests/` folder.
-_FIXTURE = re.compile(r"(?:^|/)(?:fixtures?|testdata|test_data|__fixtures__|__snapshots__|mocks?)/", re.IGNORECASE)
+_FIXTURE = re.compile(
+    r"(?:^|/)(?:fixtures?|testdata|test_data|__fixtures__|__snapshots__|mocks?)/", re.IGNORECASE
+)
 # Calls and keywords whose strings are messages for people, not paths the program opens.
-_MESSAGE_CALL = re.compile(r"(?:^|\.)(?:print|echo|warn|warning|info|debug|error|exception|critical|log|write|secho|fail|skip)$|^(?:log|logger|logging|console|warnings)\.")
-_MESSAGE_KEYWORDS = frozenset({"help", "description", "epilog", "usage", "doc", "msg", "message", "url", "endpoint", "prefix"})
+_MESSAGE_CALL = re.compile(
+    r"(?:^|\.)(?:print|echo|warn|warning|info|debug|error|exception|critical|log|write|secho|fail|skip)$|^(?:log|logger|logging|console|warnings)\."
+)
+_MESSAGE_KEYWORDS = frozenset(
+    {"help", "description", "epilog", "usage", "doc", "msg", "message", "url", "endpoint", "prefix"}
+)
 # Rule examples (`Case(...)` here, Fixit's `Valid`/`Invalid`) are test fixtures written inline.
 _FIXTURE_CALL = re.compile(r"(?:^|\.)(?:Case|Valid|Invalid)$")
 # Web routes and HTTP calls take URL paths (`@app.get("/home/feed")`), not file paths.
@@ -92,7 +143,10 @@ _ROUTE_CALL = re.compile(
 )
 # HTTP verbs are routes only on a web object: `config.get("dir", "/home/alice")` is a fallback path.
 _HTTP_VERB = re.compile(r"^(?P<root>[\w.]+)\.(?:get|post|put|patch|delete|head|options|websocket|request)$")
-_WEB_ROOT = re.compile(r"(?:^|\.|_)(?:app|router|api|bp|blueprint|client|requests|session|httpx|http|web|server|aiohttp)$", re.IGNORECASE)
+_WEB_ROOT = re.compile(
+    r"(?:^|\.|_)(?:app|router|api|bp|blueprint|client|requests|session|httpx|http|web|server|aiohttp)$",
+    re.IGNORECASE,
+)
 
 
 def find_paths(text: str, literal: bool = False) -> Iterator[tuple[int, str]]:
@@ -149,7 +203,12 @@ class HardcodedPath(HybridRule):
 
     VALID = [
         # A path in a test fixture.
-        Case({"tests/fixtures/config.yaml": "data_dir: /home/alice/data\n", "tests/test_io.py": "ROOT = '/home/alice/data'\n"}),
+        Case(
+            {
+                "tests/fixtures/config.yaml": "data_dir: /home/alice/data\n",
+                "tests/test_io.py": "ROOT = '/home/alice/data'\n",
+            }
+        ),
         # Relative paths, URLs, scratch space and system files.
         Case(
             "import pandas as pd\n\ndf = pd.read_csv('data/raw/train.csv')\nm = load('s3://acme-ml/models/v3/model.pkl')\n"
@@ -164,7 +223,9 @@ class HardcodedPath(HybridRule):
             }
         ),
         # Comments and docstrings talk about paths; they do not open them.
-        Case('"""Reads from /mnt/data on the old cluster."""\n# was /home/alice/data before the move\nDATA = "data/"\n'),
+        Case(
+            '"""Reads from /mnt/data on the old cluster."""\n# was /home/alice/data before the move\nDATA = "data/"\n'
+        ),
         # Messages and help text are for people.
         Case(
             "import argparse\nimport logging\n\nlog = logging.getLogger(__name__)\np = argparse.ArgumentParser()\n"
@@ -173,7 +234,7 @@ class HardcodedPath(HybridRule):
         ),
         # Environment-driven paths, home-relative paths and layout folders under a container's /data.
         Case(
-            "#!/bin/bash\n# copy results to /home/alice/backup when done\nDATA=${DATA_DIR:-/data/raw}\ncd \"$HOME/project\"\n"
+            '#!/bin/bash\n# copy results to /home/alice/backup when done\nDATA=${DATA_DIR:-/data/raw}\ncd "$HOME/project"\n'
             "python train.py --data /data/processed --cache ~/.cache\n",
             path="scripts/run.sh",
         ),
@@ -187,18 +248,31 @@ class HardcodedPath(HybridRule):
             path="src/train.py",
         ),
         # Software installed under `Program Files` is on every Windows machine; a folder without a drive is not absolute.
-        Case("TOOL = 'C:/Program Files/Graphviz/bin/dot.exe'\nNAME = 'ML Notebooks/2023_data.csv'\n", path="src/plot.py"),
+        Case(
+            "TOOL = 'C:/Program Files/Graphviz/bin/dot.exe'\nNAME = 'ML Notebooks/2023_data.csv'\n",
+            path="src/plot.py",
+        ),
     ]
     INVALID = [
-        Case("import pandas as pd\n\ndf = pd.read_csv('/home/alice/projects/churn/data/train.csv')\n", lines=(3,)),
+        Case(
+            "import pandas as pd\n\ndf = pd.read_csv('/home/alice/projects/churn/data/train.csv')\n",
+            lines=(3,),
+        ),
         Case(
             "#!/bin/bash\n#SBATCH --job-name=train\n#SBATCH --output=/home/alice/logs/%j.out\nexport DATA=/scratch/alice/churn\n"
             "python train.py --data $DATA\n",
             path="slurm/train.sbatch",
             lines=(3, 4),
         ),
-        Case("data:\n  root: /gpfs/projects/ml/churn\n  cache: /mnt/nvme0/cache  # fast disk\n", path="params.yaml", lines=(2, 3)),
-        Case('import torch\n\nrun_dir = f"/Users/bob/experiments/{run_id}"\nckpt = torch.load(r"C:\\Users\\bob\\model.pt")\n', lines=(3, 4)),
+        Case(
+            "data:\n  root: /gpfs/projects/ml/churn\n  cache: /mnt/nvme0/cache  # fast disk\n",
+            path="params.yaml",
+            lines=(2, 3),
+        ),
+        Case(
+            'import torch\n\nrun_dir = f"/Users/bob/experiments/{run_id}"\nckpt = torch.load(r"C:\\Users\\bob\\model.pt")\n',
+            lines=(3, 4),
+        ),
         Case(
             '{"cells": [{"cell_type": "code", "metadata": {}, "source": ["import pandas as pd\\n", '
             '"df = pd.read_csv(\\"/content/drive/MyDrive/churn.csv\\")\\n"]}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}',
@@ -325,7 +399,9 @@ def _scan_lines(path: str, kind: FileKind, lines: list[str]) -> Iterator[Finding
         if not text or (conda and text.lstrip().startswith("prefix:")):
             continue
         for _, found in find_paths(text):
-            yield HardcodedPath.make(path, number, _message(found), suggestion=SUGGESTION, key=found, context=raw.strip())
+            yield HardcodedPath.make(
+                path, number, _message(found), suggestion=SUGGESTION, key=found, context=raw.strip()
+            )
 
 
 def _code_part(kind: FileKind, line: str) -> str:
@@ -337,5 +413,9 @@ def _code_part(kind: FileKind, line: str) -> str:
         return re.sub(r"\s#.*$", "", stripped)
     if stripped.startswith("#") or (kind is FileKind.TEXT and stripped.startswith(";")):
         return ""
-    comment = line_comment(line) if kind is not FileKind.REQUIREMENTS else (re.search(r"\s#.*$", line) or re.search(r"$", line)).group(0)
+    comment = (
+        line_comment(line)
+        if kind is not FileKind.REQUIREMENTS
+        else (re.search(r"\s#.*$", line) or re.search(r"$", line)).group(0)
+    )
     return line[: len(line) - len(comment)] if comment else line

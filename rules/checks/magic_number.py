@@ -25,8 +25,31 @@ EPSILON = 1e-4
 # time units, pixel range, math constants.
 WELL_KNOWN = frozenset(
     {
-        0.5, 100, 0.05, 0.01, 0.001, 1.96, 2.576, 3.14159, 3.141592653589793, 2.718281828459045, 9.81,
-        12, 24, 60, 90, 180, 360, 365, 366, 1440, 3600, 86400, 604800, 255, 65535,
+        0.5,
+        100,
+        0.05,
+        0.01,
+        0.001,
+        1.96,
+        2.576,
+        3.14159,
+        3.141592653589793,
+        2.718281828459045,
+        9.81,
+        12,
+        24,
+        60,
+        90,
+        180,
+        360,
+        365,
+        366,
+        1440,
+        3600,
+        86400,
+        604800,
+        255,
+        65535,
     }
 )
 # Powers of two from here up are buffer and sequence sizes (`len(tokens) > 512`).
@@ -103,9 +126,15 @@ class MagicNumber(PythonRule):
             "if len(tokens) > 512:\n    tokens = tokens[:512]\nassert 0 <= pct <= 100\n",
         ),
         # Not model code: a web handler.
-        Case("import requests\n\nif resp.elapsed.total_seconds() > 2.5:\n    log.warning('slow')\n", path="app/client.py"),
+        Case(
+            "import requests\n\nif resp.elapsed.total_seconds() > 2.5:\n    log.warning('slow')\n",
+            path="app/client.py",
+        ),
         # Test code is exempt.
-        Case("import numpy as np\n\n\ndef test_auc():\n    assert auc(y, p) > 0.83\n", path="tests/test_model.py"),
+        Case(
+            "import numpy as np\n\n\ndef test_auc():\n    assert auc(y, p) > 0.83\n",
+            path="tests/test_model.py",
+        ),
         # Knobs set as keyword arguments belong to config-without-context.
         Case(
             "import lightgbm as lgb\n\nmodel = lgb.LGBMClassifier(num_leaves=63, min_child_samples=40)  # Optuna study 9, 2024-04\n"
@@ -119,9 +148,9 @@ class MagicNumber(PythonRule):
         # Clock hours and calendar fields within their natural range.
         Case(
             "import pandas as pd\n\n\ndef rush_hours(df: pd.DataFrame) -> pd.DataFrame:\n"
-            "    df[\"is_evening_rush\"] = ((df[\"hour\"] >= 17) & (df[\"hour\"] <= 19)).astype(int)\n"
-            "    df[\"night\"] = (df.ts.dt.hour > 22) | (df.pickup_hour < 5)\n"
-            "    df[\"payday_week\"] = df[\"Day\"] >= 25\n    df[\"summer\"] = df.month.between(6, 8) | (df.mnth > 11)\n"
+            '    df["is_evening_rush"] = ((df["hour"] >= 17) & (df["hour"] <= 19)).astype(int)\n'
+            '    df["night"] = (df.ts.dt.hour > 22) | (df.pickup_hour < 5)\n'
+            '    df["payday_week"] = df["Day"] >= 25\n    df["summer"] = df.month.between(6, 8) | (df.mnth > 11)\n'
             "    return df\n",
             path="src/features/build_features.py",
         ),
@@ -162,12 +191,16 @@ class MagicNumber(PythonRule):
         # Next to calendar features, an amount, a duration in hours and a tenure in months are still cut-offs.
         Case(
             "import pandas as pd\n\n\ndef flags(df: pd.DataFrame) -> pd.DataFrame:\n"
-            "    df[\"late\"] = df[\"hour\"] >= 17\n    df[\"big\"] = (df[\"amount\"] > 17).astype(int)\n"
-            "    df[\"overtime\"] = df[\"hours\"] > 17\n    df[\"loyal\"] = df[\"tenure_month\"] >= 11\n    return df\n",
+            '    df["late"] = df["hour"] >= 17\n    df["big"] = (df["amount"] > 17).astype(int)\n'
+            '    df["overtime"] = df["hours"] > 17\n    df["loyal"] = df["tenure_month"] >= 11\n    return df\n',
             path="src/features/build_features.py",
             lines=(6, 7, 8),
         ),
-        Case("import pandas as pd\n\ndf = pd.read_parquet(path)\nfraud = df[df['score'] > 0.73]\n", path="features/fraud.py", lines=(4,)),
+        Case(
+            "import pandas as pd\n\ndf = pd.read_parquet(path)\nfraud = df[df['score'] > 0.73]\n",
+            path="features/fraud.py",
+            lines=(4,),
+        ),
         Case(
             "import numpy as np\n\n\ndef drop_correlated(corr: np.ndarray) -> list[int]:\n"
             "    return [i for i, row in enumerate(corr) if np.abs(row).max() >= 0.92]\n",
@@ -185,7 +218,9 @@ class MagicNumber(PythonRule):
         # A changed cut-off is new even though the line existed.
         Case(
             "import sklearn\n\nif val_auc < 0.81:\n    raise SystemExit('model too weak')\n",
-            base={"train.py": "import sklearn\n\nif val_auc < 0.78:\n    raise SystemExit('model too weak')\n"},
+            base={
+                "train.py": "import sklearn\n\nif val_auc < 0.78:\n    raise SystemExit('model too weak')\n"
+            },
             lines=(3,),
         ),
     ]
@@ -302,14 +337,27 @@ class MagicNumber(PythonRule):
     def _clip_bounds(self, node: libcst.Call) -> None:
         """The bounds of a clip: where outliers are cut, as much a cut-off as a comparison is."""
         func = node.func
-        name = func.attr.value if isinstance(func, libcst.Attribute) else func.value if isinstance(func, libcst.Name) else ""
+        name = (
+            func.attr.value
+            if isinstance(func, libcst.Attribute)
+            else func.value
+            if isinstance(func, libcst.Name)
+            else ""
+        )
         if name not in _CLIPS:
             return
         # `np.clip(x, lo, hi)` and `torch.clamp(x, lo, hi)` take the values first; `x.clip(lo, hi)` does not.
-        module_call = isinstance(func, libcst.Attribute) and dotted(func.value, loose=True) in ("np", "numpy", "torch", "tf")
+        module_call = isinstance(func, libcst.Attribute) and dotted(func.value, loose=True) in (
+            "np",
+            "numpy",
+            "torch",
+            "tf",
+        )
         positional = [arg for arg in node.args if arg.keyword is None and arg.star == ""]
         bounds = positional[1:3] if module_call or isinstance(func, libcst.Name) else positional[:2]
-        bounds += [arg for arg in node.args if arg.keyword is not None and arg.keyword.value in _BOUND_KEYWORDS]
+        bounds += [
+            arg for arg in node.args if arg.keyword is not None and arg.keyword.value in _BOUND_KEYWORDS
+        ]
         for arg in bounds:
             value = number_from_expr(arg.value)
             if value is None or isinstance(value, complex) or value in _NATURAL_BOUNDS:
@@ -317,7 +365,9 @@ class MagicNumber(PythonRule):
             if abs(value) <= EPSILON or magnitude_is_well_known(value):
                 continue
             statement = self._statements[-1] if self._statements else self.position(node)[0]
-            self._candidates.append(Candidate(arg.value, node, statement, normalise_number(value), self._scope()))
+            self._candidates.append(
+                Candidate(arg.value, node, statement, normalise_number(value), self._scope())
+            )
 
     def visit_Dict(self, node: libcst.Dict) -> None:
         self._remember_setter(node)
@@ -337,11 +387,17 @@ class MagicNumber(PythonRule):
             for side, other in (pair, pair[::-1]):
                 self._consider(side, other, node)
 
-    def _consider(self, side: libcst.BaseExpression, other: libcst.BaseExpression, comparison: libcst.Comparison) -> None:
+    def _consider(
+        self, side: libcst.BaseExpression, other: libcst.BaseExpression, comparison: libcst.Comparison
+    ) -> None:
         value = number_from_expr(side)
         if value is None or isinstance(value, complex) or number_from_expr(other) is not None:
             return
-        if is_self_explanatory(value) or _PLUMBING_SUBJECT.search(_code_of(other)) or is_calendar_bound(value, other):
+        if (
+            is_self_explanatory(value)
+            or _PLUMBING_SUBJECT.search(_code_of(other))
+            or is_calendar_bound(value, other)
+        ):
             return
         scope = self._scope()
         statement = self._statements[-1] if self._statements else self.position(comparison)[0]
@@ -361,7 +417,9 @@ class MagicNumber(PythonRule):
             above = [*comment_block_above(lines, start)]
             for other in {line, candidate.statement} - {start}:
                 above.extend(comment_block_above(lines, other))
-            if any(is_prose_comment(comment) for comment in at_value if comment) or comment_explains(above, candidate.value):
+            if any(is_prose_comment(comment) for comment in at_value if comment) or comment_explains(
+                above, candidate.value
+            ):
                 continue
             self.flag(
                 candidate.literal,

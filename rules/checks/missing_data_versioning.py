@@ -22,14 +22,39 @@ from rules.source import FileKind, is_test_path
 
 DATA_SUFFIXES = frozenset(
     {
-        ".csv", ".tsv", ".parquet", ".feather", ".arrow", ".h5", ".hdf5", ".hdf", ".pkl", ".pickle",
-        ".joblib", ".npy", ".npz", ".pt", ".pth", ".ckpt", ".safetensors", ".onnx", ".tflite", ".gguf",
-        ".tfrecord", ".tfrecords", ".avro", ".orc", ".jsonl", ".keras",
+        ".csv",
+        ".tsv",
+        ".parquet",
+        ".feather",
+        ".arrow",
+        ".h5",
+        ".hdf5",
+        ".hdf",
+        ".pkl",
+        ".pickle",
+        ".joblib",
+        ".npy",
+        ".npz",
+        ".pt",
+        ".pth",
+        ".ckpt",
+        ".safetensors",
+        ".onnx",
+        ".tflite",
+        ".gguf",
+        ".tfrecord",
+        ".tfrecords",
+        ".avro",
+        ".orc",
+        ".jsonl",
+        ".keras",
     }
 )
 TEXT_SUFFIXES = frozenset({".csv", ".tsv", ".jsonl"})
 COMPRESSION_SUFFIXES = frozenset({".gz", ".bz2", ".xz", ".zst"})
-MODEL_DIRS = frozenset({"model", "models", "checkpoint", "checkpoints", "ckpt", "ckpts", "weights", "pretrained", "artifacts"})
+MODEL_DIRS = frozenset(
+    {"model", "models", "checkpoint", "checkpoints", "ckpt", "ckpts", "weights", "pretrained", "artifacts"}
+)
 FIXTURE_DIRS = frozenset({"tests", "test", "testing", "fixtures", "testdata", "test_data", "__snapshots__"})
 LFS_POINTER = "version https://git-lfs.github.com/spec/"
 # A label map or a 100-row sample is fine in git; real training data is larger. Below
@@ -104,7 +129,9 @@ def _glob_regex(pattern: str) -> re.Pattern[str]:
 def _lfs_rules(repo: RepoView, paths: Collection[str]) -> list[tuple[str, str, bool]]:
     """(folder, pattern, is LFS) for every filter line of every `.gitattributes`, shallow first."""
     found = []
-    attribute_files = sorted((path for path in paths if posixpath.basename(path) == ".gitattributes"), key=lambda p: p.count("/"))
+    attribute_files = sorted(
+        (path for path in paths if posixpath.basename(path) == ".gitattributes"), key=lambda p: p.count("/")
+    )
     for attributes in attribute_files:
         folder = posixpath.dirname(attributes)
         for line in (repo.read_text(attributes, "head") or "").splitlines():
@@ -181,13 +208,22 @@ class MissingDataVersioning(ChangeRule):
         ),
         Case(
             {"data/features.parquet": _PARQUET},
-            base={"dvc.yaml": "stages:\n  featurize:\n    cmd: python featurize.py\n    outs:\n      - data/features.parquet\n"},
+            base={
+                "dvc.yaml": "stages:\n  featurize:\n    cmd: python featurize.py\n    outs:\n      - data/features.parquet\n"
+            },
         ),
         Case({"tests/fixtures/sample.parquet": _PARQUET, "tests/test_io.py": "def test_read():\n    pass\n"}),
         Case({"configs/label_map.csv": _SMALL_CSV, "train.py": _TRAIN}),
-        Case({"data/raw/2024.csv": "version https://git-lfs.github.com/spec/v1\noid sha256:4d7a\nsize 7340032\n"}),
+        Case(
+            {
+                "data/raw/2024.csv": "version https://git-lfs.github.com/spec/v1\noid sha256:4d7a\nsize 7340032\n"
+            }
+        ),
         Case({"src/model.py": "import torch\n", "params.yaml": "lr: 0.001\n", "README.md": "# churn\n"}),
-        Case({"data/raw/events.parquet": _PARQUET}, base={".gitattributes": "data/** filter=lfs diff=lfs merge=lfs -text\n"}),
+        Case(
+            {"data/raw/events.parquet": _PARQUET},
+            base={".gitattributes": "data/** filter=lfs diff=lfs merge=lfs -text\n"},
+        ),
         Case({"weights/vocab.bin": b"\x00\x01"}, base={".dvc/config": "[core]\n    remote = s3\n"}),
         Case({"data/train.csv": _CASE_CSV}, config="exclude: ['data/*']\n"),
         Case({"data/raw/a.csv": _CASE_CSV}, base={"data/raw.dvc": "outs:\n- path: raw\n"}),
@@ -195,9 +231,15 @@ class MissingDataVersioning(ChangeRule):
     INVALID = [
         Case({"data/train.csv": _CASE_CSV, "train.py": _TRAIN}, lines=(1,)),
         Case({"models/churn_xgb.pkl": b"\x80\x04\x95binary", "models/churn_xgb.joblib": b"\x80\x04\x95"}),
-        Case({"checkpoints/epoch_10.ckpt": b"PK\x03\x04\x00\x00"}, base={".gitattributes": "*.psd filter=lfs diff=lfs merge=lfs -text\n"}),
+        Case(
+            {"checkpoints/epoch_10.ckpt": b"PK\x03\x04\x00\x00"},
+            base={".gitattributes": "*.psd filter=lfs diff=lfs merge=lfs -text\n"},
+        ),
         Case({"models/bert/pytorch_model.bin": b"\x00\x01\x02"}),
-        Case({"data/embeddings.npy": b"\x93NUMPY\x01\x00"}, base={".gitattributes": "data/** filter=lfs\ndata/*.npy -filter\n"}),
+        Case(
+            {"data/embeddings.npy": b"\x93NUMPY\x01\x00"},
+            base={".gitattributes": "data/** filter=lfs\ndata/*.npy -filter\n"},
+        ),
         Case({"data/events.csv.gz": b"\x1f\x8b\x08\x00"}),
     ]
 
@@ -217,7 +259,9 @@ class MissingDataVersioning(ChangeRule):
         unversioned = [
             path
             for path in added
-            if not _lfs_tracked(path, lfs) and not _versioned_by_dvc(path, paths, outputs) and self._weighty(ctx, path)
+            if not _lfs_tracked(path, lfs)
+            and not _versioned_by_dvc(path, paths, outputs)
+            and self._weighty(ctx, path)
         ]
         if not unversioned:
             return []

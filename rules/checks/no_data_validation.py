@@ -33,8 +33,29 @@ VALIDATION_LIBRARIES = (
 PYDANTIC_BASES = frozenset({"pydantic.BaseModel", "pydantic.v1.BaseModel", "BaseModel", "pydantic.RootModel"})
 # What an `assert` or `if ...: raise` looks at when it is about a frame rather than about config.
 DATA_ATTRIBUTES = frozenset(
-    {"shape", "columns", "dtypes", "dtype", "empty", "schema", "height", "ndim", "isna", "isnull", "notna", "notnull",
-     "nunique", "duplicated", "is_unique", "between", "null_count", "is_null", "isin", "issubset", "hasnans"}
+    {
+        "shape",
+        "columns",
+        "dtypes",
+        "dtype",
+        "empty",
+        "schema",
+        "height",
+        "ndim",
+        "isna",
+        "isnull",
+        "notna",
+        "notnull",
+        "nunique",
+        "duplicated",
+        "is_unique",
+        "between",
+        "null_count",
+        "is_null",
+        "isin",
+        "issubset",
+        "hasnans",
+    }
 )
 DATA_FUNCTIONS = frozenset({"len"})
 # A loaded path or expression shown in the message, cut so that one finding stays one readable line.
@@ -55,7 +76,9 @@ def toy_data(site: CallSite) -> bool:
     """
     if any(site.name.startswith(module + ".") for module in TOY_DATASET_MODULES):
         return site.method.startswith(TOY_DATASET_PREFIXES) and site.method not in USER_FILE_LOADERS
-    return site.method == "load_data" and any(site.name.startswith(module + ".") for module in KERAS_DATASET_MODULES)
+    return site.method == "load_data" and any(
+        site.name.startswith(module + ".") for module in KERAS_DATASET_MODULES
+    )
 
 
 def _loaded_names(reach: list[Scope], loads: list[CallSite]) -> set[str]:
@@ -72,16 +95,23 @@ def _validates(facts: ModuleFacts, reach: list[Scope], loads: list[CallSite]) ->
     """Lenient on purpose: any sign of a check in the run's reach counts, so only plainly unchecked runs are flagged."""
     pydantic_models = {name for name, bases in facts.classes.items() if PYDANTIC_BASES & set(bases)}
     for site in loads:
-        if loader_declares_schema(site) or (keyword(site.node, "dtype") and (keyword(site.node, "usecols") or keyword(site.node, "columns"))):
+        if loader_declares_schema(site) or (
+            keyword(site.node, "dtype") and (keyword(site.node, "usecols") or keyword(site.node, "columns"))
+        ):
             return True
     loaded = _loaded_names(reach, loads)
     for scope in reach:
-        if any(VALIDATION_NAME.search(decorator) or decorator.startswith(VALIDATION_LIBRARIES) for decorator in scope.decorators):
+        if any(
+            VALIDATION_NAME.search(decorator) or decorator.startswith(VALIDATION_LIBRARIES)
+            for decorator in scope.decorators
+        ):
             return True
         if any(_is_data_check(check, scope, loaded) for check in scope.checks):
             return True
         for site in scope.calls:
-            if VALIDATION_NAME.search(site.method) or any(VALIDATION_NAME.search(name) for name in site.name_args):
+            if VALIDATION_NAME.search(site.method) or any(
+                VALIDATION_NAME.search(name) for name in site.name_args
+            ):
                 return True
             if site.name.startswith(VALIDATION_LIBRARIES) or site.name in pydantic_models:
                 return True

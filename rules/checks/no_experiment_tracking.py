@@ -42,11 +42,30 @@ TRACKER_LIBRARIES = (
 )
 # Keras callbacks that write every epoch's metrics somewhere a later run can be compared with.
 KERAS_LOGGERS = frozenset({"TensorBoard", "CSVLogger"})
-LIGHTNING_TRAINERS = frozenset({"pytorch_lightning.Trainer", "lightning.pytorch.Trainer", "lightning.Trainer", "lightning.pytorch.trainer.Trainer"})
-SAVE_FUNCTIONS = frozenset(
-    {"joblib.dump", "pickle.dump", "cloudpickle.dump", "dill.dump", "torch.save", "skops.io.dump", "onnx.save", "onnx.save_model", "safetensors.torch.save_file"}
+LIGHTNING_TRAINERS = frozenset(
+    {
+        "pytorch_lightning.Trainer",
+        "lightning.pytorch.Trainer",
+        "lightning.Trainer",
+        "lightning.pytorch.trainer.Trainer",
+    }
 )
-SAVE_METHODS = frozenset({"save", "save_model", "save_pretrained", "save_weights", "to_pickle", "save_checkpoint"})
+SAVE_FUNCTIONS = frozenset(
+    {
+        "joblib.dump",
+        "pickle.dump",
+        "cloudpickle.dump",
+        "dill.dump",
+        "torch.save",
+        "skops.io.dump",
+        "onnx.save",
+        "onnx.save_model",
+        "safetensors.torch.save_file",
+    }
+)
+SAVE_METHODS = frozenset(
+    {"save", "save_model", "save_pretrained", "save_weights", "to_pickle", "save_checkpoint"}
+)
 EVALUATE_METHODS = frozenset({"score", "evaluate"})
 METRIC_HELPERS = frozenset({"make_scorer", "get_scorer", "check_scoring", "get_scorer_names"})
 DVC_FILES = ("dvc.yaml", "dvc.yml")
@@ -100,7 +119,9 @@ def _tracks(site: CallSite, trackers: Iterable[str]) -> bool:
         return True
     if name in LIGHTNING_TRAINERS:
         logger = keyword(site.node, "logger")
-        return logger is None or not (isinstance(logger.value, libcst.Name) and logger.value.value in ("False", "None"))
+        return logger is None or not (
+            isinstance(logger.value, libcst.Name) and logger.value.value in ("False", "None")
+        )
     if site.method.endswith("TrainingArguments") or (_within(name, "trl") and site.method.endswith("Config")):
         return _reports_somewhere(site.node)
     return False
@@ -130,7 +151,8 @@ def _downstream(stages: list[dict[str, Any]], runs: list[dict[str, Any]]) -> lis
         consumers = [
             stage
             for stage in stages
-            if not any(stage is seen for seen in reached) and any(_feeds(out, dep) for out in frontier for dep in _stage_paths(stage.get("deps")))
+            if not any(stage is seen for seen in reached)
+            and any(_feeds(out, dep) for out in frontier for dep in _stage_paths(stage.get("deps")))
         ]
         reached.extend(consumers)
         frontier = set().union(*(_stage_paths(stage.get("outs")) for stage in consumers))
@@ -344,7 +366,11 @@ class NoExperimentTracking(FactsRule):
             outputs = [site for site in calls if _evaluates(site)] or [site for site in calls if _saves(site)]
             if not fits or not outputs:
                 continue
-            if entry.kind == "named" and entry.scope.simple_name != "main" and not any(data_load(site) for site in calls):
+            if (
+                entry.kind == "named"
+                and entry.scope.simple_name != "main"
+                and not any(data_load(site) for site in calls)
+            ):
                 continue
             if _toy_run(calls):
                 continue
@@ -360,7 +386,11 @@ class NoExperimentTracking(FactsRule):
     def _report(self, entry: EntryPoint, fit: CallSite, outputs: list[CallSite]) -> None:
         output = min(outputs, key=lambda site: self.line_of(site.node))
         verb = "evaluates" if _evaluates(output) else "saves"
-        later = [site for site in outputs if site.scope is fit.scope and self.line_of(site.node) > self.line_of(fit.node)]
+        later = [
+            site
+            for site in outputs
+            if site.scope is fit.scope and self.line_of(site.node) > self.line_of(fit.node)
+        ]
         self.flag_span(
             fit.node,
             later[0].node if later else None,
@@ -377,7 +407,11 @@ class NoExperimentTracking(FactsRule):
     def _tracked(self, facts: ModuleFacts, trackers: tuple[str, ...]) -> bool:
         """Anywhere in the module: tracking set up in one helper covers every run of the file."""
         for scope in facts.scopes():
-            if any(_within(decorator, library) for decorator in scope.decorators for library in (*TRACKER_LIBRARIES, *trackers)):
+            if any(
+                _within(decorator, library)
+                for decorator in scope.decorators
+                for library in (*TRACKER_LIBRARIES, *trackers)
+            ):
                 return True
             if any(_tracks(site, trackers) for site in scope.calls):
                 return True
@@ -413,7 +447,11 @@ class NoExperimentTracking(FactsRule):
         if not isinstance(stages, dict):
             return False
         folder = posixpath.dirname(candidate)
-        names = {path, path.removesuffix(".py").replace("/", "."), path.removeprefix(folder + "/" if folder else "")}
+        names = {
+            path,
+            path.removesuffix(".py").replace("/", "."),
+            path.removeprefix(folder + "/" if folder else ""),
+        }
         pipeline = [stage for stage in stages.values() if isinstance(stage, dict)]
         runs = [stage for stage in pipeline if any(name and name in _command(stage) for name in names)]
         reached = _downstream(pipeline, runs)

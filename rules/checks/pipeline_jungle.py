@@ -12,7 +12,15 @@ import posixpath
 import re
 from collections.abc import Collection, Iterable, Iterator
 
-from rules.checks.pipeline_jungle_examples import HYDRA, SERVE, SERVE_V2, SHARDS, SHARDS_TAIL, TRAIN, TRAIN_TWEAKED
+from rules.checks.pipeline_jungle_examples import (
+    HYDRA,
+    SERVE,
+    SERVE_V2,
+    SHARDS,
+    SHARDS_TAIL,
+    TRAIN,
+    TRAIN_TWEAKED,
+)
 from rules.checks.pipeline_jungle_names import BACKUP_SUFFIX, name_variant, strip_tags
 from rules.finding import Finding, Severity
 from rules.notebook import notebook_to_python
@@ -20,13 +28,37 @@ from rules.rule import Case, ChangeContext, ChangeRule, register
 from rules.source import FileKind, SourceFile, is_test_path
 from rules.suppress import find_suppressions
 
-NAME_KINDS = frozenset({FileKind.PYTHON, FileKind.NOTEBOOK, FileKind.YAML, FileKind.TOML, FileKind.SHELL, FileKind.TEXT, FileKind.DOCKERFILE})
+NAME_KINDS = frozenset(
+    {
+        FileKind.PYTHON,
+        FileKind.NOTEBOOK,
+        FileKind.YAML,
+        FileKind.TOML,
+        FileKind.SHELL,
+        FileKind.TEXT,
+        FileKind.DOCKERFILE,
+    }
+)
 # Configs are left out on purpose: Hydra and experiment configs are near-copies by design.
 CONTENT_KINDS = frozenset({FileKind.PYTHON, FileKind.NOTEBOOK})
-CONTENT_EXEMPT_FOLDERS = frozenset({"config", "configs", "conf", "experiments", "examples", "tutorials", "docs", "migrations", "versions"})
+CONTENT_EXEMPT_FOLDERS = frozenset(
+    {"config", "configs", "conf", "experiments", "examples", "tutorials", "docs", "migrations", "versions"}
+)
 GENERATED = re.compile(r".*(_pb2|_pb2_grpc)\.py")
 # Entry points every package or service has in the same shape; alike by convention, not by copying.
-BOILERPLATE = frozenset({"setup.py", "conf.py", "noxfile.py", "manage.py", "wsgi.py", "asgi.py", "__main__.py", "_version.py", "version.py"})
+BOILERPLATE = frozenset(
+    {
+        "setup.py",
+        "conf.py",
+        "noxfile.py",
+        "manage.py",
+        "wsgi.py",
+        "asgi.py",
+        "__main__.py",
+        "_version.py",
+        "version.py",
+    }
+)
 # Below ten real lines a file is boilerplate (an entry point, a tiny config); similarity means nothing.
 MIN_MEANINGFUL_LINES = 10
 # Four lines in five the same, once comments, blanks and imports are dropped: a copy, not a cousin.
@@ -41,10 +73,9 @@ MAX_COMPARED_LINES = 3000
 MAX_SHOWN = 70
 
 
-
 def _shown(path: str) -> str:
     path = path.replace("`", "'")
-    return f"`{path if len(path) <= MAX_SHOWN else '…' + path[-(MAX_SHOWN - 1):]}`"
+    return f"`{path if len(path) <= MAX_SHOWN else '…' + path[-(MAX_SHOWN - 1) :]}`"
 
 
 def comparable_lines(kind: FileKind, text: str) -> list[str]:
@@ -133,18 +164,29 @@ class PipelineJungle(ChangeRule):
         Case({"pipelines/train.py": TRAIN_TWEAKED}, base={"pipelines/train.py": TRAIN}),
         Case({"serve.py": SERVE}, base={"train.py": TRAIN}),
         Case({"stage2.py": SERVE}, base={"stage.py": TRAIN}),
-        Case({"conf/experiment/resnet18.yaml": HYDRA}, base={"conf/experiment/resnet50.yaml": HYDRA.replace("resnet50", "resnet101")}),
+        Case(
+            {"conf/experiment/resnet18.yaml": HYDRA},
+            base={"conf/experiment/resnet50.yaml": HYDRA.replace("resnet50", "resnet101")},
+        ),
         Case({"train_v2.py": "from train import main\n\nmain('data.parquet')\n"}, base={"train.py": TRAIN}),
         Case({"train_v2.py": TRAIN_TWEAKED, "train.py": None}, base={"train.py": TRAIN}),
         Case({"features/__init__.py": TRAIN}, base={"features/base.py": TRAIN}),
         Case({"tests/test_train_v2.py": TRAIN}, base={"tests/test_train.py": TRAIN}),
         Case({"api/routes_v2.py": SERVE_V2}, base={"api/routes.py": SERVE, "api/routes_v1.py": SERVE}),
         Case({"a.py": TRAIN, "b.py": TRAIN_TWEAKED}),
-        Case({"train_v2.py": TRAIN_TWEAKED + "# mldebt: ignore[pipeline-jungle] A/B test until 2026-03, EXP-88\n"}, base={"train.py": TRAIN}),
+        Case(
+            {
+                "train_v2.py": TRAIN_TWEAKED
+                + "# mldebt: ignore[pipeline-jungle] A/B test until 2026-03, EXP-88\n"
+            },
+            base={"train.py": TRAIN},
+        ),
         Case({"configs/train_b.py": TRAIN_TWEAKED}, base={"configs/train_a.py": TRAIN}),
         # A camelCase word is no tag, and a backup of a file that is gone is no copy kept beside it.
         Case({"src/ResNet.py": SERVE}, base={"src/Res.py": TRAIN}),
-        Case({"pipelines/train.py.bak": TRAIN, "pipelines/train.py": None}, base={"pipelines/train.py": TRAIN}),
+        Case(
+            {"pipelines/train.py.bak": TRAIN, "pipelines/train.py": None}, base={"pipelines/train.py": TRAIN}
+        ),
         # Two new files whose names pair up but whose code does not.
         Case({"data/shards.py": SHARDS, "data/shards2.py": SERVE}),
     ]
@@ -154,14 +196,24 @@ class PipelineJungle(ChangeRule):
         Case({"scripts/train_gbm.py": TRAIN_TWEAKED}, base={"scripts/train_xgb.py": TRAIN}),
         Case({"pipeline/preprocess copy.py": TRAIN}, base={"pipeline/preprocess.py": TRAIN_TWEAKED}),
         Case({"params_final.yaml": HYDRA}, base={"params.yaml": HYDRA}),
-        Case({"pipeline_v2/train.py": TRAIN_TWEAKED, "pipeline_v2/serve.py": SERVE}, base={"pipeline/train.py": TRAIN, "pipeline/serve.py": SERVE}),
+        Case(
+            {"pipeline_v2/train.py": TRAIN_TWEAKED, "pipeline_v2/serve.py": SERVE},
+            base={"pipeline/train.py": TRAIN, "pipeline/serve.py": SERVE},
+        ),
         Case({"train2.py": TRAIN_TWEAKED}, base={"train.py": TRAIN}),
         # camelCase tags and a backup suffix on the whole file name.
         Case({"src/scoreV2.py": TRAIN_TWEAKED}, base={"src/score.py": TRAIN}, lines=(1,)),
         Case({"pipelines/train.py.bak": TRAIN}, base={"pipelines/train.py": TRAIN_TWEAKED}, lines=(1,)),
         # A numbered copy of one part of a longer original, and a tagged copy added in the same change as its original.
-        Case({"data/shards2.py": SHARDS.replace("mmap_mode='r'", "mmap_mode=None")}, base={"data/shards.py": SHARDS + SHARDS_TAIL}, lines=(1,)),
-        Case({"data/shards.py": SHARDS + SHARDS_TAIL, "data/shards2.py": SHARDS + "\nFORMAT = 'npy'\n"}, lines=(1,)),
+        Case(
+            {"data/shards2.py": SHARDS.replace("mmap_mode='r'", "mmap_mode=None")},
+            base={"data/shards.py": SHARDS + SHARDS_TAIL},
+            lines=(1,),
+        ),
+        Case(
+            {"data/shards.py": SHARDS + SHARDS_TAIL, "data/shards2.py": SHARDS + "\nFORMAT = 'npy'\n"},
+            lines=(1,),
+        ),
     ]
 
     def check_change(self, ctx: ChangeContext) -> Iterable[Finding]:
@@ -177,7 +229,9 @@ class PipelineJungle(ChangeRule):
         backups = [
             (path, match["original"])
             for path in sorted(ctx.changed)
-            if ctx.changed[path] in ("added", "copied") and path not in ctx.head_files and (match := BACKUP_SUFFIX.fullmatch(path))
+            if ctx.changed[path] in ("added", "copied")
+            and path not in ctx.head_files
+            and (match := BACKUP_SUFFIX.fullmatch(path))
         ]
         if not added and not backups:
             return []
@@ -187,7 +241,9 @@ class PipelineJungle(ChangeRule):
         copied_folders: set[str] = set()
         sources = dict(added)
         for path, source in added:
-            finding = self._by_name(path, source, existing, reads, copied_folders) or self._beside_new(path, source, sources)
+            finding = self._by_name(path, source, existing, reads, copied_folders) or self._beside_new(
+                path, source, sources
+            )
             if finding is None and source.kind in CONTENT_KINDS:
                 finding = self._by_content(path, source, existing, reads)
             if finding is not None:
@@ -206,7 +262,9 @@ class PipelineJungle(ChangeRule):
         )
         return findings
 
-    def _by_name(self, path: str, source: SourceFile, existing: _Existing, reads: _Reads, copied: set[str]) -> Finding | None:
+    def _by_name(
+        self, path: str, source: SourceFile, existing: _Existing, reads: _Reads, copied: set[str]
+    ) -> Finding | None:
         variant = name_variant(path, existing)
         if variant is None:
             return None
@@ -242,7 +300,9 @@ class PipelineJungle(ChangeRule):
         if variant is None or variant.folder:
             return None
         original = added[variant.original]
-        theirs = difflib.SequenceMatcher(None, [], comparable_lines(original.kind, original.text), autojunk=False)
+        theirs = difflib.SequenceMatcher(
+            None, [], comparable_lines(original.kind, original.text), autojunk=False
+        )
         score = share(comparable_lines(source.kind, source.text), theirs, NUMBERED_SIMILARITY)
         if score is None:
             return None
@@ -255,7 +315,9 @@ class PipelineJungle(ChangeRule):
             key=f"copy-of:{variant.original}",
         )
 
-    def _by_content(self, path: str, source: SourceFile, existing: _Existing, reads: _Reads) -> Finding | None:
+    def _by_content(
+        self, path: str, source: SourceFile, existing: _Existing, reads: _Reads
+    ) -> Finding | None:
         folders = path.split("/")[:-1]
         if {folder.lower() for folder in folders} & CONTENT_EXEMPT_FOLDERS:
             return None
@@ -292,7 +354,9 @@ class _Existing(Collection[str]):
     def __init__(self, ctx: ChangeContext, added: Iterable[str]) -> None:
         self._ctx = ctx
         folders = {folder for path in added for folder in _folders_to_list(path)}
-        self._listed = {folder: frozenset(paths) for folder, paths in ctx.repo.list_dirs(sorted(folders), "head").items()}
+        self._listed = {
+            folder: frozenset(paths) for folder, paths in ctx.repo.list_dirs(sorted(folders), "head").items()
+        }
 
     def _folder(self, folder: str) -> frozenset[str]:
         if folder not in self._listed:
@@ -314,7 +378,12 @@ class _Existing(Collection[str]):
     def near(self, path: str) -> list[str]:
         """Kept files in the new file's folder and its parent: where a copy is made and looked for."""
         folder = posixpath.dirname(path)
-        return [other for near in dict.fromkeys((folder, posixpath.dirname(folder))) for other in self._folder(near) if self._kept(other)]
+        return [
+            other
+            for near in dict.fromkeys((folder, posixpath.dirname(folder)))
+            for other in self._folder(near)
+            if self._kept(other)
+        ]
 
 
 def _folders_to_list(path: str) -> set[str]:
@@ -355,7 +424,9 @@ class _Reads:
                 return difflib.SequenceMatcher(None, [], [], autojunk=False)
             self._budget -= 1
             text = self._ctx.repo.read_text(path, "head")
-            self._cache[path] = difflib.SequenceMatcher(None, [], comparable_lines(kind, text) if text else [], autojunk=False)
+            self._cache[path] = difflib.SequenceMatcher(
+                None, [], comparable_lines(kind, text) if text else [], autojunk=False
+            )
         return self._cache[path]
 
 

@@ -57,7 +57,10 @@ SERVE_V2 = (
     .replace("payload['rows']", "payload['instances']")
     .replace("scores = model.predict_proba(rows)[:, 1]", "scores = model.predict_proba(rows)")
     .replace("labels = [int(score > 0.5) for score in scores]", "labels = scores.argmax(axis=1).tolist()")
-    .replace("return {'scores': scores.tolist(), 'labels': labels}", "return {'predictions': labels, 'model_version': 2}")
+    .replace(
+        "return {'scores': scores.tolist(), 'labels': labels}",
+        "return {'predictions': labels, 'model_version': 2}",
+    )
 )
 
 # A longer module and a numbered file that keeps only its first class: most of the copy's lines come from it.

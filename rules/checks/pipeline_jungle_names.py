@@ -20,7 +20,9 @@ STRONG_TAG = re.compile(
 NUMBER_TAG = re.compile(r"(?P<base>.*[A-Za-z])[ _\-]*(?P<tag>\d+)")
 PAREN_TAG = re.compile(r"(?P<base>.+?)\s*\((?P<tag>\d+)\)")
 # camelCase names tag without a separator: `trainV2`, `modelNew`. Case-sensitive, so `Server` keeps its `er`.
-CAMEL_TAG = re.compile(r"(?P<base>.*[a-z0-9])(?P<tag>V\d+|New|Old|Final|Backup|Copy|Fixed|Updated|Orig|Original|Tmp|Temp|Wip)")
+CAMEL_TAG = re.compile(
+    r"(?P<base>.*[a-z0-9])(?P<tag>V\d+|New|Old|Final|Backup|Copy|Fixed|Updated|Orig|Original|Tmp|Temp|Wip)"
+)
 # A backup of a whole file name (`train.py.bak`, `params.yaml.orig`, `serve.py~`): no parser reads it, its name says it all.
 BACKUP_SUFFIX = re.compile(r"(?P<original>.+\.\w+)(?:\.(?:bak|backup|orig|old|save|copy)|~)", re.IGNORECASE)
 COPY_OF = re.compile(r"copy[ _\-]of[ _\-](?P<base>.+)", re.IGNORECASE)
@@ -41,7 +43,12 @@ def strip_tags(name: str) -> list[tuple[str, bool]]:
     stems: list[tuple[str, bool]] = []
     stripped, strong = name, False
     for _ in range(MAX_TAGS):
-        match = COPY_OF.fullmatch(stripped) or STRONG_TAG.fullmatch(stripped) or PAREN_TAG.fullmatch(stripped) or CAMEL_TAG.fullmatch(stripped)
+        match = (
+            COPY_OF.fullmatch(stripped)
+            or STRONG_TAG.fullmatch(stripped)
+            or PAREN_TAG.fullmatch(stripped)
+            or CAMEL_TAG.fullmatch(stripped)
+        )
         if match:
             strong = True
         else:
@@ -74,5 +81,7 @@ def name_variant(path: str, existing: Collection[str]) -> Variant | None:
         for base, strong in strip_tags(part):
             original = "/".join([*parts[:index], base, *parts[index + 1 :]])
             if original in existing:
-                return Variant(original, strong, "/".join(parts[: index + 1]), "/".join([*parts[:index], base]))
+                return Variant(
+                    original, strong, "/".join(parts[: index + 1]), "/".join([*parts[:index], base])
+                )
     return None

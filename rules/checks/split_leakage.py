@@ -22,18 +22,38 @@ from rules.dataflow import FactsRule
 from rules.finding import Severity
 from rules.leakage_interpreter import Interpreter
 from rules.leakage_values import TEST, TRAIN, Apply, Fit, RowIndex, Run, Split, Val
-from rules.ml_names import COMPOSITE_LIBRARIES, COMPOSITES, ESTIMATOR_METHODS, LABEL_ENCODERS, is_library_name, is_transformer_ctor
+from rules.ml_names import (
+    COMPOSITE_LIBRARIES,
+    COMPOSITES,
+    ESTIMATOR_METHODS,
+    LABEL_ENCODERS,
+    is_library_name,
+    is_transformer_ctor,
+)
 from rules.module_facts import ModuleFacts, Scope
 from rules.rule import Case, register
 
 # A label encoder fitted on the target or writing to it (`y_train`, `df['label']`) only fixes the class codes.
-TARGET_LABEL = re.compile(r"(?:^|\W)(?:y|y_\w+|\w*labels?|\w*targets?|\w*class(?:es)?)(?:$|\W)|['\"](?:label|target|class)['\"]", re.IGNORECASE)
+TARGET_LABEL = re.compile(
+    r"(?:^|\W)(?:y|y_\w+|\w*labels?|\w*targets?|\w*class(?:es)?)(?:$|\W)|['\"](?:label|target|class)['\"]",
+    re.IGNORECASE,
+)
 # Transformers whose fit decides the model's input columns or codes: refitted on evaluation data, they do not
 # merely leak statistics, they hand the model features it was never trained on.
 FEATURE_SPACE_BUILDERS = frozenset(
     {
-        "DictVectorizer", "OneHotEncoder", "OrdinalEncoder", "CountVectorizer", "TfidfVectorizer", "LabelEncoder",
-        "LabelBinarizer", "MultiLabelBinarizer", "StringIndexer", "TextVectorization", "StringLookup", "IntegerLookup",
+        "DictVectorizer",
+        "OneHotEncoder",
+        "OrdinalEncoder",
+        "CountVectorizer",
+        "TfidfVectorizer",
+        "LabelEncoder",
+        "LabelBinarizer",
+        "MultiLabelBinarizer",
+        "StringIndexer",
+        "TextVectorization",
+        "StringLookup",
+        "IntegerLookup",
     }
 )
 
@@ -81,14 +101,19 @@ def _leak(index: RowIndex, run: Run, fit: Fit) -> Leak | None:
         return None
     data_rows = index.rows(fit.data)
     # A later fit of the same transformer replaces what this one learned: only applications before it count.
-    refit = min((other.seq for other in run.fits if other.transformer is transformer and other.seq > fit.seq), default=run.end())
+    refit = min(
+        (other.seq for other in run.fits if other.transformer is transformer and other.seq > fit.seq),
+        default=run.end(),
+    )
     for split in run.splits:
         split_rows: frozenset[int] = frozenset()
         for value in split.inputs:
             split_rows |= index.rows(value)
         if not data_rows & split_rows:
             continue
-        shaped = any(id(transformer) in value.via for value in (*split.inputs, *([split.model] if split.model else [])))
+        shaped = any(
+            id(transformer) in value.via for value in (*split.inputs, *([split.model] if split.model else []))
+        )
         after = fit.seq > split.seq
         applied = [
             apply
@@ -277,7 +302,8 @@ class SplitLeakage(FactsRule):
     def _mentions_transformer(self, facts: ModuleFacts) -> bool:
         imports = facts.imports
         return any(
-            is_transformer_ctor(site.name, imports) or is_library_name(site.name, imports, COMPOSITES, COMPOSITE_LIBRARIES)
+            is_transformer_ctor(site.name, imports)
+            or is_library_name(site.name, imports, COMPOSITES, COMPOSITE_LIBRARIES)
             for site in facts.all_calls()
         )
 
@@ -287,7 +313,8 @@ class SplitLeakage(FactsRule):
         runnable = [
             scope
             for scope in facts.functions
-            if scope.parent is None and not (scope.class_name is not None and scope.simple_name in ESTIMATOR_METHODS)
+            if scope.parent is None
+            and not (scope.class_name is not None and scope.simple_name in ESTIMATOR_METHODS)
         ]
         return sorted(runnable, key=lambda scope: id(scope.node) in called)
 
@@ -309,14 +336,20 @@ class SplitLeakage(FactsRule):
             data += f" (in the call on line {self._line(call)})"
         at = f"the split on line {self._line(split.node)} ({split.label})" if split is not None else ""
         if leak.kind == "test":
-            held = f"the evaluation rows of {at}" if split is not None else f"the evaluation set `{leak.held.label if leak.held else ''}`"
+            held = (
+                f"the evaluation rows of {at}"
+                if split is not None
+                else f"the evaluation set `{leak.held.label if leak.held else ''}`"
+            )
             if leak.evaluation_only and cls in FEATURE_SPACE_BUILDERS:
                 consequence = (
                     "On these rows alone it builds a different feature space (columns, vocabulary, category codes) from "
                     "the one the model was trained on, and learns from the evaluation data."
                 )
             else:
-                consequence = "The evaluation data then shapes the preprocessing and the reported score is optimistic."
+                consequence = (
+                    "The evaluation data then shapes the preprocessing and the reported score is optimistic."
+                )
             message = f"`{cls}` is fitted on {data}, which holds {held}. {consequence}"
         elif leak.kind == "before-split":
             message = (

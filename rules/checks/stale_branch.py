@@ -47,15 +47,26 @@ class StaleBranch(ChangeRule):
         Case(_FILE, oldest_commit=None, now=_NOW),
         Case(_FILE, oldest_commit=_NOW - timedelta(days=45), now=_NOW, config="stale_branch_days: 60\n"),
         Case(_FILE, oldest_commit=_NOW + timedelta(days=2), now=_NOW),
-        Case(_FILE, oldest_commit=_NOW - timedelta(days=90), now=_NOW, config="rules:\n  stale-branch: false\n"),
+        Case(
+            _FILE, oldest_commit=_NOW - timedelta(days=90), now=_NOW, config="rules:\n  stale-branch: false\n"
+        ),
         Case(_FILE, oldest_commit=(_NOW - timedelta(days=10)).replace(tzinfo=None), now=_NOW),
     ]
     INVALID = [
         Case(_FILE, oldest_commit=_NOW - timedelta(days=31), now=_NOW, lines=(PR_LEVEL_LINE,)),
         Case(_FILE, oldest_commit=_NOW - timedelta(days=400), now=_NOW),
         Case(_FILE, oldest_commit=_NOW - timedelta(days=8), now=_NOW, config="stale_branch_days: 7\n"),
-        Case({"params.yaml": "lr: 0.01\n"}, oldest_commit=(_NOW - timedelta(days=60)).replace(tzinfo=None), now=_NOW),
-        Case(_FILE, oldest_commit=_NOW - timedelta(days=31), now=_NOW, config="rules:\n  stale-branch: {severity: low}\n"),
+        Case(
+            {"params.yaml": "lr: 0.01\n"},
+            oldest_commit=(_NOW - timedelta(days=60)).replace(tzinfo=None),
+            now=_NOW,
+        ),
+        Case(
+            _FILE,
+            oldest_commit=_NOW - timedelta(days=31),
+            now=_NOW,
+            config="rules:\n  stale-branch: {severity: low}\n",
+        ),
     ]
 
     def check_change(self, ctx: ChangeContext) -> Iterable[Finding]:

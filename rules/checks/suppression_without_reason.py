@@ -16,7 +16,9 @@ class SuppressionWithoutReason(SuppressionRule):
     title = "Suppression without a reason"
 
     VALID = [
-        Case("THRESHOLD = 0.73  # mldebt: ignore[config-without-context] set by the fraud team, ticket FR-12\n"),
+        Case(
+            "THRESHOLD = 0.73  # mldebt: ignore[config-without-context] set by the fraud team, ticket FR-12\n"
+        ),
         Case("x = 1\n"),
     ]
     INVALID = [
@@ -24,5 +26,7 @@ class SuppressionWithoutReason(SuppressionRule):
         Case("epochs: 10  # mldebt: ignore[config-without-context]\n", path="params.yaml", lines=(1,)),
     ]
 
-    def check_suppressions(self, ctx: FileContext, suppressions: list[Suppression], used: set[Suppression], ran: frozenset[str]) -> Iterable[Finding]:
+    def check_suppressions(
+        self, ctx: FileContext, suppressions: list[Suppression], used: set[Suppression], ran: frozenset[str]
+    ) -> Iterable[Finding]:
         return unexplained(ctx.file.path, suppressions, ctx.file.lines)

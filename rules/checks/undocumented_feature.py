@@ -99,7 +99,10 @@ class UndocumentedFeature(FeatureColumns, FileRule):
             path="src/customer_features.py",
         ),
         # A script that neither trains on its frame nor writes it out as a dataset is a report, not model-data code.
-        Case("import pandas as pd\n\ndf = pd.read_csv('x.csv')\ndf['ratio'] = df['a'] / df['b']\ndf.plot.scatter('ratio', 'c')\n", path="scripts/eda.py"),
+        Case(
+            "import pandas as pd\n\ndf = pd.read_csv('x.csv')\ndf['ratio'] = df['a'] / df['b']\ndf.plot.scatter('ratio', 'c')\n",
+            path="scripts/eda.py",
+        ),
         # A training script's fold number and predictions (and a submission frame) are bookkeeping, not model
         # inputs, and its column lists pick existing columns.
         Case(
@@ -135,7 +138,9 @@ class UndocumentedFeature(FeatureColumns, FileRule):
                 "    df['hour_sin'] = np.sin(df['hour'] / 24 * 2 * np.pi)\n    df.to_parquet('encoded.parquet')\n    return df\n",
                 "flows/run.py": "from steps.encode import encode\n",
             },
-            base={"flows/run.py": "import numpy as np\n\ndef encode(df):\n    df['hour_sin'] = np.sin(df['hour'] / 24 * 2 * np.pi)\n    return df\n"},
+            base={
+                "flows/run.py": "import numpy as np\n\ndef encode(df):\n    df['hour_sin'] = np.sin(df['hour'] / 24 * 2 * np.pi)\n    return df\n"
+            },
         ),
         # A SQL feature model whose output columns the dbt schema beside it describes; CTE names, table aliases,
         # cast types, ids and timestamps are not features.
@@ -178,7 +183,10 @@ class UndocumentedFeature(FeatureColumns, FileRule):
             },
         ),
         # A list of dropped features is not a list of features, and neither are lists of what is kept out of the model.
-        Case("DROP_FEATURES = ['legacy_score', 'zip3']\nFEATURE_IMPORTANCES = ['a']\n", path="src/features/config.py"),
+        Case(
+            "DROP_FEATURES = ['legacy_score', 'zip3']\nFEATURE_IMPORTANCES = ['a']\n",
+            path="src/features/config.py",
+        ),
         Case(
             {
                 "src/features/build_features.py": "import pandas as pd\n\n# identifiers and raw text, excluded from the model inputs\n"
@@ -213,7 +221,9 @@ class UndocumentedFeature(FeatureColumns, FileRule):
                 "    df['spend_per_visit'] = df['spend'] / df['visits'].clip(lower=1)\n    return df\n",
                 "features.yaml": "days_since_signup:\n  description: Whole days between signup and the event.\n  owner: growth-ml\n",
             },
-            base={"features.yaml": "days_since_signup:\n  description: Whole days between signup and the event.\n  owner: growth-ml\n"},
+            base={
+                "features.yaml": "days_since_signup:\n  description: Whole days between signup and the event.\n  owner: growth-ml\n"
+            },
             lines=(5,),
         ),
         # A registry entry without an owner does not document the feature.
@@ -377,7 +387,9 @@ class UndocumentedFeature(FeatureColumns, FileRule):
             if name.glob in seen or candidate.documented or (candidate.listed and scope == "model-data"):
                 continue
             seen.add(name.glob)
-            if not self._not_a_feature(name, targets, excluded) and not self._commented_as_target(candidate.node):
+            if not self._not_a_feature(name, targets, excluded) and not self._commented_as_target(
+                candidate.node
+            ):
                 (feast if candidate.view is not None else features).append(candidate)
         if not features and not feast:
             return
@@ -387,7 +399,9 @@ class UndocumentedFeature(FeatureColumns, FileRule):
         if features:
             self._report(self._undocumented(features, registry, side), registry, paths)
 
-    def _undocumented(self, features: list[Candidate], registry: FeatureRegistry, side: Side) -> list[tuple[Candidate, RegistryEntry | None]]:
+    def _undocumented(
+        self, features: list[Candidate], registry: FeatureRegistry, side: Side
+    ) -> list[tuple[Candidate, RegistryEntry | None]]:
         """Features no registry entry, README, data dictionary or note of this PR documents, and no neighbour computed before."""
         found: list[tuple[Candidate, RegistryEntry | None]] = []
         docs: Documents | None = None
@@ -403,7 +417,9 @@ class UndocumentedFeature(FeatureColumns, FileRule):
             path, changed = self.ctx.file.path, self.ctx.changed
             if computed_nearby(path, changed, name.shown, name.source):
                 continue
-            test_frame = candidate.receiver is not None and TEST_FRAME.search(candidate.receiver.rsplit(".", 1)[-1])
+            test_frame = candidate.receiver is not None and TEST_FRAME.search(
+                candidate.receiver.rsplit(".", 1)[-1]
+            )
             if test_frame and computed_nearby(path, changed, name.shown, name.source, side):
                 continue
             found.append((candidate, entry))
@@ -451,25 +467,41 @@ class UndocumentedFeature(FeatureColumns, FileRule):
             names = listed(undescribed)
             count = f"{len(undescribed)} field{'s' if len(undescribed) > 1 else ''}"
             label = f"`{shown_name(view.name)}`" if view.name else "in this file"
-            owner = "" if view.owned else " It names no owner either (`owner=`, a `team` tag or a view `description=`)."
+            owner = (
+                ""
+                if view.owned
+                else " It names no owner either (`owner=`, a `team` tag or a view `description=`)."
+            )
             self.flag(
                 undescribed[0].node,
                 f"The Feast feature view {label} declares {count} without a `description=` ({names}).{owner} "
                 "The view is the feature registry; a field nobody can explain cannot be debugged or safely removed later.",
-                suggestion="Add `description=\"...\"` to each `Field` (what it means, how it is computed)"
-                + ("." if view.owned else ", and `owner=` or `tags={\"team\": ...}` to the view."),
+                suggestion='Add `description="..."` to each `Field` (what it means, how it is computed)'
+                + ("." if view.owned else ', and `owner=` or `tags={"team": ...}` to the view.'),
                 key=f"feast-description:{view.name or self.ctx.file.path}",
             )
 
     def _not_a_feature(self, name: ColumnName, targets: set[str], excluded: set[str]) -> bool:
         shown = name.shown
-        if is_target(shown, targets) or is_identifier(shown) or is_timestamp(shown) or BOOKKEEPING.match(shown):
+        if (
+            is_target(shown, targets)
+            or is_identifier(shown)
+            or is_timestamp(shown)
+            or BOOKKEEPING.match(shown)
+        ):
             return True
         if name.template:
-            return any(fnmatch.fnmatchcase(dropped, name.glob) for dropped in excluded) or name.glob in {glob_of(d) for d in excluded}
+            return any(fnmatch.fnmatchcase(dropped, name.glob) for dropped in excluded) or name.glob in {
+                glob_of(d) for d in excluded
+            }
         return shown.lower() in excluded
 
-    def _report(self, undocumented: list[tuple[Candidate, RegistryEntry | None]], registry: FeatureRegistry, paths: list[str]) -> None:
+    def _report(
+        self,
+        undocumented: list[tuple[Candidate, RegistryEntry | None]],
+        registry: FeatureRegistry,
+        paths: list[str],
+    ) -> None:
         """One finding per feature, keyed by its name so that a feature the base already had stays existing debt.
 
         A wide feature file would drown the review in comments that say the same
@@ -491,7 +523,9 @@ class UndocumentedFeature(FeatureColumns, FileRule):
                 key=f"more-features:{self.ctx.file.path}",
             )
 
-    def _check(self, candidate: Candidate, entry: RegistryEntry | None, registry: FeatureRegistry, paths: list[str]) -> None:
+    def _check(
+        self, candidate: Candidate, entry: RegistryEntry | None, registry: FeatureRegistry, paths: list[str]
+    ) -> None:
         message, suggestion = _explain(candidate.name, entry, registry, paths)
         self.flag(candidate.node, message, suggestion=suggestion, key=f"feature:{candidate.name.glob}")
 
@@ -509,8 +543,14 @@ class UndocumentedFeature(FeatureColumns, FileRule):
             return []
         targets = {name.lower() for name in option_names(ctx.options, "targets")}
         columns = [
-            (ColumnName(alias, False), line) for alias, line in select_aliases(file.text)
-            if not (is_target(alias, targets) or is_identifier(alias) or is_timestamp(alias) or BOOKKEEPING.match(alias))
+            (ColumnName(alias, False), line)
+            for alias, line in select_aliases(file.text)
+            if not (
+                is_target(alias, targets)
+                or is_identifier(alias)
+                or is_timestamp(alias)
+                or BOOKKEEPING.match(alias)
+            )
         ]
         if not columns:
             return []
@@ -521,11 +561,22 @@ class UndocumentedFeature(FeatureColumns, FileRule):
         findings = []
         for name, line in columns[:MAX_FINDINGS]:
             entry = registry.lookup(name.shown)
-            if (entry is not None and not entry.missing) or (entry is None and (docs.notes_new_column or docs.naming(name.shown, template=False))):
+            if (entry is not None and not entry.missing) or (
+                entry is None and (docs.notes_new_column or docs.naming(name.shown, template=False))
+            ):
                 continue
             message, suggestion = _explain(name, entry, registry, paths)
             context = file.lines[line - 1].strip() if line <= len(file.lines) else ""
-            findings.append(self.make(file.path, line, message, suggestion=suggestion, key=f"feature:{name.glob}", context=context))
+            findings.append(
+                self.make(
+                    file.path,
+                    line,
+                    message,
+                    suggestion=suggestion,
+                    key=f"feature:{name.glob}",
+                    context=context,
+                )
+            )
         return findings
 
     def may_find(self) -> bool:
@@ -533,7 +584,9 @@ class UndocumentedFeature(FeatureColumns, FileRule):
         text = self.ctx.file.python_text or ""
         if self._is_feature_path() or "feast" in text:
             return True
-        return any(library in text for library in FRAME_LIBRARIES) and any(word in text for word in MODEL_DATA_WORDS)
+        return any(library in text for library in FRAME_LIBRARIES) and any(
+            word in text for word in MODEL_DATA_WORDS
+        )
 
     def _scope(self) -> str | None:
         """`features` for feature code, `model-data` for a script that trains on its frames or writes them out as a dataset.
@@ -557,7 +610,9 @@ class UndocumentedFeature(FeatureColumns, FileRule):
         return is_feature_path(self.ctx.file.path, self.ctx.options)
 
 
-def _explain(name: ColumnName, entry: RegistryEntry | None, registry: FeatureRegistry, paths: list[str]) -> tuple[str, str]:
+def _explain(
+    name: ColumnName, entry: RegistryEntry | None, registry: FeatureRegistry, paths: list[str]
+) -> tuple[str, str]:
     """The message and suggestion: what the feature lacks, and where its entry should go."""
     shown = shown_name(name.shown)
     kind = "family of features" if name.template else "feature"
@@ -580,5 +635,9 @@ def _explain(name: ColumnName, entry: RegistryEntry | None, registry: FeatureReg
             f"repository has no feature registry (looked for `{'`, `'.join(paths)}`, set by `feature_registry` in "
             ".github/mldebt.yml). A feature nobody owns or can explain cannot be debugged, trusted or safely removed later."
         )
-    suggestion = f"Add `{shown}` to `{target}` with a `description` (what it means, how it is computed) and an `owner`"
-    return message, suggestion + ("." if registry.sources or entry is not None else ", or define it in a README table.")
+    suggestion = (
+        f"Add `{shown}` to `{target}` with a `description` (what it means, how it is computed) and an `owner`"
+    )
+    return message, suggestion + (
+        "." if registry.sources or entry is not None else ", or define it in a README table."
+    )

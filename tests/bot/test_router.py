@@ -17,7 +17,15 @@ def _route(event: str, payload: dict, app_id: int = APP_ID):  # type: ignore[no-
     return route(Delivery(event, "guid-1", payload, app_id))
 
 
-@pytest.mark.parametrize("name", ["opened.payload.json", "synchronize.payload.json", "reopened.payload.json", "ready_for_review.with-installation.payload.json"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "opened.payload.json",
+        "synchronize.payload.json",
+        "reopened.payload.json",
+        "ready_for_review.with-installation.payload.json",
+    ],
+)
 def test_pull_request_pushes_become_one_review_job(name: str) -> None:
     payload = load("pull_request", name)
     payload.setdefault("installation", {"id": 1})
@@ -90,7 +98,9 @@ def test_check_suite_of_another_app_is_ignored() -> None:
 def test_rescore_button_on_our_check_run_reviews_again() -> None:
     payload = load("check_run", "requested_action.payload.json")
     payload["requested_action"] = {"identifier": "rescore"}
-    payload["check_run"]["pull_requests"] = copy.deepcopy(load("check_suite", "rerequested.payload.json")["check_suite"]["pull_requests"])
+    payload["check_run"]["pull_requests"] = copy.deepcopy(
+        load("check_suite", "rerequested.payload.json")["check_suite"]["pull_requests"]
+    )
     payload.setdefault("installation", {"id": 1})
     decision = _route("check_run", payload, app_id=payload["check_run"]["app"]["id"])
     [job] = decision.jobs
@@ -125,7 +135,10 @@ def test_writing_a_tuning_context_section_reviews_the_same_head_again() -> None:
 
 def test_description_edits_outside_the_tuning_context_section_review_nothing() -> None:
     context = "## Tuning context\nmax_depth: 5-fold CV on data v12\n"
-    assert _route("pull_request", _edited("Raise depth.\n\n" + context, "Raise the depth.\n\n" + context)).jobs == ()
+    assert (
+        _route("pull_request", _edited("Raise depth.\n\n" + context, "Raise the depth.\n\n" + context)).jobs
+        == ()
+    )
     title_only = _edited("", "")
     del title_only["changes"]["body"]
     title_only["changes"]["title"] = {"from": "old title"}

@@ -42,7 +42,9 @@ class Repo:
         self.git("config", "commit.gpgsign", "false")
 
     def git(self, *args: str) -> str:
-        done = subprocess.run(["git", *args], cwd=self.path, env=self.env, capture_output=True, text=True, check=True)
+        done = subprocess.run(
+            ["git", *args], cwd=self.path, env=self.env, capture_output=True, text=True, check=True
+        )
         return done.stdout.strip()
 
     def write(self, files: dict[str, str | bytes | None]) -> None:
@@ -57,12 +59,16 @@ class Repo:
             else:
                 target.write_text(content, encoding="utf-8")
 
-    def commit(self, files: dict[str, str | bytes | None], message: str, when: datetime = NOW - timedelta(days=1)) -> str:
+    def commit(
+        self, files: dict[str, str | bytes | None], message: str, when: datetime = NOW - timedelta(days=1)
+    ) -> str:
         self.write(files)
         self.git("add", "-A")
         stamp = when.isoformat()
         env = {**self.env, "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
-        subprocess.run(["git", "commit", "-q", "--allow-empty", "-m", message], cwd=self.path, env=env, check=True)
+        subprocess.run(
+            ["git", "commit", "-q", "--allow-empty", "-m", message], cwd=self.path, env=env, check=True
+        )
         return self.git("rev-parse", "HEAD")
 
     def scan(self, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -70,9 +76,13 @@ class Repo:
         if "--repo" not in args:
             command += ["--repo", str(self.path)]
         env = {**self.env, "PYTHONPATH": str(ROOT)}
-        return subprocess.run(command, cwd=cwd or self.path, env=env, capture_output=True, text=True, timeout=120, check=False)
+        return subprocess.run(
+            command, cwd=cwd or self.path, env=env, capture_output=True, text=True, timeout=120, check=False
+        )
 
-    def findings(self, *args: str, rules: frozenset[str] | None = None) -> tuple[list[dict[str, object]], subprocess.CompletedProcess[str]]:
+    def findings(
+        self, *args: str, rules: frozenset[str] | None = None
+    ) -> tuple[list[dict[str, object]], subprocess.CompletedProcess[str]]:
         done = self.scan("--format", "json", "--now", NOW.isoformat(), *args)
         assert done.returncode in (0, 1), done.stderr
         found = json.loads(done.stdout)

@@ -53,7 +53,10 @@ def debt_branch(repo: Repo, oldest: timedelta = timedelta(days=45)) -> str:
     repo.git("checkout", "-q", "-b", "feature")
     repo.commit({"train_v2.py": TRAIN_V2}, "try a new output", when=NOW - oldest)
     return repo.commit(
-        {"requirements.txt": "pandas==2.2.1\nscikit-learn==1.4.2\nxgboost>=2.0\n", "data/train.parquet": PARQUET},
+        {
+            "requirements.txt": "pandas==2.2.1\nscikit-learn==1.4.2\nxgboost>=2.0\n",
+            "data/train.parquet": PARQUET,
+        },
         "add data and xgboost",
         when=NOW - timedelta(days=2),
     )
@@ -86,14 +89,31 @@ def test_now_fixes_the_stale_branch_result(repo: Repo) -> None:
     debt_branch(repo, oldest=timedelta(days=20))
     recent, _ = repo.findings("--base", "main", "--head", "feature", rules=frozenset({"stale-branch"}))
     assert recent == []
-    later = repo.scan("--base", "main", "--head", "feature", "--format", "json", "--now", (NOW + timedelta(days=11)).isoformat())
+    later = repo.scan(
+        "--base",
+        "main",
+        "--head",
+        "feature",
+        "--format",
+        "json",
+        "--now",
+        (NOW + timedelta(days=11)).isoformat(),
+    )
     assert [item["line"] for item in json.loads(later.stdout) if item["rule"] == "stale-branch"] == [0]
-    naive = repo.scan("--base", "main", "--head", "feature", "--format", "json", "--now", "2026-03-01T00:00:00")
-    assert "64 days old" in next(item["message"] for item in json.loads(naive.stdout) if item["rule"] == "stale-branch")
+    naive = repo.scan(
+        "--base", "main", "--head", "feature", "--format", "json", "--now", "2026-03-01T00:00:00"
+    )
+    assert "64 days old" in next(
+        item["message"] for item in json.loads(naive.stdout) if item["rule"] == "stale-branch"
+    )
 
 
 def test_hard_negatives_produce_nothing(repo: Repo) -> None:
-    repo.commit({**BASE_FILES, ".gitattributes": "*.parquet filter=lfs diff=lfs merge=lfs -text\n"}, "base", when=NOW - timedelta(days=60))
+    repo.commit(
+        {**BASE_FILES, ".gitattributes": "*.parquet filter=lfs diff=lfs merge=lfs -text\n"},
+        "base",
+        when=NOW - timedelta(days=60),
+    )
     repo.git("checkout", "-q", "-b", "feature")
     repo.git("mv", "train.py", "train_v2.py")
     repo.commit(
@@ -138,14 +158,19 @@ def test_run_from_a_subdirectory_finds_the_repository(repo: Repo) -> None:
     debt_branch(repo)
     (repo.path / "sub").mkdir()
     done = repo.scan("--repo", ".", "--format", "json", "--now", NOW.isoformat(), cwd=repo.path / "data")
-    assert {item["rule"] for item in json.loads(done.stdout)} >= {"pipeline-jungle", "missing-data-versioning"}
+    assert {item["rule"] for item in json.loads(done.stdout)} >= {
+        "pipeline-jungle",
+        "missing-data-versioning",
+    }
 
 
 def test_config_comes_from_the_base_unless_given(repo: Repo, tmp_path: Path) -> None:
     repo.commit(BASE_FILES, "base", when=NOW - timedelta(days=10))
     repo.git("checkout", "-q", "-b", "feature")
     off = "rules:\n  missing-data-versioning: false\nfail_on: [critical]\n"
-    repo.commit({".github/mldebt.yml": off, "data/train.parquet": PARQUET}, "sneak", when=NOW - timedelta(days=2))
+    repo.commit(
+        {".github/mldebt.yml": off, "data/train.parquet": PARQUET}, "sneak", when=NOW - timedelta(days=2)
+    )
     findings, done = repo.findings("--base", "main", "--head", "feature", rules=MINE)
     assert [item["rule"] for item in findings] == ["missing-data-versioning"] and done.returncode == 1
     config = tmp_path / "mldebt.yml"
@@ -155,7 +180,9 @@ def test_config_comes_from_the_base_unless_given(repo: Repo, tmp_path: Path) -> 
 
 
 def test_invalid_base_config_is_reported_and_defaults_apply(repo: Repo) -> None:
-    repo.commit({**BASE_FILES, ".github/mldebt.yml": "fail_on: [blocker]\n"}, "base", when=NOW - timedelta(days=10))
+    repo.commit(
+        {**BASE_FILES, ".github/mldebt.yml": "fail_on: [blocker]\n"}, "base", when=NOW - timedelta(days=10)
+    )
     repo.git("checkout", "-q", "-b", "feature")
     repo.commit({"data/train.parquet": PARQUET}, "data", when=NOW - timedelta(days=2))
     findings, done = repo.findings("--base", "main", "--head", "feature", rules=MINE)
@@ -169,8 +196,13 @@ def test_text_format_lines_and_summary(repo: Repo) -> None:
     done = repo.scan("--base", "main", "--head", "feature", "--now", NOW.isoformat())
     lines = done.stdout.splitlines()
     assert "data/train.parquet:1: medium missing-data-versioning: " in "\n".join(lines)
-    assert any(line.startswith("(pull request): medium stale-branch: The oldest commit") and line.endswith("[new]") for line in lines)
-    assert any(line.startswith("requirements.txt:3: medium unpinned-dependencies: `xgboost>=2.0`") for line in lines)
+    assert any(
+        line.startswith("(pull request): medium stale-branch: The oldest commit") and line.endswith("[new]")
+        for line in lines
+    )
+    assert any(
+        line.startswith("requirements.txt:3: medium unpinned-dependencies: `xgboost>=2.0`") for line in lines
+    )
     summary = next(line for line in lines if " new, " in line)
     assert "existing" in summary and "fixed" in summary and "failing severity" in summary
     assert done.returncode == 1
@@ -183,7 +215,11 @@ def test_sarif_is_2_1_0_with_locations_and_pull_request_level_notes(repo: Repo) 
     assert document["version"] == "2.1.0"
     [run] = document["runs"]
     results = [result for result in run["results"] if result["ruleId"] in MINE]
-    assert {result["ruleId"] for result in results} == {"pipeline-jungle", "unpinned-dependencies", "missing-data-versioning"}
+    assert {result["ruleId"] for result in results} == {
+        "pipeline-jungle",
+        "unpinned-dependencies",
+        "missing-data-versioning",
+    }
     for result in run["results"]:
         assert result["locations"][0]["physicalLocation"]["region"]["startLine"] >= 1
         assert run["tool"]["driver"]["rules"][result["ruleIndex"]]["id"] == result["ruleId"]
@@ -194,9 +230,17 @@ def test_sarif_is_2_1_0_with_locations_and_pull_request_level_notes(repo: Repo) 
 
 
 def test_existing_debt_is_not_new_and_does_not_fail(repo: Repo) -> None:
-    repo.commit({**BASE_FILES, "requirements.txt": "pandas>=2.0\nscikit-learn\n"}, "base", when=NOW - timedelta(days=10))
+    repo.commit(
+        {**BASE_FILES, "requirements.txt": "pandas>=2.0\nscikit-learn\n"},
+        "base",
+        when=NOW - timedelta(days=10),
+    )
     repo.git("checkout", "-q", "-b", "feature")
-    repo.commit({"requirements.txt": "# deps\nscikit-learn\npandas>=2.0\nnumpy==1.26.4\n"}, "reorder", when=NOW - timedelta(days=2))
+    repo.commit(
+        {"requirements.txt": "# deps\nscikit-learn\npandas>=2.0\nnumpy==1.26.4\n"},
+        "reorder",
+        when=NOW - timedelta(days=2),
+    )
     findings, done = repo.findings("--base", "main", "--head", "feature", rules=MINE)
     assert sorted((item["line"], item["new"]) for item in findings) == [(2, False), (3, False)]
     assert done.returncode == 0

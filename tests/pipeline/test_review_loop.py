@@ -76,7 +76,9 @@ def test_two_quick_pushes_post_only_the_newest_review(system: LocalSystem) -> No
     assert [r["commit_id"] for r in system.sim.reviews(REPO, pr.number)] == [newest]
     assert all(run["status"] == "completed" for run in system.sim.check_runs(REPO))
     assert system.sim.check_runs(REPO, newest)[0]["conclusion"] == "failure"
-    assert len({c["body"] for c in system.sim.review_comments(REPO, pr.number)}) == len(system.sim.review_comments(REPO, pr.number))
+    assert len({c["body"] for c in system.sim.review_comments(REPO, pr.number)}) == len(
+        system.sim.review_comments(REPO, pr.number)
+    )
 
 
 def test_same_delivery_twice_posts_nothing_twice(system: LocalSystem) -> None:
@@ -124,7 +126,9 @@ def test_rescore_from_a_read_only_user_is_refused(system: LocalSystem) -> None:
 
 def test_mistyped_command_is_answered_with_help(system: LocalSystem) -> None:
     _, pr = seed_pull_request(system.sim)
-    system.sim.deliver("issue_comment", payloads.issue_comment(system.sim, REPO, pr.number, "/mldebt rescroe"))
+    system.sim.deliver(
+        "issue_comment", payloads.issue_comment(system.sim, REPO, pr.number, "/mldebt rescroe")
+    )
     system.run_jobs()
     replies = [c["body"] for c in system.sim.issue_comments(REPO, pr.number) if c["user"]["type"] == "Bot"]
     assert replies and "/mldebt rescore" in replies[0]
@@ -172,13 +176,17 @@ def test_check_run_rerequest_on_our_run_reviews_again(system: LocalSystem) -> No
     system.sim.deliver("pull_request", opened(system, pr.number))
     system.run_jobs()
     run_id = system.sim.check_runs(REPO)[0]["id"]
-    system.sim.deliver("check_run", payloads.check_run(system.sim, REPO, run_id, "requested_action", identifier="rescore"))
+    system.sim.deliver(
+        "check_run", payloads.check_run(system.sim, REPO, run_id, "requested_action", identifier="rescore")
+    )
     system.run_jobs()
     assert len(system.sim.check_runs(REPO, pr.head_sha)) == 2
     assert len(system.sim.reviews(REPO, pr.number)) == 1
 
 
-def test_real_example_payload_for_an_unknown_repo_is_ignored_without_github_calls(system: LocalSystem) -> None:
+def test_real_example_payload_for_an_unknown_repo_is_ignored_without_github_calls(
+    system: LocalSystem,
+) -> None:
     system.sim.clear_calls()
     response = system.sim.deliver("installation", load("installation", "created.payload.json"))
     assert response.status_code == 202
@@ -190,17 +198,26 @@ def test_a_tuning_context_section_written_after_the_review_clears_the_finding(sy
     repo, pr = seed_pull_request(system.sim)
     system.sim.deliver("pull_request", opened(system, pr.number))
     system.run_jobs()
-    [threshold] = [c for c in system.sim.review_comments(REPO, pr.number) if "DECISION_THRESHOLD" in c["body"]]
+    [threshold] = [
+        c for c in system.sim.review_comments(REPO, pr.number) if "DECISION_THRESHOLD" in c["body"]
+    ]
 
     before = "Adds scaling."
-    repo.update_pull_request(pr.number, body=before + "\n\n## Tuning context\nDECISION_THRESHOLD: calibrated on churn-2026-01 validation data, run 118.\n")
+    repo.update_pull_request(
+        pr.number,
+        body=before
+        + "\n\n## Tuning context\nDECISION_THRESHOLD: calibrated on churn-2026-01 validation data, run 118.\n",
+    )
     edited = payloads.pull_request(system.sim, REPO, pr.number, "edited")
     edited["changes"] = {"body": {"from": before}}
     assert system.sim.deliver("pull_request", edited).status_code == 202
     system.run_jobs()
 
     first, second = sorted(system.sim.check_runs(REPO, pr.head_sha), key=lambda run: run["id"])
-    assert "DECISION_THRESHOLD" in first["output"]["text"] and "DECISION_THRESHOLD" not in second["output"]["text"]
+    assert (
+        "DECISION_THRESHOLD" in first["output"]["text"]
+        and "DECISION_THRESHOLD" not in second["output"]["text"]
+    )
     after = {c["id"]: c["body"] for c in system.sim.review_comments(REPO, pr.number)}
     assert after[threshold["id"]].startswith("✅ **Fixed in")
     assert len(system.sim.reviews(REPO, pr.number)) == 1
@@ -224,7 +241,9 @@ serve:
 """
 
 
-def test_neighbouring_findings_of_one_rule_are_one_comment_and_a_distant_one_its_own(system: LocalSystem) -> None:
+def test_neighbouring_findings_of_one_rule_are_one_comment_and_a_distant_one_its_own(
+    system: LocalSystem,
+) -> None:
     # The PR rewrites the existing params file: a brand-new file's initial values would not be re-tunings.
     repo, pr = seed_pull_request(system.sim)
     repo.push("feature/scaling", {"params.yaml": UNTUNED_CONFIG})
@@ -232,7 +251,8 @@ def test_neighbouring_findings_of_one_rule_are_one_comment_and_a_distant_one_its
     system.run_jobs()
 
     config_comments = sorted(
-        (c for c in system.sim.review_comments(REPO, pr.number) if c["path"] == "params.yaml"), key=lambda c: c["line"]
+        (c for c in system.sim.review_comments(REPO, pr.number) if c["path"] == "params.yaml"),
+        key=lambda c: c["line"],
     )
     assert [(c["start_line"], c["line"]) for c in config_comments] == [(2, 6), (None, 15)]
     assert all(f"Line {line}:" in config_comments[0]["body"] for line in range(2, 7))
@@ -241,7 +261,10 @@ def test_neighbouring_findings_of_one_rule_are_one_comment_and_a_distant_one_its
     annotated = [a for a in run["output"]["annotations"] if a["path"] == "params.yaml"]
     assert len(annotated) == 6, "the check run still marks every value"
 
-    repo.push("feature/scaling", {"params.yaml": "# Optuna study churn-v4 (2026-01-12) on data v7.\n" + UNTUNED_CONFIG})
+    repo.push(
+        "feature/scaling",
+        {"params.yaml": "# Optuna study churn-v4 (2026-01-12) on data v7.\n" + UNTUNED_CONFIG},
+    )
     system.sim.deliver("pull_request", payloads.pull_request(system.sim, REPO, pr.number, "synchronize"))
     system.run_jobs()
     after = {c["id"]: c["body"] for c in system.sim.review_comments(REPO, pr.number)}

@@ -25,7 +25,12 @@ SECRET = "receiver-test-secret"
 @pytest.fixture
 def settings(redis_url: str) -> Settings:
     return Settings.from_env(
-        {"MLDEBT_APP_ID": "29310", "MLDEBT_PRIVATE_KEY": "unused-here", "MLDEBT_WEBHOOK_SECRET": SECRET, "REDIS_URL": redis_url}
+        {
+            "MLDEBT_APP_ID": "29310",
+            "MLDEBT_PRIVATE_KEY": "unused-here",
+            "MLDEBT_WEBHOOK_SECRET": SECRET,
+            "REDIS_URL": redis_url,
+        }
     )
 
 
@@ -35,7 +40,15 @@ def receiver(settings: Settings, redis: Redis) -> Iterator[str]:
         yield server.url
 
 
-def post(url: str, event: str, body: bytes, *, guid: str | None = None, secret: str = SECRET, headers: dict[str, str] | None = None) -> httpx.Response:
+def post(
+    url: str,
+    event: str,
+    body: bytes,
+    *,
+    guid: str | None = None,
+    secret: str = SECRET,
+    headers: dict[str, str] | None = None,
+) -> httpx.Response:
     sent = {
         "X-GitHub-Event": event,
         "X-GitHub-Delivery": guid or str(uuid.uuid4()),
@@ -70,13 +83,21 @@ def test_bad_signature_is_401_and_nothing_is_enqueued(receiver: str, redis: Redi
 
 def test_missing_signature_is_401(receiver: str, redis: Redis) -> None:
     body = opened()
-    response = httpx.post(f"{receiver}/webhook", content=body, headers={"X-GitHub-Event": "pull_request", "X-GitHub-Delivery": "x"})
+    response = httpx.post(
+        f"{receiver}/webhook",
+        content=body,
+        headers={"X-GitHub-Event": "pull_request", "X-GitHub-Delivery": "x"},
+    )
     assert response.status_code == 401 and queued(redis) == 0
 
 
 def test_sha1_signature_alone_is_not_accepted(receiver: str, redis: Redis) -> None:
     body = opened()
-    headers = {"X-GitHub-Event": "pull_request", "X-GitHub-Delivery": "x", "X-Hub-Signature": sign(SECRET, body, "sha1")}
+    headers = {
+        "X-GitHub-Event": "pull_request",
+        "X-GitHub-Delivery": "x",
+        "X-Hub-Signature": sign(SECRET, body, "sha1"),
+    }
     assert httpx.post(f"{receiver}/webhook", content=body, headers=headers).status_code == 401
 
 
@@ -94,7 +115,12 @@ def test_payload_missing_fields_is_400_and_says_which(receiver: str, redis: Redi
 
 def test_body_over_limit_is_413_before_it_is_read(redis_url: str, redis: Redis) -> None:
     settings = Settings.from_env(
-        {"MLDEBT_APP_ID": "1", "MLDEBT_WEBHOOK_SECRET": SECRET, "REDIS_URL": redis_url, "MLDEBT_MAX_BODY_BYTES": "1000"}
+        {
+            "MLDEBT_APP_ID": "1",
+            "MLDEBT_WEBHOOK_SECRET": SECRET,
+            "REDIS_URL": redis_url,
+            "MLDEBT_MAX_BODY_BYTES": "1000",
+        }
     )
     with ThreadedServer(create_app(settings)) as server:
         response = post(server.url, "pull_request", b"{" + b" " * 5000 + b"}")
@@ -107,7 +133,9 @@ def test_body_over_25_mb_by_default_is_413(receiver: str) -> None:
 
 
 def test_unknown_event_is_accepted_and_ignored(receiver: str, redis: Redis) -> None:
-    response = post(receiver, "installation", json.dumps(load("installation", "created.payload.json")).encode())
+    response = post(
+        receiver, "installation", json.dumps(load("installation", "created.payload.json")).encode()
+    )
     assert response.status_code == 202 and response.json()["outcome"] == "ignored"
     assert queued(redis) == 0
 
@@ -133,7 +161,9 @@ def test_two_deliveries_of_one_push_make_one_job(receiver: str, redis: Redis) ->
 
 
 def test_wrong_content_type_is_refused_clearly(receiver: str) -> None:
-    response = post(receiver, "pull_request", opened(), headers={"Content-Type": "application/x-www-form-urlencoded"})
+    response = post(
+        receiver, "pull_request", opened(), headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
     assert response.status_code == 415
 
 
@@ -145,7 +175,9 @@ def _dead_redis_url() -> str:
 
 
 def test_redis_down_is_503_so_github_shows_the_delivery_failed() -> None:
-    settings = Settings.from_env({"MLDEBT_APP_ID": "1", "MLDEBT_WEBHOOK_SECRET": SECRET, "REDIS_URL": _dead_redis_url()})
+    settings = Settings.from_env(
+        {"MLDEBT_APP_ID": "1", "MLDEBT_WEBHOOK_SECRET": SECRET, "REDIS_URL": _dead_redis_url()}
+    )
     with ThreadedServer(create_app(settings)) as server:
         assert post(server.url, "pull_request", opened()).status_code == 503
         assert httpx.get(f"{server.url}/readyz").status_code == 503
@@ -167,7 +199,9 @@ def test_metrics_count_deliveries_by_outcome(receiver: str) -> None:
     assert 'mldebt_deliveries_total{event="pull_request",outcome="unauthorized"}' in text
 
 
-def test_a_job_remembers_the_delivery_that_queued_it_not_a_later_duplicate(receiver: str, redis: Redis) -> None:
+def test_a_job_remembers_the_delivery_that_queued_it_not_a_later_duplicate(
+    receiver: str, redis: Redis
+) -> None:
     first, second = str(uuid.uuid4()), str(uuid.uuid4())
     assert post(receiver, "pull_request", opened(), guid=first).json()["outcome"] == "enqueued"
     assert post(receiver, "pull_request", opened(), guid=second).json()["outcome"] == "duplicate"

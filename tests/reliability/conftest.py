@@ -42,7 +42,19 @@ class PrivateRedis:
 
     def start(self) -> None:
         self._process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", self._dir],
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                self._dir,
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -103,9 +115,9 @@ BASE_FILE = '"""Scores churn."""\n\nimport pandas as pd\n\n\ndef load() -> pd.Da
 def head_file(salt: int) -> str:
     """A small change with debt a reviewer would flag: a machine-specific path, an unexplained threshold."""
     return (
-        '"""Scores churn."""\n\nimport pandas as pd\n\nTHRESHOLD = 0.7{salt}\n\n\n'
-        'def load() -> pd.DataFrame:\n    return pd.read_csv("/home/alice/churn-{salt}.csv")\n'
-    ).format(salt=salt)
+        f'"""Scores churn."""\n\nimport pandas as pd\n\nTHRESHOLD = 0.7{salt}\n\n\n'
+        f'def load() -> pd.DataFrame:\n    return pd.read_csv("/home/alice/churn-{salt}.csv")\n'
+    )
 
 
 def open_small_pr(sim: Any, repo_name: str, installation_id: int, branch: str, salt: int = 1) -> Any:

@@ -56,13 +56,36 @@ class Flood:
 def github_faults(system: LocalSystem, rng: random.Random) -> None:
     """Random 502/503 rules across endpoints, a secondary rate limit, lost answers and a slow file listing."""
     faults = system.sim.faults
-    for pattern, method in ((FILES, "GET"), (r"/graphql$", "POST"), (r"/check-runs/\d+$", "PATCH"), (r"/pulls/\d+/comments$", "GET"),
-                            (r"/commits/[0-9a-f]+/check-runs$", "GET"), (r"/pulls/\d+/reviews$", "POST")):
-        faults.add(pattern, method=method, status=rng.choice([502, 503]), times=rng.randint(1, 3), skip=rng.randint(0, 25))
-    faults.add(r"/pulls/\d+/files$", method="GET", status=403, retry_after=1, times=1, skip=rng.randint(5, 30),
-               body={"message": "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."})
+    for pattern, method in (
+        (FILES, "GET"),
+        (r"/graphql$", "POST"),
+        (r"/check-runs/\d+$", "PATCH"),
+        (r"/pulls/\d+/comments$", "GET"),
+        (r"/commits/[0-9a-f]+/check-runs$", "GET"),
+        (r"/pulls/\d+/reviews$", "POST"),
+    ):
+        faults.add(
+            pattern,
+            method=method,
+            status=rng.choice([502, 503]),
+            times=rng.randint(1, 3),
+            skip=rng.randint(0, 25),
+        )
+    faults.add(
+        r"/pulls/\d+/files$",
+        method="GET",
+        status=403,
+        retry_after=1,
+        times=1,
+        skip=rng.randint(5, 30),
+        body={
+            "message": "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."
+        },
+    )
     faults.add(r"/check-runs$", method="POST", status=502, applied=True, times=2, skip=rng.randint(0, 20))
-    faults.add(r"/pulls/\d+/reviews$", method="POST", status=502, applied=True, times=2, skip=rng.randint(0, 20))
+    faults.add(
+        r"/pulls/\d+/reviews$", method="POST", status=502, applied=True, times=2, skip=rng.randint(0, 20)
+    )
     faults.add(FILES, method="GET", delay=1.5, times=3, skip=rng.randint(0, 30))
 
 
@@ -74,13 +97,24 @@ def plan(system: LocalSystem, flood: Flood, rng: random.Random) -> list[Any]:
         repo = list(REPOS)[index % len(REPOS)]
         pr = open_small_pr(sim, repo, REPOS[repo], f"chaos-{index}", salt=index)
         flood.prs.append((repo, pr))
-        steps: list[Any] = [lambda repo=repo, pr=pr: [("pull_request", payloads.pull_request(sim, repo, pr.number))]]
+        steps: list[Any] = [
+            lambda repo=repo, pr=pr: [("pull_request", payloads.pull_request(sim, repo, pr.number))]
+        ]
         if index < RESCORED:
             flood.rescores[(repo, pr.number)] += 1
-            steps.append(lambda repo=repo, pr=pr: [("issue_comment", payloads.issue_comment(sim, repo, pr.number, "/mldebt rescore", user="alice"))])
+            steps.append(
+                lambda repo=repo, pr=pr: [
+                    (
+                        "issue_comment",
+                        payloads.issue_comment(sim, repo, pr.number, "/mldebt rescore", user="alice"),
+                    )
+                ]
+            )
         elif index % 3:
 
-            def pushes(repo: str = repo, pr: Any = pr, count: int = 1 + index % 3) -> list[tuple[str, dict[str, Any]]]:
+            def pushes(
+                repo: str = repo, pr: Any = pr, count: int = 1 + index % 3
+            ) -> list[tuple[str, dict[str, Any]]]:
                 made = []
                 for step in range(count):
                     pr.repo.push(pr.head_ref, {"notes.txt": f"step {step}\n"}, message=f"step {step}")
@@ -116,15 +150,26 @@ def unsettled(system: LocalSystem, flood: Flood) -> list[str]:
     waiting = []
     for repo, pr in flood.prs:
         runs = system.sim.check_runs(repo)
-        open_runs = [f"{run['head_sha'][:7]} {run['status']} {run['output']['title']}" for run in runs
-                     if run["status"] != "completed" or run["output"]["title"] == RETRY_TITLE]
+        open_runs = [
+            f"{run['head_sha'][:7]} {run['status']} {run['output']['title']}"
+            for run in runs
+            if run["status"] != "completed" or run["output"]["title"] == RETRY_TITLE
+        ]
         newest = [run for run in runs if run["head_sha"] == pr.head_sha]
         rescores = [run for run in newest if RESCORE.search(run["external_id"])]
         if open_runs or not newest or len(rescores) < flood.rescores[(repo, pr.number)]:
-            waiting.append(f"{repo}#{pr.number} head {pr.head_sha[:7]}: runs {[run['external_id'][-20:] for run in newest]}; unfinished: {open_runs}")
-    scheduled = [job for job in ScheduledJobRegistry(queue=system.queue).get_job_ids() if not job.startswith(("sweeper-", "reconcile-"))]
+            waiting.append(
+                f"{repo}#{pr.number} head {pr.head_sha[:7]}: runs {[run['external_id'][-20:] for run in newest]}; unfinished: {open_runs}"
+            )
+    scheduled = [
+        job
+        for job in ScheduledJobRegistry(queue=system.queue).get_job_ids()
+        if not job.startswith(("sweeper-", "reconcile-"))
+    ]
     if system.queue.count or StartedJobRegistry(queue=system.queue).count or scheduled:
-        waiting.append(f"jobs: {system.queue.count} queued, {StartedJobRegistry(queue=system.queue).count} running, {scheduled} scheduled")
+        waiting.append(
+            f"jobs: {system.queue.count} queued, {StartedJobRegistry(queue=system.queue).count} running, {scheduled} scheduled"
+        )
     return waiting
 
 
@@ -176,7 +221,12 @@ def test_every_fault_at_once_still_ends_with_one_completed_run_per_newest_head(
 
     deadline = time.monotonic() + SETTLE_SECONDS
     while waiting := unsettled(system, flood):
-        assert time.monotonic() < deadline, "never settled:\n" + "\n".join(waiting) + "\n" + "\n".join(w.output()[-4000:] for w in system.workers)
+        assert time.monotonic() < deadline, (
+            "never settled:\n"
+            + "\n".join(waiting)
+            + "\n"
+            + "\n".join(w.output()[-4000:] for w in system.workers)
+        )
         time.sleep(0.5)
 
     assert sum(len(seen) for seen in flood.answers.values()) >= 90
@@ -184,16 +234,28 @@ def test_every_fault_at_once_still_ends_with_one_completed_run_per_newest_head(
     assert sum(rule.fired for rule in system.sim.faults.rules) >= 6, "GitHub's faults did fire"
     for repo, pr in flood.prs:
         runs = system.sim.check_runs(repo)
-        assert all(run["status"] == "completed" and run["output"]["title"] != RETRY_TITLE for run in runs), f"{repo}#{pr.number}"
+        assert all(run["status"] == "completed" and run["output"]["title"] != RETRY_TITLE for run in runs), (
+            f"{repo}#{pr.number}"
+        )
         newest = [run for run in runs if run["head_sha"] == pr.head_sha]
-        assert newest and all(run["conclusion"] == "failure" for run in newest), f"{repo}#{pr.number}: {newest}"
+        assert newest and all(run["conclusion"] == "failure" for run in newest), (
+            f"{repo}#{pr.number}: {newest}"
+        )
         rescores = [run for run in newest if RESCORE.search(run["external_id"])]
-        assert len(rescores) == flood.rescores[(repo, pr.number)], f"{repo}#{pr.number}: a writer's rescore is a fresh run"
+        assert len(rescores) == flood.rescores[(repo, pr.number)], (
+            f"{repo}#{pr.number}: a writer's rescore is a fresh run"
+        )
         if not rescores:
             assert len(newest) == 1, f"{repo}#{pr.number}: {len(newest)} runs of one push"
         assert len(newest) <= 1 + len(rescores) and len({run["external_id"] for run in newest}) == len(newest)
-        fingerprints = [each for comment in system.sim.review_comments(repo, pr.number) for each in fingerprints_in(comment["body"])]
-        assert fingerprints and len(fingerprints) == len(set(fingerprints)), f"{repo}#{pr.number}: a comment posted twice"
+        fingerprints = [
+            each
+            for comment in system.sim.review_comments(repo, pr.number)
+            for each in fingerprints_in(comment["body"])
+        ]
+        assert fingerprints and len(fingerprints) == len(set(fingerprints)), (
+            f"{repo}#{pr.number}: a comment posted twice"
+        )
         per_sha = Counter(review["commit_id"] for review in system.sim.reviews(repo, pr.number))
         assert all(count == 1 for count in per_sha.values()), f"{repo}#{pr.number}: two reviews of one commit"
     logs = [worker.output() for worker in system.workers]

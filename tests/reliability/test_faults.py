@@ -27,9 +27,14 @@ FILES = r"/pulls/\d+/files$"
 CHECK_RUN = r"/check-runs/\d+$"
 
 
-def open_and_deliver(system: LocalSystem, repo: str = REPO, installation_id: int = 1, branch: str = "tune", salt: int = 1) -> Any:
+def open_and_deliver(
+    system: LocalSystem, repo: str = REPO, installation_id: int = 1, branch: str = "tune", salt: int = 1
+) -> Any:
     pr = open_small_pr(system.sim, repo, installation_id, branch, salt)
-    assert system.sim.deliver("pull_request", payloads.pull_request(system.sim, repo, pr.number)).status_code == 202
+    assert (
+        system.sim.deliver("pull_request", payloads.pull_request(system.sim, repo, pr.number)).status_code
+        == 202
+    )
     return pr
 
 
@@ -49,7 +54,9 @@ def assert_no_duplicate_comments(system: LocalSystem, number: int, repo: str = R
     assert len(bodies) == len(set(bodies))
 
 
-def test_server_errors_and_read_timeouts_are_retried_and_the_review_completes(make_system: SystemFactory) -> None:
+def test_server_errors_and_read_timeouts_are_retried_and_the_review_completes(
+    make_system: SystemFactory,
+) -> None:
     system = make_system(http_timeout_seconds=0.3)
     system.sim.faults.add(FILES, method="GET", status=502, times=1)
     system.sim.faults.add(r"/graphql$", method="POST", status=503, times=1)
@@ -76,8 +83,12 @@ def test_a_create_that_failed_is_looked_for_before_it_is_sent_again(make_system:
     pr = open_and_deliver(system)
     system.run_jobs()
 
-    creates = [call.status for call in system.sim.calls if call.method == "POST" or "/check-runs" in call.path]
-    assert creates[:5] == [201, 200, 502, 200, 201], "token, lookup (a run of the job's?), failed create, lookup, create again"
+    creates = [
+        call.status for call in system.sim.calls if call.method == "POST" or "/check-runs" in call.path
+    ]
+    assert creates[:5] == [201, 200, 502, 200, 201], (
+        "token, lookup (a run of the job's?), failed create, lookup, create again"
+    )
     assert [call.status for call in calls(system, "POST", r"/check-runs$")] == [502, 201]
     run = only_run(system, pr.head_sha)
     assert (run["status"], run["conclusion"]) == ("completed", "failure")
@@ -86,7 +97,9 @@ def test_a_create_that_failed_is_looked_for_before_it_is_sent_again(make_system:
     assert_no_duplicate_comments(system, pr.number)
 
 
-def test_a_review_that_keeps_failing_ends_neutral_in_the_failed_registry_and_replays(make_system: SystemFactory) -> None:
+def test_a_review_that_keeps_failing_ends_neutral_in_the_failed_registry_and_replays(
+    make_system: SystemFactory,
+) -> None:
     system = make_system(job_retry_intervals=(0,))
     system.sim.faults.add(FILES, method="GET", status=502, times=None)
     pr = open_and_deliver(system)
@@ -96,13 +109,23 @@ def test_a_review_that_keeps_failing_ends_neutral_in_the_failed_registry_and_rep
     assert (run["status"], run["conclusion"]) == ("completed", "neutral")
     assert run["output"]["title"] == "mldebt could not finish"
     assert "/mldebt rescore" in run["output"]["summary"]
-    assert len(calls(system, "GET", FILES)) == 2 * 3, "two job attempts of three requests each: no retry storm"
+    assert len(calls(system, "GET", FILES)) == 2 * 3, (
+        "two job attempts of three requests each: no retry storm"
+    )
     failed = FailedJobRegistry(queue=system.queue).get_job_ids()
     assert len(failed) == 1
 
     system.sim.faults.clear()
     replay = subprocess.run(
-        [str(Path(sys.executable).with_name("rq")), "requeue", "--all", "--queue", system.settings.queue_name, "-u", system.settings.redis_url],
+        [
+            str(Path(sys.executable).with_name("rq")),
+            "requeue",
+            "--all",
+            "--queue",
+            system.settings.queue_name,
+            "-u",
+            system.settings.redis_url,
+        ],
         capture_output=True,
         text=True,
         check=True,
@@ -110,11 +133,15 @@ def test_a_review_that_keeps_failing_ends_neutral_in_the_failed_registry_and_rep
     assert "Requeueing 1 jobs" in replay.stdout
     system.run_jobs()
     run = only_run(system, pr.head_sha)
-    assert (run["status"], run["conclusion"]) == ("completed", "failure"), "the replay completes the same check run"
+    assert (run["status"], run["conclusion"]) == ("completed", "failure"), (
+        "the replay completes the same check run"
+    )
     assert not FailedJobRegistry(queue=system.queue).get_job_ids()
 
 
-def test_final_patch_failing_leaves_the_run_neutral_then_the_retry_completes_it_without_duplicates(make_system: SystemFactory) -> None:
+def test_final_patch_failing_leaves_the_run_neutral_then_the_retry_completes_it_without_duplicates(
+    make_system: SystemFactory,
+) -> None:
     system = make_system(job_retry_intervals=(0,))
     # The one PATCH that appends the annotations and completes the run fails every attempt.
     system.sim.faults.add(CHECK_RUN, method="PATCH", status=502, times=system.settings.retry_attempts + 1)
@@ -126,7 +153,9 @@ def test_final_patch_failing_leaves_the_run_neutral_then_the_retry_completes_it_
     conclusions = [call.status for call in calls(system, "PATCH", CHECK_RUN)]
     assert conclusions.count(502) == 3
     annotations = [(a["path"], a["start_line"], a["title"]) for a in run["output"]["annotations"]]
-    assert annotations and len(annotations) == len(set(annotations)), "the retry does not append annotations again"
+    assert annotations and len(annotations) == len(set(annotations)), (
+        "the retry does not append annotations again"
+    )
     assert len(system.sim.reviews(REPO, pr.number)) == 1
     assert_no_duplicate_comments(system, pr.number)
 
@@ -181,7 +210,11 @@ def test_a_rate_limit_pauses_every_worker_of_that_installation(make_system: Syst
     limited_first.join(30)
 
     pause_start = calls(system, "GET", r"/pulls/1/files$")[0].timestamp
-    during = [call for call in system.sim.calls if call.installation_id == 1 and pause_start < call.timestamp < pause_start + 0.95]
+    during = [
+        call
+        for call in system.sim.calls
+        if call.installation_id == 1 and pause_start < call.timestamp < pause_start + 0.95
+    ]
     assert during == [], [(call.method, call.path) for call in during]
     assert [only_run(system, pr.head_sha)["status"] for pr in (first, second)] == ["completed", "completed"]
 
@@ -198,17 +231,30 @@ def test_writes_are_spaced_per_installation_and_not_across_installations(make_sy
     system.start_worker()
     system.wait_for_workers(2)
     for repo, pr in jobs:
-        assert system.sim.deliver("pull_request", payloads.pull_request(system.sim, repo, pr.number)).status_code == 202
+        assert (
+            system.sim.deliver("pull_request", payloads.pull_request(system.sim, repo, pr.number)).status_code
+            == 202
+        )
     system.wait_until_idle(timeout=60)
 
-    writes = [call for call in system.sim.calls if call.method in ("POST", "PATCH") and not call.path.endswith(("/graphql", "/access_tokens"))]
-    by_installation = {inst: sorted(call.timestamp for call in writes if call.installation_id == inst) for inst in (1, 2)}
+    writes = [
+        call
+        for call in system.sim.calls
+        if call.method in ("POST", "PATCH") and not call.path.endswith(("/graphql", "/access_tokens"))
+    ]
+    by_installation = {
+        inst: sorted(call.timestamp for call in writes if call.installation_id == inst) for inst in (1, 2)
+    }
     busy = by_installation[1]
     assert len(busy) >= 3 * 4 and len(by_installation[2]) >= 3
     # Any n + WRITE_BURST consecutive writes of one installation span at least n spacings (a quarter off for clocks).
     for first in range(len(busy)):
         for last in range(first + WRITE_BURST, len(busy)):
-            assert busy[last] - busy[first] >= (last - first - WRITE_BURST + 1) * spacing * 0.75, (first, last, busy)
+            assert busy[last] - busy[first] >= (last - first - WRITE_BURST + 1) * spacing * 0.75, (
+                first,
+                last,
+                busy,
+            )
     # Installation 2's writes neither take turns with installation 1's (some follow each other closer than one
     # spacing) nor wait for its backlog (all land while installation 1 is still being spaced).
     own = by_installation[2]
@@ -242,7 +288,11 @@ def test_a_pr_closed_before_the_review_ends_neutral_without_retries(make_system:
     system.run_jobs()
 
     run = only_run(system, pr.head_sha)
-    assert (run["status"], run["conclusion"], run["output"]["title"]) == ("completed", "neutral", "Pull request closed")
+    assert (run["status"], run["conclusion"], run["output"]["title"]) == (
+        "completed",
+        "neutral",
+        "Pull request closed",
+    )
     assert system.sim.count_calls("GET", r"/pulls/\d+/comments$") == 0, "a closed PR is not reviewed"
     assert system.sim.reviews(REPO, pr.number) == []
     assert not FailedJobRegistry(queue=system.queue).get_job_ids()
@@ -269,14 +319,18 @@ def test_404s_mid_review_end_neutral_without_a_retry_storm(make_system: SystemFa
 ABSOLUTE_PATHS_BASE = "".join(f"step_{n} = {n}\n" for n in range(1, 21)) + 'OUT = "/home/alice/out.csv"\n'
 
 
-def test_comments_github_refuses_are_isolated_and_moved_into_the_check_run(make_system: SystemFactory) -> None:
+def test_comments_github_refuses_are_isolated_and_moved_into_the_check_run(
+    make_system: SystemFactory,
+) -> None:
     """The listing claims the whole file is new, GitHub's own diff does not: its 422 names no comment, so
     the refused one is found with pending reviews nobody else sees, and the rest land as one review."""
     system = make_system()
     system.sim.add_installation(1, account="octo-org")
     repo = system.sim.add_repo(REPO, installation_id=1)
     repo.commit("main", {"paths.py": ABSOLUTE_PATHS_BASE}, message="Initial")
-    head = ABSOLUTE_PATHS_BASE.replace("step_1 = 1\n", 'SRC = "/home/bob/raw.csv"\n').replace("step_10 = 10\n", 'AUX = "/home/bob/aux.csv"\n')
+    head = ABSOLUTE_PATHS_BASE.replace("step_1 = 1\n", 'SRC = "/home/bob/raw.csv"\n').replace(
+        "step_10 = 10\n", 'AUX = "/home/bob/aux.csv"\n'
+    )
     repo.commit("paths", {"paths.py": head}, parent=repo.branches["main"], message="Read raw")
     pr = repo.open_pull_request("paths", "main", title="Read raw", user="alice")
     with system.sim.client(1) as gh:
@@ -289,9 +343,14 @@ def test_comments_github_refuses_are_isolated_and_moved_into_the_check_run(make_
 
     assert [call.status for call in calls(system, "POST", r"/reviews$")][0] == 422
     [review] = system.sim.reviews(REPO, pr.number)
-    assert review["state"] == "COMMENTED" and review["body"].startswith("**mldebt** found 3 new"), "one review, no pending one left"
+    assert review["state"] == "COMMENTED" and review["body"].startswith("**mldebt** found 3 new"), (
+        "one review, no pending one left"
+    )
     comments = system.sim.review_comments(REPO, pr.number)
-    assert sorted((c["path"], c["line"], c["pull_request_review_id"]) for c in comments) == [("paths.py", 1, review["id"]), ("paths.py", 10, review["id"])]
+    assert sorted((c["path"], c["line"], c["pull_request_review_id"]) for c in comments) == [
+        ("paths.py", 1, review["id"]),
+        ("paths.py", 10, review["id"]),
+    ]
     assert_no_duplicate_comments(system, pr.number)
     run = only_run(system, pr.head_sha)
     assert run["status"] == "completed"
@@ -300,7 +359,9 @@ def test_comments_github_refuses_are_isolated_and_moved_into_the_check_run(make_
     assert "line 1:" not in not_inline and "line 10:" not in not_inline
 
 
-def test_a_rate_limit_longer_than_a_worker_waits_fails_fast_and_holds_back_the_installation(make_system: SystemFactory) -> None:
+def test_a_rate_limit_longer_than_a_worker_waits_fails_fast_and_holds_back_the_installation(
+    make_system: SystemFactory,
+) -> None:
     """An exhausted primary limit (reset in ten minutes): no worker sits it out, and none sends anything
     for that installation until the reset; the jobs wait in RQ (retries, failed registry) for later."""
     system = make_system(rate_limit_max_wait_seconds=2, job_retry_intervals=())
@@ -311,8 +372,16 @@ def test_a_rate_limit_longer_than_a_worker_waits_fails_fast_and_holds_back_the_i
 
     limited = calls(system, "GET", FILES)
     assert [call.status for call in limited] == [403]
-    after = [(c.method, c.path) for c in system.sim.calls if c.installation_id == 1 and c.timestamp > limited[0].timestamp]
+    after = [
+        (c.method, c.path)
+        for c in system.sim.calls
+        if c.installation_id == 1 and c.timestamp > limited[0].timestamp
+    ]
     assert after == [], "nothing is sent for the installation while GitHub said to wait"
-    assert len(FailedJobRegistry(queue=system.queue).get_job_ids()) == 2, "both wait in the failed registry for a replay"
+    assert len(FailedJobRegistry(queue=system.queue).get_job_ids()) == 2, (
+        "both wait in the failed registry for a replay"
+    )
     assert system.sim.check_runs(REPO, second.head_sha) == []
-    assert only_run(system, first.head_sha)["status"] == "in_progress", "GitHub takes no call until the reset, not even the close"
+    assert only_run(system, first.head_sha)["status"] == "in_progress", (
+        "GitHub takes no call until the reset, not even the close"
+    )

@@ -51,14 +51,23 @@ def pr_actions(system: LocalSystem, repo: str, pr: Any, pushes: bool, plan: Plan
         plan.pushed.add((repo, pr.number))
 
         def push(step: int) -> tuple[str, dict[str, Any]]:
-            change = {"score.py": head_file(pr.number * 10 + step)} if step == 2 else {"notes.txt": f"step {step}\n"}
+            change = (
+                {"score.py": head_file(pr.number * 10 + step)}
+                if step == 2
+                else {"notes.txt": f"step {step}\n"}
+            )
             pr.repo.push(pr.head_ref, change, message=f"step {step}")
             return "pull_request", payloads.pull_request(sim, repo, pr.number, "synchronize")
 
         actions += [lambda step=step: push(step) for step in range(PUSHES_PER_BURST)]
     else:
         plan.reruns[(repo, pr.number)] += 3
-        actions += [lambda: ("issue_comment", payloads.issue_comment(sim, repo, pr.number, "/mldebt rescore", user="alice"))] * 2
+        actions += [
+            lambda: (
+                "issue_comment",
+                payloads.issue_comment(sim, repo, pr.number, "/mldebt rescore", user="alice"),
+            )
+        ] * 2
         actions.append(lambda: ("check_suite", payloads.check_suite(sim, repo, pr.head_sha)))
     return actions
 
@@ -69,13 +78,19 @@ def noise(system: LocalSystem, plan: Plan, rng: random.Random) -> Any:
     sim = system.sim
     kind = rng.randrange(4)
     if kind == 0:
-        return lambda: ("issue_comment", payloads.issue_comment(sim, repo, pr.number, rng.choice(["LGTM", "nit: rename", "/mldebtx"])))
+        return lambda: (
+            "issue_comment",
+            payloads.issue_comment(sim, repo, pr.number, rng.choice(["LGTM", "nit: rename", "/mldebtx"])),
+        )
     if kind == 1:
         return lambda: ("check_suite", payloads.check_suite(sim, repo, pr.head_sha, "completed"))
     if kind == 2:
         return lambda: ("pull_request", payloads.pull_request(sim, repo, pr.number, "labeled"))
     event = rng.choice(UNHANDLED_EVENTS)
-    return lambda: (event, {"action": "created", "repository": {"full_name": repo}, "installation": {"id": REPOS[repo]}})
+    return lambda: (
+        event,
+        {"action": "created", "repository": {"full_name": repo}, "installation": {"id": REPOS[repo]}},
+    )
 
 
 def schedule(system: LocalSystem, rng: random.Random) -> tuple[Plan, list[Any]]:
@@ -84,7 +99,10 @@ def schedule(system: LocalSystem, rng: random.Random) -> tuple[Plan, list[Any]]:
     for index in range(20):
         repo = list(REPOS)[index % len(REPOS)]
         plan.prs.append((repo, open_small_pr(system.sim, repo, REPOS[repo], f"tune-{index}", salt=index)))
-    queues = [pr_actions(system, repo, pr, pushes=index % 10 >= 3, plan=plan) for index, (repo, pr) in enumerate(plan.prs)]
+    queues = [
+        pr_actions(system, repo, pr, pushes=index % 10 >= 3, plan=plan)
+        for index, (repo, pr) in enumerate(plan.prs)
+    ]
     handled = sum(len(queue) for queue in queues)
     merged: list[Any] = [noise(system, plan, rng) for _ in range(DELIVERIES - REPEATED - handled)]
     for queue in queues:
@@ -106,7 +124,9 @@ def signed(event: str, guid: str, body: bytes) -> dict[str, str]:
     }
 
 
-def test_a_thousand_deliveries_are_each_acted_on_once_and_every_pr_converges(make_system: SystemFactory) -> None:
+def test_a_thousand_deliveries_are_each_acted_on_once_and_every_pr_converges(
+    make_system: SystemFactory,
+) -> None:
     spacing = 0.01
     system = make_system(write_spacing_seconds=spacing)
     rng = random.Random(20261124)
@@ -136,24 +156,44 @@ def test_a_thousand_deliveries_are_each_acted_on_once_and_every_pr_converges(mak
     assert all(seen.count("enqueued") <= 1 for seen in outcomes.values()), "no GUID is taken twice"
     assert all(set(seen[1:]) <= {"duplicate"} for guid, seen in outcomes.items() if guid in taken)
     repeats_of_taken = sum(len(outcomes[guid]) - 1 for guid in taken)
-    assert repeats_of_taken > 0 and Counter(o for seen in outcomes.values() for o in seen)["duplicate"] == repeats_of_taken
+    assert (
+        repeats_of_taken > 0
+        and Counter(o for seen in outcomes.values() for o in seen)["duplicate"] == repeats_of_taken
+    )
     assert len(taken) == 20 + 14 * PUSHES_PER_BURST + 6 * 3
-    assert FinishedJobRegistry(queue=system.queue).count == len(taken), "every taken delivery ran as exactly one job"
+    assert FinishedJobRegistry(queue=system.queue).count == len(taken), (
+        "every taken delivery ran as exactly one job"
+    )
     assert not FailedJobRegistry(queue=system.queue).get_job_ids()
 
     for repo, pr in plan.prs:
         runs = system.sim.check_runs(repo)
-        assert all(run["status"] == "completed" for run in runs), f"{repo}#{pr.number}: a run left in progress"
+        assert all(run["status"] == "completed" for run in runs), (
+            f"{repo}#{pr.number}: a run left in progress"
+        )
         newest = [run for run in runs if run["head_sha"] == pr.head_sha]
         expected = 1 + plan.reruns[(repo, pr.number)]
-        assert len(newest) == expected, f"{repo}#{pr.number}: {len(newest)} runs on the newest commit, expected {expected}"
+        assert len(newest) == expected, (
+            f"{repo}#{pr.number}: {len(newest)} runs on the newest commit, expected {expected}"
+        )
         assert len({run["external_id"] for run in newest}) == expected
-        fingerprints = [each for comment in system.sim.review_comments(repo, pr.number) for each in fingerprints_in(comment["body"])]
-        assert fingerprints and len(fingerprints) == len(set(fingerprints)), f"{repo}#{pr.number}: a comment posted twice"
+        fingerprints = [
+            each
+            for comment in system.sim.review_comments(repo, pr.number)
+            for each in fingerprints_in(comment["body"])
+        ]
+        assert fingerprints and len(fingerprints) == len(set(fingerprints)), (
+            f"{repo}#{pr.number}: a comment posted twice"
+        )
 
     for installation in set(REPOS.values()):
-        writes = sorted(c.timestamp for c in system.sim.calls if c.installation_id == installation
-                        and c.method in ("POST", "PATCH") and not c.path.endswith("/graphql"))
+        writes = sorted(
+            c.timestamp
+            for c in system.sim.calls
+            if c.installation_id == installation
+            and c.method in ("POST", "PATCH")
+            and not c.path.endswith("/graphql")
+        )
         # The simulator stamps arrival, which its own load delays by a few ms: judge ten slots at a time.
         spans = [later - earlier for earlier, later in zip(writes, writes[10:])]
         assert min(spans) >= 8 * spacing, "both workers together keep the installation's write spacing"
@@ -178,6 +218,10 @@ def test_reviews_of_one_pr_running_at_once_never_post_a_comment_twice(make_syste
         thread.join(30)
 
     assert [run["status"] for run in system.sim.check_runs(repo, pr.head_sha)] == ["completed", "completed"]
-    fingerprints = [each for comment in system.sim.review_comments(repo, pr.number) for each in fingerprints_in(comment["body"])]
+    fingerprints = [
+        each
+        for comment in system.sim.review_comments(repo, pr.number)
+        for each in fingerprints_in(comment["body"])
+    ]
     assert fingerprints and len(fingerprints) == len(set(fingerprints))
     assert len(system.sim.reviews(repo, pr.number)) == 1

@@ -22,12 +22,47 @@ from rules.repo import DictRepo
 from rules.rule import all_rules
 
 # hypothesmith compiles what it generates; its SyntaxWarnings are about its own samples.
-pytestmark = [pytest.mark.filterwarnings("ignore::SyntaxWarning"), pytest.mark.filterwarnings("ignore:Generating overly large repr")]
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::SyntaxWarning"),
+    pytest.mark.filterwarnings("ignore:Generating overly large repr"),
+]
 # `make test` runs a fixed sample; `make fuzz` runs many fresh ones to look for new failures.
-FUZZ = settings(max_examples=int(os.environ.get("MLDEBT_FUZZ_EXAMPLES", "60")), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+FUZZ = settings(
+    max_examples=int(os.environ.get("MLDEBT_FUZZ_EXAMPLES", "60")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 INTERNAL_ERROR = "internal error"
 # Characters that split lines for some parsers and not for git, plus the usual markup of each format.
-AWKWARD = st.sampled_from(["\n", "\r", "\r\n", "\x0c", "\x0b", "\u2028", "\x85", "\t", " ", "#", ":", "-", "[", "{", "}", "]", '"', "'", "=", "\\", "0.73", "&a", "*a", "!!python/object", "%"])
+AWKWARD = st.sampled_from(
+    [
+        "\n",
+        "\r",
+        "\r\n",
+        "\x0c",
+        "\x0b",
+        "\u2028",
+        "\x85",
+        "\t",
+        " ",
+        "#",
+        ":",
+        "-",
+        "[",
+        "{",
+        "}",
+        "]",
+        '"',
+        "'",
+        "=",
+        "\\",
+        "0.73",
+        "&a",
+        "*a",
+        "!!python/object",
+        "%",
+    ]
+)
 ARBITRARY_TEXT = st.lists(st.characters(codec="utf-8") | AWKWARD, max_size=300).map("".join)
 
 
@@ -87,8 +122,14 @@ def mutated(draw: st.DrawFn, sources: Sequence[str]) -> str:
 
 def structured(dump: Callable[[object], str]) -> st.SearchStrategy[str]:
     scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20)
-    names = st.sampled_from(["learning_rate", "lr", "threshold", "epochs", "batch_size", "path", "data", "model", "seed"]) | st.text(min_size=1, max_size=12)
-    documents = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(names, inner, max_size=5), max_leaves=25)
+    names = st.sampled_from(
+        ["learning_rate", "lr", "threshold", "epochs", "batch_size", "path", "data", "model", "seed"]
+    ) | st.text(min_size=1, max_size=12)
+    documents = st.recursive(
+        scalars,
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(names, inner, max_size=5),
+        max_leaves=25,
+    )
     return st.dictionaries(names, documents, max_size=6).map(dump)
 
 
@@ -106,7 +147,9 @@ def _toml(value: object, prefix: str = "") -> str:
     """A tiny TOML writer: nested mappings become tables, everything else an inline value."""
     assert isinstance(value, dict)
     plain = {key: item for key, item in value.items() if not isinstance(item, dict)}
-    lines = [f"{json.dumps(str(key))} = {_toml_value(item)}" for key, item in plain.items() if item is not None]
+    lines = [
+        f"{json.dumps(str(key))} = {_toml_value(item)}" for key, item in plain.items() if item is not None
+    ]
     for key, item in value.items():
         if isinstance(item, dict):
             name = f"{prefix}.{json.dumps(str(key))}" if prefix else json.dumps(str(key))
@@ -120,13 +163,23 @@ def _toml_value(item: object) -> str:
     if isinstance(item, (int, float)):
         return repr(item) if item == item and abs(item) != float("inf") else "0"
     if isinstance(item, list):
-        return "[" + ", ".join(_toml_value(x) for x in item if x is not None and not isinstance(x, dict)) + "]"
+        return (
+            "[" + ", ".join(_toml_value(x) for x in item if x is not None and not isinstance(x, dict)) + "]"
+        )
     return json.dumps(str(item))
 
 
 def _notebook(cells: list[str]) -> str:
     return json.dumps(
-        {"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "source": cell.splitlines(keepends=True)} for cell in cells], "metadata": {}, "nbformat": 4, "nbformat_minor": 5},
+        {
+            "cells": [
+                {"cell_type": "code", "metadata": {}, "outputs": [], "source": cell.splitlines(keepends=True)}
+                for cell in cells
+            ],
+            "metadata": {},
+            "nbformat": 4,
+            "nbformat_minor": 5,
+        },
         indent=1,
     )
 
@@ -134,9 +187,17 @@ def _notebook(cells: list[str]) -> str:
 PYTHON = ARBITRARY_TEXT | hypothesmith.from_grammar() | hypothesmith.from_node() | mutated(EXAMPLES["py"])
 YAML_TEXT = ARBITRARY_TEXT | structured(_yaml) | mutated(EXAMPLES.get("yaml", []) + EXAMPLES.get("yml", []))
 TOML_TEXT = ARBITRARY_TEXT | structured(_toml) | mutated(EXAMPLES.get("toml", []))
-JSON_TEXT = ARBITRARY_TEXT | structured(lambda value: json.dumps(value, indent=2)) | mutated(EXAMPLES.get("json", ["{}"]))
-NOTEBOOK = st.lists(mutated(EXAMPLES["py"]) | hypothesmith.from_grammar(), min_size=1, max_size=3).map(_notebook)
-BROKEN_NOTEBOOK = st.tuples(NOTEBOOK, st.floats(0, 1)).map(lambda pair: pair[0][: int(len(pair[0]) * pair[1])])
+JSON_TEXT = (
+    ARBITRARY_TEXT
+    | structured(lambda value: json.dumps(value, indent=2))
+    | mutated(EXAMPLES.get("json", ["{}"]))
+)
+NOTEBOOK = st.lists(mutated(EXAMPLES["py"]) | hypothesmith.from_grammar(), min_size=1, max_size=3).map(
+    _notebook
+)
+BROKEN_NOTEBOOK = st.tuples(NOTEBOOK, st.floats(0, 1)).map(
+    lambda pair: pair[0][: int(len(pair[0]) * pair[1])]
+)
 
 
 @FUZZ
@@ -153,7 +214,9 @@ def test_any_change_between_two_python_versions_is_classified_soundly(base: str,
 
 @FUZZ
 @given(YAML_TEXT)
-@example("\r\r\nrepos:\n- repo: x\n\n# Values from Optuna study fraud-v3 (2024-05-02).\ntrain:\n  lr: 0.0003\n  dropout: 0.1\n")
+@example(
+    "\r\r\nrepos:\n- repo: x\n\n# Values from Optuna study fraud-v3 (2024-05-02).\ntrain:\n  lr: 0.0003\n  dropout: 0.1\n"
+)
 def test_any_yaml_is_reviewed_or_noted_never_crashes(text: str) -> None:
     assert_sound(review("configs/params.yaml", text), "configs/params.yaml", text)
 
@@ -220,5 +283,11 @@ def test_a_lone_carriage_return_does_not_push_findings_past_the_end_of_the_file(
 
 def test_an_identifier_cpython_takes_but_libcst_refuses_is_a_note() -> None:
     """Found by hypothesis: libcst raises its own validation error, not a parser error, on some code points."""
-    result = scan(ReviewInput(changed=[ChangedFile("odd.py", "added", head="\U00031e67" * 3 + "\n")], repo=DictRepo({}, {})))
-    assert [note.path for note in result.notes] == ["odd.py"] and "internal error" not in result.notes[0].reason
+    result = scan(
+        ReviewInput(
+            changed=[ChangedFile("odd.py", "added", head="\U00031e67" * 3 + "\n")], repo=DictRepo({}, {})
+        )
+    )
+    assert [note.path for note in result.notes] == ["odd.py"] and "internal error" not in result.notes[
+        0
+    ].reason

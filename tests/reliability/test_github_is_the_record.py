@@ -58,7 +58,9 @@ def test_redis_dying_mid_job_still_closes_the_run_and_the_job_after_a_wipe_reuse
     assert len(system.sim.reviews(REPO, pr.number)) == 1
 
 
-def test_a_delivery_taken_again_after_a_redis_wipe_leaves_one_run_and_repeats_nothing(make_system: SystemFactory) -> None:
+def test_a_delivery_taken_again_after_a_redis_wipe_leaves_one_run_and_repeats_nothing(
+    make_system: SystemFactory,
+) -> None:
     system = make_system()
     pr = open_small_pr(system.sim, REPO, 1, "tune")
     body = payloads.pull_request(system.sim, REPO, pr.number)
@@ -68,7 +70,9 @@ def test_a_delivery_taken_again_after_a_redis_wipe_leaves_one_run_and_repeats_no
     assert comments > 0
 
     system.redis.flushdb()
-    assert system.sim.deliver("pull_request", body, delivery_id="the-one-guid").status_code == 202, "taken again: Redis forgot it"
+    assert system.sim.deliver("pull_request", body, delivery_id="the-one-guid").status_code == 202, (
+        "taken again: Redis forgot it"
+    )
     system.run_jobs()
 
     runs = system.sim.check_runs(REPO, pr.head_sha)
@@ -77,18 +81,30 @@ def test_a_delivery_taken_again_after_a_redis_wipe_leaves_one_run_and_repeats_no
     assert len(system.sim.reviews(REPO, pr.number)) == 1
 
 
-def test_a_retry_that_finds_itself_superseded_closes_the_run_its_first_attempt_left(make_system: SystemFactory) -> None:
+def test_a_retry_that_finds_itself_superseded_closes_the_run_its_first_attempt_left(
+    make_system: SystemFactory,
+) -> None:
     system = make_system(job_retry_intervals=(3600,))
     repo_pr = open_small_pr(system.sim, REPO, 1, "tune")
     first_sha = repo_pr.head_sha
     system.sim.faults.add(FILES, method="GET", status=502, times=3)
-    assert system.sim.deliver("pull_request", payloads.pull_request(system.sim, REPO, repo_pr.number)).status_code == 202
+    assert (
+        system.sim.deliver(
+            "pull_request", payloads.pull_request(system.sim, REPO, repo_pr.number)
+        ).status_code
+        == 202
+    )
     system.run_jobs()
     [promised] = system.sim.check_runs(REPO, first_sha)
     assert (promised["conclusion"], promised["output"]["title"]) == ("neutral", RETRY_TITLE)
 
     system.sim.repo(REPO).push("tune", {"notes.txt": "wip\n"})
-    assert system.sim.deliver("pull_request", payloads.pull_request(system.sim, REPO, repo_pr.number, "synchronize")).status_code == 202
+    assert (
+        system.sim.deliver(
+            "pull_request", payloads.pull_request(system.sim, REPO, repo_pr.number, "synchronize")
+        ).status_code
+        == 202
+    )
     registry = ScheduledJobRegistry(queue=system.queue)
     for job_id in registry.get_job_ids():
         registry.remove(job_id)
@@ -96,5 +112,9 @@ def test_a_retry_that_finds_itself_superseded_closes_the_run_its_first_attempt_l
     system.run_jobs()
 
     [closed] = system.sim.check_runs(REPO, first_sha)
-    assert (closed["status"], closed["conclusion"], closed["output"]["title"]) == ("completed", "neutral", "Superseded by a newer push")
+    assert (closed["status"], closed["conclusion"], closed["output"]["title"]) == (
+        "completed",
+        "neutral",
+        "Superseded by a newer push",
+    )
     assert [r["conclusion"] for r in system.sim.check_runs(REPO, repo_pr.head_sha)] == ["failure"]

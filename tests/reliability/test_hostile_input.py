@@ -33,7 +33,14 @@ def system(redis_url: str, redis: Redis) -> Iterator[LocalSystem]:
         yield running
 
 
-def post(system: LocalSystem, event: str, body: bytes, *, headers: dict[str, str] | None = None, secret: str = WEBHOOK_SECRET) -> httpx.Response:
+def post(
+    system: LocalSystem,
+    event: str,
+    body: bytes,
+    *,
+    headers: dict[str, str] | None = None,
+    secret: str = WEBHOOK_SECRET,
+) -> httpx.Response:
     sent = {
         "X-GitHub-Event": event,
         "X-GitHub-Delivery": str(uuid.uuid4()),
@@ -41,7 +48,12 @@ def post(system: LocalSystem, event: str, body: bytes, *, headers: dict[str, str
         "Content-Type": "application/json",
         **(headers or {}),
     }
-    return httpx.post(f"{system.receiver.url}/webhook", content=body, headers={k: v for k, v in sent.items() if v}, timeout=30)
+    return httpx.post(
+        f"{system.receiver.url}/webhook",
+        content=body,
+        headers={k: v for k, v in sent.items() if v},
+        timeout=30,
+    )
 
 
 def encoded(payload: Json) -> bytes:
@@ -82,38 +94,143 @@ def posted_bodies(system: LocalSystem, number: int) -> list[str]:
     return bodies + bot_replies(system, number)
 
 
-def test_every_broken_webhook_gets_a_clear_answer_and_the_next_good_one_is_reviewed(system: LocalSystem) -> None:
+def test_every_broken_webhook_gets_a_clear_answer_and_the_next_good_one_is_reviewed(
+    system: LocalSystem,
+) -> None:
     _, pr = seed_pull_request(system.sim)
     good = payloads.pull_request(system.sim, REPO, pr.number)
     comment = payloads.issue_comment(system.sim, REPO, pr.number, "/mldebt rescore")
-    check_run = good | {"action": "rerequested", "check_run": {"id": 1, "head_sha": pr.head_sha, "app": {"id": system.settings.app_id}}}
+    check_run = good | {
+        "action": "rerequested",
+        "check_run": {"id": 1, "head_sha": pr.head_sha, "app": {"id": system.settings.app_id}},
+    }
     cases: list[tuple[str, str, bytes, dict[str, str], int, str]] = [
-        ("no signature", "pull_request", encoded(good), {"X-Hub-Signature-256": ""}, 401, "X-Hub-Signature-256"),
-        ("wrong secret", "pull_request", encoded(good), {"X-Hub-Signature-256": sign("guess", encoded(good), "sha256")}, 401, "X-Hub-Signature-256"),
-        ("no delivery id", "pull_request", encoded(good), {"X-GitHub-Delivery": ""}, 400, "X-GitHub-Delivery"),
+        (
+            "no signature",
+            "pull_request",
+            encoded(good),
+            {"X-Hub-Signature-256": ""},
+            401,
+            "X-Hub-Signature-256",
+        ),
+        (
+            "wrong secret",
+            "pull_request",
+            encoded(good),
+            {"X-Hub-Signature-256": sign("guess", encoded(good), "sha256")},
+            401,
+            "X-Hub-Signature-256",
+        ),
+        (
+            "no delivery id",
+            "pull_request",
+            encoded(good),
+            {"X-GitHub-Delivery": ""},
+            400,
+            "X-GitHub-Delivery",
+        ),
         ("malformed JSON", "pull_request", b'{"action": "opened",', {}, 400, "not valid JSON"),
         ("not UTF-8", "pull_request", b'{"action": "\xff\xfe"}', {}, 400, "not valid JSON"),
         ("JSON array", "pull_request", b"[1, 2]", {}, 400, "not a JSON object"),
         ("nested 100,000 deep", "pull_request", b"[" * 100_000 + b"]" * 100_000, {}, 400, "not valid JSON"),
-        ("a 5,000-digit number", "pull_request", b'{"number": ' + b"9" * 5000 + b"}", {}, 400, "not valid JSON"),
-        ("form-encoded", "pull_request", b"payload=%7B%7D", {"Content-Type": "application/x-www-form-urlencoded"}, 415, "application/json"),
+        (
+            "a 5,000-digit number",
+            "pull_request",
+            b'{"number": ' + b"9" * 5000 + b"}",
+            {},
+            400,
+            "not valid JSON",
+        ),
+        (
+            "form-encoded",
+            "pull_request",
+            b"payload=%7B%7D",
+            {"Content-Type": "application/x-www-form-urlencoded"},
+            415,
+            "application/json",
+        ),
         ("over 25 MB", "pull_request", b'{"x": "' + b"a" * (25 * 1024 * 1024) + b'"}', {}, 413, "bytes"),
         ("unknown event", "deployment_status", encoded(good), {}, 202, "not handled"),
         ("unknown action", "pull_request", encoded(good | {"action": "labeled"}), {}, 202, "needs no review"),
-        ("unknown button", "check_run", encoded(check_run | {"action": "requested_action", "requested_action": {"identifier": "rm -rf"}}), {}, 202, "unknown check run action"),
-        ("PR without head", "pull_request", encoded(without(good, "pull_request.head")), {}, 400, "pull_request.head"),
-        ("PR number as text", "pull_request", encoded(replaced(good, "pull_request.number", "twelve")), {}, 400, "pull_request.number"),
-        ("SHA that is a path", "pull_request", encoded(replaced(good, "pull_request.head.sha", "../../etc/passwd")), {}, 400, "pull_request.head.sha"),
-        ("repo name with a newline", "pull_request", encoded(replaced(good, "repository.full_name", "octo-org/x\nmldebt")), {}, 400, "repository.full_name"),
-        ("installation id as text", "pull_request", encoded(replaced(good, "installation.id", "one")), {}, 400, "installation.id"),
-        ("comment without author", "issue_comment", encoded(without(comment, "comment.user")), {}, 400, "comment.user"),
-        ("author login that is a path", "issue_comment", encoded(replaced(comment, "comment.user.login", "../../orgs/x")), {}, 400, "comment.user.login"),
-        ("check run without SHA", "check_run", encoded(without(check_run, "check_run.head_sha")), {}, 400, "check_run.head_sha"),
+        (
+            "unknown button",
+            "check_run",
+            encoded(check_run | {"action": "requested_action", "requested_action": {"identifier": "rm -rf"}}),
+            {},
+            202,
+            "unknown check run action",
+        ),
+        (
+            "PR without head",
+            "pull_request",
+            encoded(without(good, "pull_request.head")),
+            {},
+            400,
+            "pull_request.head",
+        ),
+        (
+            "PR number as text",
+            "pull_request",
+            encoded(replaced(good, "pull_request.number", "twelve")),
+            {},
+            400,
+            "pull_request.number",
+        ),
+        (
+            "SHA that is a path",
+            "pull_request",
+            encoded(replaced(good, "pull_request.head.sha", "../../etc/passwd")),
+            {},
+            400,
+            "pull_request.head.sha",
+        ),
+        (
+            "repo name with a newline",
+            "pull_request",
+            encoded(replaced(good, "repository.full_name", "octo-org/x\nmldebt")),
+            {},
+            400,
+            "repository.full_name",
+        ),
+        (
+            "installation id as text",
+            "pull_request",
+            encoded(replaced(good, "installation.id", "one")),
+            {},
+            400,
+            "installation.id",
+        ),
+        (
+            "comment without author",
+            "issue_comment",
+            encoded(without(comment, "comment.user")),
+            {},
+            400,
+            "comment.user",
+        ),
+        (
+            "author login that is a path",
+            "issue_comment",
+            encoded(replaced(comment, "comment.user.login", "../../orgs/x")),
+            {},
+            400,
+            "comment.user.login",
+        ),
+        (
+            "check run without SHA",
+            "check_run",
+            encoded(without(check_run, "check_run.head_sha")),
+            {},
+            400,
+            "check_run.head_sha",
+        ),
     ]
     system.sim.clear_calls()
     for name, event, body, headers, status, detail in cases:
         response = post(system, event, body, headers=headers)
-        assert (response.status_code, detail in response.json()["detail"]) == (status, True), f"{name}: {response.text[:300]}"
+        assert (response.status_code, detail in response.json()["detail"]) == (status, True), (
+            f"{name}: {response.text[:300]}"
+        )
     assert system.queue.count == 0
     system.run_jobs()
     assert system.sim.calls == [] and system.sim.check_runs(REPO) == []
@@ -127,7 +244,11 @@ def test_every_broken_webhook_gets_a_clear_answer_and_the_next_good_one_is_revie
 def deliveries(system: LocalSystem, outcome: str) -> float:
     families = text_string_to_metric_families(httpx.get(f"{system.receiver.url}/metrics").text)
     samples = [s for family in families if family.name == "mldebt_deliveries" for s in family.samples]
-    return sum(s.value for s in samples if s.name.endswith("_total") and s.labels == {"event": "pull_request", "outcome": outcome})
+    return sum(
+        s.value
+        for s in samples
+        if s.name.endswith("_total") and s.labels == {"event": "pull_request", "outcome": outcome}
+    )
 
 
 def test_deliveries_with_broken_fields_are_counted_as_rejected(system: LocalSystem) -> None:
@@ -170,7 +291,9 @@ EXPECTED_NOTES = {
 }
 
 
-def test_a_pr_full_of_broken_and_hostile_files_still_gets_the_findings_of_the_rest(system: LocalSystem) -> None:
+def test_a_pr_full_of_broken_and_hostile_files_still_gets_the_findings_of_the_rest(
+    system: LocalSystem,
+) -> None:
     _, pr = seed_pull_request(system.sim)
     system.sim.repo(REPO).push("feature/scaling", {**BROKEN_FILES, **READABLE_FILES})
     system.sim.deliver("pull_request", payloads.pull_request(system.sim, REPO, pr.number, "synchronize"))
@@ -185,17 +308,30 @@ def test_a_pr_full_of_broken_and_hostile_files_still_gets_the_findings_of_the_re
     flagged = {annotation["path"] for annotation in run["output"]["annotations"]}
     assert set(READABLE_FILES) | {"train.py"} <= flagged
     assert not flagged & set(BROKEN_FILES)
-    assert {c["path"] for c in system.sim.review_comments(REPO, pr.number)} >= {"models/train.py", "odd dir/we|ird `name` é.py"}
+    assert {c["path"] for c in system.sim.review_comments(REPO, pr.number)} >= {
+        "models/train.py",
+        "odd dir/we|ird `name` é.py",
+    }
     for body in posted_bodies(system, pr.number):
         assert injected(body, ["PWNED"]) == [], body
-    assert [row[0] for row in table_rows(summary)[:6]] == ["Severity", "critical", "high", "medium", "low", "**total**"]
+    assert [row[0] for row in table_rows(summary)[:6]] == [
+        "Severity",
+        "critical",
+        "high",
+        "medium",
+        "low",
+        "**total**",
+    ]
     assert not system.sim.internal_errors
 
 
 def test_a_pr_with_3000_files_is_read_to_the_end_and_says_what_it_skipped(system: LocalSystem) -> None:
     _, pr = seed_pull_request(system.sim)
     docs = {f"docs/page_{index:04}.md": f"# Page {index}\n" for index in range(2996)}
-    system.sim.repo(REPO).push("feature/scaling", {**docs, "models/last.py": HEAD_TRAIN, "zz/blob.py": b"\x00" * 64, "zz/big.py": "X = 1\n" * 200_000})
+    system.sim.repo(REPO).push(
+        "feature/scaling",
+        {**docs, "models/last.py": HEAD_TRAIN, "zz/blob.py": b"\x00" * 64, "zz/big.py": "X = 1\n" * 200_000},
+    )
     system.sim.clear_calls()
     system.sim.deliver("pull_request", payloads.pull_request(system.sim, REPO, pr.number, "synchronize"))
     system.run_jobs()
@@ -206,11 +342,15 @@ def test_a_pr_with_3000_files_is_read_to_the_end_and_says_what_it_skipped(system
     assert "- `zz/blob.py`: binary file" in run["output"]["summary"]
     assert "- `zz/big.py`: larger than 1 MB" in run["output"]["summary"]
     assert "- `files past the first 3,000`: GitHub's API lists no more" in run["output"]["summary"]
-    assert {"train.py", "models/last.py"} <= {annotation["path"] for annotation in run["output"]["annotations"]}
+    assert {"train.py", "models/last.py"} <= {
+        annotation["path"] for annotation in run["output"]["annotations"]
+    }
     assert not system.sim.internal_errors
 
 
-def test_rescore_from_someone_without_write_access_is_refused_and_reviews_nothing(system: LocalSystem) -> None:
+def test_rescore_from_someone_without_write_access_is_refused_and_reviews_nothing(
+    system: LocalSystem,
+) -> None:
     _, pr = seed_pull_request(system.sim)
     event = payloads.issue_comment(system.sim, REPO, pr.number, "/mldebt rescore", user="drive-by")
     system.sim.deliver("issue_comment", event)
@@ -232,8 +372,12 @@ def test_commands_from_bots_are_not_taken_and_cost_no_github_call(system: LocalS
     assert system.sim.calls == [] and system.sim.reactions(event["comment"]["id"]) == []
 
 
-@pytest.mark.parametrize("body", ["/mldebt", "/mldebt rescroe", "/MLDEBT help", "/mldebt @octocat<img src=x>#1 **PWNED**"])
-def test_mistyped_or_hostile_commands_are_answered_with_help_that_pings_no_one(system: LocalSystem, body: str) -> None:
+@pytest.mark.parametrize(
+    "body", ["/mldebt", "/mldebt rescroe", "/MLDEBT help", "/mldebt @octocat<img src=x>#1 **PWNED**"]
+)
+def test_mistyped_or_hostile_commands_are_answered_with_help_that_pings_no_one(
+    system: LocalSystem, body: str
+) -> None:
     _, pr = seed_pull_request(system.sim)
     event = payloads.issue_comment(system.sim, REPO, pr.number, body, user="alice")
     system.sim.deliver("issue_comment", event)

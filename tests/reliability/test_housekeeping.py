@@ -30,7 +30,9 @@ def _hold_forever(url: str, key: str, ready: Event) -> None:
         time.sleep(3600)
 
 
-def test_a_killed_sweeps_lock_is_taken_over_within_seconds_while_a_living_one_keeps_it(redis_url: str, redis: Redis) -> None:
+def test_a_killed_sweeps_lock_is_taken_over_within_seconds_while_a_living_one_keeps_it(
+    redis_url: str, redis: Redis
+) -> None:
     key = keys.SWEEP_LOCK_KEY
     with held(redis, key, 1) as mine:
         assert mine
@@ -55,13 +57,20 @@ def test_a_killed_sweeps_lock_is_taken_over_within_seconds_while_a_living_one_ke
         time.sleep(0.1)
 
 
-def test_a_job_a_dead_worker_took_but_never_started_goes_back_on_the_queue(make_system: SystemFactory) -> None:
+def test_a_job_a_dead_worker_took_but_never_started_goes_back_on_the_queue(
+    make_system: SystemFactory,
+) -> None:
     system: LocalSystem = make_system(worker_heartbeat_seconds=1)
     pr = open_small_pr(system.sim, REPO, 1, "tune")
-    assert system.sim.deliver("pull_request", payloads.pull_request(system.sim, REPO, pr.number)).status_code == 202
+    assert (
+        system.sim.deliver("pull_request", payloads.pull_request(system.sim, REPO, pr.number)).status_code
+        == 202
+    )
     queue = system.queue
     [job_id] = queue.job_ids
-    system.redis.lmove(queue.key, queue.intermediate_queue_key, "LEFT", "RIGHT")  # a worker's dequeue, then SIGKILL
+    system.redis.lmove(
+        queue.key, queue.intermediate_queue_key, "LEFT", "RIGHT"
+    )  # a worker's dequeue, then SIGKILL
     assert queue.count == 0
 
     worker = build_worker(system.settings)
@@ -74,7 +83,9 @@ def test_a_job_a_dead_worker_took_but_never_started_goes_back_on_the_queue(make_
     assert [run["conclusion"] for run in system.sim.check_runs(REPO, pr.head_sha)] == ["failure"]
 
 
-def test_a_killed_workers_scheduler_lock_is_taken_over_and_retries_still_run(make_system: SystemFactory) -> None:
+def test_a_killed_workers_scheduler_lock_is_taken_over_and_retries_still_run(
+    make_system: SystemFactory,
+) -> None:
     system = make_system(worker_heartbeat_seconds=1, maintenance_interval_seconds=1, job_retry_intervals=(1,))
     lock = HeartbeatScheduler.get_locking_key(system.settings.queue_name)
     doomed = system.start_worker()
@@ -90,7 +101,10 @@ def test_a_killed_workers_scheduler_lock_is_taken_over_and_retries_still_run(mak
 
     system.sim.faults.add(r"/pulls/\d+/files$", method="GET", status=502, times=3)
     pr = open_small_pr(system.sim, REPO, 1, "tune")
-    assert system.sim.deliver("pull_request", payloads.pull_request(system.sim, REPO, pr.number)).status_code == 202
+    assert (
+        system.sim.deliver("pull_request", payloads.pull_request(system.sim, REPO, pr.number)).status_code
+        == 202
+    )
 
     deadline = time.monotonic() + 45
     while [run["conclusion"] for run in system.sim.check_runs(REPO, pr.head_sha)] != ["failure"]:

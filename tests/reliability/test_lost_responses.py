@@ -28,7 +28,10 @@ def lose(system: LocalSystem, path_regex: str, how: str, times: int = 1) -> Any:
 
 def review_pr(system: LocalSystem) -> Any:
     pr = open_small_pr(system.sim, REPO, 1, "tune")
-    assert system.sim.deliver("pull_request", payloads.pull_request(system.sim, REPO, pr.number)).status_code == 202
+    assert (
+        system.sim.deliver("pull_request", payloads.pull_request(system.sim, REPO, pr.number)).status_code
+        == 202
+    )
     system.run_jobs()
     return pr
 
@@ -43,7 +46,9 @@ def assert_reviewed_once(system: LocalSystem, pr: Any) -> None:
 
 
 @pytest.mark.parametrize("how", sorted(LOSSES))
-def test_a_check_run_whose_creation_lost_its_answer_is_found_not_made_again(make_system: SystemFactory, how: str) -> None:
+def test_a_check_run_whose_creation_lost_its_answer_is_found_not_made_again(
+    make_system: SystemFactory, how: str
+) -> None:
     system = make_system(http_timeout_seconds=TIMEOUT)
     fault = lose(system, r"/check-runs$", how)
     pr = review_pr(system)
@@ -53,7 +58,9 @@ def test_a_check_run_whose_creation_lost_its_answer_is_found_not_made_again(make
 
 
 @pytest.mark.parametrize("how", sorted(LOSSES))
-def test_a_review_whose_post_lost_its_answer_is_found_not_posted_again(make_system: SystemFactory, how: str) -> None:
+def test_a_review_whose_post_lost_its_answer_is_found_not_posted_again(
+    make_system: SystemFactory, how: str
+) -> None:
     system = make_system(http_timeout_seconds=TIMEOUT)
     fault = lose(system, r"/pulls/\d+/reviews$", how)
     pr = review_pr(system)
@@ -63,7 +70,9 @@ def test_a_review_whose_post_lost_its_answer_is_found_not_posted_again(make_syst
 
 
 @pytest.mark.parametrize("how", sorted(LOSSES))
-def test_a_reply_and_reactions_to_a_command_that_lost_their_answers_are_not_repeated(make_system: SystemFactory, how: str) -> None:
+def test_a_reply_and_reactions_to_a_command_that_lost_their_answers_are_not_repeated(
+    make_system: SystemFactory, how: str
+) -> None:
     system = make_system(http_timeout_seconds=TIMEOUT)
     pr = review_pr(system)
     replies = lose(system, r"/issues/\d+/comments$", how)
@@ -72,7 +81,9 @@ def test_a_reply_and_reactions_to_a_command_that_lost_their_answers_are_not_repe
     assert system.sim.deliver("issue_comment", event).status_code == 202
     system.run_jobs()
 
-    assert (replies.fired, replies.matched, reactions.fired) == (1, 1, 2), "the reply was found, never sent again"
+    assert (replies.fired, replies.matched, reactions.fired) == (1, 1, 2), (
+        "the reply was found, never sent again"
+    )
     answers = [c["body"] for c in system.sim.issue_comments(REPO, pr.number) if c["user"]["type"] == "Bot"]
     assert len(answers) == 1 and "/mldebt rescore" in answers[0], "one help reply"
     assert sorted(r["content"] for r in system.sim.reactions(event["comment"]["id"])) == ["confused", "eyes"]
@@ -80,12 +91,17 @@ def test_a_reply_and_reactions_to_a_command_that_lost_their_answers_are_not_repe
 
 
 @pytest.mark.parametrize("how", sorted(LOSSES))
-def test_a_rescore_whose_writes_all_lost_their_answers_makes_one_fresh_run_and_repeats_nothing(make_system: SystemFactory, how: str) -> None:
+def test_a_rescore_whose_writes_all_lost_their_answers_makes_one_fresh_run_and_repeats_nothing(
+    make_system: SystemFactory, how: str
+) -> None:
     system = make_system(http_timeout_seconds=TIMEOUT)
     pr = review_pr(system)
     system.sim.repo(REPO).push("tune", {"extra.py": 'OUT = "/home/alice/out.csv"\n'})
     head = system.sim.repo(REPO).pulls[pr.number].head_sha
-    faults = [lose(system, path, how) for path in (r"/check-runs$", r"/pulls/\d+/reviews$", r"/issues/comments/\d+/reactions$")]
+    faults = [
+        lose(system, path, how)
+        for path in (r"/check-runs$", r"/pulls/\d+/reviews$", r"/issues/comments/\d+/reactions$")
+    ]
     event = payloads.issue_comment(system.sim, REPO, pr.number, "/mldebt rescore", user="alice")
     assert system.sim.deliver("issue_comment", event).status_code == 202
     system.run_jobs()
@@ -95,5 +111,7 @@ def test_a_rescore_whose_writes_all_lost_their_answers_makes_one_fresh_run_and_r
     assert [(run["status"], run["conclusion"]) for run in runs] == [("completed", "failure")]
     assert [review["state"] for review in system.sim.reviews(REPO, pr.number)] == ["COMMENTED", "COMMENTED"]
     bodies = [comment["body"] for comment in system.sim.review_comments(REPO, pr.number)]
-    assert len(bodies) == 3 and len(set(bodies)) == 3, "the new finding commented on once, the old ones not again"
+    assert len(bodies) == 3 and len(set(bodies)) == 3, (
+        "the new finding commented on once, the old ones not again"
+    )
     assert sorted(r["content"] for r in system.sim.reactions(event["comment"]["id"])) == ["eyes", "rocket"]

@@ -54,13 +54,20 @@ def value(found: dict[tuple[str, tuple[tuple[str, str], ...]], float], name: str
     return found.get((name, tuple(sorted(labels.items()))), 0.0)
 
 
-def test_a_review_in_a_worker_process_logs_json_lines_that_name_its_delivery_repo_pr_and_sha(system: LocalSystem) -> None:
+def test_a_review_in_a_worker_process_logs_json_lines_that_name_its_delivery_repo_pr_and_sha(
+    system: LocalSystem,
+) -> None:
     receiver_log = JsonLines()
     logging.getLogger("mldebt.receiver").addHandler(receiver_log)
     _, pr = seed_pull_request(system.sim)
     guid = str(uuid.uuid4())
     try:
-        assert system.sim.deliver("pull_request", payloads.pull_request(system.sim, REPO, pr.number), delivery_id=guid).status_code == 202
+        assert (
+            system.sim.deliver(
+                "pull_request", payloads.pull_request(system.sim, REPO, pr.number), delivery_id=guid
+            ).status_code
+            == 202
+        )
     finally:
         logging.getLogger("mldebt.receiver").removeHandler(receiver_log)
     worker = system.start_worker()
@@ -70,7 +77,12 @@ def test_a_review_in_a_worker_process_logs_json_lines_that_name_its_delivery_rep
     worker.kill()
 
     [taken] = [json.loads(line) for line in receiver_log.lines]
-    assert (taken["delivery"], taken["repo"], taken["pr"], taken["sha"]) == (guid, REPO, pr.number, pr.head_sha)
+    assert (taken["delivery"], taken["repo"], taken["pr"], taken["sha"]) == (
+        guid,
+        REPO,
+        pr.number,
+        pr.head_sha,
+    )
     lines = [line for line in worker.output().splitlines() if line.strip()]
     entries = [json.loads(line) for line in lines]  # every line is one JSON object
     review = [entry for entry in entries if entry.get("job", "").startswith("review-")]
@@ -79,7 +91,9 @@ def test_a_review_in_a_worker_process_logs_json_lines_that_name_its_delivery_rep
         assert (entry["delivery"], entry["repo"], entry["pr"]) == (guid, REPO, pr.number), entry
         assert len(entry["sha"]) >= 7 and pr.head_sha.startswith(entry["sha"]), entry
     secrets = [WEBHOOK_SECRET, *system.sim.authority.tokens, *system.sim.private_key_pem.splitlines()[1:-1]]
-    assert system.sim.authority.tokens and not [s for s in secrets for line in lines + receiver_log.lines if s in line]
+    assert system.sim.authority.tokens and not [
+        s for s in secrets for line in lines + receiver_log.lines if s in line
+    ]
 
 
 def test_metrics_show_deliveries_the_queue_and_what_workers_did(system: LocalSystem) -> None:
@@ -87,7 +101,10 @@ def test_metrics_show_deliveries_the_queue_and_what_workers_did(system: LocalSys
     before = samples(system)
     system.sim.deliver("pull_request", payloads.pull_request(system.sim, REPO, pr.number))
     queued = samples(system)
-    assert value(queued, "mldebt_deliveries_total", event="pull_request", outcome="enqueued") == value(before, "mldebt_deliveries_total", event="pull_request", outcome="enqueued") + 1
+    assert (
+        value(queued, "mldebt_deliveries_total", event="pull_request", outcome="enqueued")
+        == value(before, "mldebt_deliveries_total", event="pull_request", outcome="enqueued") + 1
+    )
     assert value(queued, "mldebt_queue_depth") == 1 and value(queued, "mldebt_redis_up") == 1
 
     system.start_worker()
@@ -101,7 +118,9 @@ def test_metrics_show_deliveries_the_queue_and_what_workers_did(system: LocalSys
     assert value(done, "mldebt_worker_busy_seconds_total", worker=worker) > 0
 
 
-def test_a_job_run_in_this_process_shows_its_github_calls_rate_limit_and_duration(system: LocalSystem) -> None:
+def test_a_job_run_in_this_process_shows_its_github_calls_rate_limit_and_duration(
+    system: LocalSystem,
+) -> None:
     _, pr = seed_pull_request(system.sim)
     before = samples(system)
     system.sim.set_rate_limit(1, 4321)
@@ -110,11 +129,18 @@ def test_a_job_run_in_this_process_shows_its_github_calls_rate_limit_and_duratio
     after = samples(system)
 
     def calls(found: dict[tuple[str, tuple[tuple[str, str], ...]], float], method: str) -> float:
-        return sum(v for (name, labels), v in found.items() if name == "mldebt_github_calls_total" and dict(labels)["method"] == method)
+        return sum(
+            v
+            for (name, labels), v in found.items()
+            if name == "mldebt_github_calls_total" and dict(labels)["method"] == method
+        )
 
     assert calls(after, "GET") > calls(before, "GET") and calls(after, "POST") > calls(before, "POST")
     assert 0 < value(after, "mldebt_github_rate_limit_remaining", installation="1") <= 4321
-    assert value(after, "mldebt_job_seconds_count", job="review") == value(before, "mldebt_job_seconds_count", job="review") + 1
+    assert (
+        value(after, "mldebt_job_seconds_count", job="review")
+        == value(before, "mldebt_job_seconds_count", job="review") + 1
+    )
 
 
 def test_metrics_say_when_redis_is_gone(redis_url: str) -> None:

@@ -11,7 +11,7 @@ from core import keys
 from ghsim import payloads
 from harness.system import LocalSystem
 from tests.reliability.conftest import SystemFactory, open_small_pr
-from workers.checkruns import RETRY_TITLE, RETRY_SUMMARY
+from workers.checkruns import RETRY_SUMMARY, RETRY_TITLE
 from workers.reconcile import reconcile
 
 REPO = "octo-org/churn"
@@ -35,18 +35,28 @@ def leave_run(system: LocalSystem, pr: Any, *, retry_promised: bool, sha: str | 
         "output": {"title": "Reviewing for ML debt…", "summary": "…"},
     }
     if retry_promised:
-        body.update(status="completed", conclusion="neutral", output={"title": RETRY_TITLE, "summary": RETRY_SUMMARY})
+        body.update(
+            status="completed", conclusion="neutral", output={"title": RETRY_TITLE, "summary": RETRY_SUMMARY}
+        )
     with system.sim.client(1) as gh:
         return gh.rest.checks.create(owner, name, data=body).parsed_data.id  # type: ignore[no-any-return]
 
 
-def test_every_recent_open_pr_head_ends_with_one_completed_run_and_done_heads_cost_nothing(make_system: SystemFactory) -> None:
+def test_every_recent_open_pr_head_ends_with_one_completed_run_and_done_heads_cost_nothing(
+    make_system: SystemFactory,
+) -> None:
     system = make_system()
     done = open_small_pr(system.sim, REPO, 1, "done", salt=1)
-    assert system.sim.deliver("pull_request", payloads.pull_request(system.sim, REPO, done.number)).status_code == 202
+    assert (
+        system.sim.deliver("pull_request", payloads.pull_request(system.sim, REPO, done.number)).status_code
+        == 202
+    )
     system.run_jobs()
     lost = open_small_pr(system.sim, REPO, 1, "lost", salt=2)
-    assert system.sim.deliver("pull_request", payloads.pull_request(system.sim, REPO, lost.number)).status_code == 202
+    assert (
+        system.sim.deliver("pull_request", payloads.pull_request(system.sim, REPO, lost.number)).status_code
+        == 202
+    )
     system.redis.flushdb()
     stuck = open_small_pr(system.sim, REPO, 1, "stuck", salt=3)
     stuck_run = leave_run(system, stuck, retry_promised=False)
@@ -61,12 +71,16 @@ def test_every_recent_open_pr_head_ends_with_one_completed_run_and_done_heads_co
         assert [(run["status"], run["conclusion"]) for run in runs] == [("completed", "failure")], pr.number
         assert len(system.sim.reviews(REPO, pr.number)) == 1
     assert system.sim.check_runs(REPO, done.head_sha)[0] == done_run, "a finished head is left alone"
-    assert system.sim.check_runs(REPO, stuck.head_sha)[0]["id"] == stuck_run, "the abandoned run itself is completed"
+    assert system.sim.check_runs(REPO, stuck.head_sha)[0]["id"] == stuck_run, (
+        "the abandoned run itself is completed"
+    )
     assert system.sim.check_runs(REPO, promised.head_sha)[0]["id"] == promised_run
 
     system.sim.clear_calls()
     tick(system)
-    assert not [call for call in system.sim.calls if call.method not in ("GET",) and "/access_tokens" not in call.path], "a second tick changes nothing"
+    assert not [
+        call for call in system.sim.calls if call.method not in ("GET",) and "/access_tokens" not in call.path
+    ], "a second tick changes nothing"
     metrics = httpx.get(f"{system.receiver.url}/metrics").text
     assert "mldebt_reconcile_reviews_enqueued_total 3.0" in metrics
     assert "mldebt_reconcile_ticks_total 2.0" in metrics
@@ -81,20 +95,32 @@ def test_a_tick_spends_no_more_github_calls_than_its_budget(make_system: SystemF
     assert reconcile().startswith("4 calls"), "run here, so the reviews it enqueued wait in the queue"
 
     assert len(system.sim.calls) == 4 + 1, "four reads and the installation token"
-    assert system.queue.count == 1, "installations, repositories, pulls and one head's runs: one review; the rest wait for the next tick"
+    assert system.queue.count == 1, (
+        "installations, repositories, pulls and one head's runs: one review; the rest wait for the next tick"
+    )
     metrics = httpx.get(f"{system.receiver.url}/metrics").text
     assert "mldebt_reconcile_last_tick_github_calls 4.0" in metrics
 
 
-def test_after_a_wipe_older_commits_promises_are_closed_and_an_unanswered_rescore_runs(make_system: SystemFactory) -> None:
+def test_after_a_wipe_older_commits_promises_are_closed_and_an_unanswered_rescore_runs(
+    make_system: SystemFactory,
+) -> None:
     system = make_system()
     pr = open_small_pr(system.sim, REPO, 1, "tune")
     older = pr.head_sha
-    assert system.sim.deliver("pull_request", payloads.pull_request(system.sim, REPO, pr.number)).status_code == 202
+    assert (
+        system.sim.deliver("pull_request", payloads.pull_request(system.sim, REPO, pr.number)).status_code
+        == 202
+    )
     system.run_jobs()
     promised = leave_run(system, pr, retry_promised=True, sha=older)
     system.sim.repo(REPO).push("tune", {"notes.txt": "wip\n"})
-    assert system.sim.deliver("pull_request", payloads.pull_request(system.sim, REPO, pr.number, "synchronize")).status_code == 202
+    assert (
+        system.sim.deliver(
+            "pull_request", payloads.pull_request(system.sim, REPO, pr.number, "synchronize")
+        ).status_code
+        == 202
+    )
     command = payloads.issue_comment(system.sim, REPO, pr.number, "/mldebt rescore", user="alice")
     assert system.sim.deliver("issue_comment", command).status_code == 202
     system.redis.flushdb()
@@ -102,7 +128,9 @@ def test_after_a_wipe_older_commits_promises_are_closed_and_an_unanswered_rescor
     tick(system)
 
     newest = system.sim.check_runs(REPO, pr.head_sha)
-    assert [(run["status"], run["conclusion"]) for run in newest] == [("completed", "failure")] * 2, "the push's review and the rescore"
+    assert [(run["status"], run["conclusion"]) for run in newest] == [("completed", "failure")] * 2, (
+        "the push's review and the rescore"
+    )
     assert len({run["external_id"] for run in newest}) == 2
     closed = next(run for run in system.sim.check_runs(REPO, older) if run["id"] == promised)
     assert (closed["status"], closed["output"]["title"]) == ("completed", "Superseded by a newer push")

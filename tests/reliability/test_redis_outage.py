@@ -23,8 +23,12 @@ def wait_for_completed_run(system: LocalSystem, sha: str, timeout: float = 45) -
         time.sleep(0.1)
 
 
-def test_a_webhook_refused_while_redis_was_down_is_redelivered_by_the_sweeper(private_redis: PrivateRedis, make_system: SystemFactory) -> None:
-    system = make_system(redis_url=private_redis.url, sweep_interval_seconds=1, maintenance_interval_seconds=1)
+def test_a_webhook_refused_while_redis_was_down_is_redelivered_by_the_sweeper(
+    private_redis: PrivateRedis, make_system: SystemFactory
+) -> None:
+    system = make_system(
+        redis_url=private_redis.url, sweep_interval_seconds=1, maintenance_interval_seconds=1
+    )
     system.start_worker()
     system.wait_for_workers(1)
     pr = open_small_pr(system.sim, REPO, 1, "tune")
@@ -36,17 +40,26 @@ def test_a_webhook_refused_while_redis_was_down_is_redelivered_by_the_sweeper(pr
 
     run = wait_for_completed_run(system, pr.head_sha)
     assert run["conclusion"] == "failure"
-    attempts = [(d.redelivery, d.status_code) for d in system.sim.deliveries if d.guid == refused.request.headers["x-github-delivery"]]
+    attempts = [
+        (d.redelivery, d.status_code)
+        for d in system.sim.deliveries
+        if d.guid == refused.request.headers["x-github-delivery"]
+    ]
     assert attempts == [(False, 503), (True, 202)], "redelivered once, and taken"
     assert len(system.sim.check_runs(REPO, pr.head_sha)) == 1
 
 
-def test_a_worker_keeps_working_after_redis_restarts(private_redis: PrivateRedis, make_system: SystemFactory) -> None:
+def test_a_worker_keeps_working_after_redis_restarts(
+    private_redis: PrivateRedis, make_system: SystemFactory
+) -> None:
     system = make_system(redis_url=private_redis.url)
     worker = system.start_worker()
     system.wait_for_workers(1)
     first = open_small_pr(system.sim, REPO, 1, "first")
-    assert system.sim.deliver("pull_request", payloads.pull_request(system.sim, REPO, first.number)).status_code == 202
+    assert (
+        system.sim.deliver("pull_request", payloads.pull_request(system.sim, REPO, first.number)).status_code
+        == 202
+    )
     wait_for_completed_run(system, first.head_sha)
 
     private_redis.stop()
@@ -54,6 +67,9 @@ def test_a_worker_keeps_working_after_redis_restarts(private_redis: PrivateRedis
     private_redis.start()
 
     second = open_small_pr(system.sim, REPO, 1, "second", salt=2)
-    assert system.sim.deliver("pull_request", payloads.pull_request(system.sim, REPO, second.number)).status_code == 202
+    assert (
+        system.sim.deliver("pull_request", payloads.pull_request(system.sim, REPO, second.number)).status_code
+        == 202
+    )
     assert wait_for_completed_run(system, second.head_sha)["conclusion"] == "failure"
     assert worker.process.poll() is None, "the same worker process did the work"

@@ -39,7 +39,9 @@ def system(redis_url: str, redis: Redis) -> Iterator[LocalSystem]:
 
 def secrets_of(system: LocalSystem) -> list[str]:
     """The webhook secret, every line of the private key's body and every installation token issued."""
-    key_body = [line for line in system.sim.private_key_pem.splitlines() if line and not line.startswith("-----")]
+    key_body = [
+        line for line in system.sim.private_key_pem.splitlines() if line and not line.startswith("-----")
+    ]
     return [WEBHOOK_SECRET, *key_body, *system.sim.authority.tokens]
 
 
@@ -69,32 +71,56 @@ def job_failures(system: LocalSystem) -> list[str]:
     return texts
 
 
-def test_no_secret_or_token_reaches_logs_github_or_stored_exceptions(system: LocalSystem, caplog: pytest.LogCaptureFixture) -> None:
+def test_no_secret_or_token_reaches_logs_github_or_stored_exceptions(
+    system: LocalSystem, caplog: pytest.LogCaptureFixture
+) -> None:
     for name in LOGGERS:
         caplog.set_level(logging.DEBUG, logger=name)
     _, pr = seed_pull_request(system.sim)
     system.sim.deliver("pull_request", payloads.pull_request(system.sim, REPO, pr.number))
     system.run_jobs()
     system.sim.expire_tokens()
-    system.sim.deliver("issue_comment", payloads.issue_comment(system.sim, REPO, pr.number, "/mldebt rescore"))
-    system.sim.deliver("issue_comment", payloads.issue_comment(system.sim, REPO, pr.number, "/mldebt rescroe"))
+    system.sim.deliver(
+        "issue_comment", payloads.issue_comment(system.sim, REPO, pr.number, "/mldebt rescore")
+    )
+    system.sim.deliver(
+        "issue_comment", payloads.issue_comment(system.sim, REPO, pr.number, "/mldebt rescroe")
+    )
     system.run_jobs()
     system.sim.faults.add(r"/check-runs/\d+$", method="PATCH", status=403, times=None)
-    system.sim.deliver("check_run", payloads.check_run(system.sim, REPO, system.sim.check_runs(REPO)[0]["id"], "rerequested"))
+    system.sim.deliver(
+        "check_run", payloads.check_run(system.sim, REPO, system.sim.check_runs(REPO)[0]["id"], "rerequested")
+    )
     system.run_jobs()
 
     secrets = secrets_of(system)
-    assert len(system.sim.authority.tokens) >= 2, "the loop must have used more than one token for this test to mean much"
+    assert len(system.sim.authority.tokens) >= 2, (
+        "the loop must have used more than one token for this test to mean much"
+    )
     formatter = JsonFormatter()
     logged = [formatter.format(record) + repr(record.__dict__) for record in caplog.records]
-    assert any("Traceback" in line and "rq.worker" in line for line in logged), "the failed job's exception must have been logged"
-    texts = logged + posted(system, pr.number) + job_failures(system) + [repr(system.settings), str(system.settings)]
+    assert any("Traceback" in line and "rq.worker" in line for line in logged), (
+        "the failed job's exception must have been logged"
+    )
+    texts = (
+        logged
+        + posted(system, pr.number)
+        + job_failures(system)
+        + [repr(system.settings), str(system.settings)]
+    )
     assert leaks(texts, secrets) == []
 
 
 def test_secret_never_shows_its_value() -> None:
     secret = Secret("hunter2-webhook-secret")
-    shown = [repr(secret), str(secret), f"{secret}", "%s %r" % (secret, secret), repr([secret]), repr(ValueError(secret))]
+    shown = [
+        repr(secret),
+        str(secret),
+        f"{secret}",
+        "%s %r" % (secret, secret),
+        repr([secret]),
+        repr(ValueError(secret)),
+    ]
     assert all("hunter2" not in text for text in shown)
     assert secret.reveal() == "hunter2-webhook-secret"
     with pytest.raises(TypeError, match="Secret") as raised:
@@ -104,7 +130,9 @@ def test_secret_never_shows_its_value() -> None:
 
 def test_code_in_the_reviewed_pr_is_never_run_or_imported(system: LocalSystem, tmp_path: Path) -> None:
     marker = tmp_path / "executed"
-    run_me = f"import pathlib\npathlib.Path({str(marker)!r}).write_text('ran')\nDATA = '/home/alice/data.csv'\n"
+    run_me = (
+        f"import pathlib\npathlib.Path({str(marker)!r}).write_text('ran')\nDATA = '/home/alice/data.csv'\n"
+    )
 
     class Payload:
         def __reduce__(self) -> tuple[object, tuple[object, ...]]:
@@ -116,7 +144,16 @@ def test_code_in_the_reviewed_pr_is_never_run_or_imported(system: LocalSystem, t
         "sitecustomize.py": run_me,
         "src/__init__.py": run_me,
         "src/evil.pth": f"import pathlib; pathlib.Path({str(marker)!r}).write_text('pth')\n",
-        "notebooks/run.ipynb": json.dumps({"cells": [{"cell_type": "code", "source": run_me.splitlines(True), "metadata": {}, "outputs": []}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}),
+        "notebooks/run.ipynb": json.dumps(
+            {
+                "cells": [
+                    {"cell_type": "code", "source": run_me.splitlines(True), "metadata": {}, "outputs": []}
+                ],
+                "metadata": {},
+                "nbformat": 4,
+                "nbformat_minor": 5,
+            }
+        ),
         "conf/params.yaml": f"learning_rate: !!python/object/apply:pathlib.Path.write_text [!!python/object/apply:pathlib.Path [{str(marker)!r}], yaml]\n",
         "models/model.pkl": pickle.dumps(Payload()),
     }
@@ -135,7 +172,11 @@ def test_a_fork_pr_is_reviewed_like_any_other(system: LocalSystem) -> None:
     """GitHub serves a fork PR's head commits from the base repository; only the payload names the fork."""
     _, pr = seed_pull_request(system.sim)
     event = payloads.pull_request(system.sim, REPO, pr.number)
-    fork = copy.deepcopy(event["repository"]) | {"full_name": "mallory/churn-model", "name": "churn-model", "fork": True}
+    fork = copy.deepcopy(event["repository"]) | {
+        "full_name": "mallory/churn-model",
+        "name": "churn-model",
+        "fork": True,
+    }
     fork["owner"] = dict(fork["owner"], login="mallory", type="User")
     event["pull_request"]["head"].update(repo=fork, label="mallory:feature/scaling", user=fork["owner"])
     event["sender"] = fork["owner"]
@@ -148,7 +189,14 @@ def test_a_fork_pr_is_reviewed_like_any_other(system: LocalSystem) -> None:
     assert not [call.path for call in system.sim.calls if "mallory" in call.path]
 
 
-SWITCH_EVERYTHING_OFF = "rules:\n" + "".join(f"  {rule}: false\n" for rule in ("split-leakage", "config-without-context", "hardcoded-path", "magic-number")) + "exclude: ['*']\n"
+SWITCH_EVERYTHING_OFF = (
+    "rules:\n"
+    + "".join(
+        f"  {rule}: false\n"
+        for rule in ("split-leakage", "config-without-context", "hardcoded-path", "magic-number")
+    )
+    + "exclude: ['*']\n"
+)
 
 
 def test_a_pr_cannot_switch_off_its_own_checks_but_the_base_branch_can(system: LocalSystem) -> None:
@@ -167,7 +215,12 @@ def test_a_pr_cannot_switch_off_its_own_checks_but_the_base_branch_can(system: L
 
 # Webhook events need read access to what they are about (GitHub's App docs; the REST
 # endpoints' needs are the simulator's own table, which follows GitHub's reference).
-EVENT_PERMISSIONS = {"pull_request": ("pull_requests", "read"), "issue_comment": ("issues", "read"), "check_run": ("checks", "read"), "check_suite": ("checks", "read")}
+EVENT_PERMISSIONS = {
+    "pull_request": ("pull_requests", "read"),
+    "issue_comment": ("issues", "read"),
+    "check_run": ("checks", "read"),
+    "check_suite": ("checks", "read"),
+}
 GRAPHQL_PERMISSION = ("contents", "read")  # blob text through `repository.object`
 LEVELS = {"read": 1, "write": 2}
 
@@ -189,10 +242,21 @@ def _exercise(system: LocalSystem) -> None:
     system.sim.set_permission(REPO, "mallory", "read")
     system.sim.deliver("pull_request", payloads.pull_request(system.sim, REPO, pr.number))
     system.run_jobs()
-    for body, user in (("/mldebt rescore", "alice"), ("/mldebt rescore", "mallory"), ("/mldebt help", "alice")):
-        system.sim.deliver("issue_comment", payloads.issue_comment(system.sim, REPO, pr.number, body, user=user))
+    for body, user in (
+        ("/mldebt rescore", "alice"),
+        ("/mldebt rescore", "mallory"),
+        ("/mldebt help", "alice"),
+    ):
+        system.sim.deliver(
+            "issue_comment", payloads.issue_comment(system.sim, REPO, pr.number, body, user=user)
+        )
     system.run_jobs()
-    system.sim.deliver("check_run", payloads.check_run(system.sim, REPO, system.sim.check_runs(REPO)[0]["id"], "requested_action", identifier="rescore"))
+    system.sim.deliver(
+        "check_run",
+        payloads.check_run(
+            system.sim, REPO, system.sim.check_runs(REPO)[0]["id"], "requested_action", identifier="rescore"
+        ),
+    )
     repo.push("feature/scaling", {"train.py": "print('fixed')\n"})
     system.sim.deliver("pull_request", payloads.pull_request(system.sim, REPO, pr.number, "synchronize"))
     system.run_jobs()
@@ -210,9 +274,13 @@ def test_the_app_asks_for_exactly_the_permissions_it_uses(system: LocalSystem) -
         system.sim.add_installation = original  # type: ignore[method-assign]
 
     calls = [call for call in system.sim.calls if call.installation_id is not None]
-    assert not [(c.method, c.path) for c in calls if c.status == 403], "a call was refused with app.yml's permissions"
+    assert not [(c.method, c.path) for c in calls if c.status == 403], (
+        "a call was refused with app.yml's permissions"
+    )
     needed: dict[str, str] = {"metadata": "read"}
-    wanted = [_permission_of(c.method, c.path) for c in calls] + [EVENT_PERMISSIONS[event] for event in manifest["default_events"]]
+    wanted = [_permission_of(c.method, c.path) for c in calls] + [
+        EVENT_PERMISSIONS[event] for event in manifest["default_events"]
+    ]
     # An endpoint GitHub serves under either of two permissions (`issues|pull_requests`) needs no
     # second permission when the App already holds the other one.
     for names, level in sorted(filter(None, wanted), key=lambda permission: "|" in permission[0]):

@@ -25,13 +25,17 @@ def run_sweep(system: LocalSystem) -> None:
     system.run_jobs()
     asked = int(str(job.latest_result().return_value).split()[-1])
     deadline = time.monotonic() + 10
-    while len(system.sim.deliveries) < before + asked or any(d.status_code == 0 for d in system.sim.deliveries):
+    while len(system.sim.deliveries) < before + asked or any(
+        d.status_code == 0 for d in system.sim.deliveries
+    ):
         assert time.monotonic() < deadline
         time.sleep(0.02)
     system.run_jobs()
 
 
-def test_the_sweep_asks_once_per_undelivered_guid_of_the_last_three_days(private_redis: PrivateRedis, make_system: SystemFactory) -> None:
+def test_the_sweep_asks_once_per_undelivered_guid_of_the_last_three_days(
+    private_redis: PrivateRedis, make_system: SystemFactory
+) -> None:
     system = make_system(redis_url=private_redis.url)
     prs = [open_small_pr(system.sim, REPO, 1, f"pr-{n}", salt=n) for n in range(4)]
 
@@ -54,7 +58,9 @@ def test_the_sweep_asks_once_per_undelivered_guid_of_the_last_three_days(private
 
     assert attempts(system, lost) == [(False, 503), (True, 202)]
     assert attempts(system, retried_in_vain) == [(False, 503), (True, 503), (True, 202)]
-    assert attempts(system, retried_fine) == [(False, 503), (True, 202)], "delivered already: not asked for again"
+    assert attempts(system, retried_fine) == [(False, 503), (True, 202)], (
+        "delivered already: not asked for again"
+    )
     assert attempts(system, too_old) == [(False, 503)], "GitHub keeps three days; older ones are gone"
     for pr, reviewed in zip(prs, (True, True, True, False)):
         runs = system.sim.check_runs(REPO, pr.head_sha)

@@ -71,7 +71,9 @@ def test_without_include_everything_not_excluded_is_reviewed() -> None:
 
 
 def test_rule_options_pass_through_and_override_repo_wide_ones() -> None:
-    config, errors = load_config("stale_branch_days: 20\nrules:\n  stale-branch:\n    stale_branch_days: 60\n    severity: low\n")
+    config, errors = load_config(
+        "stale_branch_days: 20\nrules:\n  stale-branch:\n    stale_branch_days: 60\n    severity: low\n"
+    )
     assert errors == []
     assert config.options_for("stale-branch")["stale_branch_days"] == 60
     assert config.options_for("pipeline-jungle")["stale_branch_days"] == 20
@@ -107,7 +109,9 @@ def test_alias_bomb_is_refused_quickly() -> None:
 
 
 def test_unknown_rule_id_is_reported_but_the_rest_applies() -> None:
-    config, errors = load_config("rules:\n  stale-branches: false\n  pipeline-jungle: false\nfail_on: [low]\n")
+    config, errors = load_config(
+        "rules:\n  stale-branches: false\n  pipeline-jungle: false\nfail_on: [low]\n"
+    )
     assert errors == [f"{CONFIG_PATH}: rules: unknown rule id 'stale-branches'"]
     assert not config.settings("pipeline-jungle").enabled and config.fail_on == frozenset({Severity.LOW})
 
@@ -116,9 +120,16 @@ def test_engine_applies_stale_branch_days_rule_switches_and_severity() -> None:
     assert [f.rule for f in run_case(STALE).findings] == ["stale-branch"]
     relaxed = Case(STALE.head, oldest_commit=STALE.oldest_commit, now=NOW, config="stale_branch_days: 60\n")
     assert run_case(relaxed).findings == []
-    off = Case(STALE.head, oldest_commit=STALE.oldest_commit, now=NOW, config="rules:\n  stale-branch: false\n")
+    off = Case(
+        STALE.head, oldest_commit=STALE.oldest_commit, now=NOW, config="rules:\n  stale-branch: false\n"
+    )
     assert run_case(off).findings == []
-    lowered = Case(STALE.head, oldest_commit=STALE.oldest_commit, now=NOW, config="rules:\n  stale-branch: {severity: critical}\n")
+    lowered = Case(
+        STALE.head,
+        oldest_commit=STALE.oldest_commit,
+        now=NOW,
+        config="rules:\n  stale-branch: {severity: critical}\n",
+    )
     result = run_case(lowered)
     assert [f.severity for f in result.findings] == [Severity.CRITICAL]
     assert [f.rule for f in result.blocking] == ["stale-branch"]

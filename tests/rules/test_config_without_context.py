@@ -13,7 +13,9 @@ from rules.tuning import gives_reason, has_tuning_context, is_stale, normalise_n
 RULE = all_rules()["config-without-context"]
 
 
-def run(head: str | dict[str, str], base: dict[str, str] | None = None, path: str = "train.py", pr_body: str = "") -> list[Finding]:
+def run(
+    head: str | dict[str, str], base: dict[str, str] | None = None, path: str = "train.py", pr_body: str = ""
+) -> list[Finding]:
     """Without a base, each file existed with only its first line: the PR adds the settings to an existing file."""
     if base is None:
         files = {path: head} if isinstance(head, str) else head
@@ -62,25 +64,39 @@ def test_comment_that_records_old_and_new_value_is_context() -> None:
 
 def test_unchanged_value_keeps_the_context_of_an_untouched_header() -> None:
     base = {"params.yaml": "# Optuna study 17 (2024-03-02), data v3\ntrain:\n  max_depth: 3\n  epochs: 4\n"}
-    found = run("# Optuna study 17 (2024-03-02), data v3\ntrain:\n  max_depth: 3\n  epochs: 4\n  dropout: 0.2\n", base, path="params.yaml")
+    found = run(
+        "# Optuna study 17 (2024-03-02), data v3\ntrain:\n  max_depth: 3\n  epochs: 4\n  dropout: 0.2\n",
+        base,
+        path="params.yaml",
+    )
     assert [finding.key for finding in new(found)] == ["train.dropout=0.2"]
 
 
 def test_an_untouched_header_does_not_explain_a_value_the_pr_changed() -> None:
     """The header names the study the old values came from; the new one came from somewhere else."""
     base = {"params.yaml": "# Optuna study 17 (2024-03-02), data v3\ntrain:\n  max_depth: 3\n"}
-    [finding] = new(run("# Optuna study 17 (2024-03-02), data v3\ntrain:\n  max_depth: 6\n", base, path="params.yaml"))
+    [finding] = new(
+        run("# Optuna study 17 (2024-03-02), data v3\ntrain:\n  max_depth: 6\n", base, path="params.yaml")
+    )
     assert finding.key == "train.max_depth=6"
 
 
 def test_a_header_the_pr_rewrites_explains_the_values_under_it() -> None:
     base = {"params.yaml": "# Optuna study 17 (2024-03-02), data v3\ntrain:\n  max_depth: 3\n"}
-    assert not new(run("# Optuna study 21 (2024-05-10), data v4\ntrain:\n  max_depth: 6\n", base, path="params.yaml"))
+    assert not new(
+        run("# Optuna study 21 (2024-05-10), data v4\ntrain:\n  max_depth: 6\n", base, path="params.yaml")
+    )
 
 
 @pytest.mark.parametrize(
     "comment",
-    ["# learning rate", "# controls regularisation strength", "# higher is more conservative", "# tuned", "# 2000 trees"],
+    [
+        "# learning rate",
+        "# controls regularisation strength",
+        "# higher is more conservative",
+        "# tuned",
+        "# 2000 trees",
+    ],
 )
 def test_restatements_are_not_context(comment: str) -> None:
     assert not has_tuning_context(comment)
@@ -167,7 +183,13 @@ def test_new_yaml_flags_lists_and_interpolations_are_not_new_settings() -> None:
 
 def test_generated_and_tooling_configs_are_skipped() -> None:
     hf = '{"architectures": ["Bert"], "transformers_version": "4.40.0", "hidden_size": 768, "num_hidden_layers": 12}'
-    assert not run({"model/config.json": hf, "pyproject.toml": "[tool.x]\nlearning_rate = 0.1\n", "metrics.json": '{"threshold": 0.7, "lr": 0.1}'})
+    assert not run(
+        {
+            "model/config.json": hf,
+            "pyproject.toml": "[tool.x]\nlearning_rate = 0.1\n",
+            "metrics.json": '{"threshold": 0.7, "lr": 0.1}',
+        }
+    )
 
 
 def test_unnamed_yaml_needs_a_strong_key() -> None:
@@ -214,9 +236,14 @@ def test_rule_files_named_after_ml_words_are_not_model_code() -> None:
 
 
 def test_values_on_one_line_are_one_finding() -> None:
-    [finding] = run("import xgboost as xgb\nm = xgb.XGBClassifier(max_depth=6, n_estimators=800, learning_rate=0.05, subsample=0.8, gamma=2)\n")
+    [finding] = run(
+        "import xgboost as xgb\nm = xgb.XGBClassifier(max_depth=6, n_estimators=800, learning_rate=0.05, subsample=0.8, gamma=2)\n"
+    )
     assert finding.key == "gamma=2;learning_rate=0.05;max_depth=6;n_estimators=800;subsample=0.8"
-    assert "`max_depth=6`, `n_estimators=800`, `learning_rate=0.05`, `subsample=0.8` and 1 more are set" in finding.message
+    assert (
+        "`max_depth=6`, `n_estimators=800`, `learning_rate=0.05`, `subsample=0.8` and 1 more are set"
+        in finding.message
+    )
 
 
 def test_adding_a_value_to_an_unexplained_line_makes_it_new() -> None:
@@ -227,14 +254,18 @@ def test_adding_a_value_to_an_unexplained_line_makes_it_new() -> None:
 
 def test_stale_value_beside_others_is_called_out() -> None:
     base = {"params.yaml": "opt: {lr: 0.01, wd: 0.1}  # sweep 2024-01 chose lr 0.01\n"}
-    [finding] = run("opt: {lr: 0.02, weight_decay: 0.1}  # sweep 2024-01 chose lr 0.01\n", base, path="params.yaml")
+    [finding] = run(
+        "opt: {lr: 0.02, weight_decay: 0.1}  # sweep 2024-01 chose lr 0.01\n", base, path="params.yaml"
+    )
     assert finding.new and finding.key == "opt.lr=0.02"
     assert "previous value" in finding.message
 
 
 def test_library_defaults_need_no_context_even_when_the_pr_moves_to_them() -> None:
     """Spelling out Adam's 1e-3 or going back to it restores a convention; nobody tuned it."""
-    assert not run("import torch\nopt = torch.optim.Adam(params, lr=1e-3)\nmodel = LGBMClassifier(num_leaves=31, n_estimators=100)\n")
+    assert not run(
+        "import torch\nopt = torch.optim.Adam(params, lr=1e-3)\nmodel = LGBMClassifier(num_leaves=31, n_estimators=100)\n"
+    )
     base = {"train.py": "import torch\nopt = torch.optim.Adam(params, lr=3e-4)\n"}
     assert not new(run("import torch\nopt = torch.optim.Adam(params, lr=1e-3)\n", base))
 
@@ -265,7 +296,14 @@ def test_reasons_rules_of_thumb_and_derivations_are_context(comment: str) -> Non
 
 @pytest.mark.parametrize(
     "comment",
-    ["# learning rate", "# minimum learning rate", "# higher is more conservative", "# tokens / 10", "# 1/10 of the data", "# same as above"],
+    [
+        "# learning rate",
+        "# minimum learning rate",
+        "# higher is more conservative",
+        "# tokens / 10",
+        "# 1/10 of the data",
+        "# same as above",
+    ],
 )
 def test_restatements_and_arithmetic_on_plain_words_give_no_reason(comment: str) -> None:
     assert not gives_reason(comment)
@@ -288,17 +326,33 @@ def test_a_reason_that_quotes_the_old_value_is_stale() -> None:
 
 
 def test_training_arguments_defaults_count_only_for_their_own_class() -> None:
-    assert not run("from transformers import TrainingArguments\nargs = TrainingArguments(output_dir='o', learning_rate=5e-5)\n")
-    assert not run("from trl import SFTConfig\nargs = SFTConfig(output_dir='o', learning_rate=2e-5, num_train_epochs=3)\n")
-    assert [finding.key for finding in run("import torch\nopt = torch.optim.AdamW(params, lr=5e-5)\n")] == ["lr=5e-05"]
-    assert [finding.key for finding in run("from trl import SFTConfig\nargs = SFTConfig(output_dir='o', learning_rate=5e-5)\n")] == [
-        "learning_rate=5e-05"
+    assert not run(
+        "from transformers import TrainingArguments\nargs = TrainingArguments(output_dir='o', learning_rate=5e-5)\n"
+    )
+    assert not run(
+        "from trl import SFTConfig\nargs = SFTConfig(output_dir='o', learning_rate=2e-5, num_train_epochs=3)\n"
+    )
+    assert [finding.key for finding in run("import torch\nopt = torch.optim.AdamW(params, lr=5e-5)\n")] == [
+        "lr=5e-05"
     ]
+    assert [
+        finding.key
+        for finding in run(
+            "from trl import SFTConfig\nargs = SFTConfig(output_dir='o', learning_rate=5e-5)\n"
+        )
+    ] == ["learning_rate=5e-05"]
 
 
 def test_moving_a_training_argument_to_its_default_is_not_reported() -> None:
-    base = {"train.py": "from transformers import TrainingArguments\nargs = TrainingArguments(output_dir='o', num_train_epochs=5)\n"}
-    assert not new(run("from transformers import TrainingArguments\nargs = TrainingArguments(output_dir='o', num_train_epochs=3)\n", base))
+    base = {
+        "train.py": "from transformers import TrainingArguments\nargs = TrainingArguments(output_dir='o', num_train_epochs=5)\n"
+    }
+    assert not new(
+        run(
+            "from transformers import TrainingArguments\nargs = TrainingArguments(output_dir='o', num_train_epochs=3)\n",
+            base,
+        )
+    )
 
 
 def test_candidate_grid_entries_are_not_tuned_values() -> None:

@@ -66,7 +66,9 @@ class AddedProbe(ChangeRule):
     kinds = frozenset(FileKind)
 
     def check_change(self, ctx: ChangeContext) -> Iterable[Finding]:
-        return [self.make(path, 1, "added") for path, status in sorted(ctx.changed.items()) if status == "added"]
+        return [
+            self.make(path, 1, "added") for path, status in sorted(ctx.changed.items()) if status == "added"
+        ]
 
 
 class InTestsProbe(PythonRule):
@@ -92,8 +94,15 @@ class HygieneProbe(PythonRule):
 
 
 PROBES: tuple[type[Rule], ...] = (
-    PrintProbe, TodoProbe, BoomProbe, AddedProbe, InTestsProbe, HygieneProbe,
-    SuppressionWithoutReason, SuppressionUnknownRule, UnusedSuppression,
+    PrintProbe,
+    TodoProbe,
+    BoomProbe,
+    AddedProbe,
+    InTestsProbe,
+    HygieneProbe,
+    SuppressionWithoutReason,
+    SuppressionUnknownRule,
+    UnusedSuppression,
 )
 
 
@@ -107,7 +116,9 @@ def review(*changed: ChangedFile, config: str = "", base: dict[str, str] | None 
     head = {item.path: item.head for item in changed if item.head is not None}
     parsed, errors = load_config(config)
     assert not errors
-    return scan(ReviewInput(changed=list(changed), repo=DictRepo(base or {}, {**(base or {}), **head}), config=parsed))  # type: ignore[dict-item]
+    return scan(
+        ReviewInput(changed=list(changed), repo=DictRepo(base or {}, {**(base or {}), **head}), config=parsed)
+    )  # type: ignore[dict-item]
 
 
 def ids(findings: list[Finding]) -> list[tuple[str, int, bool]]:
@@ -126,7 +137,9 @@ def test_moved_debt_is_existing_new_debt_on_touched_line_is_new_and_removed_debt
     assert [finding.line for finding in result.new if finding.rule == "probe-print"] == [9]
 
 
-@pytest.mark.parametrize("head", ["print('a')\nprint('a')\nx = 1\n", "x = 0\nprint('a')\nx = 1\nprint('a')\n"])
+@pytest.mark.parametrize(
+    "head", ["print('a')\nprint('a')\nx = 1\n", "x = 0\nprint('a')\nx = 1\nprint('a')\n"]
+)
 def test_a_pasted_duplicate_of_existing_debt_is_new_wherever_the_diff_aligns_it(head: str) -> None:
     base = "print('a')\nx = 1\n"
     result = review(ChangedFile("etl.py", "modified", head=head, base=base))
@@ -156,24 +169,33 @@ def test_added_file_findings_are_all_new_and_removed_files_are_not_scanned() -> 
 
 
 def test_a_stale_suppression_is_reported_where_the_pr_leaves_it_and_is_existing_debt_elsewhere() -> None:
-    stale = "x = 1  # mldebt: " "ignore[probe-print] the CLI prints\n"
+    stale = "x = 1  # mldebt: ignore[probe-print] the CLI prints\n"
     base = {"cli.py": stale + "y = 2\n"}
-    touched = review(ChangedFile("cli.py", "modified", head="print('a')\n" + stale, base=base["cli.py"]), base=base)
+    touched = review(
+        ChangedFile("cli.py", "modified", head="print('a')\n" + stale, base=base["cli.py"]), base=base
+    )
     assert ids(touched.findings) == [("probe-print", 1, True), ("unused-suppression", 2, False)]
-    edited = review(ChangedFile("cli.py", "modified", head=stale.replace("x = 1", "x = 3"), base=base["cli.py"]), base=base)
+    edited = review(
+        ChangedFile("cli.py", "modified", head=stale.replace("x = 1", "x = 3"), base=base["cli.py"]),
+        base=base,
+    )
     assert ids(edited.findings) == [("unused-suppression", 1, True)]
 
 
 def test_suppression_with_reason_silences_and_one_without_is_reported() -> None:
     head = (
         "print('a')  # mldebt: ignore[probe-print] CLI entry point, output is the interface\n"
-        "# mldebt: " "ignore[probe-print]\n"  # split so this file does not carry the debt it tests
+        "# mldebt: "
+        "ignore[probe-print]\n"  # split so this file does not carry the debt it tests
         "print('b')\n"
         "print('c')  # mldebt: ignore[other-rule] wrong rule named\n"
     )
     result = review(ChangedFile("cli.py", "added", head=head))
     assert ids(result.findings) == [
-        ("probe-added", 1, True), ("probe-print", 4, True), ("suppression-unknown-rule", 4, True), ("suppression-without-reason", 2, True)
+        ("probe-added", 1, True),
+        ("probe-print", 4, True),
+        ("suppression-unknown-rule", 4, True),
+        ("suppression-without-reason", 2, True),
     ]
 
 
@@ -195,11 +217,16 @@ def test_unreadable_files_are_notes_and_the_rest_is_still_reviewed() -> None:
     assert notes["broken.py"].startswith("Python syntax error at line")
     assert notes["api.py"] == "GitHub returned no content"
     assert "weights.pt" not in notes
-    assert [(f.path, f.rule) for f in result.findings if f.rule == "probe-print"] == [("ok.py", "probe-print")]
+    assert [(f.path, f.rule) for f in result.findings if f.rule == "probe-print"] == [
+        ("ok.py", "probe-print")
+    ]
 
 
 def test_a_rule_that_crashes_costs_one_file_never_the_review() -> None:
-    result = review(ChangedFile("a.py", "added", head="boom = 1\nprint(boom)\n"), ChangedFile("b.py", "added", head="print(1)\n"))
+    result = review(
+        ChangedFile("a.py", "added", head="boom = 1\nprint(boom)\n"),
+        ChangedFile("b.py", "added", head="print(1)\n"),
+    )
     assert [note.path for note in result.notes] == ["a.py"] and "internal error" in result.notes[0].reason
     assert [(f.path, f.rule) for f in result.findings if f.rule == "probe-print"] == [("b.py", "probe-print")]
 
@@ -212,7 +239,11 @@ def test_config_disables_overrides_severity_and_excludes_paths_for_every_rule_sh
         ChangedFile("vendor/lib.py", "added", head="print(1)\n"),
         config=config,
     )
-    assert ids(result.findings) == [("probe-added", 1, True), ("probe-added", 1, True), ("probe-print", 1, True)]
+    assert ids(result.findings) == [
+        ("probe-added", 1, True),
+        ("probe-added", 1, True),
+        ("probe-print", 1, True),
+    ]
     assert {f.path for f in result.findings} == {"params.yaml", "train.py"}
     assert [f.severity for f in result.findings if f.rule == "probe-print"] == [Severity.LOW]
     assert [f.rule for f in result.blocking] == ["probe-added", "probe-added"]
@@ -235,7 +266,9 @@ def test_tests_are_skipped_unless_the_rule_applies_to_them() -> None:
         ("examples.py", False),
     ],
 )
-def test_rules_that_skip_examples_skip_whole_example_folders_at_any_depth_and_nothing_else(path: str, skipped: bool) -> None:
+def test_rules_that_skip_examples_skip_whole_example_folders_at_any_depth_and_nothing_else(
+    path: str, skipped: bool
+) -> None:
     result = review(ChangedFile(path, "added", head="print(1)\npass\n"))
     rules = {f.rule for f in result.findings}
     assert "probe-print" in rules and ("probe-hygiene" not in rules) is skipped

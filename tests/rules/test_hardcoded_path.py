@@ -12,7 +12,9 @@ from rules.rule import Case, all_rules
 RULE = all_rules()["hardcoded-path"]
 
 
-def run(head: str | dict[str, str], base: dict[str, str] | None = None, path: str = "train.py") -> list[Finding]:
+def run(
+    head: str | dict[str, str], base: dict[str, str] | None = None, path: str = "train.py"
+) -> list[Finding]:
     return findings_of(RULE, Case(head, base=base or {}, path=path))
 
 
@@ -52,11 +54,36 @@ def test_site_specific_paths(text: str, expected: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "/tmp/x", "/dev/null", "/proc/cpuinfo", "/etc/hosts", "/usr/lib/x", "/opt/hf", "/app/src", "/workspace/x",
-        "s3://bucket/home/alice", "gs://bucket/mnt/x", "https://host.com/home/alice/x", "/home/runner/work/x",
-        "/home/user/data", "/Users/you/x", "~/data/x", "data/raw/x.csv", "/data/raw/train.csv", "/data/tweets/",
-        "$HOME/x", "${DATA_DIR:-/mnt/data}", "/home/", "/mnt", "/media/uploads", "ratio a:/b", "https://x",
-        "/groups/42", "/work/data/train.csv", "/project/src/x.py", "/projects/demo", "/efs",
+        "/tmp/x",
+        "/dev/null",
+        "/proc/cpuinfo",
+        "/etc/hosts",
+        "/usr/lib/x",
+        "/opt/hf",
+        "/app/src",
+        "/workspace/x",
+        "s3://bucket/home/alice",
+        "gs://bucket/mnt/x",
+        "https://host.com/home/alice/x",
+        "/home/runner/work/x",
+        "/home/user/data",
+        "/Users/you/x",
+        "~/data/x",
+        "data/raw/x.csv",
+        "/data/raw/train.csv",
+        "/data/tweets/",
+        "$HOME/x",
+        "${DATA_DIR:-/mnt/data}",
+        "/home/",
+        "/mnt",
+        "/media/uploads",
+        "ratio a:/b",
+        "https://x",
+        "/groups/42",
+        "/work/data/train.csv",
+        "/project/src/x.py",
+        "/projects/demo",
+        "/efs",
     ],
 )
 def test_portable_paths(text: str) -> None:
@@ -88,7 +115,10 @@ def test_moved_path_is_existing_and_changed_path_is_new() -> None:
 def test_shell_comments_are_skipped_and_directives_read() -> None:
     head = "#!/bin/bash\n# old: /home/alice/x\n#SBATCH -o /scratch/alice/%j.log\ncd /mnt/work/alice  # the mount\necho done # /home/bob\n"
     found = run(head, path="jobs/train.sh")
-    assert [(finding.line, finding.key) for finding in found] == [(3, "/scratch/alice/%j.log"), (4, "/mnt/work/alice")]
+    assert [(finding.line, finding.key) for finding in found] == [
+        (3, "/scratch/alice/%j.log"),
+        (4, "/mnt/work/alice"),
+    ]
 
 
 def test_yaml_comments_infra_and_conda_prefix_are_skipped() -> None:
@@ -102,11 +132,18 @@ def test_yaml_comments_infra_and_conda_prefix_are_skipped() -> None:
 
 
 def test_fixture_folders_outside_tests_are_exempt() -> None:
-    assert not run({"src/fixtures/sample.json": '{"path": "/home/alice/x"}', "fixtures/conf.py": "P = '/mnt/x/y'\n"})
+    assert not run(
+        {"src/fixtures/sample.json": '{"path": "/home/alice/x"}', "fixtures/conf.py": "P = '/mnt/x/y'\n"}
+    )
 
 
 def test_json_and_env_files() -> None:
-    found = run({".vscode/settings.json": '{"python.defaultInterpreterPath": "/Users/bob/.venvs/ml/bin/python"}', ".env": "DATA_DIR=/mnt/team/churn\n; x\n"})
+    found = run(
+        {
+            ".vscode/settings.json": '{"python.defaultInterpreterPath": "/Users/bob/.venvs/ml/bin/python"}',
+            ".env": "DATA_DIR=/mnt/team/churn\n; x\n",
+        }
+    )
     assert {finding.path for finding in found} == {".vscode/settings.json", ".env"}
 
 
@@ -129,7 +166,7 @@ def test_real_cluster_script_shapes() -> None:
         "#!/bin/bash\n#SBATCH --mail-type=ALL  # Mail events (NONE, BEGIN, END, FAIL, ALL)\n"
         "source /scratch_net/biwidl203/lab/anaconda3/etc/profile.d/conda.sh\n"
         'export PATH="/home/s4585711/miniconda3/bin:$PATH"\ncd /cluster/home/wiktorh/Desktop/scbm\n'
-        "#SBATCH --output=\"/path/to/file/job-%J\"\noutput_filename=~/path/to/file/$now.txt\n"
+        '#SBATCH --output="/path/to/file/job-%J"\noutput_filename=~/path/to/file/$now.txt\n'
     )
     found = run(head, path="scripts/train.sh")
     assert [(finding.line, finding.key) for finding in found] == [
@@ -140,7 +177,9 @@ def test_real_cluster_script_shapes() -> None:
 
 
 def test_mapping_get_fallback_is_a_path_but_client_get_is_a_route() -> None:
-    found = run('import os\nroot = cfg.get("data_dir", "/home/alice/data")\nr = self.client.get("/home/alice/feed")\nr = requests.get(base + "/shared/a/b")\n')
+    found = run(
+        'import os\nroot = cfg.get("data_dir", "/home/alice/data")\nr = self.client.get("/home/alice/feed")\nr = requests.get(base + "/shared/a/b")\n'
+    )
     assert [finding.line for finding in found] == [2]
 
 
@@ -167,8 +206,12 @@ def test_windows_literal_keeps_its_spaces(literal: str, expected: str) -> None:
 
 def test_spaces_end_a_windows_path_outside_a_whole_literal() -> None:
     assert paths("copy C:/Users/John Doe/x.csv") == ["C:/Users/John"]
-    assert [found for _, found in find_paths("see C:/Users/John Doe/x.csv", literal=True)] == ["C:/Users/John"]
-    assert not run("import os\n# data in D:/ML Notebooks/2023_data.csv\nTOOL = 'C:/Program Files/Git/bin/git.exe'\n")
+    assert [found for _, found in find_paths("see C:/Users/John Doe/x.csv", literal=True)] == [
+        "C:/Users/John"
+    ]
+    assert not run(
+        "import os\n# data in D:/ML Notebooks/2023_data.csv\nTOOL = 'C:/Program Files/Git/bin/git.exe'\n"
+    )
 
 
 def test_fstring_head_keeps_its_spaces() -> None:

@@ -18,7 +18,13 @@ import pytest
 from libcst.metadata import PositionProvider
 
 # What rules/positions.py's `_PositionState` overrides or reads on libcst's `CodegenState`.
-STATE_METHODS = ("add_token", "add_indent_tokens", "before_codegen", "after_codegen", "record_syntactic_position")
+STATE_METHODS = (
+    "add_token",
+    "add_indent_tokens",
+    "before_codegen",
+    "after_codegen",
+    "record_syntactic_position",
+)
 STATE_FIELDS = ("tokens", "indent_tokens")
 
 
@@ -37,12 +43,17 @@ def test_the_code_generation_state_the_position_table_subclasses_is_still_there(
         pytest.fail(moved("the module libcst._nodes.internal", "rules/positions.py"), pytrace=False)
     state_class = getattr(internal, "CodegenState", None)
     if not isinstance(state_class, type):
-        pytest.fail(moved("libcst._nodes.internal.CodegenState", "rules/positions.py (_PositionState)"), pytrace=False)
+        pytest.fail(
+            moved("libcst._nodes.internal.CodegenState", "rules/positions.py (_PositionState)"), pytrace=False
+        )
     missing = [name for name in STATE_METHODS if not callable(getattr(state_class, name, None))]
     state = state_class(default_indent="    ", default_newline="\n")
     missing += [name for name in STATE_FIELDS if not isinstance(getattr(state, name, None), list)]
     if missing:
-        pytest.fail(moved(f"CodegenState.{', CodegenState.'.join(missing)}", "rules/positions.py (_PositionState)"), pytrace=False)
+        pytest.fail(
+            moved(f"CodegenState.{', CodegenState.'.join(missing)}", "rules/positions.py (_PositionState)"),
+            pytrace=False,
+        )
 
 
 def test_modules_still_generate_code_through_a_state_the_caller_passes() -> None:
@@ -57,4 +68,7 @@ def test_a_wrapper_still_takes_the_positions_the_engine_resolved_itself() -> Non
     module = libcst.parse_module("x = 1\n")
     table = Positions(module)
     if _wrapper(module, table).resolve(PositionProvider) is not table:
-        pytest.fail(moved("MetadataWrapper._metadata as a dict of resolved providers", "rules/engine.py (_wrapper)"), pytrace=False)
+        pytest.fail(
+            moved("MetadataWrapper._metadata as a dict of resolved providers", "rules/engine.py (_wrapper)"),
+            pytrace=False,
+        )

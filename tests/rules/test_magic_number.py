@@ -17,7 +17,9 @@ def run(head: str, base: dict[str, str] | None = None, path: str = "train.py") -
     return findings_of(RULE, Case(head, base=base or {}, path=path))
 
 
-@pytest.mark.parametrize("value", [0, 1, -1, 2, 10, 0.5, 100, 0.05, 1e-9, 255, 512, 1024, 3600, 86400, 3.141592653589793])
+@pytest.mark.parametrize(
+    "value", [0, 1, -1, 2, 10, 0.5, 100, 0.05, 1e-9, 255, 512, 1024, 3600, 86400, 3.141592653589793]
+)
 def test_self_explanatory_values(value: float) -> None:
     assert is_self_explanatory(value)
 
@@ -79,10 +81,23 @@ def test_never_on_the_same_line_as_config_without_context() -> None:
 @pytest.mark.parametrize(
     ("name", "unit"),
     [
-        ("hour", "hour"), ("Hour", "hour"), ("pickup_hour", "hour"), ("pickupHour", "hour"), ("hr", "hour"),
-        ("hour_of_day", "hour"), ("day_of_month", "day"), ("minute", "minute"), ("mnth", "month"),
-        ("hours", None), ("hours_worked", None), ("age_month", None), ("n_day", None), ("day_of_year", None),
-        ("year", None), ("amount", None), ("", None),
+        ("hour", "hour"),
+        ("Hour", "hour"),
+        ("pickup_hour", "hour"),
+        ("pickupHour", "hour"),
+        ("hr", "hour"),
+        ("hour_of_day", "hour"),
+        ("day_of_month", "day"),
+        ("minute", "minute"),
+        ("mnth", "month"),
+        ("hours", None),
+        ("hours_worked", None),
+        ("age_month", None),
+        ("n_day", None),
+        ("day_of_year", None),
+        ("year", None),
+        ("amount", None),
+        ("", None),
     ],
 )
 def test_calendar_unit(name: str, unit: str | None) -> None:
@@ -96,29 +111,49 @@ def test_calendar_value_outside_its_range_is_still_a_cut_off() -> None:
 
 @pytest.mark.parametrize(
     "comment",
-    ["# keep 80% of rows", "# 0.8 is where recall starts to fall", "# because the sensor saturates above this", "# tuned on the validation set in EXP-12"],
+    [
+        "# keep 80% of rows",
+        "# 0.8 is where recall starts to fall",
+        "# because the sensor saturates above this",
+        "# tuned on the validation set in EXP-12",
+    ],
 )
 def test_comment_above_that_quotes_or_argues_explains(comment: str) -> None:
     assert not run(f"import pandas as pd\n\n\ndef keep(df):\n    {comment}\n    return df[df.score < 0.8]\n")
 
 
-@pytest.mark.parametrize("comment", ["# filter", "# drop the noisy rows", "# Clip extreme values to a sane range", "# Flag odd rows\n    # Keep the rest"])
+@pytest.mark.parametrize(
+    "comment",
+    [
+        "# filter",
+        "# drop the noisy rows",
+        "# Clip extreme values to a sane range",
+        "# Flag odd rows\n    # Keep the rest",
+    ],
+)
 def test_heading_above_explains_nothing(comment: str) -> None:
     [finding] = run(f"import pandas as pd\n\n\ndef keep(df):\n    {comment}\n    return df[df.score < 0.8]\n")
     assert finding.line == 6 + comment.count("\n")
 
 
-@pytest.mark.parametrize("call", ["x.clip(0, 1)", "np.clip(x, -1, 1)", "torch.clamp(x, min=1e-8)", "x.clamp(max=255)", "x.clip(lower=0)"])
+@pytest.mark.parametrize(
+    "call",
+    ["x.clip(0, 1)", "np.clip(x, -1, 1)", "torch.clamp(x, min=1e-8)", "x.clamp(max=255)", "x.clip(lower=0)"],
+)
 def test_natural_clip_bounds_are_silent(call: str) -> None:
     assert not run(f"import numpy as np\nimport torch\n\ny = {call}\n")
 
 
-@pytest.mark.parametrize("call", ["x.clip(-20, 20)", "np.clip(x, 0, 5000)", "torch.clamp(x, 0.2, 0.9)", "x.clamp(max=42)"])
+@pytest.mark.parametrize(
+    "call", ["x.clip(-20, 20)", "np.clip(x, 0, 5000)", "torch.clamp(x, 0.2, 0.9)", "x.clamp(max=42)"]
+)
 def test_chosen_clip_bounds_are_cut_offs(call: str) -> None:
     found = run(f"import numpy as np\nimport torch\n\ny = {call}\n")
     assert found and all(finding.line == 4 and "clip" in finding.message for finding in found)
 
 
-@pytest.mark.parametrize("comment", ["# minimum rows for a stable fit", "# Earth radius in km", "# the gauge saturates here"])
+@pytest.mark.parametrize(
+    "comment", ["# minimum rows for a stable fit", "# Earth radius in km", "# the gauge saturates here"]
+)
 def test_comment_that_says_what_the_number_is_explains(comment: str) -> None:
     assert not run(f"import pandas as pd\n\n\ndef keep(df):\n    {comment}\n    return df[df.score < 0.8]\n")

@@ -15,7 +15,9 @@ BIG_CSV = "id,x\n" + "".join(f"{i},{i / 7:.5f}\n" for i in range(12_000))
 PICKLE = b"\x80\x04\x95\x00binary"
 
 
-def flagged(head: dict[str, str | bytes | None], base: dict[str, str | bytes] | None = None, config: str = "") -> list[Finding]:
+def flagged(
+    head: dict[str, str | bytes | None], base: dict[str, str | bytes] | None = None, config: str = ""
+) -> list[Finding]:
     result = run_case(Case(head, base=base or {}, config=config))
     return [finding for finding in result.findings if finding.rule == "missing-data-versioning"]
 
@@ -34,7 +36,10 @@ def test_single_file_message_is_singular() -> None:
 
 
 def test_modified_and_renamed_data_files_are_not_additions() -> None:
-    repo = DictRepo({"data/a.parquet": b"PAR1", "data/old.csv": BIG_CSV}, {"data/a.parquet": b"PAR1x", "data/new.csv": BIG_CSV})
+    repo = DictRepo(
+        {"data/a.parquet": b"PAR1", "data/old.csv": BIG_CSV},
+        {"data/a.parquet": b"PAR1x", "data/new.csv": BIG_CSV},
+    )
     changed = [
         ChangedFile("data/a.parquet", "modified", head=b"PAR1x", base=b"PAR1"),
         ChangedFile("data/new.csv", "renamed", head=BIG_CSV, base=BIG_CSV, previous_path="data/old.csv"),
@@ -50,7 +55,12 @@ def test_text_tables_are_judged_by_size() -> None:
 
 
 def test_nested_gitattributes_and_later_lines_win() -> None:
-    rules = [("", "*.parquet", True), ("data/raw", "*.parquet", False), ("", "models/**", True), ("models", "*.onnx", False)]
+    rules = [
+        ("", "*.parquet", True),
+        ("data/raw", "*.parquet", False),
+        ("", "models/**", True),
+        ("models", "*.onnx", False),
+    ]
     assert _lfs_tracked("data/clean/a.parquet", rules)
     assert not _lfs_tracked("data/raw/a.parquet", rules)
     assert _lfs_tracked("models/v1/weights.pt", rules)
@@ -59,7 +69,9 @@ def test_nested_gitattributes_and_later_lines_win() -> None:
 
 def test_lfs_patterns_read_from_gitattributes_at_head() -> None:
     attributes = "# large files\n*.ckpt filter=lfs diff=lfs merge=lfs -text\n/data/**/*.parquet filter=lfs\n"
-    assert not flagged({"checkpoints/last.ckpt": b"PK", "data/x/y.parquet": b"PAR1", ".gitattributes": attributes})
+    assert not flagged(
+        {"checkpoints/last.ckpt": b"PK", "data/x/y.parquet": b"PAR1", ".gitattributes": attributes}
+    )
     assert flagged({"y.parquet": b"PAR1", ".gitattributes": attributes})
     nested = {"data/.gitattributes": "*.npy filter=lfs\n"}
     assert not flagged({"data/emb/v.npy": b"\x93NUMPY"}, base=nested)
@@ -75,11 +87,19 @@ def test_dvc_outputs_are_relative_to_their_pipeline_and_cover_folders() -> None:
 
 
 def test_broken_dvc_yaml_does_not_break_the_rule() -> None:
-    assert flagged({"models/a.pt": b"\x80"}, base={"dvc.yaml": "stages: [broken\n", "other/dvc.yaml": "- a list\n"})
+    assert flagged(
+        {"models/a.pt": b"\x80"}, base={"dvc.yaml": "stages: [broken\n", "other/dvc.yaml": "- a list\n"}
+    )
 
 
 def test_test_fixtures_are_fine_anywhere() -> None:
-    assert not flagged({"tests/data/sample.parquet": b"PAR1", "src/pkg/tests/fixtures/m.pkl": PICKLE, "testdata/big.csv": BIG_CSV})
+    assert not flagged(
+        {
+            "tests/data/sample.parquet": b"PAR1",
+            "src/pkg/tests/fixtures/m.pkl": PICKLE,
+            "testdata/big.csv": BIG_CSV,
+        }
+    )
 
 
 def test_suppressed_by_exclude_and_rule_switch() -> None:

@@ -18,7 +18,9 @@ LOAD_AND_FIT = (
 )
 
 
-def unvalidated(head: str | dict[str, str], base: dict[str, str] | None = None, path: str = "train.py", config: str = "") -> list[Finding]:
+def unvalidated(
+    head: str | dict[str, str], base: dict[str, str] | None = None, path: str = "train.py", config: str = ""
+) -> list[Finding]:
     case = Case(head, base=base or {}, path=path, config=config)
     return [finding for finding in run_case(case).findings if finding.rule == RULE]
 
@@ -35,10 +37,18 @@ def imports_of(code: str) -> Imports:
 @pytest.mark.parametrize(
     ("code", "expression", "qualified"),
     [
-        ("from sklearn.preprocessing import StandardScaler as SS", "SS", "sklearn.preprocessing.StandardScaler"),
+        (
+            "from sklearn.preprocessing import StandardScaler as SS",
+            "SS",
+            "sklearn.preprocessing.StandardScaler",
+        ),
         ("import sklearn.preprocessing as skp", "skp.MinMaxScaler", "sklearn.preprocessing.MinMaxScaler"),
         ("import sklearn.preprocessing", "sklearn.preprocessing.PCA", "sklearn.preprocessing.PCA"),
-        ("from sklearn import model_selection", "model_selection.train_test_split", "sklearn.model_selection.train_test_split"),
+        (
+            "from sklearn import model_selection",
+            "model_selection.train_test_split",
+            "sklearn.model_selection.train_test_split",
+        ),
         ("from .checks import validate", "validate", ".checks.validate"),
         ("", "pd.read_csv", "pandas.read_csv"),
         ("import polars as pd", "pd.read_csv", "polars.read_csv"),
@@ -84,7 +94,9 @@ def test_one_finding_for_main_reached_from_the_guard() -> None:
 
 
 def test_span_reaches_the_fit_so_adding_it_is_new() -> None:
-    before = LOAD_AND_FIT.format(check="").replace("    LogisticRegression().fit(df[['x']], df['y'])\n", "    print(df.shape)\n")
+    before = LOAD_AND_FIT.format(check="").replace(
+        "    LogisticRegression().fit(df[['x']], df['y'])\n", "    print(df.shape)\n"
+    )
     after = LOAD_AND_FIT.format(check="")
     [finding] = unvalidated(after, base={"train.py": before})
     assert finding.new
@@ -136,11 +148,15 @@ def test_a_scaler_kept_on_self_is_not_a_model() -> None:
         "    def run(self):\n        df = pd.read_csv('a.csv')\n        self.scaler.fit(df)\n        return self.scaler\n"
     )
     assert unvalidated(code, path="src/prep.py") == []
-    assert len(unvalidated(code.replace("self.scaler.fit(df)", "self.model.fit(df)"), path="src/prep.py")) == 1
+    assert (
+        len(unvalidated(code.replace("self.scaler.fit(df)", "self.model.fit(df)"), path="src/prep.py")) == 1
+    )
 
 
 def test_messages_name_non_literal_sources_and_stay_short() -> None:
-    code = LOAD_AND_FIT.format(check="").replace("'data/train.csv'", "cfg.paths['train_`csv`'] + suffix * 1000")
+    code = LOAD_AND_FIT.format(check="").replace(
+        "'data/train.csv'", "cfg.paths['train_`csv`'] + suffix * 1000"
+    )
     [finding] = unvalidated(code)
     assert "data from `cfg.paths" in finding.message
     assert finding.message.count("`") % 2 == 0

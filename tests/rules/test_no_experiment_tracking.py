@@ -17,7 +17,12 @@ SCRIPT = (
 )
 
 
-def untracked(head: str | dict[str, str], base: dict[str, str] | None = None, path: str = "src/train.py", config: str = "") -> list[Finding]:
+def untracked(
+    head: str | dict[str, str],
+    base: dict[str, str] | None = None,
+    path: str = "src/train.py",
+    config: str = "",
+) -> list[Finding]:
     case = Case(head, base=base or {}, path=path, config=config)
     return [finding for finding in run_case(case).findings if finding.rule == RULE]
 
@@ -50,7 +55,13 @@ def test_an_import_alone_is_not_tracking() -> None:
 
 
 def test_configured_tracker_module_and_function() -> None:
-    assert untracked(script("from acme.ml import tracking\n", "    tracking.start('churn')\n"), config="trackers: [acme.ml.tracking]\n") == []
+    assert (
+        untracked(
+            script("from acme.ml import tracking\n", "    tracking.start('churn')\n"),
+            config="trackers: [acme.ml.tracking]\n",
+        )
+        == []
+    )
     assert untracked(script("", "    record_run('churn')\n"), config="trackers: [record_run]\n") == []
     assert len(untracked(script("", "    record_run('churn')\n"))) == 1
 
@@ -60,7 +71,11 @@ def test_configured_tracker_module_and_function() -> None:
     [
         ("dvc.yaml", "stages:\n  train:\n    cmd: python src/train.py\n    metrics: [metrics.json]\n", True),
         ("dvc.yaml", "stages:\n  train:\n    cmd: [python -m src.train --fast]\n    plots: [plots/]\n", True),
-        ("pipelines/churn/dvc.yaml", "stages:\n  train:\n    cmd: python ../../src/train.py\n    metrics: [m.json]\n", True),
+        (
+            "pipelines/churn/dvc.yaml",
+            "stages:\n  train:\n    cmd: python ../../src/train.py\n    metrics: [m.json]\n",
+            True,
+        ),
         ("src/dvc.yaml", "stages:\n  train:\n    cmd: python train.py\n    metrics: [m.json]\n", True),
         ("dvc.yaml", "stages:\n  train:\n    cmd: python src/train.py\n    outs: [model.joblib]\n", False),
         ("dvc.yaml", "stages:\n  evaluate:\n    cmd: python src/evaluate.py\n    metrics: [m.json]\n", False),
@@ -136,13 +151,25 @@ def test_huggingface_and_lightning_defaults() -> None:
 
 
 def test_fit_without_outputs_or_outputs_without_fit_are_left_alone() -> None:
-    assert untracked("from sklearn.cluster import KMeans\n\nif __name__ == '__main__':\n    labels = KMeans(4).fit(X).labels_\n") == []
-    assert untracked("import joblib\nfrom sklearn.metrics import f1_score\n\nif __name__ == '__main__':\n    m = joblib.load('m')\n    print(f1_score(y, m.predict(X)))\n") == []
+    assert (
+        untracked(
+            "from sklearn.cluster import KMeans\n\nif __name__ == '__main__':\n    labels = KMeans(4).fit(X).labels_\n"
+        )
+        == []
+    )
+    assert (
+        untracked(
+            "import joblib\nfrom sklearn.metrics import f1_score\n\nif __name__ == '__main__':\n    m = joblib.load('m')\n    print(f1_score(y, m.predict(X)))\n"
+        )
+        == []
+    )
 
 
 def test_existing_untracked_run_stays_existing_when_the_output_changes() -> None:
     before = script()
-    after = before.replace("joblib.dump(model, 'model.joblib')", "joblib.dump(model, 'models/model.joblib', compress=3)")
+    after = before.replace(
+        "joblib.dump(model, 'model.joblib')", "joblib.dump(model, 'models/model.joblib', compress=3)"
+    )
     [finding] = untracked(after, base={"src/train.py": before})
     assert not finding.new
 

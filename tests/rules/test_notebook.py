@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+
 import libcst
 import pytest
 from hypothesis import given, settings
@@ -35,10 +36,18 @@ def only_probe(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("rules.rule._RULES", {ReadCsvProbe.id: ReadCsvProbe})
 
 
-def cell(kind: str, source: str | list[str], outputs: list[dict[str, object]] | None = None) -> dict[str, object]:
+def cell(
+    kind: str, source: str | list[str], outputs: list[dict[str, object]] | None = None
+) -> dict[str, object]:
     if kind == "markdown":
         return {"cell_type": "markdown", "metadata": {}, "source": source}
-    return {"cell_type": "code", "execution_count": 1, "metadata": {}, "outputs": outputs or [], "source": source}
+    return {
+        "cell_type": "code",
+        "execution_count": 1,
+        "metadata": {},
+        "outputs": outputs or [],
+        "source": source,
+    }
 
 
 def lines(*code: str) -> list[str]:
@@ -52,7 +61,12 @@ def notebook(*cells: dict[str, object], indent: int | None = 1) -> str:
 
 
 def scan_files(files: dict[str, str | bytes]) -> ScanResult:
-    return scan(ReviewInput(changed=[ChangedFile(path, "added", head=text) for path, text in files.items()], repo=DictRepo({}, files)))
+    return scan(
+        ReviewInput(
+            changed=[ChangedFile(path, "added", head=text) for path, text in files.items()],
+            repo=DictRepo({}, files),
+        )
+    )
 
 
 def raw_line_of(raw: str, needle: str, occurrence: int = -1) -> int:
@@ -89,7 +103,11 @@ def test_output_echoing_the_code_does_not_capture_its_line() -> None:
 def test_repeated_substring_lines_map_to_their_own_raw_lines() -> None:
     raw = notebook(cell("code", lines("x = 10", "x", "x = 10")))
     source = notebook_to_python(raw)
-    assert [source.raw_line(n) for n in (1, 2, 3)] == [raw_line_of(raw, '"x = 10\\n"', 0), raw_line_of(raw, '"x\\n"'), raw_line_of(raw, '"x = 10"')]
+    assert [source.raw_line(n) for n in (1, 2, 3)] == [
+        raw_line_of(raw, '"x = 10\\n"', 0),
+        raw_line_of(raw, '"x\\n"'),
+        raw_line_of(raw, '"x = 10"'),
+    ]
 
 
 def test_source_as_one_string_and_minified_json(only_probe: None) -> None:
@@ -103,7 +121,10 @@ def test_source_as_one_string_and_minified_json(only_probe: None) -> None:
 
 def test_magics_shell_escapes_and_foreign_cell_magics_still_parse(only_probe: None) -> None:
     raw = notebook(
-        cell("code", lines("!pip install xgboost==2.0.3", "%load_ext autoreload", "files = !ls data", "df.head?")),
+        cell(
+            "code",
+            lines("!pip install xgboost==2.0.3", "%load_ext autoreload", "files = !ls data", "df.head?"),
+        ),
         cell("code", lines("%%bash", "for f in data/*.csv; do wc -l $f; done")),
         cell("code", lines("%%time", "for name in files:", "    %time x = 1", "    " + READ)),
     )
@@ -114,7 +135,12 @@ def test_magics_shell_escapes_and_foreign_cell_magics_still_parse(only_probe: No
 
 
 def test_suppression_in_a_cell_applies(only_probe: None) -> None:
-    raw = notebook(cell("code", lines("import pandas as pd", READ + "  # mldebt: ignore[probe-read-csv] frozen benchmark data")))
+    raw = notebook(
+        cell(
+            "code",
+            lines("import pandas as pd", READ + "  # mldebt: ignore[probe-read-csv] frozen benchmark data"),
+        )
+    )
     assert scan_files({"n.ipynb": raw}).findings == []
 
 
@@ -136,7 +162,10 @@ def test_broken_notebook_is_a_note_not_a_crash(only_probe: None, raw: str, reaso
 
 
 def test_syntax_error_in_a_cell_names_the_raw_line(only_probe: None) -> None:
-    raw = notebook(cell("code", lines("import pandas as pd")), cell("code", lines("threshold = = 0.5", "print(threshold)")))
+    raw = notebook(
+        cell("code", lines("import pandas as pd")),
+        cell("code", lines("threshold = = 0.5", "print(threshold)")),
+    )
     result = scan_files({"bad.ipynb": raw})
     [note] = result.notes
     assert note.reason == f"Python syntax error at line {raw_line_of(raw, 'threshold = =')}"
@@ -153,7 +182,9 @@ _LINE = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), ma
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.lists(_LINE, min_size=1, max_size=5), min_size=1, max_size=4), st.sampled_from([1, 2, None]))
+@given(
+    st.lists(st.lists(_LINE, min_size=1, max_size=5), min_size=1, max_size=4), st.sampled_from([1, 2, None])
+)
 def test_every_code_line_maps_to_the_raw_line_holding_it(cells: list[list[str]], indent: int | None) -> None:
     raw = notebook(*(cell("code", lines(*code)) for code in cells), indent=indent)
     source = notebook_to_python(raw)

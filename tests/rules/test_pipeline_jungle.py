@@ -67,7 +67,10 @@ def test_finding_names_both_files_on_line_one() -> None:
 
 
 def test_content_copy_reports_the_share() -> None:
-    [finding] = jungle({"jobs/retrain_weekly.py": TRAIN_TWEAKED}, base={"jobs/retrain_daily.py": TRAIN, "jobs/serve.py": SERVE})
+    [finding] = jungle(
+        {"jobs/retrain_weekly.py": TRAIN_TWEAKED},
+        base={"jobs/retrain_daily.py": TRAIN, "jobs/serve.py": SERVE},
+    )
     assert "repeats 86% of `jobs/retrain_daily.py`" in finding.message
 
 
@@ -80,7 +83,9 @@ def test_copied_folder_is_one_finding() -> None:
 
 def test_renames_are_not_copies() -> None:
     repo = DictRepo({"train.py": TRAIN}, {"train_v2.py": TRAIN_TWEAKED})
-    changed = [ChangedFile("train_v2.py", "renamed", head=TRAIN_TWEAKED, base=TRAIN, previous_path="train.py")]
+    changed = [
+        ChangedFile("train_v2.py", "renamed", head=TRAIN_TWEAKED, base=TRAIN, previous_path="train.py")
+    ]
     assert not [f for f in scan(ReviewInput(changed=changed, repo=repo)).findings if f.rule == RULE]
 
 
@@ -95,27 +100,41 @@ def test_small_files_and_boilerplate_are_exempt() -> None:
 
 def test_notebooks_compare_by_code() -> None:
     def notebook(code: str) -> str:
-        cells = [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": code.splitlines(keepends=True)}]
+        cells = [
+            {
+                "cell_type": "code",
+                "execution_count": None,
+                "metadata": {},
+                "outputs": [],
+                "source": code.splitlines(keepends=True),
+            }
+        ]
         return json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1)
 
-    [finding] = jungle({"notebooks/eda_gbm.ipynb": notebook(TRAIN_TWEAKED)}, base={"notebooks/eda.ipynb": notebook(TRAIN)})
+    [finding] = jungle(
+        {"notebooks/eda_gbm.ipynb": notebook(TRAIN_TWEAKED)}, base={"notebooks/eda.ipynb": notebook(TRAIN)}
+    )
     assert "repeats" in finding.message
     assert not jungle({"notebooks/eda_gbm.ipynb": "{not json"}, base={"notebooks/eda.ipynb": notebook(TRAIN)})
 
 
 def test_comparisons_are_bounded() -> None:
-    existing = {f"jobs/job_{index:03}.py": SERVE.replace("/health", f"/health{index}") * 2 for index in range(200)}
+    existing = {
+        f"jobs/job_{index:03}.py": SERVE.replace("/health", f"/health{index}") * 2 for index in range(200)
+    }
     added = {f"jobs/new_{index:03}.py": TRAIN + f"# {index}\n" for index in range(30)}
     repo = CountingRepo(existing, {**existing, **added})
     changed = [ChangedFile(path, "added", head=text) for path, text in added.items()]
     findings = [f for f in scan(ReviewInput(changed=changed, repo=repo)).findings if f.rule == RULE]
     assert findings == []
     assert len(repo.reads) <= READS_PER_PR and len(set(repo.reads)) == len(repo.reads)
-    assert CANDIDATES_PER_FILE < len(existing)
+    assert len(existing) > CANDIDATES_PER_FILE
 
 
 def test_suppression_anywhere_in_the_file_keeps_it() -> None:
-    kept = TRAIN_TWEAKED.replace("def main", "# mldebt: ignore[pipeline-jungle] shadow run for EXP-9 until March\ndef main")
+    kept = TRAIN_TWEAKED.replace(
+        "def main", "# mldebt: ignore[pipeline-jungle] shadow run for EXP-9 until March\ndef main"
+    )
     assert not jungle({"train_shadow_v2.py": kept}, base={"train_shadow.py": TRAIN})
 
 

@@ -64,7 +64,11 @@ class _Recorder(libcst.BatchableCSTVisitor):
         self.calls: list[tuple[str, int]] = []
 
     def get_visitors(self) -> dict[str, Callable[[libcst.CSTNode], None]]:
-        names = [name for name in dir(libcst) if isinstance(getattr(libcst, name), type) and issubclass(getattr(libcst, name), libcst.CSTNode)]
+        names = [
+            name
+            for name in dir(libcst)
+            if isinstance(getattr(libcst, name), type) and issubclass(getattr(libcst, name), libcst.CSTNode)
+        ]
         hooks: dict[str, Callable[[libcst.CSTNode], None]] = {}
         for name in names:
             if name not in {"SimpleWhitespace", "ParenthesizedWhitespace", "TrailingWhitespace", "Newline"}:
@@ -73,7 +77,9 @@ class _Recorder(libcst.BatchableCSTVisitor):
         return hooks
 
 
-@pytest.mark.parametrize("code", TRICKY + [path.read_text(encoding="utf-8") for path in sorted((ROOT / "rules").glob("**/*.py"))])
+@pytest.mark.parametrize(
+    "code", TRICKY + [path.read_text(encoding="utf-8") for path in sorted((ROOT / "rules").glob("**/*.py"))]
+)
 def test_recorded_traversal_calls_hooks_as_libcst_does(code: str) -> None:
     module = libcst.parse_module(code)
     expected, replayed = _Recorder(), _Recorder()

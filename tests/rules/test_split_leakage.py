@@ -18,8 +18,14 @@ HEADER = (
 )
 
 
-def leaks(head: str | dict[str, str], base: dict[str, str] | None = None, path: str = "train.py") -> list[Finding]:
-    return [finding for finding in run_case(Case(head, base=base or {}, path=path)).findings if finding.rule == RULE]
+def leaks(
+    head: str | dict[str, str], base: dict[str, str] | None = None, path: str = "train.py"
+) -> list[Finding]:
+    return [
+        finding
+        for finding in run_case(Case(head, base=base or {}, path=path)).findings
+        if finding.rule == RULE
+    ]
 
 
 @pytest.mark.parametrize(
@@ -54,15 +60,24 @@ def test_weak_tokens_need_strong_context_for_parameters() -> None:
 
 
 def test_existing_leak_touched_elsewhere_stays_existing() -> None:
-    before = HEADER + "X = StandardScaler().fit_transform(X_raw)\nX_train, X_test, y_train, y_test = train_test_split(X, y)\n"
+    before = (
+        HEADER
+        + "X = StandardScaler().fit_transform(X_raw)\nX_train, X_test, y_train, y_test = train_test_split(X, y)\n"
+    )
     after = before + "print(X_train.shape)\n"
     [finding] = leaks(after, base={"train.py": before})
     assert not finding.new
 
 
 def test_reindented_leak_keeps_its_identity() -> None:
-    before = HEADER + "X = StandardScaler().fit_transform(X_raw)\nX_train, X_test, y_train, y_test = train_test_split(X, y)\n"
-    after = HEADER + "def main(X_raw, y):\n    X = StandardScaler().fit_transform(X_raw)\n    X_train, X_test, y_train, y_test = train_test_split(X, y)\n"
+    before = (
+        HEADER
+        + "X = StandardScaler().fit_transform(X_raw)\nX_train, X_test, y_train, y_test = train_test_split(X, y)\n"
+    )
+    after = (
+        HEADER
+        + "def main(X_raw, y):\n    X = StandardScaler().fit_transform(X_raw)\n    X_train, X_test, y_train, y_test = train_test_split(X, y)\n"
+    )
     [finding] = leaks(after, base={"train.py": before})
     assert not finding.new
 
@@ -70,7 +85,10 @@ def test_reindented_leak_keeps_its_identity() -> None:
 def test_adding_the_split_after_an_untouched_fit_is_new() -> None:
     """The fit line is unchanged, but the leak only exists once the split follows it."""
     before = HEADER + "X = StandardScaler().fit_transform(X_raw)\nmodel.fit(X, y)\n"
-    after = HEADER + "X = StandardScaler().fit_transform(X_raw)\nX_train, X_test, y_train, y_test = train_test_split(X, y)\nmodel.fit(X_train, y_train)\n"
+    after = (
+        HEADER
+        + "X = StandardScaler().fit_transform(X_raw)\nX_train, X_test, y_train, y_test = train_test_split(X, y)\nmodel.fit(X_train, y_train)\n"
+    )
     [finding] = leaks(after, base={"train.py": before})
     assert finding.new
     assert (finding.line, finding.end_line) == (5, 6)
@@ -82,12 +100,18 @@ def test_a_refit_on_the_training_split_replaces_an_early_fit() -> None:
         "scaler.fit(X_train)\nX_test = scaler.transform(X_test)\n"
     )
     assert leaks(code) == []
-    still_applied = code.replace("scaler.fit(X_train)\nX_test = scaler.transform(X_test)\n", "X_test = scaler.transform(X_test)\nscaler.fit(X_train)\n")
+    still_applied = code.replace(
+        "scaler.fit(X_train)\nX_test = scaler.transform(X_test)\n",
+        "X_test = scaler.transform(X_test)\nscaler.fit(X_train)\n",
+    )
     assert [finding.line for finding in leaks(still_applied)] == [6]
 
 
 def test_fixing_the_leak_reports_it_fixed() -> None:
-    before = HEADER + "X = StandardScaler().fit_transform(X_raw)\nX_train, X_test, y_train, y_test = train_test_split(X, y)\n"
+    before = (
+        HEADER
+        + "X = StandardScaler().fit_transform(X_raw)\nX_train, X_test, y_train, y_test = train_test_split(X, y)\n"
+    )
     after = HEADER + (
         "X_train, X_test, y_train, y_test = train_test_split(X_raw, y)\nscaler = StandardScaler().fit(X_train)\n"
         "X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)\n"
@@ -131,9 +155,21 @@ def test_each_fit_is_reported_once_however_often_it_runs() -> None:
 
 def test_notebook_reports_raw_line_and_cell() -> None:
     cells = [
-        {"cell_type": "code", "source": ["from sklearn.preprocessing import MinMaxScaler\n", "from sklearn.model_selection import train_test_split"]},
+        {
+            "cell_type": "code",
+            "source": [
+                "from sklearn.preprocessing import MinMaxScaler\n",
+                "from sklearn.model_selection import train_test_split",
+            ],
+        },
         {"cell_type": "markdown", "source": ["Scale everything"]},
-        {"cell_type": "code", "source": ["X = MinMaxScaler().fit_transform(X)\n", "X_tr, X_te, y_tr, y_te = train_test_split(X, y)"]},
+        {
+            "cell_type": "code",
+            "source": [
+                "X = MinMaxScaler().fit_transform(X)\n",
+                "X_tr, X_te, y_tr, y_te = train_test_split(X, y)",
+            ],
+        },
     ]
     raw = json.dumps({"cells": cells, "nbformat": 4, "nbformat_minor": 5}, indent=1)
     [finding] = leaks(raw, path="eda.ipynb")
@@ -154,9 +190,14 @@ def test_runaway_recursion_and_huge_modules_finish() -> None:
     scan end at all, and past them the rule stays silent rather than guess."""
     depth, fan_out = 30, 10
     functions = "".join(
-        f"def f{index}(x):\n    return " + " + ".join([f"f{index + 1}(x)"] * fan_out) + "\n\n" for index in range(depth)
+        f"def f{index}(x):\n    return " + " + ".join([f"f{index + 1}(x)"] * fan_out) + "\n\n"
+        for index in range(depth)
     )
-    code = HEADER + functions + f"def f{depth}(x):\n    return StandardScaler().fit_transform(x)\n\nX = f0(X)\nparts = train_test_split(X, y)\n"
+    code = (
+        HEADER
+        + functions
+        + f"def f{depth}(x):\n    return StandardScaler().fit_transform(x)\n\nX = f0(X)\nparts = train_test_split(X, y)\n"
+    )
     assert leaks(code) == []
 
 
@@ -170,7 +211,12 @@ def test_fit_on_test_split_inside_an_uncalled_function() -> None:
 
 def test_long_derivation_chains_do_not_hit_the_recursion_limit() -> None:
     chain = "".join("df = df.assign(step=1)\n" for _ in range(1200))
-    code = HEADER + "df = pd.read_csv('a.csv')\n" + chain + "X = StandardScaler().fit_transform(df)\nparts = train_test_split(X, y)\n"
+    code = (
+        HEADER
+        + "df = pd.read_csv('a.csv')\n"
+        + chain
+        + "X = StandardScaler().fit_transform(df)\nparts = train_test_split(X, y)\n"
+    )
     result = run_case(Case(code))
     assert not result.notes, result.notes
     assert [finding.rule for finding in result.findings if finding.rule == RULE] == [RULE]
@@ -200,21 +246,29 @@ MAIN_GUARD = "if __name__ == '__main__':\n    main()\n"
 
 def test_fit_and_split_in_one_function_mention_no_call() -> None:
     """The only call on the way is `main()` at module level; naming it would point away from both lines."""
-    code = HEADER + (
-        "def main() -> None:\n    df = pd.read_csv('data.csv')\n    X, y = df.drop(columns=['y']), df['y']\n"
-        "    X = StandardScaler().fit_transform(X)\n    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2)\n"
-    ) + MAIN_GUARD
+    code = (
+        HEADER
+        + (
+            "def main() -> None:\n    df = pd.read_csv('data.csv')\n    X, y = df.drop(columns=['y']), df['y']\n"
+            "    X = StandardScaler().fit_transform(X)\n    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2)\n"
+        )
+        + MAIN_GUARD
+    )
     [finding] = leaks(code)
     assert finding.line == 8
     assert "in the call" not in finding.message and "before the split on line 9" in finding.message
 
 
 def test_message_names_the_helper_call_in_the_splitting_function_not_the_outer_call() -> None:
-    code = HEADER + (
-        "def scale(frame):\n    return StandardScaler().fit_transform(frame)\n\n"
-        "def main() -> None:\n    df = pd.read_csv('data.csv')\n    X = scale(df.drop(columns=['y']))\n"
-        "    X_train, X_test, y_train, y_test = train_test_split(X, df['y'])\n\n"
-    ) + MAIN_GUARD
+    code = (
+        HEADER
+        + (
+            "def scale(frame):\n    return StandardScaler().fit_transform(frame)\n\n"
+            "def main() -> None:\n    df = pd.read_csv('data.csv')\n    X = scale(df.drop(columns=['y']))\n"
+            "    X_train, X_test, y_train, y_test = train_test_split(X, df['y'])\n\n"
+        )
+        + MAIN_GUARD
+    )
     [finding] = leaks(code)
     assert finding.line == 6
     assert "(in the call on line 10)" in finding.message and "split on line 11" in finding.message

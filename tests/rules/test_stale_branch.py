@@ -28,7 +28,12 @@ def test_one_pull_request_level_finding_with_age_and_limit() -> None:
 
 @pytest.mark.parametrize(
     ("age", "flagged"),
-    [(timedelta(days=30), False), (timedelta(days=30, seconds=1), True), (timedelta(days=-3), False), (timedelta(0), False)],
+    [
+        (timedelta(days=30), False),
+        (timedelta(days=30, seconds=1), True),
+        (timedelta(days=-3), False),
+        (timedelta(0), False),
+    ],
 )
 def test_boundary_is_more_than_the_limit(age: timedelta, flagged: bool) -> None:
     assert bool(stale(NOW - age)) is flagged

@@ -6,7 +6,13 @@ import pytest
 
 from rules.engine import ChangedFile, ReviewInput, scan
 from rules.examples import run_case
-from rules.feature_registry import FeatureRegistry, RegistryEntry, parse_document, parse_markdown, read_registry
+from rules.feature_registry import (
+    FeatureRegistry,
+    RegistryEntry,
+    parse_document,
+    parse_markdown,
+    read_registry,
+)
 from rules.finding import Finding, Severity
 from rules.repo import DictRepo, Side
 from rules.rule import Case
@@ -20,7 +26,9 @@ COMPLETE = "spend_per_visit:\n  description: Spend over visits.\n  owner: growth
 OTHER = "other:\n  description: O.\n  owner: o\n"
 
 
-def undocumented(head: dict[str, str | None] | str, base: dict[str, str] | None = None, path: str = PATH, config: str = "") -> list[Finding]:
+def undocumented(
+    head: dict[str, str | None] | str, base: dict[str, str] | None = None, path: str = PATH, config: str = ""
+) -> list[Finding]:
     case = Case(head, base=base or {}, path=path, config=config)
     return [finding for finding in run_case(case).findings if finding.rule == RULE]
 
@@ -32,7 +40,9 @@ def yaml_entries(text: str) -> dict[str, RegistryEntry]:
 
 
 def test_yaml_mapping_keyed_by_name() -> None:
-    entries = yaml_entries("age_bucket:\n  description: Age in ten-year buckets.\n  owner: '@risk'\nzip3:\n  description: TODO\n  owner: risk\n")
+    entries = yaml_entries(
+        "age_bucket:\n  description: Age in ten-year buckets.\n  owner: '@risk'\nzip3:\n  description: TODO\n  owner: risk\n"
+    )
     assert not entries["age_bucket"].missing
     assert entries["zip3"].missing == ["description"]
 
@@ -46,11 +56,15 @@ def test_yaml_list_under_features_with_group_owner() -> None:
     entries = yaml_entries(text)
     assert not entries["a"].missing
     assert entries["amount_z"].owner == "payments-ml" and not entries["amount_z"].missing
-    assert entries["bare"].missing == ["description"], "a group's description is not its features' description"
+    assert entries["bare"].missing == ["description"], (
+        "a group's description is not its features' description"
+    )
 
 
 def test_yaml_owner_lists_and_alias_keys() -> None:
-    entries = yaml_entries("- feature: tenure\n  desc: Months since signup.\n  owners: [alice, bob]\n- column: region\n  summary: Sales region.\n  team: sales\n")
+    entries = yaml_entries(
+        "- feature: tenure\n  desc: Months since signup.\n  owners: [alice, bob]\n- column: region\n  summary: Sales region.\n  team: sales\n"
+    )
     assert entries["tenure"].owner == "alice, bob" and not entries["tenure"].missing
     assert not entries["region"].missing
 
@@ -113,13 +127,17 @@ def test_feature_already_in_base_is_existing_even_if_moved() -> None:
 
 
 def test_documenting_an_existing_feature_is_reported_fixed() -> None:
-    result = run_case(Case({PATH: CODE + "\n", "features.yaml": COMPLETE}, base={PATH: CODE, "features.yaml": "{}\n"}))
+    result = run_case(
+        Case({PATH: CODE + "\n", "features.yaml": COMPLETE}, base={PATH: CODE, "features.yaml": "{}\n"})
+    )
     assert not [finding for finding in result.findings if finding.rule == RULE]
     assert [finding.rule for finding in result.fixed] == [RULE]
 
 
 def test_incomplete_entry_says_what_is_missing() -> None:
-    [finding] = undocumented({PATH: CODE, "features.yaml": "spend_per_visit:\n  owner: growth-ml\n  description: n/a\n"})
+    [finding] = undocumented(
+        {PATH: CODE, "features.yaml": "spend_per_visit:\n  owner: growth-ml\n  description: n/a\n"}
+    )
     assert "has no description" in finding.message
 
 
@@ -127,7 +145,12 @@ def test_configured_registry_and_targets() -> None:
     code = "def build(df):\n    df['churned_next_30d'] = df['days_to_churn'] <= 30\n    df['tenure_m'] = df['days'] // 30\n    return df\n"
     config = "feature_registry: [docs/registry.md]\nrules:\n  undocumented-feature:\n    targets: [churned_next_30d]\n"
     registry = "| feature | description | owner |\n|---|---|---|\n| tenure_m | Tenure in months. | crm |\n"
-    assert undocumented({"features/churn.py": code, "docs/registry.md": registry}, path="features/churn.py", config=config) == []
+    assert (
+        undocumented(
+            {"features/churn.py": code, "docs/registry.md": registry}, path="features/churn.py", config=config
+        )
+        == []
+    )
 
 
 def test_one_finding_per_feature_name() -> None:
@@ -141,12 +164,20 @@ def test_frames_and_dicts_are_told_apart() -> None:
         "    summary['share'] = summary['n'] / summary['n'].sum()\n    events['hour'] = events['ts_local'].dt.hour\n"
         "    meta['version'] = 3\n    lookup = {}\n    lookup['a'] = 1\n    raw['tmp'] = 1\n    return summary\n"
     )
-    assert sorted(finding.line for finding in undocumented({"features/users.py": code, "features.yaml": OTHER})) == [5, 6]
+    assert sorted(
+        finding.line for finding in undocumented({"features/users.py": code, "features.yaml": OTHER})
+    ) == [5, 6]
 
 
 def test_feature_code_is_recognised_by_path() -> None:
     code = "def build(df):\n    df['ratio'] = df['a'] / df['b']\n    return df\n"
-    for path in ("features/x.py", "src/feature_engineering/x.py", "pkg/user_features.py", "pkg/feature_store.py", "fe.py"):
+    for path in (
+        "features/x.py",
+        "src/feature_engineering/x.py",
+        "pkg/user_features.py",
+        "pkg/feature_store.py",
+        "fe.py",
+    ):
         assert len(undocumented(code, path=path)) == 1, path
     for path in ("src/train.py", "pkg/featureless.py", "tests/features/test_x.py"):
         assert undocumented(code, path=path) == [], path
@@ -155,7 +186,15 @@ def test_feature_code_is_recognised_by_path() -> None:
 def test_methods_of_the_repos_own_objects_are_not_frames() -> None:
     code = "class Builder:\n    def build(self):\n        self.assign(total=1)\n        return self.with_columns(extra=2)\n"
     assert undocumented(code, path="features/builder.py") == []
-    assert len(undocumented("import pandas as pd\n\ndef f(frame_like):\n    return frame_like.pipe(g).assign(total=1)\n", path="features/b.py")) == 1
+    assert (
+        len(
+            undocumented(
+                "import pandas as pd\n\ndef f(frame_like):\n    return frame_like.pipe(g).assign(total=1)\n",
+                path="features/b.py",
+            )
+        )
+        == 1
+    )
 
 
 def test_generic_names_need_evidence_to_be_frames() -> None:
@@ -176,16 +215,28 @@ def test_without_any_registry_each_undocumented_feature_gets_a_finding() -> None
     result = run_case(Case(CALENDAR, path=PATH))
     findings = [finding for finding in result.findings if finding.rule == RULE]
     assert [(finding.line, finding.key, finding.new) for finding in findings] == [
-        (5, "feature:year", True), (6, "feature:month", True), (7, "feature:quarter", True)
+        (5, "feature:year", True),
+        (6, "feature:month", True),
+        (7, "feature:quarter", True),
     ]
     first = findings[0]
-    assert first.severity == Severity.HIGH and "no README, data dictionary or schema file names it" in first.message
-    assert "`features.yaml`, `feature_registry.yaml`, `docs/features.md`" in first.message and "`feature_registry`" in first.message
+    assert (
+        first.severity == Severity.HIGH
+        and "no README, data dictionary or schema file names it" in first.message
+    )
+    assert (
+        "`features.yaml`, `feature_registry.yaml`, `docs/features.md`" in first.message
+        and "`feature_registry`" in first.message
+    )
     assert "README table" in (first.suggestion or "")
 
 
 def test_a_long_list_is_cut_and_counted() -> None:
-    code = "def build(df):\n" + "".join(f"    df['f{index}'] = df['x'] * {index}\n" for index in range(33)) + "    return df\n"
+    code = (
+        "def build(df):\n"
+        + "".join(f"    df['f{index}'] = df['x'] * {index}\n" for index in range(33))
+        + "    return df\n"
+    )
     findings = undocumented(code)
     assert [finding.line for finding in findings] == [2, 3, 4, 5, 6, 7]
     summary = findings[-1]
@@ -194,9 +245,16 @@ def test_a_long_list_is_cut_and_counted() -> None:
 
 
 def test_adding_one_more_feature_without_a_registry_reports_only_that_one() -> None:
-    head = CALENDAR.replace("    return df", "    df['Week'] = df['Date'].dt.isocalendar().week\n    return df")
+    head = CALENDAR.replace(
+        "    return df", "    df['Week'] = df['Date'].dt.isocalendar().week\n    return df"
+    )
     findings = undocumented(head, base={PATH: CALENDAR})
-    assert [(finding.line, finding.new) for finding in findings] == [(5, False), (6, False), (7, False), (8, True)]
+    assert [(finding.line, finding.new) for finding in findings] == [
+        (5, False),
+        (6, False),
+        (7, False),
+        (8, True),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -215,8 +273,18 @@ def test_a_readme_that_names_the_feature_documents_it(readme: str, documented: b
 
 def test_short_names_need_a_code_span_or_table_cell_and_families_their_pattern() -> None:
     code = "def build(df):\n    df['v1'] = df['a'] * 2\n    for n in (1, 2):\n        df[f'to_{n}'] = df['a'] - n\n    return df\n"
-    assert len(undocumented({PATH: code, "README.md": "Release v1 of the model; write to_csv output.\n"})) == 2
-    assert undocumented({PATH: code, "README.md": "| name | meaning |\n|---|---|\n| v1 | Wind x. |\n| to_{n} | Gap to n. |\n"}) == []
+    assert (
+        len(undocumented({PATH: code, "README.md": "Release v1 of the model; write to_csv output.\n"})) == 2
+    )
+    assert (
+        undocumented(
+            {
+                PATH: code,
+                "README.md": "| name | meaning |\n|---|---|\n| v1 | Wind x. |\n| to_{n} | Gap to n. |\n",
+            }
+        )
+        == []
+    )
 
 
 def test_a_readme_note_the_pr_adds_documents_its_new_columns_but_an_old_note_does_not() -> None:
@@ -229,16 +297,26 @@ def test_a_readme_note_the_pr_adds_documents_its_new_columns_but_an_old_note_doe
 
 def test_columns_a_changed_neighbouring_module_computed_before_are_moved_not_new() -> None:
     moved = {"src/features/calendar.py": CALENDAR, "src/build.py": "def f(df):\n    return df\n"}
-    base = {"src/build.py": "def f(df):\n    df['Year'] = df['Date'].dt.year\n    # df['Month'] = 1\n    return df\n"}
+    base = {
+        "src/build.py": "def f(df):\n    df['Year'] = df['Date'].dt.year\n    # df['Month'] = 1\n    return df\n"
+    }
     assert [finding.key for finding in undocumented(moved, base=base)] == ["feature:month", "feature:quarter"]
     untouched = {"src/features/calendar.py": CALENDAR}
-    assert len(undocumented(untouched, base=base)) == 3, "only a module the pull request changes can be where a line moved from"
+    assert len(undocumented(untouched, base=base)) == 3, (
+        "only a module the pull request changes can be where a line moved from"
+    )
 
 
 def test_a_step_moved_two_folders_down_is_not_new() -> None:
     step = "import pandas as pd\n\ndef prep(df: pd.DataFrame) -> pd.DataFrame:\n    df['gust_ratio'] = df['gust'] / df['wind']\n    return df\n"
     base = {"app/main.py": "def prep(df):\n    df['gust_ratio'] = df['gust'] / df['wind']\n"}
-    assert undocumented({"app/pipeline/steps/prep_features.py": step, "app/main.py": "from pipeline.steps import prep\n"}, base=base) == []
+    assert (
+        undocumented(
+            {"app/pipeline/steps/prep_features.py": step, "app/main.py": "from pipeline.steps import prep\n"},
+            base=base,
+        )
+        == []
+    )
     assert len(undocumented({"app/pipeline/steps/prep_features.py": step})) == 1
 
 
@@ -259,14 +337,25 @@ def test_training_and_data_preparation_scripts_are_model_data_code() -> None:
 def test_a_registry_on_either_side_means_one_finding_per_feature() -> None:
     added = undocumented({PATH: CALENDAR, "features.yaml": OTHER})
     removed = undocumented({PATH: CALENDAR, "features.yaml": None}, base={"features.yaml": OTHER})
-    configured = undocumented(CALENDAR, base={"docs/registry.md": "# Features\n"}, config="feature_registry: [docs/registry.md]\n")
+    configured = undocumented(
+        CALENDAR, base={"docs/registry.md": "# Features\n"}, config="feature_registry: [docs/registry.md]\n"
+    )
     for findings in (added, removed, configured):
-        assert [(finding.line, finding.severity) for finding in findings] == [(5, Severity.HIGH), (6, Severity.HIGH), (7, Severity.HIGH)]
+        assert [(finding.line, finding.severity) for finding in findings] == [
+            (5, Severity.HIGH),
+            (6, Severity.HIGH),
+            (7, Severity.HIGH),
+        ]
     assert "the repository has no feature registry" in removed[0].message
 
 
 def test_a_pr_that_starts_a_registry_keeps_undocumented_features_existing() -> None:
-    result = run_case(Case({PATH: CALENDAR, "features.yaml": "Year:\n  description: Calendar year.\n  owner: bikes-ml\n"}, base={PATH: CALENDAR}))
+    result = run_case(
+        Case(
+            {PATH: CALENDAR, "features.yaml": "Year:\n  description: Calendar year.\n  owner: bikes-ml\n"},
+            base={PATH: CALENDAR},
+        )
+    )
     findings = [finding for finding in result.findings if finding.rule == RULE]
     assert [(finding.line, finding.new) for finding in findings] == [(6, False), (7, False)]
     assert [finding.key for finding in result.fixed] == ["feature:year"]
@@ -285,10 +374,16 @@ class CountingRepo(DictRepo):
 def test_registry_is_read_once_per_side_per_review() -> None:
     files = {f"features/f{index}.py": CODE for index in range(5)}
     repo = CountingRepo({}, {**files, "features.yaml": COMPLETE})
-    review = ReviewInput(changed=[ChangedFile(path, "added", head=text) for path, text in files.items()], repo=repo)
+    review = ReviewInput(
+        changed=[ChangedFile(path, "added", head=text) for path, text in files.items()], repo=repo
+    )
     assert [finding for finding in scan(review).findings if finding.rule == RULE] == []
     registry_reads = [read for read in repo.reads if not read.endswith(".py")]
-    assert sorted(registry_reads) == ["head:docs/features.md", "head:feature_registry.yaml", "head:features.yaml"]
+    assert sorted(registry_reads) == [
+        "head:docs/features.md",
+        "head:feature_registry.yaml",
+        "head:features.yaml",
+    ]
 
 
 FEAST = (
@@ -299,7 +394,9 @@ FEAST = (
 
 
 def test_feast_views_are_the_registry_and_only_ask_for_field_descriptions() -> None:
-    [finding] = undocumented(FEAST.format(extra=", tags={'team': 'driver_performance'}"), path="feature_repo/defs.py")
+    [finding] = undocumented(
+        FEAST.format(extra=", tags={'team': 'driver_performance'}"), path="feature_repo/defs.py"
+    )
     assert finding.key == "feast-description:driver_stats" and finding.severity is Severity.HIGH
     assert "no feature registry" not in finding.message and "`conv_rate`, `acc_rate`" in finding.message
     assert "owner" not in finding.message
@@ -307,8 +404,13 @@ def test_feast_views_are_the_registry_and_only_ask_for_field_descriptions() -> N
 
 @pytest.mark.parametrize(
     ("extra", "owned"),
-    [(", owner='driver-ml@acme.com'", True), (", description='Hourly driver stats.'", True), (", tags={'owner': 'x'}", True),
-     (", tags={'env': 'prod'}", False), ("", False)],
+    [
+        (", owner='driver-ml@acme.com'", True),
+        (", description='Hourly driver stats.'", True),
+        (", tags={'owner': 'x'}", True),
+        (", tags={'env': 'prod'}", False),
+        ("", False),
+    ],
 )
 def test_feast_view_owner_comes_from_owner_description_or_team_tag(extra: str, owned: bool) -> None:
     [finding] = undocumented(FEAST.format(extra=extra), path="feature_repo/defs.py")
@@ -318,11 +420,17 @@ def test_feast_view_owner_comes_from_owner_description_or_team_tag(extra: str, o
 def test_feast_fields_with_a_registry_use_complete_entries_and_never_the_per_feature_check() -> None:
     registry = "conv_rate:\n  description: Share of offers accepted.\n  owner: driver-ml\n"
     [finding] = undocumented({"feature_repo/defs.py": FEAST.format(extra=""), "features.yaml": registry})
-    assert finding.key == "feast-description:driver_stats" and "`acc_rate`" in finding.message and "`conv_rate`" not in finding.message
+    assert (
+        finding.key == "feast-description:driver_stats"
+        and "`acc_rate`" in finding.message
+        and "`conv_rate`" not in finding.message
+    )
 
 
 def test_adding_a_field_to_a_view_with_undescribed_fields_is_not_new_again() -> None:
-    base = {"feature_repo/defs.py": FEAST.format(extra="").replace(", Field(name='acc_rate', dtype=Float32)", "")}
+    base = {
+        "feature_repo/defs.py": FEAST.format(extra="").replace(", Field(name='acc_rate', dtype=Float32)", "")
+    }
     [finding] = undocumented({"feature_repo/defs.py": FEAST.format(extra="")}, base=base)
     assert not finding.new
 
@@ -341,7 +449,11 @@ def test_adding_a_field_to_a_view_with_undescribed_fields_is_not_new_again() -> 
     ],
 )
 def test_a_comment_calling_the_column_the_label_makes_it_the_target(comment: str, target: bool) -> None:
-    head = "import pandas as pd\n\ndef build(rfm: pd.DataFrame) -> pd.DataFrame:\n" + comment + "    rfm['Churn'] = (rfm['Recency'] > 90).astype(int)\n    return rfm\n"
+    head = (
+        "import pandas as pd\n\ndef build(rfm: pd.DataFrame) -> pd.DataFrame:\n"
+        + comment
+        + "    rfm['Churn'] = (rfm['Recency'] > 90).astype(int)\n    return rfm\n"
+    )
     assert (not undocumented(head)) is target
 
 
@@ -357,15 +469,21 @@ def test_a_readme_note_is_found_when_the_engine_did_not_load_the_readme() -> Non
     """`mldebt scan` and the bot load only files some rule parses; a changed README comes through the repository view."""
     code = "import pandas as pd\n\ndef merge(ours: pd.DataFrame) -> None:\n    ours['from_public'] = 0\n    ours.to_csv('train.csv')\n"
     base = {"README.md": "# Notes\n"}
-    head = {"README.md": "# Notes\n\n* Merged the public data, with a new column flagging its rows.\n", "src/prepare.py": code}
+    head = {
+        "README.md": "# Notes\n\n* Merged the public data, with a new column flagging its rows.\n",
+        "src/prepare.py": code,
+    }
     review = ReviewInput(
-        changed=[ChangedFile("src/prepare.py", "added", head=code), ChangedFile("README.md", "modified")], repo=DictRepo(base, head)
+        changed=[ChangedFile("src/prepare.py", "added", head=code), ChangedFile("README.md", "modified")],
+        repo=DictRepo(base, head),
     )
     assert [finding for finding in scan(review).findings if finding.rule == RULE] == []
 
 
 def test_a_polars_alias_is_not_mistaken_for_a_read_of_the_column() -> None:
     code = "import polars as pl\n\ndef f(tx: pl.DataFrame) -> pl.DataFrame:\n    return tx.with_columns((pl.col('a') / pl.col('b')).alias('a_per_b'))\n"
-    assert [finding.key for finding in undocumented(code, path="src/features/ratios.py")] == ["feature:a_per_b"]
+    assert [finding.key for finding in undocumented(code, path="src/features/ratios.py")] == [
+        "feature:a_per_b"
+    ]
     rewrite = "import polars as pl\n\ndef f(tx: pl.DataFrame) -> pl.DataFrame:\n    return tx.with_columns(pl.col('a').fill_null(0).alias('a'))\n"
     assert undocumented(rewrite, path="src/features/ratios.py") == []

@@ -60,7 +60,11 @@ def test_pyproject_lines_and_library_exemption() -> None:
         "[project.optional-dependencies]\ndev = ['pytest']\n"
     )
     assert summary(run(app, path="pyproject.toml")) == [(8, True), (9, True)]
-    for metadata in ("classifiers = ['License :: OSI Approved']", "license = {text = 'MIT'}", "urls = {Homepage = 'https://example.com'}"):
+    for metadata in (
+        "classifiers = ['License :: OSI Approved']",
+        "license = {text = 'MIT'}",
+        "urls = {Homepage = 'https://example.com'}",
+    ):
         library = app.replace("name = 'churn'", f"name = 'churn'\n{metadata}")
         assert not run(library, path="pyproject.toml")
 
@@ -123,7 +127,17 @@ def test_what_counts_as_pinned(line: str, pinned: bool) -> None:
     assert requirement is not None and requirement.pinned is pinned
 
 
-@pytest.mark.parametrize("line", ["-e .", "./libs/featurestore", "-r base.txt", "--index-url https://pypi.org/simple", "--pre", "/abs/wheel.whl"])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "-e .",
+        "./libs/featurestore",
+        "-r base.txt",
+        "--index-url https://pypi.org/simple",
+        "--pre",
+        "/abs/wheel.whl",
+    ],
+)
 def test_options_and_local_paths_are_not_requirements(line: str) -> None:
     assert parse_pip_line(line, 1) is None
 
@@ -135,14 +149,28 @@ def test_tools_that_cannot_change_results_are_not_reported() -> None:
 
 @pytest.mark.parametrize(
     "path",
-    ["requirements-dev.txt", "requirements_test.txt", "requirements.lint.txt", "requirements/dev.txt", "requirements/docs.txt"],
+    [
+        "requirements-dev.txt",
+        "requirements_test.txt",
+        "requirements.lint.txt",
+        "requirements/dev.txt",
+        "requirements/docs.txt",
+    ],
 )
 def test_dev_manifests_report_only_the_ml_stack(path: str) -> None:
     [finding] = run("-r requirements.txt\ncoverage-badge\nmoto>=5\nfaker\ntorch~=2.2\n", path=path)
     assert finding.line == 5 and "dev and test environment" in finding.message
 
 
-@pytest.mark.parametrize("path", ["requirements-train.txt", "requirements/gpu.txt", "requirements-dev-gpu.txt", "requirements-devices.txt"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "requirements-train.txt",
+        "requirements/gpu.txt",
+        "requirements-dev-gpu.txt",
+        "requirements-devices.txt",
+    ],
+)
 def test_manifests_that_are_not_only_dev_report_everything(path: str) -> None:
     assert summary(run("moto>=5\ntorch~=2.2\n", path=path)) == [(1, True), (2, True)]
 

@@ -9,7 +9,8 @@ from tests.rendered import injected, markdown
 from workers.markdown import code, safe
 
 HOSTILE = st.text(
-    alphabet=st.sampled_from(list("ab @#:/w.`*_[]()!<>&|~\\-=+\n\r\t 0123456789")) | st.characters(), max_size=80
+    alphabet=st.sampled_from(list("ab @#:/w.`*_[]()!<>&|~\\-=+\n\r\t 0123456789")) | st.characters(),
+    max_size=80,
 )
 
 
@@ -34,7 +35,11 @@ def test_issue_references_and_urls_are_not_linked() -> None:
 
 
 def test_a_line_break_cannot_start_a_heading_list_or_quote() -> None:
-    blocks = [token.type for token in markdown(safe("x\n# PWNED\n- item\n> quote\n===")) if token.type.endswith("_open")]
+    blocks = [
+        token.type
+        for token in markdown(safe("x\n# PWNED\n- item\n> quote\n==="))
+        if token.type.endswith("_open")
+    ]
     assert blocks == ["paragraph_open"]
 
 

@@ -9,7 +9,17 @@ from workers import report
 
 
 def _finding(rule: str, severity: Severity, line: int, new: bool = True, key: str = "") -> Finding:
-    return Finding(rule, severity, "train.py", line, line, f"{rule} message", "Do better.", key=key or f"k{line}", new=new)
+    return Finding(
+        rule,
+        severity,
+        "train.py",
+        line,
+        line,
+        f"{rule} message",
+        "Do better.",
+        key=key or f"k{line}",
+        new=new,
+    )
 
 
 RESULT = ScanResult(
@@ -87,7 +97,9 @@ def test_comment_body_carries_docs_link_and_hidden_fingerprint() -> None:
 def test_fingerprint_survives_a_line_move_but_not_a_new_value() -> None:
     moved = _finding("magic-number", Severity.MEDIUM, 99, key="k20")
     assert report.fingerprint(moved) == report.fingerprint(RESULT.findings[1])
-    assert report.fingerprint(_finding("magic-number", Severity.MEDIUM, 20, key="other")) != report.fingerprint(RESULT.findings[1])
+    assert report.fingerprint(
+        _finding("magic-number", Severity.MEDIUM, 20, key="other")
+    ) != report.fingerprint(RESULT.findings[1])
 
 
 def test_fixed_comment_keeps_original_and_says_where() -> None:
@@ -97,33 +109,59 @@ def test_fixed_comment_keeps_original_and_says_where() -> None:
 
 
 def test_summary_is_capped_at_githubs_limit() -> None:
-    many = ScanResult(findings=[], fixed=[], notes=[FileNote("x" * 2000 + str(i), "binary file") for i in range(100)])
+    many = ScanResult(
+        findings=[], fixed=[], notes=[FileNote("x" * 2000 + str(i), "binary file") for i in range(100)]
+    )
     assert len(report.summary(many, "a" * 40)) <= report.MAX_OUTPUT_CHARS
 
 
-ODD_PATHS = ["odd dir/we|ird `name` é.py", "a``b|c.py", "evil\n# PWNED @octocat #1.py", "<img src=x onerror=alert(1)>.py"]
+ODD_PATHS = [
+    "odd dir/we|ird `name` é.py",
+    "a``b|c.py",
+    "evil\n# PWNED @octocat #1.py",
+    "<img src=x onerror=alert(1)>.py",
+]
 
 
 def test_odd_file_names_leave_the_summary_table_and_notes_intact() -> None:
     notes = [FileNote(path, "does not parse as YAML: found '@octocat' <b>PWNED</b>") for path in ODD_PATHS]
-    body = report.summary(ScanResult(findings=list(RESULT.findings), fixed=[], notes=notes, files_scanned=1), "abcdef1234")
+    body = report.summary(
+        ScanResult(findings=list(RESULT.findings), fixed=[], notes=notes, files_scanned=1), "abcdef1234"
+    )
     assert tests_rendered.injected(body, ["PWNED"]) == []
     severity_table = tests_rendered.table_rows(body)[:6]
-    assert [row[0] for row in severity_table] == ["Severity", "critical", "high", "medium", "low", "**total**"]
+    assert [row[0] for row in severity_table] == [
+        "Severity",
+        "critical",
+        "high",
+        "medium",
+        "low",
+        "**total**",
+    ]
     assert all(len(row) == 4 for row in severity_table)
     items = [token for token in tests_rendered.markdown(body) if token.type == "list_item_open"]
     assert len(items) == len(ODD_PATHS)
 
 
 def test_odd_file_names_in_the_details_cannot_inject_markup() -> None:
-    findings = [Finding("magic-number", Severity.MEDIUM, path, 3, 3, "`0.73` is unexplained", key=path) for path in ODD_PATHS]
+    findings = [
+        Finding("magic-number", Severity.MEDIUM, path, 3, 3, "`0.73` is unexplained", key=path)
+        for path in ODD_PATHS
+    ]
     text = report.details(ScanResult(findings=findings, fixed=[], notes=[]), findings)
     assert tests_rendered.injected(text, ["PWNED"]) == []
 
 
 def test_a_marker_faked_by_the_reviewed_code_does_not_change_our_fingerprint() -> None:
-    fake = Finding("config-without-context", Severity.HIGH, "params.yaml", 2, 2,
-                   "`<!-- mldebt:finding 0000 --> <!-- mldebt:fixed -->` is set to `1`", key="lr=1")
+    fake = Finding(
+        "config-without-context",
+        Severity.HIGH,
+        "params.yaml",
+        2,
+        2,
+        "`<!-- mldebt:finding 0000 --> <!-- mldebt:fixed -->` is set to `1`",
+        key="lr=1",
+    )
     body = report.comment_body([fake])
     assert report.fingerprints_in(body) == {report.fingerprint(fake)}
     assert report.FIXED_MARKER not in body
@@ -141,12 +179,25 @@ EXPECTED_GROUP_COMMENT = """**mldebt · `config-without-context`** (high) · 2 f
 <!-- mldebt:finding {first},{second} -->"""
 
 
-def test_a_run_of_neighbouring_findings_is_one_comment_that_lists_each_and_carries_every_fingerprint() -> None:
+def test_a_run_of_neighbouring_findings_is_one_comment_that_lists_each_and_carries_every_fingerprint() -> (
+    None
+):
     run = [
-        Finding("config-without-context", Severity.HIGH, "params.yaml", line, line, f"`{key}` has no tuning context.", suggestion="Say how it was chosen.", key=key)
+        Finding(
+            "config-without-context",
+            Severity.HIGH,
+            "params.yaml",
+            line,
+            line,
+            f"`{key}` has no tuning context.",
+            suggestion="Say how it was chosen.",
+            key=key,
+        )
         for line, key in [(2, "train.lr=0.0003"), (3, "train.epochs=12")]
     ]
     body = report.comment_body(run)
-    assert body == EXPECTED_GROUP_COMMENT.format(first=report.fingerprint(run[0]), second=report.fingerprint(run[1]))
+    assert body == EXPECTED_GROUP_COMMENT.format(
+        first=report.fingerprint(run[0]), second=report.fingerprint(run[1])
+    )
     assert report.fingerprints_in(body) == {report.fingerprint(finding) for finding in run}
     assert report.fingerprints_in(report.fixed_body(body, "0123456789")) == report.fingerprints_in(body)
