@@ -230,7 +230,7 @@ def _bare_field(field: GraphQLField) -> GraphQLField:
 
 
 def main() -> None:
-    from ghsim.graphql import SDL
+    from ghsim.graphql_sdl import SDL
 
     with tempfile.TemporaryDirectory() as tmp:
         rest_pkg = npm_pack(*OPENAPI_PACKAGE, Path(tmp))
