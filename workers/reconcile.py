@@ -119,7 +119,9 @@ class ReconcileGateway(GitHubGateway):
     def comments(self, repo: str, pr: int, since: datetime) -> list[Any]:
         owner, name = repo.split("/", 1)
         self.budget.spend()
-        return list(self._gh.rest.issues.list_comments(owner, name, pr, since=since, per_page=PER_PAGE).parsed_data)
+        # githubkit would send the datetime as str(datetime), with a space; GitHub asks for ISO 8601.
+        stamp = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return list(self._gh.rest.issues.list_comments(owner, name, pr, since=stamp, per_page=PER_PAGE).parsed_data)  # type: ignore[arg-type]
 
     def runs(self, repo: str, sha: str) -> list[Any]:
         owner, _, name = repo.partition("/")
