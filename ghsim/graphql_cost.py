@@ -105,7 +105,7 @@ def analyse(schema: GraphQLSchema, document: DocumentNode, variables: dict[str, 
 
 def _page_size(node: FieldNode, variables: dict[str, Any] | None, out: Analysis) -> int:
     """`first` or `last` of one connection; a missing or excessive one becomes GitHub's error."""
-    given = {arg.name.value: value_from_ast_untyped(arg.value, variables) for arg in node.arguments}
+    given = {arg.name.value: value_from_ast_untyped(arg.value, variables) for arg in node.arguments or ()}
     name = node.name.value
     location = {"line": node.loc.source.get_location(node.loc.start).line,
                 "column": node.loc.source.get_location(node.loc.start).column} if node.loc else None
