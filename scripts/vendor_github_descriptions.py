@@ -202,31 +202,32 @@ def graphql_subset(github: GraphQLSchema, simulator: GraphQLSchema) -> str:
                 fields |= wanted.get(interface.name, set())
             pruned_fields = {k: _bare_field(v) for k, v in gh_type.fields.items() if k in fields}
             interfaces = [i for i in gh_type.interfaces if i.name in kept]
-            kwargs = gh_type.to_kwargs()
-            kwargs.update(fields=pruned_fields, interfaces=interfaces, description=None)
-            pruned: GraphQLNamedType = type(gh_type)(**kwargs)
+            pruned: GraphQLNamedType = type(gh_type)(**_without_docs(gh_type, fields=pruned_fields,
+                                                                      interfaces=interfaces))
         elif isinstance(gh_type, GraphQLUnionType):
-            kwargs = gh_type.to_kwargs()
-            kwargs.update(types=[t for t in gh_type.types if t.name in kept], description=None)
-            pruned = GraphQLUnionType(**kwargs)
+            pruned = GraphQLUnionType(**_without_docs(gh_type, types=[t for t in gh_type.types if t.name in kept]))
         elif isinstance(gh_type, GraphQLEnumType):
-            values = {k: GraphQLEnumValue(**{**v.to_kwargs(), "description": None}) for k, v in gh_type.values.items()}
-            pruned = GraphQLEnumType(**{**gh_type.to_kwargs(), "values": values, "description": None})
+            values = {k: GraphQLEnumValue(**_without_docs(v)) for k, v in gh_type.values.items()}
+            pruned = GraphQLEnumType(**_without_docs(gh_type, values=values))
         elif isinstance(gh_type, GraphQLInputObjectType):
-            inputs = {k: GraphQLInputField(**{**v.to_kwargs(), "description": None}) for k, v in gh_type.fields.items()}
-            pruned = GraphQLInputObjectType(**{**gh_type.to_kwargs(), "fields": inputs, "description": None})
+            inputs = {k: GraphQLInputField(**_without_docs(v)) for k, v in gh_type.fields.items()}
+            pruned = GraphQLInputObjectType(**_without_docs(gh_type, fields=inputs))
         elif isinstance(gh_type, GraphQLScalarType):
-            pruned = GraphQLScalarType(**{**gh_type.to_kwargs(), "description": None})
+            pruned = GraphQLScalarType(**_without_docs(gh_type))
         else:
             continue
         parts.append(print_type(pruned))
     return "\n\n".join(parts) + "\n"
 
 
+def _without_docs(item: Any, **changes: Any) -> Any:
+    """An item's constructor arguments without its documentation, which the vendored file does not need."""
+    return {**item.to_kwargs(), **changes, "description": None}
+
+
 def _bare_field(field: GraphQLField) -> GraphQLField:
-    """The field without its documentation, which the vendored file does not need."""
-    args = {k: GraphQLArgument(**{**a.to_kwargs(), "description": None}) for k, a in field.args.items()}
-    return GraphQLField(**{**field.to_kwargs(), "args": args, "description": None})
+    args = {k: GraphQLArgument(**_without_docs(a)) for k, a in field.args.items()}
+    return GraphQLField(**_without_docs(field, args=args))
 
 
 def main() -> None:

@@ -40,12 +40,10 @@ _DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{
 FORMATS = FormatChecker(formats=())
 
 
-@FORMATS.checks("uri")
 def _is_uri(value: object) -> bool:
     return not isinstance(value, str) or _URI.match(value) is not None
 
 
-@FORMATS.checks("date-time", raises=ValueError)
 def _is_date_time(value: object) -> bool:
     if not isinstance(value, str):
         return True
@@ -53,6 +51,10 @@ def _is_date_time(value: object) -> bool:
         return False
     datetime.fromisoformat(value.replace("Z", "+00:00"))
     return True
+
+
+FORMATS.checks("uri")(_is_uri)
+FORMATS.checks("date-time", raises=ValueError)(_is_date_time)
 
 
 @cache

@@ -33,6 +33,7 @@ class Recorder:
 
     def __call__(self, exchange: Exchange) -> None:
         key = _fingerprint(exchange)
+        found: list[str]
         if key in self._clean:
             operation, found = self._clean[key], []
         else:

@@ -138,7 +138,7 @@ def _raw(world: World, method: str, path: str, **options: Any) -> httpx.Response
     try:
         return world.gh.request(method, path, **options).raw_response  # type: ignore[no-any-return]
     except RequestFailed as exc:
-        return exc.response.raw_response  # type: ignore[no-any-return]
+        return exc.response.raw_response
 
 
 @pytest.mark.parametrize(("method", "path", "options", "expected"), [
