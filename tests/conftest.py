@@ -9,6 +9,10 @@ import pytest
 from hypothesis import settings
 from redis import Redis
 
+# Every exchange the pipeline and reliability tests have with the simulator is checked against GitHub's
+# published API descriptions (tests/conformance); the fixture is autouse.
+from tests.conformance.plugin import github_conformance, session_failed_silently, summary  # noqa: F401
+
 # A fixed sample keeps `make test` deterministic, so main never turns red on an unrelated change;
 # `make fuzz` draws fresh examples to look for new failures.
 settings.register_profile("fixed", derandomize=True, database=None)
@@ -31,11 +35,6 @@ def redis(redis_url: str) -> Iterator[Redis]:
     connection.flushdb()
     yield connection
     connection.close()
-
-
-# Every exchange the pipeline and reliability tests have with the simulator is checked against GitHub's
-# published API descriptions (tests/conformance).
-from tests.conformance.plugin import github_conformance, session_failed_silently, summary  # noqa: E402,F401
 
 
 def pytest_configure(config: pytest.Config) -> None:
