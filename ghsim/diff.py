@@ -12,10 +12,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 CONTEXT = 3
 BINARY_SNIFF_BYTES = 8000
+# GitHub's limits on one file's diff; past either the API gives no `patch` and the page shows no diff.
+MAX_PATCH_LINES = 20_000
+MAX_PATCH_BYTES = 500 * 1024
 
 _SNAKE_CNT = 20
 _HEUR_MIN_COST = 256
@@ -96,12 +99,16 @@ class FilePatch:
     binary: bool = False
     positions: tuple[tuple[str, int | None, int | None], ...] = field(default=(), repr=False)
 
-    @property
+    @cached_property
     def text(self) -> str | None:
-        """GitHub omits ``patch`` for binary files and for changes without hunks."""
+        """GitHub omits ``patch`` for binary files, for changes without hunks, and for a text diff past its
+        limits on one file (20,000 lines or 500 KB), although it still counts the lines changed."""
         if self.binary or not self.hunks:
             return None
-        return "\n".join(h.text() for h in self.hunks)
+        text = "\n".join(h.text() for h in self.hunks)
+        if text.count("\n") >= MAX_PATCH_LINES or len(text.encode()) > MAX_PATCH_BYTES:
+            return None
+        return text
 
     def hunk_for(self, side: str, line: int) -> Hunk | None:
         for hunk in self.hunks:

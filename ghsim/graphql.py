@@ -9,14 +9,17 @@ of truth for shape.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from graphql import GraphQLError, GraphQLInterfaceType, build_schema, graphql_sync
+from graphql import GraphQLError, GraphQLInterfaceType, build_schema, execute_sync, parse, validate
 
 from ghsim.diff import is_binary
 from ghsim.git import CommitObject
+from ghsim.graphql_cost import Analysis, analyse, decode_cursor, encode_cursor
+from ghsim.graphql_sdl import SDL
 from ghsim.state import PullRequest, Repo
 from ghsim.util import iso, node_id
 
@@ -24,152 +27,6 @@ if TYPE_CHECKING:
     from ghsim.simulator import SimulatedGitHub
 
 TEXT_LIMIT = 512 * 1024
-
-SDL = """
-scalar GitObjectID
-scalar DateTime
-scalar URI
-
-interface GitObject {
-  id: ID!
-  oid: GitObjectID!
-  abbreviatedOid: String!
-  commitUrl: URI!
-}
-
-type Blob implements GitObject {
-  id: ID!
-  oid: GitObjectID!
-  abbreviatedOid: String!
-  commitUrl: URI!
-  byteSize: Int!
-  isBinary: Boolean
-  isTruncated: Boolean!
-  text: String
-}
-
-type TreeEntry {
-  name: String!
-  path: String
-  type: String!
-  mode: Int!
-  oid: GitObjectID!
-  size: Int!
-  extension: String
-  isGenerated: Boolean!
-  lineCount: Int
-  object: GitObject
-}
-
-type Tree implements GitObject {
-  id: ID!
-  oid: GitObjectID!
-  abbreviatedOid: String!
-  commitUrl: URI!
-  entries: [TreeEntry!]
-}
-
-type Commit implements GitObject {
-  id: ID!
-  oid: GitObjectID!
-  abbreviatedOid: String!
-  commitUrl: URI!
-  message: String!
-  messageHeadline: String!
-  committedDate: DateTime!
-  authoredDate: DateTime!
-  tree: Tree!
-  file(path: String!): TreeEntry
-}
-
-type Ref {
-  id: ID!
-  name: String!
-  prefix: String!
-  target: GitObject
-}
-
-type RepositoryOwner {
-  login: String!
-}
-
-type PageInfo {
-  hasNextPage: Boolean!
-  hasPreviousPage: Boolean!
-  startCursor: String
-  endCursor: String
-}
-
-type PullRequestChangedFile {
-  path: String!
-  additions: Int!
-  deletions: Int!
-  changeType: String!
-}
-
-type PullRequestChangedFileConnection {
-  totalCount: Int!
-  pageInfo: PageInfo!
-  nodes: [PullRequestChangedFile]
-}
-
-type PullRequestCommit {
-  id: ID!
-  commit: Commit!
-}
-
-type PullRequestCommitConnection {
-  totalCount: Int!
-  pageInfo: PageInfo!
-  nodes: [PullRequestCommit]
-}
-
-type PullRequest {
-  id: ID!
-  number: Int!
-  title: String!
-  body: String!
-  state: String!
-  isDraft: Boolean!
-  headRefName: String!
-  headRefOid: GitObjectID!
-  baseRefName: String!
-  baseRefOid: GitObjectID!
-  baseRef: Ref
-  additions: Int!
-  deletions: Int!
-  changedFiles: Int!
-  files(first: Int, after: String): PullRequestChangedFileConnection
-  commits(first: Int, after: String): PullRequestCommitConnection!
-}
-
-type Repository {
-  id: ID!
-  name: String!
-  nameWithOwner: String!
-  isPrivate: Boolean!
-  url: URI!
-  owner: RepositoryOwner!
-  defaultBranchRef: Ref
-  ref(qualifiedName: String!): Ref
-  object(expression: String, oid: GitObjectID): GitObject
-  pullRequest(number: Int!): PullRequest
-}
-
-type RateLimit {
-  cost: Int!
-  limit: Int!
-  nodeCount: Int!
-  remaining: Int!
-  resetAt: DateTime!
-  used: Int!
-}
-
-type Query {
-  repository(owner: String!, name: String!, followRenames: Boolean = true): Repository
-  rateLimit(dryRun: Boolean = false): RateLimit
-}
-"""
 
 
 class _GitObjectView:
@@ -305,38 +162,55 @@ class PullRequestView:
         self.deletions = sum(f.patch.deletions for f in self._files)
         self.changedFiles = len(self._files)
 
-    def files(self, info: Any, first: int | None = None, after: str | None = None) -> dict[str, Any]:
-        start = int(after) if after and after.isdigit() else 0
-        count = min(first if first is not None else 100, 100)
-        chunk = self._files[start:start + count]
+    def files(self, info: Any, first: int | None = None, after: str | None = None, last: int | None = None,
+              before: str | None = None) -> dict[str, Any]:
         kinds = {"added": "ADDED", "removed": "DELETED", "modified": "MODIFIED", "renamed": "RENAMED"}
-        end = start + len(chunk)
-        return {
-            "totalCount": len(self._files),
-            "pageInfo": {"hasNextPage": end < len(self._files), "hasPreviousPage": start > 0,
-                         "startCursor": str(start) if chunk else None, "endCursor": str(end) if chunk else None},
-            "nodes": [{"path": f.filename, "additions": f.patch.additions, "deletions": f.patch.deletions,
-                       "changeType": kinds[f.status]} for f in chunk],
-        }
+        return _page(self._files, first, after, last, before,
+                     lambda f: {"path": f.filename, "additions": f.patch.additions, "deletions": f.patch.deletions,
+                                "changeType": kinds[f.status]})
 
     @property
     def baseRef(self) -> "RefView | None":
         """The base branch as it is now (null once deleted), which need not be ``baseRefOid``."""
         return RefView(self.pr.repo, self.pr.base_ref) if self.pr.base_ref in self.pr.repo.branches else None
 
-    def commits(self, info: Any, first: int | None = None, after: str | None = None) -> dict[str, Any]:
-        """Oldest first, the order of the REST commits list, paged like ``files``."""
-        commits = self.pr.commits()
-        start = int(after) if after and after.isdigit() else 0
-        count = min(first if first is not None else 100, 100)
-        chunk = commits[start:start + count]
-        end = start + len(chunk)
-        return {
-            "totalCount": len(commits),
-            "pageInfo": {"hasNextPage": end < len(commits), "hasPreviousPage": start > 0,
-                         "startCursor": str(start) if chunk else None, "endCursor": str(end) if chunk else None},
-            "nodes": [{"id": node_id("PRC", f"{self.pr.id}:{c.sha}"), "commit": Commit(self.pr.repo, c)} for c in chunk],
-        }
+    def commits(self, info: Any, first: int | None = None, after: str | None = None, last: int | None = None,
+                before: str | None = None) -> dict[str, Any]:
+        """Oldest first, the order of the REST commits list."""
+        return _page(self.pr.commits(), first, after, last, before,
+                     lambda c: {"id": node_id("PRC", f"{self.pr.id}:{c.sha}"), "commit": Commit(self.pr.repo, c)})
+
+
+def _page(items: list[Any], first: int | None, after: str | None, last: int | None, before: str | None,
+          shape: Any) -> dict[str, Any]:
+    """One page of a connection, cut by GitHub's arguments; cursors are 1-based positions, opaque to clients."""
+    start = decode_cursor(after, "after") if after is not None else 0
+    end = decode_cursor(before, "before") - 1 if before is not None else len(items)
+    start, end = max(start, 0), min(max(end, start), len(items))
+    if first is not None:
+        end = min(end, start + first)
+    if last is not None:
+        start = max(start, end - last)
+    chunk = items[start:end]
+    return {
+        "totalCount": len(items),
+        "pageInfo": {"hasNextPage": end < len(items), "hasPreviousPage": start > 0,
+                     "startCursor": encode_cursor(start + 1) if chunk else None,
+                     "endCursor": encode_cursor(end) if chunk else None},
+        "nodes": [shape(item) for item in chunk],
+    }
+
+
+@dataclass
+class Organization:
+    """A `RepositoryOwner`; the class name is the GraphQL type it resolves to."""
+
+    login: str
+
+
+@dataclass
+class User:
+    login: str
 
 
 class RefView:
@@ -359,7 +233,8 @@ class RepositoryView:
         self.nameWithOwner = repo.full_name
         self.isPrivate = repo.private
         self.url = f"https://github.com/{repo.full_name}"
-        self.owner = {"login": repo.owner.login}
+        self.owner: Organization | User = Organization(repo.owner.login) if repo.owner.type == "Organization" \
+            else User(repo.owner.login)
 
     @property
     def defaultBranchRef(self) -> RefView | None:
@@ -416,14 +291,28 @@ class GraphQLService:
     def __init__(self, sim: "SimulatedGitHub") -> None:
         self.sim = sim
         self.schema = build_schema(SDL)
-        git_object = self.schema.type_map["GitObject"]
-        assert isinstance(git_object, GraphQLInterfaceType)
-        git_object.resolve_type = _resolve_type
+        for name in ("GitObject", "RepositoryOwner"):
+            interface = self.schema.type_map[name]
+            assert isinstance(interface, GraphQLInterfaceType)
+            interface.resolve_type = _resolve_type
 
     def execute(self, query: str, variables: dict[str, Any] | None, operation: str | None,
-                installation_id: int, repo_filter: frozenset[int] | None, bucket: Any) -> dict[str, Any]:
-        root = _Root(self.sim, installation_id, repo_filter, bucket)
-        result = graphql_sync(self.schema, query, root_value=root, variable_values=variables,
+                installation_id: int, repo_filter: frozenset[int] | None,
+                charge: Callable[[int], Any]) -> dict[str, Any]:
+        """Validates, scores and runs a query; `charge(points)` takes its cost off the GraphQL budget."""
+        try:
+            document = parse(query)
+        except GraphQLError as error:
+            return {"errors": [_error(error)]}
+        invalid = validate(self.schema, document)
+        if invalid:
+            return {"errors": [_error(e) for e in invalid]}
+        analysis = analyse(self.schema, document, variables, operation)
+        if analysis.errors:
+            return {"errors": analysis.errors}
+        bucket = charge(analysis.cost)
+        root = _Root(self.sim, installation_id, repo_filter, bucket, analysis)
+        result = execute_sync(self.schema, document, root_value=root, variable_values=variables,
                               operation_name=operation)
         out: dict[str, Any] = {}
         if result.errors:
@@ -443,11 +332,12 @@ def _error(error: GraphQLError) -> dict[str, Any]:
 
 class _Root:
     def __init__(self, sim: "SimulatedGitHub", installation_id: int, repo_filter: frozenset[int] | None,
-                 bucket: Any) -> None:
+                 bucket: Any, analysis: Analysis) -> None:
         self.sim = sim
         self.installation_id = installation_id
         self.repo_filter = repo_filter
         self.bucket = bucket
+        self.analysis = analysis
 
     def repository(self, info: Any, owner: str, name: str, followRenames: bool = True) -> RepositoryView:
         repo = self.sim.state.repo(f"{owner}/{name}")
@@ -459,6 +349,6 @@ class _Root:
 
     def rateLimit(self, info: Any, dryRun: bool = False) -> dict[str, Any]:
         reset = datetime.fromtimestamp(self.bucket.reset_at, timezone.utc)
-        return {"cost": 1, "limit": self.bucket.limit, "nodeCount": 0, "remaining": self.bucket.remaining,
-                "resetAt": iso(reset), "used": self.bucket.used}
+        return {"cost": self.analysis.cost, "limit": self.bucket.limit, "nodeCount": self.analysis.node_count,
+                "remaining": self.bucket.remaining, "resetAt": iso(reset), "used": self.bucket.used}
 

@@ -19,8 +19,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ghsim import versions
 from ghsim.auth import Identity
 from ghsim.errors import ApiError, not_found
+from ghsim.shapes import Shapes
 from ghsim.state import Repo
 
 if TYPE_CHECKING:
@@ -56,6 +58,15 @@ class Ctx:
     @property
     def base_url(self) -> str:
         return self.sim.url
+
+    @property
+    def version(self) -> str:
+        """The REST API version this request is answered in (the front end refused any other)."""
+        return str(self.request.scope["state"].get("api_version", versions.DEFAULT))
+
+    @property
+    def shapes(self) -> Shapes:
+        return self.sim.shapes.at(self.version)
 
     def json_body(self) -> dict[str, Any]:
         """The request body as an object; GitHub rejects anything else with 400."""

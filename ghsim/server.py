@@ -27,6 +27,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+from ghsim import exchanges, versions
 from ghsim.errors import ApiError, error_body, not_found
 from ghsim.faults import PRIMARY_MESSAGE, RATE_LIMIT_DOC, Fault
 from ghsim.ratelimit import Bucket
@@ -88,8 +89,12 @@ class FrontEnd:
         rid = request_id()
         if sim.latency > 0:
             await asyncio.sleep(sim.latency)
-        identity = sim.authority.identify(Headers(scope=scope).get("authorization"))
+        headers = Headers(scope=scope)
+        identity = sim.authority.identify(headers.get("authorization"))
+        requested = headers.get(versions.HEADER)
+        version = versions.select(requested)
         scope.setdefault("state", {})["identity"] = identity
+        scope["state"]["api_version"] = version or versions.DEFAULT
         resource = "graphql" if path.rstrip("/") == "/graphql" else "core"
         key = sim.bucket_key(identity, resource)
         fault = sim.faults.match(method, path)
@@ -102,6 +107,9 @@ class FrontEnd:
         if fault is not None and fault.status is not None and not lost:
             bucket = sim.limiter.peek(key)
             canned = _json(*fault.response(rid, identity.installation_id))
+        elif version is None:
+            bucket = sim.limiter.peek(key)
+            canned = _json(400, versions.unsupported(requested or ""), {})
         elif identity.kind == "invalid":
             bucket = sim.limiter.peek(key)
             canned = _json(401, error_body(401, identity.error), {})
@@ -111,39 +119,61 @@ class FrontEnd:
                 message = PRIMARY_MESSAGE.format(inst=identity.installation_id) \
                     if identity.installation_id is not None else "API rate limit exceeded."
                 canned = _json(403, error_body(403, message, doc=RATE_LIMIT_DOC), {})
+            else:
+                limited = sim.secondary.charge(identity, method, path, rid)
+                if limited is not None:
+                    canned = _json(*limited)
         scope["state"]["bucket"] = bucket
-        stamp = {**bucket.headers(resource), "x-github-request-id": rid,
-                 "x-github-api-version-selected": "2022-11-28", "x-github-media-type": "github.v3; format=json",
+        stamp = {"x-github-request-id": rid, "x-github-api-version-selected": version or versions.DEFAULT,
+                 "x-github-media-type": "github.v3; format=json",
                  "x-content-type-options": "nosniff", "x-frame-options": "deny"}
         status_seen = 0
         recorded = False
+        watchers = (*sim.observers, *exchanges.observers())
+        tape = _Tape(headers) if watchers else None
+        if tape is not None:
+            receive = tape.receiving(receive)
 
         def record() -> None:
             nonlocal recorded
-            if not recorded:
-                recorded = True
-                sim.record(Call(method, path, scope.get("query_string", b"").decode(), status_seen, started_wall,
-                                time.monotonic() - started, identity.installation_id, identity.kind,
-                                fault is not None and fault.status is not None, rid))
+            if recorded:
+                return
+            recorded = True
+            injected = fault is not None and fault.status is not None
+            sim.record(Call(method, path, scope.get("query_string", b"").decode(), status_seen, started_wall,
+                            time.monotonic() - started, identity.installation_id, identity.kind, injected, rid))
+            if tape is not None:
+                exchange = tape.exchange(method, path, scope.get("query_string", b"").decode(), status_seen,
+                                         injected, injected and fault is not None and fault.body is not None)
+                for watcher in watchers:
+                    watcher(exchange)
 
         async def stamped_send(message: MutableMapping[str, Any]) -> None:
             nonlocal status_seen
             if message["type"] == "http.response.start":
                 status_seen = message["status"]
-                extra = dict(stamp)
+                # The route may have charged more (a GraphQL query's cost): the headers show the bucket as it is now.
+                extra = {**scope["state"]["bucket"].headers(resource), **stamp}
                 if canned is not None:
                     extra.update(canned[2])
                 names = {k.lower() for k in extra}
                 kept = [(k, v) for k, v in message.get("headers", []) if k.decode().lower() not in names]
                 message = {**message, "headers": kept + [(k.encode(), v.encode()) for k, v in extra.items()]}
-            elif message["type"] == "http.response.body" and not message.get("more_body", False):
-                record()
+                if tape is not None:
+                    tape.response_headers = {k.decode().lower(): v.decode() for k, v in message["headers"]}
+            elif message["type"] == "http.response.body":
+                if tape is not None:
+                    tape.response_body.append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    record()
             await send(message)
 
         try:
             if canned is None and lost and fault is not None:
                 canned = await self._lose_answer(fault, scope, receive, stamped_send, rid, identity.installation_id)
             if canned is not None:
+                if tape is not None:
+                    await _drain(receive)
                 status, body, _ = canned
                 response = Response(body, status, media_type=JSON_TYPE)
                 await response(scope, receive, stamped_send)
@@ -169,6 +199,37 @@ class FrontEnd:
         for message in held:
             await send(message)
         return None
+
+
+async def _drain(receive: Any) -> None:
+    """Reads a request's body that no route will read, so an observer sees what was sent."""
+    while True:
+        message = await receive()
+        if message.get("type") != "http.request" or not message.get("more_body", False):
+            return
+
+
+class _Tape:
+    """What an observed exchange carried, gathered as the request is read and the answer sent."""
+
+    def __init__(self, headers: Headers) -> None:
+        self.request_headers = {k.lower(): v for k, v in headers.items()}
+        self.request_body: list[bytes] = []
+        self.response_headers: dict[str, str] = {}
+        self.response_body: list[bytes] = []
+
+    def receiving(self, receive: Any) -> Any:
+        async def taped() -> Any:
+            message = await receive()
+            if message.get("type") == "http.request":
+                self.request_body.append(message.get("body", b""))
+            return message
+        return taped
+
+    def exchange(self, method: str, path: str, query: str, status: int, injected: bool,
+                 scripted: bool) -> exchanges.Exchange:
+        return exchanges.Exchange(method, path, query, self.request_headers, b"".join(self.request_body), status,
+                                  self.response_headers, b"".join(self.response_body), injected, scripted)
 
 
 class _PromptServer(uvicorn.Server):

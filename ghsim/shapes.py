@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import base64
 from typing import Any
+from urllib.parse import quote
 
+from ghsim import versions
 from ghsim.git import CommitObject
 from ghsim.state import (
     Annotation,
@@ -30,14 +32,30 @@ from ghsim.util import iso, node_id
 
 HTML = "https://github.com"
 Json = dict[str, Any]
+# Fields of a pull request that only `GET /repos/{owner}/{repo}/pulls/{number}` gives.
+_FULL_PULL_ONLY = ("merged", "mergeable", "rebaseable", "mergeable_state", "merged_by", "comments", "review_comments",
+                   "maintainer_can_modify", "commits", "additions", "deletions", "changed_files")
 
 
 class Shapes:
-    """Serialisers bound to one simulator (its state and base URL)."""
+    """Serialisers bound to one simulator (its state and base URL) and one REST API version."""
 
-    def __init__(self, state: State, api: str) -> None:
+    def __init__(self, state: State, api: str, version: str = versions.DEFAULT) -> None:
         self.state = state
         self.api = api.rstrip("/")
+        self.version = version
+        self._versions: dict[str, Shapes] = {version: self}
+
+    def at(self, version: str) -> "Shapes":
+        """The same serialisers answering in `version`'s shapes."""
+        found = self._versions.get(version)
+        if found is None:
+            found = self._versions[version] = Shapes(self.state, self.api, version)
+        return found
+
+    @property
+    def latest(self) -> bool:
+        return versions.at_least(self.version, versions.LATEST)
 
     def user(self, user: User) -> Json:
         u = f"{self.api}/users/{user.login}"
@@ -60,7 +78,7 @@ class Shapes:
         r = self.repo_url(repo)
         h = f"{HTML}/{repo.full_name}"
         open_count = sum(1 for pr in repo.pulls.values() if pr.state == "open")
-        return {
+        out: Json = {
             "id": repo.id, "node_id": node_id("R", repo.id), "name": repo.name, "full_name": repo.full_name,
             "private": repo.private, "owner": self.user(repo.owner), "html_url": h, "description": None,
             "fork": False, "url": r,
@@ -92,9 +110,15 @@ class Shapes:
             "disabled": False, "visibility": "private" if repo.private else "public",
             "pushed_at": iso(repo.pushed_at), "created_at": iso(repo.created_at),
             "updated_at": iso(repo.pushed_at), "allow_forking": True, "web_commit_signoff_required": False,
-            "subscribers_count": 0, "network_count": 0, "license": None, "forks": 0,
-            "open_issues": open_count, "watchers": 0,
+            "license": None, "forks": 0, "open_issues": open_count, "watchers": 0,
         }
+        if self.latest:
+            del out["has_downloads"]
+        return out
+
+    def full_repository(self, repo: Repo) -> Json:
+        """``GET /repos/{owner}/{repo}``: the repository object and the counts only this endpoint gives."""
+        return {**self.repository(repo), "subscribers_count": 0, "network_count": 0}
 
     def repository_brief(self, repo: Repo) -> Json:
         """The small ``repository`` object of installation webhooks."""
@@ -144,7 +168,7 @@ class Shapes:
         review_comments = sum(1 for c in self.state.review_comments.values()
                               if c.repo_id == repo.id and c.pr_number == pr.number and not self.state.in_pending_review(c))
         link = lambda href: {"href": href}  # noqa: E731
-        return {
+        out: Json = {
             "url": u, "id": pr.id, "node_id": node_id("PR", pr.id), "html_url": h, "diff_url": f"{h}.diff",
             "patch_url": f"{h}.patch", "issue_url": f"{r}/issues/{pr.number}", "commits_url": f"{u}/commits",
             "review_comments_url": f"{u}/comments", "review_comment_url": f"{r}/pulls/comments{{/number}}",
@@ -169,6 +193,16 @@ class Shapes:
             "commits": len(pr.commits()), "additions": sum(f.patch.additions for f in files),
             "deletions": sum(f.patch.deletions for f in files), "changed_files": len(files),
         }
+        if self.latest:
+            del out["merge_commit_sha"], out["assignee"]
+        return out
+
+    def pull_request_simple(self, pr: PullRequest) -> Json:
+        """A PR as the list endpoint gives it: no merge state, counts or diff statistics."""
+        out = self.pull_request(pr)
+        for key in _FULL_PULL_ONLY:
+            del out[key]
+        return out
 
     def pull_request_minimal(self, pr: PullRequest) -> Json:
         repo = pr.repo
@@ -178,12 +212,14 @@ class Shapes:
                 "base": {"ref": pr.base_ref, "sha": pr.base_sha, "repo": brief}}
 
     def diff_entry(self, repo: Repo, change: FileChange, ref: str) -> Json:
+        """GitHub escapes the whole file name in these URLs, its slashes too (``src%2Fmain.py``)."""
+        escaped = quote(change.filename, safe="")
         entry: Json = {
             "sha": change.new_blob or change.old_blob, "filename": change.filename, "status": change.status,
             "additions": change.patch.additions, "deletions": change.patch.deletions, "changes": change.changes,
-            "blob_url": f"{HTML}/{repo.full_name}/blob/{ref}/{change.filename}",
-            "raw_url": f"{HTML}/{repo.full_name}/raw/{ref}/{change.filename}",
-            "contents_url": f"{self.repo_url(repo)}/contents/{change.filename}?ref={ref}",
+            "blob_url": f"{HTML}/{repo.full_name}/blob/{ref}/{escaped}",
+            "raw_url": f"{HTML}/{repo.full_name}/raw/{ref}/{escaped}",
+            "contents_url": f"{self.repo_url(repo)}/contents/{escaped}?ref={ref}",
         }
         if change.patch.text is not None:
             entry["patch"] = change.patch.text
@@ -255,12 +291,12 @@ class Shapes:
             "output": {"title": run.title, "summary": run.summary, "text": run.text,
                        "annotations_count": len(run.annotations), "annotations_url": f"{u}/annotations"},
             "name": run.name, "check_suite": {"id": run.suite_id}, "app": self.app(),
-            "pull_requests": prs, "actions": [dict(a) for a in run.actions],
+            "pull_requests": prs,
         }
 
     def annotation(self, repo: Repo, run: CheckRun, note: Annotation) -> Json:
         return {
-            "path": note.path, "blob_href": f"{HTML}/{repo.full_name}/blob/{run.head_sha}/{note.path}",
+            "path": note.path, "blob_href": f"{HTML}/{repo.full_name}/blob/{run.head_sha}/{quote(note.path)}",
             "start_line": note.start_line, "end_line": note.end_line, "start_column": note.start_column,
             "end_column": note.end_column, "annotation_level": note.annotation_level, "title": note.title,
             "message": note.message, "raw_details": note.raw_details,
@@ -348,10 +384,11 @@ class Shapes:
 
     def content_entry(self, repo: Repo, path: str, ref: str, sha: str, kind: str, size: int) -> Json:
         r = self.repo_url(repo)
-        self_url = f"{r}/contents/{path}?ref={ref}"
+        where, at = quote(path), quote(ref, safe="")
+        self_url = f"{r}/contents/{where}?ref={at}"
         git_url = f"{r}/git/{'blobs' if kind == 'file' else 'trees'}/{sha}"
-        html = f"{HTML}/{repo.full_name}/{'blob' if kind == 'file' else 'tree'}/{ref}/{path}"
-        download = f"https://raw.githubusercontent.com/{repo.full_name}/{ref}/{path}" if kind == "file" else None
+        html = f"{HTML}/{repo.full_name}/{'blob' if kind == 'file' else 'tree'}/{quote(ref)}/{where}"
+        download = f"https://raw.githubusercontent.com/{repo.full_name}/{quote(ref)}/{where}" if kind == "file" else None
         return {"type": kind, "size": size, "name": path.rsplit("/", 1)[-1], "path": path, "sha": sha,
                 "url": self_url, "git_url": git_url, "html_url": html, "download_url": download,
                 "_links": {"self": self_url, "git": git_url, "html": html}}

@@ -17,9 +17,11 @@ from typing import Any, Literal
 import httpx
 
 from ghsim.auth import Authority, Identity, generate_key_pair
+from ghsim.exchanges import Observer
 from ghsim.faults import Faults
 from ghsim.graphql import GraphQLService
 from ghsim.ratelimit import Bucket, BucketKey, RateLimiter
+from ghsim.secondary import SecondaryLimits
 from ghsim.server import Call, ServerThread, build_app
 from ghsim.shapes import Shapes
 from ghsim.state import PERMISSION_LEVELS, Installation, IssueComment, Repo, State, User
@@ -58,14 +60,17 @@ class SimulatedGitHub:
         self.app_id = app_id
         self.app_slug = app_slug
         self.latency = latency
-        # GitHub cuts a recursive tree listing at 100,000 entries (or 7 MB) and flags it `truncated`.
+        # GitHub cuts a recursive tree listing at 100,000 entries or 7 MB of JSON and flags it `truncated`.
         self.tree_entry_limit = 100_000
+        self.tree_size_limit = 7 * 1024 * 1024
         self.private_key_pem, self.public_key_pem = generate_key_pair() if fresh_key else _shared_key_pair()
         self.state = State(app_id, app_slug, app_name, dict(permissions or DEFAULT_PERMISSIONS),
                            list(events or DEFAULT_EVENTS))
         self.authority = Authority(app_id, self.public_key_pem)
         self.faults = Faults()
         self.limiter = RateLimiter()
+        self.secondary = SecondaryLimits()
+        self.observers: list[Observer] = []
         self.webhooks = WebhookSender(webhook_secret, app_id, webhook_url)
         self.graphql = GraphQLService(self)
         self.internal_errors: list[str] = []
@@ -228,7 +233,8 @@ class SimulatedGitHub:
         return list(self.webhooks.deliveries)
 
     def check_runs(self, repo: str | Repo, head_sha: str | None = None) -> list[dict[str, Any]]:
-        """Check runs as the API shows them, plus every annotation under ``output.annotations``."""
+        """Check runs as the API shows them, plus every annotation under ``output.annotations`` and the
+        buttons the run offers under ``actions`` (GitHub shows them on the page, never in the API)."""
         target = self._repo(repo)
         with self.state.lock:
             runs = sorted((r for r in self.state.check_runs.values() if r.repo_id == target.id
@@ -237,6 +243,7 @@ class SimulatedGitHub:
             for run in runs:
                 shaped = self.shapes.check_run(run)
                 shaped["output"]["annotations"] = [self.shapes.annotation(target, run, a) for a in run.annotations]
+                shaped["actions"] = [dict(a) for a in run.actions]
                 out.append(shaped)
             return out
 

@@ -9,6 +9,10 @@ import pytest
 from hypothesis import settings
 from redis import Redis
 
+# Every exchange the pipeline and reliability tests have with the simulator is checked against GitHub's
+# published API descriptions (tests/conformance); the fixture is autouse.
+from tests.conformance.plugin import github_conformance, session_failed_silently, summary  # noqa: F401
+
 # A fixed sample keeps `make test` deterministic, so main never turns red on an unrelated change;
 # `make fuzz` draws fresh examples to look for new failures.
 settings.register_profile("fixed", derandomize=True, database=None)
@@ -31,3 +35,18 @@ def redis(redis_url: str) -> Iterator[Redis]:
     connection.flushdb()
     yield connection
     connection.close()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "unchecked_traffic: the test's simulator traffic is not held to GitHub's "
+                                       "descriptions (it breaks them on purpose)")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    summary(terminalreporter)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if session_failed_silently(session):
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        print("\nGitHub conformance: tests that talk to the simulator ran, but no exchange was checked")

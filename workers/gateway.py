@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -194,6 +194,9 @@ class GitHubGateway(ContentReads):
 
     def list_comments_since(self, repo: str, number: int, since: datetime) -> list[IssueComment]:
         owner, name = owner_and_name(repo)
+        # githubkit would send a datetime as str(datetime), with a space; GitHub asks for ISO 8601, so the
+        # string goes in where githubkit's signature says datetime.
+        stamp = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         return [
             IssueComment(
                 comment.id,
@@ -206,7 +209,7 @@ class GitHubGateway(ContentReads):
                 ),
             )
             for comment in self._gh.rest.issues.list_comments(
-                owner, name, number, since=since, per_page=PAGE_SIZE
+                owner, name, number, since=stamp, per_page=PAGE_SIZE  # type: ignore[arg-type]
             ).parsed_data
         ]
 

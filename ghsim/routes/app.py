@@ -15,12 +15,12 @@ DELIVERIES_DOC = "https://docs.github.com/rest/apps/webhooks#list-deliveries-for
 
 @api.get("/app", auth="app")
 def get_app(ctx: Ctx) -> Any:
-    return ctx.sim.shapes.app()
+    return ctx.shapes.app()
 
 
 @api.get("/app/installations", auth="app")
 def list_installations(ctx: Ctx) -> Any:
-    items = [ctx.sim.shapes.installation(i) for i in ctx.sim.state.installations.values()]
+    items = [ctx.shapes.installation(i) for i in ctx.sim.state.installations.values()]
     return ctx.page(items)
 
 
@@ -29,7 +29,7 @@ def get_installation(ctx: Ctx) -> Any:
     inst = ctx.sim.state.installations.get(ctx.params["installation_id"])
     if inst is None:
         raise not_found()
-    return ctx.sim.shapes.installation(inst)
+    return ctx.shapes.installation(inst)
 
 
 @api.post("/app/installations/{installation_id:int}/access_tokens", auth="app")
@@ -73,7 +73,7 @@ def create_token(ctx: Ctx) -> Any:
     out: dict[str, Any] = {"token": token.token, "expires_at": iso(token.expires_at),
                            "permissions": permissions, "repository_selection": inst.repository_selection}
     if repo_ids is not None:
-        out["repositories"] = [ctx.sim.shapes.repository(r) for r in owned if r.id in repo_ids]
+        out["repositories"] = [ctx.shapes.repository(r) for r in owned if r.id in repo_ids]
     return Reply(out, 201)
 
 
@@ -82,7 +82,7 @@ def repo_installation(ctx: Ctx) -> Any:
     repo = ctx.sim.state.repo(f"{ctx.params['owner']}/{ctx.params['repo']}")
     if repo is None:
         raise not_found()
-    return ctx.sim.shapes.installation(ctx.sim.state.installations[repo.installation_id])
+    return ctx.shapes.installation(ctx.sim.state.installations[repo.installation_id])
 
 
 @api.get("/installation/repositories")
@@ -92,7 +92,7 @@ def installation_repositories(ctx: Ctx) -> Any:
     inst = ctx.sim.state.installations[token.installation_id]
     repos = [r for r in ctx.sim.state.repos.values() if r.installation_id == inst.id
              and (token.repository_ids is None or r.id in token.repository_ids)]
-    items = [ctx.sim.shapes.repository(r) for r in sorted(repos, key=lambda r: r.full_name.lower())]
+    items = [ctx.shapes.repository(r) for r in sorted(repos, key=lambda r: r.full_name.lower())]
     return ctx.page(items, wrap=lambda chunk: {"total_count": len(items),
                                                 "repository_selection": inst.repository_selection,
                                                 "repositories": chunk})
@@ -148,4 +148,7 @@ def rate_limit(ctx: Ctx) -> Any:
         return {"limit": b.limit, "used": b.used, "remaining": b.remaining, "reset": b.reset_at}
 
     search = {"limit": 30, "used": 0, "remaining": 30, "reset": core.reset_at}
-    return {"resources": {"core": view(core), "graphql": view(graphql), "search": search}, "rate": view(core)}
+    out: dict[str, Any] = {"resources": {"core": view(core), "graphql": view(graphql), "search": search}}
+    if not ctx.shapes.latest:
+        out["rate"] = view(core)
+    return out

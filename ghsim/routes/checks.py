@@ -166,7 +166,7 @@ def create_check_run(ctx: Ctx) -> Any:
     run = CheckRun(state.next_id(), repo.id, name, head_sha, suite.id, state.app_id, "queued", None, now(), None)
     _apply(run, body, creating=True)
     state.check_runs[run.id] = run
-    return Reply(ctx.sim.shapes.check_run(run), 201)
+    return Reply(ctx.shapes.check_run(run), 201)
 
 
 @api.patch("/repos/{owner}/{repo}/check-runs/{check_run_id:int}", permission=("checks", "write"))
@@ -174,19 +174,19 @@ def update_check_run(ctx: Ctx) -> Any:
     repo = ctx.repo()
     run = _run_or_404(ctx, repo)
     _apply(run, ctx.json_body(), creating=False)
-    return ctx.sim.shapes.check_run(run)
+    return ctx.shapes.check_run(run)
 
 
 @api.get("/repos/{owner}/{repo}/check-runs/{check_run_id:int}", permission=("checks", "read"))
 def get_check_run(ctx: Ctx) -> Any:
-    return ctx.sim.shapes.check_run(_run_or_404(ctx, ctx.repo()))
+    return ctx.shapes.check_run(_run_or_404(ctx, ctx.repo()))
 
 
 @api.get("/repos/{owner}/{repo}/check-runs/{check_run_id:int}/annotations", permission=("checks", "read"))
 def list_annotations(ctx: Ctx) -> Any:
     repo = ctx.repo()
     run = _run_or_404(ctx, repo)
-    return ctx.page([ctx.sim.shapes.annotation(repo, run, a) for a in run.annotations])
+    return ctx.page([ctx.shapes.annotation(repo, run, a) for a in run.annotations])
 
 
 @api.get("/repos/{owner}/{repo}/commits/{ref}/check-runs", permission=("checks", "read"))
@@ -212,7 +212,7 @@ def list_for_ref(ctx: Ctx) -> Any:
                 latest.append(run)
         runs = latest
     total = len(runs)
-    return ctx.page([ctx.sim.shapes.check_run(r) for r in runs],
+    return ctx.page([ctx.shapes.check_run(r) for r in runs],
                     wrap=lambda chunk: {"total_count": total, "check_runs": chunk})
 
 
@@ -223,5 +223,5 @@ def get_check_suite(ctx: Ctx) -> Any:
                   if s.id == ctx.params["suite_id"] and s.repo_id == repo.id), None)
     if suite is None:
         raise not_found()
-    return ctx.sim.shapes.check_suite(suite, repo)
+    return ctx.shapes.check_suite(suite, repo)
 

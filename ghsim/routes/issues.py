@@ -30,7 +30,7 @@ def create_comment(ctx: Ctx) -> Any:
     repo = ctx.repo()
     pr = pull_or_404(repo, ctx.params["number"])
     comment = ctx.sim.state.add_issue_comment(repo, pr.number, _body(ctx), ctx.sim.state.bot)
-    return Reply(ctx.sim.shapes.issue_comment(comment), 201)
+    return Reply(ctx.shapes.issue_comment(comment), 201)
 
 
 @api.get("/repos/{owner}/{repo}/issues/{number:int}/comments", permission=READ)
@@ -40,7 +40,7 @@ def list_comments(ctx: Ctx) -> Any:
     since = parse_time(ctx.query.get("since"), "since")
     comments = [c for c in ctx.sim.state.issue_comments.values()
                 if c.repo_id == repo.id and c.number == pr.number and (since is None or c.updated_at >= since)]
-    return ctx.page([ctx.sim.shapes.issue_comment(c) for c in sorted(comments, key=lambda c: c.id)])
+    return ctx.page([ctx.shapes.issue_comment(c) for c in sorted(comments, key=lambda c: c.id)])
 
 
 def _comment_or_404(ctx: Ctx, repo: Repo) -> IssueComment:
@@ -52,7 +52,7 @@ def _comment_or_404(ctx: Ctx, repo: Repo) -> IssueComment:
 
 @api.get("/repos/{owner}/{repo}/issues/comments/{comment_id:int}", permission=READ)
 def get_comment(ctx: Ctx) -> Any:
-    return ctx.sim.shapes.issue_comment(_comment_or_404(ctx, ctx.repo()))
+    return ctx.shapes.issue_comment(_comment_or_404(ctx, ctx.repo()))
 
 
 @api.patch("/repos/{owner}/{repo}/issues/comments/{comment_id:int}", permission=WRITE)
@@ -60,7 +60,7 @@ def edit_comment(ctx: Ctx) -> Any:
     comment = _comment_or_404(ctx, ctx.repo())
     comment.body = _body(ctx)
     comment.updated_at = now()
-    return ctx.sim.shapes.issue_comment(comment)
+    return ctx.shapes.issue_comment(comment)
 
 
 @api.delete("/repos/{owner}/{repo}/issues/comments/{comment_id:int}", permission=WRITE)
@@ -82,4 +82,4 @@ def list_reactions(ctx: Ctx) -> Any:
     content = ctx.query.get("content")
     found = [r for r in ctx.sim.state.reactions if r.subject == ("issue_comment", comment.id)
              and (content is None or r.content == content)]
-    return ctx.page([ctx.sim.shapes.reaction(r) for r in found])
+    return ctx.page([ctx.shapes.reaction(r) for r in found])

@@ -34,7 +34,7 @@ def list_pulls(ctx: Ctx) -> Any:
         pulls = [p for p in pulls if p.head_ref == branch and (not owner or owner.lower() == repo.owner.login.lower())]
     if base:
         pulls = [p for p in pulls if p.base_ref == base]
-    return ctx.page([ctx.sim.shapes.pull_request(p) for p in pulls])
+    return ctx.page([ctx.shapes.pull_request_simple(p) for p in pulls])
 
 
 @api.get("/repos/{owner}/{repo}/pulls/{number:int}", permission=("pull_requests", "read"))
@@ -44,7 +44,7 @@ def get_pull(ctx: Ctx) -> Any:
     accept = ctx.request.headers.get("accept", "")
     if "diff" in accept or "patch" in accept:
         return Reply(raw=_git_diff(pr).encode(), media_type="text/plain; charset=utf-8")
-    return ctx.sim.shapes.pull_request(pr)
+    return ctx.shapes.pull_request(pr)
 
 
 def _git_diff(pr: Any) -> str:
@@ -83,7 +83,7 @@ def list_files(ctx: Ctx) -> Any:
     changes = pr.files()[:MAX_FILES]
     head = pr.head_sha
     reply = ctx.page(changes)
-    reply.body = [ctx.sim.shapes.diff_entry(repo, c, head) for c in reply.body]
+    reply.body = [ctx.shapes.diff_entry(repo, c, head) for c in reply.body]
     return reply
 
 
@@ -92,5 +92,5 @@ def list_commits(ctx: Ctx) -> Any:
     repo = ctx.repo()
     pr = pull_or_404(repo, ctx.params["number"])
     reply = ctx.page(pr.commits(), cap=MAX_COMMITS)
-    reply.body = [ctx.sim.shapes.commit(repo, c) for c in reply.body]
+    reply.body = [ctx.shapes.commit(repo, c) for c in reply.body]
     return reply

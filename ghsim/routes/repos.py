@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 from typing import Any
 
 from ghsim.errors import ApiError, not_found
@@ -33,7 +34,7 @@ def _commit_for(ctx: Ctx, repo: Repo, ref: str | None) -> str:
 
 @api.get("/repos/{owner}/{repo}", permission=("metadata", "read"))
 def get_repo(ctx: Ctx) -> Any:
-    return ctx.sim.shapes.repository(ctx.repo())
+    return ctx.shapes.full_repository(ctx.repo())
 
 
 @api.get("/repos/{owner}/{repo}/contents", permission=("contents", "read"))
@@ -56,7 +57,7 @@ def _contents(ctx: Ctx, path: str) -> Any:
         data = repo.objects.blobs[blob]
         if _wants_raw(ctx):
             return Reply(raw=data, media_type="application/vnd.github.raw")
-        return ctx.sim.shapes.content_file(repo, path, ref, blob, data, CONTENTS_INLINE_LIMIT)
+        return ctx.shapes.content_file(repo, path, ref, blob, data, CONTENTS_INLINE_LIMIT)
     tree = repo.objects.tree_at(commit, path)
     if tree is None:
         raise not_found("https://docs.github.com/rest/repos/contents#get-repository-content")
@@ -64,10 +65,10 @@ def _contents(ctx: Ctx, path: str) -> Any:
     for item in repo.objects.trees[tree]:
         child = f"{path}/{item.name}" if path else item.name
         if item.kind == "blob":
-            entries.append(ctx.sim.shapes.content_entry(repo, child, ref, item.sha, "file",
+            entries.append(ctx.shapes.content_entry(repo, child, ref, item.sha, "file",
                                                         len(repo.objects.blobs[item.sha])))
         else:
-            entries.append(ctx.sim.shapes.content_entry(repo, child, ref, item.sha, "dir", 0))
+            entries.append(ctx.shapes.content_entry(repo, child, ref, item.sha, "dir", 0))
     return entries
 
 
@@ -81,17 +82,16 @@ def get_tree(ctx: Ctx) -> Any:
         if commit_sha is None:
             raise not_found("https://docs.github.com/rest/git/trees#get-a-tree")
         tree = repo.objects.commits[commit_sha].tree
-    base = ctx.sim.shapes.repo_url(repo)
+    base = ctx.shapes.repo_url(repo)
     # GitHub recurses for any value given, "0" and "false" included; only leaving it out lists one level.
     recursive = "recursive" in ctx.query
-    truncated = False
     if recursive:
         listing = repo.objects.walk_tree(tree)
-        truncated = len(listing) > ctx.sim.tree_entry_limit
-        listing = listing[:ctx.sim.tree_entry_limit]
     else:
         listing = [(item.name, item) for item in repo.objects.trees[tree]]
-    entries = []
+    entries: list[dict[str, Any]] = []
+    size = 0
+    truncated = False
     for path, item in listing:
         entry: dict[str, Any] = {"path": path, "mode": FILE_MODE if item.kind == "blob" else TREE_MODE,
                                  "type": item.kind, "sha": item.sha}
@@ -100,6 +100,10 @@ def get_tree(ctx: Ctx) -> Any:
             entry["url"] = f"{base}/git/blobs/{item.sha}"
         else:
             entry["url"] = f"{base}/git/trees/{item.sha}"
+        size += len(json.dumps(entry, separators=(",", ":"))) + 1
+        if recursive and (len(entries) >= ctx.sim.tree_entry_limit or size > ctx.sim.tree_size_limit):
+            truncated = True
+            break
         entries.append(entry)
     return {"sha": tree, "url": f"{base}/git/trees/{tree}", "tree": entries, "truncated": truncated}
 
@@ -114,7 +118,7 @@ def get_blob(ctx: Ctx) -> Any:
     if _wants_raw(ctx):
         return Reply(raw=data, media_type="application/vnd.github.raw")
     return {"sha": sha, "node_id": base64.b64encode(f"Blob:{sha}".encode()).decode(), "size": len(data),
-            "url": f"{ctx.sim.shapes.repo_url(repo)}/git/blobs/{sha}", "content": encode_base64_lines(data),
+            "url": f"{ctx.shapes.repo_url(repo)}/git/blobs/{sha}", "content": encode_base64_lines(data),
             "encoding": "base64"}
 
 
@@ -125,13 +129,13 @@ def get_commit(ctx: Ctx) -> Any:
     if sha is None:
         raise ApiError(422, f"No commit found for SHA: {ctx.params['ref']}")
     commit = repo.objects.commits[sha]
-    out = ctx.sim.shapes.commit(repo, commit)
+    out = ctx.shapes.commit(repo, commit)
     parent = commit.parents[0] if commit.parents else None
     changes = repo.diff(parent, sha)
     additions = sum(c.patch.additions for c in changes)
     deletions = sum(c.patch.deletions for c in changes)
     out["stats"] = {"total": additions + deletions, "additions": additions, "deletions": deletions}
-    out["files"] = [ctx.sim.shapes.diff_entry(repo, c, sha) for c in changes[:MAX_COMPARE_FILES]]
+    out["files"] = [ctx.shapes.diff_entry(repo, c, sha) for c in changes[:MAX_COMPARE_FILES]]
     return out
 
 
@@ -152,7 +156,7 @@ def compare(ctx: Ctx) -> Any:
     behind = repo.objects.commits_between(head, base)
     status = ("identical" if base == head else "ahead" if not behind else "behind" if not ahead else "diverged")
     changes = repo.diff(merge_base, head)
-    shapes = ctx.sim.shapes
+    shapes = ctx.shapes
     html = f"https://github.com/{repo.full_name}/compare/{spec}"
     return {
         "url": f"{shapes.repo_url(repo)}/compare/{spec}", "html_url": html,
@@ -174,7 +178,7 @@ def collaborator_permission(ctx: Ctx) -> Any:
     if user is None:
         raise ApiError(404, f"{login} is not a user")
     role = ctx.sim.state.permission(repo, user.login)
-    collaborator = dict(ctx.sim.shapes.user(user))
+    collaborator = dict(ctx.shapes.user(user))
     collaborator["role_name"] = role
     collaborator["permissions"] = {
         "admin": role == "admin", "maintain": role in ("admin", "maintain"),

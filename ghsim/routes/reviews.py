@@ -183,7 +183,7 @@ def create_review(ctx: Ctx) -> Any:
     ctx.sim.state.reviews[review.id] = review
     for anchor, comment_body in anchors:
         _store_comment(ctx, repo, pr, review.id, commit_id, anchor, comment_body)
-    return ctx.sim.shapes.review(review)
+    return ctx.shapes.review(review)
 
 
 def _review_or_404(ctx: Ctx, repo: Repo, pr: PullRequest) -> Review:
@@ -200,14 +200,14 @@ def list_reviews(ctx: Ctx) -> Any:
     viewer = _viewer(ctx)
     reviews = [r for r in ctx.sim.state.reviews.values()
                if r.repo_id == repo.id and r.pr_number == pr.number and not _hidden(r, viewer)]
-    return ctx.page([ctx.sim.shapes.review(r) for r in sorted(reviews, key=lambda r: r.id)])
+    return ctx.page([ctx.shapes.review(r) for r in sorted(reviews, key=lambda r: r.id)])
 
 
 @api.get("/repos/{owner}/{repo}/pulls/{number:int}/reviews/{review_id:int}", permission=("pull_requests", "read"))
 def get_review(ctx: Ctx) -> Any:
     repo = ctx.repo()
     pr = pull_or_404(repo, ctx.params["number"])
-    return ctx.sim.shapes.review(_review_or_404(ctx, repo, pr))
+    return ctx.shapes.review(_review_or_404(ctx, repo, pr))
 
 
 @api.post("/repos/{owner}/{repo}/pulls/{number:int}/reviews/{review_id:int}/events",
@@ -226,7 +226,7 @@ def submit_review(ctx: Ctx) -> Any:
         review.body = body["body"]
     review.state = EVENT_STATES[event]
     review.submitted_at = now()
-    return ctx.sim.shapes.review(review)
+    return ctx.shapes.review(review)
 
 
 @api.delete("/repos/{owner}/{repo}/pulls/{number:int}/reviews/{review_id:int}",
@@ -237,7 +237,7 @@ def delete_pending_review(ctx: Ctx) -> Any:
     review = _review_or_404(ctx, repo, pr)
     if review.state != "PENDING":
         raise unprocessable("Can not delete a non-pending pull request review", REVIEW_DOC)
-    shaped = ctx.sim.shapes.review(review)
+    shaped = ctx.shapes.review(review)
     del ctx.sim.state.reviews[review.id]
     for cid in [c.id for c in ctx.sim.state.review_comments.values() if c.review_id == review.id]:
         del ctx.sim.state.review_comments[cid]
@@ -258,7 +258,7 @@ def _page_of_comments(ctx: Ctx, repo: Any, pr: Any, comments: list[Any]) -> Any:
     """Comments as GitHub lists them: lines re-resolved against the PR's current diff, oldest first."""
     for comment in comments:
         refresh_comment(repo, pr, comment)
-    return ctx.page([ctx.sim.shapes.review_comment(c) for c in sorted(comments, key=lambda c: c.id)])
+    return ctx.page([ctx.shapes.review_comment(c) for c in sorted(comments, key=lambda c: c.id)])
 
 
 @api.get("/repos/{owner}/{repo}/pulls/{number:int}/comments", permission=("pull_requests", "read"))
@@ -311,7 +311,7 @@ def create_review_comment(ctx: Ctx) -> Any:
                     commit_id, now())
     ctx.sim.state.reviews[review.id] = review
     comment = _store_comment(ctx, repo, pr, review.id, commit_id, anchor, text, reply_to)
-    return Reply(ctx.sim.shapes.review_comment(comment), 201)
+    return Reply(ctx.shapes.review_comment(comment), 201)
 
 
 def _comment_or_404(ctx: Ctx, repo: Repo, *, pending_ok: bool = False) -> ReviewComment:
@@ -330,7 +330,7 @@ def get_review_comment(ctx: Ctx) -> Any:
     repo = ctx.repo()
     comment = _comment_or_404(ctx, repo)
     refresh_comment(repo, repo.pulls[comment.pr_number], comment)
-    return ctx.sim.shapes.review_comment(comment)
+    return ctx.shapes.review_comment(comment)
 
 
 @api.patch("/repos/{owner}/{repo}/pulls/comments/{comment_id:int}", permission=("pull_requests", "write"))
@@ -343,7 +343,7 @@ def edit_review_comment(ctx: Ctx) -> Any:
     check_body_length(text, "PullRequestReviewComment")
     comment.body = text
     comment.updated_at = now()
-    return ctx.sim.shapes.review_comment(comment)
+    return ctx.shapes.review_comment(comment)
 
 
 @api.delete("/repos/{owner}/{repo}/pulls/comments/{comment_id:int}", permission=("pull_requests", "write"))
@@ -371,7 +371,7 @@ def add_reaction(ctx: Ctx, subject: tuple[str, int]) -> Reply:
     user = ctx.sim.state.bot
     for existing in ctx.sim.state.reactions:
         if existing.subject == subject and existing.user.id == user.id and existing.content == content:
-            return Reply(ctx.sim.shapes.reaction(existing), 200)
+            return Reply(ctx.shapes.reaction(existing), 200)
     reaction = Reaction(ctx.sim.state.next_id(), subject, user, content, now())
     ctx.sim.state.reactions.append(reaction)
-    return Reply(ctx.sim.shapes.reaction(reaction), 201)
+    return Reply(ctx.shapes.reaction(reaction), 201)

@@ -23,8 +23,11 @@ UNPINNED = {"requirements.txt": "pandas==2.2.1\nxgboost>=2.0\n"}
 PARTIAL = "- `the repository's file list`: too large to list in full"
 
 
-def _review(system: LocalSystem, changes: dict[str, str | bytes | None]) -> tuple[dict, list[str]]:
-    system.sim.tree_entry_limit = ENTRY_LIMIT
+def _review(system: LocalSystem, changes: dict[str, str | bytes | None], *, entry_limit: int = ENTRY_LIMIT,
+            size_limit: int | None = None) -> tuple[dict, list[str]]:
+    system.sim.tree_entry_limit = entry_limit
+    if size_limit is not None:
+        system.sim.tree_size_limit = size_limit
     system.sim.add_installation(1, account="octo-org")
     repo: Repo = system.sim.add_repo(REPO, installation_id=1)
     base = repo.commit("main", TREE, message="Initial", date=datetime.now(UTC) - timedelta(days=1))
@@ -49,6 +52,17 @@ def test_a_lock_file_past_githubs_cut_listing_is_found_by_a_walk_of_one_query_a_
     assert PARTIAL not in run["output"]["summary"]
     assert len([call for call in calls if "/git/trees/" in call]) == 1, calls
     # The review's own query, then the walk: the root, `pkg/`, then its three folders in one query.
+    assert calls.count("POST /graphql") == 1 + 3, calls
+
+
+def test_a_listing_github_cut_by_its_size_rather_than_its_entries_is_walked_the_same_way(system: LocalSystem) -> None:
+    # About 150 bytes an entry: 3 KB of listing stops inside `pkg/`, far short of the entry limit.
+    run, calls = _review(system, UNPINNED, entry_limit=100_000, size_limit=3_000)
+
+    listing = [call for call in calls if "/git/trees/" in call]
+    assert len(listing) == 1, calls
+    assert not _flagged(run, "unpinned-dependencies"), "uv.lock, past the cut, locks it"
+    assert PARTIAL not in run["output"]["summary"]
     assert calls.count("POST /graphql") == 1 + 3, calls
 
 
