@@ -175,8 +175,13 @@ class _XdFile:
 
 
 def _recs_cmp(
-    ha1: list[int], ha2: list[int], rindex1: list[int], rindex2: list[int],
-    f1: _XdFile, f2: _XdFile, need_min_root: bool,
+    ha1: list[int],
+    ha2: list[int],
+    rindex1: list[int],
+    rindex2: list[int],
+    f1: _XdFile,
+    f2: _XdFile,
+    need_min_root: bool,
 ) -> None:
     ndiags = len(ha1) + len(ha2) + 3
     mxcost = max(_bogosqrt(ndiags), _MAX_COST_MIN)
@@ -202,8 +207,14 @@ def _recs_cmp(
 
 
 def _split(
-    ha1: list[int], ha2: list[int], off1: int, lim1: int, off2: int, lim2: int,
-    need_min: bool, mxcost: int,
+    ha1: list[int],
+    ha2: list[int],
+    off1: int,
+    lim1: int,
+    off2: int,
+    lim2: int,
+    need_min: bool,
+    mxcost: int,
 ) -> tuple[int, int, bool, bool]:
     """xdiff's xdl_split: find the middle snake of an optimal (or bounded-cost) path."""
     dmin, dmax = off1 - lim2, lim1 - off2
@@ -264,8 +275,9 @@ def _split(
         if need_min:
             continue
         if got_snake and ec > _HEUR_MIN_COST:
-            found = _snake_heuristic(ha1, ha2, off1, lim1, off2, lim2, ec, kvdf, kvdb,
-                                     fmin, fmax, fmid, bmin, bmax, bmid)
+            found = _snake_heuristic(
+                ha1, ha2, off1, lim1, off2, lim2, ec, kvdf, kvdb, fmin, fmax, fmid, bmin, bmax, bmid
+            )
             if found is not None:
                 return found
         if ec >= mxcost:
@@ -273,9 +285,21 @@ def _split(
 
 
 def _snake_heuristic(
-    ha1: list[int], ha2: list[int], off1: int, lim1: int, off2: int, lim2: int, ec: int,
-    kvdf: dict[int, int], kvdb: dict[int, int],
-    fmin: int, fmax: int, fmid: int, bmin: int, bmax: int, bmid: int,
+    ha1: list[int],
+    ha2: list[int],
+    off1: int,
+    lim1: int,
+    off2: int,
+    lim2: int,
+    ec: int,
+    kvdf: dict[int, int],
+    kvdb: dict[int, int],
+    fmin: int,
+    fmax: int,
+    fmid: int,
+    bmin: int,
+    bmax: int,
+    bmid: int,
 ) -> tuple[int, int, bool, bool] | None:
     best = 0
     split = (0, 0)
@@ -284,8 +308,12 @@ def _snake_heuristic(
         i1 = kvdf[d]
         i2 = i1 - d
         v = (i1 - off1) + (i2 - off2) - dd
-        if (v > _K_HEUR * ec and v > best and off1 + _SNAKE_CNT <= i1 < lim1
-                and off2 + _SNAKE_CNT <= i2 < lim2):
+        if (
+            v > _K_HEUR * ec
+            and v > best
+            and off1 + _SNAKE_CNT <= i1 < lim1
+            and off2 + _SNAKE_CNT <= i2 < lim2
+        ):
             k = 1
             while ha1[i1 - k] == ha2[i2 - k]:
                 if k == _SNAKE_CNT:
@@ -301,8 +329,12 @@ def _snake_heuristic(
         i1 = kvdb[d]
         i2 = i1 - d
         v = (lim1 - i1) + (lim2 - i2) - dd
-        if (v > _K_HEUR * ec and v > best and off1 < i1 <= lim1 - _SNAKE_CNT
-                and off2 < i2 <= lim2 - _SNAKE_CNT):
+        if (
+            v > _K_HEUR * ec
+            and v > best
+            and off1 < i1 <= lim1 - _SNAKE_CNT
+            and off2 < i2 <= lim2 - _SNAKE_CNT
+        ):
             k = 0
             while ha1[i1 + k] == ha2[i2 + k]:
                 if k == _SNAKE_CNT - 1:
@@ -316,8 +348,16 @@ def _snake_heuristic(
 
 
 def _cost_cutoff(
-    off1: int, lim1: int, off2: int, lim2: int, kvdf: dict[int, int], kvdb: dict[int, int],
-    fmin: int, fmax: int, bmin: int, bmax: int,
+    off1: int,
+    lim1: int,
+    off2: int,
+    lim2: int,
+    kvdf: dict[int, int],
+    kvdb: dict[int, int],
+    fmin: int,
+    fmax: int,
+    bmin: int,
+    bmax: int,
 ) -> tuple[int, int, bool, bool]:
     fbest = fbest1 = -1
     for d in range(fmax, fmin - 1, -2):
@@ -409,7 +449,7 @@ def _prepare_and_diff(f1: _XdFile, f2: _XdFile) -> None:
 
 
 class _Group:
-    __slots__ = ("start", "end")
+    __slots__ = ("end", "start")
 
     def __init__(self, xdf: _XdFile) -> None:
         self.start = 0
@@ -549,8 +589,7 @@ def _change_compact(xdf: _XdFile, xdfo: _XdFile) -> None:
                     g.slide_up(xdf)
                     go.previous(xdfo)
             else:
-                shift = max(earliest_end, g.end - groupsize - 1,
-                            g.end - _INDENT_HEURISTIC_MAX_SLIDING)
+                shift = max(earliest_end, g.end - groupsize - 1, g.end - _INDENT_HEURISTIC_MAX_SLIDING)
                 best_shift = -1
                 best_score = (0, 0)
                 while shift <= g.end:
@@ -598,8 +637,11 @@ def _changes(f1: _XdFile, f2: _XdFile) -> list[tuple[int, int, int, int]]:
 
 
 def _line_text(rec: bytes) -> str:
-    return rec.rstrip(b"\n").decode("utf-8", errors="replace") if rec.endswith(b"\n") \
+    return (
+        rec.rstrip(b"\n").decode("utf-8", errors="replace")
+        if rec.endswith(b"\n")
         else rec.decode("utf-8", errors="replace")
+    )
 
 
 def _range(start: int, count: int) -> str:
@@ -659,7 +701,7 @@ def _emit(f1: _XdFile, f2: _XdFile, changes: list[tuple[int, int, int, int]]) ->
                 positions.append(("\\", None, None))
 
         i1, i2 = s1, s2
-        for c in changes[k:last + 1]:
+        for c in changes[k : last + 1]:
             while i1 < c[0]:
                 put(" ", f1.recs[i1], i1 + 1, i2 + 1)
                 i1 += 1
@@ -674,8 +716,19 @@ def _emit(f1: _XdFile, f2: _XdFile, changes: list[tuple[int, int, int, int]]) ->
             put(" ", f1.recs[i1], i1 + 1, i2 + 1)
             i1 += 1
             i2 += 1
-        hunks.append(Hunk(s1 + 1, e1 - s1, s2 + 1, e2 - s2, header, tuple(lines),
-                          frozenset(new_set), frozenset(old_set), first_position))
+        hunks.append(
+            Hunk(
+                s1 + 1,
+                e1 - s1,
+                s2 + 1,
+                e2 - s2,
+                header,
+                tuple(lines),
+                frozenset(new_set),
+                frozenset(old_set),
+                first_position,
+            )
+        )
         k = last + 1
     return FilePatch(tuple(hunks), additions, deletions, False, tuple(positions))
 

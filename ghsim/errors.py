@@ -10,8 +10,14 @@ DOCS = "https://docs.github.com/rest"
 class ApiError(Exception):
     """Raised anywhere below a route; the router renders it as GitHub does."""
 
-    def __init__(self, status: int, message: str, errors: list[Any] | None = None, doc: str = DOCS,
-                 headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        errors: list[Any] | None = None,
+        doc: str = DOCS,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
@@ -36,8 +42,9 @@ def not_found(doc: str = DOCS) -> ApiError:
     return ApiError(404, "Not Found", doc=doc)
 
 
-def invalid(field: str, resource: str, code: str = "invalid", message: str | None = None,
-            doc: str = DOCS) -> ApiError:
+def invalid(
+    field: str, resource: str, code: str = "invalid", message: str | None = None, doc: str = DOCS
+) -> ApiError:
     """The classic ``Validation Failed`` 422 with one structured error."""
     error: dict[str, Any] = {"resource": resource, "code": code, "field": field}
     if message is not None:

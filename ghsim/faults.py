@@ -24,13 +24,16 @@ _MESSAGES = {
     502: "Server Error",
     503: "Service Unavailable",
     504: "We couldn't respond to your request in time. Sorry about that. Please try resubmitting your "
-         "request and contact us if the problem persists.",
+    "request and contact us if the problem persists.",
 }
-SECONDARY_MESSAGE = ("You have exceeded a secondary rate limit. Please wait a few minutes before you try "
-                     "again. If you reach out to GitHub Support for help, please include the request ID {rid}.")
+SECONDARY_MESSAGE = (
+    "You have exceeded a secondary rate limit. Please wait a few minutes before you try "
+    "again. If you reach out to GitHub Support for help, please include the request ID {rid}."
+)
 PRIMARY_MESSAGE = "API rate limit exceeded for installation ID {inst}."
-RATE_LIMIT_DOC = ("https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"
-                  "#about-secondary-rate-limits")
+RATE_LIMIT_DOC = (
+    "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits"
+)
 
 
 @dataclass
@@ -102,14 +105,36 @@ class Faults:
         self._rules: list[Fault] = []
         self._lock = threading.Lock()
 
-    def add(self, path_regex: str = ".*", *, method: str | None = None, status: int | None = None,
-            times: int | None = 1, delay: float = 0.0, retry_after: int | None = None,
-            ratelimit_reset: int | None = None, body: Any = None, headers: dict[str, str] | None = None,
-            skip: int = 0, applied: bool = False) -> Fault:
+    def add(
+        self,
+        path_regex: str = ".*",
+        *,
+        method: str | None = None,
+        status: int | None = None,
+        times: int | None = 1,
+        delay: float = 0.0,
+        retry_after: int | None = None,
+        ratelimit_reset: int | None = None,
+        body: Any = None,
+        headers: dict[str, str] | None = None,
+        skip: int = 0,
+        applied: bool = False,
+    ) -> Fault:
         if status is None and delay <= 0:
             raise ValueError("a fault needs a status, a delay, or both")
-        rule = Fault(path_regex, method, status, times, delay, retry_after, ratelimit_reset, body,
-                     dict(headers or {}), skip, applied)
+        rule = Fault(
+            path_regex,
+            method,
+            status,
+            times,
+            delay,
+            retry_after,
+            ratelimit_reset,
+            body,
+            dict(headers or {}),
+            skip,
+            applied,
+        )
         with self._lock:
             self._rules.append(rule)
         return rule

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections import deque
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 FILE_MODE = "100644"
 TREE_MODE = "040000"
@@ -77,9 +77,7 @@ class ObjectStore:
         for name, sub in children.items():
             items.append(TreeItem(name, TREE_MODE, "tree", self._write_tree(sub)))
         items.sort(key=lambda it: it.name + "/" if it.kind == "tree" else it.name)
-        body = b"".join(
-            f"{it.mode.lstrip('0')} {it.name}\0".encode() + bytes.fromhex(it.sha) for it in items
-        )
+        body = b"".join(f"{it.mode.lstrip('0')} {it.name}\0".encode() + bytes.fromhex(it.sha) for it in items)
         sha = _object_id("tree", body)
         self.trees.setdefault(sha, tuple(items))
         return sha
@@ -162,7 +160,7 @@ class ObjectStore:
 
 def utc(value: datetime | None) -> datetime:
     """Normalise naive datetimes to UTC and drop microseconds like git does."""
-    moment = value or datetime.now(timezone.utc)
+    moment = value or datetime.now(UTC)
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).replace(microsecond=0)
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).replace(microsecond=0)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from graphql import GraphQLError, GraphQLInterfaceType, build_schema, execute_sync, parse, validate
@@ -72,9 +72,11 @@ class Tree(_GitObjectView):
         self.prefix = prefix
 
     @property
-    def entries(self) -> list["TreeEntry"]:
-        return [TreeEntry(self.repo, self.prefix, item.name, item.kind, item.sha)
-                for item in self.repo.objects.trees[self.oid]]
+    def entries(self) -> list[TreeEntry]:
+        return [
+            TreeEntry(self.repo, self.prefix, item.name, item.kind, item.sha)
+            for item in self.repo.objects.trees[self.oid]
+        ]
 
 
 class Commit(_GitObjectView):
@@ -90,7 +92,7 @@ class Commit(_GitObjectView):
     def tree(self) -> Tree:
         return Tree(self.repo, self.commit.tree, "")
 
-    def file(self, info: Any, path: str) -> "TreeEntry | None":
+    def file(self, info: Any, path: str) -> TreeEntry | None:
         clean = path.strip("/")
         parent, _, name = clean.rpartition("/")
         blob = self.commit.files.get(clean)
@@ -162,27 +164,56 @@ class PullRequestView:
         self.deletions = sum(f.patch.deletions for f in self._files)
         self.changedFiles = len(self._files)
 
-    def files(self, info: Any, first: int | None = None, after: str | None = None, last: int | None = None,
-              before: str | None = None) -> dict[str, Any]:
+    def files(
+        self,
+        info: Any,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> dict[str, Any]:
         kinds = {"added": "ADDED", "removed": "DELETED", "modified": "MODIFIED", "renamed": "RENAMED"}
-        return _page(self._files, first, after, last, before,
-                     lambda f: {"path": f.filename, "additions": f.patch.additions, "deletions": f.patch.deletions,
-                                "changeType": kinds[f.status]})
+        return _page(
+            self._files,
+            first,
+            after,
+            last,
+            before,
+            lambda f: {
+                "path": f.filename,
+                "additions": f.patch.additions,
+                "deletions": f.patch.deletions,
+                "changeType": kinds[f.status],
+            },
+        )
 
     @property
-    def baseRef(self) -> "RefView | None":
+    def baseRef(self) -> RefView | None:
         """The base branch as it is now (null once deleted), which need not be ``baseRefOid``."""
         return RefView(self.pr.repo, self.pr.base_ref) if self.pr.base_ref in self.pr.repo.branches else None
 
-    def commits(self, info: Any, first: int | None = None, after: str | None = None, last: int | None = None,
-                before: str | None = None) -> dict[str, Any]:
+    def commits(
+        self,
+        info: Any,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> dict[str, Any]:
         """Oldest first, the order of the REST commits list."""
-        return _page(self.pr.commits(), first, after, last, before,
-                     lambda c: {"id": node_id("PRC", f"{self.pr.id}:{c.sha}"), "commit": Commit(self.pr.repo, c)})
+        return _page(
+            self.pr.commits(),
+            first,
+            after,
+            last,
+            before,
+            lambda c: {"id": node_id("PRC", f"{self.pr.id}:{c.sha}"), "commit": Commit(self.pr.repo, c)},
+        )
 
 
-def _page(items: list[Any], first: int | None, after: str | None, last: int | None, before: str | None,
-          shape: Any) -> dict[str, Any]:
+def _page(
+    items: list[Any], first: int | None, after: str | None, last: int | None, before: str | None, shape: Any
+) -> dict[str, Any]:
     """One page of a connection, cut by GitHub's arguments; cursors are 1-based positions, opaque to clients."""
     start = decode_cursor(after, "after") if after is not None else 0
     end = decode_cursor(before, "before") - 1 if before is not None else len(items)
@@ -194,9 +225,12 @@ def _page(items: list[Any], first: int | None, after: str | None, last: int | No
     chunk = items[start:end]
     return {
         "totalCount": len(items),
-        "pageInfo": {"hasNextPage": end < len(items), "hasPreviousPage": start > 0,
-                     "startCursor": encode_cursor(start + 1) if chunk else None,
-                     "endCursor": encode_cursor(end) if chunk else None},
+        "pageInfo": {
+            "hasNextPage": end < len(items),
+            "hasPreviousPage": start > 0,
+            "startCursor": encode_cursor(start + 1) if chunk else None,
+            "endCursor": encode_cursor(end) if chunk else None,
+        },
         "nodes": [shape(item) for item in chunk],
     }
 
@@ -233,19 +267,25 @@ class RepositoryView:
         self.nameWithOwner = repo.full_name
         self.isPrivate = repo.private
         self.url = f"https://github.com/{repo.full_name}"
-        self.owner: Organization | User = Organization(repo.owner.login) if repo.owner.type == "Organization" \
-            else User(repo.owner.login)
+        self.owner: Organization | User = (
+            Organization(repo.owner.login) if repo.owner.type == "Organization" else User(repo.owner.login)
+        )
 
     @property
     def defaultBranchRef(self) -> RefView | None:
-        return RefView(self.repo, self.repo.default_branch) if self.repo.default_branch in self.repo.branches \
+        return (
+            RefView(self.repo, self.repo.default_branch)
+            if self.repo.default_branch in self.repo.branches
             else None
+        )
 
     def ref(self, info: Any, qualifiedName: str) -> RefView | None:
         name = qualifiedName.removeprefix("refs/heads/")
         return RefView(self.repo, name) if name in self.repo.branches else None
 
-    def object(self, info: Any, expression: str | None = None, oid: str | None = None) -> _GitObjectView | None:
+    def object(
+        self, info: Any, expression: str | None = None, oid: str | None = None
+    ) -> _GitObjectView | None:
         objects = self.repo.objects
         if oid is not None:
             if oid in objects.commits:
@@ -276,8 +316,10 @@ class RepositoryView:
     def pullRequest(self, info: Any, number: int) -> PullRequestView:
         pr = self.repo.pulls.get(number)
         if pr is None:
-            raise GraphQLError(f"Could not resolve to a PullRequest with the number of {number}.",
-                               extensions={"type": "NOT_FOUND"})
+            raise GraphQLError(
+                f"Could not resolve to a PullRequest with the number of {number}.",
+                extensions={"type": "NOT_FOUND"},
+            )
         return PullRequestView(pr)
 
 
@@ -288,7 +330,7 @@ def _resolve_type(value: Any, info: Any, abstract: Any) -> str:
 class GraphQLService:
     """Executes queries against live state for one installation token."""
 
-    def __init__(self, sim: "SimulatedGitHub") -> None:
+    def __init__(self, sim: SimulatedGitHub) -> None:
         self.sim = sim
         self.schema = build_schema(SDL)
         for name in ("GitObject", "RepositoryOwner"):
@@ -296,9 +338,15 @@ class GraphQLService:
             assert isinstance(interface, GraphQLInterfaceType)
             interface.resolve_type = _resolve_type
 
-    def execute(self, query: str, variables: dict[str, Any] | None, operation: str | None,
-                installation_id: int, repo_filter: frozenset[int] | None,
-                charge: Callable[[int], Any]) -> dict[str, Any]:
+    def execute(
+        self,
+        query: str,
+        variables: dict[str, Any] | None,
+        operation: str | None,
+        installation_id: int,
+        repo_filter: frozenset[int] | None,
+        charge: Callable[[int], Any],
+    ) -> dict[str, Any]:
         """Validates, scores and runs a query; `charge(points)` takes its cost off the GraphQL budget."""
         try:
             document = parse(query)
@@ -312,8 +360,9 @@ class GraphQLService:
             return {"errors": analysis.errors}
         bucket = charge(analysis.cost)
         root = _Root(self.sim, installation_id, repo_filter, bucket, analysis)
-        result = execute_sync(self.schema, document, root_value=root, variable_values=variables,
-                              operation_name=operation)
+        result = execute_sync(
+            self.schema, document, root_value=root, variable_values=variables, operation_name=operation
+        )
         out: dict[str, Any] = {}
         if result.errors:
             out["errors"] = [_error(e) for e in result.errors]
@@ -331,8 +380,14 @@ def _error(error: GraphQLError) -> dict[str, Any]:
 
 
 class _Root:
-    def __init__(self, sim: "SimulatedGitHub", installation_id: int, repo_filter: frozenset[int] | None,
-                 bucket: Any, analysis: Analysis) -> None:
+    def __init__(
+        self,
+        sim: SimulatedGitHub,
+        installation_id: int,
+        repo_filter: frozenset[int] | None,
+        bucket: Any,
+        analysis: Analysis,
+    ) -> None:
         self.sim = sim
         self.installation_id = installation_id
         self.repo_filter = repo_filter
@@ -341,14 +396,24 @@ class _Root:
 
     def repository(self, info: Any, owner: str, name: str, followRenames: bool = True) -> RepositoryView:
         repo = self.sim.state.repo(f"{owner}/{name}")
-        if repo is None or repo.installation_id != self.installation_id or (
-                self.repo_filter is not None and repo.id not in self.repo_filter):
-            raise GraphQLError(f"Could not resolve to a Repository with the name '{owner}/{name}'.",
-                               extensions={"type": "NOT_FOUND"})
+        if (
+            repo is None
+            or repo.installation_id != self.installation_id
+            or (self.repo_filter is not None and repo.id not in self.repo_filter)
+        ):
+            raise GraphQLError(
+                f"Could not resolve to a Repository with the name '{owner}/{name}'.",
+                extensions={"type": "NOT_FOUND"},
+            )
         return RepositoryView(repo)
 
     def rateLimit(self, info: Any, dryRun: bool = False) -> dict[str, Any]:
-        reset = datetime.fromtimestamp(self.bucket.reset_at, timezone.utc)
-        return {"cost": self.analysis.cost, "limit": self.bucket.limit, "nodeCount": self.analysis.node_count,
-                "remaining": self.bucket.remaining, "resetAt": iso(reset), "used": self.bucket.used}
-
+        reset = datetime.fromtimestamp(self.bucket.reset_at, UTC)
+        return {
+            "cost": self.analysis.cost,
+            "limit": self.bucket.limit,
+            "nodeCount": self.analysis.node_count,
+            "remaining": self.bucket.remaining,
+            "resetAt": iso(reset),
+            "used": self.bucket.used,
+        }

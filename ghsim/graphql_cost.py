@@ -47,7 +47,7 @@ def decode_cursor(value: str, argument: str) -> int:
         raw = b""
     if not raw.startswith(_PREFIX) or len(raw) != len(_PREFIX) + 4:
         raise GraphQLError(f"`{argument}` does not appear to be a valid cursor.")
-    return int.from_bytes(raw[len(_PREFIX):], "big")
+    return int.from_bytes(raw[len(_PREFIX) :], "big")
 
 
 @dataclass
@@ -57,13 +57,18 @@ class Analysis:
     errors: list[dict[str, Any]] = field(default_factory=list)
 
 
-def analyse(schema: GraphQLSchema, document: DocumentNode, variables: dict[str, Any] | None,
-            operation_name: str | None) -> Analysis:
+def analyse(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    variables: dict[str, Any] | None,
+    operation_name: str | None,
+) -> Analysis:
     """The query's cost and node count, or GitHub's refusals of connections without sane page sizes."""
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    operation = next((o for o in operations if operation_name is None or (o.name and o.name.value == operation_name)),
-                     None)
+    operation = next(
+        (o for o in operations if operation_name is None or (o.name and o.name.value == operation_name)), None
+    )
     out = Analysis()
     if operation is None or schema.query_type is None:
         return out
@@ -97,9 +102,13 @@ def analyse(schema: GraphQLSchema, document: DocumentNode, variables: dict[str, 
     walk(operation.selection_set, schema.query_type, 1)
     out.cost = max(1, round(requests / 100))
     if out.node_count > MAX_NODES and not out.errors:
-        out.errors.append({"type": "MAX_NODE_LIMIT_EXCEEDED",
-                           "message": f"This query requests up to {out.node_count:,} possible nodes which exceeds "
-                                      f"the maximum limit of {MAX_NODES:,}."})
+        out.errors.append(
+            {
+                "type": "MAX_NODE_LIMIT_EXCEEDED",
+                "message": f"This query requests up to {out.node_count:,} possible nodes which exceeds "
+                f"the maximum limit of {MAX_NODES:,}.",
+            }
+        )
     return out
 
 
@@ -107,18 +116,34 @@ def _page_size(node: FieldNode, variables: dict[str, Any] | None, out: Analysis)
     """`first` or `last` of one connection; a missing or excessive one becomes GitHub's error."""
     given = {arg.name.value: value_from_ast_untyped(arg.value, variables) for arg in node.arguments or ()}
     name = node.name.value
-    location = {"line": node.loc.source.get_location(node.loc.start).line,
-                "column": node.loc.source.get_location(node.loc.start).column} if node.loc else None
+    location = (
+        {
+            "line": node.loc.source.get_location(node.loc.start).line,
+            "column": node.loc.source.get_location(node.loc.start).column,
+        }
+        if node.loc
+        else None
+    )
     for key in ("first", "last"):
         value = given.get(key)
         if isinstance(value, int) and value > MAX_PAGE:
-            out.errors.append({"type": "EXCESSIVE_PAGINATION", "locations": [location] if location else [],
-                               "message": f"Requesting {value} records on the `{name}` connection exceeds the "
-                                          f"`{key}` limit of {MAX_PAGE} records."})
+            out.errors.append(
+                {
+                    "type": "EXCESSIVE_PAGINATION",
+                    "locations": [location] if location else [],
+                    "message": f"Requesting {value} records on the `{name}` connection exceeds the "
+                    f"`{key}` limit of {MAX_PAGE} records.",
+                }
+            )
             return MAX_PAGE
         if isinstance(value, int):
             return max(value, 0)
-    out.errors.append({"type": "MISSING_PAGINATION_BOUNDARIES", "locations": [location] if location else [],
-                       "message": f"You must provide a `first` or `last` value to properly paginate the `{name}` "
-                                  "connection."})
+    out.errors.append(
+        {
+            "type": "MISSING_PAGINATION_BOUNDARIES",
+            "locations": [location] if location else [],
+            "message": f"You must provide a `first` or `last` value to properly paginate the `{name}` "
+            "connection.",
+        }
+    )
     return MAX_PAGE

@@ -27,9 +27,13 @@ class Bucket:
         return max(self.limit - self.used, 0)
 
     def headers(self, resource: str) -> dict[str, str]:
-        return {"x-ratelimit-limit": str(self.limit), "x-ratelimit-remaining": str(self.remaining),
-                "x-ratelimit-reset": str(self.reset_at), "x-ratelimit-used": str(self.used),
-                "x-ratelimit-resource": resource}
+        return {
+            "x-ratelimit-limit": str(self.limit),
+            "x-ratelimit-remaining": str(self.remaining),
+            "x-ratelimit-reset": str(self.reset_at),
+            "x-ratelimit-used": str(self.used),
+            "x-ratelimit-resource": resource,
+        }
 
 
 class RateLimiter:
@@ -60,7 +64,9 @@ class RateLimiter:
             bucket = self._bucket(key)
             return Bucket(bucket.limit, bucket.used, bucket.reset_at)
 
-    def set(self, key: BucketKey, remaining: int, limit: int | None = None, reset_in: int = WINDOW_SECONDS) -> None:
+    def set(
+        self, key: BucketKey, remaining: int, limit: int | None = None, reset_in: int = WINDOW_SECONDS
+    ) -> None:
         with self._lock:
             current = self._bucket(key)
             new_limit = limit if limit is not None else current.limit

@@ -9,8 +9,9 @@ permissions are declared per endpoint and checked here, before the handler.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlencode
 
 import anyio
@@ -48,7 +49,7 @@ class Reply:
 
 @dataclass
 class Ctx:
-    sim: "SimulatedGitHub"
+    sim: SimulatedGitHub
     request: Request
     params: dict[str, Any]
     query: QueryParams
@@ -100,14 +101,20 @@ class Ctx:
         except ValueError:
             raise ApiError(422, f"Invalid value for parameter '{name}': {raw!r}") from None
 
-    def page(self, items: list[Any], *, cap: int | None = None, wrap: Callable[[list[Any]], Any] | None = None,
-             default_per_page: int = DEFAULT_PER_PAGE) -> Reply:
+    def page(
+        self,
+        items: list[Any],
+        *,
+        cap: int | None = None,
+        wrap: Callable[[list[Any]], Any] | None = None,
+        default_per_page: int = DEFAULT_PER_PAGE,
+    ) -> Reply:
         """Page/per_page pagination with GitHub's absolute ``Link`` header."""
         if cap is not None:
             items = items[:cap]
         per_page = min(max(self.int_query("per_page", default_per_page), 1), MAX_PER_PAGE)
         page = max(self.int_query("page", 1), 1)
-        chunk = items[(page - 1) * per_page: page * per_page]
+        chunk = items[(page - 1) * per_page : page * per_page]
         last = max((len(items) + per_page - 1) // per_page, 1)
         links: list[str] = []
 
@@ -142,27 +149,33 @@ class EndpointSet:
     def __init__(self) -> None:
         self.endpoints: list[Endpoint] = []
 
-    def _add(self, method: str, path: str, auth: AuthKind,
-             permission: tuple[str, str] | None) -> Callable[[Handler], Handler]:
+    def _add(
+        self, method: str, path: str, auth: AuthKind, permission: tuple[str, str] | None
+    ) -> Callable[[Handler], Handler]:
         def register(fn: Handler) -> Handler:
             self.endpoints.append(Endpoint(method, path, fn, auth, permission))
             return fn
+
         return register
 
-    def get(self, path: str, auth: AuthKind = "installation",
-            permission: tuple[str, str] | None = None) -> Callable[[Handler], Handler]:
+    def get(
+        self, path: str, auth: AuthKind = "installation", permission: tuple[str, str] | None = None
+    ) -> Callable[[Handler], Handler]:
         return self._add("GET", path, auth, permission)
 
-    def post(self, path: str, auth: AuthKind = "installation",
-             permission: tuple[str, str] | None = None) -> Callable[[Handler], Handler]:
+    def post(
+        self, path: str, auth: AuthKind = "installation", permission: tuple[str, str] | None = None
+    ) -> Callable[[Handler], Handler]:
         return self._add("POST", path, auth, permission)
 
-    def patch(self, path: str, auth: AuthKind = "installation",
-              permission: tuple[str, str] | None = None) -> Callable[[Handler], Handler]:
+    def patch(
+        self, path: str, auth: AuthKind = "installation", permission: tuple[str, str] | None = None
+    ) -> Callable[[Handler], Handler]:
         return self._add("PATCH", path, auth, permission)
 
-    def delete(self, path: str, auth: AuthKind = "installation",
-               permission: tuple[str, str] | None = None) -> Callable[[Handler], Handler]:
+    def delete(
+        self, path: str, auth: AuthKind = "installation", permission: tuple[str, str] | None = None
+    ) -> Callable[[Handler], Handler]:
         return self._add("DELETE", path, auth, permission)
 
 
@@ -200,7 +213,7 @@ def render_error(error: ApiError) -> Response:
     return render(Reply(error.body(), error.status, dict(error.headers)))
 
 
-def build_routes(sim: "SimulatedGitHub", endpoint_sets: list[EndpointSet]) -> list[Route]:
+def build_routes(sim: SimulatedGitHub, endpoint_sets: list[EndpointSet]) -> list[Route]:
     """Starlette routes; several methods on one path share a dispatcher."""
     by_path: dict[str, dict[str, Endpoint]] = {}
     for endpoint_set in endpoint_sets:
@@ -209,7 +222,9 @@ def build_routes(sim: "SimulatedGitHub", endpoint_sets: list[EndpointSet]) -> li
 
     def make(methods: dict[str, Endpoint]) -> Callable[[Request], Any]:
         async def dispatch(request: Request) -> Response:
-            endpoint = methods.get(request.method) or (methods.get("GET") if request.method == "HEAD" else None)
+            endpoint = methods.get(request.method) or (
+                methods.get("GET") if request.method == "HEAD" else None
+            )
             if endpoint is None:
                 return render_error(not_found())
             raw = await request.body()
@@ -236,6 +251,7 @@ def build_routes(sim: "SimulatedGitHub", endpoint_sets: list[EndpointSet]) -> li
                 return response
 
             return await anyio.to_thread.run_sync(run)
+
         return dispatch
 
     every = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]

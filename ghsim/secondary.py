@@ -26,7 +26,9 @@ if TYPE_CHECKING:
 PER_MINUTE = 80
 PER_HOUR = 500
 # Requests sent as POST that create nothing a person sees: tokens, redeliveries, GraphQL reads.
-_NOT_CONTENT = re.compile(r"^/(app/installations/\d+/access_tokens|app/hook/deliveries/\d+/attempts|graphql)/?$")
+_NOT_CONTENT = re.compile(
+    r"^/(app/installations/\d+/access_tokens|app/hook/deliveries/\d+/attempts|graphql)/?$"
+)
 
 
 def creates_content(method: str, path: str) -> bool:
@@ -46,10 +48,15 @@ class SecondaryLimits:
         self._sent: dict[tuple[str, object], deque[float]] = {}
         self._lock = threading.Lock()
 
-    def charge(self, identity: "Identity", method: str, path: str,
-               rid: str) -> tuple[int, dict[str, Any], dict[str, str]] | None:
+    def charge(
+        self, identity: Identity, method: str, path: str, rid: str
+    ) -> tuple[int, dict[str, Any], dict[str, str]] | None:
         """Counts a content-creating request, or returns GitHub's refusal when it is one too many."""
-        if not self.enabled or identity.kind not in ("installation", "app") or not creates_content(method, path):
+        if (
+            not self.enabled
+            or identity.kind not in ("installation", "app")
+            or not creates_content(method, path)
+        ):
             return None
         minute, hour = 60.0 * self.window_scale, 3600.0 * self.window_scale
         key = (identity.kind, identity.installation_id)

@@ -57,7 +57,7 @@ class Call:
     request_id: str
 
 
-def build_app(sim: "SimulatedGitHub") -> "FrontEnd":
+def build_app(sim: SimulatedGitHub) -> FrontEnd:
     from ghsim.routes import ENDPOINT_SETS
     from ghsim.routing import build_routes
 
@@ -66,7 +66,9 @@ def build_app(sim: "SimulatedGitHub") -> "FrontEnd":
             return render_error(ApiError(exc.status_code, str(exc.detail)))
         return render_error(not_found())
 
-    router = Starlette(routes=build_routes(sim, ENDPOINT_SETS), exception_handlers={HTTPException: http_error})
+    router = Starlette(
+        routes=build_routes(sim, ENDPOINT_SETS), exception_handlers={HTTPException: http_error}
+    )
     return FrontEnd(router, sim)
 
 
@@ -75,7 +77,7 @@ def _json(status: int, body: Any, headers: dict[str, str]) -> tuple[int, bytes, 
 
 
 class FrontEnd:
-    def __init__(self, app: Any, sim: "SimulatedGitHub") -> None:
+    def __init__(self, app: Any, sim: SimulatedGitHub) -> None:
         self.app = app
         self.sim = sim
 
@@ -116,17 +118,24 @@ class FrontEnd:
         else:
             bucket, allowed = sim.limiter.take(key)
             if not allowed:
-                message = PRIMARY_MESSAGE.format(inst=identity.installation_id) \
-                    if identity.installation_id is not None else "API rate limit exceeded."
+                message = (
+                    PRIMARY_MESSAGE.format(inst=identity.installation_id)
+                    if identity.installation_id is not None
+                    else "API rate limit exceeded."
+                )
                 canned = _json(403, error_body(403, message, doc=RATE_LIMIT_DOC), {})
             else:
                 limited = sim.secondary.charge(identity, method, path, rid)
                 if limited is not None:
                     canned = _json(*limited)
         scope["state"]["bucket"] = bucket
-        stamp = {"x-github-request-id": rid, "x-github-api-version-selected": version or versions.DEFAULT,
-                 "x-github-media-type": "github.v3; format=json",
-                 "x-content-type-options": "nosniff", "x-frame-options": "deny"}
+        stamp = {
+            "x-github-request-id": rid,
+            "x-github-api-version-selected": version or versions.DEFAULT,
+            "x-github-media-type": "github.v3; format=json",
+            "x-content-type-options": "nosniff",
+            "x-frame-options": "deny",
+        }
         status_seen = 0
         recorded = False
         watchers = (*sim.observers, *exchanges.observers())
@@ -140,11 +149,29 @@ class FrontEnd:
                 return
             recorded = True
             injected = fault is not None and fault.status is not None
-            sim.record(Call(method, path, scope.get("query_string", b"").decode(), status_seen, started_wall,
-                            time.monotonic() - started, identity.installation_id, identity.kind, injected, rid))
+            sim.record(
+                Call(
+                    method,
+                    path,
+                    scope.get("query_string", b"").decode(),
+                    status_seen,
+                    started_wall,
+                    time.monotonic() - started,
+                    identity.installation_id,
+                    identity.kind,
+                    injected,
+                    rid,
+                )
+            )
             if tape is not None:
-                exchange = tape.exchange(method, path, scope.get("query_string", b"").decode(), status_seen,
-                                         injected, injected and fault is not None and fault.body is not None)
+                exchange = tape.exchange(
+                    method,
+                    path,
+                    scope.get("query_string", b"").decode(),
+                    status_seen,
+                    injected,
+                    injected and fault is not None and fault.body is not None,
+                )
                 for watcher in watchers:
                     watcher(exchange)
 
@@ -170,7 +197,9 @@ class FrontEnd:
 
         try:
             if canned is None and lost and fault is not None:
-                canned = await self._lose_answer(fault, scope, receive, stamped_send, rid, identity.installation_id)
+                canned = await self._lose_answer(
+                    fault, scope, receive, stamped_send, rid, identity.installation_id
+                )
             if canned is not None:
                 if tape is not None:
                     await _drain(receive)
@@ -182,8 +211,9 @@ class FrontEnd:
         finally:
             record()
 
-    async def _lose_answer(self, fault: Fault, scope: Scope, receive: Any, send: Any, rid: str,
-                           installation_id: int | None) -> tuple[int, bytes, dict[str, str]] | None:
+    async def _lose_answer(
+        self, fault: Fault, scope: Scope, receive: Any, send: Any, rid: str, installation_id: int | None
+    ) -> tuple[int, bytes, dict[str, str]] | None:
         """Carries the request out, then answers the fault's status instead (returned for the caller
         to send) or, with no status, sends the real answer only after the fault's delay."""
         held: list[MutableMapping[str, Any]] = []
@@ -224,12 +254,24 @@ class _Tape:
             if message.get("type") == "http.request":
                 self.request_body.append(message.get("body", b""))
             return message
+
         return taped
 
-    def exchange(self, method: str, path: str, query: str, status: int, injected: bool,
-                 scripted: bool) -> exchanges.Exchange:
-        return exchanges.Exchange(method, path, query, self.request_headers, b"".join(self.request_body), status,
-                                  self.response_headers, b"".join(self.response_body), injected, scripted)
+    def exchange(
+        self, method: str, path: str, query: str, status: int, injected: bool, scripted: bool
+    ) -> exchanges.Exchange:
+        return exchanges.Exchange(
+            method,
+            path,
+            query,
+            self.request_headers,
+            b"".join(self.request_body),
+            status,
+            self.response_headers,
+            b"".join(self.response_body),
+            injected,
+            scripted,
+        )
 
 
 class _PromptServer(uvicorn.Server):
@@ -246,7 +288,7 @@ class _PromptServer(uvicorn.Server):
             counter = (counter + 1) % 864000
             try:
                 await asyncio.wait_for(self._wake.wait(), 0.1)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
@@ -278,11 +320,19 @@ class ServerThread:
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind((host, port))
         self.host, self.port = self.sock.getsockname()[:2]
-        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
-                                server_header=False, date_header=True, timeout_keep_alive=30)
+        config = uvicorn.Config(
+            app,
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+            server_header=False,
+            date_header=True,
+            timeout_keep_alive=30,
+        )
         self.server = _PromptServer(config)
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]},
-                                       name=f"ghsim-{self.port}", daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.run, kwargs={"sockets": [self.sock]}, name=f"ghsim-{self.port}", daemon=True
+        )
 
     def start(self, timeout: float = 10.0) -> None:
         self.thread.start()

@@ -30,8 +30,13 @@ from ghsim.webhooks import Delivery, WebhookSender
 
 log = logging.getLogger("ghsim")
 
-DEFAULT_PERMISSIONS = {"checks": "write", "contents": "read", "issues": "write", "metadata": "read",
-                       "pull_requests": "write"}
+DEFAULT_PERMISSIONS = {
+    "checks": "write",
+    "contents": "read",
+    "issues": "write",
+    "metadata": "read",
+    "pull_requests": "write",
+}
 DEFAULT_EVENTS = ["check_run", "check_suite", "issue_comment", "pull_request"]
 
 _KEY_LOCK = threading.Lock()
@@ -53,10 +58,21 @@ class SimulatedGitHub:
     The port is bound at construction, so ``url`` is valid before ``start()``.
     """
 
-    def __init__(self, app_id: int = 1, webhook_secret: str = "s3cret", webhook_url: str | None = None,
-                 latency: float = 0.0, *, app_slug: str = "mldebt", app_name: str = "mldebt",
-                 permissions: dict[str, str] | None = None, events: list[str] | None = None,
-                 host: str = "127.0.0.1", port: int = 0, fresh_key: bool = False) -> None:
+    def __init__(
+        self,
+        app_id: int = 1,
+        webhook_secret: str = "s3cret",
+        webhook_url: str | None = None,
+        latency: float = 0.0,
+        *,
+        app_slug: str = "mldebt",
+        app_name: str = "mldebt",
+        permissions: dict[str, str] | None = None,
+        events: list[str] | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        fresh_key: bool = False,
+    ) -> None:
         self.app_id = app_id
         self.app_slug = app_slug
         self.latency = latency
@@ -64,8 +80,13 @@ class SimulatedGitHub:
         self.tree_entry_limit = 100_000
         self.tree_size_limit = 7 * 1024 * 1024
         self.private_key_pem, self.public_key_pem = generate_key_pair() if fresh_key else _shared_key_pair()
-        self.state = State(app_id, app_slug, app_name, dict(permissions or DEFAULT_PERMISSIONS),
-                           list(events or DEFAULT_EVENTS))
+        self.state = State(
+            app_id,
+            app_slug,
+            app_name,
+            dict(permissions or DEFAULT_PERMISSIONS),
+            list(events or DEFAULT_EVENTS),
+        )
         self.authority = Authority(app_id, self.public_key_pem)
         self.faults = Faults()
         self.limiter = RateLimiter()
@@ -81,7 +102,7 @@ class SimulatedGitHub:
         self.shapes = Shapes(self.state, self.url)
         self._running = False
 
-    def start(self) -> "SimulatedGitHub":
+    def start(self) -> SimulatedGitHub:
         if not self._running:
             self._server.start()
             self._running = True
@@ -92,7 +113,7 @@ class SimulatedGitHub:
             self._server.stop()
             self._running = False
 
-    def __enter__(self) -> "SimulatedGitHub":
+    def __enter__(self) -> SimulatedGitHub:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -120,15 +141,22 @@ class SimulatedGitHub:
         from githubkit import AppAuthStrategy, AppInstallationAuthStrategy, GitHub
         from githubkit.cache import MemCacheStrategy
 
-        strategy: Any = AppAuthStrategy(self.app_id, self.private_key_pem) if installation_id is None else \
-            AppInstallationAuthStrategy(self.app_id, self.private_key_pem, installation_id)
+        strategy: Any = (
+            AppAuthStrategy(self.app_id, self.private_key_pem)
+            if installation_id is None
+            else AppInstallationAuthStrategy(self.app_id, self.private_key_pem, installation_id)
+        )
         options.setdefault("cache_strategy", MemCacheStrategy())
         options.setdefault("http_cache", False)
         return GitHub(strategy, base_url=self.url, **options)
 
-    def add_installation(self, installation_id: int = 1, account: str = "octo-org",
-                         account_type: Literal["User", "Organization"] = "Organization",
-                         permissions: dict[str, str] | None = None) -> Installation:
+    def add_installation(
+        self,
+        installation_id: int = 1,
+        account: str = "octo-org",
+        account_type: Literal["User", "Organization"] = "Organization",
+        permissions: dict[str, str] | None = None,
+    ) -> Installation:
         return self.state.add_installation(installation_id, account, account_type, permissions)
 
     def suspend_installation(self, installation_id: int) -> None:
@@ -136,8 +164,9 @@ class SimulatedGitHub:
         with self.state.lock:
             self.state.installations[installation_id].suspended_at = now()
 
-    def add_repo(self, full_name: str, installation_id: int = 1, default_branch: str = "main",
-                 private: bool = False) -> Repo:
+    def add_repo(
+        self, full_name: str, installation_id: int = 1, default_branch: str = "main", private: bool = False
+    ) -> Repo:
         return self.state.add_repo(full_name, installation_id, default_branch, private)
 
     def repo(self, full_name: str) -> Repo:
@@ -181,8 +210,15 @@ class SimulatedGitHub:
             return ("app", self.app_id, resource)
         return ("anonymous", "127.0.0.1", resource)
 
-    def set_rate_limit(self, installation_id: int, remaining: int, *, limit: int | None = None,
-                       reset_in: int = 3600, resource: Literal["core", "graphql"] = "core") -> None:
+    def set_rate_limit(
+        self,
+        installation_id: int,
+        remaining: int,
+        *,
+        limit: int | None = None,
+        reset_in: int = 3600,
+        resource: Literal["core", "graphql"] = "core",
+    ) -> None:
         """Drain (or refill) an installation's bucket; at 0 requests get GitHub's 403."""
         self.limiter.set(("installation", installation_id, resource), remaining, limit, reset_in)
 
@@ -207,20 +243,29 @@ class SimulatedGitHub:
         with self._calls_lock:
             return list(self._calls)
 
-    def count_calls(self, method: str | None = None, path_regex: str | None = None,
-                    status: int | None = None) -> int:
+    def count_calls(
+        self, method: str | None = None, path_regex: str | None = None, status: int | None = None
+    ) -> int:
         pattern = re.compile(path_regex) if path_regex else None
-        return sum(1 for c in self.calls
-                   if (method is None or c.method == method.upper())
-                   and (pattern is None or pattern.search(c.path))
-                   and (status is None or c.status == status))
+        return sum(
+            1
+            for c in self.calls
+            if (method is None or c.method == method.upper())
+            and (pattern is None or pattern.search(c.path))
+            and (status is None or c.status == status)
+        )
 
     def clear_calls(self) -> None:
         with self._calls_lock:
             self._calls.clear()
 
-    def deliver(self, event: str, payload: dict[str, Any] | bytes, delivery_id: str | None = None,
-                url: str | None = None) -> httpx.Response:
+    def deliver(
+        self,
+        event: str,
+        payload: dict[str, Any] | bytes,
+        delivery_id: str | None = None,
+        url: str | None = None,
+    ) -> httpx.Response:
         """POST a webhook like GitHub (signed exact bytes, GUID, hook headers); no retries."""
         return self.webhooks.deliver(event, payload, delivery_id, url)
 
@@ -237,12 +282,20 @@ class SimulatedGitHub:
         buttons the run offers under ``actions`` (GitHub shows them on the page, never in the API)."""
         target = self._repo(repo)
         with self.state.lock:
-            runs = sorted((r for r in self.state.check_runs.values() if r.repo_id == target.id
-                           and (head_sha is None or r.head_sha == head_sha)), key=lambda r: r.id)
+            runs = sorted(
+                (
+                    r
+                    for r in self.state.check_runs.values()
+                    if r.repo_id == target.id and (head_sha is None or r.head_sha == head_sha)
+                ),
+                key=lambda r: r.id,
+            )
             out = []
             for run in runs:
                 shaped = self.shapes.check_run(run)
-                shaped["output"]["annotations"] = [self.shapes.annotation(target, run, a) for a in run.annotations]
+                shaped["output"]["annotations"] = [
+                    self.shapes.annotation(target, run, a) for a in run.annotations
+                ]
                 shaped["actions"] = [dict(a) for a in run.actions]
                 out.append(shaped)
             return out
@@ -250,15 +303,24 @@ class SimulatedGitHub:
     def reviews(self, repo: str | Repo, pr_number: int) -> list[dict[str, Any]]:
         target = self._repo(repo)
         with self.state.lock:
-            found = [r for r in self.state.reviews.values() if r.repo_id == target.id and r.pr_number == pr_number]
+            found = [
+                r for r in self.state.reviews.values() if r.repo_id == target.id and r.pr_number == pr_number
+            ]
             return [self.shapes.review(r) for r in sorted(found, key=lambda r: r.id)]
 
     def review_comments(self, repo: str | Repo, pr_number: int) -> list[dict[str, Any]]:
         from ghsim.routes.reviews import refresh_comment
+
         target = self._repo(repo)
         with self.state.lock:
-            found = sorted((c for c in self.state.review_comments.values()
-                            if c.repo_id == target.id and c.pr_number == pr_number), key=lambda c: c.id)
+            found = sorted(
+                (
+                    c
+                    for c in self.state.review_comments.values()
+                    if c.repo_id == target.id and c.pr_number == pr_number
+                ),
+                key=lambda c: c.id,
+            )
             for comment in found:
                 refresh_comment(target, target.pulls[pr_number], comment)
             return [self.shapes.review_comment(c) for c in found]
@@ -266,11 +328,14 @@ class SimulatedGitHub:
     def issue_comments(self, repo: str | Repo, number: int) -> list[dict[str, Any]]:
         target = self._repo(repo)
         with self.state.lock:
-            found = [c for c in self.state.issue_comments.values() if c.repo_id == target.id and c.number == number]
+            found = [
+                c for c in self.state.issue_comments.values() if c.repo_id == target.id and c.number == number
+            ]
             return [self.shapes.issue_comment(c) for c in sorted(found, key=lambda c: c.id)]
 
-    def reactions(self, comment_id: int, kind: Literal["issue_comment", "pull_comment"] = "issue_comment"
-                  ) -> list[dict[str, Any]]:
+    def reactions(
+        self, comment_id: int, kind: Literal["issue_comment", "pull_comment"] = "issue_comment"
+    ) -> list[dict[str, Any]]:
         with self.state.lock:
             return [self.shapes.reaction(r) for r in self.state.reactions if r.subject == (kind, comment_id)]
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import itertools
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal, Mapping
+from typing import Literal
 
-from ghsim.errors import not_found
 from ghsim.diff import FilePatch, compute_patch, is_binary, similarity
+from ghsim.errors import not_found
 from ghsim.git import CommitObject, ObjectStore, Signature, utc
 from ghsim.util import now
 
@@ -61,7 +62,7 @@ class FileChange:
 
 @dataclass
 class PullRequest:
-    repo: "Repo"
+    repo: Repo
     number: int
     id: int
     title: str
@@ -211,8 +212,16 @@ class Reaction:
 class Repo:
     """A repository plus the Python API tests use to shape its history."""
 
-    def __init__(self, state: "State", ident: int, owner: User, name: str, installation_id: int,
-                 default_branch: str, private: bool) -> None:
+    def __init__(
+        self,
+        state: State,
+        ident: int,
+        owner: User,
+        name: str,
+        installation_id: int,
+        default_branch: str,
+        private: bool,
+    ) -> None:
         self._state = state
         self.id = ident
         self.owner = owner
@@ -236,8 +245,16 @@ class Repo:
     def __repr__(self) -> str:
         return f"Repo({self.full_name!r})"
 
-    def commit(self, branch: str, changes: FileChanges, *, message: str = "Update files",
-               parent: str | None = None, date: datetime | None = None, author: str = "octocat") -> str:
+    def commit(
+        self,
+        branch: str,
+        changes: FileChanges,
+        *,
+        message: str = "Update files",
+        parent: str | None = None,
+        date: datetime | None = None,
+        author: str = "octocat",
+    ) -> str:
         """Create a commit on ``branch`` and move the branch to it.
 
         ``changes`` is applied on top of ``parent``'s tree (default: the current
@@ -265,8 +282,15 @@ class Repo:
             self._move_branch(branch, created.sha)
             return created.sha
 
-    def push(self, branch: str, changes: FileChanges, *, message: str = "Push changes",
-             date: datetime | None = None, author: str = "octocat") -> str:
+    def push(
+        self,
+        branch: str,
+        changes: FileChanges,
+        *,
+        message: str = "Push changes",
+        date: datetime | None = None,
+        author: str = "octocat",
+    ) -> str:
         """A new commit on top of an existing branch (a PR on it is synchronized)."""
         with self._state.lock:
             if branch not in self.branches:
@@ -289,9 +313,17 @@ class Repo:
                 pr.before_sha = old
                 pr.updated_at = now()
 
-    def open_pull_request(self, head: str, base: str | None = None, *, title: str = "Update",
-                          body: str | None = None, user: str = "alice", number: int | None = None,
-                          draft: bool = False) -> PullRequest:
+    def open_pull_request(
+        self,
+        head: str,
+        base: str | None = None,
+        *,
+        title: str = "Update",
+        body: str | None = None,
+        user: str = "alice",
+        number: int | None = None,
+        draft: bool = False,
+    ) -> PullRequest:
         """Open a PR from branch ``head`` into ``base`` (default branch by default)."""
         with self._state.lock:
             base = base or self.default_branch
@@ -306,8 +338,19 @@ class Repo:
                 raise ValueError(f"PR #{number} already exists")
             self._next_number = max(self._next_number, number + 1)
             stamp = now()
-            pr = PullRequest(self, number, self._state.next_id(), title, body, self._state.user(user),
-                             head, base, stamp, stamp, draft=draft)
+            pr = PullRequest(
+                self,
+                number,
+                self._state.next_id(),
+                title,
+                body,
+                self._state.user(user),
+                head,
+                base,
+                stamp,
+                stamp,
+                draft=draft,
+            )
             self.pulls[number] = pr
             return pr
 
@@ -317,8 +360,9 @@ class Repo:
                 raise KeyError(f"no PR #{number} in {self.full_name}")
             return self.pulls[number]
 
-    def update_pull_request(self, number: int, *, title: str | None = None, body: str | None = None,
-                            draft: bool | None = None) -> PullRequest:
+    def update_pull_request(
+        self, number: int, *, title: str | None = None, body: str | None = None, draft: bool | None = None
+    ) -> PullRequest:
         with self._state.lock:
             pr = self.pull(number)
             if title is not None:
@@ -354,10 +398,12 @@ class Repo:
             head_files = self.objects.commits[pr.head_sha].files
             base_files = self.objects.commits[pr.base_sha].files
             changes: dict[str, str | bytes | None] = {p: None for p in base_files if p not in head_files}
-            changes.update({p: self.objects.blobs[b] for p, b in head_files.items()
-                            if base_files.get(p) != b})
-            sha = self.commit(pr.base_ref, changes, message=f"{pr.title} (#{number})", date=date,
-                              author=pr.user.login)
+            changes.update(
+                {p: self.objects.blobs[b] for p, b in head_files.items() if base_files.get(p) != b}
+            )
+            sha = self.commit(
+                pr.base_ref, changes, message=f"{pr.title} (#{number})", date=date, author=pr.user.login
+            )
             pr.frozen_head, pr.frozen_base = pr.head_sha, sha
             pr.merged, pr.merge_commit_sha = True, sha
             pr.state = "closed"
@@ -402,25 +448,41 @@ class Repo:
         added = sorted(p for p in new if p not in old)
         changes: list[FileChange] = [
             FileChange(p, "modified", old[p], new[p], compute_patch(blobs[old[p]], blobs[new[p]]))
-            for p in old if p in new and old[p] != new[p]
+            for p in old
+            if p in new and old[p] != new[p]
         ]
         renames = _detect_renames(removed, added, old, new, blobs)
         for src, dst in renames.items():
-            changes.append(FileChange(dst, "renamed", old[src], new[dst],
-                                      compute_patch(blobs[old[src]], blobs[new[dst]]), previous_filename=src))
+            changes.append(
+                FileChange(
+                    dst,
+                    "renamed",
+                    old[src],
+                    new[dst],
+                    compute_patch(blobs[old[src]], blobs[new[dst]]),
+                    previous_filename=src,
+                )
+            )
         taken_dst = set(renames.values())
-        changes += [FileChange(p, "removed", old[p], None, compute_patch(blobs[old[p]], None))
-                    for p in removed if p not in renames]
-        changes += [FileChange(p, "added", None, new[p], compute_patch(None, blobs[new[p]]))
-                    for p in added if p not in taken_dst]
+        changes += [
+            FileChange(p, "removed", old[p], None, compute_patch(blobs[old[p]], None))
+            for p in removed
+            if p not in renames
+        ]
+        changes += [
+            FileChange(p, "added", None, new[p], compute_patch(None, blobs[new[p]]))
+            for p in added
+            if p not in taken_dst
+        ]
         changes.sort(key=lambda c: c.filename.encode())
         with self._state.lock:
             self._diff_cache[key] = changes
         return changes
 
 
-def _detect_renames(removed: list[str], added: list[str], old: dict[str, str], new: dict[str, str],
-                    blobs: dict[str, bytes]) -> dict[str, str]:
+def _detect_renames(
+    removed: list[str], added: list[str], old: dict[str, str], new: dict[str, str], blobs: dict[str, bytes]
+) -> dict[str, str]:
     """Exact-content renames first, then the most similar text pair above 50%."""
     pairs: dict[str, str] = {}
     by_blob: dict[str, list[str]] = {}
@@ -458,8 +520,9 @@ def _detect_renames(removed: list[str], added: list[str], old: dict[str, str], n
 class State:
     """The whole simulated world, guarded by ``lock``."""
 
-    def __init__(self, app_id: int, app_slug: str, app_name: str, permissions: dict[str, str],
-                 events: list[str]) -> None:
+    def __init__(
+        self, app_id: int, app_slug: str, app_name: str, permissions: dict[str, str], events: list[str]
+    ) -> None:
         self.lock = threading.RLock()
         self.app_id = app_id
         self.app_slug = app_slug
@@ -500,14 +563,24 @@ class State:
         with self.lock:
             return next((r for r in self.repos.values() if r.id == repo_id), None)
 
-    def add_installation(self, installation_id: int, account: str,
-                         account_type: Literal["User", "Organization"] = "Organization",
-                         permissions: dict[str, str] | None = None) -> Installation:
+    def add_installation(
+        self,
+        installation_id: int,
+        account: str,
+        account_type: Literal["User", "Organization"] = "Organization",
+        permissions: dict[str, str] | None = None,
+    ) -> Installation:
         with self.lock:
             if installation_id in self.installations:
                 raise ValueError(f"installation {installation_id} already exists")
-            inst = Installation(installation_id, self.user(account, account_type), self.app_id,
-                                dict(permissions or self.permissions), list(self.events), now())
+            inst = Installation(
+                installation_id,
+                self.user(account, account_type),
+                self.app_id,
+                dict(permissions or self.permissions),
+                list(self.events),
+                now(),
+            )
             self.installations[installation_id] = inst
             return inst
 
@@ -520,9 +593,12 @@ class State:
                 raise ValueError(f"unknown installation {installation_id}")
             if full_name.lower() in self.repos:
                 raise ValueError(f"repository {full_name} already exists")
-            owner = self.user(owner_login, self.installations[installation_id].account.type
-                              if self.installations[installation_id].account.login.lower()
-                              == owner_login.lower() else "User")
+            owner = self.user(
+                owner_login,
+                self.installations[installation_id].account.type
+                if self.installations[installation_id].account.login.lower() == owner_login.lower()
+                else "User",
+            )
             repo = Repo(self, self.next_id(), owner, name, installation_id, default_branch, private)
             self.repos[full_name.lower()] = repo
             return repo

@@ -28,8 +28,10 @@ def select(requested: str | None) -> str | None:
 
 def unsupported(requested: str) -> dict[str, Any]:
     listed = ", ".join(f'"{v}"' + (" (most recent)" if v == LATEST else "") for v in SUPPORTED)
-    message = (f'The version you specified in the "X-GitHub-Api-Version" request header, "{requested}", is not a '
-               f"supported version. The following versions are currently supported: {listed}.")
+    message = (
+        f'The version you specified in the "X-GitHub-Api-Version" request header, "{requested}", is not a '
+        f"supported version. The following versions are currently supported: {listed}."
+    )
     return error_body(400, message, doc=DOC)
 
 

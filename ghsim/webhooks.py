@@ -47,11 +47,20 @@ class Delivery:
 
     def item(self) -> dict[str, Any]:
         """The ``HookDeliveryItem`` shape of the deliveries list."""
-        return {"id": self.id, "guid": self.guid, "delivered_at": iso(self.delivered_at),
-                "redelivery": self.redelivery, "duration": round(self.duration, 2), "status": self.status,
-                "status_code": self.status_code, "event": self.event, "action": self.action,
-                "installation_id": self.installation_id, "repository_id": self.repository_id,
-                "throttled_at": None}
+        return {
+            "id": self.id,
+            "guid": self.guid,
+            "delivered_at": iso(self.delivered_at),
+            "redelivery": self.redelivery,
+            "duration": round(self.duration, 2),
+            "status": self.status,
+            "status_code": self.status_code,
+            "event": self.event,
+            "action": self.action,
+            "installation_id": self.installation_id,
+            "repository_id": self.repository_id,
+            "throttled_at": None,
+        }
 
     def detail(self) -> dict[str, Any]:
         out = self.item()
@@ -63,8 +72,10 @@ class Delivery:
 
 def signatures(secret: str, body: bytes) -> dict[str, str]:
     key = secret.encode()
-    return {"X-Hub-Signature": "sha1=" + hmac.new(key, body, hashlib.sha1).hexdigest(),
-            "X-Hub-Signature-256": "sha256=" + hmac.new(key, body, hashlib.sha256).hexdigest()}
+    return {
+        "X-Hub-Signature": "sha1=" + hmac.new(key, body, hashlib.sha1).hexdigest(),
+        "X-Hub-Signature-256": "sha256=" + hmac.new(key, body, hashlib.sha256).hexdigest(),
+    }
 
 
 class WebhookSender:
@@ -80,8 +91,13 @@ class WebhookSender:
         self._ids = itertools.count(90_000_000_001)
         self._lock = threading.Lock()
 
-    def deliver(self, event: str, payload: dict[str, Any] | bytes, delivery_id: str | None = None,
-                url: str | None = None) -> httpx.Response:
+    def deliver(
+        self,
+        event: str,
+        payload: dict[str, Any] | bytes,
+        delivery_id: str | None = None,
+        url: str | None = None,
+    ) -> httpx.Response:
         """POST one event; raises ``httpx.TransportError`` (after recording) if the bot is unreachable."""
         body = payload if isinstance(payload, bytes) else json.dumps(payload, separators=(",", ":")).encode()
         return self._send(event, body, delivery_id or str(uuid.uuid4()), url or self.url, redelivery=False)
@@ -117,15 +133,30 @@ class WebhookSender:
         installation = installation if isinstance(installation, dict) else {}
         repository = repository if isinstance(repository, dict) else {}
         headers = {
-            "Accept": "*/*", "Content-Type": "application/json", "User-Agent": HOOKSHOT_AGENT,
-            "X-GitHub-Event": event, "X-GitHub-Delivery": guid, "X-GitHub-Hook-ID": str(self.hook_id),
+            "Accept": "*/*",
+            "Content-Type": "application/json",
+            "User-Agent": HOOKSHOT_AGENT,
+            "X-GitHub-Event": event,
+            "X-GitHub-Delivery": guid,
+            "X-GitHub-Hook-ID": str(self.hook_id),
             "X-GitHub-Hook-Installation-Target-ID": str(self.app_id),
             "X-GitHub-Hook-Installation-Target-Type": "integration",
             **signatures(self.secret, body),
         }
         with self._lock:
-            delivery = Delivery(next(self._ids), guid, event, parsed.get("action"), installation.get("id"),
-                                repository.get("id"), body, headers, url, now(), redelivery)
+            delivery = Delivery(
+                next(self._ids),
+                guid,
+                event,
+                parsed.get("action"),
+                installation.get("id"),
+                repository.get("id"),
+                body,
+                headers,
+                url,
+                now(),
+                redelivery,
+            )
             self.deliveries.append(delivery)
         started = time.monotonic()
         try:
@@ -141,8 +172,9 @@ class WebhookSender:
             raise
         delivery.duration = time.monotonic() - started
         delivery.status_code = response.status_code
-        delivery.status = "OK" if 200 <= response.status_code < 300 else \
-            f"Invalid HTTP Response: {response.status_code}"
+        delivery.status = (
+            "OK" if 200 <= response.status_code < 300 else f"Invalid HTTP Response: {response.status_code}"
+        )
         delivery.response_headers = dict(response.headers)
         delivery.response_body = response.text
         return response

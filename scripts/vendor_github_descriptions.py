@@ -26,10 +26,10 @@ from typing import Any
 
 from graphql import (
     GraphQLArgument,
-    GraphQLEnumValue,
-    GraphQLInputField,
     GraphQLEnumType,
+    GraphQLEnumValue,
     GraphQLField,
+    GraphQLInputField,
     GraphQLInputObjectType,
     GraphQLInterfaceType,
     GraphQLNamedType,
@@ -51,33 +51,78 @@ OUT = ROOT / "tests" / "conformance" / "vendor"
 
 # Every REST operation the simulator serves, by GitHub's operationId.
 OPERATIONS = (
-    "apps/get-authenticated", "apps/list-installations", "apps/get-installation",
-    "apps/create-installation-access-token", "apps/get-repo-installation",
-    "apps/list-repos-accessible-to-installation", "apps/list-webhook-deliveries", "apps/get-webhook-delivery",
-    "apps/redeliver-webhook-delivery", "rate-limit/get",
-    "repos/get", "repos/get-content", "git/get-tree", "git/get-blob", "repos/get-commit", "repos/compare-commits",
+    "apps/get-authenticated",
+    "apps/list-installations",
+    "apps/get-installation",
+    "apps/create-installation-access-token",
+    "apps/get-repo-installation",
+    "apps/list-repos-accessible-to-installation",
+    "apps/list-webhook-deliveries",
+    "apps/get-webhook-delivery",
+    "apps/redeliver-webhook-delivery",
+    "rate-limit/get",
+    "repos/get",
+    "repos/get-content",
+    "git/get-tree",
+    "git/get-blob",
+    "repos/get-commit",
+    "repos/compare-commits",
     "repos/get-collaborator-permission-level",
-    "pulls/list", "pulls/get", "pulls/list-files", "pulls/list-commits",
-    "pulls/create-review", "pulls/list-reviews", "pulls/get-review", "pulls/submit-review",
-    "pulls/delete-pending-review", "pulls/list-comments-for-review",
-    "pulls/list-review-comments", "pulls/create-review-comment", "pulls/get-review-comment",
-    "pulls/update-review-comment", "pulls/delete-review-comment",
+    "pulls/list",
+    "pulls/get",
+    "pulls/list-files",
+    "pulls/list-commits",
+    "pulls/create-review",
+    "pulls/list-reviews",
+    "pulls/get-review",
+    "pulls/submit-review",
+    "pulls/delete-pending-review",
+    "pulls/list-comments-for-review",
+    "pulls/list-review-comments",
+    "pulls/create-review-comment",
+    "pulls/get-review-comment",
+    "pulls/update-review-comment",
+    "pulls/delete-review-comment",
     "reactions/create-for-pull-request-review-comment",
-    "issues/create-comment", "issues/list-comments", "issues/get-comment", "issues/update-comment",
-    "issues/delete-comment", "reactions/create-for-issue-comment", "reactions/list-for-issue-comment",
-    "checks/create", "checks/update", "checks/get", "checks/list-annotations", "checks/list-for-ref",
+    "issues/create-comment",
+    "issues/list-comments",
+    "issues/get-comment",
+    "issues/update-comment",
+    "issues/delete-comment",
+    "reactions/create-for-issue-comment",
+    "reactions/list-for-issue-comment",
+    "checks/create",
+    "checks/update",
+    "checks/get",
+    "checks/list-annotations",
+    "checks/list-for-ref",
     "checks/get-suite",
 )
 # Keywords that only document; dropping them keeps the vendored file small. Never dropped as property names.
-DOC_KEYS = {"description", "summary", "example", "examples", "externalDocs", "x-github", "x-octokit", "tags",
-            "title", "x-stackQL-resource", "x-multi-segment", "operationId"}
+DOC_KEYS = {
+    "description",
+    "summary",
+    "example",
+    "examples",
+    "externalDocs",
+    "x-github",
+    "x-octokit",
+    "tags",
+    "title",
+    "x-stackQL-resource",
+    "x-multi-segment",
+    "operationId",
+}
 METHODS = ("get", "post", "put", "patch", "delete")
 
 
 def npm_pack(package: str, version: str, into: Path) -> Path:
     """The package's published tarball, unpacked; returns its `package/` folder."""
-    subprocess.run(["npm", "pack", f"{package}@{version}", "--pack-destination", str(into), "--loglevel=warn"],
-                   check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        ["npm", "pack", f"{package}@{version}", "--pack-destination", str(into), "--loglevel=warn"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     tarball = next(into.glob(f"{package.lstrip('@').replace('/', '-')}-{version}.tgz"))
     target = into / tarball.stem
     with tarfile.open(tarball) as archive:
@@ -99,8 +144,11 @@ def strip_docs(node: Any, in_properties: bool = False) -> Any:
     return out
 
 
-def resolve_local(spec: dict[str, Any], node: Any, kinds: tuple[str, ...] = ("parameters", "responses", "headers",
-                                                                              "requestBodies")) -> Any:
+def resolve_local(
+    spec: dict[str, Any],
+    node: Any,
+    kinds: tuple[str, ...] = ("parameters", "responses", "headers", "requestBodies"),
+) -> Any:
     """Inlines $refs to shared parameters, responses and bodies; schema $refs stay refs."""
     if isinstance(node, list):
         return [resolve_local(spec, item, kinds) for item in node]
@@ -128,8 +176,12 @@ def schema_refs(node: Any) -> set[str]:
 
 
 def rest_subset(spec: dict[str, Any]) -> dict[str, Any]:
-    by_id = {op["operationId"]: (path, method) for path, item in spec["paths"].items()
-             for method, op in item.items() if method in METHODS}
+    by_id = {
+        op["operationId"]: (path, method)
+        for path, item in spec["paths"].items()
+        for method, op in item.items()
+        if method in METHODS
+    }
     missing = [name for name in OPERATIONS if name not in by_id]
     if missing:
         raise SystemExit(f"operations not in the description: {missing}")
@@ -147,8 +199,12 @@ def rest_subset(spec: dict[str, Any]) -> dict[str, Any]:
             continue
         schemas[name] = strip_docs(spec["components"]["schemas"][name])
         todo.extend(sorted(schema_refs(schemas[name]) - set(schemas)))
-    return {"openapi": spec["openapi"], "info": {"version": spec["info"]["version"]},
-            "paths": dict(sorted(paths.items())), "components": {"schemas": dict(sorted(schemas.items()))}}
+    return {
+        "openapi": spec["openapi"],
+        "info": {"version": spec["info"]["version"]},
+        "paths": dict(sorted(paths.items())),
+        "components": {"schemas": dict(sorted(schemas.items()))},
+    }
 
 
 def graphql_subset(github: GraphQLSchema, simulator: GraphQLSchema) -> str:
@@ -202,10 +258,13 @@ def graphql_subset(github: GraphQLSchema, simulator: GraphQLSchema) -> str:
                 fields |= wanted.get(interface.name, set())
             pruned_fields = {k: _bare_field(v) for k, v in gh_type.fields.items() if k in fields}
             interfaces = [i for i in gh_type.interfaces if i.name in kept]
-            pruned: GraphQLNamedType = type(gh_type)(**_without_docs(gh_type, fields=pruned_fields,
-                                                                      interfaces=interfaces))
+            pruned: GraphQLNamedType = type(gh_type)(
+                **_without_docs(gh_type, fields=pruned_fields, interfaces=interfaces)
+            )
         elif isinstance(gh_type, GraphQLUnionType):
-            pruned = GraphQLUnionType(**_without_docs(gh_type, types=[t for t in gh_type.types if t.name in kept]))
+            pruned = GraphQLUnionType(
+                **_without_docs(gh_type, types=[t for t in gh_type.types if t.name in kept])
+            )
         elif isinstance(gh_type, GraphQLEnumType):
             values = {k: GraphQLEnumValue(**_without_docs(v)) for k, v in gh_type.values.items()}
             pruned = GraphQLEnumType(**_without_docs(gh_type, values=values))

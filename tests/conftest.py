@@ -24,7 +24,9 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fixed"))
 def redis_url() -> str:
     url = os.environ.get("REDIS_URL")
     if not url:
-        pytest.fail("REDIS_URL is not set: run the suite with `make test`, which starts a private redis-server")
+        pytest.fail(
+            "REDIS_URL is not set: run the suite with `make test`, which starts a private redis-server"
+        )
     return url
 
 
@@ -38,8 +40,11 @@ def redis(redis_url: str) -> Iterator[Redis]:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "unchecked_traffic: the test's simulator traffic is not held to GitHub's "
-                                       "descriptions (it breaks them on purpose)")
+    config.addinivalue_line(
+        "markers",
+        "unchecked_traffic: the test's simulator traffic is not held to GitHub's "
+        "descriptions (it breaks them on purpose)",
+    )
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

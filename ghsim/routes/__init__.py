@@ -4,5 +4,11 @@ from ghsim.routes import app, checks, graphql_route, issues, pulls, repos, revie
 from ghsim.routing import EndpointSet
 
 ENDPOINT_SETS: list[EndpointSet] = [
-    app.api, repos.api, pulls.api, reviews.api, issues.api, checks.api, graphql_route.api,
+    app.api,
+    repos.api,
+    pulls.api,
+    reviews.api,
+    issues.api,
+    checks.api,
+    graphql_route.api,
 ]

@@ -61,17 +61,29 @@ def create_token(ctx: Ctx) -> Any:
         for name in names or []:
             found = by_name.get(str(name).split("/")[-1].lower())
             if found is None:
-                raise ApiError(422, "There is at least one repository that does not exist or is not "
-                                    "accessible to the parent installation.")
+                raise ApiError(
+                    422,
+                    "There is at least one repository that does not exist or is not "
+                    "accessible to the parent installation.",
+                )
             repo_ids.add(found.id)
         for rid in ids or []:
             if rid not in by_id:
-                raise ApiError(422, "There is at least one repository that does not exist or is not "
-                                    "accessible to the parent installation.")
+                raise ApiError(
+                    422,
+                    "There is at least one repository that does not exist or is not "
+                    "accessible to the parent installation.",
+                )
             repo_ids.add(rid)
-    token = ctx.sim.authority.issue(inst.id, permissions, frozenset(repo_ids) if repo_ids is not None else None)
-    out: dict[str, Any] = {"token": token.token, "expires_at": iso(token.expires_at),
-                           "permissions": permissions, "repository_selection": inst.repository_selection}
+    token = ctx.sim.authority.issue(
+        inst.id, permissions, frozenset(repo_ids) if repo_ids is not None else None
+    )
+    out: dict[str, Any] = {
+        "token": token.token,
+        "expires_at": iso(token.expires_at),
+        "permissions": permissions,
+        "repository_selection": inst.repository_selection,
+    }
     if repo_ids is not None:
         out["repositories"] = [ctx.shapes.repository(r) for r in owned if r.id in repo_ids]
     return Reply(out, 201)
@@ -90,12 +102,20 @@ def installation_repositories(ctx: Ctx) -> Any:
     token = ctx.identity.token
     assert token is not None
     inst = ctx.sim.state.installations[token.installation_id]
-    repos = [r for r in ctx.sim.state.repos.values() if r.installation_id == inst.id
-             and (token.repository_ids is None or r.id in token.repository_ids)]
+    repos = [
+        r
+        for r in ctx.sim.state.repos.values()
+        if r.installation_id == inst.id and (token.repository_ids is None or r.id in token.repository_ids)
+    ]
     items = [ctx.shapes.repository(r) for r in sorted(repos, key=lambda r: r.full_name.lower())]
-    return ctx.page(items, wrap=lambda chunk: {"total_count": len(items),
-                                                "repository_selection": inst.repository_selection,
-                                                "repositories": chunk})
+    return ctx.page(
+        items,
+        wrap=lambda chunk: {
+            "total_count": len(items),
+            "repository_selection": inst.repository_selection,
+            "repositories": chunk,
+        },
+    )
 
 
 @api.get("/app/hook/deliveries", auth="app")
@@ -133,6 +153,7 @@ def redeliver(ctx: Ctx) -> Any:
     delivery = ctx.sim.webhooks.find(ctx.params["delivery_id"])
     if delivery is None:
         raise not_found()
+
     def resend() -> None:
         ctx.sim.webhooks.redeliver(delivery.id)
 

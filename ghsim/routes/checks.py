@@ -32,29 +32,50 @@ def _annotation(index: int, raw: Any) -> Annotation:
         raise invalid_request(f"{where}, {raw!r} is not an object.", DOC)
     for key in ("path", "start_line", "end_line", "annotation_level", "message"):
         if raw.get(key) is None:
-            raise invalid_request(f"{where}, \"{key}\" wasn't supplied.", DOC)
+            raise invalid_request(f'{where}, "{key}" wasn\'t supplied.', DOC)
     for key in ("start_line", "end_line", "start_column", "end_column"):
         value = raw.get(key)
         if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
             raise invalid_request(f"{where}/{key}, {value!r} is not an integer.", DOC)
     if raw["annotation_level"] not in LEVELS:
-        raise invalid_request(f"{where}/annotation_level, \"{raw['annotation_level']}\" is not one of "
-                              "[\"notice\", \"warning\", \"failure\"].", DOC)
+        raise invalid_request(
+            f'{where}/annotation_level, "{raw["annotation_level"]}" is not one of '
+            '["notice", "warning", "failure"].',
+            DOC,
+        )
     if raw["start_line"] < 1 or raw["end_line"] < raw["start_line"]:
-        raise ApiError(422, "Invalid request.\n\nannotation end_line must be greater than or equal to start_line",
-                       doc=DOC)
+        raise ApiError(
+            422,
+            "Invalid request.\n\nannotation end_line must be greater than or equal to start_line",
+            doc=DOC,
+        )
     has_columns = raw.get("start_column") is not None or raw.get("end_column") is not None
     if has_columns and raw["start_line"] != raw["end_line"]:
-        raise ApiError(422, "Invalid request.\n\nstart_column and end_column may only be used when "
-                            "start_line and end_line are the same", doc=DOC)
+        raise ApiError(
+            422,
+            "Invalid request.\n\nstart_column and end_column may only be used when "
+            "start_line and end_line are the same",
+            doc=DOC,
+        )
     for key, limit in (("message", 64 * 1024), ("raw_details", 64 * 1024), ("title", 255)):
         value = raw.get(key)
         if value is not None and (not isinstance(value, str) or len(value) > limit):
-            raise ApiError(422, f"Invalid request.\n\nannotation {key} is too long (maximum is {limit} "
-                                "characters)", doc=DOC)
-    return Annotation(str(raw["path"]), raw["start_line"], raw["end_line"], raw["annotation_level"],
-                      raw["message"], raw.get("start_column"), raw.get("end_column"), raw.get("title"),
-                      raw.get("raw_details"))
+            raise ApiError(
+                422,
+                f"Invalid request.\n\nannotation {key} is too long (maximum is {limit} characters)",
+                doc=DOC,
+            )
+    return Annotation(
+        str(raw["path"]),
+        raw["start_line"],
+        raw["end_line"],
+        raw["annotation_level"],
+        raw["message"],
+        raw.get("start_column"),
+        raw.get("end_column"),
+        raw.get("title"),
+        raw.get("raw_details"),
+    )
 
 
 def _output(raw: Any) -> tuple[dict[str, str | None], list[Annotation]]:
@@ -67,14 +88,22 @@ def _output(raw: Any) -> tuple[dict[str, str | None], list[Annotation]]:
     for key in ("summary", "text"):
         value = texts[key]
         if value is not None and len(value) > MAX_OUTPUT_TEXT:
-            raise ApiError(422, f"Invalid request.\n\nOnly {MAX_OUTPUT_TEXT} characters are allowed; "
-                                f"{len(value)} were supplied.", doc=DOC)
+            raise ApiError(
+                422,
+                f"Invalid request.\n\nOnly {MAX_OUTPUT_TEXT} characters are allowed; "
+                f"{len(value)} were supplied.",
+                doc=DOC,
+            )
     notes = raw.get("annotations") or []
     if not isinstance(notes, list):
         raise invalid_request("For 'properties/output/properties/annotations', is not an array.", DOC)
     if len(notes) > MAX_ANNOTATIONS:
-        raise ApiError(422, f"Invalid request.\n\nOnly {MAX_ANNOTATIONS} annotations are allowed per request; "
-                            f"{len(notes)} were supplied.", doc=DOC)
+        raise ApiError(
+            422,
+            f"Invalid request.\n\nOnly {MAX_ANNOTATIONS} annotations are allowed per request; "
+            f"{len(notes)} were supplied.",
+            doc=DOC,
+        )
     return texts, [_annotation(i, n) for i, n in enumerate(notes)]
 
 
@@ -91,12 +120,18 @@ def _actions(raw: Any) -> list[dict[str, str]]:
         for key, limit in (("label", 20), ("description", 40), ("identifier", 20)):
             value = action.get(key)
             if not isinstance(value, str):
-                raise invalid_request(f"{where}, \"{key}\" wasn't supplied.", DOC)
+                raise invalid_request(f'{where}, "{key}" wasn\'t supplied.', DOC)
             if len(value) > limit:
-                raise invalid_request(f"{where}/{key}, \"{value}\" is too long (maximum is {limit} characters).",
-                                      DOC)
-        out.append({"label": action["label"], "description": action["description"],
-                    "identifier": action["identifier"]})
+                raise invalid_request(
+                    f'{where}/{key}, "{value}" is too long (maximum is {limit} characters).', DOC
+                )
+        out.append(
+            {
+                "label": action["label"],
+                "description": action["description"],
+                "identifier": action["identifier"],
+            }
+        )
     return out
 
 
@@ -107,8 +142,9 @@ def _apply(run: CheckRun, body: dict[str, Any], creating: bool) -> None:
     if status is not None and status not in STATUSES:
         raise invalid_request(f"For 'properties/status', \"{status}\" is not one of {list(STATUSES)}.", DOC)
     if conclusion is not None and conclusion not in CONCLUSIONS:
-        raise invalid_request(f"For 'properties/conclusion', \"{conclusion}\" is not one of "
-                              f"{list(CONCLUSIONS)}.", DOC)
+        raise invalid_request(
+            f"For 'properties/conclusion', \"{conclusion}\" is not one of {list(CONCLUSIONS)}.", DOC
+        )
     if conclusion is not None and status is not None and status != "completed":
         raise invalid_request("Conclusion can only be set when status is completed.", DOC)
     completed_at = parse_time(body.get("completed_at"), "completed_at")
@@ -116,8 +152,11 @@ def _apply(run: CheckRun, body: dict[str, Any], creating: bool) -> None:
     if conclusion is not None:
         status = "completed"
     if (status == "completed" or completed_at is not None) and conclusion is None:
-        raise invalid_request("\"conclusion\" wasn't supplied; it is required when status is completed "
-                              "or completed_at is given.", DOC)
+        raise invalid_request(
+            '"conclusion" wasn\'t supplied; it is required when status is completed '
+            "or completed_at is given.",
+            DOC,
+        )
     output = _output(body["output"]) if body.get("output") is not None else None
     actions = _actions(body["actions"]) if body.get("actions") is not None else None
     details_url = optional_str(body, "details_url")
@@ -163,7 +202,9 @@ def create_check_run(ctx: Ctx) -> Any:
         raise ApiError(422, f"No commit found for SHA: {head_sha}", doc=DOC)
     state = ctx.sim.state
     suite = state.suite_for(repo, head_sha)
-    run = CheckRun(state.next_id(), repo.id, name, head_sha, suite.id, state.app_id, "queued", None, now(), None)
+    run = CheckRun(
+        state.next_id(), repo.id, name, head_sha, suite.id, state.app_id, "queued", None, now(), None
+    )
     _apply(run, body, creating=True)
     state.check_runs[run.id] = run
     return Reply(ctx.shapes.check_run(run), 201)
@@ -195,8 +236,11 @@ def list_for_ref(ctx: Ctx) -> Any:
     sha = repo.resolve(ctx.params["ref"])
     if sha is None:
         raise ApiError(422, f"No commit found for SHA: {ctx.params['ref']}", doc=DOC)
-    runs = sorted((r for r in ctx.sim.state.check_runs.values() if r.repo_id == repo.id and r.head_sha == sha),
-                  key=lambda r: r.id, reverse=True)
+    runs = sorted(
+        (r for r in ctx.sim.state.check_runs.values() if r.repo_id == repo.id and r.head_sha == sha),
+        key=lambda r: r.id,
+        reverse=True,
+    )
     name = ctx.query.get("check_name")
     status = ctx.query.get("status")
     if name is not None:
@@ -212,16 +256,23 @@ def list_for_ref(ctx: Ctx) -> Any:
                 latest.append(run)
         runs = latest
     total = len(runs)
-    return ctx.page([ctx.shapes.check_run(r) for r in runs],
-                    wrap=lambda chunk: {"total_count": total, "check_runs": chunk})
+    return ctx.page(
+        [ctx.shapes.check_run(r) for r in runs],
+        wrap=lambda chunk: {"total_count": total, "check_runs": chunk},
+    )
 
 
 @api.get("/repos/{owner}/{repo}/check-suites/{suite_id:int}", permission=("checks", "read"))
 def get_check_suite(ctx: Ctx) -> Any:
     repo = ctx.repo()
-    suite = next((s for s in ctx.sim.state.check_suites.values()
-                  if s.id == ctx.params["suite_id"] and s.repo_id == repo.id), None)
+    suite = next(
+        (
+            s
+            for s in ctx.sim.state.check_suites.values()
+            if s.id == ctx.params["suite_id"] and s.repo_id == repo.id
+        ),
+        None,
+    )
     if suite is None:
         raise not_found()
     return ctx.shapes.check_suite(suite, repo)
-

@@ -21,7 +21,7 @@ def pull_or_404(repo: Repo, number: int) -> PullRequest:
 def optional_str(body: dict[str, Any], key: str) -> str | None:
     value = body.get(key)
     if value is not None and not isinstance(value, str):
-        raise invalid_request(f'For \'properties/{key}\', {value!r} is not a string.')
+        raise invalid_request(f"For 'properties/{key}', {value!r} is not a string.")
     return value
 
 
@@ -36,11 +36,11 @@ def parse_time(value: Any, key: str) -> datetime | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise invalid_request(f'For \'properties/{key}\', {value!r} is not a string.')
+        raise invalid_request(f"For 'properties/{key}', {value!r} is not a string.")
     try:
         return datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise invalid_request(f'For \'properties/{key}\', "{value}" is not a date-time.') from None
+        raise invalid_request(f"For 'properties/{key}', \"{value}\" is not a date-time.") from None
 
 
 def int_param(value: str) -> int:
@@ -52,6 +52,15 @@ def int_param(value: str) -> int:
 
 def check_body_length(text: str | None, resource: str) -> None:
     if text is not None and len(text) > MAX_BODY:
-        raise ApiError(422, "Validation Failed", [{
-            "resource": resource, "code": "custom", "field": "body",
-            "message": f"body is too long (maximum is {MAX_BODY} characters)"}])
+        raise ApiError(
+            422,
+            "Validation Failed",
+            [
+                {
+                    "resource": resource,
+                    "code": "custom",
+                    "field": "body",
+                    "message": f"body is too long (maximum is {MAX_BODY} characters)",
+                }
+            ],
+        )

@@ -15,8 +15,11 @@ def graphql(ctx: Ctx) -> Any:
     body = ctx.json_body()
     query = body.get("query")
     if not isinstance(query, str) or not query.strip():
-        raise ApiError(400, "A query attribute must be specified and must be a string.",
-                       doc="https://docs.github.com/graphql")
+        raise ApiError(
+            400,
+            "A query attribute must be specified and must be a string.",
+            doc="https://docs.github.com/graphql",
+        )
     variables = body.get("variables")
     if variables is not None and not isinstance(variables, dict):
         raise ApiError(400, "Variables are invalid JSON.", doc="https://docs.github.com/graphql")
@@ -30,5 +33,6 @@ def graphql(ctx: Ctx) -> Any:
             state["bucket"], _ = ctx.sim.limiter.take(ctx.sim.bucket_key(ctx.identity, "graphql"), points - 1)
         return state["bucket"]
 
-    return ctx.sim.graphql.execute(query, variables, body.get("operationName"), token.installation_id,
-                                   token.repository_ids, charge)
+    return ctx.sim.graphql.execute(
+        query, variables, body.get("operationName"), token.installation_id, token.repository_ids, charge
+    )

@@ -38,8 +38,11 @@ def list_comments(ctx: Ctx) -> Any:
     repo = ctx.repo()
     pr = pull_or_404(repo, ctx.params["number"])
     since = parse_time(ctx.query.get("since"), "since")
-    comments = [c for c in ctx.sim.state.issue_comments.values()
-                if c.repo_id == repo.id and c.number == pr.number and (since is None or c.updated_at >= since)]
+    comments = [
+        c
+        for c in ctx.sim.state.issue_comments.values()
+        if c.repo_id == repo.id and c.number == pr.number and (since is None or c.updated_at >= since)
+    ]
     return ctx.page([ctx.shapes.issue_comment(c) for c in sorted(comments, key=lambda c: c.id)])
 
 
@@ -80,6 +83,9 @@ def react(ctx: Ctx) -> Any:
 def list_reactions(ctx: Ctx) -> Any:
     comment = _comment_or_404(ctx, ctx.repo())
     content = ctx.query.get("content")
-    found = [r for r in ctx.sim.state.reactions if r.subject == ("issue_comment", comment.id)
-             and (content is None or r.content == content)]
+    found = [
+        r
+        for r in ctx.sim.state.reactions
+        if r.subject == ("issue_comment", comment.id) and (content is None or r.content == content)
+    ]
     return ctx.page([ctx.shapes.reaction(r) for r in found])

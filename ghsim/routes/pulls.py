@@ -21,17 +21,25 @@ def list_pulls(ctx: Ctx) -> Any:
     base = ctx.query.get("base")
     sort = ctx.query.get("sort", "created")
     if sort not in ("created", "updated", "popularity", "long-running"):
-        raise invalid_request(f"For 'sort', \"{sort}\" is not one of [\"created\", \"updated\", \"popularity\", \"long-running\"].",
-                              "https://docs.github.com/rest/pulls/pulls#list-pull-requests")
+        raise invalid_request(
+            f'For \'sort\', "{sort}" is not one of ["created", "updated", "popularity", "long-running"].',
+            "https://docs.github.com/rest/pulls/pulls#list-pull-requests",
+        )
     # GitHub: "desc when sort is created or sort is not specified, otherwise asc".
     descending = ctx.query.get("direction", "desc" if sort == "created" else "asc") == "desc"
-    order = (lambda p: (p.updated_at, p.number)) if sort == "updated" else (lambda p: (p.created_at, p.number))
+    order = (
+        (lambda p: (p.updated_at, p.number)) if sort == "updated" else (lambda p: (p.created_at, p.number))
+    )
     pulls = sorted(repo.pulls.values(), key=order, reverse=descending)
     if state in ("open", "closed"):
         pulls = [p for p in pulls if p.state == state]
     if head:
         owner, _, branch = head.rpartition(":")
-        pulls = [p for p in pulls if p.head_ref == branch and (not owner or owner.lower() == repo.owner.login.lower())]
+        pulls = [
+            p
+            for p in pulls
+            if p.head_ref == branch and (not owner or owner.lower() == repo.owner.login.lower())
+        ]
     if base:
         pulls = [p for p in pulls if p.base_ref == base]
     return ctx.page([ctx.shapes.pull_request_simple(p) for p in pulls])

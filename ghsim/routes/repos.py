@@ -16,8 +16,14 @@ api = EndpointSet()
 CONTENTS_INLINE_LIMIT = 1024 * 1024
 MAX_COMPARE_COMMITS = 250
 MAX_COMPARE_FILES = 300
-ROLE_TO_PERMISSION = {"admin": "admin", "maintain": "write", "write": "write", "triage": "read",
-                      "read": "read", "none": "none"}
+ROLE_TO_PERMISSION = {
+    "admin": "admin",
+    "maintain": "write",
+    "write": "write",
+    "triage": "read",
+    "read": "read",
+    "none": "none",
+}
 
 
 def _wants_raw(ctx: Ctx) -> bool:
@@ -65,8 +71,11 @@ def _contents(ctx: Ctx, path: str) -> Any:
     for item in repo.objects.trees[tree]:
         child = f"{path}/{item.name}" if path else item.name
         if item.kind == "blob":
-            entries.append(ctx.shapes.content_entry(repo, child, ref, item.sha, "file",
-                                                        len(repo.objects.blobs[item.sha])))
+            entries.append(
+                ctx.shapes.content_entry(
+                    repo, child, ref, item.sha, "file", len(repo.objects.blobs[item.sha])
+                )
+            )
         else:
             entries.append(ctx.shapes.content_entry(repo, child, ref, item.sha, "dir", 0))
     return entries
@@ -93,8 +102,12 @@ def get_tree(ctx: Ctx) -> Any:
     size = 0
     truncated = False
     for path, item in listing:
-        entry: dict[str, Any] = {"path": path, "mode": FILE_MODE if item.kind == "blob" else TREE_MODE,
-                                 "type": item.kind, "sha": item.sha}
+        entry: dict[str, Any] = {
+            "path": path,
+            "mode": FILE_MODE if item.kind == "blob" else TREE_MODE,
+            "type": item.kind,
+            "sha": item.sha,
+        }
         if item.kind == "blob":
             entry["size"] = len(repo.objects.blobs[item.sha])
             entry["url"] = f"{base}/git/blobs/{item.sha}"
@@ -117,9 +130,14 @@ def get_blob(ctx: Ctx) -> Any:
         raise not_found("https://docs.github.com/rest/git/blobs#get-a-blob")
     if _wants_raw(ctx):
         return Reply(raw=data, media_type="application/vnd.github.raw")
-    return {"sha": sha, "node_id": base64.b64encode(f"Blob:{sha}".encode()).decode(), "size": len(data),
-            "url": f"{ctx.shapes.repo_url(repo)}/git/blobs/{sha}", "content": encode_base64_lines(data),
-            "encoding": "base64"}
+    return {
+        "sha": sha,
+        "node_id": base64.b64encode(f"Blob:{sha}".encode()).decode(),
+        "size": len(data),
+        "url": f"{ctx.shapes.repo_url(repo)}/git/blobs/{sha}",
+        "content": encode_base64_lines(data),
+        "encoding": "base64",
+    }
 
 
 @api.get("/repos/{owner}/{repo}/commits/{ref}", permission=("contents", "read"))
@@ -154,17 +172,22 @@ def compare(ctx: Ctx) -> Any:
     merge_base = repo.objects.merge_base(base, head) or base
     ahead = repo.objects.commits_between(base, head)
     behind = repo.objects.commits_between(head, base)
-    status = ("identical" if base == head else "ahead" if not behind else "behind" if not ahead else "diverged")
+    status = "identical" if base == head else "ahead" if not behind else "behind" if not ahead else "diverged"
     changes = repo.diff(merge_base, head)
     shapes = ctx.shapes
     html = f"https://github.com/{repo.full_name}/compare/{spec}"
     return {
-        "url": f"{shapes.repo_url(repo)}/compare/{spec}", "html_url": html,
+        "url": f"{shapes.repo_url(repo)}/compare/{spec}",
+        "html_url": html,
         "permalink_url": f"https://github.com/{repo.full_name}/compare/{base}...{head}",
-        "diff_url": f"{html}.diff", "patch_url": f"{html}.patch",
+        "diff_url": f"{html}.diff",
+        "patch_url": f"{html}.patch",
         "base_commit": shapes.commit(repo, repo.objects.commits[base]),
         "merge_base_commit": shapes.commit(repo, repo.objects.commits[merge_base]),
-        "status": status, "ahead_by": len(ahead), "behind_by": len(behind), "total_commits": len(ahead),
+        "status": status,
+        "ahead_by": len(ahead),
+        "behind_by": len(behind),
+        "total_commits": len(ahead),
         "commits": [shapes.commit(repo, c) for c in ahead[:MAX_COMPARE_COMMITS]],
         "files": [shapes.diff_entry(repo, c, head) for c in changes[:MAX_COMPARE_FILES]],
     }
@@ -181,8 +204,10 @@ def collaborator_permission(ctx: Ctx) -> Any:
     collaborator = dict(ctx.shapes.user(user))
     collaborator["role_name"] = role
     collaborator["permissions"] = {
-        "admin": role == "admin", "maintain": role in ("admin", "maintain"),
-        "push": role in ("admin", "maintain", "write"), "triage": role in ("admin", "maintain", "write", "triage"),
+        "admin": role == "admin",
+        "maintain": role in ("admin", "maintain"),
+        "push": role in ("admin", "maintain", "write"),
+        "triage": role in ("admin", "maintain", "write", "triage"),
         "pull": role != "none",
     }
     return {"permission": ROLE_TO_PERMISSION[role], "role_name": role, "user": collaborator}

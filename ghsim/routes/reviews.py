@@ -46,8 +46,17 @@ def _hidden(review: Review | None, viewer: User) -> bool:
 
 
 def _pending_of(ctx: Ctx, user: User, repo: Repo, pr: PullRequest) -> Review | None:
-    return next((r for r in ctx.sim.state.reviews.values() if r.state == "PENDING" and r.user.id == user.id
-                 and r.repo_id == repo.id and r.pr_number == pr.number), None)
+    return next(
+        (
+            r
+            for r in ctx.sim.state.reviews.values()
+            if r.state == "PENDING"
+            and r.user.id == user.id
+            and r.repo_id == repo.id
+            and r.pr_number == pr.number
+        ),
+        None,
+    )
 
 
 def _files_at(repo: Repo, pr: PullRequest, commit_id: str) -> dict[str, FileChange]:
@@ -58,8 +67,9 @@ def _files_at(repo: Repo, pr: PullRequest, commit_id: str) -> dict[str, FileChan
 def _commit_in_pr(repo: Repo, pr: PullRequest, commit_id: str) -> str:
     sha = repo.resolve(commit_id)
     if sha is None or (sha != pr.head_sha and sha not in {c.sha for c in pr.commits()}):
-        raise unprocessable("Pull request review thread end commit oid is not part of the pull request",
-                            REVIEW_DOC)
+        raise unprocessable(
+            "Pull request review thread end commit oid is not part of the pull request", REVIEW_DOC
+        )
     return sha
 
 
@@ -72,9 +82,16 @@ def _anchor(spec: dict[str, Any], files: dict[str, FileChange]) -> dict[str, Any
     patch: FilePatch = change.patch
     subject_type = spec.get("subject_type") or "line"
     if subject_type == "file":
-        return {"path": path, "line": None, "side": None, "start_line": None, "start_side": None,
-                "position": None, "diff_hunk": patch.text.split("\n", 1)[0] if patch.text else "",
-                "subject_type": "file"}
+        return {
+            "path": path,
+            "line": None,
+            "side": None,
+            "start_line": None,
+            "start_side": None,
+            "position": None,
+            "diff_hunk": patch.text.split("\n", 1)[0] if patch.text else "",
+            "subject_type": "file",
+        }
     if spec.get("position") is not None and spec.get("line") is None:
         position = spec["position"]
         found = patch.line_at_position(position) if isinstance(position, int) else None
@@ -103,20 +120,56 @@ def _anchor(spec: dict[str, Any], files: dict[str, FileChange]) -> dict[str, Any
         if start_hunk is None:
             raise _Unresolvable("Start line could not be resolved")
         if start_hunk is not hunk:
-            raise _Unresolvable("Pull request review thread start line must be part of the same hunk as the line.")
-    return {"path": path, "line": line, "side": side, "start_line": start_line, "start_side": start_side,
-            "position": patch.position_for(side, line), "diff_hunk": patch.diff_hunk_until(side, line),
-            "subject_type": "line"}
+            raise _Unresolvable(
+                "Pull request review thread start line must be part of the same hunk as the line."
+            )
+    return {
+        "path": path,
+        "line": line,
+        "side": side,
+        "start_line": start_line,
+        "start_side": start_side,
+        "position": patch.position_for(side, line),
+        "diff_hunk": patch.diff_hunk_until(side, line),
+        "subject_type": "line",
+    }
 
 
-def _store_comment(ctx: Ctx, repo: Repo, pr: PullRequest, review_id: int | None, commit_id: str,
-                   anchor: dict[str, Any], body: str, reply_to: int | None = None) -> ReviewComment:
+def _store_comment(
+    ctx: Ctx,
+    repo: Repo,
+    pr: PullRequest,
+    review_id: int | None,
+    commit_id: str,
+    anchor: dict[str, Any],
+    body: str,
+    reply_to: int | None = None,
+) -> ReviewComment:
     stamp = now()
     comment = ReviewComment(
-        ctx.sim.state.next_id(), repo.id, pr.number, review_id, ctx.sim.state.bot, body, anchor["path"],
-        commit_id, commit_id, anchor["diff_hunk"], anchor["line"], anchor["line"], anchor["side"],
-        anchor["start_line"], anchor["start_line"], anchor["start_side"], anchor["position"],
-        anchor["position"], anchor["subject_type"], stamp, stamp, reply_to)
+        ctx.sim.state.next_id(),
+        repo.id,
+        pr.number,
+        review_id,
+        ctx.sim.state.bot,
+        body,
+        anchor["path"],
+        commit_id,
+        commit_id,
+        anchor["diff_hunk"],
+        anchor["line"],
+        anchor["line"],
+        anchor["side"],
+        anchor["start_line"],
+        anchor["start_line"],
+        anchor["start_side"],
+        anchor["position"],
+        anchor["position"],
+        anchor["subject_type"],
+        stamp,
+        stamp,
+        reply_to,
+    )
     ctx.sim.state.review_comments[comment.id] = comment
     return comment
 
@@ -124,12 +177,15 @@ def _store_comment(ctx: Ctx, repo: Repo, pr: PullRequest, review_id: int | None,
 def refresh_comment(repo: Repo, pr: PullRequest, comment: ReviewComment) -> None:
     """Follow the PR head like GitHub: keep the anchor if its hunk is unchanged, else mark outdated."""
     head = pr.head_sha
-    if comment.commit_id == head or comment.line is None and comment.position is None:
+    if comment.commit_id == head or (comment.line is None and comment.position is None):
         return
     change = _files_at(repo, pr, head).get(comment.path)
     side = comment.side or "RIGHT"
-    if change is not None and comment.original_line is not None and \
-            change.patch.diff_hunk_until(side, comment.original_line) == comment.diff_hunk:
+    if (
+        change is not None
+        and comment.original_line is not None
+        and change.patch.diff_hunk_until(side, comment.original_line) == comment.diff_hunk
+    ):
         comment.commit_id = head
         comment.position = change.patch.position_for(side, comment.original_line)
         return
@@ -146,8 +202,10 @@ def create_review(ctx: Ctx) -> Any:
     text = body.get("body")
     comments = body.get("comments") or []
     if event is not None and event not in EVENT_STATES:
-        raise invalid_request(f"For 'properties/event', \"{event}\" is not one of "
-                              "[\"APPROVE\", \"REQUEST_CHANGES\", \"COMMENT\"].", REVIEW_DOC)
+        raise invalid_request(
+            f'For \'properties/event\', "{event}" is not one of ["APPROVE", "REQUEST_CHANGES", "COMMENT"].',
+            REVIEW_DOC,
+        )
     if text is not None and not isinstance(text, str):
         raise invalid_request(f"For 'properties/body', {text!r} is not a string.", REVIEW_DOC)
     if not isinstance(comments, list) or not all(isinstance(c, dict) for c in comments):
@@ -178,8 +236,16 @@ def create_review(ctx: Ctx) -> Any:
     if reasons:
         raise ApiError(422, "Unprocessable Entity", reasons, REVIEW_DOC)
     state = EVENT_STATES[event] if event is not None else "PENDING"
-    review = Review(ctx.sim.state.next_id(), repo.id, pr.number, _viewer(ctx), text or "",
-                    state, commit_id, None if state == "PENDING" else now())
+    review = Review(
+        ctx.sim.state.next_id(),
+        repo.id,
+        pr.number,
+        _viewer(ctx),
+        text or "",
+        state,
+        commit_id,
+        None if state == "PENDING" else now(),
+    )
     ctx.sim.state.reviews[review.id] = review
     for anchor, comment_body in anchors:
         _store_comment(ctx, repo, pr, review.id, commit_id, anchor, comment_body)
@@ -188,7 +254,12 @@ def create_review(ctx: Ctx) -> Any:
 
 def _review_or_404(ctx: Ctx, repo: Repo, pr: PullRequest) -> Review:
     review = ctx.sim.state.reviews.get(ctx.params["review_id"])
-    if review is None or review.repo_id != repo.id or review.pr_number != pr.number or _hidden(review, _viewer(ctx)):
+    if (
+        review is None
+        or review.repo_id != repo.id
+        or review.pr_number != pr.number
+        or _hidden(review, _viewer(ctx))
+    ):
         raise not_found()
     return review
 
@@ -198,20 +269,27 @@ def list_reviews(ctx: Ctx) -> Any:
     repo = ctx.repo()
     pr = pull_or_404(repo, ctx.params["number"])
     viewer = _viewer(ctx)
-    reviews = [r for r in ctx.sim.state.reviews.values()
-               if r.repo_id == repo.id and r.pr_number == pr.number and not _hidden(r, viewer)]
+    reviews = [
+        r
+        for r in ctx.sim.state.reviews.values()
+        if r.repo_id == repo.id and r.pr_number == pr.number and not _hidden(r, viewer)
+    ]
     return ctx.page([ctx.shapes.review(r) for r in sorted(reviews, key=lambda r: r.id)])
 
 
-@api.get("/repos/{owner}/{repo}/pulls/{number:int}/reviews/{review_id:int}", permission=("pull_requests", "read"))
+@api.get(
+    "/repos/{owner}/{repo}/pulls/{number:int}/reviews/{review_id:int}", permission=("pull_requests", "read")
+)
 def get_review(ctx: Ctx) -> Any:
     repo = ctx.repo()
     pr = pull_or_404(repo, ctx.params["number"])
     return ctx.shapes.review(_review_or_404(ctx, repo, pr))
 
 
-@api.post("/repos/{owner}/{repo}/pulls/{number:int}/reviews/{review_id:int}/events",
-          permission=("pull_requests", "write"))
+@api.post(
+    "/repos/{owner}/{repo}/pulls/{number:int}/reviews/{review_id:int}/events",
+    permission=("pull_requests", "write"),
+)
 def submit_review(ctx: Ctx) -> Any:
     repo = ctx.repo()
     pr = pull_or_404(repo, ctx.params["number"])
@@ -221,7 +299,9 @@ def submit_review(ctx: Ctx) -> Any:
     if review.state != "PENDING":
         raise unprocessable("Can not submit a review that is not pending", REVIEW_DOC)
     if event not in EVENT_STATES:
-        raise invalid_request(f"For 'properties/event', {event!r} is not one of the allowed values.", REVIEW_DOC)
+        raise invalid_request(
+            f"For 'properties/event', {event!r} is not one of the allowed values.", REVIEW_DOC
+        )
     if isinstance(body.get("body"), str):
         review.body = body["body"]
     review.state = EVENT_STATES[event]
@@ -229,8 +309,9 @@ def submit_review(ctx: Ctx) -> Any:
     return ctx.shapes.review(review)
 
 
-@api.delete("/repos/{owner}/{repo}/pulls/{number:int}/reviews/{review_id:int}",
-            permission=("pull_requests", "write"))
+@api.delete(
+    "/repos/{owner}/{repo}/pulls/{number:int}/reviews/{review_id:int}", permission=("pull_requests", "write")
+)
 def delete_pending_review(ctx: Ctx) -> Any:
     repo = ctx.repo()
     pr = pull_or_404(repo, ctx.params["number"])
@@ -244,8 +325,10 @@ def delete_pending_review(ctx: Ctx) -> Any:
     return shaped
 
 
-@api.get("/repos/{owner}/{repo}/pulls/{number:int}/reviews/{review_id:int}/comments",
-         permission=("pull_requests", "read"))
+@api.get(
+    "/repos/{owner}/{repo}/pulls/{number:int}/reviews/{review_id:int}/comments",
+    permission=("pull_requests", "read"),
+)
 def list_review_comments_of_review(ctx: Ctx) -> Any:
     repo = ctx.repo()
     pr = pull_or_404(repo, ctx.params["number"])
@@ -267,9 +350,13 @@ def list_pr_review_comments(ctx: Ctx) -> Any:
     pr = pull_or_404(repo, ctx.params["number"])
     viewer = _viewer(ctx)
     reviews = ctx.sim.state.reviews
-    comments = [c for c in ctx.sim.state.review_comments.values()
-                if c.repo_id == repo.id and c.pr_number == pr.number
-                and not _hidden(reviews.get(c.review_id) if c.review_id is not None else None, viewer)]
+    comments = [
+        c
+        for c in ctx.sim.state.review_comments.values()
+        if c.repo_id == repo.id
+        and c.pr_number == pr.number
+        and not _hidden(reviews.get(c.review_id) if c.review_id is not None else None, viewer)
+    ]
     return _page_of_comments(ctx, repo, pr, comments)
 
 
@@ -280,8 +367,13 @@ def create_review_comment(ctx: Ctx) -> Any:
     pr = pull_or_404(repo, ctx.params["number"])
     body = ctx.json_body()
     if _pending_of(ctx, _viewer(ctx), repo, pr) is not None:
-        raise invalid("user_id", "PullRequestReview", "custom", "user_id can only have one pending review per "
-                      "pull request", COMMENT_DOC)
+        raise invalid(
+            "user_id",
+            "PullRequestReview",
+            "custom",
+            "user_id can only have one pending review per pull request",
+            COMMENT_DOC,
+        )
     text = body.get("body")
     if not isinstance(text, str) or not text:
         raise invalid("body", "PullRequestReviewComment", "missing_field", doc=COMMENT_DOC)
@@ -289,11 +381,23 @@ def create_review_comment(ctx: Ctx) -> Any:
     reply_to = body.get("in_reply_to")
     if reply_to is not None:
         parent = ctx.sim.state.review_comments.get(reply_to)
-        if parent is None or parent.repo_id != repo.id or parent.pr_number != pr.number or ctx.sim.state.in_pending_review(parent):
+        if (
+            parent is None
+            or parent.repo_id != repo.id
+            or parent.pr_number != pr.number
+            or ctx.sim.state.in_pending_review(parent)
+        ):
             raise not_found(COMMENT_DOC)
-        anchor = {"path": parent.path, "line": parent.line, "side": parent.side,
-                  "start_line": parent.start_line, "start_side": parent.start_side,
-                  "position": parent.position, "diff_hunk": parent.diff_hunk, "subject_type": parent.subject_type}
+        anchor = {
+            "path": parent.path,
+            "line": parent.line,
+            "side": parent.side,
+            "start_line": parent.start_line,
+            "start_side": parent.start_side,
+            "position": parent.position,
+            "diff_hunk": parent.diff_hunk,
+            "subject_type": parent.subject_type,
+        }
         commit_id = parent.commit_id
     else:
         commit_raw = body.get("commit_id")
@@ -303,12 +407,17 @@ def create_review_comment(ctx: Ctx) -> Any:
         try:
             anchor = _anchor(body, _files_at(repo, pr, commit_id))
         except _Unresolvable as problem:
-            field = "pull_request_review_thread.path" if "Path" in str(problem) else \
-                "pull_request_review_thread.line"
-            raise invalid(field, "PullRequestReviewComment", "custom", "could not be resolved",
-                          COMMENT_DOC) from None
-    review = Review(ctx.sim.state.next_id(), repo.id, pr.number, _viewer(ctx), "", "COMMENTED",
-                    commit_id, now())
+            field = (
+                "pull_request_review_thread.path"
+                if "Path" in str(problem)
+                else "pull_request_review_thread.line"
+            )
+            raise invalid(
+                field, "PullRequestReviewComment", "custom", "could not be resolved", COMMENT_DOC
+            ) from None
+    review = Review(
+        ctx.sim.state.next_id(), repo.id, pr.number, _viewer(ctx), "", "COMMENTED", commit_id, now()
+    )
     ctx.sim.state.reviews[review.id] = review
     comment = _store_comment(ctx, repo, pr, review.id, commit_id, anchor, text, reply_to)
     return Reply(ctx.shapes.review_comment(comment), 201)
@@ -354,8 +463,9 @@ def delete_review_comment(ctx: Ctx) -> Any:
     return Reply(status=204)
 
 
-@api.post("/repos/{owner}/{repo}/pulls/comments/{comment_id:int}/reactions",
-          permission=("pull_requests", "write"))
+@api.post(
+    "/repos/{owner}/{repo}/pulls/comments/{comment_id:int}/reactions", permission=("pull_requests", "write")
+)
 def react_to_review_comment(ctx: Ctx) -> Any:
     repo = ctx.repo()
     comment = _comment_or_404(ctx, repo)
@@ -366,8 +476,9 @@ def add_reaction(ctx: Ctx, subject: tuple[str, int]) -> Reply:
     """201 for a new reaction, 200 when this user already left the same one."""
     content = ctx.json_body().get("content")
     if content not in REACTIONS:
-        raise invalid("content", "Reaction", "invalid",
-                      doc="https://docs.github.com/rest/reactions/reactions")
+        raise invalid(
+            "content", "Reaction", "invalid", doc="https://docs.github.com/rest/reactions/reactions"
+        )
     user = ctx.sim.state.bot
     for existing in ctx.sim.state.reactions:
         if existing.subject == subject and existing.user.id == user.id and existing.content == content:

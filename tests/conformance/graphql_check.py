@@ -47,7 +47,9 @@ _SCALARS: dict[str, Any] = {
     "ID": lambda v: isinstance(v, str),
     "Boolean": lambda v: isinstance(v, bool),
     "GitObjectID": lambda v: isinstance(v, str) and re.fullmatch(r"[0-9a-f]{40}", v) is not None,
-    "DateTime": lambda v: isinstance(v, str) and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", v) is not None,
+    "DateTime": lambda v: (
+        isinstance(v, str) and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", v) is not None
+    ),
     "URI": lambda v: isinstance(v, str) and re.fullmatch(r"https?://\S+", v) is not None,
 }
 
@@ -93,13 +95,19 @@ def _error_problems(body: bytes) -> list[str]:
 
 
 class _Walker:
-    def __init__(self, schema: GraphQLSchema, document: DocumentNode, operation: str | None, errors: bool) -> None:
+    def __init__(
+        self, schema: GraphQLSchema, document: DocumentNode, operation: str | None, errors: bool
+    ) -> None:
         self.schema = schema
         self.errors = errors
-        self.fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+        self.fragments = {
+            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+        }
         operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-        self.operation = next((o for o in operations if operation is None or (o.name and o.name.value == operation)),
-                              operations[0])
+        self.operation = next(
+            (o for o in operations if operation is None or (o.name and o.name.value == operation)),
+            operations[0],
+        )
         self.found: list[str] = []
 
     def problems(self, data: Any) -> list[str]:
@@ -108,8 +116,11 @@ class _Walker:
         self.object(data, root, [self.operation.selection_set], "data")
         return self.found
 
-    def fields(self, parent: GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType,
-               selections: list[SelectionSetNode]) -> dict[str, tuple[GraphQLField, list[SelectionSetNode]]]:
+    def fields(
+        self,
+        parent: GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType,
+        selections: list[SelectionSetNode],
+    ) -> dict[str, tuple[GraphQLField, list[SelectionSetNode]]]:
         """Response key → the field and every sub-selection asked for it, fragments folded in."""
         out: dict[str, tuple[GraphQLField, list[SelectionSetNode]]] = {}
 
@@ -123,7 +134,9 @@ class _Walker:
                     subs = out.get(key, (field, []))[1]
                     out[key] = (field, subs + ([node.selection_set] if node.selection_set else []))
                 elif isinstance(node, InlineFragmentNode):
-                    condition = self.schema.type_map[node.type_condition.name.value] if node.type_condition else on
+                    condition = (
+                        self.schema.type_map[node.type_condition.name.value] if node.type_condition else on
+                    )
                     visit(node.selection_set, condition)
                 elif isinstance(node, FragmentSpreadNode):
                     fragment = self.fragments[node.name.value]
@@ -166,7 +179,9 @@ class _Walker:
                 self.value(item, kind.of_type, subs, f"{where}[{index}]")
         elif isinstance(kind, GraphQLEnumType):
             if value not in kind.values:
-                self.found.append(f"graphql answer {where}: {value!r} is not a {kind.name} ({', '.join(kind.values)})")
+                self.found.append(
+                    f"graphql answer {where}: {value!r} is not a {kind.name} ({', '.join(kind.values)})"
+                )
         elif isinstance(kind, GraphQLScalarType):
             check = _SCALARS.get(kind.name)
             if check is not None and not check(value):
@@ -176,5 +191,8 @@ class _Walker:
 
 
 def _typename_keys(selection_set: SelectionSetNode) -> set[str]:
-    return {(n.alias.value if n.alias else "__typename") for n in selection_set.selections
-            if isinstance(n, FieldNode) and n.name.value == "__typename"}
+    return {
+        (n.alias.value if n.alias else "__typename")
+        for n in selection_set.selections
+        if isinstance(n, FieldNode) and n.name.value == "__typename"
+    }

@@ -29,30 +29,69 @@ class KnownError:
 
 
 _REVIEW_COMMENT = ("components", "schemas", "pull-request-review-comment", "properties")
-_INSTALLATIONS = ("paths", "/app/installations", "get", "responses", "200", "content", "application/json", "schema",
-                  "items", "properties")
-_OUTDATED = ("An outdated review comment (its hunk changed under it) has `{0}: null`, as GitHub's prose says; "
-             "the schema types it integer.{1}")
+_INSTALLATIONS = (
+    "paths",
+    "/app/installations",
+    "get",
+    "responses",
+    "200",
+    "content",
+    "application/json",
+    "schema",
+    "items",
+    "properties",
+)
+_OUTDATED = (
+    "An outdated review comment (its hunk changed under it) has `{0}: null`, as GitHub's prose says; "
+    "the schema types it integer.{1}"
+)
 
 KNOWN_ERRORS: tuple[KnownError, ...] = (
-    KnownError((*_REVIEW_COMMENT, "position"), {"nullable": True}, _OUTDATED.format("position", ""),
-               "https://github.com/github/rest-api-description/issues/5568"),
-    KnownError((*_REVIEW_COMMENT, "line"), {"nullable": True},
-               _OUTDATED.format("line", " The report covers `position`; `line` is null for the same comments."),
-               "https://github.com/github/rest-api-description/issues/5568"),
-    KnownError((*_INSTALLATIONS, "account"),
-               {"allOf": None, "anyOf": [{"$ref": "#/components/schemas/simple-user"},
-                                         {"$ref": "#/components/schemas/enterprise"}]},
-               "The list of an App's installations types `account` as a user *and* an enterprise (allOf), which no "
-               "account is; the `installation` schema of the same object says either (anyOf).", None),
-    KnownError(_INSTALLATIONS, {"client_id": {"type": "string"}},
-               "The list of an App's installations omits `client_id`, which GitHub sends and the `installation` "
-               "schema of the same object has.", None),
-    KnownError(("components", "schemas", "validation-error", "properties"), {"status": {"type": "string"}},
-               "GitHub's 422 answers carry `status` (\"422\") like every error it sends; `basic-error` has it, "
-               "`validation-error` does not.", None),
-    KnownError(("components", "schemas", "validation-error-simple", "properties"), {"status": {"type": "string"}},
-               "As for `validation-error`: the simple 422 object lacks the `status` GitHub sends.", None),
+    KnownError(
+        (*_REVIEW_COMMENT, "position"),
+        {"nullable": True},
+        _OUTDATED.format("position", ""),
+        "https://github.com/github/rest-api-description/issues/5568",
+    ),
+    KnownError(
+        (*_REVIEW_COMMENT, "line"),
+        {"nullable": True},
+        _OUTDATED.format("line", " The report covers `position`; `line` is null for the same comments."),
+        "https://github.com/github/rest-api-description/issues/5568",
+    ),
+    KnownError(
+        (*_INSTALLATIONS, "account"),
+        {
+            "allOf": None,
+            "anyOf": [
+                {"$ref": "#/components/schemas/simple-user"},
+                {"$ref": "#/components/schemas/enterprise"},
+            ],
+        },
+        "The list of an App's installations types `account` as a user *and* an enterprise (allOf), which no "
+        "account is; the `installation` schema of the same object says either (anyOf).",
+        None,
+    ),
+    KnownError(
+        _INSTALLATIONS,
+        {"client_id": {"type": "string"}},
+        "The list of an App's installations omits `client_id`, which GitHub sends and the `installation` "
+        "schema of the same object has.",
+        None,
+    ),
+    KnownError(
+        ("components", "schemas", "validation-error", "properties"),
+        {"status": {"type": "string"}},
+        'GitHub\'s 422 answers carry `status` ("422") like every error it sends; `basic-error` has it, '
+        "`validation-error` does not.",
+        None,
+    ),
+    KnownError(
+        ("components", "schemas", "validation-error-simple", "properties"),
+        {"status": {"type": "string"}},
+        "As for `validation-error`: the simple 422 object lacks the `status` GitHub sends.",
+        None,
+    ),
 )
 
 

@@ -141,7 +141,7 @@ def _pattern(template: str) -> tuple[re.Pattern[str], int]:
     """A path template as a regex; `{path}` may hold slashes, as in GitHub's contents URLs."""
     out, literal, pos = "", 0, 0
     for match in re.finditer(r"\{([^}]+)\}", template):
-        chunk = template[pos:match.start()]
+        chunk = template[pos : match.start()]
         out += re.escape(chunk)
         literal += len(chunk)
         out += f"(?P<{match.group(1)}>.+)" if match.group(1) == "path" else f"(?P<{match.group(1)}>[^/]+?)"
@@ -157,23 +157,51 @@ class Description:
         doc = corrected(at_version(raw_description(), version), KNOWN_ERRORS)
         self.version = version
         converter = _Converter(doc["components"]["schemas"])
-        self.error_schema = {"anyOf": [converter.convert({"$ref": f"#/components/schemas/{name}"})
-                                       for name in ("basic-error", "validation-error", "validation-error-simple")]}
+        self.error_schema = {
+            "anyOf": [
+                converter.convert({"$ref": f"#/components/schemas/{name}"})
+                for name in ("basic-error", "validation-error", "validation-error-simple")
+            ]
+        }
         self.operations: list[Operation] = []
         for template, item in doc["paths"].items():
             for method, op in item.items():
                 pattern, literal = _pattern(template)
-                parameters = {(p["in"], p["name"].lower() if p["in"] == "header" else p["name"]):
-                              {**p, "schema": converter.convert(p.get("schema", {}))} for p in op.get("parameters", [])}
+                parameters = {
+                    (p["in"], p["name"].lower() if p["in"] == "header" else p["name"]): {
+                        **p,
+                        "schema": converter.convert(p.get("schema", {})),
+                    }
+                    for p in op.get("parameters", [])
+                }
                 body = op.get("requestBody")
                 if body is not None:
-                    body = {**body, "content": {kind: {"schema": converter.convert(media.get("schema", {}))}
-                                                for kind, media in body.get("content", {}).items()}}
-                responses = {status: {kind: converter.convert(media.get("schema", {}))
-                                      for kind, media in (answer.get("content") or {}).items()}
-                             for status, answer in op["responses"].items()}
-                self.operations.append(Operation(op["operationId"], method.upper(), template, pattern, literal,
-                                                 parameters, body, responses))
+                    body = {
+                        **body,
+                        "content": {
+                            kind: {"schema": converter.convert(media.get("schema", {}))}
+                            for kind, media in body.get("content", {}).items()
+                        },
+                    }
+                responses = {
+                    status: {
+                        kind: converter.convert(media.get("schema", {}))
+                        for kind, media in (answer.get("content") or {}).items()
+                    }
+                    for status, answer in op["responses"].items()
+                }
+                self.operations.append(
+                    Operation(
+                        op["operationId"],
+                        method.upper(),
+                        template,
+                        pattern,
+                        literal,
+                        parameters,
+                        body,
+                        responses,
+                    )
+                )
         self.operations.sort(key=lambda o: -o.literal)
 
     def find(self, method: str, path: str) -> tuple[Operation, dict[str, str]] | None:
@@ -224,8 +252,9 @@ def _coerce(raw: str, schema: Json) -> Json:
     return raw
 
 
-def check_request(desc: Description, method: str, path: str, query: str, headers: dict[str, str],
-                  body: bytes) -> tuple[Operation | None, list[str]]:
+def check_request(
+    desc: Description, method: str, path: str, query: str, headers: dict[str, str], body: bytes
+) -> tuple[Operation | None, list[str]]:
     """Problems with a request as GitHub's description has it: its operation, parameters and body."""
     found = desc.find(method, path)
     if found is None:
@@ -243,7 +272,9 @@ def check_request(desc: Description, method: str, path: str, query: str, headers
         if parameter is None:
             problems.append(f"{name}: query parameter {key!r} is not in the description")
         else:
-            problems += validate(parameter["schema"], _coerce(raw, parameter["schema"]), f"{name} query {key}")
+            problems += validate(
+                parameter["schema"], _coerce(raw, parameter["schema"]), f"{name} query {key}"
+            )
     for (place, key), parameter in operation.parameters.items():
         if place == "query" and parameter.get("required") and key not in dict(given):
             problems.append(f"{name}: required query parameter {key!r} is missing")
@@ -265,8 +296,9 @@ def check_request(desc: Description, method: str, path: str, query: str, headers
     return operation, problems
 
 
-def check_response(desc: Description, operation: Operation, status: int, headers: dict[str, str], body: bytes,
-                   scripted: bool) -> list[str]:
+def check_response(
+    desc: Description, operation: Operation, status: int, headers: dict[str, str], body: bytes, scripted: bool
+) -> list[str]:
     """Problems with an answer: an undocumented status, or a JSON body its schema does not admit.
 
     Errors GitHub gives on any endpoint (rate limits, 5xx) are often missing from

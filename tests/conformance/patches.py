@@ -47,7 +47,9 @@ def at_version(node: Json, version: str) -> Json:
         return [at_version(item, version) for item in node]
     if not isinstance(node, dict):
         return node
-    out = {key: at_version(value, version) for key, value in node.items() if key != "x-github-breaking-changes"}
+    out = {
+        key: at_version(value, version) for key, value in node.items() if key != "x-github-breaking-changes"
+    }
     for change in node.get("x-github-breaking-changes", ()):
         if change["version"] <= version:
             patch = change["patch"]

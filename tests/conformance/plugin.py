@@ -47,16 +47,20 @@ def github_conformance(request: pytest.FixtureRequest) -> Iterator[None]:
     if problems:
         shown = "\n".join(f"  - {p}" for p in problems[:20])
         more = f"\n  … and {len(problems) - 20} more" if len(problems) > 20 else ""
-        pytest.fail(f"{len(problems)} exchange(s) with the simulator left GitHub's description:\n{shown}{more}",
-                    pytrace=False)
+        pytest.fail(
+            f"{len(problems)} exchange(s) with the simulator left GitHub's description:\n{shown}{more}",
+            pytrace=False,
+        )
 
 
 def summary(terminal: pytest.TerminalReporter) -> None:
     if not _ran_checked:
         return
     total = sum(RECORDER.checked.values())
-    terminal.write_line(f"GitHub conformance: {total} exchanges checked, {len(RECORDER.checked)} operations "
-                        f"(by API version) seen")
+    terminal.write_line(
+        f"GitHub conformance: {total} exchanges checked, {len(RECORDER.checked)} operations "
+        f"(by API version) seen"
+    )
 
 
 def session_failed_silently(session: pytest.Session) -> bool:

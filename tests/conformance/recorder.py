@@ -46,8 +46,10 @@ class Recorder:
         where = f"{exchange.method} {exchange.path}{'?' + exchange.query if exchange.query else ''}"
         with self._lock:
             self.checked[operation] += 1
-            self.problems.extend(f"{where} → {exchange.status} (api version {exchange.api_version or 'none'}): {p}"
-                                 for p in found)
+            self.problems.extend(
+                f"{where} → {exchange.status} (api version {exchange.api_version or 'none'}): {p}"
+                for p in found
+            )
 
     def take(self) -> list[str]:
         with self._lock:
@@ -57,9 +59,16 @@ class Recorder:
 
 def _fingerprint(exchange: Exchange) -> bytes:
     digest = hashlib.blake2b(digest_size=16)
-    for part in (exchange.method, exchange.path, exchange.query, exchange.api_version or "", str(exchange.status),
-                 exchange.response_headers.get("content-type", ""),
-                 exchange.response_headers.get("x-github-api-version-selected", ""), str(exchange.scripted)):
+    for part in (
+        exchange.method,
+        exchange.path,
+        exchange.query,
+        exchange.api_version or "",
+        str(exchange.status),
+        exchange.response_headers.get("content-type", ""),
+        exchange.response_headers.get("x-github-api-version-selected", ""),
+        str(exchange.scripted),
+    ):
         digest.update(part.encode() + b"\0")
     digest.update(exchange.request_body + b"\0" + exchange.response_body)
     return digest.digest()
@@ -80,13 +89,15 @@ def check(exchange: Exchange) -> tuple[str, list[str]]:
     if answered and selected != version:
         problems.append(f"answered in version {selected}, not the {version} the request asked for")
     desc = description(version)
-    operation, request_problems = check_request(desc, exchange.method, exchange.path, exchange.query,
-                                                exchange.request_headers, exchange.request_body)
+    operation, request_problems = check_request(
+        desc, exchange.method, exchange.path, exchange.query, exchange.request_headers, exchange.request_body
+    )
     problems += request_problems
     if operation is None:
         return f"{exchange.method} ?", problems
     if not answered:  # the client gave up before any answer (a held-back one, past its timeout)
         return f"{operation.name} @{version}", problems
-    problems += check_response(desc, operation, exchange.status, exchange.response_headers, exchange.response_body,
-                               exchange.scripted)
+    problems += check_response(
+        desc, operation, exchange.status, exchange.response_headers, exchange.response_body, exchange.scripted
+    )
     return f"{operation.name} @{version}", problems

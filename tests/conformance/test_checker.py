@@ -63,10 +63,22 @@ def _reads(world: World, headers: dict[str, str] | None = None) -> None:
 
 
 def _check_run(world: World) -> None:
-    run = world.gh.rest.checks.create(OWNER, NAME, name="mldebt", head_sha=world.head, status="in_progress",
-                                      output={"title": "t", "summary": "s"}).parsed_data
-    world.gh.rest.checks.update(OWNER, NAME, run.id, status="completed", conclusion="neutral",
-                                actions=[{"label": "Rescore", "description": "Analyse again", "identifier": "rescore"}])
+    run = world.gh.rest.checks.create(
+        OWNER,
+        NAME,
+        name="mldebt",
+        head_sha=world.head,
+        status="in_progress",
+        output={"title": "t", "summary": "s"},
+    ).parsed_data
+    world.gh.rest.checks.update(
+        OWNER,
+        NAME,
+        run.id,
+        status="completed",
+        conclusion="neutral",
+        actions=[{"label": "Rescore", "description": "Analyse again", "identifier": "rescore"}],
+    )
     world.gh.rest.checks.get(OWNER, NAME, run.id)
 
 
@@ -98,8 +110,11 @@ def _version_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _full_repo_in_pr(monkeypatch: pytest.MonkeyPatch) -> None:
     original = Shapes._pr_ref
-    monkeypatch.setattr(Shapes, "_pr_ref", lambda self, pr, ref, sha: {
-        **original(self, pr, ref, sha), "repo": self.full_repository(pr.repo)})
+    monkeypatch.setattr(
+        Shapes,
+        "_pr_ref",
+        lambda self, pr, ref, sha: {**original(self, pr, ref, sha), "repo": self.full_repository(pr.repo)},
+    )
 
 
 def _full_prs_listed(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -108,8 +123,11 @@ def _full_prs_listed(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _no_number(monkeypatch: pytest.MonkeyPatch) -> None:
     original = Shapes.pull_request
-    monkeypatch.setattr(Shapes, "pull_request",
-                        lambda self, pr: {k: v for k, v in original(self, pr).items() if k != "number"})
+    monkeypatch.setattr(
+        Shapes,
+        "pull_request",
+        lambda self, pr: {k: v for k, v in original(self, pr).items() if k != "number"},
+    )
 
 
 DRIFTS: dict[str, tuple[Callable[[pytest.MonkeyPatch], None], str]] = {
@@ -124,8 +142,9 @@ DRIFTS: dict[str, tuple[Callable[[pytest.MonkeyPatch], None], str]] = {
 
 
 @pytest.mark.parametrize("drift", DRIFTS)
-def test_each_drift_of_the_simulator_from_github_is_caught(world: World, monkeypatch: pytest.MonkeyPatch,
-                                                          drift: str) -> None:
+def test_each_drift_of_the_simulator_from_github_is_caught(
+    world: World, monkeypatch: pytest.MonkeyPatch, drift: str
+) -> None:
     breaking, expected = DRIFTS[drift]
     breaking(monkeypatch)
     _reads(world)
@@ -141,26 +160,53 @@ def _raw(world: World, method: str, path: str, **options: Any) -> httpx.Response
         return exc.response.raw_response
 
 
-@pytest.mark.parametrize(("method", "path", "options", "expected"), [
-    ("GET", f"/repos/{OWNER}/{NAME}/pulls", {"params": {"colour": "red"}}, "query parameter 'colour' is not in"),
-    ("GET", f"/repos/{OWNER}/{NAME}/pulls", {"params": {"per_page": "many"}}, "'many' is not of type 'integer'"),
-    ("GET", f"/repos/{OWNER}/{NAME}/pulls", {"params": {"state": "merged"}}, "'merged' is not one of"),
-    ("POST", f"/repos/{OWNER}/{NAME}/check-runs", {"json": {"name": "x", "head_sha": "0" * 40, "colour": "red"}},
-     "'colour' was unexpected"),
-    ("GET", f"/repos/{OWNER}/{NAME}/nonsense", {}, "no such operation in GitHub's description"),
-    ("GET", f"/repos/{OWNER}/{NAME}", {"headers": {"X-GitHub-Api-Version": "2021-01-01"}},
-     "'2021-01-01' is not a version GitHub supports"),
-])
-def test_a_request_that_leaves_githubs_description_is_caught(world: World, method: str, path: str,
-                                                             options: dict[str, Any], expected: str) -> None:
+@pytest.mark.parametrize(
+    ("method", "path", "options", "expected"),
+    [
+        (
+            "GET",
+            f"/repos/{OWNER}/{NAME}/pulls",
+            {"params": {"colour": "red"}},
+            "query parameter 'colour' is not in",
+        ),
+        (
+            "GET",
+            f"/repos/{OWNER}/{NAME}/pulls",
+            {"params": {"per_page": "many"}},
+            "'many' is not of type 'integer'",
+        ),
+        ("GET", f"/repos/{OWNER}/{NAME}/pulls", {"params": {"state": "merged"}}, "'merged' is not one of"),
+        (
+            "POST",
+            f"/repos/{OWNER}/{NAME}/check-runs",
+            {"json": {"name": "x", "head_sha": "0" * 40, "colour": "red"}},
+            "'colour' was unexpected",
+        ),
+        ("GET", f"/repos/{OWNER}/{NAME}/nonsense", {}, "no such operation in GitHub's description"),
+        (
+            "GET",
+            f"/repos/{OWNER}/{NAME}",
+            {"headers": {"X-GitHub-Api-Version": "2021-01-01"}},
+            "'2021-01-01' is not a version GitHub supports",
+        ),
+    ],
+)
+def test_a_request_that_leaves_githubs_description_is_caught(
+    world: World, method: str, path: str, options: dict[str, Any], expected: str
+) -> None:
     _raw(world, method, path, **options)
     found = world.problems()
     assert any(expected in problem for problem in found), found
 
 
 def test_an_unsupported_api_version_is_refused_with_400_and_nothing_is_done(world: World) -> None:
-    answer = _raw(world, "POST", f"/repos/{OWNER}/{NAME}/check-runs",
-                  headers={"X-GitHub-Api-Version": "2021-01-01"}, json={"name": "x", "head_sha": world.head})
+    answer = _raw(
+        world,
+        "POST",
+        f"/repos/{OWNER}/{NAME}/check-runs",
+        headers={"X-GitHub-Api-Version": "2021-01-01"},
+        json={"name": "x", "head_sha": world.head},
+    )
     assert answer.status_code == 400
     assert '"2021-01-01", is not a supported version' in answer.json()["message"]
     assert world.sim.check_runs(world.repo) == []
@@ -173,11 +219,15 @@ def test_a_graphql_query_github_would_refuse_is_caught(world: World) -> None:
     world.gh.graphql.request(QUERY)
     assert world.problems() == []
     with pytest.raises(Exception):
-        world.gh.graphql.request(f'query {{ repository(owner: "{OWNER}", name: "{NAME}") {{ stargazerCount }} }}')
+        world.gh.graphql.request(
+            f'query {{ repository(owner: "{OWNER}", name: "{NAME}") {{ stargazerCount }} }}'
+        )
     assert any("Cannot query field 'stargazerCount'" in problem for problem in world.problems())
 
 
-def test_a_graphql_answer_outside_githubs_schema_is_caught(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_graphql_answer_outside_githubs_schema_is_caught(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     broken = {"data": {"repository": {"pullRequest": {"state": "Open"}}}}
     monkeypatch.setattr(GraphQLService, "execute", lambda self, *args: broken)
     world.gh.graphql.request(QUERY)

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CONFTEST = """
 from tests.conformance.plugin import github_conformance  # noqa: F401
 """
-TESTS = '''
+TESTS = """
 from ghsim import SimulatedGitHub
 from ghsim.shapes import Shapes
 
@@ -37,7 +37,7 @@ def test_leaves_the_description(monkeypatch):
     original = Shapes.pull_request
     monkeypatch.setattr(Shapes, "pull_request", lambda self, pr: {**original(self, pr), "colour": "red"})
     _pull()
-'''
+"""
 
 
 @pytest.mark.unchecked_traffic
@@ -47,11 +47,31 @@ def test_a_test_whose_simulator_traffic_leaves_the_description_fails_and_says_wh
     (folder / "conftest.py").write_text(CONFTEST)
     (folder / "test_traffic.py").write_text(TESTS)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
-                           "--rootdir", str(tmp_path), str(folder)], cwd=tmp_path, env=env, capture_output=True,
-                          text=True, timeout=120)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:randomly",
+            "--rootdir",
+            str(tmp_path),
+            str(folder),
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     output = done.stdout + done.stderr
     assert done.returncode == 1, output
     assert "2 passed, 1 error" in output, output  # the call passes; its teardown is what fails
     assert "ERROR at teardown of test_leaves_the_description" in output, output
-    assert "pulls/get 200 body at (top): Additional properties are not allowed ('colour' was unexpected)" in output
+    assert (
+        "pulls/get 200 body at (top): Additional properties are not allowed ('colour' was unexpected)"
+        in output
+    )

@@ -75,8 +75,12 @@ def receiver() -> Iterator[tuple[Receiver, str]]:
     server.stop()
 
 
-def open_pr(repo: Repo, base_files: dict[str, str | bytes], head_changes: dict[str, str | bytes | None],
-            **pr_options: Any) -> Any:
+def open_pr(
+    repo: Repo,
+    base_files: dict[str, str | bytes],
+    head_changes: dict[str, str | bytes | None],
+    **pr_options: Any,
+) -> Any:
     base = repo.commit("main", base_files, message="init")
     repo.commit("feature", head_changes, parent=base, message="change")
     return repo.open_pull_request(head="feature", base="main", **pr_options)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import jwt
@@ -16,11 +16,17 @@ from ghsim.auth import generate_key_pair
 from .conftest import REPO
 
 
-def _jwt(sim: SimulatedGitHub, iat_offset: int = -60, lifetime: int = 600, iss: object = "1",
-         key: str | None = None) -> str:
+def _jwt(
+    sim: SimulatedGitHub,
+    iat_offset: int = -60,
+    lifetime: int = 600,
+    iss: object = "1",
+    key: str | None = None,
+) -> str:
     iat = int(time.time()) + iat_offset
-    return jwt.encode({"iat": iat, "exp": iat + lifetime, "iss": iss}, key or sim.private_key_pem,
-                      algorithm="RS256")
+    return jwt.encode(
+        {"iat": iat, "exp": iat + lifetime, "iss": iss}, key or sim.private_key_pem, algorithm="RS256"
+    )
 
 
 def test_token_exchange_through_githubkit(sim: SimulatedGitHub, repo, app_gh, gh) -> None:
@@ -29,8 +35,8 @@ def test_token_exchange_through_githubkit(sim: SimulatedGitHub, repo, app_gh, gh
     assert installation.id == 1 and installation.account.login == "octo-org"
     token = app_gh.rest.apps.create_installation_access_token(1).parsed_data
     assert token.token.startswith("ghs_")
-    expires = datetime.strptime(token.expires_at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
-    assert timedelta(minutes=59) < expires - datetime.now(timezone.utc) <= timedelta(hours=1)
+    expires = datetime.strptime(token.expires_at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    assert timedelta(minutes=59) < expires - datetime.now(UTC) <= timedelta(hours=1)
     assert gh.rest.repos.get("octo-org", "ml-repo").parsed_data.full_name == REPO
 
 
@@ -42,12 +48,15 @@ def test_jwt_signed_with_another_key_is_rejected(sim: SimulatedGitHub, repo) -> 
     assert "documentation_url" in response.json()
 
 
-@pytest.mark.parametrize("iat_offset,lifetime,iss", [
-    (-60, 660, "1"),      # longer than 10 minutes
-    (-1200, 600, "1"),    # already expired
-    (300, 600, "1"),      # issued in the future beyond the skew
-    (-60, 600, "2"),      # another App
-])
+@pytest.mark.parametrize(
+    "iat_offset,lifetime,iss",
+    [
+        (-60, 660, "1"),  # longer than 10 minutes
+        (-1200, 600, "1"),  # already expired
+        (300, 600, "1"),  # issued in the future beyond the skew
+        (-60, 600, "2"),  # another App
+    ],
+)
 def test_bad_jwt_claims_get_401(sim: SimulatedGitHub, iat_offset: int, lifetime: int, iss: str) -> None:
     token = _jwt(sim, iat_offset, lifetime, iss)
     assert httpx.get(f"{sim.url}/app", headers={"Authorization": f"Bearer {token}"}).status_code == 401
@@ -105,10 +114,13 @@ def test_token_narrowed_to_repositories_and_permissions(sim: SimulatedGitHub, re
     sim.add_repo("octo-org/other", installation_id=1)
     app = sim.client(None, auto_retry=False)
     token = app.rest.apps.create_installation_access_token(
-        1, data={"repositories": ["ml-repo"], "permissions": {"contents": "read"}}).parsed_data
+        1, data={"repositories": ["ml-repo"], "permissions": {"contents": "read"}}
+    ).parsed_data
     headers = {"Authorization": f"token {token.token}"}
     assert httpx.get(f"{sim.url}/repos/octo-org/other", headers=headers).status_code == 404
-    denied = httpx.post(f"{sim.url}/repos/{REPO}/check-runs", headers=headers, json={"name": "x", "head_sha": "0"})
+    denied = httpx.post(
+        f"{sim.url}/repos/{REPO}/check-runs", headers=headers, json={"name": "x", "head_sha": "0"}
+    )
     assert denied.status_code == 403
     assert denied.json()["message"] == "Resource not accessible by integration"
     with pytest.raises(RequestFailed) as failure:

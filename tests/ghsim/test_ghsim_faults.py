@@ -6,7 +6,7 @@ import time
 
 import httpx
 import pytest
-from githubkit.exception import PrimaryRateLimitExceeded, RequestFailed, SecondaryRateLimitExceeded
+from githubkit.exception import PrimaryRateLimitExceeded, SecondaryRateLimitExceeded
 
 from ghsim import Repo, SimulatedGitHub
 
@@ -20,7 +20,9 @@ def token(sim: SimulatedGitHub, repo: Repo) -> str:
     return app.rest.apps.create_installation_access_token(1).parsed_data.token
 
 
-def _get(sim: SimulatedGitHub, token: str, path: str = f"/repos/{REPO}", timeout: float = 5.0) -> httpx.Response:
+def _get(
+    sim: SimulatedGitHub, token: str, path: str = f"/repos/{REPO}", timeout: float = 5.0
+) -> httpx.Response:
     return httpx.get(f"{sim.url}{path}", headers={"Authorization": f"token {token}"}, timeout=timeout)
 
 
@@ -96,8 +98,10 @@ def test_concurrent_clients_are_served_consistently(sim: SimulatedGitHub, token:
     client = httpx.Client(headers={"Authorization": f"token {token}"})
 
     def post(i: int) -> int:
-        return client.post(f"{sim.url}/repos/{REPO}/check-runs",
-                           json={"name": f"run{i}", "head_sha": sim.repo(REPO).branches["main"]}).status_code
+        return client.post(
+            f"{sim.url}/repos/{REPO}/check-runs",
+            json={"name": f"run{i}", "head_sha": sim.repo(REPO).branches["main"]},
+        ).status_code
 
     with client, concurrent.futures.ThreadPoolExecutor(8) as pool:
         assert set(pool.map(post, range(40))) == {201}
@@ -118,4 +122,6 @@ def test_an_applied_fault_lands_the_write_and_loses_its_answer(sim: SimulatedGit
     sim.faults.add(r"/check-runs$", method="POST", delay=0.5, applied=True)
     with pytest.raises(httpx.ReadTimeout):
         httpx.post(runs, json={"name": "second", "head_sha": head}, headers=auth, timeout=0.1)
-    assert [run["name"] for run in sim.check_runs(REPO)] == ["first", "second"], "landed before the answer stalled"
+    assert [run["name"] for run in sim.check_runs(REPO)] == ["first", "second"], (
+        "landed before the answer stalled"
+    )

@@ -34,17 +34,23 @@ def test_batch_fetch_in_one_call(sim: SimulatedGitHub, repo: Repo, gh) -> None:
 
 def test_large_blob_is_truncated_and_branch_expressions_work(repo: Repo, gh) -> None:
     repo.commit("main", {"big.txt": "x" * (600 * 1024)})
-    result = gh.graphql('{ repository(owner:"octo-org", name:"ml-repo") { '
-                        'object(expression:"main:big.txt") { ... on Blob { text isTruncated byteSize } } } }')
+    result = gh.graphql(
+        '{ repository(owner:"octo-org", name:"ml-repo") { '
+        'object(expression:"main:big.txt") { ... on Blob { text isTruncated byteSize } } } }'
+    )
     assert result["repository"]["object"] == {"text": None, "isTruncated": True, "byteSize": 600 * 1024}
 
 
 def test_unknown_repository_is_a_graphql_error(sim: SimulatedGitHub, repo: Repo) -> None:
     import httpx
+
     app = sim.client(None)
     token = app.rest.apps.create_installation_access_token(1).parsed_data.token
-    response = httpx.post(f"{sim.url}/graphql", headers={"Authorization": f"bearer {token}"},
-                          json={"query": '{ repository(owner:"x", name:"y") { name } }'})
+    response = httpx.post(
+        f"{sim.url}/graphql",
+        headers={"Authorization": f"bearer {token}"},
+        json={"query": '{ repository(owner:"x", name:"y") { name } }'},
+    )
     assert response.status_code == 200
     body = response.json()
     assert body["data"] == {"repository": None}
@@ -56,12 +62,15 @@ def test_pull_request_files_and_commit_file(repo: Repo, gh) -> None:
     base = repo.commit("main", {"a.py": "a = 1\n"})
     head = repo.commit("feature", {"a.py": "a = 2\n", "b.py": "b = 1\n"}, parent=base)
     repo.open_pull_request(head="feature", title="Two files")
-    result = gh.graphql("""
+    result = gh.graphql(
+        """
       query($n: Int!) { repository(owner: "octo-org", name: "ml-repo") {
         pullRequest(number: $n) { headRefOid baseRefOid changedFiles
           files(first: 1) { totalCount pageInfo { hasNextPage endCursor } nodes { path changeType additions } } }
         object(expression: "feature") { ... on Commit { oid file(path: "b.py") { object { ... on Blob { text } } } } }
-      } }""", variables={"n": 1})
+      } }""",
+        variables={"n": 1},
+    )
     pr = result["repository"]["pullRequest"]
     assert (pr["headRefOid"], pr["baseRefOid"], pr["changedFiles"]) == (head, base, 2)
     assert pr["files"]["totalCount"] == 2 and pr["files"]["pageInfo"]["hasNextPage"] is True
@@ -92,4 +101,3 @@ def test_pull_request_meta_agrees_with_rest(repo: Repo, gh) -> None:
     [node] = pr["commits"]["nodes"]
     assert node["commit"]["oid"] == oldest.sha == first
     assert node["commit"]["committedDate"].replace("Z", "+00:00") == oldest.commit.committer.date.isoformat()
-

@@ -32,8 +32,12 @@ def test_comment_lifecycle(sim: SimulatedGitHub, pr, gh) -> None:
 
 def test_reaction_is_201_then_200(sim: SimulatedGitHub, pr, gh) -> None:
     human = sim.add_issue_comment(REPO, 1, "/mldebt rescore", user="alice")
-    first = gh.rest.reactions.create_for_issue_comment("octo-org", "ml-repo", human.id, data={"content": "eyes"})
-    again = gh.rest.reactions.create_for_issue_comment("octo-org", "ml-repo", human.id, data={"content": "eyes"})
+    first = gh.rest.reactions.create_for_issue_comment(
+        "octo-org", "ml-repo", human.id, data={"content": "eyes"}
+    )
+    again = gh.rest.reactions.create_for_issue_comment(
+        "octo-org", "ml-repo", human.id, data={"content": "eyes"}
+    )
     assert (first.status_code, again.status_code) == (201, 200)
     assert first.parsed_data.id == again.parsed_data.id and first.parsed_data.content == "eyes"
     assert [r["content"] for r in sim.reactions(human.id)] == ["eyes"]
@@ -42,11 +46,20 @@ def test_reaction_is_201_then_200(sim: SimulatedGitHub, pr, gh) -> None:
     assert failure.value.response.status_code == 422
 
 
-@pytest.mark.parametrize("role,permission", [
-    ("admin", "admin"), ("maintain", "write"), ("write", "write"), ("triage", "read"), ("read", "read"),
-    ("none", "none"),
-])
-def test_collaborator_permission_levels(sim: SimulatedGitHub, repo: Repo, gh, role: str, permission: str) -> None:
+@pytest.mark.parametrize(
+    "role,permission",
+    [
+        ("admin", "admin"),
+        ("maintain", "write"),
+        ("write", "write"),
+        ("triage", "read"),
+        ("read", "read"),
+        ("none", "none"),
+    ],
+)
+def test_collaborator_permission_levels(
+    sim: SimulatedGitHub, repo: Repo, gh, role: str, permission: str
+) -> None:
     sim.set_permission(REPO, "alice", role)
     answer = gh.rest.repos.get_collaborator_permission_level("octo-org", "ml-repo", "alice").parsed_data
     assert (answer.permission, answer.role_name, answer.user.login) == (permission, role, "alice")

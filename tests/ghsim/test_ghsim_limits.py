@@ -19,19 +19,30 @@ def _files(gh: Any, number: int) -> dict[str, dict[str, Any]]:
     return {f["filename"]: f for f in gh.rest.pulls.list_files("octo-org", "ml-repo", number).json()}
 
 
-def test_a_text_diff_past_20000_lines_or_500_kb_has_no_patch_but_keeps_its_counts(repo: Repo, gh: Any) -> None:
+def test_a_text_diff_past_20000_lines_or_500_kb_has_no_patch_but_keeps_its_counts(
+    repo: Repo, gh: Any
+) -> None:
     wide = "x = '" + "w" * 600_000 + "'\n"
-    pr = open_pr(repo, {"long.py": "start = 0\n", "wide.py": "x = 1\n", "small.py": "a = 1\n"},
-                 {"long.py": "start = 0\n" + LONG, "wide.py": wide, "small.py": "a = 2\n"},
-                 title="t", body="b", user="alice")
+    pr = open_pr(
+        repo,
+        {"long.py": "start = 0\n", "wide.py": "x = 1\n", "small.py": "a = 1\n"},
+        {"long.py": "start = 0\n" + LONG, "wide.py": wide, "small.py": "a = 2\n"},
+        title="t",
+        body="b",
+        user="alice",
+    )
     files = _files(gh, pr.number)
     assert "patch" not in files["long.py"] and files["long.py"]["additions"] == 21_000
-    assert "patch" not in files["wide.py"] and (files["wide.py"]["additions"], files["wide.py"]["deletions"]) == (1, 1)
+    assert "patch" not in files["wide.py"] and (
+        files["wide.py"]["additions"],
+        files["wide.py"]["deletions"],
+    ) == (1, 1)
     assert files["small.py"]["patch"].startswith("@@ -1 +1 @@")
 
 
-def test_a_recursive_tree_is_cut_by_its_size_in_json_as_well_as_by_its_entries(sim: SimulatedGitHub, repo: Repo,
-                                                                              gh: Any) -> None:
+def test_a_recursive_tree_is_cut_by_its_size_in_json_as_well_as_by_its_entries(
+    sim: SimulatedGitHub, repo: Repo, gh: Any
+) -> None:
     sha = repo.commit("main", {f"pkg/module_{n:03}.py": f"V = {n}\n" for n in range(60)})
     sim.tree_size_limit = 3_000
     cut = gh.rest.git.get_tree("octo-org", "ml-repo", sha, recursive="1").json()
@@ -44,8 +55,9 @@ def test_a_recursive_tree_is_cut_by_its_size_in_json_as_well_as_by_its_entries(s
     assert gh.rest.git.get_tree("octo-org", "ml-repo", sha, recursive="1").json()["truncated"] is False
 
 
-def test_a_sustained_burst_of_comments_meets_a_secondary_limit_that_waiting_clears(sim: SimulatedGitHub, repo: Repo,
-                                                                                   gh: Any) -> None:
+def test_a_sustained_burst_of_comments_meets_a_secondary_limit_that_waiting_clears(
+    sim: SimulatedGitHub, repo: Repo, gh: Any
+) -> None:
     pr = open_pr(repo, {"a.py": "a = 1\n"}, {"a.py": "a = 2\n"}, title="t", body="b", user="alice")
     sim.secondary.per_minute = 3
     sim.secondary.window_scale = 1 / 30  # a two-second "minute"

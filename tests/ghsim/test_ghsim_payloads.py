@@ -10,14 +10,21 @@ from .conftest import REPO, open_pr
 
 
 def test_pull_request_opened_and_synchronize(sim: SimulatedGitHub, repo: Repo) -> None:
-    pr = open_pr(repo, {"a.py": "a = 1\n"}, {"a.py": "a = 2\n"}, title="T", body=None, user="alice", draft=True)
+    pr = open_pr(
+        repo, {"a.py": "a = 1\n"}, {"a.py": "a = 2\n"}, title="T", body=None, user="alice", draft=True
+    )
     opened = payloads.pull_request(sim, REPO, 1)
     assert opened["action"] == "opened" and opened["number"] == 1
     assert opened["installation"]["id"] == 1
     assert opened["repository"]["full_name"] == REPO and opened["repository"]["default_branch"] == "main"
     assert opened["repository"]["owner"]["login"] == "octo-org"
     head, base = opened["pull_request"]["head"], opened["pull_request"]["base"]
-    assert (head["sha"], head["ref"], base["sha"], base["ref"]) == (pr.head_sha, "feature", pr.base_sha, "main")
+    assert (head["sha"], head["ref"], base["sha"], base["ref"]) == (
+        pr.head_sha,
+        "feature",
+        pr.base_sha,
+        "main",
+    )
     assert opened["pull_request"]["user"]["login"] == "alice" and opened["pull_request"]["draft"] is True
     assert opened["pull_request"]["body"] is None and opened["pull_request"]["state"] == "open"
     assert opened["sender"] == {**opened["sender"], "login": "alice", "type": "User"}
@@ -43,9 +50,16 @@ def test_issue_comment_on_a_pr(sim: SimulatedGitHub, repo: Repo) -> None:
 
 def test_check_run_and_suite_events(sim: SimulatedGitHub, repo: Repo, gh) -> None:
     pr = open_pr(repo, {"a.py": "a = 1\n"}, {"a.py": "a = 2\n"})
-    run = gh.rest.checks.create("octo-org", "ml-repo", data={
-        "name": "mldebt", "head_sha": pr.head_sha, "conclusion": "neutral",
-        "actions": [{"label": "Re-run", "description": "Analyse again", "identifier": "rerun"}]}).parsed_data
+    run = gh.rest.checks.create(
+        "octo-org",
+        "ml-repo",
+        data={
+            "name": "mldebt",
+            "head_sha": pr.head_sha,
+            "conclusion": "neutral",
+            "actions": [{"label": "Re-run", "description": "Analyse again", "identifier": "rerun"}],
+        },
+    ).parsed_data
     requested = payloads.check_run(sim, REPO, run.id, "requested_action", identifier="rerun")
     assert requested["requested_action"] == {"identifier": "rerun"}
     check_run = requested["check_run"]

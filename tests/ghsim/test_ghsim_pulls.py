@@ -6,7 +6,7 @@ import base64
 import re
 import shutil
 import subprocess
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -33,8 +33,10 @@ def train(model, data):
         opt.step()
     return model
 """
-TRAIN_HEAD = TRAIN_BASE.replace("import torch", "import numpy as np\nimport torch").replace(
-    "lr=0.1", "lr=0.01") + '\nprint("done")'
+TRAIN_HEAD = (
+    TRAIN_BASE.replace("import torch", "import numpy as np\nimport torch").replace("lr=0.1", "lr=0.01")
+    + '\nprint("done")'
+)
 EXPECTED_PATCH = """@@ -1,3 +1,4 @@
 +import numpy as np
  import torch
@@ -66,17 +68,26 @@ def test_patch_matches_githubs_format(sim: SimulatedGitHub, repo: Repo, gh) -> N
 
 def test_added_removed_renamed_and_binary_files(sim: SimulatedGitHub, repo: Repo, gh) -> None:
     model = bytes(range(256)) * 4
-    open_pr(repo, {"old_name.py": "a = 1\nb = 2\nc = 3\n", "gone.py": "x = 1\n", "model.bin": model},
-            {"old_name.py": None, "new_name.py": "a = 1\nb = 2\nc = 3\n", "gone.py": None,
-             "model.bin": model + b"\0", "added.py": "y = 2\n"})
+    open_pr(
+        repo,
+        {"old_name.py": "a = 1\nb = 2\nc = 3\n", "gone.py": "x = 1\n", "model.bin": model},
+        {
+            "old_name.py": None,
+            "new_name.py": "a = 1\nb = 2\nc = 3\n",
+            "gone.py": None,
+            "model.bin": model + b"\0",
+            "added.py": "y = 2\n",
+        },
+    )
     files = {f.filename: f for f in gh.rest.pulls.list_files("octo-org", "ml-repo", 1).parsed_data}
     assert set(files) == {"added.py", "gone.py", "model.bin", "new_name.py"}
     assert files["added.py"].status == "added" and files["added.py"].patch == "@@ -0,0 +1 @@\n+y = 2"
     assert files["gone.py"].status == "removed" and files["gone.py"].patch == "@@ -1 +0,0 @@\n-x = 1"
     assert files["new_name.py"].status == "renamed"
     assert files["new_name.py"].previous_filename == "old_name.py"
-    raw = httpx.get(f"{sim.url}/repos/{REPO}/pulls/1/files",
-                    headers={"Authorization": f"token {_token(sim)}"}).json()
+    raw = httpx.get(
+        f"{sim.url}/repos/{REPO}/pulls/1/files", headers={"Authorization": f"token {_token(sim)}"}
+    ).json()
     binary = next(f for f in raw if f["filename"] == "model.bin")
     assert "patch" not in binary and binary["changes"] == 0
 
@@ -89,11 +100,17 @@ def _token(sim: SimulatedGitHub) -> str:
 def test_250_files_paginate_in_three_requests(sim: SimulatedGitHub, repo: Repo, gh) -> None:
     open_pr(repo, {"README.md": "hi\n"}, {f"src/mod_{i:03}.py": f"VALUE = {i}\n" for i in range(250)})
     sim.clear_calls()
-    files = list(gh.rest.paginate(gh.rest.pulls.list_files, owner="octo-org", repo="ml-repo", pull_number=1, per_page=100))
+    files = list(
+        gh.rest.paginate(
+            gh.rest.pulls.list_files, owner="octo-org", repo="ml-repo", pull_number=1, per_page=100
+        )
+    )
     assert len(files) == 250 and len({f.filename for f in files}) == 250
     assert sim.count_calls("GET", r"/pulls/1/files$") == 3
-    first = httpx.get(f"{sim.url}/repos/{REPO}/pulls/1/files?per_page=100",
-                      headers={"Authorization": f"token {_token(sim)}"})
+    first = httpx.get(
+        f"{sim.url}/repos/{REPO}/pulls/1/files?per_page=100",
+        headers={"Authorization": f"token {_token(sim)}"},
+    )
     link = first.headers["link"]
     assert f'<{sim.url}/repos/{REPO}/pulls/1/files?per_page=100&page=2>; rel="next"' in link
     assert re.search(r'page=3>; rel="last"', link)
@@ -101,13 +118,17 @@ def test_250_files_paginate_in_three_requests(sim: SimulatedGitHub, repo: Repo, 
 
 def test_files_list_stops_at_3000(sim: SimulatedGitHub, repo: Repo, gh) -> None:
     open_pr(repo, {"README.md": "hi\n"}, {f"f{i}.txt": "x\n" for i in range(3010)})
-    files = list(gh.rest.paginate(gh.rest.pulls.list_files, owner="octo-org", repo="ml-repo", pull_number=1, per_page=100))
+    files = list(
+        gh.rest.paginate(
+            gh.rest.pulls.list_files, owner="octo-org", repo="ml-repo", pull_number=1, per_page=100
+        )
+    )
     assert len(files) == 3000
     assert gh.rest.pulls.get("octo-org", "ml-repo", 1).parsed_data.changed_files == 3010
 
 
 def test_push_moves_pr_head_and_commits_are_listed(sim: SimulatedGitHub, repo: Repo, gh) -> None:
-    when = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
+    when = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
     pr = open_pr(repo, {"a.py": "a = 1\n"}, {"a.py": "a = 2\n"})
     old_head = pr.head_sha
     new_head = repo.push("feature", {"b.py": "b = 1\n"}, message="second", date=when)
@@ -139,7 +160,9 @@ def test_contents_blobs_and_trees(sim: SimulatedGitHub, repo: Repo, gh) -> None:
     assert missing.value.response.status_code == 404
     listing = gh.rest.repos.get_content("octo-org", "ml-repo", "src").parsed_data
     assert [item.name for item in listing] == ["train.py"]
-    raw = gh.request("GET", f"/repos/{REPO}/contents/weights.bin", headers={"Accept": "application/vnd.github.raw"})
+    raw = gh.request(
+        "GET", f"/repos/{REPO}/contents/weights.bin", headers={"Accept": "application/vnd.github.raw"}
+    )
     assert raw.content == big
     tree = gh.rest.git.get_tree("octo-org", "ml-repo", sha, recursive="1").parsed_data
     paths = {item.path: item for item in tree.tree}
@@ -158,7 +181,9 @@ def test_compare_and_single_commit(sim: SimulatedGitHub, repo: Repo, gh) -> None
 
 
 def test_unknown_route_is_githubs_404(sim: SimulatedGitHub, repo: Repo) -> None:
-    response = httpx.get(f"{sim.url}/repos/{REPO}/no/such/thing", headers={"Authorization": f"token {_token(sim)}"})
+    response = httpx.get(
+        f"{sim.url}/repos/{REPO}/no/such/thing", headers={"Authorization": f"token {_token(sim)}"}
+    )
     assert response.status_code == 404
     assert response.json()["message"] == "Not Found"
     assert response.headers["content-type"] == "application/json; charset=utf-8"
@@ -174,17 +199,26 @@ def test_pr_diff_media_type(sim: SimulatedGitHub, repo: Repo, gh) -> None:
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs the git binary")
 def test_patches_agree_with_git_on_tricky_inputs(tmp_path: Path) -> None:
     cases = [
-        ("def a():\n    pass\n\ndef c():\n    pass\n", "def a():\n    pass\n\ndef b():\n    pass\n\ndef c():\n    pass\n"),
+        (
+            "def a():\n    pass\n\ndef c():\n    pass\n",
+            "def a():\n    pass\n\ndef b():\n    pass\n\ndef c():\n    pass\n",
+        ),
         ("x\n" * 20, "x\n" * 10 + "y\n" + "x\n" * 10),
         ("a\nb\nc", "a\nb\nc\n"),
         ("}\n}\n}\n", "}\n{\n}\n}\n}\n"),
-        ("\n".join(f"line {i}" for i in range(40)) + "\n",
-         "\n".join(f"line {i}" if i % 9 else f"changed {i}" for i in range(40)) + "\n"),
+        (
+            "\n".join(f"line {i}" for i in range(40)) + "\n",
+            "\n".join(f"line {i}" if i % 9 else f"changed {i}" for i in range(40)) + "\n",
+        ),
     ]
     for old, new in cases:
         (tmp_path / "a").write_text(old)
         (tmp_path / "b").write_text(new)
-        out = subprocess.run(["git", "diff", "--no-index", "--no-color", "a", "b"], cwd=tmp_path,
-                             capture_output=True, text=True).stdout
-        expected = out[out.index("@@"):].removesuffix("\n")
+        out = subprocess.run(
+            ["git", "diff", "--no-index", "--no-color", "a", "b"],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+        ).stdout
+        expected = out[out.index("@@") :].removesuffix("\n")
         assert compute_patch(old.encode(), new.encode()).text == expected

@@ -44,16 +44,21 @@ def test_exact_bytes_are_sent_and_signed(sim: SimulatedGitHub, receiver) -> None
     assert verify("s3cret", raw, target.received[0].headers["x-hub-signature-256"])
 
 
-def test_failed_delivery_is_recorded_and_can_be_redelivered_over_the_api(sim: SimulatedGitHub, pr,
-                                                                        receiver) -> None:
+def test_failed_delivery_is_recorded_and_can_be_redelivered_over_the_api(
+    sim: SimulatedGitHub, pr, receiver
+) -> None:
     target, url = receiver
     sim.webhook_url = url
     target.status = 503
     sim.deliver("pull_request", payloads.pull_request(sim, REPO, 1, "opened"))
     app = sim.client(None)
     [item] = app.rest.apps.list_webhook_deliveries().parsed_data
-    assert (item.status_code, item.status, item.event, item.action) == (503, "Invalid HTTP Response: 503",
-                                                                        "pull_request", "opened")
+    assert (item.status_code, item.status, item.event, item.action) == (
+        503,
+        "Invalid HTTP Response: 503",
+        "pull_request",
+        "opened",
+    )
     assert item.installation_id == 1 and item.repository_id == pr.repo.id and item.redelivery is False
     target.status = 200
     assert app.rest.apps.redeliver_webhook_delivery(item.id).status_code == 202

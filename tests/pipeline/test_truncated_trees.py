@@ -23,8 +23,13 @@ UNPINNED = {"requirements.txt": "pandas==2.2.1\nxgboost>=2.0\n"}
 PARTIAL = "- `the repository's file list`: too large to list in full"
 
 
-def _review(system: LocalSystem, changes: dict[str, str | bytes | None], *, entry_limit: int = ENTRY_LIMIT,
-            size_limit: int | None = None) -> tuple[dict, list[str]]:
+def _review(
+    system: LocalSystem,
+    changes: dict[str, str | bytes | None],
+    *,
+    entry_limit: int = ENTRY_LIMIT,
+    size_limit: int | None = None,
+) -> tuple[dict, list[str]]:
     system.sim.tree_entry_limit = entry_limit
     if size_limit is not None:
         system.sim.tree_size_limit = size_limit
@@ -45,7 +50,9 @@ def _flagged(run: dict, rule: str) -> list[dict]:
     return [annotation for annotation in run["output"]["annotations"] if annotation["title"].startswith(rule)]
 
 
-def test_a_lock_file_past_githubs_cut_listing_is_found_by_a_walk_of_one_query_a_level(system: LocalSystem) -> None:
+def test_a_lock_file_past_githubs_cut_listing_is_found_by_a_walk_of_one_query_a_level(
+    system: LocalSystem,
+) -> None:
     run, calls = _review(system, UNPINNED)
 
     assert not _flagged(run, "unpinned-dependencies"), "uv.lock locks it"
@@ -55,7 +62,9 @@ def test_a_lock_file_past_githubs_cut_listing_is_found_by_a_walk_of_one_query_a_
     assert calls.count("POST /graphql") == 1 + 3, calls
 
 
-def test_a_listing_github_cut_by_its_size_rather_than_its_entries_is_walked_the_same_way(system: LocalSystem) -> None:
+def test_a_listing_github_cut_by_its_size_rather_than_its_entries_is_walked_the_same_way(
+    system: LocalSystem,
+) -> None:
     # About 150 bytes an entry: 3 KB of listing stops inside `pkg/`, far short of the entry limit.
     run, calls = _review(system, UNPINNED, entry_limit=100_000, size_limit=3_000)
 
@@ -77,7 +86,9 @@ def test_a_walk_stopped_by_its_budget_keeps_the_folders_near_the_root_and_says_t
     assert calls.count("POST /graphql") == 1 + 1, calls
 
 
-def test_a_partial_listing_never_makes_a_file_that_exists_look_absent(system: LocalSystem, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_partial_listing_never_makes_a_file_that_exists_look_absent(
+    system: LocalSystem, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(gateway, "TREE_WALK_QUERIES", 1)
     run, _ = _review(system, {"zz/data/labels.csv": "label,name\n0,cat\n1,dog\n"})
 

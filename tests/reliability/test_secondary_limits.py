@@ -16,23 +16,32 @@ PRS = 3
 
 
 def test_a_burst_of_reviews_meets_githubs_secondary_limit_waits_it_out_and_writes_nothing_twice(
-        make_system: SystemFactory) -> None:
+    make_system: SystemFactory,
+) -> None:
     system = make_system(retry_attempts=4)
     system.sim.secondary.per_minute = 2
     system.sim.secondary.window_scale = 1 / 30  # a two-second "minute"
     prs = [open_small_pr(system.sim, REPO, 1, f"tune-{n}", salt=n) for n in range(PRS)]
     for pr in prs:
-        assert system.sim.deliver("pull_request", payloads.pull_request(system.sim, REPO, pr.number)).status_code == 202
+        assert (
+            system.sim.deliver("pull_request", payloads.pull_request(system.sim, REPO, pr.number)).status_code
+            == 202
+        )
     system.run_jobs()
 
     assert system.sim.secondary.fired >= 2, "the burst went past the limit more than once"
     refused = [call for call in system.sim.calls if call.status == 403]
     assert refused and all(call.method == "POST" for call in refused)
     for call in refused:
-        retried = [later for later in calls(system, "POST", f"^{call.path}$")
-                   if later.timestamp > call.timestamp and later.status in (200, 201)]
+        retried = [
+            later
+            for later in calls(system, "POST", f"^{call.path}$")
+            if later.timestamp > call.timestamp and later.status in (200, 201)
+        ]
         assert retried, f"{call.path} was sent again"
-        assert retried[0].timestamp - call.timestamp >= 0.9, "the answer's retry-after (at least 1 s) was waited out"
+        assert retried[0].timestamp - call.timestamp >= 0.9, (
+            "the answer's retry-after (at least 1 s) was waited out"
+        )
     for pr in prs:
         run = only_run(system, pr.head_sha)
         assert (run["status"], run["conclusion"]) == ("completed", "failure")
