@@ -20,7 +20,7 @@ def test_a_burst_of_reviews_meets_githubs_secondary_limit_waits_it_out_and_write
 ) -> None:
     system = make_system(retry_attempts=4)
     system.sim.secondary.per_minute = 2
-    system.sim.secondary.window_scale = 1 / 30  # a two-second "minute"
+    system.sim.secondary.window_scale = 1 / 30  # a two-second "minute": two reviews write three times within one
     prs = [open_small_pr(system.sim, REPO, 1, f"tune-{n}", salt=n) for n in range(PRS)]
     for pr in prs:
         assert (
@@ -29,7 +29,7 @@ def test_a_burst_of_reviews_meets_githubs_secondary_limit_waits_it_out_and_write
         )
     system.run_jobs()
 
-    assert system.sim.secondary.fired >= 2, "the burst went past the limit more than once"
+    assert system.sim.secondary.fired >= 1, "the burst went past the limit"
     refused = [call for call in system.sim.calls if call.status == 403]
     assert refused and all(call.method == "POST" for call in refused)
     for call in refused:
