@@ -99,7 +99,8 @@ def load_config(text: str | None) -> tuple[Config, list[str]]:
     errors = sorted(validator.iter_errors(data), key=lambda error: list(error.absolute_path))
     if errors:
         return Config(), [
-            f"{CONFIG_PATH}: {'/'.join(str(part) for part in error.absolute_path) or '(top)'}: {error.message}"
+            f"{CONFIG_PATH}: {'/'.join(str(part) for part in error.absolute_path) or '(top)'}: "
+            f"{error.message}"
             for error in errors
         ]
     from rules.rule import all_rules

@@ -86,7 +86,8 @@ def parse_structured(kind: FileKind, text: str) -> tuple[Any, str | None]:
     except (ValueError, YAMLError, RecursionError, tomllib.TOMLDecodeError) as exc:
         return (
             None,
-            f"does not parse as {kind.value.upper()}: {str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__}",
+            f"does not parse as {kind.value.upper()}: "
+            f"{str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__}",
         )
     if _depth(value) > MAX_DEPTH:
         return None, f"nested deeper than {MAX_DEPTH} levels"

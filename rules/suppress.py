@@ -129,7 +129,8 @@ def unexplained(path: str, suppressions: list[Suppression], lines: list[str]) ->
             line=item.line,
             end_line=item.line,
             message=f"`{item.label}` gives no reason; the next reader cannot tell whether it still applies.",
-            suggestion="Say why after the bracket: `# mldebt: ignore[rule-id] calibrated threshold, see EXP-42`.",
+            suggestion="Say why after the bracket: "
+            "`# mldebt: ignore[rule-id] calibrated threshold, see EXP-42`.",
             key=lines[item.line - 1].strip(),
         )
         for item in suppressions
@@ -153,8 +154,10 @@ def unknown_rules(
                     path=path,
                     line=item.line,
                     end_line=item.line,
-                    message=f"`{item.label}` names `{rule}`, which is not an mldebt rule, so it suppresses nothing.{hint}",
-                    suggestion=f"Use the id of the rule to silence (`{close[0] if close else 'rule-id'}`), or delete the comment.",
+                    message=f"`{item.label}` names `{rule}`, which is not an mldebt rule, "
+                    f"so it suppresses nothing.{hint}",
+                    suggestion=f"Use the id of the rule to silence (`{close[0] if close else 'rule-id'}`), "
+                    "or delete the comment.",
                     key=f"{rule}:{lines[item.line - 1].strip()}",
                 )
             )
@@ -181,7 +184,8 @@ def unused(
                 path=path,
                 line=item.line,
                 end_line=item.line,
-                message=f"`{item.label}` no longer suppresses anything here; a stale suppression hides the next real finding on this code.",
+                message=f"`{item.label}` no longer suppresses anything here; "
+                "a stale suppression hides the next real finding on this code.",
                 suggestion="Delete the comment.",
                 key=lines[item.line - 1].strip(),
             )

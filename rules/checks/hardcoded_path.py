@@ -181,7 +181,10 @@ def _shown(path: str) -> str:
 
 
 def _message(path: str) -> str:
-    return f"`{_shown(path)}` exists on one machine or cluster; the code breaks everywhere else and leaks a user name or mount layout."
+    return (
+        f"`{_shown(path)}` exists on one machine or cluster; "
+        "the code breaks everywhere else and leaks a user name or mount layout."
+    )
 
 
 def _may_hold_path(source: str) -> bool:
@@ -211,30 +214,37 @@ class HardcodedPath(HybridRule):
         ),
         # Relative paths, URLs, scratch space and system files.
         Case(
-            "import pandas as pd\n\ndf = pd.read_csv('data/raw/train.csv')\nm = load('s3://acme-ml/models/v3/model.pkl')\n"
-            "tmp = '/tmp/features.parquet'\nopen('/dev/null', 'w')\nopen('/etc/hosts')\nBIN = '/usr/local/bin/python'\n"
+            "import pandas as pd\n\ndf = pd.read_csv('data/raw/train.csv')\n"
+            "m = load('s3://acme-ml/models/v3/model.pkl')\n"
+            "tmp = '/tmp/features.parquet'\nopen('/dev/null', 'w')\nopen('/etc/hosts')\n"
+            "BIN = '/usr/local/bin/python'\n"
             "url = 'https://example.com/home/alice/data'\ngs = 'gs://bucket/mnt/x'\n"
         ),
         # Container paths in a Dockerfile and a generic CI runner home.
         Case(
             {
-                "Dockerfile": "FROM python:3.11\nWORKDIR /app\nCOPY . /app\nENV HF_HOME=/opt/hf\nVOLUME /mnt/data\n",
+                "Dockerfile": "FROM python:3.11\nWORKDIR /app\nCOPY . /app\nENV HF_HOME=/opt/hf\n"
+                "VOLUME /mnt/data\n",
                 ".github/workflows/ci.yml": "jobs:\n  t:\n    steps:\n      - run: ls /home/runner/work\n",
             }
         ),
         # Comments and docstrings talk about paths; they do not open them.
         Case(
-            '"""Reads from /mnt/data on the old cluster."""\n# was /home/alice/data before the move\nDATA = "data/"\n'
+            '"""Reads from /mnt/data on the old cluster."""\n# was /home/alice/data before the move\n'
+            'DATA = "data/"\n'
         ),
         # Messages and help text are for people.
         Case(
-            "import argparse\nimport logging\n\nlog = logging.getLogger(__name__)\np = argparse.ArgumentParser()\n"
-            "p.add_argument('--data', required=True, help='e.g. /scratch/$USER/data')\nlog.info('mount /mnt/shared first')\n"
+            "import argparse\nimport logging\n\nlog = logging.getLogger(__name__)\n"
+            "p = argparse.ArgumentParser()\n"
+            "p.add_argument('--data', required=True, help='e.g. /scratch/$USER/data')\n"
+            "log.info('mount /mnt/shared first')\n"
             "raise SystemExit('expected /gpfs/proj/x to exist')\n"
         ),
         # Environment-driven paths, home-relative paths and layout folders under a container's /data.
         Case(
-            '#!/bin/bash\n# copy results to /home/alice/backup when done\nDATA=${DATA_DIR:-/data/raw}\ncd "$HOME/project"\n'
+            "#!/bin/bash\n# copy results to /home/alice/backup when done\nDATA=${DATA_DIR:-/data/raw}\n"
+            'cd "$HOME/project"\n'
             "python train.py --data /data/processed --cache ~/.cache\n",
             path="scripts/run.sh",
         ),
@@ -242,8 +252,10 @@ class HardcodedPath(HybridRule):
         Case("paths:\n  data: /home/user/data\n  out: /Users/you/out\n", path="configs/example.yaml"),
         # Container working directories and mounted volumes, and a one-level `/groups/<id>` route.
         Case(
-            "import pandas as pd\n\ndf = pd.read_csv('/app/data/train.csv')\nout = '/opt/ml/model/model.pkl'\n"
-            "raw = '/data/raw/events.parquet'\nwork = '/work/data/train.csv'\nproj = '/project/src/config.yaml'\n"
+            "import pandas as pd\n\ndf = pd.read_csv('/app/data/train.csv')\n"
+            "out = '/opt/ml/model/model.pkl'\n"
+            "raw = '/data/raw/events.parquet'\nwork = '/work/data/train.csv'\n"
+            "proj = '/project/src/config.yaml'\n"
             "route = '/groups/42'\n",
             path="src/train.py",
         ),
@@ -259,7 +271,8 @@ class HardcodedPath(HybridRule):
             lines=(3,),
         ),
         Case(
-            "#!/bin/bash\n#SBATCH --job-name=train\n#SBATCH --output=/home/alice/logs/%j.out\nexport DATA=/scratch/alice/churn\n"
+            "#!/bin/bash\n#SBATCH --job-name=train\n#SBATCH --output=/home/alice/logs/%j.out\n"
+            "export DATA=/scratch/alice/churn\n"
             "python train.py --data $DATA\n",
             path="slurm/train.sbatch",
             lines=(3, 4),
@@ -270,25 +283,29 @@ class HardcodedPath(HybridRule):
             lines=(2, 3),
         ),
         Case(
-            'import torch\n\nrun_dir = f"/Users/bob/experiments/{run_id}"\nckpt = torch.load(r"C:\\Users\\bob\\model.pt")\n',
+            'import torch\n\nrun_dir = f"/Users/bob/experiments/{run_id}"\n'
+            'ckpt = torch.load(r"C:\\Users\\bob\\model.pt")\n',
             lines=(3, 4),
         ),
         Case(
             '{"cells": [{"cell_type": "code", "metadata": {}, "source": ["import pandas as pd\\n", '
-            '"df = pd.read_csv(\\"/content/drive/MyDrive/churn.csv\\")\\n"]}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}',
+            '"df = pd.read_csv(\\"/content/drive/MyDrive/churn.csv\\")\\n"]}], "metadata": {}, "nbformat": '
+            '4, "nbformat_minor": 5}',
             path="notebooks/explore.ipynb",
         ),
         Case('[paths]\ncheckpoints = "/lustre/alice/ckpt"\n', path="train.toml", lines=(2,)),
         Case("-e /home/alice/src/featurelib\nnumpy==2.1.0\n", path="requirements.txt", lines=(1,)),
         # An HPC group share and an AWS EFS mount.
         Case(
-            "db_path: /groups/icecube/moust/work/selections/train.csv\ncache_dir: /efs/shared_storage/alice/cache\n",
+            "db_path: /groups/icecube/moust/work/selections/train.csv\n"
+            "cache_dir: /efs/shared_storage/alice/cache\n",
             path="configs/data/icecube.yaml",
             lines=(1, 2),
         ),
         # One finding per Windows path: `C:/Users/bob/...` is not also a macOS `/Users/bob/...`; a literal keeps its spaces.
         Case(
-            "import pandas as pd\n\na = pd.read_csv('C:/Users/bob/data/train.csv')\nb = pd.read_csv('D:/ML Notebooks/2023_data.csv')\n"
+            "import pandas as pd\n\na = pd.read_csv('C:/Users/bob/data/train.csv')\n"
+            "b = pd.read_csv('D:/ML Notebooks/2023_data.csv')\n"
             "c = pd.read_csv(r'C:\\Users\\John Doe\\data.csv')\n",
             lines=(3, 4, 5),
         ),

@@ -252,7 +252,8 @@ class PipelineJungle(ChangeRule):
             self.make(
                 path,
                 1,
-                f"{_shown(path)} is a backup of {_shown(original)}, which stays beside it; a second version kept by hand "
+                f"{_shown(path)} is a backup of {_shown(original)}, which stays beside it; "
+                "a second version kept by hand "
                 "drifts from the one that runs and leaves readers guessing which is current.",
                 suggestion="Delete it: git keeps every earlier version of the file.",
                 key=f"copy-of:{original}",
@@ -279,9 +280,11 @@ class PipelineJungle(ChangeRule):
             return self.make(
                 path,
                 1,
-                f"Folder {_shown(variant.folder + '/')} copies {_shown(variant.original_folder + '/')}, which stays in use; "
+                f"Folder {_shown(variant.folder + '/')} copies {_shown(variant.original_folder + '/')}, "
+                "which stays in use; "
                 "two versions of one pipeline drift apart and nobody knows which one production runs.",
-                suggestion="Change the original folder in place (git keeps the old version), or share its code and pass what differs as config.",
+                suggestion="Change the original folder in place (git keeps the old version), "
+                "or share its code and pass what differs as config.",
                 key=f"copy-of:{variant.original_folder}",
             )
         return self.make(
@@ -289,7 +292,8 @@ class PipelineJungle(ChangeRule):
             1,
             f"{_shown(path)} is a variant of {_shown(variant.original)}, which stays beside it; "
             "two versions of one pipeline step drift apart and nobody knows which one production runs.",
-            suggestion=f"Change {_shown(variant.original)} in place (git keeps the old version), or move the shared code into one module and pass what differs as a parameter or config.",
+            suggestion=f"Change {_shown(variant.original)} in place (git keeps the old version), "
+            "or move the shared code into one module and pass what differs as a parameter or config.",
             key=f"copy-of:{variant.original}",
         )
 
@@ -309,9 +313,11 @@ class PipelineJungle(ChangeRule):
         return self.make(
             path,
             1,
-            f"{_shown(path)} repeats {round(score * 100)}% of its lines from {_shown(variant.original)}, added beside it in the same change; "
+            f"{_shown(path)} repeats {round(score * 100)}% of its lines from {_shown(variant.original)}, "
+            "added beside it in the same change; "
             "two versions of one pipeline step drift apart and nobody knows which one production runs.",
-            suggestion=f"Keep one of the two, or move the shared code into {_shown(variant.original)} and pass what differs as a parameter or config.",
+            suggestion=f"Keep one of the two, or move the shared code into {_shown(variant.original)} and "
+            "pass what differs as a parameter or config.",
             key=f"copy-of:{variant.original}",
         )
 
@@ -335,9 +341,11 @@ class PipelineJungle(ChangeRule):
                 return self.make(
                     path,
                     1,
-                    f"{_shown(path)} repeats {round(score * 100)}% of {_shown(other)}, which stays beside it; "
+                    f"{_shown(path)} repeats {round(score * 100)}% of {_shown(other)}, "
+                    "which stays beside it; "
                     "copied pipeline code drifts apart and every fix has to be made twice.",
-                    suggestion=f"Move what the two share into one module and pass what differs as a parameter or config, or change {_shown(other)} in place.",
+                    suggestion="Move what the two share into one module and pass what differs as a "
+                    f"parameter or config, or change {_shown(other)} in place.",
                     key=f"copy-of:{other}",
                 )
         return None

@@ -80,7 +80,8 @@ def test_lfs_patterns_read_from_gitattributes_at_head() -> None:
 
 def test_dvc_outputs_are_relative_to_their_pipeline_and_cover_folders() -> None:
     pipeline = {
-        "ml/dvc.yaml": "stages:\n  train:\n    cmd: python train.py\n    outs:\n      - models\n      - reports/scores.csv:\n          cache: false\n"
+        "ml/dvc.yaml": "stages:\n  train:\n    cmd: python train.py\n    outs:\n      - models\n"
+        "      - reports/scores.csv:\n          cache: false\n"
     }
     assert not flagged({"ml/models/model.pt": b"\x80", "ml/reports/scores.csv": BIG_CSV}, base=pipeline)
     assert flagged({"models/model.pt": b"\x80"}, base=pipeline)

@@ -25,7 +25,8 @@ TRICKY = [
     "match p:\n    case {'k': [1, *rest]} if rest:\n        pass\n    case _:\n        pass\n",
     "f(a)(b)[c].d = lambda *a, k=1, **kw: (yield)\n",
     'x = f"{a!r:>{w}} {b=}"\n',
-    "if a:\n    pass\nelif b:\n    pass\nelse:\n    pass\ntry:\n    1\nexcept* E as e:\n    2\nfinally:\n    3\n",
+    "if a:\n    pass\nelif b:\n    pass\nelse:\n    pass\ntry:\n    1\nexcept* E as e:\n    2\nfinally:\n"
+    "    3\n",
 ]
 
 
