@@ -95,7 +95,8 @@ def parse_structured(kind: FileKind, text: str) -> tuple[Any, str | None]:
 
 
 def _refuse_deep_flow(text: str) -> None:
-    """ruamel's scanner is quadratic in unclosed `[`/`{` (a 1 MB `[[[[…` would never finish); this look is linear."""
+    """ruamel's scanner is quadratic in unclosed `[`/`{`
+    (a 1 MB `[[[[…` would never finish); this look is linear."""
     if text.count("[") + text.count("{") <= MAX_DEPTH:
         return
     depth = 0

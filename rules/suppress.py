@@ -27,7 +27,8 @@ RULE_ID = "suppression-without-reason"
 UNKNOWN_RULE_ID = "suppression-unknown-rule"
 UNUSED_RULE_ID = "unused-suppression"
 EVERY_RULE = "all"
-# What may open a line before a comment and leave it a line of its own: indentation, or a notebook's JSON quote.
+# What may open a line before a comment and leave it a line of its own:
+# indentation, or a notebook's JSON quote.
 _OWN_LINE = re.compile(r'\s*"?\s*#')
 _NOT_CODE = re.compile(r'\s*"?\s*(#|$)')
 
@@ -72,7 +73,8 @@ def find_suppressions(source: SourceFile) -> list[Suppression]:
 
 
 def _python_comments(text: str) -> dict[int, str] | None:
-    """Line → comment of a Python file, so that a suppression quoted in a string is not one; None if it does not tokenize."""
+    """Line → comment of a Python file, so that a suppression quoted in a string is not one;
+    None if it does not tokenize."""
     try:
         return {
             token.start[0]: token.string
@@ -167,7 +169,8 @@ def unknown_rules(
 def unused(
     path: str, suppressions: list[Suppression], used: set[Suppression], ran: Collection[str], lines: list[str]
 ) -> list[Finding]:
-    """Suppressions that silenced nothing although every rule they name ran on the file: stale, like ruff's RUF100.
+    """Suppressions that silenced nothing although every rule
+    they name ran on the file: stale, like ruff's RUF100.
 
     A suppression naming a rule that did not run here (switched off, a change-level
     rule, or one that does not read this kind of file) cannot be judged and is left alone.

@@ -39,7 +39,8 @@ RULE_ID = "config-without-context"
 CONFIG_KINDS = frozenset({FileKind.YAML, FileKind.TOML, FileKind.JSON})
 # Identifiers are echoed in messages; anything longer is cut so a hostile key cannot flood a comment.
 MAX_NAME_IN_MESSAGE = 60
-# A call such as `XGBClassifier(max_depth=6, n_estimators=800, ...)` is one finding; its message names this many.
+# A call such as `XGBClassifier(max_depth=6, n_estimators=800, ...)` is one finding;
+# its message names this many.
 MAX_VALUES_IN_MESSAGE = 4
 
 SUGGESTION = (
@@ -52,7 +53,8 @@ SUGGESTION = (
 _PLOT_IMPORT = re.compile(
     r"^[ \t]*(?:import|from)[ \t]+(?:matplotlib|seaborn|plotly|bokeh|altair)\b", re.MULTILINE
 )
-# Constructors of estimators, optimizers, trainers and their option objects: a keyword added to one is a setting.
+# Constructors of estimators, optimizers, trainers and their option objects:
+# a keyword added to one is a setting.
 _CONSTRUCTOR = re.compile(r"^[A-Z]\w*$|^(?:train|fit|optimize|create_study|compile)$")
 
 
@@ -89,7 +91,8 @@ def _key(items: Iterable[Unexplained]) -> str:
 
 
 def _added(head: str, path: str = "train.py", **kwargs: object) -> Case:
-    """The PR writes these lines into a file that held only its first line: a brand-new file is never a re-tuning."""
+    """The PR writes these lines into a file that held only its first line:
+    a brand-new file is never a re-tuning."""
     return Case(head, base={path: head.splitlines()[0] + "\n"}, path=path, **kwargs)  # type: ignore[arg-type]
 
 
@@ -186,14 +189,16 @@ class ConfigWithoutContext(HybridRule):
             "beta2 = 0.99  # make a bit bigger because number of tokens per iter is small\n",
             path="config/train_char.py",
         ),
-        # A library's usage example (LightGBM's examples/python-guide) illustrates parameters; it does not tune them.
+        # A library's usage example (LightGBM's examples/python-guide)
+        # illustrates parameters; it does not tune them.
         _added(
             "import lightgbm as lgb\n\n"
             "params = {'objective': 'regression', 'learning_rate': 0.05, 'feature_fraction': 0.9}\n"
             "gbm = lgb.train(params, train_set, num_boost_round=100)\n",
             path="examples/python-guide/simple_example.py",
         ),
-        # A list of candidate configs is a search grid, not a chosen setting (cepdnaclk light_gbm.py), in either spelling.
+        # A list of candidate configs is a search grid, not a chosen
+        # setting (cepdnaclk light_gbm.py), in either spelling.
         _added(
             "lgbm_parameters = [\n    {'num_leaves': 100, 'learning_rate': 0.05, 'max_depth': 10},\n"
             "    {'num_leaves': 200, 'learning_rate': 0.01, 'max_depth': 20},\n]\n"
@@ -237,8 +242,8 @@ class ConfigWithoutContext(HybridRule):
                 "opt = torch.optim.Adam(params, betas=(0.9, 0.95))\nmerged = left.merge(right, how='left')\n"
             },
         ),
-        # Evaluation throughput, a key re-spelled with dashes, a prompt template, an emptied path and the name of
-        # a new target column re-tune nothing.
+        # Evaluation throughput, a key re-spelled with dashes, a prompt template,
+        # an emptied path and the name of a new target column re-tune nothing.
         Case(
             "use_fused_adam: true\nper_device_eval_batch_size: 4\n"
             "chat_template: '{% for m in messages %}{{ m.role }}: {{ m.content }}{% endfor %}'\n"
@@ -251,7 +256,8 @@ class ConfigWithoutContext(HybridRule):
         ),
     ]
     INVALID = [
-        # One dict of params, a one-entry list and a per-stage schedule are each a configuration someone chose.
+        # One dict of params, a one-entry list and a per-stage
+        # schedule are each a configuration someone chose.
         Case(
             "import lightgbm as lgb\n\nparams = {'num_leaves': 100, 'learning_rate': 0.05}\n"
             "configs = [{'num_leaves': 200, 'learning_rate': 0.02}]\n"
@@ -310,7 +316,8 @@ class ConfigWithoutContext(HybridRule):
             path="ranker/settings.py",
             lines=(5, 6),
         ),
-        # In a config tree every value is a knob, whatever it is called; off, zero and another string are changes too.
+        # In a config tree every value is a knob, whatever it is called;
+        # off, zero and another string are changes too.
         Case(
             "model:\n  _target_: src.models.Ranker\n  hidden_size: 256\n  tower_depth: 4\n  dropout: 0\n"
             "  accelerator: cpu\n",
@@ -357,7 +364,8 @@ class ConfigWithoutContext(HybridRule):
             base={"train.py": "from transformers import TrainingArguments\n"},
             lines=(3, 6, 7),
         ),
-        # Knobs recognised by place: a splitter's fold count, a solver budget, layer widths, a params dict's new key.
+        # Knobs recognised by place: a splitter's fold count,
+        # a solver budget, layer widths, a params dict's new key.
         Case(
             "import torch.nn as nn\nfrom sklearn.model_selection import KFold\n\n"
             "folds = KFold(n_splits=10)\nopts = AnnealOptions(max_sweeps=400)\n\n\nclass Net(nn.Module):\n"
@@ -396,7 +404,8 @@ class ConfigWithoutContext(HybridRule):
     # ------------------------------------------------------------------ Python
 
     def may_find(self) -> bool:
-        """The initial values of a brand-new file are not a tuning change (a copy is pipeline-jungle's business)."""
+        """The initial values of a brand-new file are not a tuning
+        change (a copy is pipeline-jungle's business)."""
         return not is_new_file(self.ctx)
 
     def visit_Module(self, node: libcst.Module) -> None:
@@ -467,7 +476,8 @@ class ConfigWithoutContext(HybridRule):
         self._leave_candidate(original_node)
 
     def _remember_candidates(self, node: libcst.Assign | libcst.AnnAssign) -> None:
-        """A grid of candidate configs is a search space: nothing inside one of its entries is a chosen value."""
+        """A grid of candidate configs is a search space:
+        nothing inside one of its entries is a chosen value."""
         self._candidates.update(id(element) for element in candidate_configs(node))
 
     def _enter_candidate(self, node: libcst.CSTNode) -> None:
@@ -536,7 +546,8 @@ class ConfigWithoutContext(HybridRule):
         if status == "changed":
             if where == "assign":
                 return strength is not None or switch or self._config_module or name.isupper()
-            # A new string or flag is a setting where it picks a model, a device or a mode, not how a frame is merged.
+            # A new string or flag is a setting where it picks a model,
+            # a device or a mode, not how a frame is merged.
             return (
                 is_number(value)
                 or strength is not None
@@ -562,7 +573,8 @@ class ConfigWithoutContext(HybridRule):
         return status_of(identity, value, self._base)
 
     def finish(self) -> None:
-        """Ambiguous names count outside model code only beside an unmistakable hyperparameter (a `config.py`)."""
+        """Ambiguous names count outside model code only beside
+        an unmistakable hyperparameter (a `config.py`)."""
         if self._strong_seen:
             for site, docs, statement in self._pending:
                 self._judge(site.node, site.name, site.value, site.note, site.callee, docs, statement)

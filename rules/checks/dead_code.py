@@ -27,16 +27,21 @@ SUGGESTION = (
 
 # Prose that turns the code next to it into an example, not a switched-off line.
 _EXPLAINED = re.compile(
-    r"\b(?:e\.g|i\.e|for example|example|examples|usage|alternative(?:ly)?|equivalent(?:ly)?|for instance|such as|instead|"
-    r"you can|uncomment|optional(?:ly)?|to enable|to use|like so|like this|see also|output|prints|returns|would be|"
-    r"same as|compare|vs|one of|choices|possible values|valid values|supported)\b",
+    r"\b(?:e\.g|i\.e|for example|example|examples|usage|alternative(?:ly)?|equivalent(?:ly)?|"
+    r"for instance|such as|instead|you can|uncomment|optional(?:ly)?|to enable|to use|like so|like this|"
+    r"see also|output|prints|returns|would be|same as|compare|vs|one of|choices|possible values|"
+    r"valid values|supported)\b",
     re.IGNORECASE,
 )
-# Lead-ins of an opt-in usage note, read at the start of a comment: `# on macbook also add`, `# if you have a GPU:`,
-# `# for multi-GPU training`. Anchored, because "on cpu" or "for GPU" in the middle of a sentence explains nothing.
+# Lead-ins of an opt-in usage note, read at the start of a comment:
+# `# on macbook also add`, `# if you have a GPU:`, `# for multi-GPU training`.
+# Anchored, because "on cpu" or "for GPU" in the middle of a sentence explains nothing.
 _OPT_IN = re.compile(
-    r"^(?:(?:on|for)\s+(?:an?\s+|the\s+)?(?:mac\w*|osx|windows|linux|apple|m[1-4]|cpus?|gpus?|cuda|mps|tpus?|rocm|"
-    r"multi[- ]?(?:gpu|node)s?|single[- ]?gpu|colab|kaggle|slurm)\b|if\s+(?:you|running|using)\b)|\balso\s+add\b",
+    r"^(?:(?:on|for)\s+(?:an?\s+|the\s+)?"
+    r"(?:mac\w*|osx|windows|linux|apple|m[1-4]|cpus?|gpus?|cuda|mps|tpus?|rocm|"
+    r"multi[- ]?(?:gpu|node)s?|single[- ]?gpu|colab|kaggle|slurm)\b"
+    r"|if\s+(?:you|running|using)\b)"
+    r"|\balso\s+add\b",
     re.IGNORECASE,
 )
 _DOCTEST = re.compile(r"^(?:>>>|\.\.\.\s)")
@@ -125,14 +130,16 @@ class DeadCode(HybridRule):
             "# print(X.shape)\n",
             path="cast.py",
         ),
-        # YAML: a documented optional section, a single commented option, and shell comments inside a `run: |` script.
+        # YAML: a documented optional section, a single commented option,
+        # and shell comments inside a `run: |` script.
         Case(
             "model:\n  name: resnet18\n# Optional: mixed precision, for GPUs with bf16 support.\n"
             "# precision:\n#   dtype: bf16\n"
             "#   loss_scale: dynamic\ntrainer:\n  max_epochs: 10\n  # warmup_steps: 500\n",
             path="configs/train.yaml",
         ),
-        # A commented option beside a different live key, or beside the same key with its reason, is documentation.
+        # A commented option beside a different live key,
+        # or beside the same key with its reason, is documentation.
         Case(
             "optimizer:\n  name: adamw\n  # warmup_ratio: 0.03\n  weight_decay: 0.1\n"
             "  # weight_decay: 0.05  # for runs under 1B params\n",
@@ -184,7 +191,8 @@ class DeadCode(HybridRule):
         Case(
             "import numpy as np\n\nif 0:\n    np.save('debug.npy', X)\n", path="features/build.py", lines=(3,)
         ),
-        # A print next to real logic, and a platform named in the middle of a sentence, do not excuse the block.
+        # A print next to real logic, and a platform named
+        # in the middle of a sentence, do not excuse the block.
         Case(
             "import pandas as pd\n\ndf = pd.read_csv('data/train.csv')\n# df = df.dropna()\n# print(df)\n\n"
             "# this ran on gpu before the refactor\n# model = model.cuda()\n",
@@ -208,7 +216,8 @@ class DeadCode(HybridRule):
             path="loop.py",
             lines=(4,),
         ),
-        # Entries cut out of a params dict, a keyword argument, a hard-coded `return`, and a message the program printed.
+        # Entries cut out of a params dict, a keyword argument,
+        # a hard-coded `return`, and a message the program printed.
         Case(
             "from lightgbm import LGBMRanker\n\nparams = {\n    'num_leaves': 63,\n"
             "    # 'min_child_samples': 40,\n"
@@ -221,7 +230,8 @@ class DeadCode(HybridRule):
             path="rank.py",
             lines=(5, 10, 16, 21),
         ),
-        # A column dropped from a feature list and a step dropped from a pipeline, by commenting the entry out.
+        # A column dropped from a feature list and a step
+        # dropped from a pipeline, by commenting the entry out.
         Case(
             "from sklearn.pipeline import make_pipeline\nfrom sklearn.preprocessing import StandardScaler\n\n"
             "FEATURES = [\n    'tenure',\n"
@@ -230,7 +240,8 @@ class DeadCode(HybridRule):
             path="churn/features.py",
             lines=(6, 10),
         ),
-        # A YAML section switched off with `#`, and commented commands of a shell script with their continued arguments.
+        # A YAML section switched off with `#`, and commented
+        # commands of a shell script with their continued arguments.
         Case(
             "trainer:\n  max_epochs: 20\n# callbacks:\n#   early_stopping:\n#     monitor: val_loss\n"
             "#     patience: 3\nlogger: csv\n",

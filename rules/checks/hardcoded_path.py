@@ -1,4 +1,5 @@
-"""hardcoded-path: absolute paths that exist on one laptop or one cluster, in code, configs and job scripts."""
+"""hardcoded-path: absolute paths that exist on one laptop
+or one cluster, in code, configs and job scripts."""
 
 from __future__ import annotations
 
@@ -87,20 +88,24 @@ _POSIX = re.compile(
     + rf"home/(?!{_GENERIC_USER}){_SEGMENT}|Users/(?!(?:Shared|{_GENERIC_USER})){_SEGMENT}|"
     + rf"(?:mnt|scratch\w*|gpfs\w*|lustre\w*|nfs\w*|fsx|efs|dbfs|afs)/{_SEGMENT}|"
     + rf"Volumes/{_SEGMENT}|Workspace/Users/{_SEGMENT}|content/drive/{_SEGMENT}|"
-    # Prefixes that are also common URL paths (`/media/uploads`, `/groups/42`, `/data/tweets/`) need two more folders.
-    # `/project`, `/projects` and `/work` are left out: as often a container's WORKDIR as an HPC allocation.
-    + rf"(?:media|shared|cluster|storage|net|groups)/{_SEGMENT}/{_SEGMENT}|data/(?P<data>{_SEGMENT})/{_SEGMENT}"
+    # Prefixes that are also common URL paths (`/media/uploads`, `/groups/42`, `/data/tweets/`)
+    # need two more folders. `/project`, `/projects` and `/work` are left out:
+    # as often a container's WORKDIR as an HPC allocation.
+    + rf"(?:media|shared|cluster|storage|net|groups)/{_SEGMENT}/{_SEGMENT}|"
+    + rf"data/(?P<data>{_SEGMENT})/{_SEGMENT}"
     # A colon ends a POSIX path: `$PATH` lists and `host:container` volume pairs.
     + r")(?:/[^\s\"'`,;:()\[\]{}<>|]*)?)"
 )
 _WINDOWS = re.compile(
-    r"(?<![\w\\/])(?P<path>[A-Za-z]:(?:\\\\|\\|/)+(?:Users|Documents and Settings|[^\\/\s\"':*?<>|]+(?:\\\\|\\|/))"
+    r"(?<![\w\\/])(?P<path>[A-Za-z]:(?:\\\\|\\|/)+"
+    r"(?:Users|Documents and Settings|[^\\/\s\"':*?<>|]+(?:\\\\|\\|/))"
     r"[^\s\"'`,;*?<>|]*)"
     r"|(?<![\w\\])(?P<unc>\\{2,}[\w.-]+\\+[\w.$-]+[^\s\"'`,;*?<>|]*)"
 )
-# A whole Python string literal that is a Windows path may have spaces in its folders (`D:/ML Notebooks/x.csv`,
-# `C:\\Users\\John Doe\\data.csv`). A space in the last part is taken only before a file extension or a
-# separator: `C:/data/x.csv not found` is a message about a path, and is cut at the space as in prose.
+# A whole Python string literal that is a Windows path may have spaces
+# in its folders (`D:/ML Notebooks/x.csv`, `C:\\Users\\John Doe\\data.csv`).
+# A space in the last part is taken only before a file extension or a separator:
+# `C:/data/x.csv not found` is a message about a path, and is cut at the space as in prose.
 _WINDOWS_LITERAL = re.compile(
     r"[A-Za-z]:(?:\\\\|\\|/)+(?:[^\\/\"*?<>|:\n]+(?:\\\\|\\|/)+)+"
     r"(?:[^\\/\"*?<>|:\n]*\.[A-Za-z0-9]{1,8}|[^\\/\s\"*?<>|:]*)"
@@ -259,7 +264,8 @@ class HardcodedPath(HybridRule):
             "route = '/groups/42'\n",
             path="src/train.py",
         ),
-        # Software installed under `Program Files` is on every Windows machine; a folder without a drive is not absolute.
+        # Software installed under `Program Files` is on every Windows machine;
+        # a folder without a drive is not absolute.
         Case(
             "TOOL = 'C:/Program Files/Graphviz/bin/dot.exe'\nNAME = 'ML Notebooks/2023_data.csv'\n",
             path="src/plot.py",
@@ -302,7 +308,8 @@ class HardcodedPath(HybridRule):
             path="configs/data/icecube.yaml",
             lines=(1, 2),
         ),
-        # One finding per Windows path: `C:/Users/bob/...` is not also a macOS `/Users/bob/...`; a literal keeps its spaces.
+        # One finding per Windows path: `C:/Users/bob/...` is not
+        # also a macOS `/Users/bob/...`; a literal keeps its spaces.
         Case(
             "import pandas as pd\n\na = pd.read_csv('C:/Users/bob/data/train.csv')\n"
             "b = pd.read_csv('D:/ML Notebooks/2023_data.csv')\n"

@@ -157,7 +157,8 @@ class MagicNumber(PythonRule):
             "    return df\n",
             path="src/features/build_features.py",
         ),
-        # Sparsifying random demo data (j3ffyang cheat sheet): the cut-off shapes made-up numbers, not a model.
+        # Sparsifying random demo data (j3ffyang cheat sheet):
+        # the cut-off shapes made-up numbers, not a model.
         Case(
             "import numpy as np\nfrom sklearn.preprocessing import StandardScaler\n\n"
             "X = np.random.random((10, 5))\nX[X < 0.7] = 0\nrng = np.random.default_rng(0)\n"
@@ -165,7 +166,8 @@ class MagicNumber(PythonRule):
             "Z[Z > 1.5] = 1.5\nStandardScaler().fit(X)\n",
             path="scripts/sklearn/cheatsheet.py",
         ),
-        # Natural clip ranges and epsilons, and a comment above that quotes the value as a percentage or says why.
+        # Natural clip ranges and epsilons, and a comment above
+        # that quotes the value as a percentage or says why.
         Case(
             "import numpy as np\nimport torch\n\n\ndef prepare(probs, logits, tokens, rng):\n"
             "    probs = probs.clip(0, 1)\n"
@@ -311,7 +313,8 @@ class MagicNumber(PythonRule):
         if callee.startswith(_NUMPY_RANDOM):
             if last in _GENERATOR_FACTORIES:
                 return "generator"
-            # Without a shape numpy draws one scalar, which is a probability gate (`rand() < 0.3`), not demo data.
+            # Without a shape numpy draws one scalar, which is
+            # a probability gate (`rand() < 0.3`), not demo data.
             return "array" if value.args else None
         head = callee.rsplit(".", 1)[0] if "." in callee else ""
         if head and self._random.get(self._scope(), {}).get(head) == "generator" and value.args:
@@ -319,7 +322,8 @@ class MagicNumber(PythonRule):
         return None
 
     def visit_Subscript(self, node: libcst.Subscript) -> None:
-        """`X[X < 0.7] = 0` on `X = np.random.random((10, 5))` shapes made-up demo data; its cut-off decides nothing."""
+        """`X[X < 0.7] = 0` on `X = np.random.random((10, 5))` shapes made-up demo data;
+        its cut-off decides nothing."""
         if not self._active or not isinstance(node.value, libcst.Name) or len(node.slice) != 1:
             return
         index = node.slice[0].slice

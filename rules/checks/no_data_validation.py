@@ -92,7 +92,8 @@ def _is_data_check(check: CheckSite, scope: Scope, loaded: set[str]) -> bool:
 
 
 def _validates(facts: ModuleFacts, reach: list[Scope], loads: list[CallSite]) -> bool:
-    """Lenient on purpose: any sign of a check in the run's reach counts, so only plainly unchecked runs are flagged."""
+    """Lenient on purpose: any sign of a check in the run's reach counts,
+    so only plainly unchecked runs are flagged."""
     pydantic_models = {name for name, bases in facts.classes.items() if PYDANTIC_BASES & set(bases)}
     for site in loads:
         if loader_declares_schema(site) or (
@@ -123,7 +124,8 @@ class NoDataValidation(FactsRule):
     id = "no-data-validation"
     severity = Severity.HIGH
     title = "Training on data that is never validated"
-    # A library's demo reads a sample file to show an API; a schema check would only hide the call it demonstrates.
+    # A library's demo reads a sample file to show an API;
+    # a schema check would only hide the call it demonstrates.
     applies_to_examples = False
 
     VALID = [

@@ -1,4 +1,5 @@
-"""no-experiment-tracking: a training run that fits and saves or evaluates a model without logging it anywhere."""
+"""no-experiment-tracking: a training run that fits and saves
+or evaluates a model without logging it anywhere."""
 
 from __future__ import annotations
 
@@ -139,7 +140,8 @@ def _stage_paths(value: object) -> set[str]:
 
 
 def _feeds(out: str, dep: str) -> bool:
-    """A stage depends on an output when it names the path itself or a folder of it, or a file inside an output folder."""
+    """A stage depends on an output when it names the path itself
+    or a folder of it, or a file inside an output folder."""
     return out == dep or out.startswith(dep + "/") or dep.startswith(out + "/")
 
 
@@ -178,11 +180,13 @@ def _command(stage: dict[str, Any]) -> str:
 
 
 def _toy_run(calls: list[CallSite]) -> bool:
-    """A run whose only data is a toy dataset demonstrates an API; no-data-validation leaves the same runs alone."""
+    """A run whose only data is a toy dataset demonstrates an API;
+    no-data-validation leaves the same runs alone."""
     return any(toy_data(site) for site in calls) and not any(data_load(site) for site in calls)
 
 
-# DVC's get-started layout: a train stage that reads params and writes the model; cases add what runs after it.
+# DVC's get-started layout: a train stage that reads params and writes the model;
+# cases add what runs after it.
 DVC_TRAIN_SCRIPT = (
     "import pickle\nimport sys\n\nimport yaml\nfrom sklearn.ensemble import RandomForestClassifier\n\n"
     "params = yaml.safe_load(open('params.yaml'))['train']\nwith open(sys.argv[1], 'rb') as fd:\n"
@@ -246,7 +250,8 @@ class NoExperimentTracking(FactsRule):
                 ".dvc/config": "",
             }
         ),
-        # DVC's own layout: `train` declares params and outs, and the `evaluate` stage consuming the model declares the metrics.
+        # DVC's own layout: `train` declares params and outs,
+        # and the `evaluate` stage consuming the model declares the metrics.
         Case(
             {
                 "src/train.py": DVC_TRAIN_SCRIPT,
@@ -277,7 +282,8 @@ class NoExperimentTracking(FactsRule):
             "print(mean_squared_error(y, gbm.predict(X)))\n",
             path="examples/python-guide/simple_example.py",
         ),
-        # Lightning's Trainer logs to TensorBoard/CSV by default; HF Trainer reports to installed integrations.
+        # Lightning's Trainer logs to TensorBoard/CSV by default;
+        # HF Trainer reports to installed integrations.
         Case(
             "import lightning.pytorch as pl\n\ndef main():\n    trainer = pl.Trainer(max_epochs=5)\n"
             "    trainer.fit(model, datamodule=dm)\n"
@@ -358,7 +364,8 @@ class NoExperimentTracking(FactsRule):
             path="src/train.py",
             lines=(11,),
         ),
-        # `load_svmlight_file` reads the team's own file, and toy data beside the team's own data is not a demo.
+        # `load_svmlight_file` reads the team's own file,
+        # and toy data beside the team's own data is not a demo.
         Case(
             "from sklearn.datasets import load_svmlight_file\n"
             "from sklearn.linear_model import LogisticRegression\n"
@@ -466,7 +473,8 @@ class NoExperimentTracking(FactsRule):
         return any(self._runs_with_metrics(candidate, side) for candidate in sorted(repo.list_paths(side)))
 
     def _runs_with_metrics(self, candidate: str, side: Side) -> bool:
-        """Whether `candidate` is a DVC pipeline where the stage that runs this file, or one downstream of it, declares metrics or plots.
+        """Whether `candidate` is a DVC pipeline where the stage that runs this file,
+        or one downstream of it, declares metrics or plots.
 
         DVC's own layout splits the two: `train` declares params and outs, and an
         `evaluate` stage that consumes the model writes the metrics.

@@ -143,7 +143,8 @@ def _exempt(path: str, source: SourceFile) -> bool:
 
 
 def _distance(left: str, right: str) -> tuple[int, int]:
-    """Folders apart, then (negated) shared name prefix: `train_xgb.py` is nearer `train_gbm.py` than `serve.py`."""
+    """Folders apart, then (negated) shared name prefix:
+    `train_xgb.py` is nearer `train_gbm.py` than `serve.py`."""
     a, b = left.split("/"), right.split("/")
     shared = 0
     for x, y in zip(a[:-1], b[:-1], strict=False):
@@ -204,7 +205,8 @@ class PipelineJungle(ChangeRule):
         # camelCase tags and a backup suffix on the whole file name.
         Case({"src/scoreV2.py": TRAIN_TWEAKED}, base={"src/score.py": TRAIN}, lines=(1,)),
         Case({"pipelines/train.py.bak": TRAIN}, base={"pipelines/train.py": TRAIN_TWEAKED}, lines=(1,)),
-        # A numbered copy of one part of a longer original, and a tagged copy added in the same change as its original.
+        # A numbered copy of one part of a longer original,
+        # and a tagged copy added in the same change as its original.
         Case(
             {"data/shards2.py": SHARDS.replace("mmap_mode='r'", "mmap_mode=None")},
             base={"data/shards.py": SHARDS + SHARDS_TAIL},
@@ -298,7 +300,8 @@ class PipelineJungle(ChangeRule):
         )
 
     def _beside_new(self, path: str, source: SourceFile, added: dict[str, SourceFile]) -> Finding | None:
-        """A tagged copy of a file the same PR adds (`data.py` and `data2.py`): a name is not enough, the lines must come from it."""
+        """A tagged copy of a file the same PR adds (`data.py` and `data2.py`):
+        a name is not enough, the lines must come from it."""
         others = {other for other in added if other != path}
         variant = name_variant(path, others)
         if variant is None or variant.folder:

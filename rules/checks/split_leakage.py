@@ -94,7 +94,8 @@ def _leak(index: RowIndex, run: Run, fit: Fit) -> Leak | None:
     roles = index.roles(fit.data)
     training = any(value.role == TRAIN for value in roles)
     evaluation = [value for value in roles if value.role == TEST]
-    # A LabelEncoder fitted on train and test together only fixes the code of each category: the Kaggle idiom, harmless.
+    # A LabelEncoder fitted on train and test together only fixes
+    # the code of each category: the Kaggle idiom, harmless.
     if evaluation and not (label_encoder and training):
         return Leak(fit, "test", split=evaluation[0].split, held=evaluation[0], evaluation_only=not training)
     if label_encoder or training or evaluation:
@@ -132,8 +133,8 @@ def _leak(index: RowIndex, run: Run, fit: Fit) -> Leak | None:
 def _call_toward_fit(fit: Fit, split: Split) -> libcst.Call | None:
     """The call through which the fit's data left the innermost function that runs both the fit and the split.
 
-    That is the helper call next to the split (`X = scale(df)`); None when the fit sits in that function itself.
-    An outer call (`main()` at module level) would point the reader away from both lines.
+    That is the helper call next to the split (`X = scale(df)`); None when the fit sits in that function
+    itself. An outer call (`main()` at module level) would point the reader away from both lines.
     """
     shared = 0
     for fit_caller, split_caller in zip(fit.callers, split.callers):
@@ -205,7 +206,8 @@ class SplitLeakage(FactsRule):
             "    final_scaler = RobustScaler().fit(X)\n    model.fit(final_scaler.transform(X), y)\n"
             "    joblib.dump((final_scaler, model), 'model.joblib')\n"
         ),
-        # Stateless transformers learn nothing from the rows; a PCA only used for a plot never reaches the split.
+        # Stateless transformers learn nothing from the rows;
+        # a PCA only used for a plot never reaches the split.
         Case(
             "from sklearn.preprocessing import Normalizer, PolynomialFeatures\n"
             "from sklearn.decomposition import PCA\n"

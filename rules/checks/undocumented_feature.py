@@ -1,4 +1,5 @@
-"""undocumented-feature: a model input feature added in feature-engineering or model-data code that nothing documents."""
+"""undocumented-feature: a model input feature added in feature-engineering
+or model-data code that nothing documents."""
 
 from __future__ import annotations
 
@@ -63,7 +64,8 @@ class UndocumentedFeature(FeatureColumns, FileRule):
             },
             base={"features.yaml": "{}\n"},
         ),
-        # A family of lag features documented by pattern; ids, timestamps, the label and a dropped helper column are not features.
+        # A family of lag features documented by pattern;
+        # ids, timestamps, the label and a dropped helper column are not features.
         Case(
             {
                 "features/lags.py": "import pandas as pd\n\ndef add_lags(df: pd.DataFrame) -> pd.DataFrame:\n"
@@ -78,7 +80,8 @@ class UndocumentedFeature(FeatureColumns, FileRule):
                 "| `top_store` | Store ranks in the top ten by sales that day. | @forecasting |\n",
             },
         ),
-        # Feast: a description on the Field is documentation; entities' join keys and timestamps are not features.
+        # Feast: a description on the Field is documentation;
+        # entities' join keys and timestamps are not features.
         Case(
             "from datetime import timedelta\nfrom feast import Entity, FeatureView, Field, FileSource\n"
             "from feast.types import Float32, Int64\n\n"
@@ -92,8 +95,9 @@ class UndocumentedFeature(FeatureColumns, FileRule):
             ")\n",
             path="feature_repo/driver_features.py",
         ),
-        # A Feast view is the registry: with described fields and a team tag there is nothing to ask, and no
-        # `features.yaml` is wanted. A field also documented by a complete entry in an existing registry is fine.
+        # A Feast view is the registry: with described fields and a team
+        # tag there is nothing to ask, and no `features.yaml` is wanted.
+        # A field also documented by a complete entry in an existing registry is fine.
         Case(
             {
                 "feature_repo/defs.py": "from feast import FeatureView, Field\n"
@@ -113,7 +117,8 @@ class UndocumentedFeature(FeatureColumns, FileRule):
             "    rfm['Defaulted'] = rfm['dpd'] > 60  # target\n    return rfm\n",
             path="src/customer_features.py",
         ),
-        # A script that neither trains on its frame nor writes it out as a dataset is a report, not model-data code.
+        # A script that neither trains on its frame nor writes
+        # it out as a dataset is a report, not model-data code.
         Case(
             "import pandas as pd\n\ndf = pd.read_csv('x.csv')\ndf['ratio'] = df['a'] / df['b']\n"
             "df.plot.scatter('ratio', 'c')\n",
@@ -170,8 +175,8 @@ class UndocumentedFeature(FeatureColumns, FileRule):
                 "    df['hour_sin'] = np.sin(df['hour'] / 24 * 2 * np.pi)\n    return df\n"
             },
         ),
-        # A SQL feature model whose output columns the dbt schema beside it describes; CTE names, table aliases,
-        # cast types, ids and timestamps are not features.
+        # A SQL feature model whose output columns the dbt schema beside it describes;
+        # CTE names, table aliases, cast types, ids and timestamps are not features.
         Case(
             {
                 "models/features/store_features.sql": "with visits as (\n"
@@ -222,7 +227,8 @@ class UndocumentedFeature(FeatureColumns, FileRule):
                 "      - name: is_weekend\n        description: Order placed on Saturday or Sunday.\n",
             },
         ),
-        # A list of dropped features is not a list of features, and neither are lists of what is kept out of the model.
+        # A list of dropped features is not a list of features,
+        # and neither are lists of what is kept out of the model.
         Case(
             "DROP_FEATURES = ['legacy_score', 'zip3']\nFEATURE_IMPORTANCES = ['a']\n",
             path="src/features/config.py",
@@ -245,7 +251,8 @@ class UndocumentedFeature(FeatureColumns, FileRule):
             "    Field(name='acc_rate', dtype=Float32),\n])\n",
             path="examples/quickstart/feature_repo/definitions.py",
         ),
-        # The change wires one new helper into training and parks another beside it: the parked one's column reaches no model yet.
+        # The change wires one new helper into training and parks another beside it:
+        # the parked one's column reaches no model yet.
         Case(
             {
                 "src/features/store.py": "import pandas as pd\n\n"
@@ -313,7 +320,8 @@ class UndocumentedFeature(FeatureColumns, FileRule):
             config="feature_registry: [docs/feature_registry.yaml]\n",
             lines=(4, 6),
         ),
-        # No registry and no README naming them: a finding per feature (a task-list line says work was done, not what a column means).
+        # No registry and no README naming them: a finding per feature
+        # (a task-list line says work was done, not what a column means).
         Case(
             {
                 "src/features/build_features.py": "import pandas as pd\n\n\n"
@@ -343,7 +351,8 @@ class UndocumentedFeature(FeatureColumns, FileRule):
             path="src/features/geo_features.py",
             lines=(4, 5),
         ),
-        # A new string in a list that a loop fans out into lag features is a new feature family, on the line that adds it.
+        # A new string in a list that a loop fans out into lag
+        # features is a new feature family, on the line that adds it.
         Case(
             {
                 "src/features/lags.py": "import pandas as pd\n\nLAGGED = [\n    'units',\n    'price',\n"
@@ -379,8 +388,9 @@ class UndocumentedFeature(FeatureColumns, FileRule):
             },
             lines=(4,),
         ),
-        # `insert`, `assign(**{...})` with keys built in a comprehension, and aggregates named by alias in `agg`
-        # are new columns too; a list's own `insert` and pandas' named aggregation keywords are not read.
+        # `insert`, `assign(**{...})` with keys built in a comprehension,
+        # and aggregates named by alias in `agg` are new columns too;
+        # a list's own `insert` and pandas' named aggregation keywords are not read.
         Case(
             "import polars as pl\nimport pandas as pd\n\nRATES = ['fx_eur', 'fx_gbp']\n\n"
             "def build(pdf: pd.DataFrame, tx: pl.DataFrame) -> tuple[pd.DataFrame, pl.DataFrame]:\n"
@@ -400,7 +410,8 @@ class UndocumentedFeature(FeatureColumns, FileRule):
             path="src/features/rolling.py",
             lines=(3,),
         ),
-        # Feast field without a description: one request for `description=` per view, never "start a registry".
+        # Feast field without a description:
+        # one request for `description=` per view, never "start a registry".
         Case(
             "from feast import FeatureView, Field\nfrom feast.types import Float32\n\n"
             "stats = FeatureView(name='driver_stats', entities=[driver], schema=[\n"
@@ -483,7 +494,8 @@ class UndocumentedFeature(FeatureColumns, FileRule):
     def _undocumented(
         self, features: list[Candidate], registry: FeatureRegistry, side: Side
     ) -> list[tuple[Candidate, RegistryEntry | None]]:
-        """Features no registry entry, README, data dictionary or note of this PR documents, and no neighbour computed before."""
+        """Features no registry entry, README, data dictionary or note
+        of this PR documents, and no neighbour computed before."""
         found: list[tuple[Candidate, RegistryEntry | None]] = []
         docs: Documents | None = None
         for candidate in features:
@@ -507,7 +519,8 @@ class UndocumentedFeature(FeatureColumns, FileRule):
         return sorted(found, key=lambda pair: self.position(pair[0].node)[0])
 
     def _idle_lines(self) -> set[int]:
-        """Lines of helpers this pull request adds and nothing it changes calls: their columns reach no model yet."""
+        """Lines of helpers this pull request adds and nothing it changes calls:
+        their columns reach no model yet."""
         file = self.ctx.file
         if self.ctx.version == "base" or file.kind is not FileKind.PYTHON:
             return set()
@@ -519,7 +532,8 @@ class UndocumentedFeature(FeatureColumns, FileRule):
         return idle
 
     def _commented_as_target(self, node: libcst.CSTNode) -> bool:
-        """The comment ending the column's line, or a comment line right above it, calls it the label or target."""
+        """The comment ending the column's line, or a comment
+        line right above it, calls it the label or target."""
         line = self.position(node)[0]
         lines = self.ctx.file.python_lines
         comments = [line_comment(lines[line - 1])] if line <= len(lines) else []
@@ -584,7 +598,8 @@ class UndocumentedFeature(FeatureColumns, FileRule):
         registry: FeatureRegistry,
         paths: list[str],
     ) -> None:
-        """One finding per feature, keyed by its name so that a feature the base already had stays existing debt.
+        """One finding per feature, keyed by its name so that
+        a feature the base already had stays existing debt.
 
         A wide feature file would drown the review in comments that say the same
         thing, so past `MAX_FINDINGS` the last finding lists the rest; it is keyed
@@ -620,7 +635,8 @@ class UndocumentedFeature(FeatureColumns, FileRule):
             super().__init__(ctx)
 
     def check(self, ctx: FileContext) -> Iterable[Finding]:
-        """Each new output column of a SQL feature model (`count(*) AS orders_30d`) is a feature like any other."""
+        """Each new output column of a SQL feature model
+        (`count(*) AS orders_30d`) is a feature like any other."""
         file = ctx.file
         if not file.path.lower().endswith(".sql") or not is_feature_path(file.path, ctx.options):
             return []
@@ -663,7 +679,8 @@ class UndocumentedFeature(FeatureColumns, FileRule):
         return findings
 
     def may_find(self) -> bool:
-        # Outside feature code only a Feast repository or a script that trains on (or writes out) its frames counts.
+        # Outside feature code only a Feast repository or a script
+        # that trains on (or writes out) its frames counts.
         text = self.ctx.file.python_text or ""
         if self._is_feature_path() or "feast" in text:
             return True
@@ -672,7 +689,8 @@ class UndocumentedFeature(FeatureColumns, FileRule):
         )
 
     def _scope(self) -> str | None:
-        """`features` for feature code, `model-data` for a script that trains on its frames or writes them out as a dataset.
+        """`features` for feature code, `model-data` for a script that
+        trains on its frames or writes them out as a dataset.
 
         A column created in a training or data-preparation script is a model input
         as much as one in a feature module, but there lists of column names mostly

@@ -16,7 +16,8 @@ RULE = all_rules()["config-without-context"]
 def run(
     head: str | dict[str, str], base: dict[str, str] | None = None, path: str = "train.py", pr_body: str = ""
 ) -> list[Finding]:
-    """Without a base, each file existed with only its first line: the PR adds the settings to an existing file."""
+    """Without a base, each file existed with only its first line:
+    the PR adds the settings to an existing file."""
     if base is None:
         files = {path: head} if isinstance(head, str) else head
         base = {name: text.splitlines()[0] + "\n" for name, text in files.items() if text}
@@ -186,7 +187,8 @@ def test_inference_batch_size_is_throughput_not_tuning() -> None:
 
 
 def test_new_yaml_flags_lists_and_interpolations_are_not_new_settings() -> None:
-    """A flag that picks no hardware, a list that may be a sweep's grid, a `${...}` reference and a column name are left alone."""
+    """A flag that picks no hardware, a list that may be a sweep's grid,
+    a `${...}` reference and a column name are left alone."""
     head = (
         "train:\n  shuffle_buffer: true\n  lr: ${oc.env:LR}\n  batch_size: [16, 32]\n  label: churned\n"
         "  precision: bf16\n"

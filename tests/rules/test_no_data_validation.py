@@ -1,4 +1,5 @@
-"""no-data-validation and the shared analysis under it: import resolution, entry points, what counts as a check."""
+"""no-data-validation and the shared analysis under it:
+import resolution, entry points, what counts as a check."""
 
 from __future__ import annotations
 

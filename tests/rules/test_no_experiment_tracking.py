@@ -81,7 +81,8 @@ def test_configured_tracker_module_and_function() -> None:
         ("dvc.yaml", "stages:\n  train:\n    cmd: python src/train.py\n    outs: [model.joblib]\n", False),
         ("dvc.yaml", "stages:\n  evaluate:\n    cmd: python src/evaluate.py\n    metrics: [m.json]\n", False),
         ("dvc.yaml", "stages: [not, a, mapping]\n", False),
-        # Metrics declared downstream: by the stage consuming the model, through an export stage, or from a folder output.
+        # Metrics declared downstream: by the stage consuming the model,
+        # through an export stage, or from a folder output.
         (
             "dvc.yaml",
             "stages:\n  train:\n    cmd: python src/train.py\n    params: [train]\n"
@@ -100,7 +101,8 @@ def test_configured_tracker_module_and_function() -> None:
             "    plots: [eval/roc.json]\n",
             True,
         ),
-        # DVC 3 / DVCLive: metrics and plots declared at the top level, inside what the evaluate stage outputs.
+        # DVC 3 / DVCLive: metrics and plots declared at the top level,
+        # inside what the evaluate stage outputs.
         (
             "dvc.yaml",
             "stages:\n  train:\n    cmd: python src/train.py\n    outs: [model.joblib]\n"
@@ -140,7 +142,8 @@ def test_dvc_stage_with_metrics_tracks_the_script(dvc_path: str, dvc_yaml: str, 
 
 
 def test_a_pipeline_outside_a_dvc_repository_does_not_count() -> None:
-    """DVC runs nothing without `dvc init` (the `.dvc/` folder); the tree is not searched there (the bot would list it all)."""
+    """DVC runs nothing without `dvc init` (the `.dvc/` folder);
+    the tree is not searched there (the bot would list it all)."""
     beside = "stages:\n  train:\n    cmd: python train.py\n    metrics: [m.json]\n"
     assert len(untracked({"src/train.py": script(), "src/dvc.yaml": beside})) == 1
 

@@ -1,4 +1,5 @@
-"""Notebook findings land on the raw `.ipynb` line and name the cell; broken notebooks are notes, not crashes."""
+"""Notebook findings land on the raw `.ipynb` line and name the cell;
+broken notebooks are notes, not crashes."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The engine's position table must agree with libcst's `PositionProvider` on every node, or finding lines drift."""
+"""The engine's position table must agree with libcst's
+`PositionProvider` on every node, or finding lines drift."""
 
 from __future__ import annotations
 

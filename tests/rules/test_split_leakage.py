@@ -192,8 +192,8 @@ def test_messages_are_backtick_safe() -> None:
 
 
 def test_runaway_recursion_and_huge_modules_finish() -> None:
-    """Ten calls per level, thirty levels deep (10**30 paths): only the inlining depth and the step budget let the
-    scan end at all, and past them the rule stays silent rather than guess."""
+    """Ten calls per level, thirty levels deep (10**30 paths): only the inlining depth and the step
+    budget let the scan end at all, and past them the rule stays silent rather than guess."""
     depth, fan_out = 30, 10
     functions = "".join(
         f"def f{index}(x):\n    return " + " + ".join([f"f{index + 1}(x)"] * fan_out) + "\n\n"
@@ -298,7 +298,8 @@ def test_a_feature_space_builder_fitted_on_the_test_frame_is_a_column_mismatch()
 
 
 def test_a_feature_space_builder_fitted_on_train_and_test_together_only_leaks() -> None:
-    """One encoder over both frames gives consistent columns; what remains is the leak of the evaluation categories."""
+    """One encoder over both frames gives consistent columns;
+    what remains is the leak of the evaluation categories."""
     code = (
         "import pandas as pd\nfrom sklearn.preprocessing import OneHotEncoder\n\n"
         "train_df = pd.read_csv('train.csv')\ntest_df = pd.read_csv('test.csv')\n"

@@ -1,4 +1,5 @@
-"""undocumented-feature and the registry reader: formats, content strictness, families, new versus existing."""
+"""undocumented-feature and the registry reader:
+formats, content strictness, families, new versus existing."""
 
 from __future__ import annotations
 
@@ -506,7 +507,8 @@ def test_a_label_comment_two_lines_up_or_on_another_column_does_not_exempt() -> 
 
 
 def test_a_readme_note_is_found_when_the_engine_did_not_load_the_readme() -> None:
-    """`mldebt scan` and the bot load only files some rule parses; a changed README comes through the repository view."""
+    """`mldebt scan` and the bot load only files some rule parses;
+    a changed README comes through the repository view."""
     code = (
         "import pandas as pd\n\ndef merge(ours: pd.DataFrame) -> None:\n    ours['from_public'] = 0\n"
         "    ours.to_csv('train.csv')\n"
