@@ -7,6 +7,7 @@ which of them need documentation, so both read a name the same way.
 from __future__ import annotations
 
 import fnmatch
+import itertools
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -314,7 +315,7 @@ def is_feature_list(name: str) -> bool:
     if FEATURE_LIST_TOKENS.isdisjoint(tokens) or not NOT_A_FEATURE_LIST.isdisjoint(tokens):
         return False
     return not any(
-        word in NEGATIONS and noun in FEATURE_LIST_TOKENS for word, noun in zip(tokens, tokens[1:])
+        word in NEGATIONS and noun in FEATURE_LIST_TOKENS for word, noun in itertools.pairwise(tokens)
     )
 
 

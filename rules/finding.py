@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass, field, replace
 
 
-class Severity(str, enum.Enum):
+class Severity(enum.StrEnum):
     """Ordered so that a repo can say "fail at high and above"."""
 
     CRITICAL = "critical"

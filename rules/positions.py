@@ -231,7 +231,7 @@ class Positions(Mapping[CSTNode, CodeRange]):
         """The recorded traversal; kept as one flat list,
         hooks then node, for the reason positions are ints."""
         flat = iter(self._events)
-        return zip(flat, flat)  # type: ignore[arg-type]
+        return zip(flat, flat, strict=True)  # type: ignore[arg-type]
 
     def lines(self, node: CSTNode) -> tuple[int, int]:
         """First and last line, without building a `CodeRange`."""

@@ -27,7 +27,7 @@ _UNIVERSAL_NEWLINE = re.compile(r"\r\n|\r|\n")
 _LONE_CR = re.compile(r"\r(?!\n)")
 
 
-class FileKind(str, enum.Enum):
+class FileKind(enum.StrEnum):
     PYTHON = "python"
     NOTEBOOK = "notebook"
     YAML = "yaml"

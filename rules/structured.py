@@ -31,8 +31,8 @@ class TooDeep(Exception):
 
 # A TOML key or table header (where keys start: a line, an inline table) of more dotted parts than MAX_DEPTH.
 _DEEP_KEY = re.compile(
-    r"""(?:^|[{,])[ \t]*(?:\[+[ \t]*)?(?:(?:[\w-]+|"[^"\n]*"|'[^'\n]*')[ \t]*\.[ \t]*){%d}"""
-    % (MAX_DEPTH + 1),
+    r"""(?:^|[{,])[ \t]*(?:\[+[ \t]*)?(?:(?:[\w-]+|"[^"\n]*"|'[^'\n]*')[ \t]*\.[ \t]*)"""
+    + f"{{{MAX_DEPTH + 1}}}",  # the dotted part, repeated MAX_DEPTH + 1 times
     re.MULTILINE,
 )
 # Brackets outside one-line quoted strings and comments: enough to see how deep flow nesting goes.

@@ -150,10 +150,7 @@ def _lfs_tracked(path: str, rules: list[tuple[str, str, bool]]) -> bool:
         if folder and not path.startswith(folder + "/"):
             continue
         relative = path[len(folder) + 1 :] if folder else path
-        if "/" in pattern.strip("/"):
-            subject = relative
-        else:
-            subject = posixpath.basename(relative)
+        subject = relative if "/" in pattern.strip("/") else posixpath.basename(relative)
         if _glob_regex(pattern.lstrip("/")).match(subject):
             tracked = is_lfs
     return tracked

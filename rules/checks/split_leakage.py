@@ -137,7 +137,7 @@ def _call_toward_fit(fit: Fit, split: Split) -> libcst.Call | None:
     itself. An outer call (`main()` at module level) would point the reader away from both lines.
     """
     shared = 0
-    for fit_caller, split_caller in zip(fit.callers, split.callers):
+    for fit_caller, split_caller in zip(fit.callers, split.callers, strict=False):
         if fit_caller is not split_caller:
             break
         shared += 1
