@@ -15,7 +15,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import jsonschema
+import jsonschema  # type: ignore[import-untyped]  # no inline types; types-jsonschema is not installed
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.events import AliasEvent
@@ -28,7 +28,10 @@ DEFAULT_REGISTRIES = ("features.yaml", "feature_registry.yaml", "docs/features.m
 
 @cache
 def schema() -> dict[str, Any]:
-    return json.loads(resources.files("rules").joinpath("mldebt.schema.json").read_text("utf-8"))
+    loaded: dict[str, Any] = json.loads(
+        resources.files("rules").joinpath("mldebt.schema.json").read_text("utf-8")
+    )
+    return loaded
 
 
 @dataclass(frozen=True)

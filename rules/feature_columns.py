@@ -333,13 +333,13 @@ class FeatureColumns(FactsRule):
             if not isinstance(field, libcst.Call) or (dotted(field.func) or "").rsplit(".", 1)[-1] != "Field":
                 continue
             name_arg = keyword(field, "name")
-            name = string_value(name_arg.value) if name_arg is not None else None
-            if name is None:
+            field_name = string_value(name_arg.value) if name_arg is not None else None
+            if field_name is None:
                 continue
             description = keyword(field, "description")
             documented = description is not None and bool((string_value(description.value) or "").strip())
             self.candidates.append(
-                Candidate(ColumnName(name, False), field, documented=documented, view=view)
+                Candidate(ColumnName(field_name, False), field, documented=documented, view=view)
             )
 
     def _feast_owned(self, node: libcst.Call) -> bool:

@@ -103,7 +103,7 @@ class _PositionState(CodegenState):
             self.ends[key] = self.at
             self.nodes[key] = node
 
-    def record_syntactic_position(  # type: ignore[override]
+    def record_syntactic_position(
         self, node: CSTNode, *, start_node: CSTNode | None = None, end_node: CSTNode | None = None
     ) -> Any:
         self.syntactic.append((node, start_node, end_node, self.at))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from rules.finding import Finding
 from rules.rule import FileContext, FileRule, PythonRule
 
 # Libraries whose import marks a file as model, training or feature code.
@@ -65,7 +66,7 @@ class HybridRule(PythonRule, FileRule):
     def __init__(self, ctx: FileContext | None = None) -> None:
         super().__init__(ctx)  # type: ignore[arg-type]
 
-    def check(self, ctx: FileContext) -> Iterable[object]:
+    def check(self, ctx: FileContext) -> Iterable[Finding]:
         return ()
 
 

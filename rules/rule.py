@@ -55,11 +55,14 @@ class Case:
 
 
 class ChangedContent(Protocol):
-    """A changed file's contents on both sides, as the engine has them (`ChangedFile`)."""
+    """A changed file's contents on both sides, as the engine has them (`ChangedFile`, a frozen dataclass)."""
 
-    path: str
-    base: str | bytes | None
-    head: str | bytes | None
+    @property
+    def path(self) -> str: ...
+    @property
+    def base(self) -> str | bytes | None: ...
+    @property
+    def head(self) -> str | bytes | None: ...
 
 
 @dataclass

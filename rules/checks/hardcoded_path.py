@@ -437,9 +437,9 @@ def _code_part(kind: FileKind, line: str) -> str:
         return re.sub(r"\s#.*$", "", stripped)
     if stripped.startswith("#") or (kind is FileKind.TEXT and stripped.startswith(";")):
         return ""
-    comment = (
-        line_comment(line)
-        if kind is not FileKind.REQUIREMENTS
-        else (re.search(r"\s#.*$", line) or re.search(r"$", line)).group(0)
-    )
+    if kind is FileKind.REQUIREMENTS:
+        match = re.search(r"\s#.*$", line)
+        comment = match.group(0) if match else ""
+    else:
+        comment = line_comment(line)
     return line[: len(line) - len(comment)] if comment else line

@@ -81,7 +81,7 @@ _NAME_TOKEN = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 def calendar_unit(name: str) -> str | None:
     """`hour`, `Hour`, `pickup_hour`, `hour_of_day` and `dt.hour` read a clock;
     `hours`, `age_month` count time."""
-    tokens = [
+    tokens: list[str] = [
         _CALENDAR_ALIASES.get(token, token)
         for token in (token.lower() for token in _NAME_TOKEN.findall(name))
     ]

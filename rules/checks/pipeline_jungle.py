@@ -103,7 +103,13 @@ def meaningful_lines(kind: FileKind, text: str) -> int:
     return sum(1 for raw in text.splitlines() if raw.strip() and not raw.strip().startswith("#"))
 
 
-def similarity(ours: list[str], theirs: difflib.SequenceMatcher[str], threshold: float) -> float | None:
+class LineMatcher(difflib.SequenceMatcher[str]):
+    """difflib's matcher over lines; `b` (the indexed second sequence) is an attribute typeshed omits."""
+
+    b: list[str]
+
+
+def similarity(ours: list[str], theirs: LineMatcher, threshold: float) -> float | None:
     """The share of lines the two have in common if at least `threshold`, else None.
 
     `theirs` holds the existing file as its second sequence, so the index git's
@@ -118,7 +124,7 @@ def similarity(ours: list[str], theirs: difflib.SequenceMatcher[str], threshold:
     return score if score >= threshold else None
 
 
-def share(ours: list[str], theirs: difflib.SequenceMatcher[str], threshold: float) -> float | None:
+def share(ours: list[str], theirs: LineMatcher, threshold: float) -> float | None:
     """The share of the new file's lines found, in order, in the other one, if at least `threshold`.
 
     Unlike `similarity`, a copy that kept one part of a longer original scores
@@ -307,9 +313,7 @@ class PipelineJungle(ChangeRule):
         if variant is None or variant.folder:
             return None
         original = added[variant.original]
-        theirs = difflib.SequenceMatcher(
-            None, [], comparable_lines(original.kind, original.text), autojunk=False
-        )
+        theirs = LineMatcher(None, [], comparable_lines(original.kind, original.text), autojunk=False)
         score = share(comparable_lines(source.kind, source.text), theirs, NUMBERED_SIMILARITY)
         if score is None:
             return None
@@ -414,7 +418,7 @@ class _Reads:
     def __init__(self, ctx: ChangeContext, budget: int) -> None:
         self._ctx = ctx
         self._budget = budget
-        self._cache: dict[str, difflib.SequenceMatcher[str]] = {}
+        self._cache: dict[str, LineMatcher] = {}
 
     @staticmethod
     def pool(existing: Collection[str], suffix: str, top: str | None) -> list[str]:
@@ -428,14 +432,14 @@ class _Reads:
             and not is_test_path(other)
         ]
 
-    def matcher(self, path: str, kind: FileKind) -> difflib.SequenceMatcher[str]:
+    def matcher(self, path: str, kind: FileKind) -> LineMatcher:
         """A matcher holding the file's comparable lines as its second sequence; empty once over budget."""
         if path not in self._cache:
             if self._budget <= 0:
-                return difflib.SequenceMatcher(None, [], [], autojunk=False)
+                return LineMatcher(None, [], [], autojunk=False)
             self._budget -= 1
             text = self._ctx.repo.read_text(path, "head")
-            self._cache[path] = difflib.SequenceMatcher(
+            self._cache[path] = LineMatcher(
                 None, [], comparable_lines(kind, text) if text else [], autojunk=False
             )
         return self._cache[path]

@@ -423,7 +423,7 @@ def pyproject_requirements(document: Any, lines: list[str]) -> Iterator[Requirem
 def _poetry_dev(section: str) -> bool:
     """Poetry's old `dev-dependencies` table, or a group named like one (`dev`, `test`, `lint`, `docs`)."""
     match = POETRY_DEV_SECTION.fullmatch(section)
-    return bool(match) and (match["group"] is None or match["group"].lower() in DEV_WORDS)
+    return match is not None and (match["group"] is None or match["group"].lower() in DEV_WORDS)
 
 
 def _words(text: str) -> set[str]:
@@ -479,7 +479,7 @@ def _locked(repo: RepoView, path: str, at: Side) -> bool:
 
 
 def _compiled(text: str | None) -> bool:
-    return bool(text) and bool(COMPILED.search("\n".join(text.splitlines()[:HEADER_LINES])))
+    return text is not None and COMPILED.search("\n".join(text.splitlines()[:HEADER_LINES])) is not None
 
 
 @register

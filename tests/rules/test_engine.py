@@ -118,7 +118,7 @@ def review(*changed: ChangedFile, config: str = "", base: dict[str, str] | None 
     assert not errors
     return scan(
         ReviewInput(changed=list(changed), repo=DictRepo(base or {}, {**(base or {}), **head}), config=parsed)
-    )  # type: ignore[dict-item]
+    )
 
 
 def ids(findings: list[Finding]) -> list[tuple[str, int, bool]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pytest
 
 from rules.checks.missing_data_versioning import _is_data_path, _lfs_tracked
@@ -16,7 +18,7 @@ PICKLE = b"\x80\x04\x95\x00binary"
 
 
 def flagged(
-    head: dict[str, str | bytes | None], base: dict[str, str | bytes] | None = None, config: str = ""
+    head: Mapping[str, str | bytes | None], base: Mapping[str, str | bytes] | None = None, config: str = ""
 ) -> list[Finding]:
     result = run_case(Case(head, base=base or {}, config=config))
     return [finding for finding in result.findings if finding.rule == "missing-data-versioning"]

@@ -4,6 +4,7 @@ broken notebooks are notes, not crashes."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 
 import libcst
 import pytest
@@ -38,7 +39,7 @@ def only_probe(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def cell(
-    kind: str, source: str | list[str], outputs: list[dict[str, object]] | None = None
+    kind: str, source: str | list[str], outputs: Sequence[Mapping[str, object]] | None = None
 ) -> dict[str, object]:
     if kind == "markdown":
         return {"cell_type": "markdown", "metadata": {}, "source": source}

@@ -74,9 +74,12 @@ class _Recorder(libcst.BatchableCSTVisitor):
         hooks: dict[str, Callable[[libcst.CSTNode], None]] = {}
         for name in names:
             if name not in {"SimpleWhitespace", "ParenthesizedWhitespace", "TrailingWhitespace", "Newline"}:
-                hooks[f"visit_{name}"] = lambda node, name=name: self.calls.append((f"+{name}", id(node)))
-                hooks[f"leave_{name}"] = lambda node, name=name: self.calls.append((f"-{name}", id(node)))
+                hooks[f"visit_{name}"] = self._note(f"+{name}")
+                hooks[f"leave_{name}"] = self._note(f"-{name}")
         return hooks
+
+    def _note(self, label: str) -> Callable[[libcst.CSTNode], None]:
+        return lambda node: self.calls.append((label, id(node)))
 
 
 @pytest.mark.parametrize(

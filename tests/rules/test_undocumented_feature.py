@@ -3,6 +3,8 @@ formats, content strictness, families, new versus existing."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pytest
 
 from rules.engine import ChangedFile, ReviewInput, scan
@@ -31,7 +33,10 @@ OTHER = "other:\n  description: O.\n  owner: o\n"
 
 
 def undocumented(
-    head: dict[str, str | None] | str, base: dict[str, str] | None = None, path: str = PATH, config: str = ""
+    head: Mapping[str, str | None] | str,
+    base: Mapping[str, str] | None = None,
+    path: str = PATH,
+    config: str = "",
 ) -> list[Finding]:
     case = Case(head, base=base or {}, path=path, config=config)
     return [finding for finding in run_case(case).findings if finding.rule == RULE]
