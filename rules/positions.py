@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, cast
 
 from libcst import BatchableCSTVisitor, CSTNode, Module
 from libcst._nodes.internal import CodegenState
@@ -231,7 +231,8 @@ class Positions(Mapping[CSTNode, CodeRange]):
         """The recorded traversal; kept as one flat list,
         hooks then node, for the reason positions are ints."""
         flat = iter(self._events)
-        return zip(flat, flat, strict=True)  # type: ignore[arg-type]
+        # `_events` alternates hooks and node, a shape its element type cannot say.
+        return cast("Iterator[Event]", zip(flat, flat, strict=True))
 
     def lines(self, node: CSTNode) -> tuple[int, int]:
         """First and last line, without building a `CodeRange`."""

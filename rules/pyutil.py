@@ -64,7 +64,7 @@ class HybridRule(PythonRule, FileRule):
     """
 
     def __init__(self, ctx: FileContext | None = None) -> None:
-        super().__init__(ctx)  # type: ignore[arg-type]
+        super().__init__(ctx)  # type: ignore[arg-type]  # None as a file rule, which only runs `check`
 
     def check(self, ctx: FileContext) -> Iterable[Finding]:
         return ()

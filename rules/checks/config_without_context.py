@@ -90,10 +90,10 @@ def _key(items: Iterable[Unexplained]) -> str:
     return ";".join(sorted(f"{normalise_name(item.name)}={item.value}" for item in items))
 
 
-def _added(head: str, path: str = "train.py", **kwargs: object) -> Case:
+def _added(head: str, path: str = "train.py") -> Case:
     """The PR writes these lines into a file that held only its first line:
     a brand-new file is never a re-tuning."""
-    return Case(head, base={path: head.splitlines()[0] + "\n"}, path=path, **kwargs)  # type: ignore[arg-type]
+    return Case(head, base={path: head.splitlines()[0] + "\n"}, path=path)
 
 
 @register
