@@ -46,7 +46,8 @@ def parser() -> argparse.ArgumentParser:
     command = commands.add_parser(
         "scan",
         help="review the changes of a local git repository",
-        description="Review the files that differ between BASE and HEAD, as the mldebt GitHub App would review a pull request.",
+        description="Review the files that differ between BASE and HEAD, "
+        "as the mldebt GitHub App would review a pull request.",
     )
     command.add_argument(
         "--repo", default=".", metavar="DIR", help="the repository (default: the current directory)"
@@ -54,7 +55,8 @@ def parser() -> argparse.ArgumentParser:
     command.add_argument(
         "--base",
         metavar="REV",
-        help="base revision; the merge base with HEAD is used (default: the default branch: origin/HEAD, main or master)",
+        help="base revision; the merge base with HEAD is used (default: the default branch: origin/HEAD, "
+        "main or master)",
     )
     command.add_argument(
         "--head",

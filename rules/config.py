@@ -15,7 +15,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import jsonschema
+import jsonschema  # type: ignore[import-untyped]  # no inline types; types-jsonschema is not installed
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.events import AliasEvent
@@ -28,7 +28,10 @@ DEFAULT_REGISTRIES = ("features.yaml", "feature_registry.yaml", "docs/features.m
 
 @cache
 def schema() -> dict[str, Any]:
-    return json.loads(resources.files("rules").joinpath("mldebt.schema.json").read_text("utf-8"))
+    loaded: dict[str, Any] = json.loads(
+        resources.files("rules").joinpath("mldebt.schema.json").read_text("utf-8")
+    )
+    return loaded
 
 
 @dataclass(frozen=True)
@@ -99,7 +102,8 @@ def load_config(text: str | None) -> tuple[Config, list[str]]:
     errors = sorted(validator.iter_errors(data), key=lambda error: list(error.absolute_path))
     if errors:
         return Config(), [
-            f"{CONFIG_PATH}: {'/'.join(str(part) for part in error.absolute_path) or '(top)'}: {error.message}"
+            f"{CONFIG_PATH}: {'/'.join(str(part) for part in error.absolute_path) or '(top)'}: "
+            f"{error.message}"
             for error in errors
         ]
     from rules.rule import all_rules

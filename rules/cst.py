@@ -1,4 +1,5 @@
-"""Reading libcst nodes the way every Python rule needs to: dotted names, string values, call arguments, docstrings.
+"""Reading libcst nodes the way every Python rule needs to:
+dotted names, string values, call arguments, docstrings.
 
 One spelling of each answer, so that two rules looking at the same callee or
 the same string literal can never read it differently. Nothing here imports or

@@ -66,7 +66,8 @@ class FactsCollector(libcst.BatchableCSTVisitor):
         self._classes: list[tuple[str, int]] = []
 
     def current_scope(self) -> Scope:
-        # A method, not a property: the batched visitor reads every attribute while collecting `visit_*` hooks.
+        # A method, not a property: the batched visitor reads
+        # every attribute while collecting `visit_*` hooks.
         return self._scopes[-1]
 
     def visit_Module(self, node: libcst.Module) -> None:
@@ -138,7 +139,8 @@ class FactsCollector(libcst.BatchableCSTVisitor):
 
     def visit_Call(self, node: libcst.Call) -> None:
         imports = self.facts.imports
-        # Names along the chain, calls and subscripts passed over: `spark.read.format("x").load` → spark, read, format, load.
+        # Names along the chain, calls and subscripts passed over:
+        # `spark.read.format("x").load` → spark, read, format, load.
         callee = dotted(node.func, loose=True)
         path = callee.replace("()", "").split(".") if callee else []
         name = imports.qualify(node.func) or ".".join(path)
@@ -194,13 +196,15 @@ class FactsRule(PythonRule):
         self.facts = self._collector.facts
 
     def share(self, collector: FactsCollector) -> None:
-        """Reads `collector`'s facts instead of collecting: the collector must visit every node before this rule."""
+        """Reads `collector`'s facts instead of collecting:
+        the collector must visit every node before this rule."""
         self._collector = collector
         self._collects = False
         self.facts = collector.facts
 
     def current_scope(self) -> Scope:
-        # A method, not a property: the batched visitor reads every attribute while collecting `visit_*` hooks.
+        # A method, not a property: the batched visitor reads
+        # every attribute while collecting `visit_*` hooks.
         return self._collector.current_scope()
 
     def visit_Module(self, node: libcst.Module) -> None:
@@ -299,7 +303,8 @@ def _no_space(whitespace: libcst.BaseParenthesizableWhitespace) -> bool:
 
 
 def share_facts(visitors: Sequence[libcst.BatchableCSTVisitor]) -> list[FactsCollector]:
-    """One collector for all the `FactsRule`s among one file's visitors, to run ahead of them (none if there are none)."""
+    """One collector for all the `FactsRule`s among one file's visitors,
+    to run ahead of them (none if there are none)."""
     rules = [visitor for visitor in visitors if isinstance(visitor, FactsRule)]
     if not rules:
         return []
@@ -357,7 +362,8 @@ def data_load(site: CallSite) -> bool:
 
 
 def loader_declares_schema(site: CallSite) -> bool:
-    """`pd.read_csv(..., dtype=...)`, `pl.read_csv(schema=...)`, `spark.read.schema(s)`: columns and types are enforced at load."""
+    """`pd.read_csv(..., dtype=...)`, `pl.read_csv(schema=...)`, `spark.read.schema(s)`:
+    columns and types are enforced at load."""
     declared = any(
         keyword(site.node, name) is not None for name in ("dtype", "dtypes", "schema", "schema_overrides")
     )

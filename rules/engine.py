@@ -161,7 +161,7 @@ def _run_file_rules(
     python_rules = [rule for rule in applicable if issubclass(rule, PythonRule)]
     if python_rules and source.module is not None:
         visitors = [
-            rule(FileContext(**{**ctx_base.__dict__, "options": config.options_for(rule.id)}))  # type: ignore[call-arg]
+            rule(FileContext(**{**ctx_base.__dict__, "options": config.options_for(rule.id)}))
             for rule in python_rules
         ]
         visitors = [visitor for visitor in visitors if visitor.may_find()]

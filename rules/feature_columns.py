@@ -153,7 +153,8 @@ class FeatureColumns(FactsRule):
             self._polars(node, keywords=method not in ("select", "agg"))
 
     def _unpacked(self, value: libcst.BaseExpression) -> None:
-        """`assign(**{"a": ..., f"{c}_z": ... for c in COLS})`: each key is a column, a comprehension's key fans out."""
+        """`assign(**{"a": ..., f"{c}_z": ... for c in COLS})`:
+        each key is a column, a comprehension's key fans out."""
         if isinstance(value, libcst.Dict):
             for element in value.elements:
                 if isinstance(element, libcst.DictElement):
@@ -190,7 +191,8 @@ class FeatureColumns(FactsRule):
         frame = target.value
         indexes = self._indexes(target)
         if isinstance(frame, libcst.Attribute) and frame.attr.value == "loc":
-            # Only `df.loc[:, "x"] = ...` adds a column for every row; `df.loc[mask, "x"]` patches some of them.
+            # Only `df.loc[:, "x"] = ...` adds a column for every row;
+            # `df.loc[mask, "x"]` patches some of them.
             first = target.slice[0].slice if target.slice else None
             if len(target.slice) != 2 or not isinstance(first, libcst.Slice) or first.lower or first.upper:
                 return
@@ -237,7 +239,8 @@ class FeatureColumns(FactsRule):
                     self.fanouts.append(FanOut(iterable, variable, column, node))
 
     def _expand_fanouts(self) -> None:
-        """Replace each family written in a loop over a known list by one candidate per list entry, found at the entry.
+        """Replace each family written in a loop over a known list
+        by one candidate per list entry, found at the entry.
 
         A new string in the list is then a new feature on the line that adds it,
         while the loop's family, already in the base, is not reported again.
@@ -261,7 +264,8 @@ class FeatureColumns(FactsRule):
 
     def _feature_list(self, name: str, value: libcst.BaseExpression) -> None:
         if self._is_parameter(name):
-            # `if features is None: features = [...]` is a helper's default, what it can compute; the caller picks the inputs.
+            # `if features is None: features = [...]` is a helper's default,
+            # what it can compute; the caller picks the inputs.
             return
         for text, node in strings_in(value):
             self.candidates.append(Candidate(ColumnName(text, False), node, listed=True))
@@ -275,7 +279,8 @@ class FeatureColumns(FactsRule):
         return any(parameter.name.value == name for parameter in every)
 
     def _polars(self, node: libcst.Call, *, keywords: bool = True) -> None:
-        """Aliased expressions and keyword columns; a comprehension's alias fans out over the list it iterates."""
+        """Aliased expressions and keyword columns;
+        a comprehension's alias fans out over the list it iterates."""
         for arg in node.args:
             if arg.keyword is not None:
                 if keywords:
@@ -298,7 +303,8 @@ class FeatureColumns(FactsRule):
                     and isinstance(expression, libcst.Call)
                     and isinstance(expression.func, libcst.Attribute)
                 ):
-                    # The expression before `.alias(...)`: the alias itself would look like a read of the column.
+                    # The expression before `.alias(...)`:
+                    # the alias itself would look like a read of the column.
                     self._candidate(alias[0], alias[1], expression.func.value)
                     self._fanned_out(alias[0], alias[1], self.loops + loops)
 
@@ -327,17 +333,18 @@ class FeatureColumns(FactsRule):
             if not isinstance(field, libcst.Call) or (dotted(field.func) or "").rsplit(".", 1)[-1] != "Field":
                 continue
             name_arg = keyword(field, "name")
-            name = string_value(name_arg.value) if name_arg is not None else None
-            if name is None:
+            field_name = string_value(name_arg.value) if name_arg is not None else None
+            if field_name is None:
                 continue
             description = keyword(field, "description")
             documented = description is not None and bool((string_value(description.value) or "").strip())
             self.candidates.append(
-                Candidate(ColumnName(name, False), field, documented=documented, view=view)
+                Candidate(ColumnName(field_name, False), field, documented=documented, view=view)
             )
 
     def _feast_owned(self, node: libcst.Call) -> bool:
-        """A view's `owner=`, a `team`/`owner` tag or a view-level `description=` says who answers for its fields."""
+        """A view's `owner=`, a `team`/`owner` tag or a view-level
+        `description=` says who answers for its fields."""
         for word in ("owner", "description"):
             arg = keyword(node, word)
             if arg is not None and (string_value(arg.value) or "").strip():
@@ -409,11 +416,13 @@ class FeatureColumns(FactsRule):
         return "\n".join(lines)
 
     def _reads_column(self, text: str, name: str, receiver: str | None) -> bool:
-        """Whether the assigned expression reads the very column it writes: a rewrite of an existing column, not a new one."""
+        """Whether the assigned expression reads the very column it writes:
+        a rewrite of an existing column, not a new one."""
         quoted = rf"(['\"]){re.escape(name)}\1"
         if receiver is None:
             return re.search(quoted, text) is not None
-        # Only this frame's own column: `other["x"]` on the right is another frame's column, copied in as a new one here.
+        # Only this frame's own column: `other["x"]` on the right
+        # is another frame's column, copied in as a new one here.
         own = re.escape(receiver)
         indexed = rf"\b{own}\s*(?:\.(?:loc|iloc|at))?\s*\[[^\]]*?{quoted}"
         return re.search(rf"{indexed}|\b{own}\.{re.escape(name)}\b", text) is not None
@@ -439,7 +448,8 @@ class FeatureColumns(FactsRule):
             self._set_kind(name, "frame")
 
     def _frame_method(self, func: libcst.Attribute) -> bool:
-        """`.assign`/`.with_columns`/`.withColumn` on a frame, not on some object of the repo's own with a method of that name."""
+        """`.assign`/`.with_columns`/`.withColumn` on a frame,
+        not on some object of the repo's own with a method of that name."""
         receiver = dotted(func.value)
         if receiver is not None and receiver.split(".", 1)[0] in ("self", "cls"):
             return False
@@ -448,7 +458,8 @@ class FeatureColumns(FactsRule):
         )
 
     def _is_frame_strictly(self, node: libcst.BaseExpression) -> bool:
-        """A receiver known or named to be a frame; `list.insert` shares the method name, so a pandas import is not enough."""
+        """A receiver known or named to be a frame;
+        `list.insert` shares the method name, so a pandas import is not enough."""
         name = dotted(node)
         return name is not None and name.split(".", 1)[0] not in ("self", "cls") and self._is_frame(name)
 

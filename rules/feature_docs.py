@@ -57,8 +57,9 @@ MAX_DOC_CHARS = 400_000
 # A task list item records that work was done, not what a column means.
 _CHECKLIST = re.compile(r"^\s*(?:[-*+]|\d+\.)\s+\[[ xX]\]")
 _FENCE = re.compile(r"^\s*(?:```|~~~)")
-# Added prose that speaks of a new column: "with a new column indicating its origin", "two extra feature columns".
-# A bare "new feature" is left out: in a README it as often means something the software can now do.
+# Added prose that speaks of a new column: "with a new column indicating its origin",
+# "two extra feature columns". A bare "new feature" is left out: in a README it as often means
+# something the software can now do.
 _NEW_COLUMN_NOTE = re.compile(
     r"\b(?:new|added|extra|additional)\s+(?:[\w-]+\s+){0,2}?(?:column|variable)s?\b", re.IGNORECASE
 )
@@ -72,7 +73,8 @@ MIN_FAMILY_STEM = 5
 
 @dataclass(frozen=True)
 class Documents:
-    """The prose that may define features for one file: (path, cleaned text) pairs, and whether the PR adds a new-column note."""
+    """The prose that may define features for one file:
+    (path, cleaned text) pairs, and whether the PR adds a new-column note."""
 
     texts: tuple[tuple[str, str], ...]
     notes_new_column: str | None
@@ -136,7 +138,8 @@ def documents(repo: RepoView, path: str, changed: Sequence[ChangedContent], side
 
 
 def _side(repo: RepoView, item: ChangedContent, side: Side) -> str:
-    """A changed document's text; the engine loads only files some rule reads, so a README is read on demand."""
+    """A changed document's text; the engine loads only files
+    some rule reads, so a README is read on demand."""
     data = item.base if side == "base" else item.head
     if item.base is None and item.head is None:
         return repo.read_text(item.path, side) or ""
@@ -211,7 +214,8 @@ def _names(text: str, name: str, *, template: bool) -> bool:
 def computed_nearby(
     path: str, changed: Sequence[ChangedContent], name: str, source: str | None, side: Side = "base"
 ) -> bool:
-    """Whether another Python module the pull request changes, near `path` (its folder or the two above), creates the column at `side`.
+    """Whether another Python module the pull request changes,
+    near `path` (its folder or the two above), creates the column at `side`.
 
     At the base that means the column was moved or mirrored, not added; at the
     head, for a test or inference frame, that it is the counterpart of a column
@@ -252,7 +256,8 @@ _KEYWORD = re.compile(r"\b([A-Za-z_]\w*)\s*=(?!=)")
 
 
 def _created(text: str) -> frozenset[str]:
-    """Names and f-strings the module writes as columns, comment lines left out: commented-out code computes nothing."""
+    """Names and f-strings the module writes as columns, comment lines left out:
+    commented-out code computes nothing."""
     code = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
     names = {match[2] or match[3] for match in _WRITTEN.finditer(code)}
     names.update(match[2] for match in _ALIASED.finditer(code))

@@ -7,6 +7,7 @@ which of them need documentation, so both read a name the same way.
 from __future__ import annotations
 
 import fnmatch
+import itertools
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -33,7 +34,8 @@ FEAST_VIEWS = frozenset(
         "stream_feature_view",
     }
 )
-# Variables holding a list of model input columns: FEATURES, FEATURE_COLUMNS, feature_cols, NUMERIC_FEATURES, cat_feats.
+# Variables holding a list of model input columns:
+# FEATURES, FEATURE_COLUMNS, feature_cols, NUMERIC_FEATURES, cat_feats.
 FEATURE_LIST_TOKENS = frozenset({"feature", "features", "feat", "feats"})
 NOT_A_FEATURE_LIST = frozenset(
     {
@@ -149,7 +151,8 @@ MODEL_DATA_WORDS = (
     ".write_parquet(",
     "saveAsTable",
 )
-# Bookkeeping columns of a training or data-preparation script: fold numbers, split flags, predictions, weights.
+# Bookkeeping columns of a training or data-preparation script:
+# fold numbers, split flags, predictions, weights.
 BOOKKEEPING = re.compile(
     r"^(?:k?folds?|fold_\w+|\w+_k?folds?|split|subset|is_(?:train|test|val|valid|validation|holdout)|"
     r"preds?|predictions?|\w+_(?:preds?|predictions?|proba|probas|residuals?)|proba|probas|residuals?|sample_weights?)$",
@@ -216,9 +219,10 @@ DICT_ANNOTATIONS = re.compile(
     r"^(?:typing\.)?(?:dict|Dict|Mapping|MutableMapping|defaultdict|OrderedDict|Counter)\b"
 )
 FRAME_ANNOTATIONS = re.compile(r"DataFrame|LazyFrame")
-# A comment that names the column on its line (or the line below it) as the label: `# churn label: no purchase in 90 days`,
-# `# define the target`, `# Churn is the label`. Up to three words may qualify the noun, but not a preposition: `# mean of
-# the target per city` describes a target-encoded feature. A comment mentioning features or an encoding never counts.
+# A comment that names the column on its line (or the line below it) as the label:
+# `# churn label: no purchase in 90 days`, `# define the target`, `# Churn is the label`.
+# Up to three words may qualify the noun, but not a preposition: `# mean of the target per city`
+# describes a target-encoded feature. A comment mentioning features or an encoding never counts.
 TARGET_COMMENT = re.compile(
     r"^(?:(?:create|define|build|make|compute|derive|add|set|binary|the|our|a|an)\s+)*"
     r"(?:(?!(?:of|per|by|with|from|for|using|vs|and|or|to|in|on|at|over|than|like)\b)[\w-]+\s+){0,3}"
@@ -232,7 +236,8 @@ OWNER_TAGS = frozenset({"owner", "owners", "team", "maintainer", "maintainers", 
 MAX_SHOWN = 60
 # Features named in a summary finding; the rest are counted.
 MAX_LISTED = 5
-# Findings a file gets one by one; past this, the last one lists the rest, so a wide feature file is not a flood.
+# Findings a file gets one by one; past this, the last one
+# lists the rest, so a wide feature file is not a flood.
 MAX_FINDINGS = 6
 
 
@@ -260,7 +265,8 @@ class FeastView:
 
 @dataclass(frozen=True)
 class FanOut:
-    """A column family written inside a loop over a literal list: each string in the list names a feature of its own."""
+    """A column family written inside a loop over a literal list:
+    each string in the list names a feature of its own."""
 
     iterable: str
     variable: str
@@ -281,7 +287,8 @@ class Candidate:
 
 
 def loop_variables(target: libcst.BaseExpression, iterable: libcst.BaseExpression) -> dict[str, str]:
-    """Loop variable → the named list (or dict) it walks: `for c in COLS`, `for i, c in enumerate(COLS)`, `for k, v in D.items()`."""
+    """Loop variable → the named list (or dict) it walks:
+    `for c in COLS`, `for i, c in enumerate(COLS)`, `for k, v in D.items()`."""
     if isinstance(iterable, libcst.Call):
         callee = dotted(iterable.func) or ""
         args = positional(iterable)
@@ -308,7 +315,7 @@ def is_feature_list(name: str) -> bool:
     if FEATURE_LIST_TOKENS.isdisjoint(tokens) or not NOT_A_FEATURE_LIST.isdisjoint(tokens):
         return False
     return not any(
-        word in NEGATIONS and noun in FEATURE_LIST_TOKENS for word, noun in zip(tokens, tokens[1:])
+        word in NEGATIONS and noun in FEATURE_LIST_TOKENS for word, noun in itertools.pairwise(tokens)
     )
 
 

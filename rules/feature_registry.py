@@ -110,7 +110,8 @@ _READ: weakref.WeakKeyDictionary[RepoView, dict[tuple[tuple[str, ...], str], Fea
 
 
 def read_registry(repo: RepoView, paths: Iterable[str], side: Side) -> FeatureRegistry:
-    """The registry at one side of the pull request, read once per review however many feature files it has."""
+    """The registry at one side of the pull request,
+    read once per review however many feature files it has."""
     key = (tuple(paths), side)
     try:
         cache = _READ.setdefault(repo, {})
@@ -156,7 +157,8 @@ def parse_document(document: object, source: str) -> list[RegistryEntry]:
 
 
 def _walk(node: object, owner: str, source: str, out: list[RegistryEntry], depth: int) -> None:
-    """Entries anywhere in the document; a group's owner is inherited by its features, its description is not."""
+    """Entries anywhere in the document; a group's owner is
+    inherited by its features, its description is not."""
     if depth > MAX_DEPTH:
         return
     if isinstance(node, list):
@@ -199,7 +201,8 @@ def _walk(node: object, owner: str, source: str, out: list[RegistryEntry], depth
 
 
 def _clean(text: str) -> str:
-    """Cell or line text without links, code spans and bold; underscores and `*` stay (they are in feature names)."""
+    """Cell or line text without links, code spans and bold;
+    underscores and `*` stay (they are in feature names)."""
     return _LINK.sub(r"\1", text).replace("`", "").replace("**", "").strip()
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 
-class Severity(str, enum.Enum):
+class Severity(enum.StrEnum):
     """Ordered so that a repo can say "fail at high and above"."""
 
     CRITICAL = "critical"
@@ -47,8 +48,8 @@ class Finding:
     new: bool = True
     context: str = field(default="", compare=False)
 
-    def with_(self, **changes: object) -> Finding:
-        return replace(self, **changes)  # type: ignore[arg-type]
+    def with_(self, **changes: Any) -> Finding:
+        return replace(self, **changes)
 
     def to_json(self) -> dict[str, object]:
         return {

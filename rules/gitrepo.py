@@ -239,10 +239,10 @@ class GitRepo(RepoView):
             position = 0
             for path in readable:
                 header_end = output.index(b"\n", position)
-                size = int(output[position:header_end].split()[2])
+                length = int(output[position:header_end].split()[2])
                 start = header_end + 1
-                result[path] = (output[start : start + size], None)
-                position = start + size + 1
+                result[path] = (output[start : start + length], None)
+                position = start + length + 1
         return result
 
     def changed_files(self) -> list[ChangedFile]:
@@ -310,7 +310,7 @@ class GitRepo(RepoView):
 def _parse_name_status(output: str) -> list[tuple[str, str, str | None]]:
     """(status, path, previous path) from `git diff --name-status -z`."""
     fields = output.split("\0")
-    entries = []
+    entries: list[tuple[str, str, str | None]] = []
     index = 0
     while index < len(fields) and fields[index]:
         letter = fields[index][0]

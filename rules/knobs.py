@@ -134,8 +134,8 @@ def is_plumbing(name: str) -> bool:
 
 
 def is_trivial_addition(value: str, strength: str | None) -> bool:
-    """A new 0, -1 or 1 switches a knob off, lifts a limit or leaves it neutral; one epoch or a clip of 1.0 of a
-    named hyperparameter is a choice."""
+    """A new 0, -1 or 1 switches a knob off, lifts a limit or leaves it neutral;
+    one epoch or a clip of 1.0 of a named hyperparameter is a choice."""
     return value in TRIVIAL_VALUES and not (value == "1" and strength == "strong")
 
 
@@ -192,7 +192,8 @@ def _cli_sites(node: libcst.Call) -> Iterator[KnobSite]:
 
 
 def call_sites(node: libcst.Call, owner: str = "") -> Iterator[KnobSite]:
-    """Keywords of a call, its CLI default, and the positional numbers of a layer, callback or search bound."""
+    """Keywords of a call, its CLI default, and the positional
+    numbers of a layer, callback or search bound."""
     callee = dotted(node.func, loose=True) or ""
     last = _last(callee)
     if last in _CLI_CALLS:

@@ -46,7 +46,8 @@ class _OutOfSteps(Exception):
 
 
 class Flow(ABC):
-    """Runs statements over abstract values and records the splits they make; `expr` gives expressions their values."""
+    """Runs statements over abstract values and records the splits they make;
+    `expr` gives expressions their values."""
 
     def __init__(self, facts: ModuleFacts, code_of: Callable[[libcst.CSTNode, int | None], str]) -> None:
         self.facts = facts
@@ -228,7 +229,8 @@ class Flow(ABC):
     def _row_split(
         self, name: str, source: libcst.BaseExpression, value: Val, env: dict[str, Val], cls: str | None
     ) -> Val:
-        """`test = df[df.date >= cutoff]`, `X_val = X.iloc[n:]`: a row filter into a train/test-named variable is a split."""
+        """`test = df[df.date >= cutoff]`, `X_val = X.iloc[n:]`:
+        a row filter into a train/test-named variable is a split."""
         role = role_of_name(name)
         base_expr = _row_filter(source)
         if role is None or base_expr is None or value.const or self.index.roles(value):
@@ -309,7 +311,8 @@ class Flow(ABC):
     def _mutate(
         self, target: libcst.BaseExpression, value: Val, env: dict[str, Val], cls: str | None
     ) -> None:
-        """`df["x"] = ...` / `df.loc[...] = ...`: the frame keeps its rows and takes on what shaped the new column."""
+        """`df["x"] = ...` / `df.loc[...] = ...`:
+        the frame keeps its rows and takes on what shaped the new column."""
         while isinstance(target, libcst.Attribute) and target.attr.value in ("loc", "iloc", "at", "iat"):
             target = target.value
         name = dotted(target)

@@ -87,7 +87,8 @@ CV_LIBRARIES = ("sklearn", "skopt")
 
 
 class Interpreter(Flow):
-    """Gives expressions and calls their values; the rule runs it over a module and each function nobody calls."""
+    """Gives expressions and calls their values;
+    the rule runs it over a module and each function nobody calls."""
 
     # --- expressions -------------------------------------------------------
 
@@ -215,7 +216,8 @@ class Interpreter(Flow):
         return derive(base)
 
     def _dataset(self, node: libcst.Call) -> Val:
-        """Rows read from somewhere: the same call text twice is the same dataset, anything else is a new one."""
+        """Rows read from somewhere: the same call text twice
+        is the same dataset, anything else is a new one."""
         return self._cached(("load", self.code_of(node, None)), lambda: Val(label=self._short(node)))
 
     def _cached(self, key: tuple[object, ...], make: Callable[[], Val]) -> Val:

@@ -26,7 +26,8 @@ TEST_TOKENS = frozenset(
 TRAIN_TOKENS = frozenset({"train", "training", "tr", "trn"})
 # Tokens that mean "test/train" only next to another word: a bare `val` is usually a value.
 WEAK_TOKENS = frozenset({"val", "valid", "eval", "te", "tr", "tst", "trn", "oot"})
-# Keys of a dataset dict (Hugging Face `DatasetDict`) that name a split; `val`/`valid` are as often ordinary columns.
+# Keys of a dataset dict (Hugging Face `DatasetDict`) that name a split;
+# `val`/`valid` are as often ordinary columns.
 SPLIT_KEYS = {"train": TRAIN, "test": TEST, "validation": TEST, "holdout": TEST}
 CONFIG_NAMES = re.compile(
     r"^(?:cfg|config|conf|args|opts?|options|params|hparams|hp|settings|flags|kwargs)$|_(?:cfg|config|args|params)$"
@@ -123,7 +124,8 @@ class Run:
 
 
 def derive(*values: Val) -> Val:
-    """A value computed from others: their rows, and every transformer that shaped them or is built into it."""
+    """A value computed from others: their rows, and every
+    transformer that shaped them or is built into it."""
     live = tuple(
         value for value in values if not value.const and value.transformer is None and not value.search_cv
     )
@@ -138,7 +140,8 @@ def derive(*values: Val) -> Val:
 
 
 def union_via(values: Iterable[Val]) -> frozenset[int]:
-    """The transformers that shaped any of `values`, or are any of them: what a tuple or list of them carries."""
+    """The transformers that shaped any of `values`, or are any of them:
+    what a tuple or list of them carries."""
     via: frozenset[int] = frozenset()
     for value in values:
         via |= value.via | ({id(value.transformer)} if value.transformer is not None else set())

@@ -71,7 +71,8 @@ STATEFUL_TRANSFORMERS = frozenset(
         "RFECV",
         "SequentialFeatureSelector",
         "VarianceThreshold",
-        # category_encoders / feature_engine encoders that learn from the rows (target encoders leak the label).
+        # category_encoders / feature_engine encoders that learn
+        # from the rows (target encoders leak the label).
         "WOEEncoder",
         "CatBoostEncoder",
         "LeaveOneOutEncoder",
@@ -155,7 +156,8 @@ ESTIMATOR_METHODS = frozenset({"fit", "partial_fit", "fit_transform", "_fit", "f
 
 
 def within(name: str, prefix: str) -> bool:
-    """Whether a dotted name is `prefix` or inside it: `sklearn.svm` is within `sklearn`, `sklearnex` is not."""
+    """Whether a dotted name is `prefix` or inside it:
+    `sklearn.svm` is within `sklearn`, `sklearnex` is not."""
     return name == prefix or name.startswith(prefix + ".")
 
 
@@ -190,7 +192,8 @@ class Imports:
             self.names[local] = f"{module}.{name}" if module else name
 
     def qualify(self, expr: libcst.BaseExpression | None) -> str | None:
-        """The dotted name with its head resolved through the imports: `SS` → `sklearn.preprocessing.StandardScaler`."""
+        """The dotted name with its head resolved through the imports:
+        `SS` → `sklearn.preprocessing.StandardScaler`."""
         name = dotted(expr)
         if name is None:
             return None
@@ -211,7 +214,8 @@ class Imports:
         return any(within(module, prefix) for module in modules for prefix in prefixes)
 
     def from_library(self, name: str, libraries: Iterable[str], *, class_name: str) -> bool:
-        """Whether `name` (already qualified) is `class_name` from one of `libraries`, or an unbound use of it."""
+        """Whether `name` (already qualified) is `class_name`
+        from one of `libraries`, or an unbound use of it."""
         if name.rsplit(".", 1)[-1] != class_name:
             return False
         if "." not in name:

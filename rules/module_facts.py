@@ -61,7 +61,8 @@ class CheckSite:
     attributes: frozenset[str]
 
     def widened(self, scope: Scope) -> tuple[frozenset[str], frozenset[str]]:
-        """Names and attributes, looking one assignment back: `missing = [c for c in REQUIRED if c not in df.columns]`."""
+        """Names and attributes, looking one assignment back:
+        `missing = [c for c in REQUIRED if c not in df.columns]`."""
         names, attributes = set(self.names), set(self.attributes)
         for name in self.names:
             value = scope.values.get(name)
@@ -155,7 +156,8 @@ class ModuleFacts:
         )
 
     def callees(self, scope: Scope) -> list[Scope]:
-        """Local functions this scope calls or hands to someone who will (`fire.Fire(main)`, `executor.submit(train)`)."""
+        """Local functions this scope calls or hands to someone who
+        will (`fire.Fire(main)`, `executor.submit(train)`)."""
         self._index()
         cached = self._callees.get(id(scope))
         if cached is not None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, cast
 
 from libcst import BatchableCSTVisitor, CSTNode, Module
 from libcst._nodes.internal import CodegenState
@@ -33,7 +33,8 @@ _COLUMN = (1 << _LINE) - 1
 
 
 class _Syntactic:
-    """`record_syntactic_position` as one reusable context manager: libcst's is generator-based, several times dearer.
+    """`record_syntactic_position` as one reusable context manager:
+    libcst's is generator-based, several times dearer.
 
     libcst only ever uses the call as `with state.record_syntactic_position(...)`,
     so the call itself opens the range on the state's stack and `__exit__`
@@ -71,7 +72,8 @@ class _PositionState(CodegenState):
         super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
         self.at = 1 << _LINE
         self.stack: list[int] = []
-        # Start and end of each node, by id; `nodes` holds the nodes themselves, in the same order, so the ids stay theirs.
+        # Start and end of each node, by id; `nodes` holds the nodes
+        # themselves, in the same order, so the ids stay theirs.
         self.starts: dict[int, int] = {}
         self.ends: dict[int, int] = {}
         self.nodes: dict[int, CSTNode] = {}
@@ -101,7 +103,7 @@ class _PositionState(CodegenState):
             self.ends[key] = self.at
             self.nodes[key] = node
 
-    def record_syntactic_position(  # type: ignore[override]
+    def record_syntactic_position(
         self, node: CSTNode, *, start_node: CSTNode | None = None, end_node: CSTNode | None = None
     ) -> Any:
         self.syntactic.append((node, start_node, end_node, self.at))
@@ -226,9 +228,11 @@ class Positions(Mapping[CSTNode, CodeRange]):
 
     @property
     def events(self) -> Iterator[Event]:
-        """The recorded traversal; kept as one flat list, hooks then node, for the reason positions are ints."""
+        """The recorded traversal; kept as one flat list,
+        hooks then node, for the reason positions are ints."""
         flat = iter(self._events)
-        return zip(flat, flat)  # type: ignore[arg-type]
+        # `_events` alternates hooks and node, a shape its element type cannot say.
+        return cast("Iterator[Event]", zip(flat, flat, strict=True))
 
     def lines(self, node: CSTNode) -> tuple[int, int]:
         """First and last line, without building a `CodeRange`."""

@@ -13,7 +13,8 @@ _HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<title>.+?)\s*#*\s*$")
 
 
 def tuning_section(pr_body: str) -> str:
-    """The text under a `## Tuning context` heading of the PR description, up to the next heading of its level."""
+    """The text under a `## Tuning context` heading of the PR
+    description, up to the next heading of its level."""
     lines = (pr_body or "").splitlines()
     collected: list[str] = []
     level = 0

@@ -1,4 +1,5 @@
-"""Small helpers shared by the Python-facing rules: ML-code detection, comments, and the rule shape for code and configs.
+"""Small helpers shared by the Python-facing rules:
+ML-code detection, comments, and the rule shape for code and configs.
 
 They work on raw source lines only (reading libcst nodes is `rules.cst`);
 nothing here imports or runs the code under review.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from rules.finding import Finding
 from rules.rule import FileContext, FileRule, PythonRule
 
 # Libraries whose import marks a file as model, training or feature code.
@@ -35,7 +37,8 @@ ML_LIBRARIES = (
     "sentence_transformers",
 )
 _ML_IMPORT = re.compile(r"^[ \t]*(?:import|from)[ \t]+(?:" + "|".join(ML_LIBRARIES) + r")\b", re.MULTILINE)
-# Folders and script names that mark model code even without a telling import (a pure-Python scorer, a config module).
+# Folders and script names that mark model code even without
+# a telling import (a pure-Python scorer, a config module).
 _ML_FOLDER = re.compile(
     r"^(?:ml|models?|modell?ing|train\w*|features?|feature_\w+|pipelines?)$", re.IGNORECASE
 )
@@ -61,9 +64,9 @@ class HybridRule(PythonRule, FileRule):
     """
 
     def __init__(self, ctx: FileContext | None = None) -> None:
-        super().__init__(ctx)  # type: ignore[arg-type]
+        super().__init__(ctx)  # type: ignore[arg-type]  # None as a file rule, which only runs `check`
 
-    def check(self, ctx: FileContext) -> Iterable[object]:
+    def check(self, ctx: FileContext) -> Iterable[Finding]:
         return ()
 
 
@@ -130,7 +133,8 @@ PARAGRAPH_REACH = 40
 
 
 def paragraph_comments(lines: Sequence[str], line: int) -> list[tuple[int, str]]:
-    """Comment lines above `line` in its paragraph (up to a blank line): a note that heads a group of settings."""
+    """Comment lines above `line` in its paragraph (up to a blank line):
+    a note that heads a group of settings."""
     found: list[tuple[int, str]] = []
     index = line - 1
     while index >= 1 and line - index <= PARAGRAPH_REACH and lines[index - 1].strip():

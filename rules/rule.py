@@ -55,11 +55,14 @@ class Case:
 
 
 class ChangedContent(Protocol):
-    """A changed file's contents on both sides, as the engine has them (`ChangedFile`)."""
+    """A changed file's contents on both sides, as the engine has them (`ChangedFile`, a frozen dataclass)."""
 
-    path: str
-    base: str | bytes | None
-    head: str | bytes | None
+    @property
+    def path(self) -> str: ...
+    @property
+    def base(self) -> str | bytes | None: ...
+    @property
+    def head(self) -> str | bytes | None: ...
 
 
 @dataclass
@@ -75,8 +78,8 @@ class FileContext:
     added_paths: Collection[str] = ()
     # Every file the pull request touches, with its contents: where a moved line may have come from.
     changed: Sequence[ChangedContent] = ()
-    # The head lines this pull request wrote (head side of a modified file only): what a comment the PR did not
-    # touch can no longer vouch for.
+    # The head lines this pull request wrote (head side of a modified file only):
+    # what a comment the PR did not touch can no longer vouch for.
     touched: frozenset[int] = frozenset()
 
 
@@ -148,11 +151,13 @@ class PythonRule(Rule, libcst.BatchableCSTVisitor):
         self.findings: list[Finding] = []
 
     def may_find(self) -> bool:
-        """Whether this file could give the rule anything to report; the engine leaves it out of the traversal if not."""
+        """Whether this file could give the rule anything to report;
+        the engine leaves it out of the traversal if not."""
         return True
 
     def get_visitors(self) -> Mapping[str, Callable[[libcst.CSTNode], None]]:
-        """libcst inspects every instance on every file; the names depend only on the class, so find them once."""
+        """libcst inspects every instance on every file;
+        the names depend only on the class, so find them once."""
         names = _VISITOR_NAMES.get(type(self))
         if names is None:
             names = _VISITOR_NAMES[type(self)] = tuple(libcst.BatchableCSTVisitor.get_visitors(self))

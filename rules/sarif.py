@@ -77,7 +77,7 @@ def to_sarif(result: ScanResult, root: Path | None = None) -> dict[str, Any]:
     rule_ids = sorted({finding.rule for finding in result.findings})
     severities = {finding.rule: finding.severity for finding in result.findings}
     index = {rule_id: position for position, rule_id in enumerate(rule_ids)}
-    notifications = [
+    notifications: list[dict[str, Any]] = [
         {
             "level": LEVEL[finding.severity],
             "message": {"text": f"{finding.rule}: {finding.message}"},

@@ -27,7 +27,7 @@ _UNIVERSAL_NEWLINE = re.compile(r"\r\n|\r|\n")
 _LONE_CR = re.compile(r"\r(?!\n)")
 
 
-class FileKind(str, enum.Enum):
+class FileKind(enum.StrEnum):
     PYTHON = "python"
     NOTEBOOK = "notebook"
     YAML = "yaml"
@@ -69,8 +69,8 @@ TEST_PATTERNS = (
     "conftest.py",
     "*/conftest.py",
 )
-# Documentation and a library's usage examples, demos and tutorials, at any depth. They show how to call an API,
-# so production hygiene (tracking, validation, tuning provenance, pins) would make them worse, not safer.
+# Documentation and a library's usage examples, demos and tutorials, at any depth. They show how to call an
+# API, so production hygiene (tracking, validation, tuning provenance, pins) would make them worse, not safer.
 EXAMPLE_FOLDERS = frozenset({"docs", "doc", "examples", "example", "demo", "demos", "tutorials", "tutorial"})
 
 
@@ -136,7 +136,8 @@ def too_deep(code: str) -> bool:
 
 
 def split_lines(text: str) -> list[str]:
-    """Lines as git and GitHub number them: unlike `str.splitlines`, no form feed or Unicode separator ends one."""
+    """Lines as git and GitHub number them: unlike `str.splitlines`,
+    no form feed or Unicode separator ends one."""
     lines = text.split("\n")
     if lines[-1] == "":
         lines.pop()
@@ -148,7 +149,8 @@ def is_test_path(path: str) -> bool:
 
 
 def is_example_path(path: str) -> bool:
-    """A whole folder name must match: `src/examples_loader/` is production code that happens to mention examples."""
+    """A whole folder name must match: `src/examples_loader/`
+    is production code that happens to mention examples."""
     return not EXAMPLE_FOLDERS.isdisjoint(path.lower().split("/")[:-1])
 
 
@@ -241,7 +243,8 @@ class SourceFile:
 
     @cached_property
     def _git_line_of(self) -> list[int] | None:
-        """Where a lone carriage return makes Python or YAML and git count lines differently, git's line for each of theirs."""
+        """Where a lone carriage return makes Python or YAML and git
+        count lines differently, git's line for each of theirs."""
         if self.kind not in (FileKind.PYTHON, FileKind.YAML) or not _LONE_CR.search(self.text):
             return None
         mapping, line = [1], 1
@@ -251,7 +254,8 @@ class SourceFile:
         return mapping
 
     def raw_line(self, python_line: int) -> int:
-        """Maps a line of `python_text`, or a line as ruamel numbers a YAML file, to a line of the file as stored in git."""
+        """Maps a line of `python_text`, or a line as ruamel numbers
+        a YAML file, to a line of the file as stored in git."""
         if self.notebook is not None:
             return self.notebook.raw_line(python_line)
         if self._git_line_of is not None:

@@ -31,8 +31,8 @@ class TooDeep(Exception):
 
 # A TOML key or table header (where keys start: a line, an inline table) of more dotted parts than MAX_DEPTH.
 _DEEP_KEY = re.compile(
-    r"""(?:^|[{,])[ \t]*(?:\[+[ \t]*)?(?:(?:[\w-]+|"[^"\n]*"|'[^'\n]*')[ \t]*\.[ \t]*){%d}"""
-    % (MAX_DEPTH + 1),
+    r"""(?:^|[{,])[ \t]*(?:\[+[ \t]*)?(?:(?:[\w-]+|"[^"\n]*"|'[^'\n]*')[ \t]*\.[ \t]*)"""
+    + f"{{{MAX_DEPTH + 1}}}",  # the dotted part, repeated MAX_DEPTH + 1 times
     re.MULTILINE,
 )
 # Brackets outside one-line quoted strings and comments: enough to see how deep flow nesting goes.
@@ -86,7 +86,8 @@ def parse_structured(kind: FileKind, text: str) -> tuple[Any, str | None]:
     except (ValueError, YAMLError, RecursionError, tomllib.TOMLDecodeError) as exc:
         return (
             None,
-            f"does not parse as {kind.value.upper()}: {str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__}",
+            f"does not parse as {kind.value.upper()}: "
+            f"{str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__}",
         )
     if _depth(value) > MAX_DEPTH:
         return None, f"nested deeper than {MAX_DEPTH} levels"
@@ -94,7 +95,8 @@ def parse_structured(kind: FileKind, text: str) -> tuple[Any, str | None]:
 
 
 def _refuse_deep_flow(text: str) -> None:
-    """ruamel's scanner is quadratic in unclosed `[`/`{` (a 1 MB `[[[[…` would never finish); this look is linear."""
+    """ruamel's scanner is quadratic in unclosed `[`/`{`
+    (a 1 MB `[[[[…` would never finish); this look is linear."""
     if text.count("[") + text.count("{") <= MAX_DEPTH:
         return
     depth = 0

@@ -27,7 +27,8 @@ RULE_ID = "suppression-without-reason"
 UNKNOWN_RULE_ID = "suppression-unknown-rule"
 UNUSED_RULE_ID = "unused-suppression"
 EVERY_RULE = "all"
-# What may open a line before a comment and leave it a line of its own: indentation, or a notebook's JSON quote.
+# What may open a line before a comment and leave it a line of its own:
+# indentation, or a notebook's JSON quote.
 _OWN_LINE = re.compile(r'\s*"?\s*#')
 _NOT_CODE = re.compile(r'\s*"?\s*(#|$)')
 
@@ -72,7 +73,8 @@ def find_suppressions(source: SourceFile) -> list[Suppression]:
 
 
 def _python_comments(text: str) -> dict[int, str] | None:
-    """Line → comment of a Python file, so that a suppression quoted in a string is not one; None if it does not tokenize."""
+    """Line → comment of a Python file, so that a suppression quoted in a string is not one;
+    None if it does not tokenize."""
     try:
         return {
             token.start[0]: token.string
@@ -129,7 +131,8 @@ def unexplained(path: str, suppressions: list[Suppression], lines: list[str]) ->
             line=item.line,
             end_line=item.line,
             message=f"`{item.label}` gives no reason; the next reader cannot tell whether it still applies.",
-            suggestion="Say why after the bracket: `# mldebt: ignore[rule-id] calibrated threshold, see EXP-42`.",
+            suggestion="Say why after the bracket: "
+            "`# mldebt: ignore[rule-id] calibrated threshold, see EXP-42`.",
             key=lines[item.line - 1].strip(),
         )
         for item in suppressions
@@ -153,8 +156,10 @@ def unknown_rules(
                     path=path,
                     line=item.line,
                     end_line=item.line,
-                    message=f"`{item.label}` names `{rule}`, which is not an mldebt rule, so it suppresses nothing.{hint}",
-                    suggestion=f"Use the id of the rule to silence (`{close[0] if close else 'rule-id'}`), or delete the comment.",
+                    message=f"`{item.label}` names `{rule}`, which is not an mldebt rule, "
+                    f"so it suppresses nothing.{hint}",
+                    suggestion=f"Use the id of the rule to silence (`{close[0] if close else 'rule-id'}`), "
+                    "or delete the comment.",
                     key=f"{rule}:{lines[item.line - 1].strip()}",
                 )
             )
@@ -164,7 +169,8 @@ def unknown_rules(
 def unused(
     path: str, suppressions: list[Suppression], used: set[Suppression], ran: Collection[str], lines: list[str]
 ) -> list[Finding]:
-    """Suppressions that silenced nothing although every rule they name ran on the file: stale, like ruff's RUF100.
+    """Suppressions that silenced nothing although every rule
+    they name ran on the file: stale, like ruff's RUF100.
 
     A suppression naming a rule that did not run here (switched off, a change-level
     rule, or one that does not read this kind of file) cannot be judged and is left alone.
@@ -181,7 +187,8 @@ def unused(
                 path=path,
                 line=item.line,
                 end_line=item.line,
-                message=f"`{item.label}` no longer suppresses anything here; a stale suppression hides the next real finding on this code.",
+                message=f"`{item.label}` no longer suppresses anything here; "
+                "a stale suppression hides the next real finding on this code.",
                 suggestion="Delete the comment.",
                 key=lines[item.line - 1].strip(),
             )

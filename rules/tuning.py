@@ -126,7 +126,8 @@ STRONG_NAMES = frozenset(
         "context_length",
     }
 )
-# Names that are hyperparameters in model code but mean other things elsewhere (a YAML nesting limit, map layers).
+# Names that are hyperparameters in model code but mean other
+# things elsewhere (a YAML nesting limit, map layers).
 WEAK_NAMES = frozenset(
     {
         "max_depth",
@@ -201,7 +202,8 @@ _PLUMBING = re.compile(
 # Running state, not settings: `best_threshold = 0.0` before a search loop.
 _STATE_PREFIX = re.compile(r"^(?:best|prev|previous|curr|current|last|running|tmp|old|new)_")
 
-# Values that mean "off", "no limit" or "leave it neutral" (a temperature, gamma or C of 1) rather than a tuned choice.
+# Values that mean "off", "no limit" or "leave it neutral"
+# (a temperature, gamma or C of 1) rather than a tuned choice.
 TRIVIAL_VALUES = frozenset({"0", "-1", "1"})
 # Library defaults and conventions (Adam's 1e-3, LightGBM's 31 leaves, momentum 0.9, a 2-D projection for a
 # plot): spelling one out is not a tuning decision, unless the PR moves a value to it.
@@ -337,7 +339,8 @@ _LIB_DEFAULT = re.compile(
 )
 
 # A reason for the value, or the rule of thumb it follows: "bigger because tokens per iter is small",
-# "largest that fits on one A100", "usually lr / 10". What the knob does ("higher is more conservative") is no reason.
+# "largest that fits on one A100", "usually lr / 10". What the knob does ("higher is more conservative")
+# is no reason.
 _REASON = re.compile(
     r"\b(?:because|since|so that|otherwise|usually|typically|rule[\s-]of[\s-]thumb|heuristic(?:ally)?|"
     r"recommended\s+(?:by|in|for)|fits?\s+(?:in|on|into)|per\s+the\s+(?:paper|docs|model\s+card)|"
@@ -434,12 +437,14 @@ def is_stale(text: str, current: str, old_values: Iterable[str]) -> bool:
 
 
 def explains(text: str, current: str, old_values: Iterable[str] = (), near: str = "") -> bool:
-    """`near` (the value's own comments) must also be part of `text`, so a stale reason is caught like stale provenance."""
+    """`near` (the value's own comments) must also be part of `text`,
+    so a stale reason is caught like stale provenance."""
     return has_context(text, near) and not is_stale(text, current, old_values)
 
 
 def is_default(name: str, value: str, callee: str = "") -> bool:
-    """`callee` is the dotted name of the call a keyword belongs to, so a class's own defaults count only there."""
+    """`callee` is the dotted name of the call a keyword belongs to,
+    so a class's own defaults count only there."""
     key = normalise_name(name)
     own = CALL_DEFAULTS.get(callee.rsplit(".", 1)[-1], {}).get(key, frozenset())
     return value in own or value in UNTUNED_DEFAULTS.get(key, frozenset())

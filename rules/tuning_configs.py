@@ -1,5 +1,5 @@
-"""config-without-context on YAML, TOML and JSON: which files are ML configs, and which of their settings the PR
-set without context.
+"""config-without-context on YAML, TOML and JSON: which files are ML configs,
+and which of their settings the PR set without context.
 
 A config named or placed as one (params.yaml, a Hydra tree, a recipe) has every value as a knob; any other
 YAML, TOML or JSON file is judged by hyperparameter names only, and only once it holds an unmistakable one.
@@ -66,7 +66,8 @@ def is_config_path(path: str) -> bool:
 
 
 def unexplained_settings(ctx: FileContext) -> dict[int, list[Unexplained]]:
-    """The settings of a config that the PR set without context, by line; values on one line are one finding."""
+    """The settings of a config that the PR set without context, by line;
+    values on one line are one finding."""
     file = ctx.file
     role = config_role(file.path, file.data)
     if role is None:
@@ -122,7 +123,8 @@ def unexplained_settings(ctx: FileContext) -> dict[int, list[Unexplained]]:
 def config_knob(
     leaf: ConfigLeaf, status: Status, role: str, *, ml_doc: bool, strong_keys: bool, renamed: bool
 ) -> bool:
-    """By name for debt the base already had; by place (every value of an ML config) for what the PR changed."""
+    """By name for debt the base already had;
+    by place (every value of an ML config) for what the PR changed."""
     strength: Strength | None = strength_of(leaf.name)
     if status == "same":
         if role == "inferred" and not strong_keys:
@@ -147,7 +149,8 @@ def config_knob(
     if leaf.value.startswith("[") or "${" in leaf.value:
         return False  # a new list may be a sweep's grid; an interpolation is a reference, not a value
     if not leaf.numeric:
-        # A new column name, target or data source is schema, not tuning; only hardware and model choices count.
+        # A new column name, target or data source is schema, not tuning;
+        # only hardware and model choices count.
         return switch and not is_neutral(leaf.value)
     if is_trivial_addition(leaf.value, strength):
         return False
@@ -160,7 +163,8 @@ def stem(path: str) -> str:
 
 
 def config_role(path: str, data: object) -> str | None:
-    """ "named" for files that are ML configs by name or place, "inferred" for any other candidate, None for non-configs."""
+    """ "named" for files that are ML configs by name or place, "inferred" for any other candidate,
+    None for non-configs."""
     name = path.rsplit("/", 1)[-1]
     if data is None or _NOT_CONFIG_FILE.match(name) or _NOT_CONFIG_DIR.search(path):
         return None

@@ -288,7 +288,8 @@ def sites_in_call(node: libcst.Call) -> Iterator[PySite]:
 
 @dataclass(frozen=True)
 class CliOption:
-    """`parser.add_argument("--lr", default=3e-4)` / `click.option("--lr", default=...)`: the setting it declares."""
+    """`parser.add_argument("--lr", default=3e-4)` / `click.option("--lr", default=...)`:
+    the setting it declares."""
 
     name: str
     help: str
@@ -363,7 +364,8 @@ def _is_dict_like(node: libcst.BaseExpression) -> bool:
 
 
 def candidate_configs(node: libcst.Assign | libcst.AnnAssign) -> list[libcst.BaseExpression]:
-    """The dicts of `lgbm_parameters = [{...}, {...}]`: alternatives a search tries, not a value someone chose.
+    """The dicts of `lgbm_parameters = [{...}, {...}]`:
+    alternatives a search tries, not a value someone chose.
 
     Only a list or tuple literal of two or more dicts (or `dict(...)` calls) and nothing else counts, and not
     when its name says the entries are layers, stages or a schedule applied one after another.

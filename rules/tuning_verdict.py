@@ -22,7 +22,8 @@ UNPLACED = 0
 
 @dataclass
 class Evidence:
-    """Comments around one setting: `near` (its own comments, where a reason counts) and `wider` (provenance only)."""
+    """Comments around one setting: `near` (its own comments,
+    where a reason counts) and `wider` (provenance only)."""
 
     near: list[tuple[int, str]] = field(default_factory=list)
     wider: list[tuple[int, str]] = field(default_factory=list)
@@ -87,6 +88,7 @@ def judge(
     explained = has_context(context, _join(near)) and not is_stale(context, value, old_values)
     if explained:
         return Verdict(True, stale=False)
-    # "Still describes the previous value" only where a comment quotes that value or is contradicted by the new one.
+    # "Still describes the previous value" only where a comment
+    # quotes that value or is contradicted by the new one.
     quotes_old = is_stale(_join(all_texts), value, old_values)
     return Verdict(False, stale=bool(old_values) and (quotes_old or bool(false_near)))

@@ -22,7 +22,8 @@ from rules.rule import ChangedContent
 def unwired(
     functions: Iterable[Scope], path: str, head: str, base: str | None, changed: Sequence[ChangedContent]
 ) -> list[Scope]:
-    """Module-level, undecorated functions of `head` that `base` lacks and nothing names, if another file calls a sibling."""
+    """Module-level, undecorated functions of `head` that `base`
+    lacks and nothing names, if another file calls a sibling."""
     found = []
     wired = False
     for scope in functions:

@@ -39,19 +39,22 @@ RULE_ID = "config-without-context"
 CONFIG_KINDS = frozenset({FileKind.YAML, FileKind.TOML, FileKind.JSON})
 # Identifiers are echoed in messages; anything longer is cut so a hostile key cannot flood a comment.
 MAX_NAME_IN_MESSAGE = 60
-# A call such as `XGBClassifier(max_depth=6, n_estimators=800, ...)` is one finding; its message names this many.
+# A call such as `XGBClassifier(max_depth=6, n_estimators=800, ...)` is one finding;
+# its message names this many.
 MAX_VALUES_IN_MESSAGE = 4
 
 SUGGESTION = (
     "Say how, when or on what data it was chosen, on the line or just above "
-    "(`# Optuna study 42, 2024-03-01, data v3`), or name it under a `## Tuning context` heading in the PR description."
+    "(`# Optuna study 42, 2024-03-01, data v3`), "
+    "or name it under a `## Tuning context` heading in the PR description."
 )
 
 # In plotting code a variable called `alpha` is a transparency.
 _PLOT_IMPORT = re.compile(
     r"^[ \t]*(?:import|from)[ \t]+(?:matplotlib|seaborn|plotly|bokeh|altair)\b", re.MULTILINE
 )
-# Constructors of estimators, optimizers, trainers and their option objects: a keyword added to one is a setting.
+# Constructors of estimators, optimizers, trainers and their option objects:
+# a keyword added to one is a setting.
 _CONSTRUCTOR = re.compile(r"^[A-Z]\w*$|^(?:train|fit|optimize|create_study|compile)$")
 
 
@@ -69,8 +72,14 @@ def _message(items: Sequence[Unexplained]) -> str:
     verb = "is" if len(items) == 1 else "are"
     stale = [item for item in items if item.stale]
     if stale and len(stale) == len(items):
-        return f"{listed} {verb} set, but the comment beside it still describes the previous value; nothing records how the new one was chosen."
-    text = f"{listed} {verb} set with no tuning context; a reader cannot tell how, when or on what data {'it was' if len(items) == 1 else 'they were'} chosen."
+        return (
+            f"{listed} {verb} set, but the comment beside it still describes the previous value; "
+            "nothing records how the new one was chosen."
+        )
+    text = (
+        f"{listed} {verb} set with no tuning context; a reader cannot tell how, "
+        f"when or on what data {'it was' if len(items) == 1 else 'they were'} chosen."
+    )
     if stale:
         text += f" The comment beside `{_code(stale[0].name)}` still describes its previous value."
     return text
@@ -81,9 +90,10 @@ def _key(items: Iterable[Unexplained]) -> str:
     return ";".join(sorted(f"{normalise_name(item.name)}={item.value}" for item in items))
 
 
-def _added(head: str, path: str = "train.py", **kwargs: object) -> Case:
-    """The PR writes these lines into a file that held only its first line: a brand-new file is never a re-tuning."""
-    return Case(head, base={path: head.splitlines()[0] + "\n"}, path=path, **kwargs)  # type: ignore[arg-type]
+def _added(head: str, path: str = "train.py") -> Case:
+    """The PR writes these lines into a file that held only its first line:
+    a brand-new file is never a re-tuning."""
+    return Case(head, base={path: head.splitlines()[0] + "\n"}, path=path)
 
 
 @register
@@ -98,26 +108,31 @@ class ConfigWithoutContext(HybridRule):
     VALID = [
         # A tuned value whose comment says how and on what data it was chosen.
         _added(
-            "import numpy as np\n\nTHRESHOLD = 0.73  # calibrated for 1% FPR on the 2024-Q1 holdout, run 7f3a2c\n",
+            "import numpy as np\n\n"
+            "THRESHOLD = 0.73  # calibrated for 1% FPR on the 2024-Q1 holdout, run 7f3a2c\n",
             path="fraud/model.py",
         ),
         # Plotting calls: alpha, figsize and linewidth are looks, not hyperparameters.
         _added(
             "import numpy as np\nimport matplotlib.pyplot as plt\nimport seaborn as sns\n\n"
-            "fig, ax = plt.subplots(figsize=(8, 4))\nax.scatter(x, y, alpha=0.5, s=4)\nplt.plot(x, y, alpha=0.3, linewidth=2)\n"
+            "fig, ax = plt.subplots(figsize=(8, 4))\nax.scatter(x, y, alpha=0.5, s=4)\n"
+            "plt.plot(x, y, alpha=0.3, linewidth=2)\n"
             "sns.histplot(df.score, alpha=0.4, bins=40)\ndf.plot(kind='hist', alpha=0.5)\n",
             path="notebooks/eda.py",
         ),
         # A re-spelled value (3e-4 -> 0.0003), a moved line and an edited comment are not changes.
         Case(
-            "import torch\n\nEPOCHS = 20  # early-stopped on val loss, run 311\nLR = 0.0003  # LR range test, 2024-02-10\n",
+            "import torch\n\nEPOCHS = 20  # early-stopped on val loss, run 311\n"
+            "LR = 0.0003  # LR range test, 2024-02-10\n",
             base={
-                "train.py": "import torch\n\nLR = 3e-4  # LR range test 2024-02-10\nEPOCHS = 20  # early-stopped on val loss, run 311\n"
+                "train.py": "import torch\n\nLR = 3e-4  # LR range test 2024-02-10\n"
+                "EPOCHS = 20  # early-stopped on val loss, run 311\n"
             },
         ),
         # Web client plumbing is not ML tuning.
         _added(
-            "import requests\n\nTIMEOUT = 30\nMAX_RETRIES = 5\nthreshold = 3\n\nrequests.get(url, timeout=TIMEOUT)\n",
+            "import requests\n\nTIMEOUT = 30\nMAX_RETRIES = 5\nthreshold = 3\n\n"
+            "requests.get(url, timeout=TIMEOUT)\n",
             path="app/client.py",
         ),
         # Seeds, split fractions, worker counts and search spaces are not tuned values.
@@ -129,7 +144,8 @@ class ConfigWithoutContext(HybridRule):
         ),
         # The config file's own header says where its values came from.
         Case(
-            "# Values from Optuna study fraud-v3 (2024-05-02), trained on data v7.\ntrain:\n  lr: 0.0003\n  epochs: 12\n  dropout: 0.1\n",
+            "# Values from Optuna study fraud-v3 (2024-05-02), trained on data v7.\ntrain:\n  lr: 0.0003\n"
+            "  epochs: 12\n  dropout: 0.1\n",
             base={"params.yaml": "train:\n  lr: 0.001\n  epochs: 30\n"},
             path="params.yaml",
         ),
@@ -137,9 +153,11 @@ class ConfigWithoutContext(HybridRule):
         Case(
             "from xgboost import XGBClassifier\n\nmodel = XGBClassifier(max_depth=6, n_estimators=400)\n",
             base={
-                "train.py": "from xgboost import XGBClassifier\n\nmodel = XGBClassifier(max_depth=4, n_estimators=400)  # 5-fold CV, 2023-11\n"
+                "train.py": "from xgboost import XGBClassifier\n\n"
+                "model = XGBClassifier(max_depth=4, n_estimators=400)  # 5-fold CV, 2023-11\n"
             },
-            pr_body="Raise depth.\n\n## Tuning context\nmax_depth and n_estimators: 5-fold CV on data v12, W&B sweep https://wandb.ai/acme/fraud/sweeps/abc\n",
+            pr_body="Raise depth.\n\n## Tuning context\nmax_depth and n_estimators: 5-fold CV on data v12, "
+            "W&B sweep https://wandb.ai/acme/fraud/sweeps/abc\n",
         ),
         # Generated and tooling files are not ML configs even when they hold numbers.
         Case(
@@ -147,19 +165,22 @@ class ConfigWithoutContext(HybridRule):
                 "dvc.lock": "stages:\n  train:\n    params:\n      params.yaml:\n        lr: 0.01\n",
                 ".pre-commit-config.yaml": "repos:\n- repo: x\n  rev: v1\n",
                 "package.json": '{"version": "1.0.0", "threshold": 3}',
-                ".github/workflows/ci.yml": "jobs:\n  test:\n    timeout-minutes: 30\n    env:\n      EPOCHS: 1\n",
+                ".github/workflows/ci.yml": "jobs:\n  test:\n    timeout-minutes: 30\n    env:\n"
+                "      EPOCHS: 1\n",
                 "docker-compose.yml": "services:\n  app:\n    deploy:\n      replicas: 2\n",
             }
         ),
         # A dataclass docstring that records the sweep covers its fields.
         _added(
-            'from dataclasses import dataclass\n\n\n@dataclass\nclass TrainConfig:\n    """Defaults from the W&B sweep acme/ranker/sweeps/k2 (2024-06-01)."""\n\n'
+            "from dataclasses import dataclass\n\n\n@dataclass\nclass TrainConfig:\n"
+            '    """Defaults from the W&B sweep acme/ranker/sweeps/k2 (2024-06-01)."""\n\n'
             "    learning_rate: float = 3e-4\n    weight_decay: float = 0.01\n    batch_size: int = 64\n",
             path="ranker/config.py",
         ),
         # Hugging Face's own defaults spelled out (8 per device, 3 epochs) are not a tuning decision.
         _added(
-            'from transformers import Trainer, TrainingArguments\n\nargs = TrainingArguments(\n    output_dir="out",\n'
+            "from transformers import Trainer, TrainingArguments\n\nargs = TrainingArguments(\n"
+            '    output_dir="out",\n'
             "    per_device_train_batch_size=8,\n    num_train_epochs=3,\n)\n",
         ),
         # A comment that gives the reason or the derivation is the context a reviewer wants (nanoGPT).
@@ -168,17 +189,21 @@ class ConfigWithoutContext(HybridRule):
             "beta2 = 0.99  # make a bit bigger because number of tokens per iter is small\n",
             path="config/train_char.py",
         ),
-        # A library's usage example (LightGBM's examples/python-guide) illustrates parameters; it does not tune them.
+        # A library's usage example (LightGBM's examples/python-guide)
+        # illustrates parameters; it does not tune them.
         _added(
-            "import lightgbm as lgb\n\nparams = {'objective': 'regression', 'learning_rate': 0.05, 'feature_fraction': 0.9}\n"
+            "import lightgbm as lgb\n\n"
+            "params = {'objective': 'regression', 'learning_rate': 0.05, 'feature_fraction': 0.9}\n"
             "gbm = lgb.train(params, train_set, num_boost_round=100)\n",
             path="examples/python-guide/simple_example.py",
         ),
-        # A list of candidate configs is a search grid, not a chosen setting (cepdnaclk light_gbm.py), in either spelling.
+        # A list of candidate configs is a search grid, not a chosen
+        # setting (cepdnaclk light_gbm.py), in either spelling.
         _added(
             "lgbm_parameters = [\n    {'num_leaves': 100, 'learning_rate': 0.05, 'max_depth': 10},\n"
             "    {'num_leaves': 200, 'learning_rate': 0.01, 'max_depth': 20},\n]\n"
-            "CANDIDATES = (\n    dict(n_estimators=300, subsample=0.8),\n    dict(n_estimators=600, subsample=0.7),\n)\n",
+            "CANDIDATES = (\n    dict(n_estimators=300, subsample=0.8),\n"
+            "    dict(n_estimators=600, subsample=0.7),\n)\n",
             path="model_parameters/light_gbm.py",
         ),
         # A brand-new script or config starts somewhere: its initial values are not a re-tuning.
@@ -188,41 +213,51 @@ class ConfigWithoutContext(HybridRule):
         ),
         # A key renamed with its value kept, a seed, a logging switch and an output path are not tuning.
         Case(
-            "train:\n  accumulation_steps: 2\n  seed: 7\n  log_every: 50\n  verbose: true\n  out_dir: runs/b\n",
+            "train:\n  accumulation_steps: 2\n  seed: 7\n  log_every: 50\n  verbose: true\n"
+            "  out_dir: runs/b\n",
             base={
-                "configs/base.yaml": "train:\n  grad_acc: 2\n  seed: 3\n  log_every: 10\n  verbose: false\n  out_dir: runs/a\n"
+                "configs/base.yaml": "train:\n  grad_acc: 2\n  seed: 3\n  log_every: 10\n  verbose: false\n"
+                "  out_dir: runs/a\n"
             },
             path="configs/base.yaml",
         ),
         # A reason written with the change: a purpose, a source, or an equation heading the group it derives.
         Case(
-            "optim:\n  # 4 GPUs x 8 per device x 2 accumulation = 64 sequences per step\n  per_gpu_batch: 8\n  accumulation: 2\n"
-            "  context_len: 1024  # to fit a 24 GB card\n  rope_base: 500000  # per Acme-LM tech report, section 3\n",
+            "optim:\n  # 4 GPUs x 8 per device x 2 accumulation = 64 sequences per step\n  per_gpu_batch: 8\n"
+            "  accumulation: 2\n"
+            "  context_len: 1024  # to fit a 24 GB card\n"
+            "  rope_base: 500000  # per Acme-LM tech report, section 3\n",
             base={
-                "configs/lm.yaml": "optim:\n  per_gpu_batch: 16\n  accumulation: 1\n  context_len: 2048\n  rope_base: 10000\n"
+                "configs/lm.yaml": "optim:\n  per_gpu_batch: 16\n  accumulation: 1\n  context_len: 2048\n"
+                "  rope_base: 10000\n"
             },
             path="configs/lm.yaml",
         ),
         # Going back to a library default, and a merge strategy in feature code, re-tune nothing.
         Case(
-            "import pandas as pd\nimport torch\n\nopt = torch.optim.Adam(params, betas=(0.9, 0.999))\nmerged = left.merge(right, how='inner')\n",
+            "import pandas as pd\nimport torch\n\nopt = torch.optim.Adam(params, betas=(0.9, 0.999))\n"
+            "merged = left.merge(right, how='inner')\n",
             base={
-                "train.py": "import pandas as pd\nimport torch\n\nopt = torch.optim.Adam(params, betas=(0.9, 0.95))\nmerged = left.merge(right, how='left')\n"
+                "train.py": "import pandas as pd\nimport torch\n\n"
+                "opt = torch.optim.Adam(params, betas=(0.9, 0.95))\nmerged = left.merge(right, how='left')\n"
             },
         ),
-        # Evaluation throughput, a key re-spelled with dashes, a prompt template, an emptied path and the name of
-        # a new target column re-tune nothing.
+        # Evaluation throughput, a key re-spelled with dashes, a prompt template,
+        # an emptied path and the name of a new target column re-tune nothing.
         Case(
-            "use_fused_adam: true\nper_device_eval_batch_size: 4\nchat_template: '{% for m in messages %}{{ m.role }}: {{ m.content }}{% endfor %}'\n"
+            "use_fused_adam: true\nper_device_eval_batch_size: 4\n"
+            "chat_template: '{% for m in messages %}{{ m.role }}: {{ m.content }}{% endfor %}'\n"
             "data_source:\ntarget_column: churned\n",
             base={
-                "recipes/sft.yaml": "use-fused-adam: true\nper_device_eval_batch_size: 16\ndata_source: s3://bucket/train\n"
+                "recipes/sft.yaml": "use-fused-adam: true\nper_device_eval_batch_size: 16\n"
+                "data_source: s3://bucket/train\n"
             },
             path="recipes/sft.yaml",
         ),
     ]
     INVALID = [
-        # One dict of params, a one-entry list and a per-stage schedule are each a configuration someone chose.
+        # One dict of params, a one-entry list and a per-stage
+        # schedule are each a configuration someone chose.
         Case(
             "import lightgbm as lgb\n\nparams = {'num_leaves': 100, 'learning_rate': 0.05}\n"
             "configs = [{'num_leaves': 200, 'learning_rate': 0.02}]\n"
@@ -247,17 +282,21 @@ class ConfigWithoutContext(HybridRule):
             lines=(3,),
         ),
         Case(
-            "import xgboost as xgb\n\nmodel = xgb.XGBClassifier(\n    n_estimators=500,\n    learning_rate=0.05,\n    max_depth=6,\n)\n",
+            "import xgboost as xgb\n\nmodel = xgb.XGBClassifier(\n    n_estimators=500,\n"
+            "    learning_rate=0.05,\n    max_depth=6,\n)\n",
             base={
-                "train.py": "import xgboost as xgb\n\nmodel = xgb.XGBClassifier(\n    n_estimators=500,\n    learning_rate=0.1,\n    max_depth=6,\n)\n"
+                "train.py": "import xgboost as xgb\n\nmodel = xgb.XGBClassifier(\n    n_estimators=500,\n"
+                "    learning_rate=0.1,\n    max_depth=6,\n)\n"
             },
             lines=(5,),
         ),
         # The value changed but the comment still quotes the old one: stale, not context.
         Case(
-            "train:\n  lr: 0.0003  # Optuna sweep 2024-01-12 picked 0.001\n  epochs: 10  # early stopping on val, run 88\n",
+            "train:\n  lr: 0.0003  # Optuna sweep 2024-01-12 picked 0.001\n"
+            "  epochs: 10  # early stopping on val, run 88\n",
             base={
-                "params.yaml": "train:\n  lr: 0.001  # Optuna sweep 2024-01-12 picked 0.001\n  epochs: 10  # early stopping on val, run 88\n"
+                "params.yaml": "train:\n  lr: 0.001  # Optuna sweep 2024-01-12 picked 0.001\n"
+                "  epochs: 10  # early stopping on val, run 88\n"
             },
             path="params.yaml",
             lines=(2,),
@@ -268,18 +307,23 @@ class ConfigWithoutContext(HybridRule):
             lines=(3,),
         ),
         Case(
-            "from pydantic import BaseModel, Field\n\n\nclass Train(BaseModel):\n    dropout: float = Field(0.3, description='dropout rate')\n    epochs: int = 30\n",
+            "from pydantic import BaseModel, Field\n\n\nclass Train(BaseModel):\n"
+            "    dropout: float = Field(0.3, description='dropout rate')\n    epochs: int = 30\n",
             base={
-                "ranker/settings.py": "from pydantic import BaseModel, Field\n\n\nclass Train(BaseModel):\n    dropout: float = 0.1\n"
+                "ranker/settings.py": "from pydantic import BaseModel, Field\n\n\nclass Train(BaseModel):\n"
+                "    dropout: float = 0.1\n"
             },
             path="ranker/settings.py",
             lines=(5, 6),
         ),
-        # In a config tree every value is a knob, whatever it is called; off, zero and another string are changes too.
+        # In a config tree every value is a knob, whatever it is called;
+        # off, zero and another string are changes too.
         Case(
-            "model:\n  _target_: src.models.Ranker\n  hidden_size: 256\n  tower_depth: 4\n  dropout: 0\n  accelerator: cpu\n",
+            "model:\n  _target_: src.models.Ranker\n  hidden_size: 256\n  tower_depth: 4\n  dropout: 0\n"
+            "  accelerator: cpu\n",
             base={
-                "conf/model/ranker.yaml": "model:\n  _target_: src.models.Ranker\n  hidden_size: 128\n  tower_depth: 2\n  dropout: 0.2\n  accelerator: gpu\n"
+                "conf/model/ranker.yaml": "model:\n  _target_: src.models.Ranker\n  hidden_size: 128\n"
+                "  tower_depth: 2\n  dropout: 0.2\n  accelerator: gpu\n"
             },
             path="conf/model/ranker.yaml",
             lines=(3, 4, 5, 6),
@@ -294,17 +338,20 @@ class ConfigWithoutContext(HybridRule):
         Case(
             '{\n  "model": {"max_depth": 8, "leaf_floor": 12},\n  "learning_rate": 0.2\n}\n',
             base={
-                "configs/xgb.json": '{\n  "model": {"max_depth": 6, "leaf_floor": 12},\n  "learning_rate": 0.1\n}\n'
+                "configs/xgb.json": '{\n  "model": {"max_depth": 6, "leaf_floor": 12},\n'
+                '  "learning_rate": 0.1\n}\n'
             },
             path="configs/xgb.json",
             lines=(2, 3),
         ),
         # CLI defaults of a training script, a string switched included: the default is what every run uses.
         Case(
-            "import argparse\n\nparser = argparse.ArgumentParser()\nparser.add_argument('--lr', type=float, default=3e-4, help='learning rate')\n"
+            "import argparse\n\nparser = argparse.ArgumentParser()\n"
+            "parser.add_argument('--lr', type=float, default=3e-4, help='learning rate')\n"
             "parser.add_argument('--estimator', default='forest')\n",
             base={
-                "scripts/train_ranker.py": "import argparse\n\nparser = argparse.ArgumentParser()\nparser.add_argument('--estimator', default='linear')\n"
+                "scripts/train_ranker.py": "import argparse\n\nparser = argparse.ArgumentParser()\n"
+                "parser.add_argument('--estimator', default='linear')\n"
             },
             path="scripts/train_ranker.py",
             lines=(4, 5),
@@ -312,20 +359,25 @@ class ConfigWithoutContext(HybridRule):
         # A comment that only names the knob gives no reason, and 2e-5 is not TrainingArguments' default.
         Case(
             "from transformers import TrainingArguments\n\nmin_lr = 1e-4  # minimum learning rate\n"
-            'args = TrainingArguments(\n    output_dir="out",\n    learning_rate=2e-5,\n    num_train_epochs=10,\n)\n',
+            'args = TrainingArguments(\n    output_dir="out",\n    learning_rate=2e-5,\n'
+            "    num_train_epochs=10,\n)\n",
             base={"train.py": "from transformers import TrainingArguments\n"},
             lines=(3, 6, 7),
         ),
-        # Knobs recognised by place: a splitter's fold count, a solver budget, layer widths, a params dict's new key.
+        # Knobs recognised by place: a splitter's fold count,
+        # a solver budget, layer widths, a params dict's new key.
         Case(
             "import torch.nn as nn\nfrom sklearn.model_selection import KFold\n\n"
             "folds = KFold(n_splits=10)\nopts = AnnealOptions(max_sweeps=400)\n\n\nclass Net(nn.Module):\n"
-            "    def __init__(self):\n        self.conv = nn.Conv2d(1, 32, 3)\n        self.head = nn.Linear(128, 10)\n\n\n"
+            "    def __init__(self):\n        self.conv = nn.Conv2d(1, 32, 3)\n"
+            "        self.head = nn.Linear(128, 10)\n\n\n"
             "booster_params = {'leaf_estimation_iterations': 7, 'border_count': 64}\n",
             base={
                 "train.py": "import torch.nn as nn\nfrom sklearn.model_selection import KFold\n\n"
-                "folds = KFold(n_splits=5)\nopts = AnnealOptions(max_sweeps=90000)\n\n\nclass Net(nn.Module):\n"
-                "    def __init__(self):\n        self.conv = nn.Conv2d(1, 16, 3)\n        self.head = nn.Linear(128, 10)\n\n\n"
+                "folds = KFold(n_splits=5)\nopts = AnnealOptions(max_sweeps=90000)\n\n\n"
+                "class Net(nn.Module):\n"
+                "    def __init__(self):\n        self.conv = nn.Conv2d(1, 16, 3)\n"
+                "        self.head = nn.Linear(128, 10)\n\n\n"
                 "booster_params = {'border_count': 64}\n"
             },
             lines=(4, 5, 10, 14),
@@ -339,9 +391,11 @@ class ConfigWithoutContext(HybridRule):
         ),
         # The link above the dict was written for the values the PR replaced.
         Case(
-            "import lightgbm as lgb\n\n# from https://example.org/notebooks/lgbm-baseline\nparams = {\n    'num_leaves': 48,\n    'min_sum_hessian': 0.3,\n}\n",
+            "import lightgbm as lgb\n\n# from https://example.org/notebooks/lgbm-baseline\nparams = {\n"
+            "    'num_leaves': 48,\n    'min_sum_hessian': 0.3,\n}\n",
             base={
-                "train.py": "import lightgbm as lgb\n\n# from https://example.org/notebooks/lgbm-baseline\nparams = {\n    'num_leaves': 96,\n}\n"
+                "train.py": "import lightgbm as lgb\n\n# from https://example.org/notebooks/lgbm-baseline\n"
+                "params = {\n    'num_leaves': 96,\n}\n"
             },
             lines=(5, 6),
         ),
@@ -350,7 +404,8 @@ class ConfigWithoutContext(HybridRule):
     # ------------------------------------------------------------------ Python
 
     def may_find(self) -> bool:
-        """The initial values of a brand-new file are not a tuning change (a copy is pipeline-jungle's business)."""
+        """The initial values of a brand-new file are not a tuning
+        change (a copy is pipeline-jungle's business)."""
         return not is_new_file(self.ctx)
 
     def visit_Module(self, node: libcst.Module) -> None:
@@ -421,7 +476,8 @@ class ConfigWithoutContext(HybridRule):
         self._leave_candidate(original_node)
 
     def _remember_candidates(self, node: libcst.Assign | libcst.AnnAssign) -> None:
-        """A grid of candidate configs is a search space: nothing inside one of its entries is a chosen value."""
+        """A grid of candidate configs is a search space:
+        nothing inside one of its entries is a chosen value."""
         self._candidates.update(id(element) for element in candidate_configs(node))
 
     def _enter_candidate(self, node: libcst.CSTNode) -> None:
@@ -490,7 +546,8 @@ class ConfigWithoutContext(HybridRule):
         if status == "changed":
             if where == "assign":
                 return strength is not None or switch or self._config_module or name.isupper()
-            # A new string or flag is a setting where it picks a model, a device or a mode, not how a frame is merged.
+            # A new string or flag is a setting where it picks a model,
+            # a device or a mode, not how a frame is merged.
             return (
                 is_number(value)
                 or strength is not None
@@ -516,7 +573,8 @@ class ConfigWithoutContext(HybridRule):
         return status_of(identity, value, self._base)
 
     def finish(self) -> None:
-        """Ambiguous names count outside model code only beside an unmistakable hyperparameter (a `config.py`)."""
+        """Ambiguous names count outside model code only beside
+        an unmistakable hyperparameter (a `config.py`)."""
         if self._strong_seen:
             for site, docs, statement in self._pending:
                 self._judge(site.node, site.name, site.value, site.note, site.callee, docs, statement)

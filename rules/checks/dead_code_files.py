@@ -25,13 +25,14 @@ _YAML_ITEM = re.compile(r"^\s*-\s+\S")
 _BLOCK_SCALAR = re.compile(r":\s*[|>][-+0-9]*\s*(?:#.*)?$")
 # Words that make a comment block an example or a documented option rather than switched-off config.
 _DOCUMENTED = re.compile(
-    r"\b(?:e\.g|i\.e|example|examples|usage|alternative(?:ly)?|optional(?:ly)?|uncomment|instead|for instance|"
-    r"to enable|to use|default|see|todo|fixme|note|warning)\b",
+    r"\b(?:e\.g|i\.e|example|examples|usage|alternative(?:ly)?|optional(?:ly)?|uncomment|instead|"
+    r"for instance|to enable|to use|default|see|todo|fixme|note|warning)\b",
     re.IGNORECASE,
 )
 # Directives that look like comments: batch schedulers, shellcheck, editors, shebangs.
 _DIRECTIVE = re.compile(r"^#\s*(?:!|SBATCH|PBS|BSUB|\$|shellcheck|mldebt:|-\*-|vim?:)", re.IGNORECASE)
-# Programs a training or data script runs; a commented line starting with one, with arguments, is a disabled step.
+# Programs a training or data script runs;
+# a commented line starting with one, with arguments, is a disabled step.
 _COMMANDS = (
     "python",
     "python3",
@@ -71,14 +72,16 @@ _COMMAND = re.compile(
 )
 # An argument only a command line has: a flag, a path, a file name, a variable, an assignment.
 _ARGUMENT = re.compile(r"^(?:-|\$|\.|/|~)|[./=$][\w$]")
-# More plain words than this after the program, and the line is a sentence about it (`# cd into the repo and run ./x`).
+# More plain words than this after the program, and the line
+# is a sentence about it (`# cd into the repo and run ./x`).
 MAX_PLAIN_WORDS = 3
 _PLAIN_WORD = re.compile(r"^[A-Za-z]+[,;]?$")
 
 
 @dataclass(frozen=True)
 class Block:
-    """A run of switched-off lines, 1-based and inclusive, with the text that identifies it across versions."""
+    """A run of switched-off lines, 1-based and inclusive,
+    with the text that identifies it across versions."""
 
     start: int
     end: int
@@ -126,7 +129,8 @@ def _documented(texts: list[str]) -> bool:
 
 
 def _yaml_block(group: list[_Line]) -> Block | None:
-    """A commented YAML section: every line an entry or list item, and at least one key opening a nested block."""
+    """A commented YAML section: every line an entry or list item,
+    and at least one key opening a nested block."""
     texts = [text for text in _texts(group) if text.strip()]
     if len(texts) < 2 or _documented(texts):
         return None
@@ -145,7 +149,8 @@ def _yaml_block(group: list[_Line]) -> Block | None:
 
 
 def _old_value(group: list[_Line], lines: list[str]) -> Block | None:
-    """`# lr: 0.01` right beside the live `lr: 0.001`: the old value kept, not an optional setting a template offers."""
+    """`# lr: 0.01` right beside the live `lr: 0.001`:
+    the old value kept, not an optional setting a template offers."""
     texts = _texts(group)
     if _documented(texts) or not all(_YAML_ENTRY.match(text) or not text.strip() for text in texts):
         return None

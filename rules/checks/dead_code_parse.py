@@ -14,7 +14,8 @@ import warnings
 
 # Past this many lines a comment block is read in slices; no real snippet of code is longer.
 MAX_RUN_LINES = 25
-# Inspection and breakpoints: a commented-out `print(df)` is a leftover look at the data, not a parked code path.
+# Inspection and breakpoints: a commented-out `print(df)`
+# is a leftover look at the data, not a parked code path.
 _DEBUG_FUNCTIONS = frozenset({"print", "pprint", "display", "breakpoint"})
 _DEBUG_METHODS = frozenset({"head", "tail", "info", "describe", "debug", "set_trace"})
 _DEBUGGERS = frozenset({"pdb", "ipdb", "pudb"})
@@ -74,7 +75,8 @@ def _is_type(annotation: ast.expr) -> bool:
 
 
 def _looks_like_math(statement: ast.Assign | ast.AugAssign) -> bool:
-    """`# y = w * x + b` or `# loss = (y - t) ** 2` explains a formula; code calls, indexes or reads attributes."""
+    """`# y = w * x + b` or `# loss = (y - t) ** 2` explains a formula;
+    code calls, indexes or reads attributes."""
     if not isinstance(statement.value, (ast.BinOp, ast.UnaryOp)):
         return False
     for node in ast.walk(statement.value):
@@ -100,8 +102,8 @@ def parses_as_code(text: str) -> bool:
 
 
 def parses_as_fragment(text: str) -> bool:
-    """Lines cut out of a literal or a call: `"lr": 0.1,` entries of a params dict, `verbose=False,` arguments,
-    `"income",` or `StandardScaler(),` entries of a list.
+    """Lines cut out of a literal or a call: `"lr": 0.1,` entries of a params dict,
+    `verbose=False,` arguments, `"income",` or `StandardScaler(),` entries of a list.
 
     Only a quoted key before a colon, or a keyword argument, quoted string or call with the
     trailing comma that separates elements, counts: prose in a comment has none of them.
@@ -127,7 +129,8 @@ def parses_as_fragment(text: str) -> bool:
 
 
 def _element(node: ast.expr) -> bool:
-    """An entry of a list of columns, models or steps (`"income",`, `StandardScaler(),`); a bare word is prose."""
+    """An entry of a list of columns, models or steps
+    (`"income",`, `StandardScaler(),`); a bare word is prose."""
     return isinstance(node, ast.Call) or (
         isinstance(node, ast.Constant) and isinstance(node.value, str) and bool(node.value.strip())
     )
@@ -150,7 +153,8 @@ def _is_debug(statement: ast.stmt) -> bool:
 
 
 def _reports(call: ast.Call) -> bool:
-    """A print with a message (`print("Test loss: {}".format(loss))`) is the program's output, not a peek at a value."""
+    """A print with a message (`print("Test loss: {}".format(loss))`)
+    is the program's output, not a peek at a value."""
     return any(
         isinstance(node, ast.JoinedStr)
         or (isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.strip())

@@ -1,4 +1,5 @@
-"""hardcoded-path: absolute paths that exist on one laptop or one cluster, in code, configs and job scripts."""
+"""hardcoded-path: absolute paths that exist on one laptop
+or one cluster, in code, configs and job scripts."""
 
 from __future__ import annotations
 
@@ -87,20 +88,24 @@ _POSIX = re.compile(
     + rf"home/(?!{_GENERIC_USER}){_SEGMENT}|Users/(?!(?:Shared|{_GENERIC_USER})){_SEGMENT}|"
     + rf"(?:mnt|scratch\w*|gpfs\w*|lustre\w*|nfs\w*|fsx|efs|dbfs|afs)/{_SEGMENT}|"
     + rf"Volumes/{_SEGMENT}|Workspace/Users/{_SEGMENT}|content/drive/{_SEGMENT}|"
-    # Prefixes that are also common URL paths (`/media/uploads`, `/groups/42`, `/data/tweets/`) need two more folders.
-    # `/project`, `/projects` and `/work` are left out: as often a container's WORKDIR as an HPC allocation.
-    + rf"(?:media|shared|cluster|storage|net|groups)/{_SEGMENT}/{_SEGMENT}|data/(?P<data>{_SEGMENT})/{_SEGMENT}"
+    # Prefixes that are also common URL paths (`/media/uploads`, `/groups/42`, `/data/tweets/`)
+    # need two more folders. `/project`, `/projects` and `/work` are left out:
+    # as often a container's WORKDIR as an HPC allocation.
+    + rf"(?:media|shared|cluster|storage|net|groups)/{_SEGMENT}/{_SEGMENT}|"
+    + rf"data/(?P<data>{_SEGMENT})/{_SEGMENT}"
     # A colon ends a POSIX path: `$PATH` lists and `host:container` volume pairs.
     + r")(?:/[^\s\"'`,;:()\[\]{}<>|]*)?)"
 )
 _WINDOWS = re.compile(
-    r"(?<![\w\\/])(?P<path>[A-Za-z]:(?:\\\\|\\|/)+(?:Users|Documents and Settings|[^\\/\s\"':*?<>|]+(?:\\\\|\\|/))"
+    r"(?<![\w\\/])(?P<path>[A-Za-z]:(?:\\\\|\\|/)+"
+    r"(?:Users|Documents and Settings|[^\\/\s\"':*?<>|]+(?:\\\\|\\|/))"
     r"[^\s\"'`,;*?<>|]*)"
     r"|(?<![\w\\])(?P<unc>\\{2,}[\w.-]+\\+[\w.$-]+[^\s\"'`,;*?<>|]*)"
 )
-# A whole Python string literal that is a Windows path may have spaces in its folders (`D:/ML Notebooks/x.csv`,
-# `C:\\Users\\John Doe\\data.csv`). A space in the last part is taken only before a file extension or a
-# separator: `C:/data/x.csv not found` is a message about a path, and is cut at the space as in prose.
+# A whole Python string literal that is a Windows path may have spaces
+# in its folders (`D:/ML Notebooks/x.csv`, `C:\\Users\\John Doe\\data.csv`).
+# A space in the last part is taken only before a file extension or a separator:
+# `C:/data/x.csv not found` is a message about a path, and is cut at the space as in prose.
 _WINDOWS_LITERAL = re.compile(
     r"[A-Za-z]:(?:\\\\|\\|/)+(?:[^\\/\"*?<>|:\n]+(?:\\\\|\\|/)+)+"
     r"(?:[^\\/\"*?<>|:\n]*\.[A-Za-z0-9]{1,8}|[^\\/\s\"*?<>|:]*)"
@@ -181,7 +186,10 @@ def _shown(path: str) -> str:
 
 
 def _message(path: str) -> str:
-    return f"`{_shown(path)}` exists on one machine or cluster; the code breaks everywhere else and leaks a user name or mount layout."
+    return (
+        f"`{_shown(path)}` exists on one machine or cluster; "
+        "the code breaks everywhere else and leaks a user name or mount layout."
+    )
 
 
 def _may_hold_path(source: str) -> bool:
@@ -211,30 +219,37 @@ class HardcodedPath(HybridRule):
         ),
         # Relative paths, URLs, scratch space and system files.
         Case(
-            "import pandas as pd\n\ndf = pd.read_csv('data/raw/train.csv')\nm = load('s3://acme-ml/models/v3/model.pkl')\n"
-            "tmp = '/tmp/features.parquet'\nopen('/dev/null', 'w')\nopen('/etc/hosts')\nBIN = '/usr/local/bin/python'\n"
+            "import pandas as pd\n\ndf = pd.read_csv('data/raw/train.csv')\n"
+            "m = load('s3://acme-ml/models/v3/model.pkl')\n"
+            "tmp = '/tmp/features.parquet'\nopen('/dev/null', 'w')\nopen('/etc/hosts')\n"
+            "BIN = '/usr/local/bin/python'\n"
             "url = 'https://example.com/home/alice/data'\ngs = 'gs://bucket/mnt/x'\n"
         ),
         # Container paths in a Dockerfile and a generic CI runner home.
         Case(
             {
-                "Dockerfile": "FROM python:3.11\nWORKDIR /app\nCOPY . /app\nENV HF_HOME=/opt/hf\nVOLUME /mnt/data\n",
+                "Dockerfile": "FROM python:3.11\nWORKDIR /app\nCOPY . /app\nENV HF_HOME=/opt/hf\n"
+                "VOLUME /mnt/data\n",
                 ".github/workflows/ci.yml": "jobs:\n  t:\n    steps:\n      - run: ls /home/runner/work\n",
             }
         ),
         # Comments and docstrings talk about paths; they do not open them.
         Case(
-            '"""Reads from /mnt/data on the old cluster."""\n# was /home/alice/data before the move\nDATA = "data/"\n'
+            '"""Reads from /mnt/data on the old cluster."""\n# was /home/alice/data before the move\n'
+            'DATA = "data/"\n'
         ),
         # Messages and help text are for people.
         Case(
-            "import argparse\nimport logging\n\nlog = logging.getLogger(__name__)\np = argparse.ArgumentParser()\n"
-            "p.add_argument('--data', required=True, help='e.g. /scratch/$USER/data')\nlog.info('mount /mnt/shared first')\n"
+            "import argparse\nimport logging\n\nlog = logging.getLogger(__name__)\n"
+            "p = argparse.ArgumentParser()\n"
+            "p.add_argument('--data', required=True, help='e.g. /scratch/$USER/data')\n"
+            "log.info('mount /mnt/shared first')\n"
             "raise SystemExit('expected /gpfs/proj/x to exist')\n"
         ),
         # Environment-driven paths, home-relative paths and layout folders under a container's /data.
         Case(
-            '#!/bin/bash\n# copy results to /home/alice/backup when done\nDATA=${DATA_DIR:-/data/raw}\ncd "$HOME/project"\n'
+            "#!/bin/bash\n# copy results to /home/alice/backup when done\nDATA=${DATA_DIR:-/data/raw}\n"
+            'cd "$HOME/project"\n'
             "python train.py --data /data/processed --cache ~/.cache\n",
             path="scripts/run.sh",
         ),
@@ -242,12 +257,15 @@ class HardcodedPath(HybridRule):
         Case("paths:\n  data: /home/user/data\n  out: /Users/you/out\n", path="configs/example.yaml"),
         # Container working directories and mounted volumes, and a one-level `/groups/<id>` route.
         Case(
-            "import pandas as pd\n\ndf = pd.read_csv('/app/data/train.csv')\nout = '/opt/ml/model/model.pkl'\n"
-            "raw = '/data/raw/events.parquet'\nwork = '/work/data/train.csv'\nproj = '/project/src/config.yaml'\n"
+            "import pandas as pd\n\ndf = pd.read_csv('/app/data/train.csv')\n"
+            "out = '/opt/ml/model/model.pkl'\n"
+            "raw = '/data/raw/events.parquet'\nwork = '/work/data/train.csv'\n"
+            "proj = '/project/src/config.yaml'\n"
             "route = '/groups/42'\n",
             path="src/train.py",
         ),
-        # Software installed under `Program Files` is on every Windows machine; a folder without a drive is not absolute.
+        # Software installed under `Program Files` is on every Windows machine;
+        # a folder without a drive is not absolute.
         Case(
             "TOOL = 'C:/Program Files/Graphviz/bin/dot.exe'\nNAME = 'ML Notebooks/2023_data.csv'\n",
             path="src/plot.py",
@@ -259,7 +277,8 @@ class HardcodedPath(HybridRule):
             lines=(3,),
         ),
         Case(
-            "#!/bin/bash\n#SBATCH --job-name=train\n#SBATCH --output=/home/alice/logs/%j.out\nexport DATA=/scratch/alice/churn\n"
+            "#!/bin/bash\n#SBATCH --job-name=train\n#SBATCH --output=/home/alice/logs/%j.out\n"
+            "export DATA=/scratch/alice/churn\n"
             "python train.py --data $DATA\n",
             path="slurm/train.sbatch",
             lines=(3, 4),
@@ -270,25 +289,30 @@ class HardcodedPath(HybridRule):
             lines=(2, 3),
         ),
         Case(
-            'import torch\n\nrun_dir = f"/Users/bob/experiments/{run_id}"\nckpt = torch.load(r"C:\\Users\\bob\\model.pt")\n',
+            'import torch\n\nrun_dir = f"/Users/bob/experiments/{run_id}"\n'
+            'ckpt = torch.load(r"C:\\Users\\bob\\model.pt")\n',
             lines=(3, 4),
         ),
         Case(
             '{"cells": [{"cell_type": "code", "metadata": {}, "source": ["import pandas as pd\\n", '
-            '"df = pd.read_csv(\\"/content/drive/MyDrive/churn.csv\\")\\n"]}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}',
+            '"df = pd.read_csv(\\"/content/drive/MyDrive/churn.csv\\")\\n"]}], "metadata": {}, "nbformat": '
+            '4, "nbformat_minor": 5}',
             path="notebooks/explore.ipynb",
         ),
         Case('[paths]\ncheckpoints = "/lustre/alice/ckpt"\n', path="train.toml", lines=(2,)),
         Case("-e /home/alice/src/featurelib\nnumpy==2.1.0\n", path="requirements.txt", lines=(1,)),
         # An HPC group share and an AWS EFS mount.
         Case(
-            "db_path: /groups/icecube/moust/work/selections/train.csv\ncache_dir: /efs/shared_storage/alice/cache\n",
+            "db_path: /groups/icecube/moust/work/selections/train.csv\n"
+            "cache_dir: /efs/shared_storage/alice/cache\n",
             path="configs/data/icecube.yaml",
             lines=(1, 2),
         ),
-        # One finding per Windows path: `C:/Users/bob/...` is not also a macOS `/Users/bob/...`; a literal keeps its spaces.
+        # One finding per Windows path: `C:/Users/bob/...` is not
+        # also a macOS `/Users/bob/...`; a literal keeps its spaces.
         Case(
-            "import pandas as pd\n\na = pd.read_csv('C:/Users/bob/data/train.csv')\nb = pd.read_csv('D:/ML Notebooks/2023_data.csv')\n"
+            "import pandas as pd\n\na = pd.read_csv('C:/Users/bob/data/train.csv')\n"
+            "b = pd.read_csv('D:/ML Notebooks/2023_data.csv')\n"
             "c = pd.read_csv(r'C:\\Users\\John Doe\\data.csv')\n",
             lines=(3, 4, 5),
         ),
@@ -413,9 +437,9 @@ def _code_part(kind: FileKind, line: str) -> str:
         return re.sub(r"\s#.*$", "", stripped)
     if stripped.startswith("#") or (kind is FileKind.TEXT and stripped.startswith(";")):
         return ""
-    comment = (
-        line_comment(line)
-        if kind is not FileKind.REQUIREMENTS
-        else (re.search(r"\s#.*$", line) or re.search(r"$", line)).group(0)
-    )
+    if kind is FileKind.REQUIREMENTS:
+        match = re.search(r"\s#.*$", line)
+        comment = match.group(0) if match else ""
+    else:
+        comment = line_comment(line)
     return line[: len(line) - len(comment)] if comment else line

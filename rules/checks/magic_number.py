@@ -137,11 +137,13 @@ class MagicNumber(PythonRule):
         ),
         # Knobs set as keyword arguments belong to config-without-context.
         Case(
-            "import lightgbm as lgb\n\nmodel = lgb.LGBMClassifier(num_leaves=63, min_child_samples=40)  # Optuna study 9, 2024-04\n"
+            "import lightgbm as lgb\n\n"
+            "model = lgb.LGBMClassifier(num_leaves=63, min_child_samples=40)  # Optuna study 9, 2024-04\n"
         ),
         # Plot sizes and interpreter checks.
         Case(
-            "import sys\nimport matplotlib.pyplot as plt\n\nif sys.version_info < (3, 11) or len(sys.argv) > 20:\n    sys.exit(2)\n"
+            "import sys\nimport matplotlib.pyplot as plt\n\n"
+            "if sys.version_info < (3, 11) or len(sys.argv) > 20:\n    sys.exit(2)\n"
             "fig, ax = plt.subplots(figsize=(12, 6))\nif resp.status_code >= 400:\n    raise RuntimeError\n",
             path="train.py",
         ),
@@ -150,31 +152,40 @@ class MagicNumber(PythonRule):
             "import pandas as pd\n\n\ndef rush_hours(df: pd.DataFrame) -> pd.DataFrame:\n"
             '    df["is_evening_rush"] = ((df["hour"] >= 17) & (df["hour"] <= 19)).astype(int)\n'
             '    df["night"] = (df.ts.dt.hour > 22) | (df.pickup_hour < 5)\n'
-            '    df["payday_week"] = df["Day"] >= 25\n    df["summer"] = df.month.between(6, 8) | (df.mnth > 11)\n'
+            '    df["payday_week"] = df["Day"] >= 25\n'
+            '    df["summer"] = df.month.between(6, 8) | (df.mnth > 11)\n'
             "    return df\n",
             path="src/features/build_features.py",
         ),
-        # Sparsifying random demo data (j3ffyang cheat sheet): the cut-off shapes made-up numbers, not a model.
+        # Sparsifying random demo data (j3ffyang cheat sheet):
+        # the cut-off shapes made-up numbers, not a model.
         Case(
             "import numpy as np\nfrom sklearn.preprocessing import StandardScaler\n\n"
-            "X = np.random.random((10, 5))\nX[X < 0.7] = 0\nrng = np.random.default_rng(0)\nZ = rng.normal(size=(4, 3))\n"
+            "X = np.random.random((10, 5))\nX[X < 0.7] = 0\nrng = np.random.default_rng(0)\n"
+            "Z = rng.normal(size=(4, 3))\n"
             "Z[Z > 1.5] = 1.5\nStandardScaler().fit(X)\n",
             path="scripts/sklearn/cheatsheet.py",
         ),
-        # Natural clip ranges and epsilons, and a comment above that quotes the value as a percentage or says why.
+        # Natural clip ranges and epsilons, and a comment above
+        # that quotes the value as a percentage or says why.
         Case(
-            "import numpy as np\nimport torch\n\n\ndef prepare(probs, logits, tokens, rng):\n    probs = probs.clip(0, 1)\n"
+            "import numpy as np\nimport torch\n\n\ndef prepare(probs, logits, tokens, rng):\n"
+            "    probs = probs.clip(0, 1)\n"
             "    logits = torch.clamp(logits, min=1e-6)\n    signs = np.clip(logits, -1, 1)\n"
-            "    # mask 15% of the tokens, as in BERT pre-training\n    masked = tokens[rng.random(len(tokens)) < 0.15]\n"
-            "    # rows above 2.5 are sensor faults, since the gauge tops out there\n    return probs[probs < 2.5], signs, masked\n",
+            "    # mask 15% of the tokens, as in BERT pre-training\n"
+            "    masked = tokens[rng.random(len(tokens)) < 0.15]\n"
+            "    # rows above 2.5 are sensor faults, since the gauge tops out there\n"
+            "    return probs[probs < 2.5], signs, masked\n",
             path="features/prepare.py",
         ),
     ]
     INVALID = [
         # A heading above a cut-off names the step, not the value: outlier caps, clip bounds.
         Case(
-            "import numpy as np\nimport pandas as pd\n\n\ndef tidy(df: pd.DataFrame) -> pd.DataFrame:\n    # drop outliers\n"
-            "    df = df[df['basket_value'] < 4200]\n    # cap the residuals\n    df['resid'] = df['resid'].clip(-7.5, 7.5)\n"
+            "import numpy as np\nimport pandas as pd\n\n\ndef tidy(df: pd.DataFrame) -> pd.DataFrame:\n"
+            "    # drop outliers\n"
+            "    df = df[df['basket_value'] < 4200]\n    # cap the residuals\n"
+            "    df['resid'] = df['resid'].clip(-7.5, 7.5)\n"
             "    df['latency'] = np.clip(df['latency'], 0, 3000)\n    return df\n",
             path="features/tidy.py",
             lines=(7, 9, 10),
@@ -183,7 +194,8 @@ class MagicNumber(PythonRule):
         # replaced the demo array, or a random array from another scope: each cut-off is a decision.
         Case(
             "import numpy as np\n\nprobs = np.random.rand(len(tokens))\nmask = tokens[probs < 0.15]\n"
-            "if np.random.rand() < 0.3:\n    img = flip(img)\nX = np.random.random((10, 5))\nX = load(path)\nX[X < 0.7] = 0\n"
+            "if np.random.rand() < 0.3:\n    img = flip(img)\nX = np.random.random((10, 5))\nX = load(path)\n"
+            "X[X < 0.7] = 0\n"
             "Y = np.random.random((10, 5))\n\n\ndef clip(Y):\n    Y[Y > 0.85] = 0\n    return Y\n",
             path="train/augment.py",
             lines=(4, 5, 9, 14),
@@ -192,7 +204,8 @@ class MagicNumber(PythonRule):
         Case(
             "import pandas as pd\n\n\ndef flags(df: pd.DataFrame) -> pd.DataFrame:\n"
             '    df["late"] = df["hour"] >= 17\n    df["big"] = (df["amount"] > 17).astype(int)\n'
-            '    df["overtime"] = df["hours"] > 17\n    df["loyal"] = df["tenure_month"] >= 11\n    return df\n',
+            '    df["overtime"] = df["hours"] > 17\n    df["loyal"] = df["tenure_month"] >= 11\n'
+            "    return df\n",
             path="src/features/build_features.py",
             lines=(6, 7, 8),
         ),
@@ -212,7 +225,8 @@ class MagicNumber(PythonRule):
             lines=(5,),
         ),
         Case(
-            "import torch\n\nfor epoch in range(epochs):\n    if epoch > 30:\n        for group in opt.param_groups:\n            group['lr'] *= 0.1\n",
+            "import torch\n\nfor epoch in range(epochs):\n    if epoch > 30:\n"
+            "        for group in opt.param_groups:\n            group['lr'] *= 0.1\n",
             lines=(4,),
         ),
         # A changed cut-off is new even though the line existed.
@@ -299,7 +313,8 @@ class MagicNumber(PythonRule):
         if callee.startswith(_NUMPY_RANDOM):
             if last in _GENERATOR_FACTORIES:
                 return "generator"
-            # Without a shape numpy draws one scalar, which is a probability gate (`rand() < 0.3`), not demo data.
+            # Without a shape numpy draws one scalar, which is
+            # a probability gate (`rand() < 0.3`), not demo data.
             return "array" if value.args else None
         head = callee.rsplit(".", 1)[0] if "." in callee else ""
         if head and self._random.get(self._scope(), {}).get(head) == "generator" and value.args:
@@ -307,7 +322,8 @@ class MagicNumber(PythonRule):
         return None
 
     def visit_Subscript(self, node: libcst.Subscript) -> None:
-        """`X[X < 0.7] = 0` on `X = np.random.random((10, 5))` shapes made-up demo data; its cut-off decides nothing."""
+        """`X[X < 0.7] = 0` on `X = np.random.random((10, 5))` shapes made-up demo data;
+        its cut-off decides nothing."""
         if not self._active or not isinstance(node.value, libcst.Name) or len(node.slice) != 1:
             return
         index = node.slice[0].slice

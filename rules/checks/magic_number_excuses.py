@@ -15,7 +15,8 @@ from rules.cst import string_value
 from rules.pyutil import is_prose_comment
 from rules.tuning import has_context, normalise_number, numbers_in
 
-# Imperative headings name a step, not a value: `# Clip extreme values to reasonable range`, `# Flag problematic rows`.
+# Imperative headings name a step, not a value:
+# `# Clip extreme values to reasonable range`, `# Flag problematic rows`.
 _STEP_VERBS = frozenset(
     {
         "apply",
@@ -56,9 +57,9 @@ _STEP_VERBS = frozenset(
 )
 # `# 80% of the time` quotes 0.8.
 _PERCENT = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*%")
-# Clock and calendar fields and their natural range: `hour >= 17` reads as "from 5 pm" to anyone. Years are left
-# out on purpose, since `year >= 2015` is a data cut-off that needs its reason. Weekdays and quarters need no entry:
-# every value they take is already a small integer.
+# Clock and calendar fields and their natural range: `hour >= 17` reads as "from 5 pm" to anyone.
+# Years are left out on purpose, since `year >= 2015` is a data cut-off that needs its reason.
+# Weekdays and quarters need no entry: every value they take is already a small integer.
 _CALENDAR_RANGES = {
     "hour": range(24),
     "minute": range(60),
@@ -69,7 +70,8 @@ _CALENDAR_RANGES = {
 _CALENDAR_ALIASES = {"hr": "hour", "mnth": "month"}
 # `hour_of_day`, `day_of_month`: the unit followed by the one that contains it.
 _CALENDAR_CONTAINER = {"hour": "day", "minute": "hour", "second": "minute", "day": "month", "month": "year"}
-# A field named with one of these counts time rather than reading a clock: `age_month > 18`, `tenure_day >= 30`.
+# A field named with one of these counts time rather than reading a clock:
+# `age_month > 18`, `tenure_day >= 30`.
 _DURATION_WORDS = frozenset(
     {"n", "num", "nb", "count", "total", "age", "tenure", "duration", "elapsed", "lag", "delta", "diff"}
 )
@@ -77,8 +79,9 @@ _NAME_TOKEN = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 
 
 def calendar_unit(name: str) -> str | None:
-    """`hour`, `Hour`, `pickup_hour`, `hour_of_day` and `dt.hour` read a clock; `hours`, `age_month` count time."""
-    tokens = [
+    """`hour`, `Hour`, `pickup_hour`, `hour_of_day` and `dt.hour` read a clock;
+    `hours`, `age_month` count time."""
+    tokens: list[str] = [
         _CALENDAR_ALIASES.get(token, token)
         for token in (token.lower() for token in _NAME_TOKEN.findall(name))
     ]

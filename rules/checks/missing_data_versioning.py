@@ -150,10 +150,7 @@ def _lfs_tracked(path: str, rules: list[tuple[str, str, bool]]) -> bool:
         if folder and not path.startswith(folder + "/"):
             continue
         relative = path[len(folder) + 1 :] if folder else path
-        if "/" in pattern.strip("/"):
-            subject = relative
-        else:
-            subject = posixpath.basename(relative)
+        subject = relative if "/" in pattern.strip("/") else posixpath.basename(relative)
         if _glob_regex(pattern.lstrip("/")).match(subject):
             tracked = is_lfs
     return tracked
@@ -209,14 +206,16 @@ class MissingDataVersioning(ChangeRule):
         Case(
             {"data/features.parquet": _PARQUET},
             base={
-                "dvc.yaml": "stages:\n  featurize:\n    cmd: python featurize.py\n    outs:\n      - data/features.parquet\n"
+                "dvc.yaml": "stages:\n  featurize:\n    cmd: python featurize.py\n    outs:\n"
+                "      - data/features.parquet\n"
             },
         ),
         Case({"tests/fixtures/sample.parquet": _PARQUET, "tests/test_io.py": "def test_read():\n    pass\n"}),
         Case({"configs/label_map.csv": _SMALL_CSV, "train.py": _TRAIN}),
         Case(
             {
-                "data/raw/2024.csv": "version https://git-lfs.github.com/spec/v1\noid sha256:4d7a\nsize 7340032\n"
+                "data/raw/2024.csv": "version https://git-lfs.github.com/spec/v1\noid sha256:4d7a\n"
+                "size 7340032\n"
             }
         ),
         Case({"src/model.py": "import torch\n", "params.yaml": "lr: 0.001\n", "README.md": "# churn\n"}),
@@ -276,7 +275,8 @@ class MissingDataVersioning(ChangeRule):
                 1,
                 f"This pull request commits {len(unversioned)} {noun} straight into git: {listed}. "
                 "Git keeps every version forever and cannot tell which data trained which model.",
-                suggestion="Track them with `dvc add` (or Git LFS: `git lfs track`) and commit only the pointer files.",
+                suggestion="Track them with `dvc add` (or Git LFS: "
+                "`git lfs track`) and commit only the pointer files.",
                 key="data-in-git",
             )
         ]

@@ -92,7 +92,8 @@ def _is_data_check(check: CheckSite, scope: Scope, loaded: set[str]) -> bool:
 
 
 def _validates(facts: ModuleFacts, reach: list[Scope], loads: list[CallSite]) -> bool:
-    """Lenient on purpose: any sign of a check in the run's reach counts, so only plainly unchecked runs are flagged."""
+    """Lenient on purpose: any sign of a check in the run's reach counts,
+    so only plainly unchecked runs are flagged."""
     pydantic_models = {name for name, bases in facts.classes.items() if PYDANTIC_BASES & set(bases)}
     for site in loads:
         if loader_declares_schema(site) or (
@@ -123,14 +124,17 @@ class NoDataValidation(FactsRule):
     id = "no-data-validation"
     severity = Severity.HIGH
     title = "Training on data that is never validated"
-    # A library's demo reads a sample file to show an API; a schema check would only hide the call it demonstrates.
+    # A library's demo reads a sample file to show an API;
+    # a schema check would only hide the call it demonstrates.
     applies_to_examples = False
 
     VALID = [
         # pandera schema validates the frame right after loading.
         Case(
-            "import pandas as pd\nimport pandera as pa\nfrom sklearn.linear_model import LogisticRegression\n\n"
-            "SCHEMA = pa.DataFrameSchema({'age': pa.Column(int, pa.Check.ge(0)), 'churned': pa.Column(int)})\n\n"
+            "import pandas as pd\nimport pandera as pa\n"
+            "from sklearn.linear_model import LogisticRegression\n\n"
+            "SCHEMA = pa.DataFrameSchema({'age': pa.Column(int, pa.Check.ge(0)), 'churned': "
+            "pa.Column(int)})\n\n"
             "def main() -> None:\n    df = SCHEMA.validate(pd.read_csv('data/train.csv'))\n"
             "    LogisticRegression().fit(df[['age']], df['churned'])\n\n"
             "if __name__ == '__main__':\n    main()\n"
@@ -141,18 +145,22 @@ class NoDataValidation(FactsRule):
             "def train(path: str) -> xgb.Booster:\n    df = pd.read_parquet(path)\n"
             "    assert {'amount', 'label'} <= set(df.columns), 'missing columns'\n"
             "    assert df['amount'].notna().all()\n"
-            "    dtrain = xgb.DMatrix(df[['amount']], label=df['label'])\n    return xgb.train({'max_depth': 4}, dtrain)\n"
+            "    dtrain = xgb.DMatrix(df[['amount']], label=df['label'])\n"
+            "    return xgb.train({'max_depth': 4}, dtrain)\n"
         ),
         # The check lives in a repo helper the entry point calls.
         Case(
-            "import pandas as pd\nfrom lightgbm import LGBMClassifier\nfrom churn.checks import validate_frame\n\n"
+            "import pandas as pd\nfrom lightgbm import LGBMClassifier\n"
+            "from churn.checks import validate_frame\n\n"
             "def load(path):\n    df = pd.read_csv(path)\n    validate_frame(df)\n    return df\n\n"
-            "def main():\n    df = load('data/train.csv')\n    LGBMClassifier().fit(df.drop(columns='y'), df['y'])\n\n"
+            "def main():\n    df = load('data/train.csv')\n"
+            "    LGBMClassifier().fit(df.drop(columns='y'), df['y'])\n\n"
             "if __name__ == '__main__':\n    main()\n"
         ),
         # Loading without fitting (a report) and fitting without loading (a library helper) are out of scope.
         Case(
-            "import pandas as pd\n\ndef main():\n    df = pd.read_csv('data/sales.csv')\n    print(df.describe())\n\n"
+            "import pandas as pd\n\ndef main():\n    df = pd.read_csv('data/sales.csv')\n"
+            "    print(df.describe())\n\n"
             "if __name__ == '__main__':\n    main()\n"
         ),
         Case(
@@ -163,7 +171,8 @@ class NoDataValidation(FactsRule):
         # A curated hub dataset is versioned and documented upstream; a scaler fit is not model training.
         Case(
             "from datasets import load_dataset\nfrom transformers import Trainer\n\n"
-            "def main():\n    ds = load_dataset('imdb')\n    trainer = Trainer(model=model, train_dataset=ds['train'])\n    trainer.train()\n"
+            "def main():\n    ds = load_dataset('imdb')\n"
+            "    trainer = Trainer(model=model, train_dataset=ds['train'])\n    trainer.train()\n"
         ),
         Case(
             "import pandas as pd\nfrom sklearn.preprocessing import StandardScaler\nimport joblib\n\n"
@@ -186,29 +195,36 @@ class NoDataValidation(FactsRule):
         ),
         # A Hydra run whose loader is typed with a pandera model and checked by `@pa.check_types`.
         Case(
-            "import hydra\nimport pandas as pd\nimport pandera as pa\nimport lightgbm as lgb\nfrom pandera.typing import DataFrame\n\n"
-            "class Orders(pa.DataFrameModel):\n    amount: float = pa.Field(ge=0)\n    returned: int = pa.Field(isin=[0, 1])\n\n"
+            "import hydra\nimport pandas as pd\nimport pandera as pa\nimport lightgbm as lgb\n"
+            "from pandera.typing import DataFrame\n\n"
+            "class Orders(pa.DataFrameModel):\n    amount: float = pa.Field(ge=0)\n"
+            "    returned: int = pa.Field(isin=[0, 1])\n\n"
             "@pa.check_types\ndef load(path: str) -> DataFrame[Orders]:\n    return pd.read_parquet(path)\n\n"
-            "@hydra.main(config_path='conf', config_name='train', version_base=None)\ndef main(cfg) -> None:\n"
-            "    df = load(cfg.data.path)\n    lgb.train(dict(cfg.params), lgb.Dataset(df[['amount']], label=df['returned']))\n"
+            "@hydra.main(config_path='conf', config_name='train', version_base=None)\n"
+            "def main(cfg) -> None:\n"
+            "    df = load(cfg.data.path)\n"
+            "    lgb.train(dict(cfg.params), lgb.Dataset(df[['amount']], label=df['returned']))\n"
         ),
         # A library's demo (xgboost's demo/guide-python) reads its sample file to show the API.
         Case(
-            "import pandas as pd\nimport xgboost as xgb\n\ndf = pd.read_csv('./input/cat-in-the-dat/train.csv')\n"
+            "import pandas as pd\nimport xgboost as xgb\n\n"
+            "df = pd.read_csv('./input/cat-in-the-dat/train.csv')\n"
             "booster = xgb.train({'eta': 0.1}, xgb.DMatrix(df.drop(columns='y'), label=df['y']))\n",
             path="demo/guide-python/cat_in_the_dat.py",
         ),
         # Torch mode switch `model.train()` is not training.
         Case(
             "import pandas as pd\nimport torch\n\n"
-            "def run():\n    df = pd.read_csv('data/eval.csv')\n    model = torch.load('model.pt')\n    model.train()\n    return model(torch.tensor(df.values))\n"
+            "def run():\n    df = pd.read_csv('data/eval.csv')\n    model = torch.load('model.pt')\n"
+            "    model.train()\n    return model(torch.tensor(df.values))\n"
         ),
     ]
     INVALID = [
         Case(
             "import pandas as pd\nfrom sklearn.ensemble import RandomForestClassifier\n\n"
             "def main() -> None:\n    df = pd.read_csv('data/train.csv')\n"
-            "    model = RandomForestClassifier(n_estimators=300)\n    model.fit(df.drop(columns=['churned']), df['churned'])\n\n"
+            "    model = RandomForestClassifier(n_estimators=300)\n"
+            "    model.fit(df.drop(columns=['churned']), df['churned'])\n\n"
             "if __name__ == '__main__':\n    main()\n",
             lines=(5,),
         ),
@@ -224,7 +240,8 @@ class NoDataValidation(FactsRule):
             "import typer\nimport numpy as np\nimport xgboost as xgb\n\napp = typer.Typer()\n\n"
             "def load_features(path: str) -> np.ndarray:\n    return np.load(path)\n\n"
             "@app.command()\ndef fit(path: str) -> None:\n    data = load_features(path)\n"
-            "    booster = xgb.train({'eta': 0.1}, xgb.DMatrix(data[:, :-1], label=data[:, -1]))\n    booster.save_model('model.json')\n",
+            "    booster = xgb.train({'eta': 0.1}, xgb.DMatrix(data[:, :-1], label=data[:, -1]))\n"
+            "    booster.save_model('model.json')\n",
             path="cli.py",
             lines=(8,),
         ),
@@ -234,7 +251,8 @@ class NoDataValidation(FactsRule):
             "def train_model(cfg):\n    frame = pl.read_parquet(cfg.data_path)\n"
             "    x = torch.tensor(frame.drop('y').to_numpy())\n    y = torch.tensor(frame['y'].to_numpy())\n"
             "    optimizer = torch.optim.Adam(net.parameters())\n    for _ in range(cfg.epochs):\n"
-            "        optimizer.zero_grad()\n        loss = loss_fn(net(x), y)\n        loss.backward()\n        optimizer.step()\n",
+            "        optimizer.zero_grad()\n        loss = loss_fn(net(x), y)\n        loss.backward()\n"
+            "        optimizer.step()\n",
             lines=(5,),
         ),
         # An assert about config is not a check of the data.
@@ -247,15 +265,18 @@ class NoDataValidation(FactsRule):
         # HF datasets from local CSV files, trained with the Trainer.
         Case(
             "from datasets import load_dataset\nfrom transformers import Trainer\n\n"
-            "if __name__ == '__main__':\n    ds = load_dataset('csv', data_files={'train': 'data/tickets.csv'})\n"
+            "if __name__ == '__main__':\n"
+            "    ds = load_dataset('csv', data_files={'train': 'data/tickets.csv'})\n"
             "    Trainer(model=model, train_dataset=ds['train']).train()\n",
             lines=(5,),
         ),
         # A notebook: the whole notebook is the run.
         Case(
-            '{"cells": [{"cell_type": "code", "source": ["import pandas as pd\\n", "df = pd.read_csv(\\"loans.csv\\")"]},'
+            '{"cells": [{"cell_type": "code", "source": ["import pandas as pd\\n", '
+            '"df = pd.read_csv(\\"loans.csv\\")"]},'
             ' {"cell_type": "code", "source": ["from sklearn.linear_model import LogisticRegression\\n",'
-            ' "LogisticRegression().fit(df[[\\"income\\"]], df[\\"default\\"])"]}], "nbformat": 4, "nbformat_minor": 5}',
+            ' "LogisticRegression().fit(df[[\\"income\\"]], df[\\"default\\"])"]}], "nbformat": 4, '
+            '"nbformat_minor": 5}',
             path="notebooks/loans.ipynb",
         ),
     ]
@@ -284,10 +305,13 @@ class NoDataValidation(FactsRule):
         self.flag_span(
             load.node,
             last,
-            f"{entry.label} loads {self._what(load)} with `{loader}` and fits a model on it without any schema or data check. "
-            "A renamed column, a unit change or a batch of nulls upstream would then train a worse model without any error.",
+            f"{entry.label} loads {self._what(load)} with `{loader}` and fits a model on it without any "
+            "schema or data check. "
+            "A renamed column, a unit change or a batch of nulls upstream would then train a worse model "
+            "without any error.",
             suggestion=(
-                "Check the data right after loading: a pandera `DataFrameSchema(...).validate(df)`, a Great Expectations "
+                "Check the data right after loading: a pandera `DataFrameSchema(...).validate(df)`, "
+                "a Great Expectations "
                 "suite, or `assert`s on the columns, dtypes, ranges and null counts the model relies on."
             ),
             key=f"{load.scope.name}:{load.name}",

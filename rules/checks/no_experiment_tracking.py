@@ -1,4 +1,5 @@
-"""no-experiment-tracking: a training run that fits and saves or evaluates a model without logging it anywhere."""
+"""no-experiment-tracking: a training run that fits and saves
+or evaluates a model without logging it anywhere."""
 
 from __future__ import annotations
 
@@ -139,7 +140,8 @@ def _stage_paths(value: object) -> set[str]:
 
 
 def _feeds(out: str, dep: str) -> bool:
-    """A stage depends on an output when it names the path itself or a folder of it, or a file inside an output folder."""
+    """A stage depends on an output when it names the path itself
+    or a folder of it, or a file inside an output folder."""
     return out == dep or out.startswith(dep + "/") or dep.startswith(out + "/")
 
 
@@ -178,14 +180,17 @@ def _command(stage: dict[str, Any]) -> str:
 
 
 def _toy_run(calls: list[CallSite]) -> bool:
-    """A run whose only data is a toy dataset demonstrates an API; no-data-validation leaves the same runs alone."""
+    """A run whose only data is a toy dataset demonstrates an API;
+    no-data-validation leaves the same runs alone."""
     return any(toy_data(site) for site in calls) and not any(data_load(site) for site in calls)
 
 
-# DVC's get-started layout: a train stage that reads params and writes the model; cases add what runs after it.
+# DVC's get-started layout: a train stage that reads params and writes the model;
+# cases add what runs after it.
 DVC_TRAIN_SCRIPT = (
     "import pickle\nimport sys\n\nimport yaml\nfrom sklearn.ensemble import RandomForestClassifier\n\n"
-    "params = yaml.safe_load(open('params.yaml'))['train']\nwith open(sys.argv[1], 'rb') as fd:\n    x, labels = pickle.load(fd)\n"
+    "params = yaml.safe_load(open('params.yaml'))['train']\nwith open(sys.argv[1], 'rb') as fd:\n"
+    "    x, labels = pickle.load(fd)\n"
     "clf = RandomForestClassifier(n_estimators=params['n_est'])\nclf.fit(x, labels)\n"
     "with open(sys.argv[2], 'wb') as fd:\n    pickle.dump(clf, fd)\n"
 )
@@ -206,22 +211,28 @@ class NoExperimentTracking(FactsRule):
     VALID = [
         # MLflow autologging covers params, metrics and the model.
         Case(
-            "import mlflow\nimport pandas as pd\nfrom sklearn.ensemble import RandomForestClassifier\nfrom sklearn.metrics import f1_score\n\n"
+            "import mlflow\nimport pandas as pd\nfrom sklearn.ensemble import RandomForestClassifier\n"
+            "from sklearn.metrics import f1_score\n\n"
             "def main():\n    mlflow.sklearn.autolog()\n    df = pd.read_csv('data/train.csv')\n"
-            "    model = RandomForestClassifier().fit(df[['x']], df['y'])\n    print(f1_score(df['y'], model.predict(df[['x']])))\n\n"
+            "    model = RandomForestClassifier().fit(df[['x']], df['y'])\n"
+            "    print(f1_score(df['y'], model.predict(df[['x']])))\n\n"
             "if __name__ == '__main__':\n    main()\n"
         ),
         # W&B in a torch loop, logging from a helper.
         Case(
             "import torch\nimport wandb\n\ndef log(metrics):\n    wandb.log(metrics)\n\n"
-            "def train(cfg):\n    wandb.init(project='ranker', config=cfg)\n    optimizer = torch.optim.AdamW(net.parameters())\n"
-            "    for batch in loader:\n        loss = net(batch).mean()\n        loss.backward()\n        optimizer.step()\n        log({'loss': loss.item()})\n"
+            "def train(cfg):\n    wandb.init(project='ranker', config=cfg)\n"
+            "    optimizer = torch.optim.AdamW(net.parameters())\n"
+            "    for batch in loader:\n        loss = net(batch).mean()\n        loss.backward()\n"
+            "        optimizer.step()\n        log({'loss': loss.item()})\n"
             "    torch.save(net.state_dict(), 'net.pt')\n"
         ),
         # An in-house tracker declared in the repo config.
         Case(
-            "import joblib\nfrom sklearn.linear_model import LogisticRegression\nfrom acme.runs import record_run\n\n"
-            "if __name__ == '__main__':\n    model = LogisticRegression().fit(X, y)\n    record_run(model, params={'C': 1.0})\n"
+            "import joblib\nfrom sklearn.linear_model import LogisticRegression\n"
+            "from acme.runs import record_run\n\n"
+            "if __name__ == '__main__':\n    model = LogisticRegression().fit(X, y)\n"
+            "    record_run(model, params={'C': 1.0})\n"
             "    joblib.dump(model, 'model.joblib')\n",
             config="trackers: [acme.runs]\n",
         ),
@@ -230,19 +241,23 @@ class NoExperimentTracking(FactsRule):
             {
                 "src/train.py": "import json\nimport joblib\nfrom sklearn.metrics import accuracy_score\n\n"
                 "if __name__ == '__main__':\n    model = clf.fit(X_train, y_train)\n"
-                "    json.dump({'acc': accuracy_score(y_test, model.predict(X_test))}, open('metrics.json', 'w'))\n"
+                "    json.dump({'acc': accuracy_score(y_test, model.predict(X_test))}, open('metrics.json', "
+                "'w'))\n"
                 "    joblib.dump(model, 'model.joblib')\n",
-                "dvc.yaml": "stages:\n  train:\n    cmd: python src/train.py\n    deps: [src/train.py]\n    outs: [model.joblib]\n"
+                "dvc.yaml": "stages:\n  train:\n    cmd: python src/train.py\n    deps: [src/train.py]\n"
+                "    outs: [model.joblib]\n"
                 "    metrics:\n      - metrics.json:\n          cache: false\n",
                 ".dvc/config": "",
             }
         ),
-        # DVC's own layout: `train` declares params and outs, and the `evaluate` stage consuming the model declares the metrics.
+        # DVC's own layout: `train` declares params and outs,
+        # and the `evaluate` stage consuming the model declares the metrics.
         Case(
             {
                 "src/train.py": DVC_TRAIN_SCRIPT,
                 "dvc.yaml": DVC_TRAIN_STAGE
-                + "  evaluate:\n    cmd: python src/evaluate.py model.pkl data/features\n    deps: [model.pkl, src/evaluate.py]\n"
+                + "  evaluate:\n    cmd: python src/evaluate.py model.pkl data/features\n"
+                "    deps: [model.pkl, src/evaluate.py]\n"
                 "    metrics:\n    - eval/metrics.json:\n        cache: false\n",
                 ".dvc/config": "[core]\n    remote = storage\n",
             }
@@ -250,33 +265,42 @@ class NoExperimentTracking(FactsRule):
         # A toy dataset is a demo: no-data-validation leaves the same run alone.
         Case(
             "from sklearn.datasets import load_iris\nfrom sklearn.linear_model import LogisticRegression\n"
-            "from sklearn.metrics import accuracy_score\nfrom sklearn.model_selection import train_test_split\n\n"
-            "X, y = load_iris(return_X_y=True)\nX_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)\n"
-            "clf = LogisticRegression().fit(X_train, y_train)\nprint(accuracy_score(y_test, clf.predict(X_test)))\n",
+            "from sklearn.metrics import accuracy_score\n"
+            "from sklearn.model_selection import train_test_split\n\n"
+            "X, y = load_iris(return_X_y=True)\n"
+            "X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)\n"
+            "clf = LogisticRegression().fit(X_train, y_train)\n"
+            "print(accuracy_score(y_test, clf.predict(X_test)))\n",
             path="demo.py",
         ),
         # A library's usage example (LightGBM's examples/python-guide).
         Case(
             "import lightgbm as lgb\nimport pandas as pd\nfrom sklearn.metrics import mean_squared_error\n\n"
-            "df_train = pd.read_csv('../regression/regression.train', header=None, sep='\\t')\nX, y = df_train.drop(0, axis=1), df_train[0]\n"
+            "df_train = pd.read_csv('../regression/regression.train', header=None, sep='\\t')\n"
+            "X, y = df_train.drop(0, axis=1), df_train[0]\n"
             "gbm = lgb.train({'objective': 'regression'}, lgb.Dataset(X, y), num_boost_round=100)\n"
             "print(mean_squared_error(y, gbm.predict(X)))\n",
             path="examples/python-guide/simple_example.py",
         ),
-        # Lightning's Trainer logs to TensorBoard/CSV by default; HF Trainer reports to installed integrations.
+        # Lightning's Trainer logs to TensorBoard/CSV by default;
+        # HF Trainer reports to installed integrations.
         Case(
-            "import lightning.pytorch as pl\n\ndef main():\n    trainer = pl.Trainer(max_epochs=5)\n    trainer.fit(model, datamodule=dm)\n"
+            "import lightning.pytorch as pl\n\ndef main():\n    trainer = pl.Trainer(max_epochs=5)\n"
+            "    trainer.fit(model, datamodule=dm)\n"
             "    trainer.save_checkpoint('final.ckpt')\n"
         ),
         Case(
             "from transformers import Trainer, TrainingArguments\n\ndef train():\n"
-            "    args = TrainingArguments(output_dir='out', report_to='wandb')\n    trainer = Trainer(model=model, args=args, train_dataset=ds)\n"
+            "    args = TrainingArguments(output_dir='out', report_to='wandb')\n"
+            "    trainer = Trainer(model=model, args=args, train_dataset=ds)\n"
             "    trainer.train()\n    trainer.save_model('out/final')\n"
         ),
         # A library helper: fits and scores, but loads nothing; the caller owns the run.
         Case(
-            "from sklearn.metrics import roc_auc_score\n\ndef train_and_score(model, X_train, y_train, X_val, y_val):\n"
-            "    model.fit(X_train, y_train)\n    return roc_auc_score(y_val, model.predict_proba(X_val)[:, 1])\n",
+            "from sklearn.metrics import roc_auc_score\n\n"
+            "def train_and_score(model, X_train, y_train, X_val, y_val):\n"
+            "    model.fit(X_train, y_train)\n"
+            "    return roc_auc_score(y_val, model.predict_proba(X_val)[:, 1])\n",
             path="src/modeling.py",
         ),
         # A scaler fit and saved is preprocessing, not a training run; keras TensorBoard callback tracks.
@@ -285,7 +309,8 @@ class NoExperimentTracking(FactsRule):
             "    joblib.dump(StandardScaler().fit(X), 'scaler.joblib')\n"
         ),
         Case(
-            "import tensorflow as tf\n\ndef main():\n    model.fit(x, y, epochs=3, callbacks=[tf.keras.callbacks.TensorBoard('logs')])\n"
+            "import tensorflow as tf\n\ndef main():\n"
+            "    model.fit(x, y, epochs=3, callbacks=[tf.keras.callbacks.TensorBoard('logs')])\n"
             "    model.save('model.keras')\n"
         ),
     ]
@@ -293,17 +318,21 @@ class NoExperimentTracking(FactsRule):
         Case(
             "import joblib\nimport pandas as pd\nfrom sklearn.ensemble import GradientBoostingClassifier\n"
             "from sklearn.metrics import roc_auc_score\n\n"
-            "def main():\n    df = pd.read_parquet('data/train.parquet')\n    model = GradientBoostingClassifier()\n"
-            "    model.fit(df.drop(columns='y'), df['y'])\n    print(roc_auc_score(df['y'], model.predict_proba(df.drop(columns='y'))[:, 1]))\n"
+            "def main():\n    df = pd.read_parquet('data/train.parquet')\n"
+            "    model = GradientBoostingClassifier()\n"
+            "    model.fit(df.drop(columns='y'), df['y'])\n"
+            "    print(roc_auc_score(df['y'], model.predict_proba(df.drop(columns='y'))[:, 1]))\n"
             "    joblib.dump(model, 'model.joblib')\n\n"
             "if __name__ == '__main__':\n    main()\n",
             lines=(9,),
         ),
         # Torch loop saving a checkpoint, run from a Click command.
         Case(
-            "import click\nimport torch\n\n@click.command()\n@click.option('--epochs', default=10)\ndef cli(epochs):\n"
+            "import click\nimport torch\n\n@click.command()\n@click.option('--epochs', default=10)\n"
+            "def cli(epochs):\n"
             "    optimizer = torch.optim.SGD(net.parameters(), lr=0.1)\n    for _ in range(epochs):\n"
-            "        for xb, yb in loader:\n            optimizer.zero_grad()\n            loss_fn(net(xb), yb).backward()\n"
+            "        for xb, yb in loader:\n            optimizer.zero_grad()\n"
+            "            loss_fn(net(xb), yb).backward()\n"
             "            optimizer.step()\n    torch.save(net.state_dict(), 'net.pt')\n",
             lines=(12,),
         ),
@@ -318,7 +347,8 @@ class NoExperimentTracking(FactsRule):
         # HF Trainer told explicitly not to report anywhere.
         Case(
             "from transformers import Trainer, TrainingArguments\n\nif __name__ == '__main__':\n"
-            "    args = TrainingArguments(output_dir='out', report_to='none')\n    trainer = Trainer(model=model, args=args, train_dataset=ds)\n"
+            "    args = TrainingArguments(output_dir='out', report_to='none')\n"
+            "    trainer = Trainer(model=model, args=args, train_dataset=ds)\n"
             "    trainer.train()\n    trainer.evaluate()\n",
             lines=(6,),
         ),
@@ -326,31 +356,39 @@ class NoExperimentTracking(FactsRule):
         Case(
             {
                 "src/train.py": DVC_TRAIN_SCRIPT,
-                "dvc.yaml": DVC_TRAIN_STAGE
-                + "  baseline:\n    cmd: python src/baseline.py data/features\n    deps: [data/features, src/baseline.py]\n"
+                "dvc.yaml": DVC_TRAIN_STAGE + "  baseline:\n    cmd: python src/baseline.py data/features\n"
+                "    deps: [data/features, src/baseline.py]\n"
                 "    metrics:\n    - eval/baseline.json:\n        cache: false\n",
                 ".dvc/config": "[core]\n    remote = storage\n",
             },
             path="src/train.py",
             lines=(11,),
         ),
-        # `load_svmlight_file` reads the team's own file, and toy data beside the team's own data is not a demo.
+        # `load_svmlight_file` reads the team's own file,
+        # and toy data beside the team's own data is not a demo.
         Case(
-            "from sklearn.datasets import load_svmlight_file\nfrom sklearn.linear_model import LogisticRegression\n"
-            "from sklearn.metrics import roc_auc_score\n\nif __name__ == '__main__':\n    X, y = load_svmlight_file('data/clicks.svm')\n"
-            "    clf = LogisticRegression().fit(X, y)\n    print(roc_auc_score(y, clf.predict_proba(X)[:, 1]))\n",
+            "from sklearn.datasets import load_svmlight_file\n"
+            "from sklearn.linear_model import LogisticRegression\n"
+            "from sklearn.metrics import roc_auc_score\n\nif __name__ == '__main__':\n"
+            "    X, y = load_svmlight_file('data/clicks.svm')\n"
+            "    clf = LogisticRegression().fit(X, y)\n"
+            "    print(roc_auc_score(y, clf.predict_proba(X)[:, 1]))\n",
             lines=(7,),
         ),
         Case(
-            "import pandas as pd\nfrom sklearn.datasets import make_classification\nfrom sklearn.linear_model import LogisticRegression\n\n"
-            "if __name__ == '__main__':\n    X_toy, y_toy = make_classification(n_samples=100)\n    df = pd.read_parquet('data/train.parquet')\n"
-            "    clf = LogisticRegression().fit(df[['x']], df['y'])\n    print(clf.score(df[['x']], df['y']))\n",
+            "import pandas as pd\nfrom sklearn.datasets import make_classification\n"
+            "from sklearn.linear_model import LogisticRegression\n\n"
+            "if __name__ == '__main__':\n    X_toy, y_toy = make_classification(n_samples=100)\n"
+            "    df = pd.read_parquet('data/train.parquet')\n"
+            "    clf = LogisticRegression().fit(df[['x']], df['y'])\n"
+            "    print(clf.score(df[['x']], df['y']))\n",
             lines=(8,),
         ),
         # A tracker imported but never called does not track anything.
         Case(
             "import mlflow  # noqa: F401\nfrom sklearn.linear_model import Ridge\n\n"
-            "if __name__ == '__main__':\n    model = Ridge().fit(X, y)\n    print(model.score(X_test, y_test))\n",
+            "if __name__ == '__main__':\n    model = Ridge().fit(X, y)\n"
+            "    print(model.score(X_test, y_test))\n",
             lines=(5,),
         ),
     ]
@@ -395,11 +433,15 @@ class NoExperimentTracking(FactsRule):
             fit.node,
             later[0].node if later else None,
             f"{entry.label} trains a model and {verb} it (`{self.code(output.node.func, MAX_SHOWN)}`, line "
-            f"{self.ctx.file.raw_line(self.line_of(output.node))}) but logs nothing to an experiment tracker. "
-            "The run's parameters, metrics and model cannot be compared with other runs or traced back to this code and data.",
+            f"{self.ctx.file.raw_line(self.line_of(output.node))}) but logs nothing to an experiment "
+            "tracker. "
+            "The run's parameters, metrics and model cannot be compared with other runs or traced back to "
+            "this code and data.",
             suggestion=(
-                "Log parameters, metrics and the model with MLflow, W&B, DVCLive or similar (e.g. `mlflow.autolog()` before "
-                "fitting); an in-house tracking wrapper can be declared under `trackers` in .github/mldebt.yml."
+                "Log parameters, metrics and the model with MLflow, W&B, DVCLive or similar (e.g. "
+                "`mlflow.autolog()` before "
+                "fitting); an in-house tracking wrapper can be declared under `trackers` in "
+                ".github/mldebt.yml."
             ),
             key=f"{fit.scope.name}:untracked",
         )
@@ -431,7 +473,8 @@ class NoExperimentTracking(FactsRule):
         return any(self._runs_with_metrics(candidate, side) for candidate in sorted(repo.list_paths(side)))
 
     def _runs_with_metrics(self, candidate: str, side: Side) -> bool:
-        """Whether `candidate` is a DVC pipeline where the stage that runs this file, or one downstream of it, declares metrics or plots.
+        """Whether `candidate` is a DVC pipeline where the stage that runs this file,
+        or one downstream of it, declares metrics or plots.
 
         DVC's own layout splits the two: `train` declares params and outs, and an
         `evaluate` stage that consumes the model writes the metrics.

@@ -103,7 +103,13 @@ def meaningful_lines(kind: FileKind, text: str) -> int:
     return sum(1 for raw in text.splitlines() if raw.strip() and not raw.strip().startswith("#"))
 
 
-def similarity(ours: list[str], theirs: difflib.SequenceMatcher[str], threshold: float) -> float | None:
+class LineMatcher(difflib.SequenceMatcher[str]):
+    """difflib's matcher over lines; `b` (the indexed second sequence) is an attribute typeshed omits."""
+
+    b: list[str]
+
+
+def similarity(ours: list[str], theirs: LineMatcher, threshold: float) -> float | None:
     """The share of lines the two have in common if at least `threshold`, else None.
 
     `theirs` holds the existing file as its second sequence, so the index git's
@@ -118,7 +124,7 @@ def similarity(ours: list[str], theirs: difflib.SequenceMatcher[str], threshold:
     return score if score >= threshold else None
 
 
-def share(ours: list[str], theirs: difflib.SequenceMatcher[str], threshold: float) -> float | None:
+def share(ours: list[str], theirs: LineMatcher, threshold: float) -> float | None:
     """The share of the new file's lines found, in order, in the other one, if at least `threshold`.
 
     Unlike `similarity`, a copy that kept one part of a longer original scores
@@ -143,7 +149,8 @@ def _exempt(path: str, source: SourceFile) -> bool:
 
 
 def _distance(left: str, right: str) -> tuple[int, int]:
-    """Folders apart, then (negated) shared name prefix: `train_xgb.py` is nearer `train_gbm.py` than `serve.py`."""
+    """Folders apart, then (negated) shared name prefix:
+    `train_xgb.py` is nearer `train_gbm.py` than `serve.py`."""
     a, b = left.split("/"), right.split("/")
     shared = 0
     for x, y in zip(a[:-1], b[:-1], strict=False):
@@ -204,7 +211,8 @@ class PipelineJungle(ChangeRule):
         # camelCase tags and a backup suffix on the whole file name.
         Case({"src/scoreV2.py": TRAIN_TWEAKED}, base={"src/score.py": TRAIN}, lines=(1,)),
         Case({"pipelines/train.py.bak": TRAIN}, base={"pipelines/train.py": TRAIN_TWEAKED}, lines=(1,)),
-        # A numbered copy of one part of a longer original, and a tagged copy added in the same change as its original.
+        # A numbered copy of one part of a longer original,
+        # and a tagged copy added in the same change as its original.
         Case(
             {"data/shards2.py": SHARDS.replace("mmap_mode='r'", "mmap_mode=None")},
             base={"data/shards.py": SHARDS + SHARDS_TAIL},
@@ -252,7 +260,8 @@ class PipelineJungle(ChangeRule):
             self.make(
                 path,
                 1,
-                f"{_shown(path)} is a backup of {_shown(original)}, which stays beside it; a second version kept by hand "
+                f"{_shown(path)} is a backup of {_shown(original)}, which stays beside it; "
+                "a second version kept by hand "
                 "drifts from the one that runs and leaves readers guessing which is current.",
                 suggestion="Delete it: git keeps every earlier version of the file.",
                 key=f"copy-of:{original}",
@@ -279,9 +288,11 @@ class PipelineJungle(ChangeRule):
             return self.make(
                 path,
                 1,
-                f"Folder {_shown(variant.folder + '/')} copies {_shown(variant.original_folder + '/')}, which stays in use; "
+                f"Folder {_shown(variant.folder + '/')} copies {_shown(variant.original_folder + '/')}, "
+                "which stays in use; "
                 "two versions of one pipeline drift apart and nobody knows which one production runs.",
-                suggestion="Change the original folder in place (git keeps the old version), or share its code and pass what differs as config.",
+                suggestion="Change the original folder in place (git keeps the old version), "
+                "or share its code and pass what differs as config.",
                 key=f"copy-of:{variant.original_folder}",
             )
         return self.make(
@@ -289,29 +300,31 @@ class PipelineJungle(ChangeRule):
             1,
             f"{_shown(path)} is a variant of {_shown(variant.original)}, which stays beside it; "
             "two versions of one pipeline step drift apart and nobody knows which one production runs.",
-            suggestion=f"Change {_shown(variant.original)} in place (git keeps the old version), or move the shared code into one module and pass what differs as a parameter or config.",
+            suggestion=f"Change {_shown(variant.original)} in place (git keeps the old version), "
+            "or move the shared code into one module and pass what differs as a parameter or config.",
             key=f"copy-of:{variant.original}",
         )
 
     def _beside_new(self, path: str, source: SourceFile, added: dict[str, SourceFile]) -> Finding | None:
-        """A tagged copy of a file the same PR adds (`data.py` and `data2.py`): a name is not enough, the lines must come from it."""
+        """A tagged copy of a file the same PR adds (`data.py` and `data2.py`):
+        a name is not enough, the lines must come from it."""
         others = {other for other in added if other != path}
         variant = name_variant(path, others)
         if variant is None or variant.folder:
             return None
         original = added[variant.original]
-        theirs = difflib.SequenceMatcher(
-            None, [], comparable_lines(original.kind, original.text), autojunk=False
-        )
+        theirs = LineMatcher(None, [], comparable_lines(original.kind, original.text), autojunk=False)
         score = share(comparable_lines(source.kind, source.text), theirs, NUMBERED_SIMILARITY)
         if score is None:
             return None
         return self.make(
             path,
             1,
-            f"{_shown(path)} repeats {round(score * 100)}% of its lines from {_shown(variant.original)}, added beside it in the same change; "
+            f"{_shown(path)} repeats {round(score * 100)}% of its lines from {_shown(variant.original)}, "
+            "added beside it in the same change; "
             "two versions of one pipeline step drift apart and nobody knows which one production runs.",
-            suggestion=f"Keep one of the two, or move the shared code into {_shown(variant.original)} and pass what differs as a parameter or config.",
+            suggestion=f"Keep one of the two, or move the shared code into {_shown(variant.original)} and "
+            "pass what differs as a parameter or config.",
             key=f"copy-of:{variant.original}",
         )
 
@@ -335,9 +348,11 @@ class PipelineJungle(ChangeRule):
                 return self.make(
                     path,
                     1,
-                    f"{_shown(path)} repeats {round(score * 100)}% of {_shown(other)}, which stays beside it; "
+                    f"{_shown(path)} repeats {round(score * 100)}% of {_shown(other)}, "
+                    "which stays beside it; "
                     "copied pipeline code drifts apart and every fix has to be made twice.",
-                    suggestion=f"Move what the two share into one module and pass what differs as a parameter or config, or change {_shown(other)} in place.",
+                    suggestion="Move what the two share into one module and pass what differs as a "
+                    f"parameter or config, or change {_shown(other)} in place.",
                     key=f"copy-of:{other}",
                 )
         return None
@@ -403,7 +418,7 @@ class _Reads:
     def __init__(self, ctx: ChangeContext, budget: int) -> None:
         self._ctx = ctx
         self._budget = budget
-        self._cache: dict[str, difflib.SequenceMatcher[str]] = {}
+        self._cache: dict[str, LineMatcher] = {}
 
     @staticmethod
     def pool(existing: Collection[str], suffix: str, top: str | None) -> list[str]:
@@ -417,14 +432,14 @@ class _Reads:
             and not is_test_path(other)
         ]
 
-    def matcher(self, path: str, kind: FileKind) -> difflib.SequenceMatcher[str]:
+    def matcher(self, path: str, kind: FileKind) -> LineMatcher:
         """A matcher holding the file's comparable lines as its second sequence; empty once over budget."""
         if path not in self._cache:
             if self._budget <= 0:
-                return difflib.SequenceMatcher(None, [], [], autojunk=False)
+                return LineMatcher(None, [], [], autojunk=False)
             self._budget -= 1
             text = self._ctx.repo.read_text(path, "head")
-            self._cache[path] = difflib.SequenceMatcher(
+            self._cache[path] = LineMatcher(
                 None, [], comparable_lines(kind, text) if text else [], autojunk=False
             )
         return self._cache[path]

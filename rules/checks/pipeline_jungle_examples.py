@@ -15,7 +15,8 @@ TRAIN = "".join(
         "    df = df.dropna(subset=['churned'])",
         "    features = df.drop(columns=['churned', 'customer_id'])",
         "    target = df['churned']",
-        "    x_train, x_test, y_train, y_test = train_test_split(features, target, test_size=0.2, random_state=7)",
+        "    x_train, x_test, y_train, y_test = train_test_split(features, target, test_size=0.2, "
+        "random_state=7)",
         "    model = GradientBoostingClassifier(n_estimators=300, max_depth=3)",
         "    model.fit(x_train, y_train)",
         "    print('auc', model.score(x_test, y_test))",

@@ -1,4 +1,5 @@
-"""Which file names read as a copy of another: the tags people add (`_v2`, `_final`, ` copy`, `(1)`, `V2`, `.bak`).
+"""Which file names read as a copy of another:
+the tags people add (`_v2`, `_final`, ` copy`, `(1)`, `V2`, `.bak`).
 
 Kept apart from the rule so that the naming conventions, the part most likely to
 grow, can be read and tested on their own.
@@ -13,7 +14,8 @@ from dataclasses import dataclass
 
 # Tags people append to a file they copied instead of changing the original.
 STRONG_TAG = re.compile(
-    r"(?P<base>.+?)[ _.\-]+(?P<tag>v\d+|new|fixed|fix|old|final|backup|bak|copy|tmp|temp|orig|original|updated|wip)",
+    r"(?P<base>.+?)[ _.\-]+"
+    r"(?P<tag>v\d+|new|fixed|fix|old|final|backup|bak|copy|tmp|temp|orig|original|updated|wip)",
     re.IGNORECASE,
 )
 # A bare number (`train2`, `train_2`) is a weaker hint: `stage2.py` may be a real second stage.
@@ -23,7 +25,8 @@ PAREN_TAG = re.compile(r"(?P<base>.+?)\s*\((?P<tag>\d+)\)")
 CAMEL_TAG = re.compile(
     r"(?P<base>.*[a-z0-9])(?P<tag>V\d+|New|Old|Final|Backup|Copy|Fixed|Updated|Orig|Original|Tmp|Temp|Wip)"
 )
-# A backup of a whole file name (`train.py.bak`, `params.yaml.orig`, `serve.py~`): no parser reads it, its name says it all.
+# A backup of a whole file name (`train.py.bak`, `params.yaml.orig`, `serve.py~`):
+# no parser reads it, its name says it all.
 BACKUP_SUFFIX = re.compile(r"(?P<original>.+\.\w+)(?:\.(?:bak|backup|orig|old|save|copy)|~)", re.IGNORECASE)
 COPY_OF = re.compile(r"copy[ _\-]of[ _\-](?P<base>.+)", re.IGNORECASE)
 # `train_v2_final_copy` is rare beyond three tags; the bound keeps the loop obviously finite.
@@ -39,7 +42,8 @@ class Variant:
 
 
 def strip_tags(name: str) -> list[tuple[str, bool]]:
-    """Names this one may be a copy of, nearest first, each with whether a tag beyond a bare number was cut."""
+    """Names this one may be a copy of, nearest first,
+    each with whether a tag beyond a bare number was cut."""
     stems: list[tuple[str, bool]] = []
     stripped, strong = name, False
     for _ in range(MAX_TAGS):

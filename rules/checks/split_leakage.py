@@ -94,7 +94,8 @@ def _leak(index: RowIndex, run: Run, fit: Fit) -> Leak | None:
     roles = index.roles(fit.data)
     training = any(value.role == TRAIN for value in roles)
     evaluation = [value for value in roles if value.role == TEST]
-    # A LabelEncoder fitted on train and test together only fixes the code of each category: the Kaggle idiom, harmless.
+    # A LabelEncoder fitted on train and test together only fixes
+    # the code of each category: the Kaggle idiom, harmless.
     if evaluation and not (label_encoder and training):
         return Leak(fit, "test", split=evaluation[0].split, held=evaluation[0], evaluation_only=not training)
     if label_encoder or training or evaluation:
@@ -132,11 +133,11 @@ def _leak(index: RowIndex, run: Run, fit: Fit) -> Leak | None:
 def _call_toward_fit(fit: Fit, split: Split) -> libcst.Call | None:
     """The call through which the fit's data left the innermost function that runs both the fit and the split.
 
-    That is the helper call next to the split (`X = scale(df)`); None when the fit sits in that function itself.
-    An outer call (`main()` at module level) would point the reader away from both lines.
+    That is the helper call next to the split (`X = scale(df)`); None when the fit sits in that function
+    itself. An outer call (`main()` at module level) would point the reader away from both lines.
     """
     shared = 0
-    for fit_caller, split_caller in zip(fit.callers, split.callers):
+    for fit_caller, split_caller in zip(fit.callers, split.callers, strict=False):
         if fit_caller is not split_caller:
             break
         shared += 1
@@ -156,26 +157,32 @@ class SplitLeakage(FactsRule):
     VALID = [
         # The hard negative: fit on the training split after the split, transform both.
         Case(
-            "import pandas as pd\nfrom sklearn.model_selection import train_test_split\nfrom sklearn.preprocessing import StandardScaler\n"
+            "import pandas as pd\nfrom sklearn.model_selection import train_test_split\n"
+            "from sklearn.preprocessing import StandardScaler\n"
             "from sklearn.linear_model import LogisticRegression\n\n"
             "df = pd.read_csv('data/churn.csv')\nX, y = df.drop(columns='churned'), df['churned']\n"
-            "X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, stratify=y, random_state=0)\n"
-            "scaler = StandardScaler()\nX_train = scaler.fit_transform(X_train)\nX_test = scaler.transform(X_test)\n"
+            "X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, stratify=y, "
+            "random_state=0)\n"
+            "scaler = StandardScaler()\nX_train = scaler.fit_transform(X_train)\n"
+            "X_test = scaler.transform(X_test)\n"
             "model = LogisticRegression().fit(X_train, y_train)\nprint(model.score(X_test, y_test))\n"
         ),
         # A Pipeline under cross-validation and grid search refits the scaler inside every fold.
         Case(
-            "from sklearn.pipeline import make_pipeline, Pipeline\nfrom sklearn.preprocessing import StandardScaler\n"
+            "from sklearn.pipeline import make_pipeline, Pipeline\n"
+            "from sklearn.preprocessing import StandardScaler\n"
             "from sklearn.impute import SimpleImputer\nfrom sklearn.svm import SVC\n"
             "from sklearn.model_selection import GridSearchCV, cross_val_score\n\n"
             "def main(X, y):\n    pipe = make_pipeline(SimpleImputer(), StandardScaler(), SVC())\n"
             "    print(cross_val_score(pipe, X, y, cv=5).mean())\n"
-            "    search = GridSearchCV(Pipeline([('scale', StandardScaler()), ('svc', SVC())]), {'svc__C': [0.1, 1, 10]})\n"
+            "    search = GridSearchCV(Pipeline([('scale', StandardScaler()), ('svc', SVC())]), {'svc__C': "
+            "[0.1, 1, 10]})\n"
             "    search.fit(X, y)\n"
         ),
         # A transformer's own fit method: whatever it is given is, by contract, training data.
         Case(
-            "from sklearn.base import BaseEstimator, TransformerMixin\nfrom sklearn.preprocessing import StandardScaler\n\n"
+            "from sklearn.base import BaseEstimator, TransformerMixin\n"
+            "from sklearn.preprocessing import StandardScaler\n\n"
             "class ScaledLog(BaseEstimator, TransformerMixin):\n    def fit(self, X, y=None):\n"
             "        self.scaler_ = StandardScaler().fit(np.log1p(X))\n        return self\n\n"
             "    def transform(self, X):\n        return self.scaler_.transform(np.log1p(X))\n",
@@ -183,23 +190,27 @@ class SplitLeakage(FactsRule):
         ),
         # pandas imputation with the full-data mean is out of scope; a LabelEncoder on the target is harmless.
         Case(
-            "import pandas as pd\nfrom sklearn.preprocessing import LabelEncoder\nfrom sklearn.model_selection import train_test_split\n\n"
+            "import pandas as pd\nfrom sklearn.preprocessing import LabelEncoder\n"
+            "from sklearn.model_selection import train_test_split\n\n"
             "df = pd.read_csv('loans.csv')\ndf = df.fillna(df.mean(numeric_only=True))\n"
             "y = LabelEncoder().fit_transform(df['grade'])\nX = df.drop(columns='grade')\n"
             "X_train, X_test, y_train, y_test = train_test_split(X, y)\n"
         ),
         # Refit on all rows after evaluation, for the model that ships: nothing is evaluated afterwards.
         Case(
-            "import joblib\nfrom sklearn.model_selection import train_test_split\nfrom sklearn.preprocessing import RobustScaler\n\n"
+            "import joblib\nfrom sklearn.model_selection import train_test_split\n"
+            "from sklearn.preprocessing import RobustScaler\n\n"
             "def main(X, y):\n    X_train, X_test, y_train, y_test = train_test_split(X, y)\n"
             "    scaler = RobustScaler().fit(X_train)\n    model.fit(scaler.transform(X_train), y_train)\n"
             "    print(model.score(scaler.transform(X_test), y_test))\n"
             "    final_scaler = RobustScaler().fit(X)\n    model.fit(final_scaler.transform(X), y)\n"
             "    joblib.dump((final_scaler, model), 'model.joblib')\n"
         ),
-        # Stateless transformers learn nothing from the rows; a PCA only used for a plot never reaches the split.
+        # Stateless transformers learn nothing from the rows;
+        # a PCA only used for a plot never reaches the split.
         Case(
-            "from sklearn.preprocessing import Normalizer, PolynomialFeatures\nfrom sklearn.decomposition import PCA\n"
+            "from sklearn.preprocessing import Normalizer, PolynomialFeatures\n"
+            "from sklearn.decomposition import PCA\n"
             "from sklearn.model_selection import train_test_split\n\n"
             "X = Normalizer().fit_transform(X_raw)\nX = PolynomialFeatures(2).fit_transform(X)\n"
             "coords = PCA(n_components=2).fit_transform(X)\nplot(coords)\n"
@@ -207,7 +218,8 @@ class SplitLeakage(FactsRule):
         ),
         # Per-fold fitting inside a KFold loop.
         Case(
-            "from sklearn.model_selection import StratifiedKFold\nfrom sklearn.preprocessing import MinMaxScaler\n\n"
+            "from sklearn.model_selection import StratifiedKFold\n"
+            "from sklearn.preprocessing import MinMaxScaler\n\n"
             "for fold, (train_idx, valid_idx) in enumerate(StratifiedKFold(5).split(X, y)):\n"
             "    scaler = MinMaxScaler().fit(X.iloc[train_idx])\n"
             "    model.fit(scaler.transform(X.iloc[train_idx]), y.iloc[train_idx])\n"
@@ -224,7 +236,8 @@ class SplitLeakage(FactsRule):
         ),
         # Scaling the training split before tuning on it is fitting on training data after the split.
         Case(
-            "from sklearn.model_selection import GridSearchCV, train_test_split\nfrom sklearn.preprocessing import StandardScaler\n\n"
+            "from sklearn.model_selection import GridSearchCV, train_test_split\n"
+            "from sklearn.preprocessing import StandardScaler\n\n"
             "X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=42)\n"
             "scaler = StandardScaler().fit(X_train)\n"
             "search = GridSearchCV(model, grid, cv=5).fit(scaler.transform(X_train), y_train)\n"
@@ -233,7 +246,8 @@ class SplitLeakage(FactsRule):
     INVALID = [
         # Fitted on everything, then split.
         Case(
-            "import pandas as pd\nfrom sklearn.model_selection import train_test_split\nfrom sklearn.preprocessing import StandardScaler\n\n"
+            "import pandas as pd\nfrom sklearn.model_selection import train_test_split\n"
+            "from sklearn.preprocessing import StandardScaler\n\n"
             "df = pd.read_csv('data/churn.csv')\nX, y = df.drop(columns='churned'), df['churned']\n"
             "X_scaled = StandardScaler().fit_transform(X)\n"
             "X_train, X_test, y_train, y_test = train_test_split(X_scaled, y, test_size=0.2)\n",
@@ -241,7 +255,8 @@ class SplitLeakage(FactsRule):
         ),
         # Fitted on the test split (fit_transform where transform was meant), under an alias.
         Case(
-            "from sklearn.model_selection import train_test_split\nfrom sklearn.preprocessing import StandardScaler as SS\n\n"
+            "from sklearn.model_selection import train_test_split\n"
+            "from sklearn.preprocessing import StandardScaler as SS\n\n"
             "X_train, X_test, y_train, y_test = train_test_split(X, y)\nscaler = SS()\n"
             "X_train = scaler.fit_transform(X_train)\nX_test = scaler.fit_transform(X_test)\n",
             lines=(7,),
@@ -257,21 +272,26 @@ class SplitLeakage(FactsRule):
         ),
         # Fitted on all rows after the split, then applied to the test split.
         Case(
-            "from sklearn.model_selection import train_test_split\nfrom sklearn.impute import SimpleImputer\n\n"
-            "X_train, X_test, y_train, y_test = train_test_split(X, y)\nimputer = SimpleImputer(strategy='median')\n"
+            "from sklearn.model_selection import train_test_split\n"
+            "from sklearn.impute import SimpleImputer\n\n"
+            "X_train, X_test, y_train, y_test = train_test_split(X, y)\n"
+            "imputer = SimpleImputer(strategy='median')\n"
             "imputer.fit(X)\nX_train = imputer.transform(X_train)\nX_test = imputer.transform(X_test)\n",
             lines=(6,),
         ),
         # Supervised feature selection on all rows, then cross-validated: the folds were already seen.
         Case(
-            "from sklearn.feature_selection import SelectKBest, f_classif\nfrom sklearn.model_selection import cross_val_score\n\n"
-            "X_sel = SelectKBest(f_classif, k=20).fit_transform(X, y)\nscores = cross_val_score(model, X_sel, y, cv=5)\n",
+            "from sklearn.feature_selection import SelectKBest, f_classif\n"
+            "from sklearn.model_selection import cross_val_score\n\n"
+            "X_sel = SelectKBest(f_classif, k=20).fit_transform(X, y)\n"
+            "scores = cross_val_score(model, X_sel, y, cv=5)\n",
             lines=(4,),
         ),
         # A vectorizer fitted on a separately loaded test set.
         Case(
             "import pandas as pd\nfrom sklearn.feature_extraction.text import CountVectorizer\n\n"
-            "train_df = pd.read_csv('train.csv')\ntest_df = pd.read_csv('test.csv')\nvec = CountVectorizer()\n"
+            "train_df = pd.read_csv('train.csv')\ntest_df = pd.read_csv('test.csv')\n"
+            "vec = CountVectorizer()\n"
             "X_train = vec.fit_transform(train_df['text'])\nX_test = vec.fit_transform(test_df['text'])\n",
             lines=(8,),
         ),
@@ -280,7 +300,8 @@ class SplitLeakage(FactsRule):
             "from sklearn.compose import ColumnTransformer\nfrom sklearn.model_selection import KFold\n"
             "from sklearn.preprocessing import OneHotEncoder, StandardScaler\n\n"
             "prep = ColumnTransformer([('num', StandardScaler(), NUM), ('cat', OneHotEncoder(), CAT)])\n"
-            "for tr, te in KFold(5).split(X):\n    Xt = prep.fit_transform(X.iloc[tr])\n    Xv = prep.fit_transform(X.iloc[te])\n",
+            "for tr, te in KFold(5).split(X):\n    Xt = prep.fit_transform(X.iloc[tr])\n"
+            "    Xv = prep.fit_transform(X.iloc[te])\n",
             lines=(8,),
         ),
     ]
@@ -343,7 +364,8 @@ class SplitLeakage(FactsRule):
             )
             if leak.evaluation_only and cls in FEATURE_SPACE_BUILDERS:
                 consequence = (
-                    "On these rows alone it builds a different feature space (columns, vocabulary, category codes) from "
+                    "On these rows alone it builds a different feature space (columns, vocabulary, "
+                    "category codes) from "
                     "the one the model was trained on, and learns from the evaluation data."
                 )
             else:
@@ -353,13 +375,15 @@ class SplitLeakage(FactsRule):
             message = f"`{cls}` is fitted on {data}, which holds {held}. {consequence}"
         elif leak.kind == "before-split":
             message = (
-                f"`{cls}` is fitted on {data} before {at} divides it into training and evaluation rows. Statistics of "
+                f"`{cls}` is fitted on {data} before {at} divides it into training and evaluation rows. "
+                "Statistics of "
                 "the evaluation rows leak into training and the reported score is optimistic."
             )
         else:
             applied = self._line(leak.applied.node) if leak.applied else 0
             message = (
-                f"`{cls}` is fitted on all rows of {data}, including the evaluation rows of {at}, and then applied to the "
+                f"`{cls}` is fitted on all rows of {data}, including the evaluation rows of {at}, "
+                "and then applied to the "
                 f"evaluation data on line {applied}. The reported score is optimistic."
             )
         evidence = leak.evidence
@@ -369,7 +393,8 @@ class SplitLeakage(FactsRule):
             evidence if same_scope else None,
             message,
             suggestion=(
-                "Split first, fit on the training split only and `transform` the other splits with it, or put the step "
+                "Split first, fit on the training split only and `transform` the other splits with it, "
+                "or put the step "
                 "in a `Pipeline` so that `cross_val_score`/`GridSearchCV` refit it inside every fold."
             ),
             key=f"{cls}:{fit.label}:{leak.kind}",

@@ -82,7 +82,8 @@ class StaleBranch(ChangeRule):
                 PR_LEVEL_LINE,
                 f"The oldest commit on this branch is {age.days} days old (the limit is {limit}); "
                 "an experiment branch that lingers drifts from the base and hides unfinished work.",
-                suggestion="Merge what works and close the rest, or split the finished part into a fresh branch.",
+                suggestion="Merge what works and close the rest, "
+                "or split the finished part into a fresh branch.",
                 key="stale-branch",
             )
         ]

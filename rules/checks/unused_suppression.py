@@ -18,10 +18,12 @@ class UnusedSuppression(SuppressionRule):
     VALID = [
         # Still silencing the path on its own line, or on the statement below a comment line.
         Case(
-            "RAW = '/home/alice/data/raw.csv'  # mldebt: ignore[hardcoded-path] read-only mirror, same on every node\n"
+            "RAW = '/home/alice/data/raw.csv'  # mldebt: ignore[hardcoded-path] read-only mirror, "
+            "same on every node\n"
         ),
         Case(
-            "# mldebt: ignore[hardcoded-path] read-only mirror, same on every node\nRAW = '/home/alice/data/raw.csv'\n"
+            "# mldebt: ignore[hardcoded-path] read-only mirror, same on every node\n"
+            "RAW = '/home/alice/data/raw.csv'\n"
         ),
         # A statement over several lines is covered whole by the comment above it.
         Case(

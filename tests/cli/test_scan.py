@@ -1,4 +1,5 @@
-"""`mldebt scan` end to end: real git repositories, the CLI as a subprocess, JSON/text/SARIF out, exit codes."""
+"""`mldebt scan` end to end: real git repositories,
+the CLI as a subprocess, JSON/text/SARIF out, exit codes."""
 
 from __future__ import annotations
 

@@ -16,7 +16,8 @@ RULE = all_rules()["config-without-context"]
 def run(
     head: str | dict[str, str], base: dict[str, str] | None = None, path: str = "train.py", pr_body: str = ""
 ) -> list[Finding]:
-    """Without a base, each file existed with only its first line: the PR adds the settings to an existing file."""
+    """Without a base, each file existed with only its first line:
+    the PR adds the settings to an existing file."""
     if base is None:
         files = {path: head} if isinstance(head, str) else head
         base = {name: text.splitlines()[0] + "\n" for name, text in files.items() if text}
@@ -127,17 +128,26 @@ def test_stale_detection_ignores_dates_and_run_ids() -> None:
 
 
 def test_comment_above_a_multiline_call_covers_its_keywords() -> None:
-    head = "import xgboost as xgb\n\n# Optuna study fraud-v3, 2024-05-02\nmodel = xgb.XGBClassifier(\n    max_depth=6,\n    learning_rate=0.05,\n)\n"
+    head = (
+        "import xgboost as xgb\n\n# Optuna study fraud-v3, 2024-05-02\nmodel = xgb.XGBClassifier(\n"
+        "    max_depth=6,\n    learning_rate=0.05,\n)\n"
+    )
     assert not run(head)
 
 
 def test_comment_just_above_a_keyword_covers_it() -> None:
-    head = "import torch\n\nopt = torch.optim.AdamW(\n    params,\n    # LR range test 2024-02-10\n    lr=3e-4,\n    weight_decay=0.05,\n)\n"
+    head = (
+        "import torch\n\nopt = torch.optim.AdamW(\n    params,\n    # LR range test 2024-02-10\n"
+        "    lr=3e-4,\n    weight_decay=0.05,\n)\n"
+    )
     assert [finding.key for finding in run(head)] == ["weight_decay=0.05"]
 
 
 def test_tuning_context_section_must_name_the_parameter() -> None:
-    body = "Retrain.\n\n## Tuning context\nThe learning rate comes from sweep acme/7 (2024-05-01).\n\n## Testing\nmax_depth untouched\n"
+    body = (
+        "Retrain.\n\n## Tuning context\nThe learning rate comes from sweep acme/7 (2024-05-01).\n\n"
+        "## Testing\nmax_depth untouched\n"
+    )
     assert tuning_section(body).strip() == "The learning rate comes from sweep acme/7 (2024-05-01)."
     found = run("import torch\nLEARNING_RATE = 0.01\nMAX_DEPTH = 7\n", pr_body=body)
     assert [finding.key for finding in found] == ["max_depth=7"]
@@ -163,7 +173,8 @@ def test_plumbing_limits_and_state_are_not_hyperparameters() -> None:
 
 def test_plot_and_stats_calls_are_ignored() -> None:
     head = (
-        "import numpy as np\nimport matplotlib.pyplot as plt\nfrom statsmodels.stats.multitest import multipletests\n\n"
+        "import numpy as np\nimport matplotlib.pyplot as plt\n"
+        "from statsmodels.stats.multitest import multipletests\n\n"
         "plot_calibration(y, p, alpha=0.3)\naxes[0].hist(x, alpha=0.4)\nmultipletests(pvals, alpha=0.05)\n"
         "np.set_printoptions(threshold=20)\n"
     )
@@ -176,13 +187,20 @@ def test_inference_batch_size_is_throughput_not_tuning() -> None:
 
 
 def test_new_yaml_flags_lists_and_interpolations_are_not_new_settings() -> None:
-    """A flag that picks no hardware, a list that may be a sweep's grid, a `${...}` reference and a column name are left alone."""
-    head = "train:\n  shuffle_buffer: true\n  lr: ${oc.env:LR}\n  batch_size: [16, 32]\n  label: churned\n  precision: bf16\n"
+    """A flag that picks no hardware, a list that may be a sweep's grid,
+    a `${...}` reference and a column name are left alone."""
+    head = (
+        "train:\n  shuffle_buffer: true\n  lr: ${oc.env:LR}\n  batch_size: [16, 32]\n  label: churned\n"
+        "  precision: bf16\n"
+    )
     assert [finding.key for finding in new(run(head, path="params.yaml"))] == ["train.precision='bf16'"]
 
 
 def test_generated_and_tooling_configs_are_skipped() -> None:
-    hf = '{"architectures": ["Bert"], "transformers_version": "4.40.0", "hidden_size": 768, "num_hidden_layers": 12}'
+    hf = (
+        '{"architectures": ["Bert"], "transformers_version": "4.40.0", "hidden_size": 768, '
+        '"num_hidden_layers": 12}'
+    )
     assert not run(
         {
             "model/config.json": hf,
@@ -204,12 +222,18 @@ def test_json_comment_key_counts_as_context() -> None:
 
 
 def test_toml_table_comment_covers_its_keys() -> None:
-    head = "# learning rate etc.\n\n# grid search on val, run 812\n[train]\nlearning_rate = 0.01\n\n[eval]\nthreshold = 0.7\n"
+    head = (
+        "# learning rate etc.\n\n# grid search on val, run 812\n[train]\nlearning_rate = 0.01\n\n[eval]\n"
+        "threshold = 0.7\n"
+    )
     assert [finding.key for finding in run(head, path="hparams.toml")] == ["eval.threshold=0.7"]
 
 
 def test_notebooks_are_not_checked() -> None:
-    notebook = '{"cells": [{"cell_type": "code", "source": ["import torch\\n", "LR = 0.1\\n"]}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
+    notebook = (
+        '{"cells": [{"cell_type": "code", "source": ["import torch\\n", "LR = 0.1\\n"]}], '
+        '"metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
+    )
     assert not run(notebook, path="explore.ipynb")
 
 
@@ -237,7 +261,8 @@ def test_rule_files_named_after_ml_words_are_not_model_code() -> None:
 
 def test_values_on_one_line_are_one_finding() -> None:
     [finding] = run(
-        "import xgboost as xgb\nm = xgb.XGBClassifier(max_depth=6, n_estimators=800, learning_rate=0.05, subsample=0.8, gamma=2)\n"
+        "import xgboost as xgb\n"
+        "m = xgb.XGBClassifier(max_depth=6, n_estimators=800, learning_rate=0.05, subsample=0.8, gamma=2)\n"
     )
     assert finding.key == "gamma=2;learning_rate=0.05;max_depth=6;n_estimators=800;subsample=0.8"
     assert (
@@ -264,7 +289,8 @@ def test_stale_value_beside_others_is_called_out() -> None:
 def test_library_defaults_need_no_context_even_when_the_pr_moves_to_them() -> None:
     """Spelling out Adam's 1e-3 or going back to it restores a convention; nobody tuned it."""
     assert not run(
-        "import torch\nopt = torch.optim.Adam(params, lr=1e-3)\nmodel = LGBMClassifier(num_leaves=31, n_estimators=100)\n"
+        "import torch\nopt = torch.optim.Adam(params, lr=1e-3)\n"
+        "model = LGBMClassifier(num_leaves=31, n_estimators=100)\n"
     )
     base = {"train.py": "import torch\nopt = torch.optim.Adam(params, lr=3e-4)\n"}
     assert not new(run("import torch\nopt = torch.optim.Adam(params, lr=1e-3)\n", base))
@@ -310,7 +336,10 @@ def test_restatements_and_arithmetic_on_plain_words_give_no_reason(comment: str)
 
 
 def test_a_reason_counts_only_at_the_value_not_in_a_docstring() -> None:
-    head = '"""Training entry point, kept small because it runs in CI."""\nimport torch\n\nDROPOUT = 0.3\nWEIGHT_DECAY = 0.05  # larger because the data is tiny\n'
+    head = (
+        '"""Training entry point, kept small because it runs in CI."""\nimport torch\n\nDROPOUT = 0.3\n'
+        "WEIGHT_DECAY = 0.05  # larger because the data is tiny\n"
+    )
     assert [finding.key for finding in run(head)] == ["dropout=0.3"]
 
 
@@ -327,10 +356,12 @@ def test_a_reason_that_quotes_the_old_value_is_stale() -> None:
 
 def test_training_arguments_defaults_count_only_for_their_own_class() -> None:
     assert not run(
-        "from transformers import TrainingArguments\nargs = TrainingArguments(output_dir='o', learning_rate=5e-5)\n"
+        "from transformers import TrainingArguments\n"
+        "args = TrainingArguments(output_dir='o', learning_rate=5e-5)\n"
     )
     assert not run(
-        "from trl import SFTConfig\nargs = SFTConfig(output_dir='o', learning_rate=2e-5, num_train_epochs=3)\n"
+        "from trl import SFTConfig\n"
+        "args = SFTConfig(output_dir='o', learning_rate=2e-5, num_train_epochs=3)\n"
     )
     assert [finding.key for finding in run("import torch\nopt = torch.optim.AdamW(params, lr=5e-5)\n")] == [
         "lr=5e-05"
@@ -345,18 +376,23 @@ def test_training_arguments_defaults_count_only_for_their_own_class() -> None:
 
 def test_moving_a_training_argument_to_its_default_is_not_reported() -> None:
     base = {
-        "train.py": "from transformers import TrainingArguments\nargs = TrainingArguments(output_dir='o', num_train_epochs=5)\n"
+        "train.py": "from transformers import TrainingArguments\n"
+        "args = TrainingArguments(output_dir='o', num_train_epochs=5)\n"
     }
     assert not new(
         run(
-            "from transformers import TrainingArguments\nargs = TrainingArguments(output_dir='o', num_train_epochs=3)\n",
+            "from transformers import TrainingArguments\n"
+            "args = TrainingArguments(output_dir='o', num_train_epochs=3)\n",
             base,
         )
     )
 
 
 def test_candidate_grid_entries_are_not_tuned_values() -> None:
-    grid = "import lightgbm as lgb\n\nlgbm_parameters = [\n    {'num_leaves': 100, 'learning_rate': 0.05},\n    {'num_leaves': 200, 'learning_rate': 0.01},\n]\n"
+    grid = (
+        "import lightgbm as lgb\n\nlgbm_parameters = [\n    {'num_leaves': 100, 'learning_rate': 0.05},\n"
+        "    {'num_leaves': 200, 'learning_rate': 0.01},\n]\n"
+    )
     assert not run(grid, path="model_parameters/grid.py")
 
 
@@ -373,5 +409,8 @@ def test_mixed_list_or_unpacked_target_is_not_a_grid() -> None:
 
 
 def test_per_layer_settings_are_a_chosen_configuration() -> None:
-    layers = "import torch\n\nlayer_specs = [{'hidden_size': 256, 'dropout': 0.2}, {'hidden_size': 128, 'dropout': 0.3}]\n"
+    layers = (
+        "import torch\n\n"
+        "layer_specs = [{'hidden_size': 256, 'dropout': 0.2}, {'hidden_size': 128, 'dropout': 0.3}]\n"
+    )
     assert [finding.line for finding in run(layers)] == [3]

@@ -98,7 +98,8 @@ def test_disabled_if_with_else_reports_the_if_line() -> None:
 
 def test_suppression_with_reason_silences() -> None:
     assert not run(
-        "import torch\n\n# mldebt: ignore[dead-code] kept for the upcoming A/B test, ML-77\n# model.half()\nrun()\n"
+        "import torch\n\n# mldebt: ignore[dead-code] kept for the upcoming A/B test, ML-77\n# model.half()\n"
+        "run()\n"
     )
 
 

@@ -118,7 +118,7 @@ def review(*changed: ChangedFile, config: str = "", base: dict[str, str] | None 
     assert not errors
     return scan(
         ReviewInput(changed=list(changed), repo=DictRepo(base or {}, {**(base or {}), **head}), config=parsed)
-    )  # type: ignore[dict-item]
+    )
 
 
 def ids(findings: list[Finding]) -> list[tuple[str, int, bool]]:
@@ -129,7 +129,10 @@ BASE = "import pandas as pd\n\nprint('loading')\ndf = pd.read_parquet('f.parquet
 
 
 def test_moved_debt_is_existing_new_debt_on_touched_line_is_new_and_removed_debt_is_fixed() -> None:
-    head = "import pandas as pd\n\n\ndef load():\n    pass\n\nprint('loading')\ndf = pd.read_parquet('f.parquet')\nprint(df.columns)\n"
+    head = (
+        "import pandas as pd\n\n\ndef load():\n    pass\n\nprint('loading')\n"
+        "df = pd.read_parquet('f.parquet')\nprint(df.columns)\n"
+    )
     result = review(ChangedFile("etl.py", "modified", head=head, base=BASE))
     prints = [finding for finding in result.findings if finding.rule == "probe-print"]
     assert ids(prints) == [("probe-print", 7, False), ("probe-print", 9, True)]
@@ -232,7 +235,10 @@ def test_a_rule_that_crashes_costs_one_file_never_the_review() -> None:
 
 
 def test_config_disables_overrides_severity_and_excludes_paths_for_every_rule_shape() -> None:
-    config = "rules:\n  probe-todo: false\n  probe-print: {severity: low}\nexclude: ['vendor/*']\nfail_on: [medium]\n"
+    config = (
+        "rules:\n  probe-todo: false\n  probe-print: {severity: low}\nexclude: ['vendor/*']\n"
+        "fail_on: [medium]\n"
+    )
     result = review(
         ChangedFile("params.yaml", "added", head="lr: 0.1  # TODO\n"),
         ChangedFile("train.py", "added", head="print(1)\n"),

@@ -10,7 +10,7 @@ from rules.rule import Case, Rule, all_rules
 RULES = sorted(all_rules().values(), key=lambda rule: rule.id)
 
 
-def _cases(attribute: str) -> list[tuple[type[Rule], Case]]:
+def _cases(attribute: str) -> list[pytest.ParameterSet]:
     return [
         pytest.param(rule, case, id=f"{rule.id}-{index}")
         for rule in RULES

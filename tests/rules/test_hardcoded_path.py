@@ -100,7 +100,10 @@ def test_env_fallback_is_still_a_hardcoded_path() -> None:
 
 
 def test_web_routes_are_url_paths() -> None:
-    head = 'from fastapi import FastAPI\napp = FastAPI()\n\n\n@app.get("/home/feed/latest")\ndef feed():\n    return redirect("/shared/boards/1")\n'
+    head = (
+        'from fastapi import FastAPI\napp = FastAPI()\n\n\n@app.get("/home/feed/latest")\ndef feed():\n'
+        '    return redirect("/shared/boards/1")\n'
+    )
     assert not run(head, path="serve/api.py")
 
 
@@ -113,7 +116,10 @@ def test_moved_path_is_existing_and_changed_path_is_new() -> None:
 
 
 def test_shell_comments_are_skipped_and_directives_read() -> None:
-    head = "#!/bin/bash\n# old: /home/alice/x\n#SBATCH -o /scratch/alice/%j.log\ncd /mnt/work/alice  # the mount\necho done # /home/bob\n"
+    head = (
+        "#!/bin/bash\n# old: /home/alice/x\n#SBATCH -o /scratch/alice/%j.log\n"
+        "cd /mnt/work/alice  # the mount\necho done # /home/bob\n"
+    )
     found = run(head, path="jobs/train.sh")
     assert [(finding.line, finding.key) for finding in found] == [
         (3, "/scratch/alice/%j.log"),
@@ -125,7 +131,8 @@ def test_yaml_comments_infra_and_conda_prefix_are_skipped() -> None:
     files = {
         "configs/train.yaml": "# was /home/alice/data\ndata: data/train  # not /mnt/x/y\n",
         "docker-compose.yml": "services:\n  a:\n    volumes:\n      - /mnt/data:/data\n",
-        "deploy/job.yaml": "apiVersion: batch/v1\nkind: Job\nspec:\n  volumes:\n    - hostPath:\n        path: /mnt/disks/ssd0\n",
+        "deploy/job.yaml": "apiVersion: batch/v1\nkind: Job\nspec:\n  volumes:\n    - hostPath:\n"
+        "        path: /mnt/disks/ssd0\n",
         "environment.yml": "name: ml\nprefix: /home/alice/miniconda3/envs/ml\n",
     }
     assert not run(files)
@@ -178,7 +185,8 @@ def test_real_cluster_script_shapes() -> None:
 
 def test_mapping_get_fallback_is_a_path_but_client_get_is_a_route() -> None:
     found = run(
-        'import os\nroot = cfg.get("data_dir", "/home/alice/data")\nr = self.client.get("/home/alice/feed")\nr = requests.get(base + "/shared/a/b")\n'
+        'import os\nroot = cfg.get("data_dir", "/home/alice/data")\nr = self.client.get("/home/alice/feed")\n'
+        'r = requests.get(base + "/shared/a/b")\n'
     )
     assert [finding.line for finding in found] == [2]
 

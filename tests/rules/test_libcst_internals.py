@@ -30,8 +30,10 @@ STATE_FIELDS = ("tokens", "indent_tokens")
 
 def moved(what: str, user: str) -> str:
     return (
-        f"libcst {version('libcst')} no longer has {what}, which {user} relies on. Port {user} to this libcst "
-        "(tests/rules/test_positions.py then checks every position against libcst's own provider), or cap libcst "
+        f"libcst {version('libcst')} no longer has {what}, which {user} relies on. "
+        f"Port {user} to this libcst "
+        "(tests/rules/test_positions.py then checks every position against libcst's own provider), "
+        "or cap libcst "
         "below this release in pyproject.toml."
     )
 

@@ -47,7 +47,10 @@ def test_trailing_comment_explains() -> None:
 
 
 def test_comment_above_a_multiline_condition_explains() -> None:
-    head = "import numpy as np\n\n# drift alarm level from the 2024 backtest\nif (\n    psi > 0.27\n    and n > 5000\n):\n    alarm()\n"
+    head = (
+        "import numpy as np\n\n# drift alarm level from the 2024 backtest\nif (\n    psi > 0.27\n"
+        "    and n > 5000\n):\n    alarm()\n"
+    )
     assert not run(head)
 
 
@@ -65,7 +68,10 @@ def test_plain_python_outside_model_code_is_ignored() -> None:
 
 
 def test_notebooks_are_not_checked() -> None:
-    notebook = '{"cells": [{"cell_type": "code", "source": ["import pandas as pd\\n", "df = df[df.age > 42]\\n"]}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
+    notebook = (
+        '{"cells": [{"cell_type": "code", "source": ["import pandas as pd\\n", '
+        '"df = df[df.age > 42]\\n"]}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
+    )
     assert not run(notebook, path="eda.ipynb")
 
 

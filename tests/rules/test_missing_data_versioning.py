@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pytest
 
 from rules.checks.missing_data_versioning import _is_data_path, _lfs_tracked
@@ -16,7 +18,7 @@ PICKLE = b"\x80\x04\x95\x00binary"
 
 
 def flagged(
-    head: dict[str, str | bytes | None], base: dict[str, str | bytes] | None = None, config: str = ""
+    head: Mapping[str, str | bytes | None], base: Mapping[str, str | bytes] | None = None, config: str = ""
 ) -> list[Finding]:
     result = run_case(Case(head, base=base or {}, config=config))
     return [finding for finding in result.findings if finding.rule == "missing-data-versioning"]
@@ -80,7 +82,8 @@ def test_lfs_patterns_read_from_gitattributes_at_head() -> None:
 
 def test_dvc_outputs_are_relative_to_their_pipeline_and_cover_folders() -> None:
     pipeline = {
-        "ml/dvc.yaml": "stages:\n  train:\n    cmd: python train.py\n    outs:\n      - models\n      - reports/scores.csv:\n          cache: false\n"
+        "ml/dvc.yaml": "stages:\n  train:\n    cmd: python train.py\n    outs:\n      - models\n"
+        "      - reports/scores.csv:\n          cache: false\n"
     }
     assert not flagged({"ml/models/model.pt": b"\x80", "ml/reports/scores.csv": BIG_CSV}, base=pipeline)
     assert flagged({"models/model.pt": b"\x80"}, base=pipeline)

@@ -1,4 +1,5 @@
-"""no-data-validation and the shared analysis under it: import resolution, entry points, what counts as a check."""
+"""no-data-validation and the shared analysis under it:
+import resolution, entry points, what counts as a check."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from rules.rule import Case
 RULE = "no-data-validation"
 LOAD_AND_FIT = (
     "import pandas as pd\nfrom sklearn.linear_model import LogisticRegression\n\n"
-    "def main():\n    df = pd.read_csv('data/train.csv')\n{check}    LogisticRegression().fit(df[['x']], df['y'])\n\n"
+    "def main():\n    df = pd.read_csv('data/train.csv')\n"
+    "{check}    LogisticRegression().fit(df[['x']], df['y'])\n\n"
     "if __name__ == '__main__':\n    main()\n"
 )
 
@@ -65,7 +67,8 @@ def test_imports_qualify(code: str, expression: str, qualified: str) -> None:
         "    assert len(df) > 1000\n",
         "    assert df['y'].isin([0, 1]).all()\n",
         "    if df.empty:\n        raise ValueError('no rows')\n",
-        "    missing = [c for c in ('x', 'y') if c not in df.columns]\n    if missing:\n        raise KeyError(missing)\n",
+        "    missing = [c for c in ('x', 'y') if c not in df.columns]\n    if missing:\n"
+        "        raise KeyError(missing)\n",
         "    df = df.pipe(validate_columns)\n",
         "    check_schema(df)\n",
         "    gx.from_pandas(df).expect_column_values_to_not_be_null('y')\n",
@@ -127,15 +130,18 @@ def test_library_helpers_are_not_entry_points() -> None:
 def test_named_entry_points_and_cli_commands() -> None:
     code = (
         "import click\nimport numpy as np\nfrom sklearn.svm import SVC\n\n"
-        "@click.command()\ndef go():\n    data = np.loadtxt('x.txt')\n    SVC().fit(data[:, :-1], data[:, -1])\n\n"
-        "def train_svm():\n    data = np.genfromtxt('y.csv', delimiter=',')\n    SVC().fit(data[:, :-1], data[:, -1])\n"
+        "@click.command()\ndef go():\n    data = np.loadtxt('x.txt')\n"
+        "    SVC().fit(data[:, :-1], data[:, -1])\n\n"
+        "def train_svm():\n    data = np.genfromtxt('y.csv', delimiter=',')\n"
+        "    SVC().fit(data[:, :-1], data[:, -1])\n"
     )
     assert sorted(finding.line for finding in unvalidated(code)) == [7, 11]
 
 
 def test_estimator_fit_method_is_not_an_entry_point() -> None:
     code = (
-        "import numpy as np\n\nclass Model:\n    def fit(self, X, y):\n        self.prior_ = np.load('prior.npy')\n"
+        "import numpy as np\n\nclass Model:\n    def fit(self, X, y):\n"
+        "        self.prior_ = np.load('prior.npy')\n"
         "        self.inner.fit(X, y)\n        return self\n"
     )
     assert unvalidated(code, path="src/model.py") == []
@@ -145,7 +151,8 @@ def test_a_scaler_kept_on_self_is_not_a_model() -> None:
     code = (
         "import pandas as pd\nfrom sklearn.preprocessing import StandardScaler\n\nclass Prep:\n"
         "    def __init__(self):\n        self.scaler = StandardScaler()\n\n"
-        "    def run(self):\n        df = pd.read_csv('a.csv')\n        self.scaler.fit(df)\n        return self.scaler\n"
+        "    def run(self):\n        df = pd.read_csv('a.csv')\n        self.scaler.fit(df)\n"
+        "        return self.scaler\n"
     )
     assert unvalidated(code, path="src/prep.py") == []
     assert (

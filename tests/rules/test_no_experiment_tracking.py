@@ -10,7 +10,8 @@ from rules.rule import Case
 
 RULE = "no-experiment-tracking"
 SCRIPT = (
-    "import joblib\nfrom sklearn.ensemble import RandomForestClassifier\nfrom sklearn.metrics import f1_score\n{imports}\n"
+    "import joblib\nfrom sklearn.ensemble import RandomForestClassifier\n"
+    "from sklearn.metrics import f1_score\n{imports}\n"
     "def main():\n{setup}    model = RandomForestClassifier().fit(X_train, y_train)\n"
     "    print(f1_score(y_test, model.predict(X_test)))\n    joblib.dump(model, 'model.joblib')\n\n"
     "if __name__ == '__main__':\n    main()\n"
@@ -80,21 +81,28 @@ def test_configured_tracker_module_and_function() -> None:
         ("dvc.yaml", "stages:\n  train:\n    cmd: python src/train.py\n    outs: [model.joblib]\n", False),
         ("dvc.yaml", "stages:\n  evaluate:\n    cmd: python src/evaluate.py\n    metrics: [m.json]\n", False),
         ("dvc.yaml", "stages: [not, a, mapping]\n", False),
-        # Metrics declared downstream: by the stage consuming the model, through an export stage, or from a folder output.
+        # Metrics declared downstream: by the stage consuming the model,
+        # through an export stage, or from a folder output.
         (
             "dvc.yaml",
-            "stages:\n  train:\n    cmd: python src/train.py\n    params: [train]\n    outs: [models/model.joblib]\n"
-            "  evaluate:\n    cmd: python src/evaluate.py\n    deps: [models/model.joblib]\n    metrics: [eval/metrics.json]\n",
+            "stages:\n  train:\n    cmd: python src/train.py\n    params: [train]\n"
+            "    outs: [models/model.joblib]\n"
+            "  evaluate:\n    cmd: python src/evaluate.py\n    deps: [models/model.joblib]\n"
+            "    metrics: [eval/metrics.json]\n",
             True,
         ),
         (
             "dvc.yaml",
-            "stages:\n  train:\n    cmd: python src/train.py\n    outs:\n    - ./models:\n        persist: true\n"
-            "  export:\n    cmd: python src/export.py\n    deps: [models/model.joblib]\n    outs: [model.onnx]\n"
-            "  evaluate:\n    cmd: python src/evaluate.py\n    deps: [model.onnx]\n    plots: [eval/roc.json]\n",
+            "stages:\n  train:\n    cmd: python src/train.py\n    outs:\n    - ./models:\n"
+            "        persist: true\n"
+            "  export:\n    cmd: python src/export.py\n    deps: [models/model.joblib]\n"
+            "    outs: [model.onnx]\n"
+            "  evaluate:\n    cmd: python src/evaluate.py\n    deps: [model.onnx]\n"
+            "    plots: [eval/roc.json]\n",
             True,
         ),
-        # DVC 3 / DVCLive: metrics and plots declared at the top level, inside what the evaluate stage outputs.
+        # DVC 3 / DVCLive: metrics and plots declared at the top level,
+        # inside what the evaluate stage outputs.
         (
             "dvc.yaml",
             "stages:\n  train:\n    cmd: python src/train.py\n    outs: [model.joblib]\n"
@@ -112,15 +120,18 @@ def test_configured_tracker_module_and_function() -> None:
         (
             "dvc.yaml",
             "stages:\n  train:\n    cmd: python src/train.py\n    outs: [model.joblib]\n"
-            "  report:\n    cmd: python src/report.py\n    outs: [reports]\nmetrics:\n- reports/data_stats.json\n",
+            "  report:\n    cmd: python src/report.py\n    outs: [reports]\nmetrics:\n"
+            "- reports/data_stats.json\n",
             False,
         ),
         # Upstream of the train stage, or beside it on the same inputs, is not this run's evaluation.
         (
             "dvc.yaml",
-            "stages:\n  featurize:\n    cmd: python src/featurize.py\n    outs: [data/features]\n    metrics: [data/stats.json]\n"
+            "stages:\n  featurize:\n    cmd: python src/featurize.py\n    outs: [data/features]\n"
+            "    metrics: [data/stats.json]\n"
             "  train:\n    cmd: python src/train.py\n    deps: [data/features]\n    outs: [model.joblib]\n"
-            "  baseline:\n    cmd: python src/baseline.py\n    deps: [data/features]\n    metrics: [baseline.json]\n",
+            "  baseline:\n    cmd: python src/baseline.py\n    deps: [data/features]\n"
+            "    metrics: [baseline.json]\n",
             False,
         ),
     ],
@@ -131,7 +142,8 @@ def test_dvc_stage_with_metrics_tracks_the_script(dvc_path: str, dvc_yaml: str, 
 
 
 def test_a_pipeline_outside_a_dvc_repository_does_not_count() -> None:
-    """DVC runs nothing without `dvc init` (the `.dvc/` folder); the tree is not searched there (the bot would list it all)."""
+    """DVC runs nothing without `dvc init` (the `.dvc/` folder);
+    the tree is not searched there (the bot would list it all)."""
     beside = "stages:\n  train:\n    cmd: python train.py\n    metrics: [m.json]\n"
     assert len(untracked({"src/train.py": script(), "src/dvc.yaml": beside})) == 1
 
@@ -139,13 +151,17 @@ def test_a_pipeline_outside_a_dvc_repository_does_not_count() -> None:
 def test_huggingface_and_lightning_defaults() -> None:
     hf = (
         "from transformers import Trainer, TrainingArguments\n\ndef main():\n"
-        "    args = TrainingArguments(output_dir='out'{extra})\n    trainer = Trainer(model=m, args=args, train_dataset=ds)\n"
+        "    args = TrainingArguments(output_dir='out'{extra})\n"
+        "    trainer = Trainer(model=m, args=args, train_dataset=ds)\n"
         "    trainer.train()\n    trainer.save_model('out')\n"
     )
     assert untracked(hf.format(extra="")) == []
     assert untracked(hf.format(extra=", report_to=['tensorboard']")) == []
     assert len(untracked(hf.format(extra=", report_to=[]"))) == 1
-    lightning = "import lightning.pytorch as pl\n\ndef main():\n    t = pl.Trainer({extra})\n    t.fit(m, dm)\n    t.save_checkpoint('x.ckpt')\n"
+    lightning = (
+        "import lightning.pytorch as pl\n\ndef main():\n    t = pl.Trainer({extra})\n"
+        "    t.fit(m, dm)\n    t.save_checkpoint('x.ckpt')\n"
+    )
     assert untracked(lightning.format(extra="max_epochs=3")) == []
     assert len(untracked(lightning.format(extra="logger=False"))) == 1
 
@@ -153,13 +169,15 @@ def test_huggingface_and_lightning_defaults() -> None:
 def test_fit_without_outputs_or_outputs_without_fit_are_left_alone() -> None:
     assert (
         untracked(
-            "from sklearn.cluster import KMeans\n\nif __name__ == '__main__':\n    labels = KMeans(4).fit(X).labels_\n"
+            "from sklearn.cluster import KMeans\n\nif __name__ == '__main__':\n"
+            "    labels = KMeans(4).fit(X).labels_\n"
         )
         == []
     )
     assert (
         untracked(
-            "import joblib\nfrom sklearn.metrics import f1_score\n\nif __name__ == '__main__':\n    m = joblib.load('m')\n    print(f1_score(y, m.predict(X)))\n"
+            "import joblib\nfrom sklearn.metrics import f1_score\n\nif __name__ == '__main__':\n"
+            "    m = joblib.load('m')\n    print(f1_score(y, m.predict(X)))\n"
         )
         == []
     )

@@ -1,8 +1,10 @@
-"""Notebook findings land on the raw `.ipynb` line and name the cell; broken notebooks are notes, not crashes."""
+"""Notebook findings land on the raw `.ipynb` line and name the cell;
+broken notebooks are notes, not crashes."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 
 import libcst
 import pytest
@@ -37,7 +39,7 @@ def only_probe(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def cell(
-    kind: str, source: str | list[str], outputs: list[dict[str, object]] | None = None
+    kind: str, source: str | list[str], outputs: Sequence[Mapping[str, object]] | None = None
 ) -> dict[str, object]:
     if kind == "markdown":
         return {"cell_type": "markdown", "metadata": {}, "source": source}

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 
 import pytest
 
-from rules.checks.pipeline_jungle import CANDIDATES_PER_FILE, READS_PER_PR, name_variant, strip_tags
+from rules.checks.pipeline_jungle import CANDIDATES_PER_FILE, READS_PER_PR
 from rules.checks.pipeline_jungle_examples import SERVE, SHARDS, SHARDS_TAIL, TRAIN, TRAIN_TWEAKED
+from rules.checks.pipeline_jungle_names import name_variant, strip_tags
 from rules.engine import ChangedFile, ReviewInput, scan
 from rules.examples import run_case
 from rules.finding import Finding
@@ -18,7 +19,9 @@ from rules.rule import Case
 RULE = "pipeline-jungle"
 
 
-def jungle(head: dict[str, str | bytes | None], base: dict[str, str | bytes] | None = None) -> list[Finding]:
+def jungle(
+    head: Mapping[str, str | bytes | None], base: Mapping[str, str | bytes] | None = None
+) -> list[Finding]:
     return [finding for finding in run_case(Case(head, base=base or {})).findings if finding.rule == RULE]
 
 
@@ -100,7 +103,7 @@ def test_small_files_and_boilerplate_are_exempt() -> None:
 
 def test_notebooks_compare_by_code() -> None:
     def notebook(code: str) -> str:
-        cells = [
+        cells: list[dict[str, object]] = [
             {
                 "cell_type": "code",
                 "execution_count": None,

@@ -1,4 +1,5 @@
-"""The engine's position table must agree with libcst's `PositionProvider` on every node, or finding lines drift."""
+"""The engine's position table must agree with libcst's
+`PositionProvider` on every node, or finding lines drift."""
 
 from __future__ import annotations
 
@@ -25,7 +26,8 @@ TRICKY = [
     "match p:\n    case {'k': [1, *rest]} if rest:\n        pass\n    case _:\n        pass\n",
     "f(a)(b)[c].d = lambda *a, k=1, **kw: (yield)\n",
     'x = f"{a!r:>{w}} {b=}"\n',
-    "if a:\n    pass\nelif b:\n    pass\nelse:\n    pass\ntry:\n    1\nexcept* E as e:\n    2\nfinally:\n    3\n",
+    "if a:\n    pass\nelif b:\n    pass\nelse:\n    pass\ntry:\n    1\nexcept* E as e:\n    2\nfinally:\n"
+    "    3\n",
 ]
 
 
@@ -72,9 +74,12 @@ class _Recorder(libcst.BatchableCSTVisitor):
         hooks: dict[str, Callable[[libcst.CSTNode], None]] = {}
         for name in names:
             if name not in {"SimpleWhitespace", "ParenthesizedWhitespace", "TrailingWhitespace", "Newline"}:
-                hooks[f"visit_{name}"] = lambda node, name=name: self.calls.append((f"+{name}", id(node)))
-                hooks[f"leave_{name}"] = lambda node, name=name: self.calls.append((f"-{name}", id(node)))
+                hooks[f"visit_{name}"] = self._note(f"+{name}")
+                hooks[f"leave_{name}"] = self._note(f"-{name}")
         return hooks
+
+    def _note(self, label: str) -> Callable[[libcst.CSTNode], None]:
+        return lambda node: self.calls.append((label, id(node)))
 
 
 @pytest.mark.parametrize(

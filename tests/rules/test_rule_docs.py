@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from rules.rule import all_rules
+from rules.rule import Rule, all_rules
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "rules"
 SECTIONS = ("## What it does", "## Why is this bad", "## Example", "## Use instead")
@@ -15,7 +15,7 @@ RULES = sorted(all_rules().values(), key=lambda rule: rule.id)
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.id)
-def test_rule_has_doc_page_with_every_section(rule: type) -> None:
+def test_rule_has_doc_page_with_every_section(rule: type[Rule]) -> None:
     page = DOCS / f"{rule.id}.md"
     assert page.exists(), f"missing {page}"
     text = page.read_text()
@@ -25,7 +25,7 @@ def test_rule_has_doc_page_with_every_section(rule: type) -> None:
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.id)
-def test_rule_has_both_kinds_of_example(rule: type) -> None:
+def test_rule_has_both_kinds_of_example(rule: type[Rule]) -> None:
     assert rule.VALID, f"{rule.id} has no VALID hard negatives"
     assert rule.INVALID, f"{rule.id} has no INVALID examples"
     assert re.fullmatch(r"[a-z]+(-[a-z]+)*", rule.id)

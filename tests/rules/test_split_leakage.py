@@ -61,8 +61,8 @@ def test_weak_tokens_need_strong_context_for_parameters() -> None:
 
 def test_existing_leak_touched_elsewhere_stays_existing() -> None:
     before = (
-        HEADER
-        + "X = StandardScaler().fit_transform(X_raw)\nX_train, X_test, y_train, y_test = train_test_split(X, y)\n"
+        HEADER + "X = StandardScaler().fit_transform(X_raw)\n"
+        "X_train, X_test, y_train, y_test = train_test_split(X, y)\n"
     )
     after = before + "print(X_train.shape)\n"
     [finding] = leaks(after, base={"train.py": before})
@@ -71,12 +71,12 @@ def test_existing_leak_touched_elsewhere_stays_existing() -> None:
 
 def test_reindented_leak_keeps_its_identity() -> None:
     before = (
-        HEADER
-        + "X = StandardScaler().fit_transform(X_raw)\nX_train, X_test, y_train, y_test = train_test_split(X, y)\n"
+        HEADER + "X = StandardScaler().fit_transform(X_raw)\n"
+        "X_train, X_test, y_train, y_test = train_test_split(X, y)\n"
     )
     after = (
-        HEADER
-        + "def main(X_raw, y):\n    X = StandardScaler().fit_transform(X_raw)\n    X_train, X_test, y_train, y_test = train_test_split(X, y)\n"
+        HEADER + "def main(X_raw, y):\n    X = StandardScaler().fit_transform(X_raw)\n"
+        "    X_train, X_test, y_train, y_test = train_test_split(X, y)\n"
     )
     [finding] = leaks(after, base={"train.py": before})
     assert not finding.new
@@ -86,8 +86,8 @@ def test_adding_the_split_after_an_untouched_fit_is_new() -> None:
     """The fit line is unchanged, but the leak only exists once the split follows it."""
     before = HEADER + "X = StandardScaler().fit_transform(X_raw)\nmodel.fit(X, y)\n"
     after = (
-        HEADER
-        + "X = StandardScaler().fit_transform(X_raw)\nX_train, X_test, y_train, y_test = train_test_split(X, y)\nmodel.fit(X_train, y_train)\n"
+        HEADER + "X = StandardScaler().fit_transform(X_raw)\n"
+        "X_train, X_test, y_train, y_test = train_test_split(X, y)\nmodel.fit(X_train, y_train)\n"
     )
     [finding] = leaks(after, base={"train.py": before})
     assert finding.new
@@ -96,7 +96,8 @@ def test_adding_the_split_after_an_untouched_fit_is_new() -> None:
 
 def test_a_refit_on_the_training_split_replaces_an_early_fit() -> None:
     code = HEADER + (
-        "scaler = StandardScaler()\nscaler.fit(X)\nX_train, X_test, y_train, y_test = train_test_split(X, y)\n"
+        "scaler = StandardScaler()\nscaler.fit(X)\n"
+        "X_train, X_test, y_train, y_test = train_test_split(X, y)\n"
         "scaler.fit(X_train)\nX_test = scaler.transform(X_test)\n"
     )
     assert leaks(code) == []
@@ -109,11 +110,12 @@ def test_a_refit_on_the_training_split_replaces_an_early_fit() -> None:
 
 def test_fixing_the_leak_reports_it_fixed() -> None:
     before = (
-        HEADER
-        + "X = StandardScaler().fit_transform(X_raw)\nX_train, X_test, y_train, y_test = train_test_split(X, y)\n"
+        HEADER + "X = StandardScaler().fit_transform(X_raw)\n"
+        "X_train, X_test, y_train, y_test = train_test_split(X, y)\n"
     )
     after = HEADER + (
-        "X_train, X_test, y_train, y_test = train_test_split(X_raw, y)\nscaler = StandardScaler().fit(X_train)\n"
+        "X_train, X_test, y_train, y_test = train_test_split(X_raw, y)\n"
+        "scaler = StandardScaler().fit(X_train)\n"
         "X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)\n"
     )
     result = run_case(Case(after, base={"train.py": before}))
@@ -130,7 +132,11 @@ def test_module_alias_and_attribute_access_resolve() -> None:
 
 
 def test_a_class_named_like_a_scaler_from_elsewhere_is_not_sklearn() -> None:
-    code = "from mylib.scaling import StandardScaler\nfrom sklearn.model_selection import train_test_split\n\nX = StandardScaler().fit_transform(X)\nparts = train_test_split(X, y)\n"
+    code = (
+        "from mylib.scaling import StandardScaler\n"
+        "from sklearn.model_selection import train_test_split\n\nX = StandardScaler().fit_transform(X)\n"
+        "parts = train_test_split(X, y)\n"
+    )
     assert leaks(code) == []
 
 
@@ -186,17 +192,16 @@ def test_messages_are_backtick_safe() -> None:
 
 
 def test_runaway_recursion_and_huge_modules_finish() -> None:
-    """Ten calls per level, thirty levels deep (10**30 paths): only the inlining depth and the step budget let the
-    scan end at all, and past them the rule stays silent rather than guess."""
+    """Ten calls per level, thirty levels deep (10**30 paths): only the inlining depth and the step
+    budget let the scan end at all, and past them the rule stays silent rather than guess."""
     depth, fan_out = 30, 10
     functions = "".join(
         f"def f{index}(x):\n    return " + " + ".join([f"f{index + 1}(x)"] * fan_out) + "\n\n"
         for index in range(depth)
     )
     code = (
-        HEADER
-        + functions
-        + f"def f{depth}(x):\n    return StandardScaler().fit_transform(x)\n\nX = f0(X)\nparts = train_test_split(X, y)\n"
+        HEADER + functions + f"def f{depth}(x):\n    return StandardScaler().fit_transform(x)\n\nX = f0(X)\n"
+        "parts = train_test_split(X, y)\n"
     )
     assert leaks(code) == []
 
@@ -232,7 +237,11 @@ def test_loads_that_differ_late_in_their_path_are_different_datasets() -> None:
 
 
 def test_a_local_class_named_like_a_scaler_is_not_sklearn() -> None:
-    code = "from sklearn.model_selection import train_test_split\n\nclass StandardScaler:\n    def fit_transform(self, X):\n        return X\n\nX = StandardScaler().fit_transform(X)\nparts = train_test_split(X, y)\n"
+    code = (
+        "from sklearn.model_selection import train_test_split\n\nclass StandardScaler:\n"
+        "    def fit_transform(self, X):\n        return X\n\nX = StandardScaler().fit_transform(X)\n"
+        "parts = train_test_split(X, y)\n"
+    )
     assert leaks(code) == []
 
 
@@ -249,8 +258,10 @@ def test_fit_and_split_in_one_function_mention_no_call() -> None:
     code = (
         HEADER
         + (
-            "def main() -> None:\n    df = pd.read_csv('data.csv')\n    X, y = df.drop(columns=['y']), df['y']\n"
-            "    X = StandardScaler().fit_transform(X)\n    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2)\n"
+            "def main() -> None:\n    df = pd.read_csv('data.csv')\n"
+            "    X, y = df.drop(columns=['y']), df['y']\n"
+            "    X = StandardScaler().fit_transform(X)\n"
+            "    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2)\n"
         )
         + MAIN_GUARD
     )
@@ -287,7 +298,8 @@ def test_a_feature_space_builder_fitted_on_the_test_frame_is_a_column_mismatch()
 
 
 def test_a_feature_space_builder_fitted_on_train_and_test_together_only_leaks() -> None:
-    """One encoder over both frames gives consistent columns; what remains is the leak of the evaluation categories."""
+    """One encoder over both frames gives consistent columns;
+    what remains is the leak of the evaluation categories."""
     code = (
         "import pandas as pd\nfrom sklearn.preprocessing import OneHotEncoder\n\n"
         "train_df = pd.read_csv('train.csv')\ntest_df = pd.read_csv('test.csv')\n"

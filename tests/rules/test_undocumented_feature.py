@@ -1,6 +1,9 @@
-"""undocumented-feature and the registry reader: formats, content strictness, families, new versus existing."""
+"""undocumented-feature and the registry reader:
+formats, content strictness, families, new versus existing."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import pytest
 
@@ -21,13 +24,19 @@ from rules.structured import parse_structured
 
 RULE = "undocumented-feature"
 PATH = "src/features/build_features.py"
-CODE = "import pandas as pd\n\ndef build(df: pd.DataFrame) -> pd.DataFrame:\n    df['spend_per_visit'] = df['spend'] / df['visits']\n    return df\n"
+CODE = (
+    "import pandas as pd\n\ndef build(df: pd.DataFrame) -> pd.DataFrame:\n"
+    "    df['spend_per_visit'] = df['spend'] / df['visits']\n    return df\n"
+)
 COMPLETE = "spend_per_visit:\n  description: Spend over visits.\n  owner: growth-ml\n"
 OTHER = "other:\n  description: O.\n  owner: o\n"
 
 
 def undocumented(
-    head: dict[str, str | None] | str, base: dict[str, str] | None = None, path: str = PATH, config: str = ""
+    head: Mapping[str, str | None] | str,
+    base: Mapping[str, str] | None = None,
+    path: str = PATH,
+    config: str = "",
 ) -> list[Finding]:
     case = Case(head, base=base or {}, path=path, config=config)
     return [finding for finding in run_case(case).findings if finding.rule == RULE]
@@ -41,7 +50,8 @@ def yaml_entries(text: str) -> dict[str, RegistryEntry]:
 
 def test_yaml_mapping_keyed_by_name() -> None:
     entries = yaml_entries(
-        "age_bucket:\n  description: Age in ten-year buckets.\n  owner: '@risk'\nzip3:\n  description: TODO\n  owner: risk\n"
+        "age_bucket:\n  description: Age in ten-year buckets.\n  owner: '@risk'\nzip3:\n  description: TODO\n"
+        "  owner: risk\n"
     )
     assert not entries["age_bucket"].missing
     assert entries["zip3"].missing == ["description"]
@@ -63,7 +73,8 @@ def test_yaml_list_under_features_with_group_owner() -> None:
 
 def test_yaml_owner_lists_and_alias_keys() -> None:
     entries = yaml_entries(
-        "- feature: tenure\n  desc: Months since signup.\n  owners: [alice, bob]\n- column: region\n  summary: Sales region.\n  team: sales\n"
+        "- feature: tenure\n  desc: Months since signup.\n  owners: [alice, bob]\n- column: region\n"
+        "  summary: Sales region.\n  team: sales\n"
     )
     assert entries["tenure"].owner == "alice, bob" and not entries["tenure"].missing
     assert not entries["region"].missing
@@ -142,8 +153,14 @@ def test_incomplete_entry_says_what_is_missing() -> None:
 
 
 def test_configured_registry_and_targets() -> None:
-    code = "def build(df):\n    df['churned_next_30d'] = df['days_to_churn'] <= 30\n    df['tenure_m'] = df['days'] // 30\n    return df\n"
-    config = "feature_registry: [docs/registry.md]\nrules:\n  undocumented-feature:\n    targets: [churned_next_30d]\n"
+    code = (
+        "def build(df):\n    df['churned_next_30d'] = df['days_to_churn'] <= 30\n"
+        "    df['tenure_m'] = df['days'] // 30\n    return df\n"
+    )
+    config = (
+        "feature_registry: [docs/registry.md]\nrules:\n  undocumented-feature:\n"
+        "    targets: [churned_next_30d]\n"
+    )
     registry = "| feature | description | owner |\n|---|---|---|\n| tenure_m | Tenure in months. | crm |\n"
     assert (
         undocumented(
@@ -154,15 +171,21 @@ def test_configured_registry_and_targets() -> None:
 
 
 def test_one_finding_per_feature_name() -> None:
-    code = "def build(df):\n    df['ratio'] = df['a'] / df['b']\n    df['ratio'] = df['ratio'].clip(0, 1)\n    FEATURES = ['ratio']\n    return df\n"
+    code = (
+        "def build(df):\n    df['ratio'] = df['a'] / df['b']\n    df['ratio'] = df['ratio'].clip(0, 1)\n"
+        "    FEATURES = ['ratio']\n    return df\n"
+    )
     assert [finding.line for finding in undocumented(code, path="features/ratio.py")] == [2]
 
 
 def test_frames_and_dicts_are_told_apart() -> None:
     code = (
-        "import pandas as pd\n\ndef build(raw, events: pd.DataFrame, meta: dict):\n    summary = raw.groupby('user').agg(n=('x', 'size'))\n"
-        "    summary['share'] = summary['n'] / summary['n'].sum()\n    events['hour'] = events['ts_local'].dt.hour\n"
-        "    meta['version'] = 3\n    lookup = {}\n    lookup['a'] = 1\n    raw['tmp'] = 1\n    return summary\n"
+        "import pandas as pd\n\ndef build(raw, events: pd.DataFrame, meta: dict):\n"
+        "    summary = raw.groupby('user').agg(n=('x', 'size'))\n"
+        "    summary['share'] = summary['n'] / summary['n'].sum()\n"
+        "    events['hour'] = events['ts_local'].dt.hour\n"
+        "    meta['version'] = 3\n    lookup = {}\n    lookup['a'] = 1\n    raw['tmp'] = 1\n"
+        "    return summary\n"
     )
     assert sorted(
         finding.line for finding in undocumented({"features/users.py": code, "features.yaml": OTHER})
@@ -184,7 +207,10 @@ def test_feature_code_is_recognised_by_path() -> None:
 
 
 def test_methods_of_the_repos_own_objects_are_not_frames() -> None:
-    code = "class Builder:\n    def build(self):\n        self.assign(total=1)\n        return self.with_columns(extra=2)\n"
+    code = (
+        "class Builder:\n    def build(self):\n        self.assign(total=1)\n"
+        "        return self.with_columns(extra=2)\n"
+    )
     assert undocumented(code, path="features/builder.py") == []
     assert (
         len(
@@ -200,7 +226,10 @@ def test_methods_of_the_repos_own_objects_are_not_frames() -> None:
 def test_generic_names_need_evidence_to_be_frames() -> None:
     code = "def to_payload(data, x):\n    data['amount'] = 1\n    x['y'] = 2\n    return data\n"
     assert undocumented(code, path="features/payload.py") == []
-    framed = "import pandas as pd\n\ndef f(path):\n    data = pd.read_csv(path)\n    data['amount_z'] = data['amount'] / 2\n    return data\n"
+    framed = (
+        "import pandas as pd\n\ndef f(path):\n    data = pd.read_csv(path)\n"
+        "    data['amount_z'] = data['amount'] / 2\n    return data\n"
+    )
     assert [finding.line for finding in undocumented(framed, path="features/payload.py")] == [5]
 
 
@@ -272,7 +301,10 @@ def test_a_readme_that_names_the_feature_documents_it(readme: str, documented: b
 
 
 def test_short_names_need_a_code_span_or_table_cell_and_families_their_pattern() -> None:
-    code = "def build(df):\n    df['v1'] = df['a'] * 2\n    for n in (1, 2):\n        df[f'to_{n}'] = df['a'] - n\n    return df\n"
+    code = (
+        "def build(df):\n    df['v1'] = df['a'] * 2\n    for n in (1, 2):\n"
+        "        df[f'to_{n}'] = df['a'] - n\n    return df\n"
+    )
     assert (
         len(undocumented({PATH: code, "README.md": "Release v1 of the model; write to_csv output.\n"})) == 2
     )
@@ -298,7 +330,8 @@ def test_a_readme_note_the_pr_adds_documents_its_new_columns_but_an_old_note_doe
 def test_columns_a_changed_neighbouring_module_computed_before_are_moved_not_new() -> None:
     moved = {"src/features/calendar.py": CALENDAR, "src/build.py": "def f(df):\n    return df\n"}
     base = {
-        "src/build.py": "def f(df):\n    df['Year'] = df['Date'].dt.year\n    # df['Month'] = 1\n    return df\n"
+        "src/build.py": "def f(df):\n    df['Year'] = df['Date'].dt.year\n    # df['Month'] = 1\n"
+        "    return df\n"
     }
     assert [finding.key for finding in undocumented(moved, base=base)] == ["feature:month", "feature:quarter"]
     untouched = {"src/features/calendar.py": CALENDAR}
@@ -308,7 +341,10 @@ def test_columns_a_changed_neighbouring_module_computed_before_are_moved_not_new
 
 
 def test_a_step_moved_two_folders_down_is_not_new() -> None:
-    step = "import pandas as pd\n\ndef prep(df: pd.DataFrame) -> pd.DataFrame:\n    df['gust_ratio'] = df['gust'] / df['wind']\n    return df\n"
+    step = (
+        "import pandas as pd\n\ndef prep(df: pd.DataFrame) -> pd.DataFrame:\n"
+        "    df['gust_ratio'] = df['gust'] / df['wind']\n    return df\n"
+    )
     base = {"app/main.py": "def prep(df):\n    df['gust_ratio'] = df['gust'] / df['wind']\n"}
     assert (
         undocumented(
@@ -321,8 +357,14 @@ def test_a_step_moved_two_folders_down_is_not_new() -> None:
 
 
 def test_the_test_frame_counterpart_of_a_training_column_is_reported_once() -> None:
-    prepare = "import pandas as pd\n\ndef prep(train: pd.DataFrame) -> None:\n    train['from_public'] = 0\n    train.to_csv('train.csv')\n"
-    train = "import pandas as pd\n\ndf_test = pd.read_csv('test.csv')\ndf_test['from_public'] = 0\nmodel.fit(df_test)\n"
+    prepare = (
+        "import pandas as pd\n\ndef prep(train: pd.DataFrame) -> None:\n    train['from_public'] = 0\n"
+        "    train.to_csv('train.csv')\n"
+    )
+    train = (
+        "import pandas as pd\n\ndf_test = pd.read_csv('test.csv')\ndf_test['from_public'] = 0\n"
+        "model.fit(df_test)\n"
+    )
     findings = undocumented({"src/prepare.py": prepare, "src/train.py": train})
     assert [(finding.path, finding.line) for finding in findings] == [("src/prepare.py", 4)]
 
@@ -387,9 +429,11 @@ def test_registry_is_read_once_per_side_per_review() -> None:
 
 
 FEAST = (
-    "from datetime import timedelta\nfrom feast import FeatureView, Field\nfrom feast.types import Float32\n\n"
+    "from datetime import timedelta\nfrom feast import FeatureView, Field\n"
+    "from feast.types import Float32\n\n"
     "stats = FeatureView(name='driver_stats', entities=[driver], ttl=timedelta(days=1),\n"
-    "    schema=[Field(name='conv_rate', dtype=Float32), Field(name='acc_rate', dtype=Float32)], source=src{extra})\n"
+    "    schema=[Field(name='conv_rate', dtype=Float32), Field(name='acc_rate', dtype=Float32)], "
+    "source=src{extra})\n"
 )
 
 
@@ -459,15 +503,21 @@ def test_a_comment_calling_the_column_the_label_makes_it_the_target(comment: str
 
 def test_a_label_comment_two_lines_up_or_on_another_column_does_not_exempt() -> None:
     head = (
-        "import pandas as pd\n\ndef build(rfm: pd.DataFrame) -> pd.DataFrame:\n    # churn label: no purchase in 90 days\n\n"
-        "    rfm['Churn'] = (rfm['Recency'] > 90).astype(int)\n    rfm['spend_90d'] = rfm['spend'].rolling(90).sum()\n    return rfm\n"
+        "import pandas as pd\n\ndef build(rfm: pd.DataFrame) -> pd.DataFrame:\n"
+        "    # churn label: no purchase in 90 days\n\n"
+        "    rfm['Churn'] = (rfm['Recency'] > 90).astype(int)\n"
+        "    rfm['spend_90d'] = rfm['spend'].rolling(90).sum()\n    return rfm\n"
     )
     assert [finding.key for finding in undocumented(head)] == ["feature:churn", "feature:spend_90d"]
 
 
 def test_a_readme_note_is_found_when_the_engine_did_not_load_the_readme() -> None:
-    """`mldebt scan` and the bot load only files some rule parses; a changed README comes through the repository view."""
-    code = "import pandas as pd\n\ndef merge(ours: pd.DataFrame) -> None:\n    ours['from_public'] = 0\n    ours.to_csv('train.csv')\n"
+    """`mldebt scan` and the bot load only files some rule parses;
+    a changed README comes through the repository view."""
+    code = (
+        "import pandas as pd\n\ndef merge(ours: pd.DataFrame) -> None:\n    ours['from_public'] = 0\n"
+        "    ours.to_csv('train.csv')\n"
+    )
     base = {"README.md": "# Notes\n"}
     head = {
         "README.md": "# Notes\n\n* Merged the public data, with a new column flagging its rows.\n",
@@ -481,9 +531,15 @@ def test_a_readme_note_is_found_when_the_engine_did_not_load_the_readme() -> Non
 
 
 def test_a_polars_alias_is_not_mistaken_for_a_read_of_the_column() -> None:
-    code = "import polars as pl\n\ndef f(tx: pl.DataFrame) -> pl.DataFrame:\n    return tx.with_columns((pl.col('a') / pl.col('b')).alias('a_per_b'))\n"
+    code = (
+        "import polars as pl\n\ndef f(tx: pl.DataFrame) -> pl.DataFrame:\n"
+        "    return tx.with_columns((pl.col('a') / pl.col('b')).alias('a_per_b'))\n"
+    )
     assert [finding.key for finding in undocumented(code, path="src/features/ratios.py")] == [
         "feature:a_per_b"
     ]
-    rewrite = "import polars as pl\n\ndef f(tx: pl.DataFrame) -> pl.DataFrame:\n    return tx.with_columns(pl.col('a').fill_null(0).alias('a'))\n"
+    rewrite = (
+        "import polars as pl\n\ndef f(tx: pl.DataFrame) -> pl.DataFrame:\n"
+        "    return tx.with_columns(pl.col('a').fill_null(0).alias('a'))\n"
+    )
     assert undocumented(rewrite, path="src/features/ratios.py") == []
