@@ -10,7 +10,9 @@ query($owner: String!, $name: String!) {
     f0: object(expression: "%(sha)s:train.py") { ... on Blob { text byteSize isBinary isTruncated oid } }
     f1: object(expression: "%(sha)s:data/x.bin") { ... on Blob { text byteSize isBinary } }
     f2: object(expression: "%(sha)s:missing.py") { ... on Blob { text } }
-    d: object(expression: "%(sha)s:data") { ... on Tree { entries { name path type object { ... on Blob { byteSize } } } } }
+    d: object(expression: "%(sha)s:data") {
+      ... on Tree { entries { name path type object { ... on Blob { byteSize } } } }
+    }
   }
   rateLimit { cost remaining }
 }
@@ -66,8 +68,12 @@ def test_pull_request_files_and_commit_file(repo: Repo, gh) -> None:
         """
       query($n: Int!) { repository(owner: "octo-org", name: "ml-repo") {
         pullRequest(number: $n) { headRefOid baseRefOid changedFiles
-          files(first: 1) { totalCount pageInfo { hasNextPage endCursor } nodes { path changeType additions } } }
-        object(expression: "feature") { ... on Commit { oid file(path: "b.py") { object { ... on Blob { text } } } } }
+          files(first: 1) {
+            totalCount pageInfo { hasNextPage endCursor } nodes { path changeType additions }
+          } }
+        object(expression: "feature") {
+          ... on Commit { oid file(path: "b.py") { object { ... on Blob { text } } } }
+        }
       } }""",
         variables={"n": 1},
     )
@@ -87,7 +93,8 @@ def test_pull_request_meta_agrees_with_rest(repo: Repo, gh) -> None:
     result = gh.graphql("""
       { repository(owner: "octo-org", name: "ml-repo") {
         pullRequest(number: 1) { state isDraft body headRefOid baseRefOid
-          baseRef { target { oid ... on Commit { file(path: ".github/mldebt.yml") { object { ... on Blob { text } } } } } }
+          baseRef { target { oid
+            ... on Commit { file(path: ".github/mldebt.yml") { object { ... on Blob { text } } } } } }
           commits(first: 1) { totalCount nodes { commit { oid committedDate authoredDate } } } }
       } }""")
     pr = result["repository"]["pullRequest"]

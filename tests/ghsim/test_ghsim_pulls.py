@@ -37,25 +37,30 @@ TRAIN_HEAD = (
     TRAIN_BASE.replace("import torch", "import numpy as np\nimport torch").replace("lr=0.1", "lr=0.01")
     + '\nprint("done")'
 )
-EXPECTED_PATCH = """@@ -1,3 +1,4 @@
-+import numpy as np
- import torch
- 
- 
-@@ -6,9 +7,11 @@ def load(path):
- 
- 
- def train(model, data):
--    opt = torch.optim.SGD(model.parameters(), lr=0.1)
-+    opt = torch.optim.SGD(model.parameters(), lr=0.01)
-     for batch in data:
-         loss = model(batch)
-         loss.backward()
-         opt.step()
-     return model
-+
-+print("done")
-\\ No newline at end of file"""
+# A blank context line is one space: listed line by line, no editor strips it and lint lets it be.
+EXPECTED_PATCH = "\n".join(
+    [
+        "@@ -1,3 +1,4 @@",
+        "+import numpy as np",
+        " import torch",
+        " ",
+        " ",
+        "@@ -6,9 +7,11 @@ def load(path):",
+        " ",
+        " ",
+        " def train(model, data):",
+        "-    opt = torch.optim.SGD(model.parameters(), lr=0.1)",
+        "+    opt = torch.optim.SGD(model.parameters(), lr=0.01)",
+        "     for batch in data:",
+        "         loss = model(batch)",
+        "         loss.backward()",
+        "         opt.step()",
+        "     return model",
+        "+",
+        '+print("done")',
+        "\\ No newline at end of file",
+    ]
+)
 
 
 def test_patch_matches_githubs_format(sim: SimulatedGitHub, repo: Repo, gh) -> None:

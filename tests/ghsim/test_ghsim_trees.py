@@ -1,4 +1,7 @@
-"""Recursive tree listings as GitHub gives them: any `recursive` value recurses, and a long one is cut short."""
+"""Recursive tree listings as GitHub gives them.
+
+Any `recursive` value recurses, and a long listing is cut short.
+"""
 
 from __future__ import annotations
 
