@@ -649,6 +649,30 @@ def _range(start: int, count: int) -> str:
     return f"{first}" if count == 1 else f"{first},{count}"
 
 
+@dataclass
+class _HunkBody:
+    """One hunk's lines as they are emitted, and the old and new line numbers they show.
+
+    ``positions`` is the whole file's list of diff positions, shared by all its hunks.
+    """
+
+    positions: list[tuple[str, int | None, int | None]]
+    lines: list[str] = field(default_factory=list)
+    old_set: set[int] = field(default_factory=set)
+    new_set: set[int] = field(default_factory=set)
+
+    def put(self, kind: str, rec: bytes, old: int | None, new: int | None) -> None:
+        self.lines.append(kind + _line_text(rec))
+        self.positions.append((kind, old, new))
+        if old is not None:
+            self.old_set.add(old)
+        if new is not None:
+            self.new_set.add(new)
+        if not rec.endswith(b"\n"):
+            self.lines.append("\\ No newline at end of file")
+            self.positions.append(("\\", None, None))
+
+
 def _emit(f1: _XdFile, f2: _XdFile, changes: list[tuple[int, int, int, int]]) -> FilePatch:
     hunks: list[Hunk] = []
     positions: list[tuple[str, int | None, int | None]] = []
@@ -685,21 +709,8 @@ def _emit(f1: _XdFile, f2: _XdFile, changes: list[tuple[int, int, int, int]]) ->
         if hunks or positions:
             positions.append(("@", None, None))
         first_position = len(positions) + 1
-        lines: list[str] = []
-        old_set: set[int] = set()
-        new_set: set[int] = set()
-
-        def put(kind: str, rec: bytes, old: int | None, new: int | None) -> None:
-            lines.append(kind + _line_text(rec))
-            positions.append((kind, old, new))
-            if old is not None:
-                old_set.add(old)
-            if new is not None:
-                new_set.add(new)
-            if not rec.endswith(b"\n"):
-                lines.append("\\ No newline at end of file")
-                positions.append(("\\", None, None))
-
+        body = _HunkBody(positions)
+        put = body.put
         i1, i2 = s1, s2
         for c in changes[k : last + 1]:
             while i1 < c[0]:
@@ -723,9 +734,9 @@ def _emit(f1: _XdFile, f2: _XdFile, changes: list[tuple[int, int, int, int]]) ->
                 s2 + 1,
                 e2 - s2,
                 header,
-                tuple(lines),
-                frozenset(new_set),
-                frozenset(old_set),
+                tuple(body.lines),
+                frozenset(body.new_set),
+                frozenset(body.old_set),
                 first_position,
             )
         )

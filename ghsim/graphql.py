@@ -214,7 +214,10 @@ class PullRequestView:
 def _page(
     items: list[Any], first: int | None, after: str | None, last: int | None, before: str | None, shape: Any
 ) -> dict[str, Any]:
-    """One page of a connection, cut by GitHub's arguments; cursors are 1-based positions, opaque to clients."""
+    """One page of a connection, cut by GitHub's arguments.
+
+    Cursors are 1-based positions, opaque to clients.
+    """
     start = decode_cursor(after, "after") if after is not None else 0
     end = decode_cursor(before, "before") - 1 if before is not None else len(items)
     start, end = max(start, 0), min(max(end, start), len(items))

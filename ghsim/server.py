@@ -11,6 +11,7 @@ body byte leaves, so a client that got its answer always finds it in
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import socket
@@ -179,7 +180,8 @@ class FrontEnd:
             nonlocal status_seen
             if message["type"] == "http.response.start":
                 status_seen = message["status"]
-                # The route may have charged more (a GraphQL query's cost): the headers show the bucket as it is now.
+                # The route may have charged more (a GraphQL query's cost):
+                # the headers show the bucket as it is now.
                 extra = {**scope["state"]["bucket"].headers(resource), **stamp}
                 if canned is not None:
                     extra.update(canned[2])
@@ -286,10 +288,8 @@ class _PromptServer(uvicorn.Server):
         counter = 0
         while not await self.on_tick(counter):
             counter = (counter + 1) % 864000
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), 0.1)
-            except TimeoutError:
-                pass
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         """Close listeners and idle connections without uvicorn's fixed 100 ms grace sleep."""

@@ -271,7 +271,6 @@ class Shapes:
             for c in self.state.review_comments.values()
             if c.repo_id == repo.id and c.pr_number == pr.number and not self.state.in_pending_review(c)
         )
-        link = lambda href: {"href": href}  # noqa: E731
         out: Json = {
             "url": u,
             "id": pr.id,
@@ -306,14 +305,14 @@ class Shapes:
             "head": self._pr_ref(pr, pr.head_ref, pr.head_sha),
             "base": self._pr_ref(pr, pr.base_ref, pr.base_sha),
             "_links": {
-                "self": link(u),
-                "html": link(h),
-                "issue": link(f"{r}/issues/{pr.number}"),
-                "comments": link(f"{r}/issues/{pr.number}/comments"),
-                "review_comments": link(f"{u}/comments"),
-                "review_comment": link(f"{r}/pulls/comments{{/number}}"),
-                "commits": link(f"{u}/commits"),
-                "statuses": link(f"{r}/statuses/{pr.head_sha}"),
+                "self": _link(u),
+                "html": _link(h),
+                "issue": _link(f"{r}/issues/{pr.number}"),
+                "comments": _link(f"{r}/issues/{pr.number}/comments"),
+                "review_comments": _link(f"{u}/comments"),
+                "review_comment": _link(f"{r}/pulls/comments{{/number}}"),
+                "commits": _link(f"{u}/commits"),
+                "statuses": _link(f"{r}/statuses/{pr.head_sha}"),
             },
             "author_association": self.state.association(repo, pr.user),
             "auto_merge": None,
@@ -638,6 +637,11 @@ class Shapes:
             "download_url": download,
             "_links": {"self": self_url, "git": git_url, "html": html},
         }
+
+
+def _link(href: str) -> dict[str, str]:
+    """One entry of a pull request's `_links`."""
+    return {"href": href}
 
 
 def encode_base64_lines(data: bytes) -> str:

@@ -28,7 +28,10 @@ def graphql(ctx: Ctx) -> Any:
     state = ctx.request.scope["state"]
 
     def charge(points: int) -> Any:
-        """The front end took one point; a query that costs more takes the rest, and the answer's headers show it."""
+        """The front end took one point; a query that costs more takes the rest.
+
+        The answer's headers show the charge.
+        """
         if points > 1:
             state["bucket"], _ = ctx.sim.limiter.take(ctx.sim.bucket_key(ctx.identity, "graphql"), points - 1)
         return state["bucket"]

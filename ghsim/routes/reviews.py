@@ -424,7 +424,10 @@ def create_review_comment(ctx: Ctx) -> Any:
 
 
 def _comment_or_404(ctx: Ctx, repo: Repo, *, pending_ok: bool = False) -> ReviewComment:
-    """A pending comment answers 404 to everyone; only DELETE reaches it (`pending_ok`), and only for its author."""
+    """A pending comment answers 404 to everyone.
+
+    Only DELETE reaches it (`pending_ok`), and only for its author.
+    """
     comment = ctx.sim.state.review_comments.get(ctx.params["comment_id"])
     if comment is None or comment.repo_id != repo.id:
         raise not_found("https://docs.github.com/rest/pulls/comments")

@@ -1,10 +1,11 @@
-"""Pytest wiring: the pipeline and reliability tests run with every exchange checked against GitHub's descriptions.
+"""Pytest wiring: every exchange of the pipeline and reliability tests is checked.
 
-A test whose traffic leaves the description fails at teardown with the list
-of what left it, so the failure points at the test (and the request) that
-caused it. At the session's end the summary says how much was checked, and
-the session fails if tests that talk to the simulator ran but nothing was
-checked: a recorder that silently stopped listening must not pass for a clean run.
+Each is checked against GitHub's OpenAPI and GraphQL descriptions. A test
+whose traffic leaves the description fails at teardown with the list of what
+left it, so the failure points at the test (and the request) that caused it.
+At the session's end the summary says how much was checked, and the session
+fails if tests that talk to the simulator ran but nothing was checked: a
+recorder that silently stopped listening must not pass for a clean run.
 """
 
 from __future__ import annotations

@@ -28,7 +28,8 @@ class Recorder:
     problems: list[str] = field(default_factory=list)
     checked: Counter[str] = field(default_factory=Counter)
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    # Exchanges already found clean, byte for byte: polling and retries repeat them, and checking costs ms each.
+    # Exchanges already found clean, byte for byte: polling and retries repeat them,
+    # and checking one costs milliseconds.
     _clean: dict[bytes, str] = field(default_factory=dict)
 
     def __call__(self, exchange: Exchange) -> None:

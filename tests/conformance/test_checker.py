@@ -1,4 +1,4 @@
-"""The check itself: it passes GitHub's shapes, and catches each way the simulator drifted and each bad request.
+"""The check itself: it passes GitHub's shapes, and catches each drift of the simulator and each bad request.
 
 These tests break answers on purpose, so the session's recorder does not
 watch them (`unchecked_traffic`); each has its own recorder on its own simulator.
@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
-from githubkit.exception import RequestFailed
+from githubkit.exception import GraphQLFailed, RequestFailed
 
 from ghsim import Repo, SimulatedGitHub, shapes, versions
 from ghsim.graphql import GraphQLService
@@ -218,7 +218,7 @@ QUERY = f'query {{ repository(owner: "{OWNER}", name: "{NAME}") {{ pullRequest(n
 def test_a_graphql_query_github_would_refuse_is_caught(world: World) -> None:
     world.gh.graphql.request(QUERY)
     assert world.problems() == []
-    with pytest.raises(Exception):
+    with pytest.raises(GraphQLFailed):
         world.gh.graphql.request(
             f'query {{ repository(owner: "{OWNER}", name: "{NAME}") {{ stargazerCount }} }}'
         )

@@ -7,7 +7,9 @@ import re
 
 import pytest
 from graphql import (
+    GraphQLArgument,
     GraphQLEnumType,
+    GraphQLField,
     GraphQLInputObjectType,
     GraphQLInterfaceType,
     GraphQLObjectType,
@@ -79,7 +81,7 @@ def test_each_known_error_of_the_description_is_still_an_error_and_says_where_it
     assert len(error.what) > 40
 
 
-def _type(field: object) -> str:
+def _type(field: GraphQLField | GraphQLArgument) -> str:
     return str(field.type)
 
 

@@ -1,4 +1,7 @@
-"""The session wiring: a pipeline test whose traffic leaves GitHub's description fails, one that keeps to it passes."""
+"""The session wiring: a pipeline test whose traffic leaves GitHub's description fails.
+
+One whose traffic keeps to it passes.
+"""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ import pytest
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 
-from ghsim import Repo, SimulatedGitHub
+from ghsim import PullRequest, Repo, SimulatedGitHub
 from ghsim.server import ServerThread
 
 warnings.filterwarnings("ignore", category=DeprecationWarning, module="githubkit")
@@ -80,7 +80,7 @@ def open_pr(
     base_files: dict[str, str | bytes],
     head_changes: dict[str, str | bytes | None],
     **pr_options: Any,
-) -> Any:
+) -> PullRequest:
     base = repo.commit("main", base_files, message="init")
     repo.commit("feature", head_changes, parent=base, message="change")
     return repo.open_pull_request(head="feature", base="main", **pr_options)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 import jwt
 import pytest
 from githubkit.exception import RequestFailed
 
-from ghsim import SimulatedGitHub
+from ghsim import Repo, SimulatedGitHub
 from ghsim.auth import generate_key_pair
 
 from .conftest import REPO
@@ -29,7 +30,7 @@ def _jwt(
     )
 
 
-def test_token_exchange_through_githubkit(sim: SimulatedGitHub, repo, app_gh, gh) -> None:
+def test_token_exchange_through_githubkit(sim: SimulatedGitHub, repo: Repo, app_gh: Any, gh: Any) -> None:
     assert app_gh.rest.apps.get_authenticated().parsed_data.slug == "mldebt"
     installation = app_gh.rest.apps.get_repo_installation("octo-org", "ml-repo").parsed_data
     assert installation.id == 1 and installation.account.login == "octo-org"
@@ -40,7 +41,7 @@ def test_token_exchange_through_githubkit(sim: SimulatedGitHub, repo, app_gh, gh
     assert gh.rest.repos.get("octo-org", "ml-repo").parsed_data.full_name == REPO
 
 
-def test_jwt_signed_with_another_key_is_rejected(sim: SimulatedGitHub, repo) -> None:
+def test_jwt_signed_with_another_key_is_rejected(sim: SimulatedGitHub, repo: Repo) -> None:
     other_key, _ = generate_key_pair()
     response = httpx.get(f"{sim.url}/app", headers={"Authorization": f"Bearer {_jwt(sim, key=other_key)}"})
     assert response.status_code == 401
@@ -67,7 +68,9 @@ def test_jwt_clock_skew_of_a_minute_is_allowed(sim: SimulatedGitHub) -> None:
     assert httpx.get(f"{sim.url}/app", headers={"Authorization": f"Bearer {token}"}).status_code == 200
 
 
-def test_bad_and_expired_installation_tokens_get_bad_credentials(sim: SimulatedGitHub, repo, gh) -> None:
+def test_bad_and_expired_installation_tokens_get_bad_credentials(
+    sim: SimulatedGitHub, repo: Repo, gh: Any
+) -> None:
     response = httpx.get(f"{sim.url}/repos/{REPO}", headers={"Authorization": "token ghs_nope"})
     assert response.status_code == 401
     assert response.json()["message"] == "Bad credentials"
@@ -80,11 +83,11 @@ def test_bad_and_expired_installation_tokens_get_bad_credentials(sim: SimulatedG
     assert failure.value.response.status_code == 401
 
 
-def test_missing_credentials_get_401(sim: SimulatedGitHub, repo) -> None:
+def test_missing_credentials_get_401(sim: SimulatedGitHub, repo: Repo) -> None:
     assert httpx.get(f"{sim.url}/repos/{REPO}/pulls/1").status_code == 401
 
 
-def test_short_token_lifetime_makes_githubkit_refresh(sim: SimulatedGitHub, repo) -> None:
+def test_short_token_lifetime_makes_githubkit_refresh(sim: SimulatedGitHub, repo: Repo) -> None:
     sim.token_lifetime = timedelta(seconds=30)
     client = sim.client(1)
     client.rest.repos.get("octo-org", "ml-repo")
@@ -92,7 +95,7 @@ def test_short_token_lifetime_makes_githubkit_refresh(sim: SimulatedGitHub, repo
     assert sim.count_calls("POST", r"/access_tokens$") == 2
 
 
-def test_wrong_credential_kind_per_route(sim: SimulatedGitHub, repo, gh) -> None:
+def test_wrong_credential_kind_per_route(sim: SimulatedGitHub, repo: Repo, gh: Any) -> None:
     app = sim.client(None)
     token = app.rest.apps.create_installation_access_token(1).parsed_data.token
     assert httpx.get(f"{sim.url}/app", headers={"Authorization": f"token {token}"}).status_code == 401
@@ -100,7 +103,7 @@ def test_wrong_credential_kind_per_route(sim: SimulatedGitHub, repo, gh) -> None
     assert jwt_only.status_code == 403
 
 
-def test_tokens_are_scoped_to_their_installation(sim: SimulatedGitHub, repo) -> None:
+def test_tokens_are_scoped_to_their_installation(sim: SimulatedGitHub, repo: Repo) -> None:
     sim.add_installation(2, account="other-org")
     other = sim.add_repo("other-org/secret", installation_id=2)
     other.commit("main", {"a.py": "x = 1\n"})
@@ -110,7 +113,7 @@ def test_tokens_are_scoped_to_their_installation(sim: SimulatedGitHub, repo) -> 
     assert failure.value.response.status_code == 404
 
 
-def test_token_narrowed_to_repositories_and_permissions(sim: SimulatedGitHub, repo) -> None:
+def test_token_narrowed_to_repositories_and_permissions(sim: SimulatedGitHub, repo: Repo) -> None:
     sim.add_repo("octo-org/other", installation_id=1)
     app = sim.client(None, auto_retry=False)
     token = app.rest.apps.create_installation_access_token(
@@ -128,7 +131,7 @@ def test_token_narrowed_to_repositories_and_permissions(sim: SimulatedGitHub, re
     assert failure.value.response.status_code == 422
 
 
-def test_suspended_installation_cannot_get_tokens(sim: SimulatedGitHub, repo) -> None:
+def test_suspended_installation_cannot_get_tokens(sim: SimulatedGitHub, repo: Repo) -> None:
     sim.suspend_installation(1)
     app = sim.client(None, auto_retry=False)
     with pytest.raises(RequestFailed) as failure:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from githubkit.exception import RequestFailed
 
@@ -15,7 +17,7 @@ def head(repo: Repo) -> str:
     return repo.commit("main", {"train.py": "x = 1\n"})
 
 
-def _note(i: int) -> dict:
+def _note(i: int) -> dict[str, Any]:
     return {
         "path": "train.py",
         "start_line": i,
@@ -25,11 +27,11 @@ def _note(i: int) -> dict:
     }
 
 
-def _create(gh, head: str, **extra):
+def _create(gh: Any, head: str, **extra: Any) -> Any:
     return gh.rest.checks.create("octo-org", "ml-repo", data={"name": "mldebt", "head_sha": head, **extra})
 
 
-def test_51_annotations_in_one_request_is_422(sim: SimulatedGitHub, head: str, gh) -> None:
+def test_51_annotations_in_one_request_is_422(sim: SimulatedGitHub, head: str, gh: Any) -> None:
     run = _create(gh, head, status="in_progress").parsed_data
     with pytest.raises(RequestFailed) as failure:
         gh.rest.checks.update(
@@ -42,7 +44,7 @@ def test_51_annotations_in_one_request_is_422(sim: SimulatedGitHub, head: str, g
     assert sim.check_runs(REPO)[0]["output"]["annotations"] == []
 
 
-def test_annotations_accumulate_across_patches(sim: SimulatedGitHub, head: str, gh) -> None:
+def test_annotations_accumulate_across_patches(sim: SimulatedGitHub, head: str, gh: Any) -> None:
     run = _create(
         gh,
         head,
@@ -110,13 +112,13 @@ def test_annotations_accumulate_across_patches(sim: SimulatedGitHub, head: str, 
         {"actions": [{"label": "l", "description": "d", "identifier": f"i{n}"} for n in range(4)]},
     ],
 )
-def test_invalid_check_run_requests(head: str, gh, data: dict) -> None:
+def test_invalid_check_run_requests(head: str, gh: Any, data: dict[str, Any]) -> None:
     with pytest.raises(RequestFailed) as failure:
         _create(gh, head, **data)
     assert failure.value.response.status_code == 422
 
 
-def test_conclusion_implies_completed_and_actions_are_kept(head: str, gh) -> None:
+def test_conclusion_implies_completed_and_actions_are_kept(head: str, gh: Any) -> None:
     run = _create(
         gh,
         head,
@@ -128,13 +130,13 @@ def test_conclusion_implies_completed_and_actions_are_kept(head: str, gh) -> Non
     assert fetched.id == run.id and fetched.name == "mldebt"
 
 
-def test_unknown_head_sha_is_422(gh, head: str) -> None:
+def test_unknown_head_sha_is_422(gh: Any, head: str) -> None:
     with pytest.raises(RequestFailed) as failure:
         _create(gh, "f" * 40)
     assert failure.value.response.status_code == 422
 
 
-def test_list_for_ref_filters_by_name_and_shows_prs(repo: Repo, head: str, gh) -> None:
+def test_list_for_ref_filters_by_name_and_shows_prs(repo: Repo, head: str, gh: Any) -> None:
     feature = repo.commit("feature", {"b.py": "b = 1\n"}, parent=head)
     repo.open_pull_request(head="feature")
     _create(gh, feature)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import httpx
 import pytest
@@ -17,7 +18,8 @@ from .conftest import REPO
 def token(sim: SimulatedGitHub, repo: Repo) -> str:
     repo.commit("main", {"a.py": "a = 1\n"})
     app = sim.client(None)
-    return app.rest.apps.create_installation_access_token(1).parsed_data.token
+    minted: str = app.rest.apps.create_installation_access_token(1).parsed_data.token
+    return minted
 
 
 def _get(
@@ -34,7 +36,7 @@ def test_502_twice_then_normal_service(sim: SimulatedGitHub, token: str) -> None
     assert [c.fault for c in sim.calls[-3:]] == [True, True, False]
 
 
-def test_secondary_rate_limit_has_retry_after(sim: SimulatedGitHub, token: str, gh) -> None:
+def test_secondary_rate_limit_has_retry_after(sim: SimulatedGitHub, token: str, gh: Any) -> None:
     sim.faults.add(path_regex="/repos/", status=403, retry_after=7)
     response = _get(sim, token)
     assert response.status_code == 403 and response.headers["retry-after"] == "7"
@@ -45,7 +47,7 @@ def test_secondary_rate_limit_has_retry_after(sim: SimulatedGitHub, token: str, 
     assert failure.value.retry_after.total_seconds() == 1
 
 
-def test_primary_rate_limit_fault(sim: SimulatedGitHub, token: str, gh) -> None:
+def test_primary_rate_limit_fault(sim: SimulatedGitHub, token: str, gh: Any) -> None:
     sim.faults.add(path_regex="/repos/", status=403, ratelimit_reset=60)
     with pytest.raises(PrimaryRateLimitExceeded) as failure:
         gh.rest.repos.get("octo-org", "ml-repo")

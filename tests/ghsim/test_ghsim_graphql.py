@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ghsim import Repo, SimulatedGitHub
 
 QUERY = """
@@ -10,14 +12,16 @@ query($owner: String!, $name: String!) {
     f0: object(expression: "%(sha)s:train.py") { ... on Blob { text byteSize isBinary isTruncated oid } }
     f1: object(expression: "%(sha)s:data/x.bin") { ... on Blob { text byteSize isBinary } }
     f2: object(expression: "%(sha)s:missing.py") { ... on Blob { text } }
-    d: object(expression: "%(sha)s:data") { ... on Tree { entries { name path type object { ... on Blob { byteSize } } } } }
+    d: object(expression: "%(sha)s:data") {
+      ... on Tree { entries { name path type object { ... on Blob { byteSize } } } }
+    }
   }
   rateLimit { cost remaining }
 }
 """
 
 
-def test_batch_fetch_in_one_call(sim: SimulatedGitHub, repo: Repo, gh) -> None:
+def test_batch_fetch_in_one_call(sim: SimulatedGitHub, repo: Repo, gh: Any) -> None:
     sha = repo.commit("main", {"train.py": "lr = 0.1\n", "data/x.bin": b"\x00\x01", "data/y.csv": "a\n"})
     sim.clear_calls()
     result = gh.graphql(QUERY % {"sha": sha}, variables={"owner": "octo-org", "name": "ml-repo"})
@@ -32,7 +36,7 @@ def test_batch_fetch_in_one_call(sim: SimulatedGitHub, repo: Repo, gh) -> None:
     assert result["rateLimit"]["cost"] == 1 and result["rateLimit"]["remaining"] == 4999
 
 
-def test_large_blob_is_truncated_and_branch_expressions_work(repo: Repo, gh) -> None:
+def test_large_blob_is_truncated_and_branch_expressions_work(repo: Repo, gh: Any) -> None:
     repo.commit("main", {"big.txt": "x" * (600 * 1024)})
     result = gh.graphql(
         '{ repository(owner:"octo-org", name:"ml-repo") { '
@@ -58,7 +62,7 @@ def test_unknown_repository_is_a_graphql_error(sim: SimulatedGitHub, repo: Repo)
     assert response.headers["x-ratelimit-resource"] == "graphql"
 
 
-def test_pull_request_files_and_commit_file(repo: Repo, gh) -> None:
+def test_pull_request_files_and_commit_file(repo: Repo, gh: Any) -> None:
     base = repo.commit("main", {"a.py": "a = 1\n"})
     head = repo.commit("feature", {"a.py": "a = 2\n", "b.py": "b = 1\n"}, parent=base)
     repo.open_pull_request(head="feature", title="Two files")
@@ -66,8 +70,12 @@ def test_pull_request_files_and_commit_file(repo: Repo, gh) -> None:
         """
       query($n: Int!) { repository(owner: "octo-org", name: "ml-repo") {
         pullRequest(number: $n) { headRefOid baseRefOid changedFiles
-          files(first: 1) { totalCount pageInfo { hasNextPage endCursor } nodes { path changeType additions } } }
-        object(expression: "feature") { ... on Commit { oid file(path: "b.py") { object { ... on Blob { text } } } } }
+          files(first: 1) {
+            totalCount pageInfo { hasNextPage endCursor } nodes { path changeType additions }
+          } }
+        object(expression: "feature") {
+          ... on Commit { oid file(path: "b.py") { object { ... on Blob { text } } } }
+        }
       } }""",
         variables={"n": 1},
     )
@@ -79,7 +87,7 @@ def test_pull_request_files_and_commit_file(repo: Repo, gh) -> None:
     assert commit["oid"] == head and commit["file"]["object"]["text"] == "b = 1\n"
 
 
-def test_pull_request_meta_agrees_with_rest(repo: Repo, gh) -> None:
+def test_pull_request_meta_agrees_with_rest(repo: Repo, gh: Any) -> None:
     base = repo.commit("main", {"a.py": "a = 1\n", ".github/mldebt.yml": "fail_on: [critical]\n"})
     first = repo.commit("feature", {"a.py": "a = 2\n"}, parent=base)
     repo.commit("feature", {"a.py": "a = 3\n"}, parent=first)
@@ -87,7 +95,8 @@ def test_pull_request_meta_agrees_with_rest(repo: Repo, gh) -> None:
     result = gh.graphql("""
       { repository(owner: "octo-org", name: "ml-repo") {
         pullRequest(number: 1) { state isDraft body headRefOid baseRefOid
-          baseRef { target { oid ... on Commit { file(path: ".github/mldebt.yml") { object { ... on Blob { text } } } } } }
+          baseRef { target { oid
+            ... on Commit { file(path: ".github/mldebt.yml") { object { ... on Blob { text } } } } } }
           commits(first: 1) { totalCount nodes { commit { oid committedDate authoredDate } } } }
       } }""")
     pr = result["repository"]["pullRequest"]

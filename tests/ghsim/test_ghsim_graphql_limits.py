@@ -1,4 +1,7 @@
-"""GraphQL as GitHub runs it: scored and charged, paginated within bounds, with opaque cursors and its own types."""
+"""GraphQL as GitHub runs it: scored and charged, paginated within bounds.
+
+Cursors are opaque, and the schema has GitHub's own types.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +17,10 @@ FILES = "f{n}: pullRequest(number: 1) {{ files(first: 100) {{ nodes {{ path }} }
 
 
 def _repository(fields: str) -> str:
-    return f'query {{ repository(owner: "octo-org", name: "ml-repo") {{ {fields} }} rateLimit {{ cost nodeCount }} }}'
+    return (
+        f'query {{ repository(owner: "octo-org", name: "ml-repo") {{ {fields} }}'
+        " rateLimit { cost nodeCount } }"
+    )
 
 
 def _two_file_pr(repo: Repo) -> Any:
@@ -66,7 +72,10 @@ def test_a_connection_without_a_page_size_github_allows_is_refused_before_anythi
 
 def test_cursors_are_opaque_and_a_made_up_one_is_refused(repo: Repo, gh: Any) -> None:
     _two_file_pr(repo)
-    page = "pullRequest(number: 1) {{ files(first: 1{after}) {{ pageInfo {{ endCursor hasNextPage }} nodes {{ path }} }} }}"
+    page = (
+        "pullRequest(number: 1) {{ files(first: 1{after})"
+        " {{ pageInfo {{ endCursor hasNextPage }} nodes {{ path }} }} }}"
+    )
     first = gh.graphql.request(_repository(page.format(after="")))["repository"]["pullRequest"]["files"]
     cursor = first["pageInfo"]["endCursor"]
     assert cursor.startswith("Y3Vyc29yOnYy") and first["nodes"] == [{"path": "a.py"}]

@@ -1,4 +1,7 @@
-"""GitHub's limits that arise on their own: patches of large diffs, tree listings by size, secondary rate limits."""
+"""GitHub's limits that arise on their own.
+
+Patches of large diffs, tree listings by size, secondary rate limits.
+"""
 
 from __future__ import annotations
 

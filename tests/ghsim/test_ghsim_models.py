@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ghsim import Repo, SimulatedGitHub
 
 from .conftest import REPO, open_pr
 
 
-def test_remaining_endpoints_parse(sim: SimulatedGitHub, repo: Repo, gh, app_gh) -> None:
+def test_remaining_endpoints_parse(sim: SimulatedGitHub, repo: Repo, gh: Any, app_gh: Any) -> None:
     pr = open_pr(repo, {"a.py": "a = 1\n"}, {"a.py": "a = 2\n"})
     owner, name = REPO.split("/")
     assert app_gh.rest.apps.get_installation(1).parsed_data.app_slug == "mldebt"

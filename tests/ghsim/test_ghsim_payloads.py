@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from githubkit.webhooks import parse_obj
 
 from ghsim import Repo, SimulatedGitHub, payloads
@@ -48,7 +50,7 @@ def test_issue_comment_on_a_pr(sim: SimulatedGitHub, repo: Repo) -> None:
     assert parse_obj("issue_comment", event).comment.id == comment["id"]
 
 
-def test_check_run_and_suite_events(sim: SimulatedGitHub, repo: Repo, gh) -> None:
+def test_check_run_and_suite_events(sim: SimulatedGitHub, repo: Repo, gh: Any) -> None:
     pr = open_pr(repo, {"a.py": "a = 1\n"}, {"a.py": "a = 2\n"})
     run = gh.rest.checks.create(
         "octo-org",

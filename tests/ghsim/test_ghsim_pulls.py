@@ -8,6 +8,7 @@ import shutil
 import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -37,28 +38,33 @@ TRAIN_HEAD = (
     TRAIN_BASE.replace("import torch", "import numpy as np\nimport torch").replace("lr=0.1", "lr=0.01")
     + '\nprint("done")'
 )
-EXPECTED_PATCH = """@@ -1,3 +1,4 @@
-+import numpy as np
- import torch
- 
- 
-@@ -6,9 +7,11 @@ def load(path):
- 
- 
- def train(model, data):
--    opt = torch.optim.SGD(model.parameters(), lr=0.1)
-+    opt = torch.optim.SGD(model.parameters(), lr=0.01)
-     for batch in data:
-         loss = model(batch)
-         loss.backward()
-         opt.step()
-     return model
-+
-+print("done")
-\\ No newline at end of file"""
+# A blank context line is one space: listed line by line, no editor strips it and lint lets it be.
+EXPECTED_PATCH = "\n".join(
+    [
+        "@@ -1,3 +1,4 @@",
+        "+import numpy as np",
+        " import torch",
+        " ",
+        " ",
+        "@@ -6,9 +7,11 @@ def load(path):",
+        " ",
+        " ",
+        " def train(model, data):",
+        "-    opt = torch.optim.SGD(model.parameters(), lr=0.1)",
+        "+    opt = torch.optim.SGD(model.parameters(), lr=0.01)",
+        "     for batch in data:",
+        "         loss = model(batch)",
+        "         loss.backward()",
+        "         opt.step()",
+        "     return model",
+        "+",
+        '+print("done")',
+        "\\ No newline at end of file",
+    ]
+)
 
 
-def test_patch_matches_githubs_format(sim: SimulatedGitHub, repo: Repo, gh) -> None:
+def test_patch_matches_githubs_format(sim: SimulatedGitHub, repo: Repo, gh: Any) -> None:
     open_pr(repo, {"train.py": TRAIN_BASE}, {"train.py": TRAIN_HEAD})
     [entry] = gh.rest.pulls.list_files("octo-org", "ml-repo", 1).parsed_data
     assert entry.patch == EXPECTED_PATCH
@@ -66,7 +72,7 @@ def test_patch_matches_githubs_format(sim: SimulatedGitHub, repo: Repo, gh) -> N
     assert entry.contents_url.startswith(f"{sim.url}/repos/{REPO}/contents/train.py?ref=")
 
 
-def test_added_removed_renamed_and_binary_files(sim: SimulatedGitHub, repo: Repo, gh) -> None:
+def test_added_removed_renamed_and_binary_files(sim: SimulatedGitHub, repo: Repo, gh: Any) -> None:
     model = bytes(range(256)) * 4
     open_pr(
         repo,
@@ -94,10 +100,11 @@ def test_added_removed_renamed_and_binary_files(sim: SimulatedGitHub, repo: Repo
 
 def _token(sim: SimulatedGitHub) -> str:
     app = sim.client(None)
-    return app.rest.apps.create_installation_access_token(1).parsed_data.token
+    token: str = app.rest.apps.create_installation_access_token(1).parsed_data.token
+    return token
 
 
-def test_250_files_paginate_in_three_requests(sim: SimulatedGitHub, repo: Repo, gh) -> None:
+def test_250_files_paginate_in_three_requests(sim: SimulatedGitHub, repo: Repo, gh: Any) -> None:
     open_pr(repo, {"README.md": "hi\n"}, {f"src/mod_{i:03}.py": f"VALUE = {i}\n" for i in range(250)})
     sim.clear_calls()
     files = list(
@@ -116,7 +123,7 @@ def test_250_files_paginate_in_three_requests(sim: SimulatedGitHub, repo: Repo, 
     assert re.search(r'page=3>; rel="last"', link)
 
 
-def test_files_list_stops_at_3000(sim: SimulatedGitHub, repo: Repo, gh) -> None:
+def test_files_list_stops_at_3000(sim: SimulatedGitHub, repo: Repo, gh: Any) -> None:
     open_pr(repo, {"README.md": "hi\n"}, {f"f{i}.txt": "x\n" for i in range(3010)})
     files = list(
         gh.rest.paginate(
@@ -127,7 +134,7 @@ def test_files_list_stops_at_3000(sim: SimulatedGitHub, repo: Repo, gh) -> None:
     assert gh.rest.pulls.get("octo-org", "ml-repo", 1).parsed_data.changed_files == 3010
 
 
-def test_push_moves_pr_head_and_commits_are_listed(sim: SimulatedGitHub, repo: Repo, gh) -> None:
+def test_push_moves_pr_head_and_commits_are_listed(sim: SimulatedGitHub, repo: Repo, gh: Any) -> None:
     when = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
     pr = open_pr(repo, {"a.py": "a = 1\n"}, {"a.py": "a = 2\n"})
     old_head = pr.head_sha
@@ -141,14 +148,14 @@ def test_push_moves_pr_head_and_commits_are_listed(sim: SimulatedGitHub, repo: R
     assert commits[-1].parents[0].sha == old_head
 
 
-def test_pr_diff_is_three_dot_against_merge_base(sim: SimulatedGitHub, repo: Repo, gh) -> None:
+def test_pr_diff_is_three_dot_against_merge_base(sim: SimulatedGitHub, repo: Repo, gh: Any) -> None:
     open_pr(repo, {"a.py": "a = 1\n"}, {"b.py": "b = 1\n"})
     repo.push("main", {"main_only.py": "m = 1\n"})
     names = [f.filename for f in gh.rest.pulls.list_files("octo-org", "ml-repo", 1).parsed_data]
     assert names == ["b.py"]
 
 
-def test_contents_blobs_and_trees(sim: SimulatedGitHub, repo: Repo, gh) -> None:
+def test_contents_blobs_and_trees(sim: SimulatedGitHub, repo: Repo, gh: Any) -> None:
     big = b"x" * (1024 * 1024 + 1)
     sha = repo.commit("main", {"src/train.py": "print(1)\n", "weights.bin": big, "data/x.csv": b"a\0b"})
     content = gh.rest.repos.get_content("octo-org", "ml-repo", "src/train.py", ref=sha).parsed_data
@@ -171,7 +178,7 @@ def test_contents_blobs_and_trees(sim: SimulatedGitHub, repo: Repo, gh) -> None:
     assert base64.b64decode(blob.content) == b"a\0b" and blob.size == 3
 
 
-def test_compare_and_single_commit(sim: SimulatedGitHub, repo: Repo, gh) -> None:
+def test_compare_and_single_commit(sim: SimulatedGitHub, repo: Repo, gh: Any) -> None:
     pr = open_pr(repo, {"a.py": "a = 1\n"}, {"a.py": "a = 2\n"})
     comparison = gh.rest.repos.compare_commits("octo-org", "ml-repo", f"main...{pr.head_sha}").parsed_data
     assert comparison.status == "ahead" and comparison.ahead_by == 1
@@ -189,7 +196,7 @@ def test_unknown_route_is_githubs_404(sim: SimulatedGitHub, repo: Repo) -> None:
     assert response.headers["content-type"] == "application/json; charset=utf-8"
 
 
-def test_pr_diff_media_type(sim: SimulatedGitHub, repo: Repo, gh) -> None:
+def test_pr_diff_media_type(sim: SimulatedGitHub, repo: Repo, gh: Any) -> None:
     open_pr(repo, {"train.py": TRAIN_BASE}, {"train.py": TRAIN_HEAD})
     response = gh.request("GET", f"/repos/{REPO}/pulls/1", headers={"Accept": "application/vnd.github.diff"})
     assert response.text.startswith("diff --git a/train.py b/train.py\n")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 from githubkit.exception import RequestFailed
 
-from ghsim import Repo, SimulatedGitHub
+from ghsim import PullRequest, Repo, SimulatedGitHub
 
 from .conftest import REPO, open_pr
 
@@ -14,15 +17,15 @@ HEAD = BASE.replace("line 10\n", "line 10 changed\n").replace("line 25\n", "")
 
 
 @pytest.fixture
-def pr(repo: Repo):
+def pr(repo: Repo) -> PullRequest:
     return open_pr(repo, {"train.py": BASE}, {"train.py": HEAD})
 
 
-def _review(gh, **data):
+def _review(gh: Any, **data: Any) -> Any:
     return gh.rest.pulls.create_review("octo-org", "ml-repo", 1, data=data)
 
 
-def test_review_with_line_comments_is_stored(sim: SimulatedGitHub, pr, gh) -> None:
+def test_review_with_line_comments_is_stored(sim: SimulatedGitHub, pr: PullRequest, gh: Any) -> None:
     review = _review(
         gh,
         event="COMMENT",
@@ -49,7 +52,7 @@ def test_review_with_line_comments_is_stored(sim: SimulatedGitHub, pr, gh) -> No
     assert sim.reviews(REPO, 1)[0]["body"] == "Found debt"
 
 
-def test_off_diff_comment_rejects_whole_review(sim: SimulatedGitHub, pr, gh) -> None:
+def test_off_diff_comment_rejects_whole_review(sim: SimulatedGitHub, pr: PullRequest, gh: Any) -> None:
     with pytest.raises(RequestFailed) as failure:
         _review(
             gh,
@@ -78,26 +81,26 @@ def test_off_diff_comment_rejects_whole_review(sim: SimulatedGitHub, pr, gh) -> 
         ),
     ],
 )
-def test_each_anchoring_rule(pr, gh, comment: dict, reason: str) -> None:
+def test_each_anchoring_rule(pr: PullRequest, gh: Any, comment: dict[str, Any], reason: str) -> None:
     with pytest.raises(RequestFailed) as failure:
         _review(gh, event="COMMENT", body="x", comments=[{**comment, "body": "c"}])
     assert failure.value.response.json()["errors"] == [reason]
 
 
-def test_comment_review_needs_body_or_comments(pr, gh) -> None:
+def test_comment_review_needs_body_or_comments(pr: PullRequest, gh: Any) -> None:
     with pytest.raises(RequestFailed) as failure:
         _review(gh, event="COMMENT")
     assert failure.value.response.status_code == 422
 
 
-def test_body_length_limit(pr, gh) -> None:
+def test_body_length_limit(pr: PullRequest, gh: Any) -> None:
     with pytest.raises(RequestFailed) as failure:
         _review(gh, event="COMMENT", body="x" * 65537)
     assert failure.value.response.status_code == 422
     assert _review(gh, event="COMMENT", body="x" * 65536).status_code == 200
 
 
-def test_edit_and_delete_review_comment(sim: SimulatedGitHub, pr, gh) -> None:
+def test_edit_and_delete_review_comment(sim: SimulatedGitHub, pr: PullRequest, gh: Any) -> None:
     _review(gh, event="COMMENT", body="x", comments=[{"path": "train.py", "line": 10, "body": "old"}])
     [comment] = gh.rest.pulls.list_review_comments("octo-org", "ml-repo", 1).parsed_data
     edited = gh.rest.pulls.update_review_comment("octo-org", "ml-repo", comment.id, data={"body": "new"})
@@ -108,7 +111,7 @@ def test_edit_and_delete_review_comment(sim: SimulatedGitHub, pr, gh) -> None:
     assert failure.value.response.status_code == 404
 
 
-def test_single_comment_endpoint_uses_validation_failed_shape(pr, gh) -> None:
+def test_single_comment_endpoint_uses_validation_failed_shape(pr: PullRequest, gh: Any) -> None:
     created = gh.rest.pulls.create_review_comment(
         "octo-org",
         "ml-repo",
@@ -129,7 +132,7 @@ def test_single_comment_endpoint_uses_validation_failed_shape(pr, gh) -> None:
 
 
 def test_comment_becomes_outdated_after_push_touching_its_hunk(
-    sim: SimulatedGitHub, repo: Repo, pr, gh
+    sim: SimulatedGitHub, repo: Repo, pr: PullRequest, gh: Any
 ) -> None:
     _review(
         gh,
@@ -146,7 +149,7 @@ def test_comment_becomes_outdated_after_push_touching_its_hunk(
     assert comments[1].line == 26 and comments[1].commit_id == new_head
 
 
-def test_review_on_stale_commit_validates_against_that_commit(repo: Repo, pr, gh) -> None:
+def test_review_on_stale_commit_validates_against_that_commit(repo: Repo, pr: PullRequest, gh: Any) -> None:
     old_head = pr.head_sha
     repo.push("feature", {"extra.py": "x = 1\n"})
     review = _review(
@@ -167,7 +170,7 @@ def test_review_on_stale_commit_validates_against_that_commit(repo: Repo, pr, gh
         )
 
 
-def test_pending_review_then_submit(pr, gh) -> None:
+def test_pending_review_then_submit(pr: PullRequest, gh: Any) -> None:
     created = _review(gh, body="draft", comments=[{"path": "train.py", "line": 10, "body": "c"}])
     pending = created.parsed_data
     assert pending.state == "PENDING" and "submitted_at" not in created.json()
@@ -182,7 +185,7 @@ def test_pending_review_then_submit(pr, gh) -> None:
 
 
 def test_a_pending_review_blocks_every_other_review_of_its_author_until_deleted(
-    sim: SimulatedGitHub, pr, gh
+    sim: SimulatedGitHub, pr: PullRequest, gh: Any
 ) -> None:
     pending = _review(gh, comments=[{"path": "train.py", "line": 10, "body": "probe"}]).parsed_data
     with pytest.raises(RequestFailed) as failure:
@@ -221,7 +224,7 @@ def test_a_pending_review_blocks_every_other_review_of_its_author_until_deleted(
     assert failure.value.response.status_code == 404
 
 
-def test_a_pending_comment_answers_404_one_by_one_but_can_be_deleted(pr, gh) -> None:
+def test_a_pending_comment_answers_404_one_by_one_but_can_be_deleted(pr: PullRequest, gh: Any) -> None:
     pending = _review(
         gh,
         comments=[
@@ -231,10 +234,11 @@ def test_a_pending_comment_answers_404_one_by_one_but_can_be_deleted(pr, gh) -> 
     ).parsed_data
     first, second = gh.rest.pulls.list_comments_for_review("octo-org", "ml-repo", 1, pending.id).json()
     assert "line" not in first and "side" not in first
-    for call in (
+    calls: list[Callable[[], Any]] = [
         lambda: gh.rest.pulls.get_review_comment("octo-org", "ml-repo", first["id"]),
         lambda: gh.rest.pulls.update_review_comment("octo-org", "ml-repo", first["id"], data={"body": "z"}),
-    ):
+    ]
+    for call in calls:
         with pytest.raises(RequestFailed) as failure:
             call()
         assert failure.value.response.status_code == 404

@@ -1,12 +1,17 @@
-"""Recursive tree listings as GitHub gives them: any `recursive` value recurses, and a long one is cut short."""
+"""Recursive tree listings as GitHub gives them.
+
+Any `recursive` value recurses, and a long listing is cut short.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from ghsim import Repo, SimulatedGitHub
 
 
 def test_a_recursive_tree_past_the_entry_limit_is_cut_short_and_says_so(
-    sim: SimulatedGitHub, repo: Repo, gh
+    sim: SimulatedGitHub, repo: Repo, gh: Any
 ) -> None:
     sha = repo.commit("main", {"a/one.py": "1\n", "a/two.py": "2\n", "b.py": "3\n"})
     whole = gh.rest.git.get_tree("octo-org", "ml-repo", sha, recursive="1").parsed_data

@@ -8,17 +8,19 @@ import httpx
 import pytest
 from githubkit.webhooks import verify
 
-from ghsim import Repo, SimulatedGitHub, payloads
+from ghsim import PullRequest, Repo, SimulatedGitHub, payloads
 
-from .conftest import REPO, open_pr
+from .conftest import REPO, Receiver, open_pr
 
 
 @pytest.fixture
-def pr(repo: Repo):
+def pr(repo: Repo) -> PullRequest:
     return open_pr(repo, {"a.py": "a = 1\n"}, {"a.py": "a = 2\n"}, title="Tune", body="Please review")
 
 
-def test_delivery_is_signed_and_carries_githubs_headers(sim: SimulatedGitHub, pr, receiver) -> None:
+def test_delivery_is_signed_and_carries_githubs_headers(
+    sim: SimulatedGitHub, pr: PullRequest, receiver: tuple[Receiver, str]
+) -> None:
     target, url = receiver
     sim.webhook_url = url
     response = sim.deliver("pull_request", payloads.pull_request(sim, REPO, 1, "opened"))
@@ -35,7 +37,7 @@ def test_delivery_is_signed_and_carries_githubs_headers(sim: SimulatedGitHub, pr
     assert json.loads(got.body)["pull_request"]["head"]["sha"] == pr.head_sha
 
 
-def test_exact_bytes_are_sent_and_signed(sim: SimulatedGitHub, receiver) -> None:
+def test_exact_bytes_are_sent_and_signed(sim: SimulatedGitHub, receiver: tuple[Receiver, str]) -> None:
     target, url = receiver
     raw = b'{"action": "created",  "zen":"spaces kept"}'
     sim.deliver("ping", raw, delivery_id="11111111-2222-3333-4444-555555555555", url=url)
@@ -45,7 +47,7 @@ def test_exact_bytes_are_sent_and_signed(sim: SimulatedGitHub, receiver) -> None
 
 
 def test_failed_delivery_is_recorded_and_can_be_redelivered_over_the_api(
-    sim: SimulatedGitHub, pr, receiver
+    sim: SimulatedGitHub, pr: PullRequest, receiver: tuple[Receiver, str]
 ) -> None:
     target, url = receiver
     sim.webhook_url = url
@@ -70,7 +72,7 @@ def test_failed_delivery_is_recorded_and_can_be_redelivered_over_the_api(
     assert detail.request.headers is not None
 
 
-def test_deliveries_list_uses_cursor_pagination(sim: SimulatedGitHub, receiver) -> None:
+def test_deliveries_list_uses_cursor_pagination(sim: SimulatedGitHub, receiver: tuple[Receiver, str]) -> None:
     _, url = receiver
     sim.webhook_url = url
     for i in range(5):

@@ -1,4 +1,7 @@
-"""A text file whose diff is too large for GitHub to give a patch is still reviewed, its findings in the check run."""
+"""A text file whose diff is too large for GitHub to give a patch is still reviewed.
+
+Its findings go in the check run.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,8 @@ from ghsim import payloads
 from harness.system import LocalSystem
 
 REPO = "octo-org/lookups"
-# One long line of about 600 KB: past the 500 KB of diff GitHub gives a patch for, short of the 1 MB mldebt reads.
+# One long line of about 600 KB: past the 500 KB of diff GitHub gives a patch for,
+# short of the 1 MB mldebt reads.
 TABLE = '"""Lookup table for the churn model."""\n\nimport pandas as pd\n\nTABLE = "%s"\n' % (
     "0123456789" * 60_000
 )

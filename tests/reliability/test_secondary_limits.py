@@ -1,4 +1,6 @@
-"""GitHub's secondary rate limit arising on its own, under a sustained burst of writes: waited out, nothing written twice.
+"""GitHub's secondary rate limit arising on its own under a sustained burst of writes.
+
+It is waited out, and nothing is written twice.
 
 No fault is injected here: the simulator counts content-creating requests
 as GitHub does, only over a shorter window (`window_scale`) and with a lower
