@@ -106,7 +106,8 @@ def _training(rng: random.Random, index: int) -> str:
 
 def train_model_{index}(df: pd.DataFrame, target: str = "churned") -> xgb.XGBClassifier:
     features = df.drop(columns=[target])
-    x_train, x_valid, y_train, y_valid = train_test_split(features, df[target], test_size=0.2, random_state={rng.randint(0, 99)})
+    x_train, x_valid, y_train, y_valid = train_test_split(\
+features, df[target], test_size=0.2, random_state={rng.randint(0, 99)})
     model = xgb.XGBClassifier(max_depth={depth}, n_estimators={rounds}, learning_rate=0.05, subsample=0.8)
     model.fit(x_train, y_train, eval_set=[(x_valid, y_valid)], verbose=False)
     scores = model.predict_proba(x_valid)[:, 1]
@@ -289,12 +290,14 @@ def main(argv: list[str] | None = None) -> int:
     result = review()
     ratio = engine_seconds / parse_seconds
     print(
-        f"corpus: {len(added)} files, {lines} lines; {len(all_rules())} rules; {len(result.findings)} findings"
+        f"corpus: {len(added)} files, {lines} lines; {len(all_rules())} rules;"
+        f" {len(result.findings)} findings"
     )
     print(f"libcst.parse_module: {parse_seconds:6.2f} s  {lines / parse_seconds:9.0f} lines/s")
     print(f"rules.engine.scan:   {engine_seconds:6.2f} s  {lines / engine_seconds:9.0f} lines/s")
     print(
-        f"ratio engine/parse:  {ratio:.2f}x (target <= {TARGET_RATIO:.0f}x) {'OK' if ratio <= TARGET_RATIO else 'OVER'}"
+        f"ratio engine/parse:  {ratio:.2f}x (target <= {TARGET_RATIO:.0f}x)"
+        f" {'OK' if ratio <= TARGET_RATIO else 'OVER'}"
     )
     return 0
 

@@ -56,7 +56,8 @@ def _answer(status: int, event: str, outcome: str, detail: str) -> JSONResponse:
 
 
 def _record_delivery(redis: Redis, decision: Decision, guid: str) -> dict[str, bytes | None]:
-    """Names the delivery beside each job id before the job exists, so none of its log lines goes without it."""
+    """Names the delivery beside each job id before the job exists, so none of its log lines goes
+    without it."""
     earlier: dict[str, bytes | None] = {}
     for job in decision.jobs:
         key = keys.job_delivery_key(job.job_id)

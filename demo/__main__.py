@@ -20,7 +20,8 @@ def main() -> int:
     redis_url = os.environ.get("REDIS_URL")
     if not redis_url:
         print(
-            "make demo needs Redis: run it through `make demo` (starts a private redis-server) or set REDIS_URL.",
+            "make demo needs Redis: run it through `make demo` (starts a private redis-server)"
+            " or set REDIS_URL.",
             file=sys.stderr,
         )
         return 2
@@ -31,16 +32,17 @@ def main() -> int:
         worker = subprocess.Popen(command, env=env)
         try:
             print(
-                f"→ GitHub simulator at {system.sim.url}, receiver at {system.receiver.url}, one worker (pid {worker.pid})"
+                f"→ GitHub simulator at {system.sim.url}, receiver at {system.receiver.url},"
+                f" one worker (pid {worker.pid})"
             )
             print(f"→ {REPO} PR #{pr.number} “{pr.title}” by alice; delivering a signed pull_request.opened")
             started = time.monotonic()
             answer = system.sim.deliver(
                 "pull_request", payloads.pull_request(system.sim, REPO, pr.number, "opened")
             )
-            print(
-                f"← receiver answered {answer.status_code} {answer.json()['outcome']} in {(time.monotonic() - started) * 1000:.0f} ms"
-            )
+            elapsed_ms = (time.monotonic() - started) * 1000
+            outcome = answer.json()["outcome"]
+            print(f"← receiver answered {answer.status_code} {outcome} in {elapsed_ms:.0f} ms")
             run = _wait_for_completed_run(system, pr.head_sha)
             if run is None:
                 print("✗ no completed check run within a minute", file=sys.stderr)

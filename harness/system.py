@@ -162,7 +162,8 @@ class LocalSystem:
     def wait_until_idle(
         self, timeout: float = 60.0, *, ignore: tuple[str, ...] = ("sweeper-", "reconcile-")
     ) -> None:
-        """Until no job is queued, running or scheduled (the sweeper's and reconciler's own schedules aside), twice in a row."""
+        """Until no job is queued, running or scheduled (the sweeper's and reconciler's own schedules
+        aside), twice in a row."""
         deadline = time.monotonic() + timeout
         calm = 0
         while calm < 2:

@@ -112,7 +112,8 @@ class GitHubGateway(ContentReads):
         return files
 
     def list_paths(self, repo: str, sha: str) -> PathListing:
-        """One recursive tree call; only when GitHub cut it short (past 100,000 entries or 7 MB) does a walk follow."""
+        """One recursive tree call; only when GitHub cut it short (past 100,000 entries or 7 MB) does a
+        walk follow."""
         owner, name = owner_and_name(repo)
         tree = self._gh.rest.git.get_tree(owner, name, sha, recursive="1").parsed_data
         paths = [entry.path for entry in tree.tree if entry.type == "blob" and entry.path]

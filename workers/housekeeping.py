@@ -30,7 +30,8 @@ log = logging.getLogger("mldebt.housekeeping")
 
 
 class HeartbeatScheduler(RQScheduler):
-    """RQ's scheduler, its locks cut to `lock_ttl` after each acquisition and each heartbeat (every second)."""
+    """RQ's scheduler, its locks cut to `lock_ttl` after each acquisition and each heartbeat (every
+    second)."""
 
     lock_ttl = 30
 
@@ -84,7 +85,8 @@ def requeue_unstarted(queue: Queue, after: float) -> list[str]:
 def clean(
     queue: Queue, heartbeat_seconds: float, exception_handlers: list[Callable[..., Any]] | None = None
 ) -> bool:
-    """One worker's cleaning of the queue's registries, under RQ's own lock key held on the heartbeat's clock."""
+    """One worker's cleaning of the queue's registries, under RQ's own lock key held on the heartbeat's
+    clock."""
     with held(queue.connection, queue.registry_cleaning_key, heartbeat_seconds) as mine:
         if not mine:
             return False

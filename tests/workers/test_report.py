@@ -73,7 +73,7 @@ def test_no_new_debt_passes() -> None:
 
 
 def test_annotations_fail_for_blocking_warn_for_new_and_note_existing() -> None:
-    levels = {(a.path, a.start_line): a.level for a in report.annotations(RESULT)}
+    levels = {(a.path, a.start_line): a.level for a in report.annotations_for(RESULT)}
     assert levels == {("train.py", 10): "failure", ("train.py", 20): "warning", ("train.py", 3): "notice"}
 
 
