@@ -114,12 +114,13 @@ def test_unknown_events_are_ignored() -> None:
 def test_payload_missing_fields_is_a_clear_error() -> None:
     payload = load("pull_request", "opened.payload.json")
     del payload["pull_request"]["head"]
-    with pytest.raises(PayloadError, match="pull_request.head"):
+    with pytest.raises(PayloadError, match=r"pull_request\.head"):
         _route("pull_request", payload)
 
 
 def _edited(old_body: str, new_body: str) -> dict:  # type: ignore[type-arg]
-    """GitHub's `edited` delivery: the opened example with the new body and `changes.body.from` holding the old."""
+    """GitHub's `edited` delivery: the opened example with the new body and `changes.body.from` holding
+    the old."""
     payload = load("pull_request", "opened.payload.json")
     payload.update(action="edited", changes={"body": {"from": old_body}}, installation={"id": 1})
     payload["pull_request"].update(body=new_body, draft=False)

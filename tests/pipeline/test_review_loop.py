@@ -206,7 +206,8 @@ def test_a_tuning_context_section_written_after_the_review_clears_the_finding(sy
     repo.update_pull_request(
         pr.number,
         body=before
-        + "\n\n## Tuning context\nDECISION_THRESHOLD: calibrated on churn-2026-01 validation data, run 118.\n",
+        + "\n\n## Tuning context\n"
+        + "DECISION_THRESHOLD: calibrated on churn-2026-01 validation data, run 118.\n",
     )
     edited = payloads.pull_request(system.sim, REPO, pr.number, "edited")
     edited["changes"] = {"body": {"from": before}}

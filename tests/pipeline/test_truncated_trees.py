@@ -42,7 +42,9 @@ def _flagged(run: dict, rule: str) -> list[dict]:
     return [annotation for annotation in run["output"]["annotations"] if annotation["title"].startswith(rule)]
 
 
-def test_a_lock_file_past_githubs_cut_listing_is_found_by_a_walk_of_one_query_a_level(system: LocalSystem) -> None:
+def test_a_lock_file_past_githubs_cut_listing_is_found_by_a_walk_of_one_query_a_level(
+    system: LocalSystem,
+) -> None:
     run, calls = _review(system, UNPINNED)
 
     assert not _flagged(run, "unpinned-dependencies"), "uv.lock locks it"
@@ -63,7 +65,9 @@ def test_a_walk_stopped_by_its_budget_keeps_the_folders_near_the_root_and_says_t
     assert calls.count("POST /graphql") == 1 + 1, calls
 
 
-def test_a_partial_listing_never_makes_a_file_that_exists_look_absent(system: LocalSystem, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_partial_listing_never_makes_a_file_that_exists_look_absent(
+    system: LocalSystem, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(gateway, "TREE_WALK_QUERIES", 1)
     run, _ = _review(system, {"zz/data/labels.csv": "label,name\n0,cat\n1,dog\n"})
 

@@ -51,7 +51,8 @@ def leaks(texts: list[str], secrets: list[str]) -> list[str]:
 
 
 def posted(system: LocalSystem, number: int) -> list[str]:
-    """Everything mldebt wrote on GitHub: check runs (with annotations), reviews, review and issue comments."""
+    """Everything mldebt wrote on GitHub: check runs (with annotations), reviews, review and issue
+    comments."""
     texts = [json.dumps(run) for run in system.sim.check_runs(REPO)]
     texts += [json.dumps(item) for item in system.sim.reviews(REPO, number)]
     texts += [json.dumps(item) for item in system.sim.review_comments(REPO, number)]
@@ -117,7 +118,7 @@ def test_secret_never_shows_its_value() -> None:
         repr(secret),
         str(secret),
         f"{secret}",
-        "%s %r" % (secret, secret),
+        "%s %r" % (secret, secret),  # noqa: UP031  printf-style formatting is one of the ways under test
         repr([secret]),
         repr(ValueError(secret)),
     ]
@@ -154,7 +155,10 @@ def test_code_in_the_reviewed_pr_is_never_run_or_imported(system: LocalSystem, t
                 "nbformat_minor": 5,
             }
         ),
-        "conf/params.yaml": f"learning_rate: !!python/object/apply:pathlib.Path.write_text [!!python/object/apply:pathlib.Path [{str(marker)!r}], yaml]\n",
+        "conf/params.yaml": (
+            "learning_rate: !!python/object/apply:pathlib.Path.write_text"
+            f" [!!python/object/apply:pathlib.Path [{str(marker)!r}], yaml]\n"
+        ),
         "models/model.pkl": pickle.dumps(Payload()),
     }
     _, pr = seed_pull_request(system.sim)
@@ -264,7 +268,7 @@ def _exercise(system: LocalSystem) -> None:
 
 def test_the_app_asks_for_exactly_the_permissions_it_uses(system: LocalSystem) -> None:
     manifest = YAML(typ="safe").load((ROOT / "app.yml").read_text())
-    asked = {name: level for name, level in manifest["default_permissions"].items()}
+    asked = dict(manifest["default_permissions"])
     system.sim.add_installation(1, account="octo-org", permissions=asked)
     original = system.sim.add_installation
     system.sim.add_installation = lambda *args, **kwargs: system.sim.state.installations[1]  # type: ignore[method-assign]

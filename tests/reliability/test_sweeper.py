@@ -62,13 +62,14 @@ def test_the_sweep_asks_once_per_undelivered_guid_of_the_last_three_days(
         "delivered already: not asked for again"
     )
     assert attempts(system, too_old) == [(False, 503)], "GitHub keeps three days; older ones are gone"
-    for pr, reviewed in zip(prs, (True, True, True, False)):
+    for pr, reviewed in zip(prs, (True, True, True, False), strict=True):
         runs = system.sim.check_runs(REPO, pr.head_sha)
         assert [run["status"] for run in runs] == (["completed"] if reviewed else [])
 
 
 def test_a_guid_the_sweep_asked_for_is_never_asked_for_again(make_system: SystemFactory) -> None:
-    """Even when the redelivery failed too: one request per GUID, so what the receiver refuses is not sent forever."""
+    """Even when the redelivery failed too: one request per GUID, so what the receiver refuses is not sent
+    forever."""
     system = make_system()
     refused = system.sim.deliver("pull_request", b'{"action": "opened"')
     assert refused.status_code == 400
