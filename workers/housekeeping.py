@@ -40,12 +40,13 @@ class HeartbeatScheduler(RQScheduler):
             self.connection.expire(self.get_locking_key(name), int(self.lock_ttl))
 
     def acquire_locks(self, auto_start: bool = False) -> set[str]:
-        locks = super().acquire_locks(auto_start)
+        locks: set[str]
+        locks = super().acquire_locks(auto_start)  # type: ignore[no-untyped-call]  # unannotated in RQ
         self._cut_locks()
-        return locks  # type: ignore[no-any-return]
+        return locks
 
     def heartbeat(self) -> None:
-        super().heartbeat()
+        super().heartbeat()  # type: ignore[no-untyped-call]  # unannotated in RQ
         self._cut_locks()
 
 
