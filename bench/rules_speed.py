@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import libcst
 
-from rules.engine import ChangedFile, ReviewInput, scan
+from rules.engine import ChangedFile, ReviewInput, ScanResult, scan
 from rules.repo import DictRepo
 from rules.rule import all_rules
 
@@ -277,13 +277,17 @@ def main(argv: list[str] | None = None) -> int:
         path.replace("module_", "existing_"): text for path, text in corpus(EXISTING_FILES, SEED + 1).items()
     }
     lines = sum(text.count("\n") for text in added.values())
-    review = lambda: scan(  # noqa: E731
-        ReviewInput(
-            changed=[ChangedFile(path, "added", head=text) for path, text in added.items()],
-            repo=DictRepo(existing, {**existing, **added}),
+
+    def review() -> ScanResult:
+        return scan(
+            ReviewInput(
+                changed=[ChangedFile(path, "added", head=text) for path, text in added.items()],
+                repo=DictRepo(existing, {**existing, **added}),
+            )
         )
-    )
-    parse = lambda: [libcst.parse_module(text) for text in added.values()]  # noqa: E731
+
+    def parse() -> list[libcst.Module]:
+        return [libcst.parse_module(text) for text in added.values()]
 
     timings = _best_of({"parse": parse, "engine": review}, args.repeat)
     parse_seconds, engine_seconds = timings["parse"], timings["engine"]

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from typing import Any
 
 from ghsim import payloads
 from harness.seed import REPO, seed_pull_request
@@ -55,7 +56,7 @@ def main() -> int:
     return 0
 
 
-def _wait_for_completed_run(system: LocalSystem, sha: str) -> dict | None:
+def _wait_for_completed_run(system: LocalSystem, sha: str) -> dict[str, Any] | None:
     deadline = time.monotonic() + TIMEOUT_SECONDS
     while time.monotonic() < deadline:
         runs = [run for run in system.sim.check_runs(REPO, sha) if run["status"] == "completed"]
@@ -65,7 +66,7 @@ def _wait_for_completed_run(system: LocalSystem, sha: str) -> dict | None:
     return None
 
 
-def _show(system: LocalSystem, run: dict, number: int) -> None:
+def _show(system: LocalSystem, run: dict[str, Any], number: int) -> None:
     print(f"Check run “{run['name']}”: {run['status']} · conclusion {run['conclusion'].upper()}")
     print(f"Title: {run['output']['title']}\n")
     print(textwrap.indent(run["output"]["summary"], "    "))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from typing import Any
 
 import httpx
 from githubkit.webhooks import sign
@@ -40,7 +41,7 @@ if __name__ == "__main__":
 '''
 
 
-def opened(system: LocalSystem, number: int, action: str = "opened") -> dict:
+def opened(system: LocalSystem, number: int, action: str = "opened") -> dict[str, Any]:
     return payloads.pull_request(system.sim, REPO, number, action)
 
 

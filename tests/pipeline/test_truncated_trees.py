@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -23,7 +25,9 @@ UNPINNED = {"requirements.txt": "pandas==2.2.1\nxgboost>=2.0\n"}
 PARTIAL = "- `the repository's file list`: too large to list in full"
 
 
-def _review(system: LocalSystem, changes: dict[str, str | bytes | None]) -> tuple[dict, list[str]]:
+def _review(
+    system: LocalSystem, changes: Mapping[str, str | bytes | None]
+) -> tuple[dict[str, Any], list[str]]:
     system.sim.tree_entry_limit = ENTRY_LIMIT
     system.sim.add_installation(1, account="octo-org")
     repo: Repo = system.sim.add_repo(REPO, installation_id=1)
@@ -38,7 +42,7 @@ def _review(system: LocalSystem, changes: dict[str, str | bytes | None]) -> tupl
     return run, [f"{call.method} {call.path}" for call in system.sim.calls]
 
 
-def _flagged(run: dict, rule: str) -> list[dict]:
+def _flagged(run: dict[str, Any], rule: str) -> list[dict[str, Any]]:
     return [annotation for annotation in run["output"]["annotations"] if annotation["title"].startswith(rule)]
 
 

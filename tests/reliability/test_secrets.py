@@ -139,7 +139,7 @@ def test_code_in_the_reviewed_pr_is_never_run_or_imported(system: LocalSystem, t
         def __reduce__(self) -> tuple[object, tuple[object, ...]]:
             return (Path.write_text, (marker, "unpickled"))
 
-    hostile = {
+    hostile: dict[str, str | bytes] = {
         "conftest.py": run_me,
         "setup.py": run_me,
         "sitecustomize.py": run_me,
@@ -270,12 +270,11 @@ def test_the_app_asks_for_exactly_the_permissions_it_uses(system: LocalSystem) -
     manifest = YAML(typ="safe").load((ROOT / "app.yml").read_text())
     asked = dict(manifest["default_permissions"])
     system.sim.add_installation(1, account="octo-org", permissions=asked)
-    original = system.sim.add_installation
-    system.sim.add_installation = lambda *args, **kwargs: system.sim.state.installations[1]  # type: ignore[method-assign]
-    try:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            system.sim, "add_installation", lambda *args, **kwargs: system.sim.state.installations[1]
+        )
         _exercise(system)
-    finally:
-        system.sim.add_installation = original  # type: ignore[method-assign]
 
     calls = [call for call in system.sim.calls if call.installation_id is not None]
     assert not [(c.method, c.path) for c in calls if c.status == 403], (
