@@ -108,7 +108,8 @@ def run(redis_url: str) -> list[Row]:
 def main() -> int:
     for review in measure(os.environ["REDIS_URL"]):
         print(
-            f"{review.files:,}-file PR: {review.review_calls} calls + {review.token_exchanges} token exchange(s)"
+            f"{review.files:,}-file PR: {review.review_calls} calls"
+            f" + {review.token_exchanges} token exchange(s)"
         )
         for endpoint, count in sorted(review.by_endpoint().items()):
             print(f"  {count:4d}  {endpoint}")

@@ -1,4 +1,5 @@
-"""The ack baseline: a FastAPI endpoint that only answers 202, served exactly as `python -m bot` serves the receiver."""
+"""The ack baseline: a FastAPI endpoint that only answers 202, served exactly as `python -m bot` serves
+the receiver."""
 
 from __future__ import annotations
 

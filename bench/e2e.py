@@ -245,7 +245,8 @@ def rows(result: Result) -> list[Row]:
     sequential_rate = len(seq.latencies) / sum(seq.latencies)
     return [
         Row(
-            f"end to end p50, 1 worker, as shipped: {Settings.write_spacing_seconds:g} s write pacing ({PACED_PRS} PRs, {label})",
+            f"end to end p50, 1 worker, as shipped: {Settings.write_spacing_seconds:g} s write pacing"
+            f" ({PACED_PRS} PRs, {label})",
             _s(paced_p50),
             floor_label,
             ratio(paced_p50, floor),

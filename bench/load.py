@@ -61,7 +61,8 @@ class _Pool:
         return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
 
     async def post(self, wire: bytes) -> int:
-        """Sends on an idle connection; one the server closed meanwhile (keep-alive timeout) is replaced once."""
+        """Sends on an idle connection; one the server closed meanwhile (keep-alive timeout) is replaced
+        once."""
         while self._idle:
             reader, writer = self._idle.pop()
             if not reader.at_eof():

@@ -37,7 +37,8 @@ def train_script(index: int, *, head: bool = False, revision: int = 0) -> str:
         learning_rate = round(learning_rate * (0.37 + 0.01 * (revision % 50)), 5)
         depth += 1 + revision % 3
         if index % 3 == 0:
-            # mldebt: ignore[hardcoded-path] the corpus plants this debt on purpose so the engine has work to do
+            # mldebt: ignore[hardcoded-path] the corpus plants this debt on purpose,
+            # so the engine has work to do
             data_path = f'"/home/alice/{name}/train-{revision}.csv"'
         if index % 4 == 1:
             scale_before_split = "    X = StandardScaler().fit_transform(X)\n"
@@ -101,7 +102,8 @@ def main() -> None:
     config.setdefault("learning_rate", {learning_rate})
     frame = load(args.data)
     X, y = frame[FEATURES].to_numpy(), frame[LABEL].to_numpy()
-{scale_before_split}    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, random_state=config.get("seed", 7))
+{scale_before_split}    X_train, X_test, y_train, y_test = train_test_split(\
+X, y, test_size=0.2, random_state=config.get("seed", 7))
     model = build_model(config)
     model.fit(X_train, y_train)
     metrics = evaluate(model, X_test, y_test, config)
@@ -141,7 +143,8 @@ WINDOW_DAYS = {window}
 
 def rolling_activity(frame: pd.DataFrame) -> pd.Series:
     ordered = frame.sort_values("day")
-    return ordered.groupby("customer_id")["events"].transform(lambda s: s.rolling(WINDOW_DAYS, min_periods=1).mean())
+    return ordered.groupby("customer_id")["events"].transform(\
+lambda s: s.rolling(WINDOW_DAYS, min_periods=1).mean())
 
 
 def clipped_spend(frame: pd.DataFrame) -> pd.Series:

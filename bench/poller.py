@@ -7,7 +7,8 @@ from typing import Self
 
 
 class Poller:
-    """Shared by the bench's watchers: they sample on their own clock so the measured workers are never blocked."""
+    """Shared by the bench's watchers: they sample on their own clock so the measured workers are never
+    blocked."""
 
     def __init__(self, interval: float) -> None:
         self._interval = interval

@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import libcst
 
-from rules.engine import ChangedFile, ReviewInput, scan
+from rules.engine import ChangedFile, ReviewInput, ScanResult, scan
 from rules.repo import DictRepo
 from rules.rule import all_rules
 
@@ -106,7 +106,8 @@ def _training(rng: random.Random, index: int) -> str:
 
 def train_model_{index}(df: pd.DataFrame, target: str = "churned") -> xgb.XGBClassifier:
     features = df.drop(columns=[target])
-    x_train, x_valid, y_train, y_valid = train_test_split(features, df[target], test_size=0.2, random_state={rng.randint(0, 99)})
+    x_train, x_valid, y_train, y_valid = train_test_split(\
+features, df[target], test_size=0.2, random_state={rng.randint(0, 99)})
     model = xgb.XGBClassifier(max_depth={depth}, n_estimators={rounds}, learning_rate=0.05, subsample=0.8)
     model.fit(x_train, y_train, eval_set=[(x_valid, y_valid)], verbose=False)
     scores = model.predict_proba(x_valid)[:, 1]
@@ -276,25 +277,31 @@ def main(argv: list[str] | None = None) -> int:
         path.replace("module_", "existing_"): text for path, text in corpus(EXISTING_FILES, SEED + 1).items()
     }
     lines = sum(text.count("\n") for text in added.values())
-    review = lambda: scan(  # noqa: E731
-        ReviewInput(
-            changed=[ChangedFile(path, "added", head=text) for path, text in added.items()],
-            repo=DictRepo(existing, {**existing, **added}),
+
+    def review() -> ScanResult:
+        return scan(
+            ReviewInput(
+                changed=[ChangedFile(path, "added", head=text) for path, text in added.items()],
+                repo=DictRepo(existing, {**existing, **added}),
+            )
         )
-    )
-    parse = lambda: [libcst.parse_module(text) for text in added.values()]  # noqa: E731
+
+    def parse() -> list[libcst.Module]:
+        return [libcst.parse_module(text) for text in added.values()]
 
     timings = _best_of({"parse": parse, "engine": review}, args.repeat)
     parse_seconds, engine_seconds = timings["parse"], timings["engine"]
     result = review()
     ratio = engine_seconds / parse_seconds
     print(
-        f"corpus: {len(added)} files, {lines} lines; {len(all_rules())} rules; {len(result.findings)} findings"
+        f"corpus: {len(added)} files, {lines} lines; {len(all_rules())} rules;"
+        f" {len(result.findings)} findings"
     )
     print(f"libcst.parse_module: {parse_seconds:6.2f} s  {lines / parse_seconds:9.0f} lines/s")
     print(f"rules.engine.scan:   {engine_seconds:6.2f} s  {lines / engine_seconds:9.0f} lines/s")
     print(
-        f"ratio engine/parse:  {ratio:.2f}x (target <= {TARGET_RATIO:.0f}x) {'OK' if ratio <= TARGET_RATIO else 'OVER'}"
+        f"ratio engine/parse:  {ratio:.2f}x (target <= {TARGET_RATIO:.0f}x)"
+        f" {'OK' if ratio <= TARGET_RATIO else 'OVER'}"
     )
     return 0
 

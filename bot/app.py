@@ -12,6 +12,7 @@ import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import cast
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
@@ -56,11 +57,14 @@ def _answer(status: int, event: str, outcome: str, detail: str) -> JSONResponse:
 
 
 def _record_delivery(redis: Redis, decision: Decision, guid: str) -> dict[str, bytes | None]:
-    """Names the delivery beside each job id before the job exists, so none of its log lines goes without it."""
+    """Names the delivery beside each job id before the job exists, so none of its log lines goes
+    without it."""
     earlier: dict[str, bytes | None] = {}
     for job in decision.jobs:
         key = keys.job_delivery_key(job.job_id)
-        earlier[key] = redis.set(key, guid, ex=keys.DELIVERY_TTL_SECONDS, get=True)
+        # SET with GET answers the value it replaced, which our undecoded client reads as bytes (None if
+        # there was none); redis-py types every SET's answer alike, bool included.
+        earlier[key] = cast("bytes | None", redis.set(key, guid, ex=keys.DELIVERY_TTL_SECONDS, get=True))
     return earlier
 
 

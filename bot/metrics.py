@@ -17,7 +17,7 @@ from prometheus_client.registry import Collector
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, Worker
-from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
+from rq.registry import FailedJobRegistry, StartedJobRegistry
 
 from core import keys
 
@@ -50,7 +50,7 @@ class QueueCollector(Collector):
         for name, documentation, value in (
             ("mldebt_queue_depth", "Jobs waiting in the review queue", queue.count),
             ("mldebt_jobs_running", "Jobs a worker is running now", StartedJobRegistry(queue=queue).count),
-            ("mldebt_jobs_scheduled", "Jobs waiting for a retry", ScheduledJobRegistry(queue=queue).count),
+            ("mldebt_jobs_scheduled", "Jobs waiting for a retry", queue.scheduled_job_registry.count),
             (
                 "mldebt_jobs_failed",
                 "Jobs that failed for good (kept a week for `rq requeue`)",
@@ -80,7 +80,7 @@ class QueueCollector(Collector):
             labels=["method", "status"],
         )
         for field, count in redis.hgetall(keys.FLEET_CALLS_KEY).items():
-            method, _, status = field.decode().partition(" ")
+            method, _, status = _text(field).partition(" ")
             calls.add_metric([method, status], int(count))
         yield calls
         remaining = GaugeMetricFamily(
@@ -88,12 +88,17 @@ class QueueCollector(Collector):
             "Last x-ratelimit-remaining any worker saw, per installation",
             labels=["installation"],
         )
-        for installation, value in redis.hgetall(keys.FLEET_REMAINING_KEY).items():
-            remaining.add_metric([installation.decode()], int(value))
+        for installation, last_seen in redis.hgetall(keys.FLEET_REMAINING_KEY).items():
+            remaining.add_metric([_text(installation)], int(last_seen))
         yield remaining
         yield from _reconcile_families(
-            {field.decode(): int(value) for field, value in redis.hgetall(keys.RECONCILE_TALLY_KEY).items()}
+            {_text(field): int(tally) for field, tally in redis.hgetall(keys.RECONCILE_TALLY_KEY).items()}
         )
+
+
+def _text(value: bytes | str) -> str:
+    """redis-py types replies as bytes or str (clients may decode them); ours leave them bytes."""
+    return value.decode() if isinstance(value, bytes) else value
 
 
 def _reconcile_families(tally: dict[str, int]) -> Iterator[GaugeMetricFamily | CounterMetricFamily]:

@@ -85,8 +85,9 @@ def on_pull_request(delivery: Delivery) -> Decision:
 
 
 def _on_description_edited(event: PullRequestEvent, guid: str) -> Decision:
-    """config-without-context accepts a `## Tuning context` section of the description, so an author who
-    answers a finding by writing one is reviewed again; any other edit changes no finding and costs nothing."""
+    """config-without-context accepts a `## Tuning context` section of the description, so an author
+    who answers a finding by writing one is reviewed again; any other edit changes no finding and costs
+    nothing."""
     pr = event.pull_request
     if event.changes is None or event.changes.body is None:
         return _ignored("pull_request.edited changed no description")

@@ -12,9 +12,10 @@ import contextvars
 import json
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from types import MappingProxyType
 from typing import Any
 
 from redis.exceptions import RedisError
@@ -23,7 +24,10 @@ from rq.job import Job
 
 from core import keys
 
-_context: contextvars.ContextVar[dict[str, Any]] = contextvars.ContextVar("mldebt_log_context", default={})
+# Read-only: `log_context` sets a new mapping, so a default shared by every context is never changed.
+_context: contextvars.ContextVar[Mapping[str, Any]] = contextvars.ContextVar(
+    "mldebt_log_context", default=MappingProxyType({})
+)
 _FIELDS = ("delivery", "event", "repo", "pr", "sha", "job", "installation")
 # A job's arguments that name what it works on, and the log field each becomes.
 _JOB_ARGUMENTS = {"repo": "repo", "pr_number": "pr", "head_sha": "sha", "installation_id": "installation"}

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from typing import Any
 
 from ghsim import payloads
 from harness.seed import REPO, seed_pull_request
@@ -20,7 +21,8 @@ def main() -> int:
     redis_url = os.environ.get("REDIS_URL")
     if not redis_url:
         print(
-            "make demo needs Redis: run it through `make demo` (starts a private redis-server) or set REDIS_URL.",
+            "make demo needs Redis: run it through `make demo` (starts a private redis-server)"
+            " or set REDIS_URL.",
             file=sys.stderr,
         )
         return 2
@@ -31,16 +33,17 @@ def main() -> int:
         worker = subprocess.Popen(command, env=env)
         try:
             print(
-                f"→ GitHub simulator at {system.sim.url}, receiver at {system.receiver.url}, one worker (pid {worker.pid})"
+                f"→ GitHub simulator at {system.sim.url}, receiver at {system.receiver.url},"
+                f" one worker (pid {worker.pid})"
             )
             print(f"→ {REPO} PR #{pr.number} “{pr.title}” by alice; delivering a signed pull_request.opened")
             started = time.monotonic()
             answer = system.sim.deliver(
                 "pull_request", payloads.pull_request(system.sim, REPO, pr.number, "opened")
             )
-            print(
-                f"← receiver answered {answer.status_code} {answer.json()['outcome']} in {(time.monotonic() - started) * 1000:.0f} ms"
-            )
+            elapsed_ms = (time.monotonic() - started) * 1000
+            outcome = answer.json()["outcome"]
+            print(f"← receiver answered {answer.status_code} {outcome} in {elapsed_ms:.0f} ms")
             run = _wait_for_completed_run(system, pr.head_sha)
             if run is None:
                 print("✗ no completed check run within a minute", file=sys.stderr)
@@ -53,7 +56,7 @@ def main() -> int:
     return 0
 
 
-def _wait_for_completed_run(system: LocalSystem, sha: str) -> dict | None:
+def _wait_for_completed_run(system: LocalSystem, sha: str) -> dict[str, Any] | None:
     deadline = time.monotonic() + TIMEOUT_SECONDS
     while time.monotonic() < deadline:
         runs = [run for run in system.sim.check_runs(REPO, sha) if run["status"] == "completed"]
@@ -63,7 +66,7 @@ def _wait_for_completed_run(system: LocalSystem, sha: str) -> dict | None:
     return None
 
 
-def _show(system: LocalSystem, run: dict, number: int) -> None:
+def _show(system: LocalSystem, run: dict[str, Any], number: int) -> None:
     print(f"Check run “{run['name']}”: {run['status']} · conclusion {run['conclusion'].upper()}")
     print(f"Title: {run['output']['title']}\n")
     print(textwrap.indent(run["output"]["summary"], "    "))

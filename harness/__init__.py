@@ -1,1 +1,2 @@
-"""Runs the real system on loopback — simulator, receiver, Redis, workers — for tests, `make demo` and `bench/`."""
+"""Runs the real system on loopback — simulator, receiver, Redis, workers — for tests, `make demo` and
+`bench/`."""

@@ -18,7 +18,7 @@ from typing import Any
 
 from redis import Redis
 from rq import Queue, SimpleWorker, Worker
-from rq.registry import ScheduledJobRegistry, StartedJobRegistry
+from rq.registry import StartedJobRegistry
 
 from bot.app import create_app
 from core.settings import Secret, Settings
@@ -162,14 +162,13 @@ class LocalSystem:
     def wait_until_idle(
         self, timeout: float = 60.0, *, ignore: tuple[str, ...] = ("sweeper-", "reconcile-")
     ) -> None:
-        """Until no job is queued, running or scheduled (the sweeper's and reconciler's own schedules aside), twice in a row."""
+        """Until no job is queued, running or scheduled (the sweeper's and reconciler's own schedules
+        aside), twice in a row."""
         deadline = time.monotonic() + timeout
         calm = 0
         while calm < 2:
             scheduled = [
-                job
-                for job in ScheduledJobRegistry(queue=self.queue).get_job_ids()
-                if not job.startswith(ignore)
+                job for job in self.queue.scheduled_job_registry.get_job_ids() if not job.startswith(ignore)
             ]
             taken = self.redis.llen(self.queue.intermediate_queue_key)
             busy = self.queue.count or taken or StartedJobRegistry(queue=self.queue).count or scheduled

@@ -14,7 +14,8 @@ def load(event: str, name: str) -> dict[str, Any]:
     path = PAYLOADS / event / name
     if not path.exists():
         raise FileNotFoundError(f"{path} is missing: CI needs ../shared beside the checkout")
-    return json.loads(path.read_text())
+    payload: dict[str, Any] = json.loads(path.read_text())
+    return payload
 
 
 def on_pull_request(payload: dict[str, Any], number: int = 12) -> dict[str, Any]:

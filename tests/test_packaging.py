@@ -38,7 +38,7 @@ def test_production_code_imports_only_declared_dependencies_and_nothing_from_the
     declared = _requirement_names(project["dependencies"])
     simulator_only = _requirement_names(project["optional-dependencies"]["sim"])
     distributions = packages_distributions()
-    packages = [name for name in PRODUCTION + ("core",) if (ROOT / name).is_dir()]
+    packages = [name for name in (*PRODUCTION, "core") if (ROOT / name).is_dir()]
     imported = {
         _normal(distribution)
         for package in packages

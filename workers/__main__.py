@@ -45,6 +45,8 @@ class MldebtWorker(Worker):
     heartbeat_grace = 60
     sweep_interval = 0
     reconcile_interval = 0
+    # RQ leaves the parameter it comes from unannotated; `build_worker` passes the settings' int.
+    job_monitoring_interval: int
 
     def get_heartbeat_ttl(self, job: Job, working_time: float = 0.0) -> int:
         if job.timeout and job.timeout > 0:
@@ -55,7 +57,7 @@ class MldebtWorker(Worker):
         for queue in self.queues:
             if clean(queue, self.job_monitoring_interval, self._exc_handlers):
                 self.log.info("Worker %s: cleaned registries for queue: %s", self.name, queue.name)
-        self.last_cleaned_at = now()
+        self.last_cleaned_at = now()  # type: ignore[assignment]  # RQ's __init__ sets None, typing it None
 
     def _start_scheduler(
         self, burst: bool = False, logging_level: str | None = "INFO", *args: object, **kwargs: object
@@ -73,17 +75,17 @@ class MldebtWorker(Worker):
         if not scheduler.acquired_locks:
             return
         if not burst:
-            scheduler.start()
+            scheduler.start()  # type: ignore[no-untyped-call]  # unannotated in RQ
             return
         try:
             scheduler.register_birth()
-            scheduler.enqueue_scheduled_jobs()
+            scheduler.enqueue_scheduled_jobs()  # type: ignore[no-untyped-call]  # unannotated in RQ
         finally:
-            scheduler.release_locks()
+            scheduler.release_locks()  # type: ignore[no-untyped-call]  # unannotated in RQ
             scheduler.register_death()
 
     def run_maintenance_tasks(self) -> None:
-        super().run_maintenance_tasks()
+        super().run_maintenance_tasks()  # type: ignore[no-untyped-call]  # unannotated in RQ
         for queue in self.queues:
             sweeper.schedule(queue, self.sweep_interval)
             reconcile.schedule(queue, self.reconcile_interval)

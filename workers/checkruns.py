@@ -21,7 +21,10 @@ from workers.port import GitHubPort
 log = logging.getLogger("mldebt.checkruns")
 # What a run closed by an attempt that RQ will retry says; the reconciler treats such a run as not done.
 RETRY_TITLE = "mldebt will try again"
-RETRY_SUMMARY = "mldebt could not finish this review because GitHub or the worker failed. It will try again on its own shortly."
+RETRY_SUMMARY = (
+    "mldebt could not finish this review because GitHub or the worker failed."
+    " It will try again on its own shortly."
+)
 
 
 @dataclass(frozen=True)

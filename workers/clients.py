@@ -36,7 +36,8 @@ def tls_context() -> ssl.SSLContext:
 
 
 def _recorder(redis: Redis, installation_id: int) -> Callable[[httpx.Response], None]:
-    """Counts each call here and, for the fleet's /metrics, in Redis: a work horse's own counters die with it."""
+    """Counts each call here and, for the fleet's /metrics, in Redis: a work horse's own counters die
+    with it."""
 
     def record(response: httpx.Response) -> None:
         GITHUB_CALLS.labels(method=response.request.method, status=str(response.status_code)).inc()

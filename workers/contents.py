@@ -36,7 +36,8 @@ class ContentReads:
     def list_folders(
         self, repo: str, wanted: Sequence[tuple[str, str]]
     ) -> dict[tuple[str, str], frozenset[str]]:
-        """The files directly inside many (commit, folder) pairs ("" is the root), batched like `read_files`."""
+        """The files directly inside many (commit, folder) pairs ("" is the root), batched like
+        `read_files`."""
         return self._objects(repo, [(sha, folder, TREE) for sha, folder in wanted]).folders
 
     def _objects(self, repo: str, wanted: Sequence[Wanted], found: Objects | None = None) -> Objects:
@@ -54,7 +55,8 @@ class ContentReads:
         at_head: Sequence[tuple[str, str]],
         at_base: Sequence[tuple[str, str]],
     ) -> PullSnapshot:
-        """The PR's state and SHAs, its oldest commit, and files and folders at its head and its base, in one query.
+        """The PR's state and SHAs, its oldest commit, and files and folders at its head and its base, in
+        one query.
 
         `at_head` and `at_base` hold (path, BLOB or TREE).
         Base objects are read through the base branch in the same query; when

@@ -38,6 +38,7 @@ from workers.port import (
     PostedComment,
     PrFile,
     PullInfo,
+    ReactionContent,
     ReviewComment,
     ReviewRejected,
 )
@@ -47,6 +48,9 @@ from workers.tokens import InstallationTokens
 T = TypeVar("T")
 
 log = logging.getLogger(__name__)
+# githubkit's PullsClient and IssuesClient each have a method named `list`, which their own annotations
+# (`-> Response[list[Commit]]`) then name instead of the builtin: mypy cannot type what those calls
+# return, nor what `paginate` pages through over them. The lines reading them say so below.
 # Completing a recursive tree GitHub cut short: at most this many GraphQL queries of folders (250 each).
 TREE_WALK_QUERIES = 40
 REACTIONS = ("plus_one", "minus_one", "laugh", "confused", "heart", "hooray", "eyes", "rocket")
@@ -61,7 +65,7 @@ class GitHubGateway(ContentReads):
 
     def __enter__(self) -> GitHubGateway:
         self._gh.__enter__()  # type: ignore[no-untyped-call]  # githubkit leaves __enter__ unannotated
-        self._gh_once.__enter__()  # type: ignore[no-untyped-call]
+        self._gh_once.__enter__()  # type: ignore[no-untyped-call]  # as above
         return self
 
     def __exit__(
@@ -96,7 +100,7 @@ class GitHubGateway(ContentReads):
     def list_changed_files(self, repo: str, number: int) -> list[PrFile]:
         owner, name = owner_and_name(repo)
         files: list[PrFile] = []
-        for entry in self._gh.rest.paginate(
+        for entry in self._gh.rest.paginate(  # type: ignore[var-annotated]  # githubkit's `list`, see top
             self._gh.rest.pulls.list_files, owner=owner, repo=name, pull_number=number, per_page=100
         ):
             files.append(
@@ -112,7 +116,8 @@ class GitHubGateway(ContentReads):
         return files
 
     def list_paths(self, repo: str, sha: str) -> PathListing:
-        """One recursive tree call; only when GitHub cut it short (past 100,000 entries or 7 MB) does a walk follow."""
+        """One recursive tree call; only when GitHub cut it short (past 100,000 entries or 7 MB) does a
+        walk follow."""
         owner, name = owner_and_name(repo)
         tree = self._gh.rest.git.get_tree(owner, name, sha, recursive="1").parsed_data
         paths = [entry.path for entry in tree.tree if entry.type == "blob" and entry.path]
@@ -124,15 +129,12 @@ class GitHubGateway(ContentReads):
 
     def list_our_comments(self, repo: str, number: int, marker: str) -> list[PostedComment]:
         owner, name = owner_and_name(repo)
+        comments = self._gh.rest.paginate(  # type: ignore[var-annotated]  # githubkit's `list`, see top
+            self._gh.rest.pulls.list_review_comments, owner=owner, repo=name, pull_number=number, per_page=100
+        )
         return [
             PostedComment(comment.id, comment.body, comment.path, comment.line or None)
-            for comment in self._gh.rest.paginate(
-                self._gh.rest.pulls.list_review_comments,
-                owner=owner,
-                repo=name,
-                pull_number=number,
-                per_page=100,
-            )
+            for comment in comments
             if marker in (comment.body or "") and comment.user is not None and comment.user.type == "Bot"
         ]
 
@@ -185,18 +187,17 @@ class GitHubGateway(ContentReads):
 
     def list_commits(self, repo: str, number: int) -> list[str]:
         owner, name = owner_and_name(repo)
-        return [
-            commit.sha
-            for commit in self._gh.rest.pulls.list_commits(
-                owner, name, number, per_page=PAGE_SIZE
-            ).parsed_data
-        ]
+        commits = self._gh.rest.pulls.list_commits(owner, name, number, per_page=PAGE_SIZE).parsed_data
+        return [commit.sha for commit in commits]  # type: ignore[attr-defined]  # githubkit's `list`, see top
 
     def list_comments_since(self, repo: str, number: int, since: datetime) -> list[IssueComment]:
         owner, name = owner_and_name(repo)
         # githubkit would send a datetime as str(datetime), with a space; GitHub asks for ISO 8601, so the
         # string goes in where githubkit's signature says datetime.
         stamp = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        comments = self._gh.rest.issues.list_comments(
+            owner, name, number, since=stamp, per_page=PAGE_SIZE  # type: ignore[arg-type]
+        ).parsed_data
         return [
             IssueComment(
                 comment.id,
@@ -208,9 +209,7 @@ class GitHubGateway(ContentReads):
                     kind for kind in REACTIONS if comment.reactions and getattr(comment.reactions, kind, 0)
                 ),
             )
-            for comment in self._gh.rest.issues.list_comments(
-                owner, name, number, since=stamp, per_page=PAGE_SIZE  # type: ignore[arg-type]
-            ).parsed_data
+            for comment in comments  # type: ignore[attr-defined]  # githubkit's `list`, see top
         ]
 
     # writes
@@ -267,7 +266,6 @@ class GitHubGateway(ContentReads):
         }
         for start in starts:
             batch = [a.to_api() for a in annotations[start : start + ANNOTATIONS_PER_REQUEST]]
-            expected = start + len(batch)
             last = start == starts[-1]
             output = {
                 "title": title,
@@ -275,14 +273,8 @@ class GitHubGateway(ContentReads):
                 **({"text": text} if last else {}),
                 "annotations": batch,
             }
-            self._write_once(
-                lambda output=output, last=last: self._gh_once.rest.checks.update(
-                    owner, name, check_run_id, output=output, **(completion if last else {})
-                ),
-                lambda expected=expected: (
-                    True if self._annotation_count(repo, check_run_id) >= expected else None
-                ),
-            )
+            fields = {"output": output, **(completion if last else {})}
+            self._append_annotations(repo, check_run_id, fields, expected=start + len(batch))
         if not starts:
             self._gh.rest.checks.update(
                 owner,
@@ -291,6 +283,17 @@ class GitHubGateway(ContentReads):
                 output={"title": title, "summary": summary, "text": text},
                 **completion,
             )
+
+    def _append_annotations(
+        self, repo: str, check_run_id: int, fields: dict[str, Any], expected: int
+    ) -> None:
+        """One request of `complete_check_run`; resent only after GitHub's count, short of `expected`,
+        shows it did not land."""
+        owner, name = owner_and_name(repo)
+        self._write_once(
+            lambda: self._gh_once.rest.checks.update(owner, name, check_run_id, **fields),
+            lambda: True if self._annotation_count(repo, check_run_id) >= expected else None,
+        )
 
     def post_review(
         self, repo: str, number: int, sha: str, body: str, comments: Sequence[ReviewComment], marker: str
@@ -350,7 +353,7 @@ class GitHubGateway(ContentReads):
     def _pending_review(self, repo: str, number: int) -> int | None:
         """Our pending review on the PR, if any: GitHub lists a pending review to its author alone."""
         owner, name = owner_and_name(repo)
-        reviews = self._gh.rest.paginate(
+        reviews = self._gh.rest.paginate(  # type: ignore[var-annotated]  # githubkit's `list`, see top
             self._gh.rest.pulls.list_reviews, owner=owner, repo=name, pull_number=number, per_page=100
         )
         return next((review.id for review in reviews if review.state == "PENDING"), None)
@@ -376,13 +379,13 @@ class GitHubGateway(ContentReads):
         owner, name = owner_and_name(repo)
         self._gh.rest.pulls.update_review_comment(owner, name, comment_id, body=body)
 
-    def react_to_comment(self, repo: str, comment_id: int, content: str) -> None:
+    def react_to_comment(self, repo: str, comment_id: int, content: ReactionContent) -> None:
         """GitHub answers an existing reaction with 200, so sending one twice is harmless."""
         owner, name = owner_and_name(repo)
         self._write_once(
             lambda: self._gh_once.rest.reactions.create_for_issue_comment(
                 owner, name, comment_id, content=content
-            ),  # type: ignore[arg-type]
+            ),
             lambda: None,
         )
 
@@ -391,7 +394,7 @@ class GitHubGateway(ContentReads):
         owner, name = owner_and_name(repo)
 
         def landed() -> bool | None:
-            comments = self._gh.rest.paginate(
+            comments = self._gh.rest.paginate(  # type: ignore[var-annotated]  # githubkit's `list`, see top
                 self._gh.rest.issues.list_comments, owner=owner, repo=name, issue_number=number, per_page=100
             )
             return True if any(marker in (comment.body or "") for comment in comments) else None

@@ -30,7 +30,8 @@ log = logging.getLogger("mldebt.housekeeping")
 
 
 class HeartbeatScheduler(RQScheduler):
-    """RQ's scheduler, its locks cut to `lock_ttl` after each acquisition and each heartbeat (every second)."""
+    """RQ's scheduler, its locks cut to `lock_ttl` after each acquisition and each heartbeat (every
+    second)."""
 
     lock_ttl = 30
 
@@ -39,12 +40,13 @@ class HeartbeatScheduler(RQScheduler):
             self.connection.expire(self.get_locking_key(name), int(self.lock_ttl))
 
     def acquire_locks(self, auto_start: bool = False) -> set[str]:
-        locks = super().acquire_locks(auto_start)
+        locks: set[str]
+        locks = super().acquire_locks(auto_start)  # type: ignore[no-untyped-call]  # unannotated in RQ
         self._cut_locks()
-        return locks  # type: ignore[no-any-return]
+        return locks
 
     def heartbeat(self) -> None:
-        super().heartbeat()
+        super().heartbeat()  # type: ignore[no-untyped-call]  # unannotated in RQ
         self._cut_locks()
 
 
@@ -84,7 +86,8 @@ def requeue_unstarted(queue: Queue, after: float) -> list[str]:
 def clean(
     queue: Queue, heartbeat_seconds: float, exception_handlers: list[Callable[..., Any]] | None = None
 ) -> bool:
-    """One worker's cleaning of the queue's registries, under RQ's own lock key held on the heartbeat's clock."""
+    """One worker's cleaning of the queue's registries, under RQ's own lock key held on the heartbeat's
+    clock."""
     with held(queue.connection, queue.registry_cleaning_key, heartbeat_seconds) as mine:
         if not mine:
             return False

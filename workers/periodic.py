@@ -17,7 +17,8 @@ from core.jobs import JobSpec, enqueue
 
 
 def schedule_next_slot(queue: Queue, interval: int, tick: Callable[[int], JobSpec]) -> None:
-    """Schedules `tick(slot)` at the start of the next `interval`-second slot, unless someone already did (or it is off)."""
+    """Schedules `tick(slot)` at the start of the next `interval`-second slot, unless someone already
+    did (or it is off)."""
     if interval <= 0:
         return
     slot = int(time.time() // interval) + 1

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 # What a snapshot reads at a path: a file or a folder.
 BLOB, TREE = "blob", "tree"
@@ -22,6 +22,8 @@ BLOB, TREE = "blob", "tree"
 MAX_PR_FILES = 3000
 # GitHub takes no more annotations in one check-run request.
 ANNOTATIONS_PER_REQUEST = 50
+# The reactions GitHub lets one add to a comment.
+ReactionContent = Literal["+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes"]
 
 
 @dataclass(frozen=True)
@@ -241,7 +243,7 @@ class GitHubPort(Protocol):
 
     def edit_review_comment(self, repo: str, comment_id: int, body: str) -> None: ...
 
-    def react_to_comment(self, repo: str, comment_id: int, content: str) -> None: ...
+    def react_to_comment(self, repo: str, comment_id: int, content: ReactionContent) -> None: ...
 
     def reply_once(self, repo: str, number: int, body: str, marker: str) -> None:
         """A conversation comment carrying a hidden `marker`, never posted twice."""

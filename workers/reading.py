@@ -111,7 +111,8 @@ def scan_pull(read: PullRead) -> ScanResult:
         result.notes.append(
             FileNote(
                 "the repository's file list",
-                f"too large to list in full within mldebt's call budget; rules that look across the repository (lock files, DVC, experiment tracking) saw {listed:,} of its files",
+                "too large to list in full within mldebt's call budget; rules that look across the"
+                f" repository (lock files, DVC, experiment tracking) saw {listed:,} of its files",
             )
         )
     return result

@@ -56,7 +56,8 @@ def mark_settled(redis: Redis, repo: str, pr: int) -> None:
 
 
 def stale(run: CheckRunState) -> bool:
-    """A run of an older commit still in progress or promising a retry: after a wipe, nothing will finish it."""
+    """A run of an older commit still in progress or promising a retry: after a wipe, nothing will
+    finish it."""
     return run.status != "completed" or run.title == RETRY_TITLE
 
 

@@ -74,12 +74,19 @@ def comment_body(findings: Sequence[Finding]) -> str:
 
 def review_body(new: int, check_name: str) -> str:
     """The review's own text: its comments speak for themselves, the check run holds the rest."""
-    return f"**mldebt** found {new} new ML-debt finding(s) in this push; details are in the `{check_name}` check run."
+    return (
+        f"**mldebt** found {new} new ML-debt finding(s) in this push;"
+        f" details are in the `{check_name}` check run."
+    )
 
 
 def fixed_body(original: str, sha: str) -> str:
     """Keeps the original for the record, marked fixed, with our markers intact."""
-    return f"✅ **Fixed in {sha[:7]}.**\n\n<details><summary>Original comment</summary>\n\n{original}\n\n</details>\n{FIXED_MARKER}"
+    return (
+        f"✅ **Fixed in {sha[:7]}.**\n\n"
+        f"<details><summary>Original comment</summary>\n\n{original}\n\n</details>\n"
+        f"{FIXED_MARKER}"
+    )
 
 
 @dataclass(frozen=True)
@@ -141,7 +148,8 @@ def summary(result: ScanResult, sha: str) -> str:
     delta = f"{result.delta:+d}"
     parts += [
         "",
-        f"Debt score of the touched files at `{sha[:7]}`: **{result.score}** (this PR: {delta}). {_plural(result.files_scanned, 'file')} analysed.",
+        f"Debt score of the touched files at `{sha[:7]}`: **{result.score}** (this PR: {delta})."
+        f" {_plural(result.files_scanned, 'file')} analysed.",
     ]
     by_rule = Counter((f.rule, f.severity) for f in result.new)
     if by_rule:
@@ -178,14 +186,16 @@ def details(result: ScanResult, unanchored: Sequence[Finding]) -> str:
         for finding in findings[:300]:
             where = safe_path(finding.path) + (f" line {finding.line}" if finding.line else "")
             parts.append(
-                f"- **{finding.severity.value}** [`{finding.rule}`]({docs_link(finding.rule)}) {where}: {safe(finding.message)}"
+                f"- **{finding.severity.value}** [`{finding.rule}`]({docs_link(finding.rule)})"
+                f" {where}: {safe(finding.message)}"
             )
         parts.append("")
     if unanchored:
         parts += [
             "### Not commented inline",
             "",
-            "These new findings sit outside the diff's lines, so GitHub cannot take a review comment on them:",
+            "These new findings sit outside the diff's lines,"
+            " so GitHub cannot take a review comment on them:",
             "",
         ]
         parts += [f"- {safe_path(f.path)} line {f.line}: `{f.rule}`" for f in unanchored[:200]]
@@ -199,16 +209,21 @@ def _cap(text: str) -> str:
     return text[: MAX_OUTPUT_CHARS - len(cut)] + cut
 
 
-def annotations(result: ScanResult) -> list[Annotation]:
+def _annotation_level(finding: Finding, result: ScanResult) -> str:
+    if not finding.new:
+        return "notice"
+    return "failure" if finding.severity in result.fail_on else "warning"
+
+
+def annotations_for(result: ScanResult) -> list[Annotation]:
+    """The check run's marks on the files: a blocking new finding fails, another new one warns, and
+    debt already there is a notice."""
     chosen = result.new + result.existing
     notes = []
     for finding in chosen[:MAX_ANNOTATIONS]:
         if finding.line < 1:
             continue
-        if finding.new:
-            level = "failure" if finding.severity in result.fail_on else "warning"
-        else:
-            level = "notice"
+        level = _annotation_level(finding, result)
         prefix = "" if finding.new else "(already there) "
         message = (
             prefix
@@ -232,5 +247,9 @@ def annotations(result: ScanResult) -> list[Annotation]:
 def check_output(result: ScanResult, sha: str, unanchored: Sequence[Finding]) -> CheckOutput:
     conclusion, _ = verdict(result)
     return CheckOutput(
-        conclusion, title_for(result), summary(result, sha), details(result, unanchored), annotations(result)
+        conclusion,
+        title_for(result),
+        summary(result, sha),
+        details(result, unanchored),
+        annotations_for(result),
     )

@@ -35,7 +35,8 @@ class GitHubRepoView:
         self.partial_listings: dict[Side, int] = {}
 
     def list_paths(self, at: Side = "head") -> Collection[str]:
-        """The rules see whatever part of the tree was listed; `partial_listings` counts the paths of a side cut short."""
+        """The rules see whatever part of the tree was listed; `partial_listings` counts the paths of a
+        side cut short."""
         if at not in self._paths:
             listing = self._gateway.list_paths(self._repo, self._shas[at])
             self._paths[at] = frozenset(listing.paths)

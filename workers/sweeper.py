@@ -38,7 +38,8 @@ LOOKBACK = timedelta(days=3)
 
 
 def undelivered(attempts: Iterator[DeliveryAttempt]) -> dict[str, int]:
-    """GUIDs no attempt delivered, each with its latest attempt's id (the one to redeliver); attempts come newest first."""
+    """GUIDs no attempt delivered, each with its latest attempt's id (the one to redeliver); attempts
+    come newest first."""
     ok: set[str] = set()
     latest: dict[str, int] = {}
     for attempt in attempts:
@@ -70,7 +71,8 @@ def _sweep(ctx: WorkerContext) -> str:
 
 
 def _redeliver(app: GitHubAppPort, redis: Redis, since: datetime) -> list[str]:
-    """Asks once for each GUID undelivered since `since`; a refusal GitHub may change its mind on (5xx) is asked again next sweep."""
+    """Asks once for each GUID undelivered since `since`; a refusal GitHub may change its mind on (5xx)
+    is asked again next sweep."""
     asked: list[str] = []
     for guid, delivery_id in undelivered(app.list_delivery_attempts(since)).items():
         if redis.exists(keys.redelivered_key(guid)):

@@ -64,7 +64,7 @@ class InstallationTokens:
         self._redis = redis
         self._local: dict[int, tuple[str, datetime]] = {}
 
-    def app_client(self) -> GitHub:  # type: ignore[type-arg]
+    def app_client(self) -> GitHub[AppJWTAuth]:
         """A client authenticated as the App itself (token exchange, webhook deliveries)."""
         return GitHub(
             AppJWTAuth(self._settings),
@@ -88,9 +88,10 @@ class InstallationTokens:
         cached = self._cached(installation_id)
         if cached:
             return cached
-        with self.app_client() as app:
+        app = self.app_client()  # not `as app`: githubkit's __enter__ is unannotated, so it would be Any
+        with app:
             issued = app.rest.apps.create_installation_access_token(installation_id).parsed_data
-        expires = issued.expires_at
+        expires: str | datetime = issued.expires_at
         if isinstance(expires, str):
             expires = datetime.strptime(expires, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
         ttl = max(int((expires - datetime.now(UTC) - REFRESH_MARGIN).total_seconds()), 30)

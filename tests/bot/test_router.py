@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 import pytest
 
-from bot.router import Delivery, PayloadError, route
+from bot.router import Decision, Delivery, PayloadError, route
 from core.jobs import CommandJob, ReviewJob
 from tests.payloads import load, on_pull_request
 
 APP_ID = 29310
 
 
-def _route(event: str, payload: dict, app_id: int = APP_ID):  # type: ignore[no-untyped-def]
+def _route(event: str, payload: dict[str, Any], app_id: int = APP_ID) -> Decision:
     return route(Delivery(event, "guid-1", payload, app_id))
 
 
@@ -114,12 +115,13 @@ def test_unknown_events_are_ignored() -> None:
 def test_payload_missing_fields_is_a_clear_error() -> None:
     payload = load("pull_request", "opened.payload.json")
     del payload["pull_request"]["head"]
-    with pytest.raises(PayloadError, match="pull_request.head"):
+    with pytest.raises(PayloadError, match=r"pull_request\.head"):
         _route("pull_request", payload)
 
 
-def _edited(old_body: str, new_body: str) -> dict:  # type: ignore[type-arg]
-    """GitHub's `edited` delivery: the opened example with the new body and `changes.body.from` holding the old."""
+def _edited(old_body: str, new_body: str) -> dict[str, Any]:
+    """GitHub's `edited` delivery: the opened example with the new body and `changes.body.from` holding
+    the old."""
     payload = load("pull_request", "opened.payload.json")
     payload.update(action="edited", changes={"body": {"from": old_body}}, installation={"id": 1})
     payload["pull_request"].update(body=new_body, draft=False)

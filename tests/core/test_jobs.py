@@ -11,7 +11,6 @@ from redis import Redis
 from rq import Queue
 from rq.exceptions import DuplicateJobError
 from rq.job import Job
-from rq.registry import ScheduledJobRegistry
 
 from core import keys
 from core.jobs import (
@@ -79,4 +78,4 @@ def test_a_tick_is_scheduled_for_its_slot_once_and_never_retried(redis: Redis) -
     assert (job.func_name, job.kwargs, job.retries_left) == ("workers.sweeper.sweep", {}, None)
     assert (job.result_ttl, job.failure_ttl) == (300, keys.TICK_FAILURE_TTL_SECONDS)
     assert job.description == "redeliver failed webhooks"
-    assert ScheduledJobRegistry(queue=queue).get_job_ids() == ["sweeper-300-43"]
+    assert queue.scheduled_job_registry.get_job_ids() == ["sweeper-300-43"]

@@ -27,6 +27,7 @@ from workers.port import (
     PrFile,
     PullInfo,
     PullSnapshot,
+    ReactionContent,
     ReviewComment,
     ReviewRejected,
 )
@@ -186,7 +187,7 @@ class RecordingGitHub:
     def edit_review_comment(self, repo: str, comment_id: int, body: str) -> None:
         self._record("edit_review_comment", repo, comment_id, body)
 
-    def react_to_comment(self, repo: str, comment_id: int, content: str) -> None:
+    def react_to_comment(self, repo: str, comment_id: int, content: ReactionContent) -> None:
         self._record("react_to_comment", repo, comment_id, content)
 
     def reply_once(self, repo: str, number: int, body: str, marker: str) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from ghsim import Repo, payloads
 from harness.system import LocalSystem
@@ -40,8 +42,8 @@ def _repo(system: LocalSystem, name: str, files: int) -> Repo:
 
 
 def _review(
-    system: LocalSystem, repo: Repo, changes: dict[str, str | bytes | None]
-) -> tuple[list[str], dict]:
+    system: LocalSystem, repo: Repo, changes: Mapping[str, str | bytes | None]
+) -> tuple[list[str], dict[str, Any]]:
     repo.commit("tune", changes, parent=repo.branches["main"], message="Tune")
     pr = repo.open_pull_request("tune", "main", title="Tune", body="Tuning.", user="alice")
     before = len(system.sim.calls)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ghsim import payloads
 from harness.seed import REPO, seed_pull_request
 from harness.system import LocalSystem
 
 
-def _review(system: LocalSystem, number: int) -> dict:
+def _review(system: LocalSystem, number: int) -> dict[str, Any]:
     system.sim.deliver("pull_request", payloads.pull_request(system.sim, REPO, number, "opened"))
     system.run_jobs()
     return system.sim.check_runs(REPO)[-1]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from typing import Any
 
 import httpx
 from githubkit.webhooks import sign
@@ -40,7 +41,7 @@ if __name__ == "__main__":
 '''
 
 
-def opened(system: LocalSystem, number: int, action: str = "opened") -> dict:
+def opened(system: LocalSystem, number: int, action: str = "opened") -> dict[str, Any]:
     return payloads.pull_request(system.sim, REPO, number, action)
 
 
@@ -206,7 +207,8 @@ def test_a_tuning_context_section_written_after_the_review_clears_the_finding(sy
     repo.update_pull_request(
         pr.number,
         body=before
-        + "\n\n## Tuning context\nDECISION_THRESHOLD: calibrated on churn-2026-01 validation data, run 118.\n",
+        + "\n\n## Tuning context\n"
+        + "DECISION_THRESHOLD: calibrated on churn-2026-01 validation data, run 118.\n",
     )
     edited = payloads.pull_request(system.sim, REPO, pr.number, "edited")
     edited["changes"] = {"body": {"from": before}}

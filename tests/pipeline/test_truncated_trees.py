@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -25,11 +27,11 @@ PARTIAL = "- `the repository's file list`: too large to list in full"
 
 def _review(
     system: LocalSystem,
-    changes: dict[str, str | bytes | None],
+    changes: Mapping[str, str | bytes | None],
     *,
     entry_limit: int = ENTRY_LIMIT,
     size_limit: int | None = None,
-) -> tuple[dict, list[str]]:
+) -> tuple[dict[str, Any], list[str]]:
     system.sim.tree_entry_limit = entry_limit
     if size_limit is not None:
         system.sim.tree_size_limit = size_limit
@@ -46,7 +48,7 @@ def _review(
     return run, [f"{call.method} {call.path}" for call in system.sim.calls]
 
 
-def _flagged(run: dict, rule: str) -> list[dict]:
+def _flagged(run: dict[str, Any], rule: str) -> list[dict[str, Any]]:
     return [annotation for annotation in run["output"]["annotations"] if annotation["title"].startswith(rule)]
 
 

@@ -95,7 +95,8 @@ SystemFactory = Callable[..., LocalSystem]
 
 @pytest.fixture
 def make_system(redis_url: str, redis: Redis) -> Iterator[SystemFactory]:
-    """`make_system(**settings)`: a started system on the suite's Redis (or `redis_url=`), stopped after the test."""
+    """`make_system(**settings)`: a started system on the suite's Redis (or `redis_url=`), stopped after
+    the test."""
     started: list[LocalSystem] = []
 
     def make(**settings: Any) -> LocalSystem:
@@ -109,7 +110,10 @@ def make_system(redis_url: str, redis: Redis) -> Iterator[SystemFactory]:
         system.stop()
 
 
-BASE_FILE = '"""Scores churn."""\n\nimport pandas as pd\n\n\ndef load() -> pd.DataFrame:\n    return pd.read_csv("data/churn.csv")\n'
+BASE_FILE = (
+    '"""Scores churn."""\n\nimport pandas as pd\n\n\n'
+    'def load() -> pd.DataFrame:\n    return pd.read_csv("data/churn.csv")\n'
+)
 
 
 def head_file(salt: int) -> str:

@@ -26,7 +26,7 @@ from typing import Any
 
 import httpx
 import pytest
-from rq.registry import ScheduledJobRegistry, StartedJobRegistry
+from rq.registry import StartedJobRegistry
 
 from ghsim import payloads
 from harness.system import LocalSystem
@@ -79,7 +79,8 @@ def github_faults(system: LocalSystem, rng: random.Random) -> None:
         times=1,
         skip=rng.randint(5, 30),
         body={
-            "message": "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."
+            "message": "You have exceeded a secondary rate limit."
+            " Please wait a few minutes before you try again."
         },
     )
     faults.add(r"/check-runs$", method="POST", status=502, applied=True, times=2, skip=rng.randint(0, 20))
@@ -128,7 +129,7 @@ def plan(system: LocalSystem, flood: Flood, rng: random.Random) -> list[Any]:
     merged: list[Any] = []
     for steps in sequences:
         slots = sorted(rng.sample(range(len(merged) + len(steps)), len(steps)))
-        for slot, step in zip(slots, steps):
+        for slot, step in zip(slots, steps, strict=True):
             merged.insert(slot, step)
     return merged
 
@@ -158,18 +159,16 @@ def unsettled(system: LocalSystem, flood: Flood) -> list[str]:
         newest = [run for run in runs if run["head_sha"] == pr.head_sha]
         rescores = [run for run in newest if RESCORE.search(run["external_id"])]
         if open_runs or not newest or len(rescores) < flood.rescores[(repo, pr.number)]:
-            waiting.append(
-                f"{repo}#{pr.number} head {pr.head_sha[:7]}: runs {[run['external_id'][-20:] for run in newest]}; unfinished: {open_runs}"
-            )
+            ids = [run["external_id"][-20:] for run in newest]
+            waiting.append(f"{repo}#{pr.number} head {pr.head_sha[:7]}: runs {ids}; unfinished: {open_runs}")
+    queued, running = system.queue.count, StartedJobRegistry(queue=system.queue).count
     scheduled = [
         job
-        for job in ScheduledJobRegistry(queue=system.queue).get_job_ids()
+        for job in system.queue.scheduled_job_registry.get_job_ids()
         if not job.startswith(("sweeper-", "reconcile-"))
     ]
-    if system.queue.count or StartedJobRegistry(queue=system.queue).count or scheduled:
-        waiting.append(
-            f"jobs: {system.queue.count} queued, {StartedJobRegistry(queue=system.queue).count} running, {scheduled} scheduled"
-        )
+    if queued or running or scheduled:
+        waiting.append(f"jobs: {queued} queued, {running} running, {scheduled} scheduled")
     return waiting
 
 

@@ -7,6 +7,7 @@ check run ends completed and nothing a user sees is duplicated.
 
 from __future__ import annotations
 
+import itertools
 import re
 import subprocess
 import sys
@@ -247,7 +248,8 @@ def test_writes_are_spaced_per_installation_and_not_across_installations(make_sy
     }
     busy = by_installation[1]
     assert len(busy) >= 3 * 4 and len(by_installation[2]) >= 3
-    # Any n + WRITE_BURST consecutive writes of one installation span at least n spacings (a quarter off for clocks).
+    # Any n + WRITE_BURST consecutive writes of one installation span at least n spacings (a quarter off
+    # for clocks).
     for first in range(len(busy)):
         for last in range(first + WRITE_BURST, len(busy)):
             assert busy[last] - busy[first] >= (last - first - WRITE_BURST + 1) * spacing * 0.75, (
@@ -258,7 +260,7 @@ def test_writes_are_spaced_per_installation_and_not_across_installations(make_sy
     # Installation 2's writes neither take turns with installation 1's (some follow each other closer than one
     # spacing) nor wait for its backlog (all land while installation 1 is still being spaced).
     own = by_installation[2]
-    assert min(later - earlier for earlier, later in zip(own, own[1:])) < spacing * 0.75, (own, busy)
+    assert min(later - earlier for earlier, later in itertools.pairwise(own)) < spacing * 0.75, (own, busy)
     assert own[-1] < busy[-1], "installation 2 queued behind installation 1"
     for repo, pr in jobs:
         assert only_run(system, pr.head_sha, repo)["status"] == "completed"
@@ -341,7 +343,7 @@ def test_comments_github_refuses_are_isolated_and_moved_into_the_check_run(
     system.sim.deliver("pull_request", payloads.pull_request(system.sim, REPO, pr.number))
     system.run_jobs()
 
-    assert [call.status for call in calls(system, "POST", r"/reviews$")][0] == 422
+    assert next(call.status for call in calls(system, "POST", r"/reviews$")) == 422
     [review] = system.sim.reviews(REPO, pr.number)
     assert review["state"] == "COMMENTED" and review["body"].startswith("**mldebt** found 3 new"), (
         "one review, no pending one left"

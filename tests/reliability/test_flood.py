@@ -107,7 +107,7 @@ def schedule(system: LocalSystem, rng: random.Random) -> tuple[Plan, list[Any]]:
     merged: list[Any] = [noise(system, plan, rng) for _ in range(DELIVERIES - REPEATED - handled)]
     for queue in queues:
         slots = sorted(rng.sample(range(len(merged) + len(queue)), len(queue)))
-        for slot, action in zip(slots, queue):
+        for slot, action in zip(slots, queue, strict=True):
             merged.insert(slot, action)
     return plan, merged
 
@@ -195,13 +195,14 @@ def test_a_thousand_deliveries_are_each_acted_on_once_and_every_pr_converges(
             and not c.path.endswith("/graphql")
         )
         # The simulator stamps arrival, which its own load delays by a few ms: judge ten slots at a time.
-        spans = [later - earlier for earlier, later in zip(writes, writes[10:])]
+        spans = [later - earlier for earlier, later in zip(writes, writes[10:], strict=False)]
         assert min(spans) >= 8 * spacing, "both workers together keep the installation's write spacing"
     assert not system.sim.internal_errors
 
 
 def test_reviews_of_one_pr_running_at_once_never_post_a_comment_twice(make_system: SystemFactory) -> None:
-    """A push's review and a rescore of the same commit, side by side: the second sees the first's comments."""
+    """A push's review and a rescore of the same commit, side by side: the second sees the first's
+    comments."""
     system = make_system(write_spacing_seconds=0.2)
     repo, installation = "flood-a/models", REPOS["flood-a/models"]
     pr = open_small_pr(system.sim, repo, installation, "both")

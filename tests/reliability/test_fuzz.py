@@ -215,7 +215,8 @@ def test_any_change_between_two_python_versions_is_classified_soundly(base: str,
 @FUZZ
 @given(YAML_TEXT)
 @example(
-    "\r\r\nrepos:\n- repo: x\n\n# Values from Optuna study fraud-v3 (2024-05-02).\ntrain:\n  lr: 0.0003\n  dropout: 0.1\n"
+    "\r\r\nrepos:\n- repo: x\n\n"
+    "# Values from Optuna study fraud-v3 (2024-05-02).\ntrain:\n  lr: 0.0003\n  dropout: 0.1\n"
 )
 def test_any_yaml_is_reviewed_or_noted_never_crashes(text: str) -> None:
     assert_sound(review("configs/params.yaml", text), "configs/params.yaml", text)
@@ -282,7 +283,8 @@ def test_a_lone_carriage_return_does_not_push_findings_past_the_end_of_the_file(
 
 
 def test_an_identifier_cpython_takes_but_libcst_refuses_is_a_note() -> None:
-    """Found by hypothesis: libcst raises its own validation error, not a parser error, on some code points."""
+    """Found by hypothesis: libcst raises its own validation error, not a parser error, on some code
+    points."""
     result = scan(
         ReviewInput(
             changed=[ChangedFile("odd.py", "added", head="\U00031e67" * 3 + "\n")], repo=DictRepo({}, {})

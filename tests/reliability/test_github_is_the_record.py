@@ -105,7 +105,7 @@ def test_a_retry_that_finds_itself_superseded_closes_the_run_its_first_attempt_l
         ).status_code
         == 202
     )
-    registry = ScheduledJobRegistry(queue=system.queue)
+    registry: ScheduledJobRegistry = system.queue.scheduled_job_registry
     for job_id in registry.get_job_ids():
         registry.remove(job_id)
         system.queue.enqueue_job(Job.fetch(job_id, connection=system.redis))

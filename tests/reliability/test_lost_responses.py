@@ -19,7 +19,7 @@ from tests.reliability.conftest import SystemFactory, open_small_pr
 REPO = "octo-org/churn"
 TIMEOUT = 0.4
 # A lost answer is either a 502 after the write or an answer held back past the client's timeout.
-LOSSES = {"502": {"status": 502}, "timeout": {"delay": 3 * TIMEOUT}}
+LOSSES: dict[str, dict[str, Any]] = {"502": {"status": 502}, "timeout": {"delay": 3 * TIMEOUT}}
 
 
 def lose(system: LocalSystem, path_regex: str, how: str, times: int = 1) -> Any:

@@ -51,7 +51,8 @@ def leaks(texts: list[str], secrets: list[str]) -> list[str]:
 
 
 def posted(system: LocalSystem, number: int) -> list[str]:
-    """Everything mldebt wrote on GitHub: check runs (with annotations), reviews, review and issue comments."""
+    """Everything mldebt wrote on GitHub: check runs (with annotations), reviews, review and issue
+    comments."""
     texts = [json.dumps(run) for run in system.sim.check_runs(REPO)]
     texts += [json.dumps(item) for item in system.sim.reviews(REPO, number)]
     texts += [json.dumps(item) for item in system.sim.review_comments(REPO, number)]
@@ -117,7 +118,7 @@ def test_secret_never_shows_its_value() -> None:
         repr(secret),
         str(secret),
         f"{secret}",
-        "%s %r" % (secret, secret),
+        "%s %r" % (secret, secret),  # noqa: UP031  printf-style formatting is one of the ways under test
         repr([secret]),
         repr(ValueError(secret)),
     ]
@@ -138,7 +139,7 @@ def test_code_in_the_reviewed_pr_is_never_run_or_imported(system: LocalSystem, t
         def __reduce__(self) -> tuple[object, tuple[object, ...]]:
             return (Path.write_text, (marker, "unpickled"))
 
-    hostile = {
+    hostile: dict[str, str | bytes] = {
         "conftest.py": run_me,
         "setup.py": run_me,
         "sitecustomize.py": run_me,
@@ -154,7 +155,10 @@ def test_code_in_the_reviewed_pr_is_never_run_or_imported(system: LocalSystem, t
                 "nbformat_minor": 5,
             }
         ),
-        "conf/params.yaml": f"learning_rate: !!python/object/apply:pathlib.Path.write_text [!!python/object/apply:pathlib.Path [{str(marker)!r}], yaml]\n",
+        "conf/params.yaml": (
+            "learning_rate: !!python/object/apply:pathlib.Path.write_text"
+            f" [!!python/object/apply:pathlib.Path [{str(marker)!r}], yaml]\n"
+        ),
         "models/model.pkl": pickle.dumps(Payload()),
     }
     _, pr = seed_pull_request(system.sim)
@@ -264,14 +268,13 @@ def _exercise(system: LocalSystem) -> None:
 
 def test_the_app_asks_for_exactly_the_permissions_it_uses(system: LocalSystem) -> None:
     manifest = YAML(typ="safe").load((ROOT / "app.yml").read_text())
-    asked = {name: level for name, level in manifest["default_permissions"].items()}
+    asked = dict(manifest["default_permissions"])
     system.sim.add_installation(1, account="octo-org", permissions=asked)
-    original = system.sim.add_installation
-    system.sim.add_installation = lambda *args, **kwargs: system.sim.state.installations[1]  # type: ignore[method-assign]
-    try:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            system.sim, "add_installation", lambda *args, **kwargs: system.sim.state.installations[1]
+        )
         _exercise(system)
-    finally:
-        system.sim.add_installation = original  # type: ignore[method-assign]
 
     calls = [call for call in system.sim.calls if call.installation_id is not None]
     assert not [(c.method, c.path) for c in calls if c.status == 403], (

@@ -15,7 +15,8 @@ REPO = "octo-org/churn"
 def test_a_job_whose_worker_was_killed_is_retried_by_another_and_completes_its_own_check_run(
     make_system: SystemFactory,
 ) -> None:
-    # A job counts as abandoned 1 + 2 s after its last heartbeat; any worker's maintenance (every second) retries it.
+    # A job counts as abandoned 1 + 2 s after its last heartbeat; any worker's maintenance (every second)
+    # retries it.
     system = make_system(
         worker_heartbeat_seconds=1, worker_heartbeat_grace_seconds=2, maintenance_interval_seconds=1
     )

@@ -73,24 +73,25 @@ def test_no_new_debt_passes() -> None:
 
 
 def test_annotations_fail_for_blocking_warn_for_new_and_note_existing() -> None:
-    levels = {(a.path, a.start_line): a.level for a in report.annotations(RESULT)}
+    levels = {(a.path, a.start_line): a.level for a in report.annotations_for(RESULT)}
     assert levels == {("train.py", 10): "failure", ("train.py", 20): "warning", ("train.py", 3): "notice"}
 
 
+DOCS = "https://github.com/mldebt/mldebt/blob/main/docs/rules"
 EXPECTED_COMMENT = """**mldebt · `split-leakage`** (critical)
 
 split-leakage message
 
 **Suggestion:** Do better.
 
-[What this rule checks and why](https://github.com/mldebt/mldebt/blob/main/docs/rules/split-leakage.md) · reply `/mldebt rescore` to re-run
+[What this rule checks and why]({docs}/split-leakage.md) · reply `/mldebt rescore` to re-run
 <!-- mldebt:finding {fp} -->"""
 
 
 def test_comment_body_carries_docs_link_and_hidden_fingerprint() -> None:
     finding = RESULT.findings[0]
     body = report.comment_body([finding])
-    assert body == EXPECTED_COMMENT.format(fp=report.fingerprint(finding))
+    assert body == EXPECTED_COMMENT.format(docs=DOCS, fp=report.fingerprint(finding))
     assert report.fingerprints_in(body) == {report.fingerprint(finding)}
 
 
@@ -175,7 +176,7 @@ EXPECTED_GROUP_COMMENT = """**mldebt · `config-without-context`** (high) · 2 f
 
 **Suggestion:** Say how it was chosen.
 
-[What this rule checks and why](https://github.com/mldebt/mldebt/blob/main/docs/rules/config-without-context.md) · reply `/mldebt rescore` to re-run
+[What this rule checks and why]({docs}/config-without-context.md) · reply `/mldebt rescore` to re-run
 <!-- mldebt:finding {first},{second} -->"""
 
 
@@ -197,7 +198,7 @@ def test_a_run_of_neighbouring_findings_is_one_comment_that_lists_each_and_carri
     ]
     body = report.comment_body(run)
     assert body == EXPECTED_GROUP_COMMENT.format(
-        first=report.fingerprint(run[0]), second=report.fingerprint(run[1])
+        docs=DOCS, first=report.fingerprint(run[0]), second=report.fingerprint(run[1])
     )
     assert report.fingerprints_in(body) == {report.fingerprint(finding) for finding in run}
     assert report.fingerprints_in(report.fixed_body(body, "0123456789")) == report.fingerprints_in(body)
