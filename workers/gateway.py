@@ -196,7 +196,11 @@ class GitHubGateway(ContentReads):
         # string goes in where githubkit's signature says datetime.
         stamp = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         comments = self._gh.rest.issues.list_comments(
-            owner, name, number, since=stamp, per_page=PAGE_SIZE  # type: ignore[arg-type]
+            owner,
+            name,
+            number,
+            since=stamp,  # type: ignore[arg-type]
+            per_page=PAGE_SIZE,
         ).parsed_data
         return [
             IssueComment(

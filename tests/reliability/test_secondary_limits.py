@@ -22,7 +22,8 @@ def test_a_burst_of_reviews_meets_githubs_secondary_limit_waits_it_out_and_write
 ) -> None:
     system = make_system(retry_attempts=4)
     system.sim.secondary.per_minute = 2
-    system.sim.secondary.window_scale = 1 / 30  # a two-second "minute": two reviews write three times within one
+    # A two-second "minute": two reviews write three times within one.
+    system.sim.secondary.window_scale = 1 / 30
     prs = [open_small_pr(system.sim, REPO, 1, f"tune-{n}", salt=n) for n in range(PRS)]
     for pr in prs:
         assert (
