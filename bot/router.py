@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from bot.payloads import CheckRunEvent, CheckSuiteEvent, IssueCommentEvent, PullRequestEvent
-from core.jobs import COMMAND, CommandJob, PullRequestJob, ReviewJob
+from core.jobs import COMMAND, MAX_ARGUMENT, CommandJob, PullRequestJob, ReviewJob
 from rules.pr_body import tuning_section
 
 RESCORE_ACTION = "rescore"
@@ -134,6 +134,7 @@ def on_issue_comment(delivery: Delivery) -> Decision:
         user=event.comment.user.login,
         association=event.comment.author_association,
         command=match["word"].lower(),
+        argument=match["argument"].strip()[:MAX_ARGUMENT],
     )
     return Decision("enqueued", f"/mldebt {match['word']}".strip(), (job,), repo=repo, pr=event.issue.number)
 

@@ -24,7 +24,11 @@ from core.settings import Settings
 
 # What makes a comment a command: `/mldebt` at the start of a line, then a word (a typo is answered with
 # help). The receiver reads a new comment with it, the reconciler one that was never answered.
-COMMAND = re.compile(r"^\s*/mldebt\b[ \t]*(?P<word>\S*)", re.MULTILINE | re.IGNORECASE)
+COMMAND = re.compile(
+    r"^\s*/mldebt\b[ \t]*(?P<word>\S*)[ \t]*(?P<argument>[^\n]*)", re.MULTILINE | re.IGNORECASE
+)
+# What a command's argument may carry into a job: a rule id or a short reason, never a page of text.
+MAX_ARGUMENT = 200
 
 
 class JobSpec(Protocol):
@@ -98,6 +102,7 @@ class CommandJob:
     user: str
     association: str
     command: str
+    argument: str = ""
 
     @property
     def job_id(self) -> str:
@@ -116,6 +121,7 @@ class CommandJob:
             "user": self.user,
             "association": self.association,
             "command": self.command,
+            "argument": self.argument,
         }
 
 

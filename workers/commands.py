@@ -13,6 +13,7 @@ from rq import get_current_job
 
 from core import keys
 from core.logs import log_context
+from workers.answers import HELP, explain
 from workers.context import current
 from workers.gateway import GitHubGateway
 from workers.review import Review, will_retry
@@ -21,11 +22,6 @@ from workers.supersession import remember_head
 log = logging.getLogger("mldebt.commands")
 MAY_WRITE = frozenset({"OWNER", "MEMBER", "COLLABORATOR"})
 WRITE_PERMISSIONS = frozenset({"admin", "write", "maintain"})
-HELP = (
-    "mldebt understands one command:\n\n"
-    "- `/mldebt rescore` — review the latest push again and post a fresh check run "
-    "(needs write access to this repository)."
-)
 
 
 def handle_command(
@@ -36,6 +32,7 @@ def handle_command(
     user: str,
     association: str,
     command: str,
+    argument: str = "",
 ) -> str:
     ctx = current()
     marker = f"<!-- mldebt:reply {comment_id} -->"
@@ -44,6 +41,11 @@ def handle_command(
         GitHubGateway(ctx.settings, ctx.tokens, installation_id, ctx.redis) as gh,
     ):
         gh.react_to_comment(repo, comment_id, "eyes")
+        if command in ("help", "explain"):
+            answer, understood = (HELP, True) if command == "help" else explain(argument)
+            gh.reply_once(repo, pr_number, answer, marker)
+            gh.react_to_comment(repo, comment_id, "rocket" if understood else "confused")
+            return command
         if command != "rescore":
             gh.react_to_comment(repo, comment_id, "confused")
             shown = command.replace("`", "")[:30]

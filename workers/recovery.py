@@ -24,7 +24,7 @@ from redis.exceptions import RedisError
 from rq.exceptions import DuplicateJobError
 
 from core import keys
-from core.jobs import COMMAND, CommandJob, enqueue_pull_request_job
+from core.jobs import COMMAND, MAX_ARGUMENT, CommandJob, enqueue_pull_request_job
 from core.settings import Settings
 from workers import report
 from workers.checkruns import RETRY_TITLE
@@ -108,6 +108,7 @@ def replay_command(
         user=comment.author or "",
         association=comment.association,
         command=match["word"].lower(),
+        argument=match["argument"].strip()[:MAX_ARGUMENT],
     )
     try:
         enqueue_pull_request_job(redis, settings, job)

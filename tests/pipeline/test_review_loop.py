@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 import httpx
+import pytest
 from githubkit.webhooks import sign
 
 from ghsim import payloads
@@ -134,6 +135,27 @@ def test_mistyped_command_is_answered_with_help(system: LocalSystem) -> None:
     replies = [c["body"] for c in system.sim.issue_comments(REPO, pr.number) if c["user"]["type"] == "Bot"]
     assert replies and "/mldebt rescore" in replies[0]
     assert system.sim.check_runs(REPO) == []
+
+
+@pytest.mark.parametrize(
+    ("body", "expected", "reaction"),
+    [
+        ("/mldebt help", "`/mldebt explain <rule-id>`", "rocket"),
+        ("/mldebt explain hardcoded-path", "docs/rules/hardcoded-path.md", "rocket"),
+        ("/mldebt explain hardcoded-paths", "Did you mean `hardcoded-path`?", "confused"),
+    ],
+)
+def test_help_and_explain_are_answered_to_anyone_without_a_review(
+    system: LocalSystem, body: str, expected: str, reaction: str
+) -> None:
+    _, pr = seed_pull_request(system.sim)
+    event = payloads.issue_comment(system.sim, REPO, pr.number, body, user="reader")
+    system.sim.deliver("issue_comment", event)
+    system.run_jobs()
+    replies = [c["body"] for c in system.sim.issue_comments(REPO, pr.number) if c["user"]["type"] == "Bot"]
+    assert len(replies) == 1 and expected in replies[0]
+    assert system.sim.check_runs(REPO) == []
+    assert reaction in {r["content"] for r in system.sim.reactions(event["comment"]["id"])}
 
 
 def test_bad_signature_enqueues_nothing_and_calls_no_one(system: LocalSystem) -> None:

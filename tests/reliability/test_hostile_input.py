@@ -373,7 +373,7 @@ def test_commands_from_bots_are_not_taken_and_cost_no_github_call(system: LocalS
 
 
 @pytest.mark.parametrize(
-    "body", ["/mldebt", "/mldebt rescroe", "/MLDEBT help", "/mldebt @octocat<img src=x>#1 **PWNED**"]
+    "body", ["/mldebt", "/mldebt rescroe", "/MLDEBT halp", "/mldebt @octocat<img src=x>#1 **PWNED**"]
 )
 def test_mistyped_or_hostile_commands_are_answered_with_help_that_pings_no_one(
     system: LocalSystem, body: str
