@@ -89,6 +89,8 @@ class Settings:
                 key = Path(key_file).read_text()
             except OSError as exc:
                 raise SettingsError(f"cannot read MLDEBT_PRIVATE_KEY_FILE ({exc.strerror})") from None
+            except UnicodeDecodeError:
+                raise SettingsError("MLDEBT_PRIVATE_KEY_FILE is not a text (PEM) file") from None
         app_id = env.get("MLDEBT_APP_ID", "")
         if not app_id.isdigit():
             raise SettingsError("MLDEBT_APP_ID must be the GitHub App's numeric id")

@@ -8,6 +8,7 @@ ones.
 
 from __future__ import annotations
 
+import os
 import sys
 
 from redis import Redis
@@ -24,6 +25,7 @@ from core.settings import Settings, SettingsError
 from workers import clients, commands, reconcile, review, sweeper  # noqa: F401  (commands, review: imported before the fork)
 from workers.housekeeping import HeartbeatScheduler, clean
 from workers.locks import lifetime
+from workers.tokens import check_signing_key
 
 REDIS_RETRIES = 12
 DEQUEUE_TTL_MARGIN = 15  # RQ dequeues with a timeout of worker_ttl - 15 s
@@ -113,8 +115,10 @@ def build_worker(settings: Settings) -> MldebtWorker:
 
 
 def main() -> int:
+    key_setting = "MLDEBT_PRIVATE_KEY" if os.environ.get("MLDEBT_PRIVATE_KEY") else "MLDEBT_PRIVATE_KEY_FILE"
     try:
         settings = Settings.from_env()
+        check_signing_key(settings, key_setting)
     except SettingsError as exc:
         print(f"mldebt worker: {exc}", file=sys.stderr)
         return 2

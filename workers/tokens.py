@@ -21,7 +21,7 @@ from redis import Redis
 from redis.exceptions import RedisError
 
 from core import keys
-from core.settings import Settings
+from core.settings import Settings, SettingsError
 from workers.retry import always_resend, retry_policy
 
 log = logging.getLogger(__name__)
@@ -39,6 +39,23 @@ def app_jwt(settings: Settings, now: datetime | None = None) -> str:
         "iss": str(settings.app_id),
     }
     return jwt.encode(claims, settings.private_key.reveal(), algorithm="RS256")
+
+
+def check_signing_key(settings: Settings, setting: str) -> None:
+    """Refuses a key that cannot sign the App's JWT, so a misconfigured worker stops at start-up.
+
+    Otherwise it would start, take a job and fail it at the first token
+    exchange, on every job. The message names `setting` but never quotes the
+    key, nor the library's error, which may.
+    """
+    if not settings.private_key:
+        raise SettingsError(f"{setting} is not set; a worker needs the GitHub App's private key")
+    try:
+        app_jwt(settings)
+    except (ValueError, TypeError, jwt.PyJWTError):
+        raise SettingsError(
+            f"{setting} is not an RSA private key in PEM form that can sign the App's JWT (RS256)"
+        ) from None
 
 
 class AppJWTAuth(BaseAuthStrategy):
