@@ -1,19 +1,27 @@
-# One image; the command picks the role:
-#   docker run IMAGE                      -> webhook receiver on :8000
+# One image; the command picks the role (compose.yaml runs both, with a health check per role):
+#   docker run IMAGE                      -> webhook receiver on 0.0.0.0:${PORT:-8000}
 #   docker run IMAGE python -m workers    -> one RQ worker (run as many as you need)
-FROM python:3.11-slim
+# No HEALTHCHECK here: the receiver's would fail every worker, which opens no port.
+FROM python:3.11.11-slim-bookworm
 
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PORT=8000
 WORKDIR /app
 
-COPY pyproject.toml README.md ./
+# The dependencies first, from pyproject's own list, so that a change to the sources reuses this layer.
+COPY pyproject.toml ./
+RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
+        > /tmp/requirements.txt \
+    && pip install -r /tmp/requirements.txt \
+    && rm /tmp/requirements.txt \
+    && useradd --system --no-create-home mldebt
+
+COPY README.md ./
 COPY bot ./bot
 COPY core ./core
 COPY workers ./workers
 COPY rules ./rules
-RUN pip install --no-cache-dir . && useradd --system --no-create-home mldebt
+RUN pip install --no-deps .
 
 USER mldebt
 EXPOSE 8000
-HEALTHCHECK --interval=30s --timeout=3s CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz')"
 CMD ["python", "-m", "bot"]
