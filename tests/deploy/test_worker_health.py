@@ -19,7 +19,7 @@ def test_only_a_registered_worker_on_this_host_with_a_recent_heartbeat_is_health
     host = socket.gethostname()
     assert fresh_worker(settings, host) is None
     worker = build_worker(settings)
-    worker.register_birth()
+    worker.register_birth()  # type: ignore[no-untyped-call]  # unannotated in RQ
     try:
         assert fresh_worker(settings, host) == worker.name
         assert fresh_worker(settings, "another-container") is None
@@ -27,6 +27,6 @@ def test_only_a_registered_worker_on_this_host_with_a_recent_heartbeat_is_health
         assert fresh_worker(settings, host, datetime.now(UTC) + limit / 2) == worker.name
         assert fresh_worker(settings, host, datetime.now(UTC) + limit + timedelta(seconds=5)) is None
     finally:
-        worker.register_death()
+        worker.register_death()  # type: ignore[no-untyped-call]  # unannotated in RQ
         worker.connection.close()
     assert fresh_worker(settings, host) is None
