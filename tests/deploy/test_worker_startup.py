@@ -49,6 +49,7 @@ def unreadable(tmp_path: Path) -> Path:
         ("no key", "MLDEBT_PRIVATE_KEY_FILE"),
         ("missing file", "MLDEBT_PRIVATE_KEY_FILE"),
         ("unreadable file", "MLDEBT_PRIVATE_KEY_FILE"),
+        ("a directory", "MLDEBT_PRIVATE_KEY_FILE"),
         ("binary file", "MLDEBT_PRIVATE_KEY_FILE"),
         ("not a PEM", "MLDEBT_PRIVATE_KEY_FILE"),
         ("not RSA", "MLDEBT_PRIVATE_KEY_FILE"),
@@ -66,6 +67,8 @@ def test_a_worker_without_a_usable_key_exits_naming_the_setting(
         if os.geteuid() == 0:
             pytest.skip("root reads any file")
         key = {setting: str(unreadable(tmp_path))}
+    elif case == "a directory":
+        key = {setting: str(tmp_path)}
     elif case == "binary file":
         (tmp_path / "key.der").write_bytes(b"\xff\xfe" + secret_text.encode())
         key = {setting: str(tmp_path / "key.der")}
