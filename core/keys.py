@@ -32,6 +32,9 @@ JOB_FAILURE_TTL_SECONDS = 7 * 24 * 3600
 # A failed periodic tick (sweep, reconcile) stays in RQ's failed-job registry this long, for `rq info`
 # and a replay.
 TICK_FAILURE_TTL_SECONDS = 24 * 3600
+# A worker's registration outlives its maintenance interval by this much: RQ dequeues with a timeout of the
+# worker's TTL minus 15 s, so a registration older than interval + margin belongs to a worker that stopped.
+WORKER_TTL_MARGIN_SECONDS = 15
 
 # Fleet-wide tallies the workers keep and the receiver's `/metrics` reads.
 FLEET_CALLS_KEY = f"{PREFIX}:metrics:github-calls"

@@ -20,6 +20,7 @@ from rq import Queue, Worker
 from rq.job import Job
 from rq.utils import now
 
+from core.keys import WORKER_TTL_MARGIN_SECONDS
 from core.logs import configure
 from core.settings import Settings, SettingsError
 from workers import clients, commands, reconcile, review, sweeper  # noqa: F401  (commands, review: imported before the fork)
@@ -28,7 +29,6 @@ from workers.locks import lifetime
 from workers.tokens import check_signing_key
 
 REDIS_RETRIES = 12
-DEQUEUE_TTL_MARGIN = 15  # RQ dequeues with a timeout of worker_ttl - 15 s
 
 
 class MldebtWorker(Worker):
@@ -106,7 +106,7 @@ def build_worker(settings: Settings) -> MldebtWorker:
         connection=connection,
         job_monitoring_interval=settings.worker_heartbeat_seconds,
         maintenance_interval=settings.maintenance_interval_seconds,
-        worker_ttl=settings.maintenance_interval_seconds + DEQUEUE_TTL_MARGIN,
+        worker_ttl=settings.maintenance_interval_seconds + WORKER_TTL_MARGIN_SECONDS,
     )
     worker.heartbeat_grace = settings.worker_heartbeat_grace_seconds
     worker.sweep_interval = settings.sweep_interval_seconds

@@ -17,13 +17,13 @@ from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, Worker
 
+from core.keys import WORKER_TTL_MARGIN_SECONDS
 from core.settings import Settings, SettingsError
-from workers.__main__ import DEQUEUE_TTL_MARGIN
 
 
 def fresh_worker(settings: Settings, hostname: str, now: datetime | None = None) -> str | None:
     """The name of a worker on `hostname` serving the review queue with a heartbeat within its TTL."""
-    limit = settings.maintenance_interval_seconds + DEQUEUE_TTL_MARGIN
+    limit = settings.maintenance_interval_seconds + WORKER_TTL_MARGIN_SECONDS
     moment = now or datetime.now(UTC)
     connection = Redis.from_url(settings.redis_url, socket_timeout=5, socket_connect_timeout=5)
     try:

@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 from redis import Redis
 
+from core.keys import WORKER_TTL_MARGIN_SECONDS
 from core.settings import Secret, Settings
-from workers.__main__ import DEQUEUE_TTL_MARGIN, build_worker
+from workers.__main__ import build_worker
 from workers.health import fresh_worker
 
 
@@ -23,7 +24,7 @@ def test_only_a_registered_worker_on_this_host_with_a_recent_heartbeat_is_health
     try:
         assert fresh_worker(settings, host) == worker.name
         assert fresh_worker(settings, "another-container") is None
-        limit = timedelta(seconds=settings.maintenance_interval_seconds + DEQUEUE_TTL_MARGIN)
+        limit = timedelta(seconds=settings.maintenance_interval_seconds + WORKER_TTL_MARGIN_SECONDS)
         assert fresh_worker(settings, host, datetime.now(UTC) + limit / 2) == worker.name
         assert fresh_worker(settings, host, datetime.now(UTC) + limit + timedelta(seconds=5)) is None
     finally:
