@@ -7,7 +7,8 @@ comes from the base revision, as on GitHub, so a change cannot switch off the
 checks that would report it.
 
 Exit status: 1 when a new finding is at a failing severity (`fail_on`), 0
-otherwise, 2 for usage errors or when the directory is not a git repository.
+otherwise (always 0 with `--exit-zero`), 2 for usage errors or when the
+directory is not a git repository.
 """
 
 from __future__ import annotations
@@ -17,12 +18,15 @@ import json
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from rules.cli_options import UsageError, choose_rules, rule_ids
 from rules.config import CONFIG_PATH, load_config
 from rules.engine import ReviewInput, ScanResult, scan
 from rules.gitrepo import GitError, GitRepo
-from rules.render_text import render, summary_lines
+from rules.render_text import render, statistics, statistics_json, summary_lines
+from rules.rule import all_rules
 from rules.sarif import to_sarif
 
 EXIT_CLEAN = 0
@@ -38,10 +42,19 @@ def _moment(text: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def _version() -> str:
+    """The installed distribution's version; a source checkout run with PYTHONPATH has none."""
+    try:
+        return version("mldebt")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="mldebt", description="Review ML code for machine-learning technical debt."
     )
+    top.add_argument("--version", action="version", version=f"mldebt {_version()}")
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     command = commands.add_parser(
         "scan",
@@ -78,11 +91,26 @@ def parser() -> argparse.ArgumentParser:
         type=Path,
         help=f"config file to use instead of the base revision's {CONFIG_PATH}",
     )
+    command.add_argument(
+        "--select",
+        metavar="RULE[,RULE]",
+        action="append",
+        default=[],
+        help="run only these rules (repeatable; overrides the config's enabled: false)",
+    )
+    command.add_argument(
+        "--ignore", metavar="RULE[,RULE]", action="append", default=[], help="skip these rules (repeatable)"
+    )
+    command.add_argument(
+        "--exit-zero", action="store_true", help="exit 0 even when new findings are at a failing severity"
+    )
+    command.add_argument(
+        "--output", metavar="FILE", type=Path, help="write the report to FILE instead of standard output"
+    )
+    command.add_argument(
+        "--statistics", action="store_true", help="print the number of findings per rule instead of each one"
+    )
     return top
-
-
-class UsageError(Exception):
-    """Something the user must fix before a scan can run."""
 
 
 def _read(path: Path, what: str) -> str:
@@ -105,6 +133,13 @@ def review(args: argparse.Namespace) -> tuple[ScanResult, Path]:
     else:
         config_text = repo.read_text(CONFIG_PATH, "base")
     config, errors = load_config(config_text)
+    known = all_rules()
+    config = choose_rules(
+        config,
+        known,
+        rule_ids(args.select, known, "--select"),
+        rule_ids(args.ignore, known, "--ignore"),
+    )
     result = scan(
         ReviewInput(
             changed=repo.changed_files(),
@@ -119,20 +154,42 @@ def review(args: argparse.Namespace) -> tuple[ScanResult, Path]:
     return result, root
 
 
+def report(args: argparse.Namespace, result: ScanResult, root: Path) -> str:
+    """The report in the chosen format; for JSON and SARIF the summary goes to stderr, not into the data."""
+    if args.statistics and args.format == "json":
+        return json.dumps(statistics_json(result), indent=2) + "\n"
+    if args.statistics:
+        return "\n".join([*statistics(result), "", *summary_lines(result)]) + "\n"
+    if args.format == "json":
+        return json.dumps([finding.to_json() for finding in result.findings], indent=2) + "\n"
+    if args.format == "sarif":
+        return json.dumps(to_sarif(result, root), indent=2) + "\n"
+    return render(result)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if args.statistics and args.format == "sarif":
+        print("mldebt: --statistics works with --format text or json, not sarif", file=sys.stderr)
+        return EXIT_USAGE
     try:
         result, root = review(args)
     except (GitError, UsageError) as exc:
         print(f"mldebt: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    if args.format == "json":
-        print(json.dumps([finding.to_json() for finding in result.findings], indent=2))
-        print("\n".join(summary_lines(result)), file=sys.stderr)
-    elif args.format == "sarif":
-        print(json.dumps(to_sarif(result, root), indent=2))
+    text = report(args, result, root)
+    if args.output is None:
+        sys.stdout.write(text)
     else:
-        sys.stdout.write(render(result))
+        try:
+            args.output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            print(f"mldebt: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+            return EXIT_USAGE
+    if args.format != "text" or args.output is not None:
+        print("\n".join(summary_lines(result)), file=sys.stderr)
+    if args.exit_zero:
+        return EXIT_CLEAN
     return EXIT_BLOCKING if result.blocking else EXIT_CLEAN
 
 

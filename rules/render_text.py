@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from rules.engine import ScanResult
 from rules.finding import Finding
+from rules.rule import all_rules
 
 PR_LEVEL = "(pull request)"
 
@@ -41,3 +44,36 @@ def render(result: ScanResult) -> str:
     if lines:
         lines.append("")
     return "\n".join([*lines, *summary_lines(result)]) + "\n"
+
+
+def _counts(result: ScanResult) -> list[tuple[str, int, int]]:
+    """(rule, findings, new ones), most frequent first, as ruff's --statistics orders them."""
+    totals: Counter[str] = Counter(finding.rule for finding in result.findings)
+    new: Counter[str] = Counter(finding.rule for finding in result.new)
+    return [
+        (rule, count, new[rule]) for rule, count in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+
+
+def statistics(result: ScanResult) -> list[str]:
+    """One line per rule: how often it fired, how many of those are new, and what it is about."""
+    known = all_rules()
+    width = max((len(rule) for rule, _, _ in _counts(result)), default=0)
+    return [
+        f"{count:>5}  {rule:<{width}}  {fresh} new  {known[rule].title if rule in known else ''}".rstrip()
+        for rule, count, fresh in _counts(result)
+    ]
+
+
+def statistics_json(result: ScanResult) -> list[dict[str, object]]:
+    known = all_rules()
+    return [
+        {
+            "rule": rule,
+            "count": count,
+            "new": fresh,
+            "title": known[rule].title if rule in known else None,
+            "url": known[rule].docs_url() if rule in known else None,
+        }
+        for rule, count, fresh in _counts(result)
+    ]
