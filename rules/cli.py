@@ -17,6 +17,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -25,7 +26,7 @@ from rules.cli_options import UsageError, choose_rules, rule_ids
 from rules.config import CONFIG_PATH, load_config
 from rules.engine import ReviewInput, ScanResult, scan
 from rules.gitrepo import GitError, GitRepo
-from rules.render_text import render, statistics, statistics_json, summary_lines
+from rules.render_text import Comparison, render, statistics, statistics_json, summary_lines
 from rules.rule import all_rules
 from rules.sarif import to_sarif
 
@@ -120,14 +121,25 @@ def _read(path: Path, what: str) -> str:
         raise UsageError(f"cannot read {what} {path}: {exc.__class__.__name__}") from None
 
 
-def review(args: argparse.Namespace) -> tuple[ScanResult, Path]:
+@dataclass(frozen=True)
+class Scanned:
+    """A scan and what it compared: the summary names both sides so that a count of 0 explains itself."""
+
+    result: ScanResult
+    root: Path
+    compared: Comparison
+
+
+def review(args: argparse.Namespace) -> Scanned:
     """Everything `scan` needs, from git; GitError or UsageError for anything the user must fix."""
     root = GitRepo.toplevel(args.repo)
     head = GitRepo.commit(root, args.head) if args.head else None
     head_commit = head or GitRepo.commit(root, "HEAD")
     base_branch = args.base or GitRepo.default_branch(root)
-    base = GitRepo.merge_base(root, GitRepo.commit(root, base_branch), head_commit)
+    base_tip = GitRepo.commit(root, base_branch)
+    base = GitRepo.merge_base(root, base_tip, head_commit)
     repo = GitRepo(root, base, head)
+    changed = repo.changed_files()
     if args.config is not None:
         config_text: str | None = _read(args.config, "config")
     else:
@@ -142,7 +154,7 @@ def review(args: argparse.Namespace) -> tuple[ScanResult, Path]:
     )
     result = scan(
         ReviewInput(
-            changed=repo.changed_files(),
+            changed=changed,
             repo=repo,
             config=config,
             pr_body=_read(args.pr_body, "pull request body") if args.pr_body else "",
@@ -151,20 +163,28 @@ def review(args: argparse.Namespace) -> tuple[ScanResult, Path]:
         )
     )
     result.config_errors = errors
-    return result, root
+    compared = Comparison(
+        base=base_branch,
+        base_sha=base,
+        merge_base=base != base_tip,
+        head=f"{args.head} ({head[:7]})" if head else "the working tree",
+        nothing_changed=not changed,
+    )
+    return Scanned(result, root, compared)
 
 
-def report(args: argparse.Namespace, result: ScanResult, root: Path) -> str:
+def report(args: argparse.Namespace, scanned: Scanned) -> str:
     """The report in the chosen format; for JSON and SARIF the summary goes to stderr, not into the data."""
+    result = scanned.result
     if args.statistics and args.format == "json":
         return json.dumps(statistics_json(result), indent=2) + "\n"
     if args.statistics:
-        return "\n".join([*statistics(result), "", *summary_lines(result)]) + "\n"
+        return "\n".join([*statistics(result), "", *summary_lines(result, scanned.compared)]) + "\n"
     if args.format == "json":
         return json.dumps([finding.to_json() for finding in result.findings], indent=2) + "\n"
     if args.format == "sarif":
-        return json.dumps(to_sarif(result, root), indent=2) + "\n"
-    return render(result)
+        return json.dumps(to_sarif(result, scanned.root), indent=2) + "\n"
+    return render(result, scanned.compared)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -173,11 +193,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("mldebt: --statistics works with --format text or json, not sarif", file=sys.stderr)
         return EXIT_USAGE
     try:
-        result, root = review(args)
+        scanned = review(args)
     except (GitError, UsageError) as exc:
         print(f"mldebt: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    text = report(args, result, root)
+    text = report(args, scanned)
     if args.output is None:
         sys.stdout.write(text)
     else:
@@ -187,10 +207,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"mldebt: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
             return EXIT_USAGE
     if args.format != "text" or args.output is not None:
-        print("\n".join(summary_lines(result)), file=sys.stderr)
+        print("\n".join(summary_lines(scanned.result, scanned.compared)), file=sys.stderr)
     if args.exit_zero:
         return EXIT_CLEAN
-    return EXIT_BLOCKING if result.blocking else EXIT_CLEAN
+    return EXIT_BLOCKING if scanned.result.blocking else EXIT_CLEAN
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 
 from rules.engine import ScanResult
 from rules.finding import Finding
@@ -20,8 +21,33 @@ def finding_line(finding: Finding) -> str:
     return f"{where}: {finding.severity.value} {finding.rule}: {finding.message}{suffix}"
 
 
-def summary_lines(result: ScanResult) -> list[str]:
-    """Counts, then the files that could not be read and the config's problems."""
+@dataclass(frozen=True)
+class Comparison:
+    """The two sides of a scan, as the user named them, with the commit the base resolved to."""
+
+    base: str
+    base_sha: str
+    merge_base: bool
+    head: str
+    nothing_changed: bool
+
+    def line(self) -> str:
+        base = f"{self.base} ({self.base_sha[:7]})"
+        if self.merge_base:
+            base = f"the merge base of {self.base} and the head ({self.base_sha[:7]})"
+        return f"compared {base} → {self.head}"
+
+
+def summary_lines(result: ScanResult, compared: Comparison | None = None) -> list[str]:
+    """What was compared, the counts, then the files that could not be read and the config's problems."""
+    heading = [compared.line()] if compared else []
+    if compared and compared.nothing_changed:
+        return [
+            *heading,
+            "nothing to review: no file differs between the two sides. On the default branch, "
+            "review recent commits with --base (e.g. --base HEAD~1).",
+            *(f"config: {error}" for error in result.config_errors),
+        ]
     blocking = len(result.blocking)
     summary = (
         f"{len(result.new)} new, {len(result.existing)} existing, {len(result.fixed)} fixed"
@@ -33,17 +59,18 @@ def summary_lines(result: ScanResult) -> list[str]:
         failing = ", ".join(sorted(severity.value for severity in result.fail_on))
         summary += f"; {blocking} new at a failing severity ({failing})"
     return [
+        *heading,
         summary,
         *(f"note: {note.path}: {note.reason}" for note in result.notes),
         *(f"config: {error}" for error in result.config_errors),
     ]
 
 
-def render(result: ScanResult) -> str:
+def render(result: ScanResult, compared: Comparison | None = None) -> str:
     lines = [finding_line(finding) for finding in result.findings]
     if lines:
         lines.append("")
-    return "\n".join([*lines, *summary_lines(result)]) + "\n"
+    return "\n".join([*lines, *summary_lines(result, compared)]) + "\n"
 
 
 def _counts(result: ScanResult) -> list[tuple[str, int, int]]:
