@@ -26,6 +26,7 @@ from rules.cli_options import UsageError, choose_rules, rule_ids
 from rules.config import CONFIG_PATH, load_config
 from rules.engine import ReviewInput, ScanResult, scan
 from rules.gitrepo import GitError, GitRepo
+from rules.render_json import findings_json
 from rules.render_text import Comparison, render, statistics, statistics_json, summary_lines
 from rules.rule import all_rules
 from rules.sarif import to_sarif
@@ -181,7 +182,7 @@ def report(args: argparse.Namespace, scanned: Scanned) -> str:
     if args.statistics:
         return "\n".join([*statistics(result), "", *summary_lines(result, scanned.compared)]) + "\n"
     if args.format == "json":
-        return json.dumps([finding.to_json() for finding in result.findings], indent=2) + "\n"
+        return json.dumps(findings_json(result), indent=2) + "\n"
     if args.format == "sarif":
         return json.dumps(to_sarif(result, scanned.root), indent=2) + "\n"
     return render(result, scanned.compared)

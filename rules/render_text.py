@@ -1,4 +1,8 @@
-"""`mldebt scan`'s terminal output: one line per finding, then a summary."""
+"""`mldebt scan`'s terminal output: one line per finding, each rule's doc once, then a summary.
+
+A rule that fires many times with the same message prints that message once;
+later lines point back to it, so a long explanation does not bury the locations.
+"""
 
 from __future__ import annotations
 
@@ -10,15 +14,31 @@ from rules.finding import Finding
 from rules.rule import all_rules
 
 PR_LEVEL = "(pull request)"
+SAME_MESSAGE = "(same message as above)"
 
 
-def finding_line(finding: Finding) -> str:
+def finding_line(finding: Finding, repeated: bool = False) -> str:
     """`path:line: severity rule: message [new]`; pull-request-level findings have no line."""
     where = (
         f"{finding.path}:{finding.line}" if finding.path and finding.line > 0 else finding.path or PR_LEVEL
     )
     suffix = " [new]" if finding.new else ""
-    return f"{where}: {finding.severity.value} {finding.rule}: {finding.message}{suffix}"
+    message = SAME_MESSAGE if repeated else finding.message
+    return f"{where}: {finding.severity.value} {finding.rule}: {message}{suffix}"
+
+
+def finding_lines(findings: list[Finding]) -> list[str]:
+    """Each finding, its message only the first time the rule says it, then where each rule is explained."""
+    said: set[tuple[str, str]] = set()
+    lines = []
+    for finding in findings:
+        lines.append(finding_line(finding, repeated=(finding.rule, finding.message) in said))
+        said.add((finding.rule, finding.message))
+    known = all_rules()
+    fired = sorted({finding.rule for finding in findings} & set(known))
+    if fired:
+        lines += ["", *(f"{rule}: {known[rule].docs_url()}" for rule in fired)]
+    return lines
 
 
 @dataclass(frozen=True)
@@ -67,7 +87,7 @@ def summary_lines(result: ScanResult, compared: Comparison | None = None) -> lis
 
 
 def render(result: ScanResult, compared: Comparison | None = None) -> str:
-    lines = [finding_line(finding) for finding in result.findings]
+    lines = finding_lines(result.findings)
     if lines:
         lines.append("")
     return "\n".join([*lines, *summary_lines(result, compared)]) + "\n"
