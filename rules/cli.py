@@ -7,8 +7,10 @@ comes from the base revision, as on GitHub, so a change cannot switch off the
 checks that would report it.
 
 Exit status: 1 when a new finding is at a failing severity (`fail_on`), 0
-otherwise (always 0 with `--exit-zero`), 2 for usage errors or when the
-directory is not a git repository.
+otherwise (always 0 with `--exit-zero`), 2 for usage errors, an invalid config
+or when the directory is not a git repository. Unlike the App, which reviews
+with defaults and reports a broken config in its check run, the CLI stops: a
+local run is where the config gets fixed.
 """
 
 from __future__ import annotations
@@ -145,7 +147,10 @@ def review(args: argparse.Namespace) -> Scanned:
         config_text: str | None = _read(args.config, "config")
     else:
         config_text = repo.read_text(CONFIG_PATH, "base")
-    config, errors = load_config(config_text)
+    config, errors = load_config(config_text, str(args.config) if args.config is not None else CONFIG_PATH)
+    if errors:
+        where = "" if args.config is not None else f" (read from {base_branch}; --config FILE uses another)"
+        raise UsageError("\n".join([f"invalid config{where}:", *(f"  {error}" for error in errors)]))
     known = all_rules()
     config = choose_rules(
         config,
@@ -163,7 +168,6 @@ def review(args: argparse.Namespace) -> Scanned:
             now=args.now or datetime.now(UTC),
         )
     )
-    result.config_errors = errors
     compared = Comparison(
         base=base_branch,
         base_sha=base,

@@ -59,14 +59,13 @@ class Comparison:
 
 
 def summary_lines(result: ScanResult, compared: Comparison | None = None) -> list[str]:
-    """What was compared, the counts, then the files that could not be read and the config's problems."""
+    """What was compared, the counts, then the files that could not be read."""
     heading = [compared.line()] if compared else []
     if compared and compared.nothing_changed:
         return [
             *heading,
             "nothing to review: no file differs between the two sides. On the default branch, "
             "review recent commits with --base (e.g. --base HEAD~1).",
-            *(f"config: {error}" for error in result.config_errors),
         ]
     blocking = len(result.blocking)
     summary = (
@@ -82,7 +81,6 @@ def summary_lines(result: ScanResult, compared: Comparison | None = None) -> lis
         *heading,
         summary,
         *(f"note: {note.path}: {note.reason}" for note in result.notes),
-        *(f"config: {error}" for error in result.config_errors),
     ]
 
 

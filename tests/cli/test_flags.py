@@ -118,3 +118,19 @@ def test_statistics_count_findings_per_rule(repo: Repo) -> None:
     assert row["title"]
     assert str(row["url"]).endswith("stale-branch.md")
     assert repo.scan(*BRANCH, "--statistics", "--format", "sarif").returncode == 2
+
+
+def test_invalid_config_file_exits_2_under_its_own_name_with_a_line(repo: Repo, tmp_path: Path) -> None:
+    debt_branch(repo)
+    config = tmp_path / "team.yml"
+    config.write_text("fail_on: [high]\nrules:\n  stale-branch: {severity: urgent}\n", encoding="utf-8")
+    done = repo.scan(*BRANCH, "--config", str(config))
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.splitlines()[0] == "mldebt: invalid config:"
+    assert done.stderr.splitlines()[1].startswith(f"  {config}:3: rules/stale-branch: ")
+    broken = tmp_path / "broken.yml"
+    broken.write_text("rules:\n  stale-branch: [\n", encoding="utf-8")
+    unparsable = repo.scan(*BRANCH, "--config", str(broken), "--exit-zero")
+    assert unparsable.returncode == 2
+    assert f"{broken}:3 is not valid YAML" in unparsable.stderr
