@@ -92,6 +92,7 @@ def _line_of(text: str, path: Sequence[object]) -> int | None:
     names the one it is about. None where the document gives no position.
     """
     try:
+        # typ="rt" because only ruamel's round-trip loader records where each key and item sits.
         node: Any = YAML(typ="rt").load(io.StringIO(text))
     except (YAMLError, RecursionError):
         return None
