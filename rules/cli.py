@@ -25,12 +25,12 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from rules.cli_options import UsageError, choose_rules, rule_ids
-from rules.config import CONFIG_PATH, load_config
+from rules.config import CONFIG_PATH, Config, load_config
 from rules.engine import ReviewInput, ScanResult, scan
 from rules.gitrepo import GitError, GitRepo
 from rules.render_json import findings_json
 from rules.render_text import Comparison, render, statistics, statistics_json, summary_lines
-from rules.rule import all_rules
+from rules.rule import ChangeRule, all_rules
 from rules.sarif import to_sarif
 
 EXIT_CLEAN = 0
@@ -65,6 +65,12 @@ def parser() -> argparse.ArgumentParser:
         help="review the changes of a local git repository",
         description="Review the files that differ between BASE and HEAD, "
         "as the mldebt GitHub App would review a pull request.",
+    )
+    command.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="scan these files or folders as they are, without a diff (`.` for the whole repository)",
     )
     command.add_argument(
         "--repo", default=".", metavar="DIR", help="the repository (default: the current directory)"
@@ -133,9 +139,53 @@ class Scanned:
     compared: Comparison
 
 
+def _config(args: argparse.Namespace, text: str | None, origin: str, skip: frozenset[str]) -> Config:
+    """The config to scan with: `--config FILE` or `text`, then the rule selection; errors stop the scan."""
+    if args.config is not None:
+        text = _read(args.config, "config")
+    config, errors = load_config(text, str(args.config) if args.config is not None else CONFIG_PATH)
+    if errors:
+        where = "" if args.config is not None else f" (read from {origin}; --config FILE uses another)"
+        raise UsageError("\n".join([f"invalid config{where}:", *(f"  {error}" for error in errors)]))
+    known = all_rules()
+    return choose_rules(
+        config,
+        known,
+        rule_ids(args.select, known, "--select"),
+        rule_ids(args.ignore, known, "--ignore") | skip,
+    )
+
+
+def _relative(root: Path, path: str) -> str:
+    """A PATH argument as a repository-relative prefix ("" for the root); outside the repository: an error."""
+    resolved = Path(path).resolve()
+    if not resolved.exists():
+        raise UsageError(f"no such file or directory: {path}")
+    try:
+        relative = resolved.relative_to(root.resolve())
+    except ValueError:
+        raise UsageError(f"{path} is outside the repository {root}") from None
+    return "" if relative == Path() else relative.as_posix()
+
+
+def _review_files(args: argparse.Namespace, root: Path) -> Scanned:
+    """`scan PATH…`: the files as they are, every finding existing; change rules have no change to judge."""
+    if args.base or args.head:
+        raise UsageError("PATH arguments scan files as they are; --base/--head compare revisions: use one")
+    repo = GitRepo(root, GitRepo.commit(root, "HEAD"), None)
+    skip = frozenset(rule_id for rule_id, rule in all_rules().items() if issubclass(rule, ChangeRule))
+    config = _config(args, repo.read_text(CONFIG_PATH, "head"), "the working tree", skip)
+    prefixes = [_relative(root, path) for path in args.paths]
+    result = scan(ReviewInput(changed=repo.current_files(prefixes), repo=repo, config=config))
+    result.findings = [finding.with_(new=False) for finding in result.findings]
+    return Scanned(result, root, Comparison(paths=tuple(args.paths)))
+
+
 def review(args: argparse.Namespace) -> Scanned:
     """Everything `scan` needs, from git; GitError or UsageError for anything the user must fix."""
     root = GitRepo.toplevel(args.repo)
+    if args.paths:
+        return _review_files(args, root)
     head = GitRepo.commit(root, args.head) if args.head else None
     head_commit = head or GitRepo.commit(root, "HEAD")
     base_branch = args.base or GitRepo.default_branch(root)
@@ -143,21 +193,7 @@ def review(args: argparse.Namespace) -> Scanned:
     base = GitRepo.merge_base(root, base_tip, head_commit)
     repo = GitRepo(root, base, head)
     changed = repo.changed_files()
-    if args.config is not None:
-        config_text: str | None = _read(args.config, "config")
-    else:
-        config_text = repo.read_text(CONFIG_PATH, "base")
-    config, errors = load_config(config_text, str(args.config) if args.config is not None else CONFIG_PATH)
-    if errors:
-        where = "" if args.config is not None else f" (read from {base_branch}; --config FILE uses another)"
-        raise UsageError("\n".join([f"invalid config{where}:", *(f"  {error}" for error in errors)]))
-    known = all_rules()
-    config = choose_rules(
-        config,
-        known,
-        rule_ids(args.select, known, "--select"),
-        rule_ids(args.ignore, known, "--ignore"),
-    )
+    config = _config(args, repo.read_text(CONFIG_PATH, "base"), base_branch, frozenset())
     result = scan(
         ReviewInput(
             changed=changed,

@@ -317,6 +317,26 @@ class GitRepo(RepoView):
             )
         return changed
 
+    def current_files(self, prefixes: Collection[str]) -> list[ChangedFile]:
+        """The working tree's files under `prefixes` (repository-relative, "" for all), each as if added.
+
+        `mldebt scan PATH…` reviews files as they are: without a base side the
+        engine reads each file whole, and the CLI marks every finding existing.
+        """
+        folders = [prefix.rstrip("/") + "/" for prefix in prefixes if prefix]
+
+        def wanted(path: str) -> bool:
+            under = "" in prefixes or path in prefixes or any(path.startswith(folder) for folder in folders)
+            return under and not UNTRACKED_NOISE & set(path.split("/")[:-1])
+
+        paths = sorted(path for path in self._head_paths if wanted(path))
+        contents = self._read_many("head", [path for path in paths if kind_of(path) is not None])
+        return [
+            ChangedFile(path, "added", head=head, skip_reason=reason)
+            for path in paths
+            for head, reason in [contents.get(path, (None, None))]
+        ]
+
     def _read_many(self, at: Side, paths: list[str]) -> dict[str, tuple[bytes | None, str | None]]:
         commit = self.base if at == "base" else self.head
         if commit is None:

@@ -43,16 +43,27 @@ def finding_lines(findings: list[Finding]) -> list[str]:
 
 @dataclass(frozen=True)
 class Comparison:
-    """The two sides of a scan, as the user named them, with the commit the base resolved to."""
+    """The two sides of a scan, as the user named them, with the commit the base resolved to.
 
-    base: str
-    base_sha: str
-    merge_base: bool
-    head: str
-    nothing_changed: bool
+    With `paths` there is no diff: the files were scanned as they are.
+    """
+
+    base: str = ""
+    base_sha: str = ""
+    merge_base: bool = False
+    head: str = ""
+    nothing_changed: bool = False
+    paths: tuple[str, ...] = ()
 
     def line(self) -> str:
-        base = f"{self.base} ({self.base_sha[:7]})"
+        if self.paths:
+            return (
+                f"scanned {' '.join(self.paths)} as in the working tree, without a diff "
+                "(every finding is existing; rules about a change were skipped)"
+            )
+        base = (
+            self.base_sha[:7] if self.base_sha.startswith(self.base) else f"{self.base} ({self.base_sha[:7]})"
+        )
         if self.merge_base:
             base = f"the merge base of {self.base} and the head ({self.base_sha[:7]})"
         return f"compared {base} → {self.head}"
