@@ -7,7 +7,10 @@ comes from the base revision, as on GitHub, so a change cannot switch off the
 checks that would report it.
 
 Exit status: 1 when a new finding is at a failing severity (`fail_on`), 0
-otherwise, 2 for usage errors or when the directory is not a git repository.
+otherwise (always 0 with `--exit-zero`), 2 for usage errors, an invalid config
+or when the directory is not a git repository. Unlike the App, which reviews
+with defaults and reports a broken config in its check run, the CLI stops: a
+local run is where the config gets fixed.
 """
 
 from __future__ import annotations
@@ -16,13 +19,18 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from rules.config import CONFIG_PATH, load_config
+from rules.cli_options import UsageError, choose_rules, rule_ids
+from rules.config import CONFIG_PATH, Config, load_config
 from rules.engine import ReviewInput, ScanResult, scan
 from rules.gitrepo import GitError, GitRepo
-from rules.render_text import render, summary_lines
+from rules.render_json import findings_json
+from rules.render_text import Comparison, render, statistics, statistics_json, summary_lines
+from rules.rule import ChangeRule, all_rules
 from rules.sarif import to_sarif
 
 EXIT_CLEAN = 0
@@ -38,16 +46,31 @@ def _moment(text: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def _version() -> str:
+    """The installed distribution's version; a source checkout run with PYTHONPATH has none."""
+    try:
+        return version("mldebt")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="mldebt", description="Review ML code for machine-learning technical debt."
     )
+    top.add_argument("--version", action="version", version=f"mldebt {_version()}")
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     command = commands.add_parser(
         "scan",
         help="review the changes of a local git repository",
         description="Review the files that differ between BASE and HEAD, "
         "as the mldebt GitHub App would review a pull request.",
+    )
+    command.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="scan these files or folders as they are, without a diff (`.` for the whole repository)",
     )
     command.add_argument(
         "--repo", default=".", metavar="DIR", help="the repository (default: the current directory)"
@@ -78,11 +101,26 @@ def parser() -> argparse.ArgumentParser:
         type=Path,
         help=f"config file to use instead of the base revision's {CONFIG_PATH}",
     )
+    command.add_argument(
+        "--select",
+        metavar="RULE[,RULE]",
+        action="append",
+        default=[],
+        help="run only these rules (repeatable; overrides the config's enabled: false)",
+    )
+    command.add_argument(
+        "--ignore", metavar="RULE[,RULE]", action="append", default=[], help="skip these rules (repeatable)"
+    )
+    command.add_argument(
+        "--exit-zero", action="store_true", help="exit 0 even when new findings are at a failing severity"
+    )
+    command.add_argument(
+        "--output", metavar="FILE", type=Path, help="write the report to FILE instead of standard output"
+    )
+    command.add_argument(
+        "--statistics", action="store_true", help="print the number of findings per rule instead of each one"
+    )
     return top
-
-
-class UsageError(Exception):
-    """Something the user must fix before a scan can run."""
 
 
 def _read(path: Path, what: str) -> str:
@@ -92,22 +130,73 @@ def _read(path: Path, what: str) -> str:
         raise UsageError(f"cannot read {what} {path}: {exc.__class__.__name__}") from None
 
 
-def review(args: argparse.Namespace) -> tuple[ScanResult, Path]:
+@dataclass(frozen=True)
+class Scanned:
+    """A scan and what it compared: the summary names both sides so that a count of 0 explains itself."""
+
+    result: ScanResult
+    root: Path
+    compared: Comparison
+
+
+def _config(args: argparse.Namespace, text: str | None, origin: str, skip: frozenset[str]) -> Config:
+    """The config to scan with: `--config FILE` or `text`, then the rule selection; errors stop the scan."""
+    if args.config is not None:
+        text = _read(args.config, "config")
+    config, errors = load_config(text, str(args.config) if args.config is not None else CONFIG_PATH)
+    if errors:
+        where = "" if args.config is not None else f" (read from {origin}; --config FILE uses another)"
+        raise UsageError("\n".join([f"invalid config{where}:", *(f"  {error}" for error in errors)]))
+    known = all_rules()
+    return choose_rules(
+        config,
+        known,
+        rule_ids(args.select, known, "--select"),
+        rule_ids(args.ignore, known, "--ignore") | skip,
+    )
+
+
+def _relative(root: Path, path: str) -> str:
+    """A PATH argument as a repository-relative prefix ("" for the root); outside the repository: an error."""
+    resolved = Path(path).resolve()
+    if not resolved.exists():
+        raise UsageError(f"no such file or directory: {path}")
+    try:
+        relative = resolved.relative_to(root.resolve())
+    except ValueError:
+        raise UsageError(f"{path} is outside the repository {root}") from None
+    return "" if relative == Path() else relative.as_posix()
+
+
+def _review_files(args: argparse.Namespace, root: Path) -> Scanned:
+    """`scan PATH…`: the files as they are, every finding existing; change rules have no change to judge."""
+    if args.base or args.head:
+        raise UsageError("PATH arguments scan files as they are; --base/--head compare revisions: use one")
+    repo = GitRepo(root, GitRepo.commit(root, "HEAD"), None)
+    skip = frozenset(rule_id for rule_id, rule in all_rules().items() if issubclass(rule, ChangeRule))
+    config = _config(args, repo.read_text(CONFIG_PATH, "head"), "the working tree", skip)
+    prefixes = [_relative(root, path) for path in args.paths]
+    result = scan(ReviewInput(changed=repo.current_files(prefixes), repo=repo, config=config))
+    result.findings = [finding.with_(new=False) for finding in result.findings]
+    return Scanned(result, root, Comparison(paths=tuple(args.paths)))
+
+
+def review(args: argparse.Namespace) -> Scanned:
     """Everything `scan` needs, from git; GitError or UsageError for anything the user must fix."""
     root = GitRepo.toplevel(args.repo)
+    if args.paths:
+        return _review_files(args, root)
     head = GitRepo.commit(root, args.head) if args.head else None
     head_commit = head or GitRepo.commit(root, "HEAD")
     base_branch = args.base or GitRepo.default_branch(root)
-    base = GitRepo.merge_base(root, GitRepo.commit(root, base_branch), head_commit)
+    base_tip = GitRepo.commit(root, base_branch)
+    base = GitRepo.merge_base(root, base_tip, head_commit)
     repo = GitRepo(root, base, head)
-    if args.config is not None:
-        config_text: str | None = _read(args.config, "config")
-    else:
-        config_text = repo.read_text(CONFIG_PATH, "base")
-    config, errors = load_config(config_text)
+    changed = repo.changed_files()
+    config = _config(args, repo.read_text(CONFIG_PATH, "base"), base_branch, frozenset())
     result = scan(
         ReviewInput(
-            changed=repo.changed_files(),
+            changed=changed,
             repo=repo,
             config=config,
             pr_body=_read(args.pr_body, "pull request body") if args.pr_body else "",
@@ -115,25 +204,54 @@ def review(args: argparse.Namespace) -> tuple[ScanResult, Path]:
             now=args.now or datetime.now(UTC),
         )
     )
-    result.config_errors = errors
-    return result, root
+    compared = Comparison(
+        base=base_branch,
+        base_sha=base,
+        merge_base=base != base_tip,
+        head=f"{args.head} ({head[:7]})" if head else "the working tree",
+        nothing_changed=not changed,
+    )
+    return Scanned(result, root, compared)
+
+
+def report(args: argparse.Namespace, scanned: Scanned) -> str:
+    """The report in the chosen format; for JSON and SARIF the summary goes to stderr, not into the data."""
+    result = scanned.result
+    if args.statistics and args.format == "json":
+        return json.dumps(statistics_json(result), indent=2) + "\n"
+    if args.statistics:
+        return "\n".join([*statistics(result), "", *summary_lines(result, scanned.compared)]) + "\n"
+    if args.format == "json":
+        return json.dumps(findings_json(result), indent=2) + "\n"
+    if args.format == "sarif":
+        return json.dumps(to_sarif(result, scanned.root), indent=2) + "\n"
+    return render(result, scanned.compared)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if args.statistics and args.format == "sarif":
+        print("mldebt: --statistics works with --format text or json, not sarif", file=sys.stderr)
+        return EXIT_USAGE
     try:
-        result, root = review(args)
+        scanned = review(args)
     except (GitError, UsageError) as exc:
         print(f"mldebt: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    if args.format == "json":
-        print(json.dumps([finding.to_json() for finding in result.findings], indent=2))
-        print("\n".join(summary_lines(result)), file=sys.stderr)
-    elif args.format == "sarif":
-        print(json.dumps(to_sarif(result, root), indent=2))
+    text = report(args, scanned)
+    if args.output is None:
+        sys.stdout.write(text)
     else:
-        sys.stdout.write(render(result))
-    return EXIT_BLOCKING if result.blocking else EXIT_CLEAN
+        try:
+            args.output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            print(f"mldebt: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+            return EXIT_USAGE
+    if args.format != "text" or args.output is not None:
+        print("\n".join(summary_lines(scanned.result, scanned.compared)), file=sys.stderr)
+    if args.exit_zero:
+        return EXIT_CLEAN
+    return EXIT_BLOCKING if scanned.result.blocking else EXIT_CLEAN
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ from __future__ import annotations
 import fnmatch
 import io
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -17,6 +17,7 @@ from typing import Any
 
 import jsonschema
 from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.events import AliasEvent
 
@@ -84,33 +85,66 @@ def _has_alias(text: str) -> bool:
     return any(isinstance(event, AliasEvent) for event in YAML(typ="safe").parse(io.StringIO(text)))
 
 
-def load_config(text: str | None) -> tuple[Config, list[str]]:
-    """The config and the problems found in it; defaults wherever it is wrong."""
+def _line_of(text: str, path: Sequence[object]) -> int | None:
+    """The 1-based line of the deepest key or item on `path` that exists, from ruamel's round-trip positions.
+
+    Schema errors come as paths into plain data; users fix lines, so each error
+    names the one it is about. None where the document gives no position.
+    """
+    try:
+        # typ="rt" because only ruamel's round-trip loader records where each key and item sits.
+        node: Any = YAML(typ="rt").load(io.StringIO(text))
+    except (YAMLError, RecursionError):
+        return None
+    line: int | None = 0 if path else None
+    for part in path:
+        if isinstance(node, CommentedMap) and part in node:
+            line = node.lc.key(part)[0]
+        elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
+            line = node.lc.item(part)[0]
+        else:
+            break
+        node = node[part]
+    return None if line is None else line + 1
+
+
+def _where(name: str, line: int | None) -> str:
+    return f"{name}:{line}" if line else name
+
+
+def load_config(text: str | None, name: str = CONFIG_PATH) -> tuple[Config, list[str]]:
+    """The config and its problems, each naming `name` and a line where known; defaults where it is wrong."""
     if not text or not text.strip():
         return Config(), []
     try:
         if _has_alias(text):
             return Config(), [
-                f"{CONFIG_PATH}: YAML anchors and aliases are not supported (they can expand without bound)"
+                f"{name}: YAML anchors and aliases are not supported (they can expand without bound)"
             ]
         data = _plain(YAML(typ="safe").load(io.StringIO(text)))
     except (YAMLError, RecursionError) as exc:
-        return Config(), [f"{CONFIG_PATH} is not valid YAML: {str(exc).splitlines()[0]}"]
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return Config(), [f"{_where(name, line)} is not valid YAML: {problem}"]
     if data is None:
         return Config(), []
     validator = jsonschema.Draft202012Validator(schema())
     errors = sorted(validator.iter_errors(data), key=lambda error: list(error.absolute_path))
     if errors:
         return Config(), [
-            f"{CONFIG_PATH}: {'/'.join(str(part) for part in error.absolute_path) or '(top)'}: "
-            f"{error.message}"
+            f"{_where(name, _line_of(text, list(error.absolute_path)))}: "
+            f"{'/'.join(str(part) for part in error.absolute_path) or '(top)'}: {error.message}"
             for error in errors
         ]
     from rules.rule import all_rules
 
     known = all_rules()
     unknown = [rule_id for rule_id in (data.get("rules") or {}) if rule_id not in known]
-    problems = [f"{CONFIG_PATH}: rules: unknown rule id {rule_id!r}" for rule_id in unknown]
+    problems = [
+        f"{_where(name, _line_of(text, ['rules', rule_id]))}: rules: unknown rule id {rule_id!r}"
+        for rule_id in unknown
+    ]
     return _build(data), problems
 
 

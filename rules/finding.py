@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import hashlib
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -47,6 +48,17 @@ class Finding:
     key: str = ""
     new: bool = True
     context: str = field(default="", compare=False)
+
+    def fingerprint(self) -> str:
+        """Stable across line moves and runs: the rule, the path and what the finding is about.
+
+        SARIF's partialFingerprints and the CLI's JSON share it, so a baseline kept
+        from either matches the other.
+        """
+        identity = "\0".join(
+            (self.rule, self.path, self.key or " ".join(self.context.split()) or self.message)
+        )
+        return hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32]
 
     def with_(self, **changes: Any) -> Finding:
         return replace(self, **changes)

@@ -8,6 +8,7 @@ code, hooks, external diff drivers and text conversions never run.
 from __future__ import annotations
 
 import os
+import re
 import stat
 import subprocess
 from collections.abc import Collection, Iterable
@@ -90,6 +91,27 @@ def run_git(root: Path | str, *args: str, stdin: bytes | None = None) -> bytes:
     return done.stdout
 
 
+def _shallow_hint(root: Path, revision: str) -> str:
+    """In a shallow clone a missing revision is usually history not fetched: say what to fetch.
+
+    CI checkouts (actions/checkout defaults to `fetch-depth: 1`) are where users
+    meet this, so the hint names both the git command and the workflow setting.
+    """
+    try:
+        shallow = run_git(root, "rev-parse", "--is-shallow-repository").decode().strip() == "true"
+    except GitError:
+        return ""
+    if not shallow:
+        return ""
+    ancestor = re.fullmatch(r".*~(\d+)", revision)
+    depth = f"--deepen={ancestor.group(1)}" if ancestor else "--unshallow"
+    return (
+        f": this is a shallow clone and {revision} is not in its history; "
+        f"fetch it with `git fetch {depth}`, or in GitHub Actions check out with "
+        "`fetch-depth: 0` (actions/checkout)"
+    )
+
+
 class GitRepo(RepoView):
     """Base is a commit; head is a commit or, when `head` is None, the working tree."""
 
@@ -119,7 +141,7 @@ class GitRepo(RepoView):
                 .strip()
             )
         except GitError:
-            raise GitError(f"unknown revision {revision!r}") from None
+            raise GitError(f"unknown revision {revision!r}{_shallow_hint(root, revision)}") from None
 
     @staticmethod
     def default_branch(root: Path) -> str:
@@ -145,8 +167,9 @@ class GitRepo(RepoView):
         try:
             return run_git(root, "merge-base", left, right).decode().strip()
         except GitError:
+            hint = _shallow_hint(root, "the merge base")
             raise GitError(
-                f"{left[:12]} and {right[:12]} share no history; pass an explicit --base"
+                f"{left[:12]} and {right[:12]} share no history{hint or '; pass an explicit --base'}"
             ) from None
 
     def _tree_paths(self, commit: str) -> list[str]:
@@ -293,6 +316,26 @@ class GitRepo(RepoView):
                 ChangedFile(path, status, head=head, base=base, previous_path=previous, skip_reason=reason)
             )
         return changed
+
+    def current_files(self, prefixes: Collection[str]) -> list[ChangedFile]:
+        """The working tree's files under `prefixes` (repository-relative, "" for all), each as if added.
+
+        `mldebt scan PATH…` reviews files as they are: without a base side the
+        engine reads each file whole, and the CLI marks every finding existing.
+        """
+        folders = [prefix.rstrip("/") + "/" for prefix in prefixes if prefix]
+
+        def wanted(path: str) -> bool:
+            under = "" in prefixes or path in prefixes or any(path.startswith(folder) for folder in folders)
+            return under and not UNTRACKED_NOISE & set(path.split("/")[:-1])
+
+        paths = sorted(path for path in self._head_paths if wanted(path))
+        contents = self._read_many("head", [path for path in paths if kind_of(path) is not None])
+        return [
+            ChangedFile(path, "added", head=head, skip_reason=reason)
+            for path in paths
+            for head, reason in [contents.get(path, (None, None))]
+        ]
 
     def _read_many(self, at: Side, paths: list[str]) -> dict[str, tuple[bytes | None, str | None]]:
         commit = self.base if at == "base" else self.head

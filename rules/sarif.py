@@ -6,7 +6,6 @@ request as a whole (`line` 0) are reported as tool notifications instead.
 
 from __future__ import annotations
 
-import hashlib
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -25,13 +24,6 @@ def _version() -> str:
         return metadata.version("mldebt")
     except metadata.PackageNotFoundError:
         return "0.0.0"
-
-
-def _fingerprint(finding: Finding) -> str:
-    identity = "\0".join(
-        (finding.rule, finding.path, finding.key or " ".join(finding.context.split()) or finding.message)
-    )
-    return hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32]
 
 
 def _descriptor(rule_id: str, severity: Severity) -> dict[str, Any]:
@@ -64,7 +56,7 @@ def _result(finding: Finding, index: int) -> dict[str, Any]:
                 }
             }
         ],
-        "partialFingerprints": {"mldebt/v1": _fingerprint(finding)},
+        "partialFingerprints": {"mldebt/v1": finding.fingerprint()},
         "baselineState": "new" if finding.new else "unchanged",
         "properties": {"severity": finding.severity.value},
     }

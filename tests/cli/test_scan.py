@@ -180,16 +180,21 @@ def test_config_comes_from_the_base_unless_given(repo: Repo, tmp_path: Path) -> 
     assert findings == [] and done.returncode == 0
 
 
-def test_invalid_base_config_is_reported_and_defaults_apply(repo: Repo) -> None:
+def test_invalid_base_config_exits_2_naming_the_file_and_line(repo: Repo) -> None:
     repo.commit(
-        {**BASE_FILES, ".github/mldebt.yml": "fail_on: [blocker]\n"}, "base", when=NOW - timedelta(days=10)
+        {**BASE_FILES, ".github/mldebt.yml": "include: ['*.py']\nfail_on: [blocker]\n"},
+        "base",
+        when=NOW - timedelta(days=10),
     )
     repo.git("checkout", "-q", "-b", "feature")
     repo.commit({"data/train.parquet": PARQUET}, "data", when=NOW - timedelta(days=2))
-    findings, done = repo.findings("--base", "main", "--head", "feature", rules=MINE)
-    assert [item["rule"] for item in findings] == ["missing-data-versioning"]
-    assert done.returncode == 0
-    assert "config: .github/mldebt.yml: fail_on/0" in done.stderr
+    done = repo.scan("--base", "main", "--head", "feature", "--format", "json")
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.splitlines() == [
+        "mldebt: invalid config (read from main; --config FILE uses another):",
+        "  .github/mldebt.yml:2: fail_on/0: 'blocker' is not one of ['critical', 'high', 'medium', 'low']",
+    ]
 
 
 def test_text_format_lines_and_summary(repo: Repo) -> None:

@@ -101,6 +101,20 @@ def test_invalid_config_gives_errors_and_defaults(text: str, fragment: str) -> N
     assert any(fragment in error for error in errors), errors
 
 
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("fail_on: [high]\nrules: [stale-branch\n", "custom.yml:3 is not valid YAML: expected ',' or ']'"),
+        ("trackers: []\nstale_branch_days: 0\n", "custom.yml:2: stale_branch_days: 0 is less than"),
+        ("rules:\n  stale-branch: true\n  pipeline-jungle: {severity: urgent}\n", "custom.yml:3: rules/"),
+        ("- just\n- a list\n", "custom.yml: (top): "),
+    ],
+)
+def test_errors_name_the_file_and_the_line(text: str, error: str) -> None:
+    _, errors = load_config(text, "custom.yml")
+    assert [message[: len(error)] for message in errors] == [error]
+
+
 def test_alias_bomb_is_refused_quickly() -> None:
     levels = ["a0: &a0 [" + ", ".join(["x"] * 9) + "]"]
     levels += [f"a{n}: &a{n} [" + ", ".join([f"*a{n - 1}"] * 9) + "]" for n in range(1, 12)]
@@ -112,7 +126,7 @@ def test_unknown_rule_id_is_reported_but_the_rest_applies() -> None:
     config, errors = load_config(
         "rules:\n  stale-branches: false\n  pipeline-jungle: false\nfail_on: [low]\n"
     )
-    assert errors == [f"{CONFIG_PATH}: rules: unknown rule id 'stale-branches'"]
+    assert errors == [f"{CONFIG_PATH}:2: rules: unknown rule id 'stale-branches'"]
     assert not config.settings("pipeline-jungle").enabled and config.fail_on == frozenset({Severity.LOW})
 
 
