@@ -122,18 +122,29 @@ def apply(
     return kept, used
 
 
+def _about(rule: str, path: str, item: Suppression, message: str, suggestion: str, key: str) -> Finding:
+    """A low-severity finding on the suppression's own line: all three suppression rules report this way."""
+    return Finding(
+        rule=rule,
+        severity=Severity.LOW,
+        path=path,
+        line=item.line,
+        end_line=item.line,
+        message=message,
+        suggestion=suggestion,
+        key=key,
+    )
+
+
 def unexplained(path: str, suppressions: list[Suppression], lines: list[str]) -> list[Finding]:
     return [
-        Finding(
-            rule=RULE_ID,
-            severity=Severity.LOW,
-            path=path,
-            line=item.line,
-            end_line=item.line,
-            message=f"`{item.label}` gives no reason; the next reader cannot tell whether it still applies.",
-            suggestion="Say why after the bracket: "
-            "`# mldebt: ignore[rule-id] calibrated threshold, see EXP-42`.",
-            key=lines[item.line - 1].strip(),
+        _about(
+            RULE_ID,
+            path,
+            item,
+            f"`{item.label}` gives no reason; the next reader cannot tell whether it still applies.",
+            "Say why after the bracket: `# mldebt: ignore[rule-id] calibrated threshold, see EXP-42`.",
+            lines[item.line - 1].strip(),
         )
         for item in suppressions
         if len(item.reason) < 3
@@ -150,17 +161,15 @@ def unknown_rules(
             close = difflib.get_close_matches(rule, sorted(known), n=1, cutoff=0.6)
             hint = f" Did you mean `{close[0]}`?" if close else ""
             findings.append(
-                Finding(
-                    rule=UNKNOWN_RULE_ID,
-                    severity=Severity.LOW,
-                    path=path,
-                    line=item.line,
-                    end_line=item.line,
-                    message=f"`{item.label}` names `{rule}`, which is not an mldebt rule, "
+                _about(
+                    UNKNOWN_RULE_ID,
+                    path,
+                    item,
+                    f"`{item.label}` names `{rule}`, which is not an mldebt rule, "
                     f"so it suppresses nothing.{hint}",
-                    suggestion=f"Use the id of the rule to silence (`{close[0] if close else 'rule-id'}`), "
+                    f"Use the id of the rule to silence (`{close[0] if close else 'rule-id'}`), "
                     "or delete the comment.",
-                    key=f"{rule}:{lines[item.line - 1].strip()}",
+                    f"{rule}:{lines[item.line - 1].strip()}",
                 )
             )
     return findings
@@ -181,16 +190,14 @@ def unused(
         if item in used or not named or not named <= set(ran):
             continue
         findings.append(
-            Finding(
-                rule=UNUSED_RULE_ID,
-                severity=Severity.LOW,
-                path=path,
-                line=item.line,
-                end_line=item.line,
-                message=f"`{item.label}` no longer suppresses anything here; "
+            _about(
+                UNUSED_RULE_ID,
+                path,
+                item,
+                f"`{item.label}` no longer suppresses anything here; "
                 "a stale suppression hides the next real finding on this code.",
-                suggestion="Delete the comment.",
-                key=lines[item.line - 1].strip(),
+                "Delete the comment.",
+                lines[item.line - 1].strip(),
             )
         )
     return findings
