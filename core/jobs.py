@@ -11,8 +11,9 @@ that is queued, scheduled or running.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import ClassVar, Protocol
 
@@ -136,6 +137,9 @@ class SweepJob:
 
     interval: int
     slot: int
+    # When the tick is due (now, or its slot's start): one that waited in a backlog while another tick
+    # started after this time and finished skips itself.
+    due_at: float = field(default_factory=time.time)
 
     @property
     def job_id(self) -> str:
@@ -146,7 +150,7 @@ class SweepJob:
         return self.interval
 
     def kwargs(self) -> dict[str, object]:
-        return {}
+        return {"due_at": self.due_at}
 
 
 @dataclass(frozen=True)
@@ -160,6 +164,7 @@ class ReconcileJob:
     interval: int
     slot: int
     at_worker_start: bool = False
+    due_at: float = field(default_factory=time.time)
 
     @property
     def job_id(self) -> str:
@@ -177,7 +182,7 @@ class ReconcileJob:
         return self.interval
 
     def kwargs(self) -> dict[str, object]:
-        return {}
+        return {"due_at": self.due_at}
 
 
 PullRequestJob = ReviewJob | CommandJob

@@ -43,6 +43,10 @@ RECONCILE_TALLY_KEY = f"{PREFIX}:metrics:reconcile"
 # Locks of the periodic jobs, held for as long as their worker's heartbeat lasts (`workers.locks`).
 SWEEP_LOCK_KEY = f"{PREFIX}:sweep-lock"
 RECONCILE_LOCK_KEY = f"{PREFIX}:reconcile-lock"
+# When the last finished tick of each kind started: a tick asked for before that has nothing left to do.
+SWEEP_LAST_START_KEY = f"{PREFIX}:sweep-last-start"
+RECONCILE_LAST_START_KEY = f"{PREFIX}:reconcile-last-start"
+LAST_START_TTL_SECONDS = 24 * 3600
 # Present for as long as Redis keeps its data: its absence tells the reconciler Redis may have been wiped.
 DATA_KEPT_KEY = f"{PREFIX}:data-kept-since"
 # PRs a deep reconcile has settled since the wipe, so a deep pass cut short goes on where it stopped.
