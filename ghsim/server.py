@@ -203,7 +203,7 @@ class FrontEnd:
                     fault, scope, receive, stamped_send, rid, identity.installation_id
                 )
             if canned is not None:
-                if tape is not None:
+                if tape is not None and not tape.request_complete:
                     await _drain(receive)
                 status, body, _ = canned
                 response = Response(body, status, media_type=JSON_TYPE)
@@ -249,12 +249,16 @@ class _Tape:
         self.request_body: list[bytes] = []
         self.response_headers: dict[str, str] = {}
         self.response_body: list[bytes] = []
+        # Once the body is read (by the route, or by a fault that carried the request out), a further
+        # receive() waits for the client to hang up: draining then would hold the answer until it times out.
+        self.request_complete = False
 
     def receiving(self, receive: Any) -> Any:
         async def taped() -> Any:
             message = await receive()
             if message.get("type") == "http.request":
                 self.request_body.append(message.get("body", b""))
+                self.request_complete = not message.get("more_body", False)
             return message
 
         return taped
