@@ -11,7 +11,6 @@ import re
 import sys
 import webbrowser
 from pathlib import Path
-from typing import TextIO
 
 from bot.setup.envfile import Destination, refuse_to_overwrite
 from bot.setup.flow import ManifestFlow, Outcome, SetupRequest
@@ -103,22 +102,22 @@ def next_steps(outcome: Outcome, destination: Destination) -> str:
     )
 
 
-def run(args: argparse.Namespace, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+def run(args: argparse.Namespace) -> int:
     try:
         request = request_from(args)
         refuse_to_overwrite(request.destination)
         flow = ManifestFlow(request)
     except (SetupError, OSError) as exc:
-        print(f"mldebt setup: {exc}", file=err)
+        print(f"mldebt setup: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    print(f"Open {flow.url}/ in a browser signed in to GitHub; it sends the App manifest there.", file=out)
-    print("Waiting for GitHub to send you back (Ctrl-C to stop)…", file=out, flush=True)
+    print(f"Open {flow.url}/ in a browser signed in to GitHub; it sends the App manifest there.")
+    print("Waiting for GitHub to send you back (Ctrl-C to stop)…", flush=True)
     if not args.no_browser:
         webbrowser.open(f"{flow.url}/")
     try:
         outcome = flow.wait()
     except SetupError as exc:
-        print(f"mldebt setup: {exc}", file=err)
+        print(f"mldebt setup: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    print(next_steps(outcome, request.destination), file=out, end="")
+    print(next_steps(outcome, request.destination), end="")
     return EXIT_OK

@@ -20,7 +20,7 @@ from tests.conformance.graphql_check import check_exchange
 from tests.conformance.openapi import DEFAULT_VERSION, VERSIONS, check_request, check_response, description
 
 CLEAN_CACHE = 20_000
-# github.com's pages the simulator serves beside the API (the App-manifest form): no API description covers them.
+# github.com's pages ghsim serves beside the API (the App-manifest form): no API description covers them.
 WEB_PAGES = re.compile(r"(/organizations/[^/]+)?/settings/apps/new")
 
 

@@ -26,7 +26,15 @@ from bot.setup.manifest import SetupError
 from ghsim import SimulatedGitHub, payloads
 from harness.seed import REPO, seed_pull_request
 from harness.system import WorkerProcess
-from tests.deploy.test_compose import compose, free_port, healthcheck, interpolate, local, service_env, wait_for
+from tests.deploy.test_compose import (
+    compose,
+    free_port,
+    healthcheck,
+    interpolate,
+    local,
+    service_env,
+    wait_for,
+)
 from tests.setup.browser import create_app, follow, read_form, submit
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -185,7 +193,9 @@ def test_a_redirect_with_another_state_is_refused_and_the_real_one_still_complet
     assert compose_dotenv(tmp_path / ".env")["MLDEBT_APP_ID"] == str(sim.app_id)
 
 
-def test_a_code_past_its_hour_fails_the_set_up_and_writes_nothing(sim: SimulatedGitHub, tmp_path: Path) -> None:
+def test_a_code_past_its_hour_fails_the_set_up_and_writes_nothing(
+    sim: SimulatedGitHub, tmp_path: Path
+) -> None:
     sim.manifest_codes.lifetime = timedelta(0)
     running = Running(ManifestFlow(setup_request(sim, tmp_path)))
     answer = create_app(running.flow.url)
@@ -196,7 +206,9 @@ def test_a_code_past_its_hour_fails_the_set_up_and_writes_nothing(sim: Simulated
     assert not (tmp_path / ".env").exists() and not (tmp_path / "secrets").exists()
 
 
-def test_force_replaces_mldebts_settings_and_keeps_every_other_line(sim: SimulatedGitHub, tmp_path: Path) -> None:
+def test_force_replaces_mldebts_settings_and_keeps_every_other_line(
+    sim: SimulatedGitHub, tmp_path: Path
+) -> None:
     env_file, key_file = tmp_path / ".env", tmp_path / "secrets" / "mldebt.pem"
     env_file.write_text("# team settings\nPORT=9000\nMLDEBT_APP_ID=1\nMLDEBT_LOG_LEVEL=DEBUG\n")
     env_file.chmod(0o644)
