@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bot.setup.envfile import Destination, refuse_to_overwrite
 from bot.setup.flow import ManifestFlow, Outcome, SetupRequest
-from bot.setup.manifest import GITHUB_WEB_URL, SetupError, api_url_for
+from bot.setup.manifest import GITHUB_WEB_URL, SetupError, api_url_for, webhook_url
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -38,8 +38,11 @@ def add_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         "127.0.0.1 sends app.yml to GitHub, GitHub sends you back with a code, and the App's id, "
         "private key and webhook secret are written to .env and a key file, readable by you alone.",
     )
-    command.add_argument(
-        "--url", required=True, help="the receiver's public address; GitHub delivers webhooks to URL/webhook"
+    where = command.add_mutually_exclusive_group(required=True)
+    where.add_argument("--url", help="the receiver's public address; GitHub delivers webhooks to URL/webhook")
+    where.add_argument(
+        "--webhook-url",
+        help="the whole address GitHub delivers to, as it is (a relay's, like https://smee.io/…)",
     )
     command.add_argument(
         "--org", type=_org, help="create the App in this organization (default: your account)"
@@ -77,7 +80,7 @@ def request_from(args: argparse.Namespace) -> SetupRequest:
     env_file: Path = args.env_file
     return SetupRequest(
         manifest_file=args.manifest,
-        public_url=args.url,
+        hook_url=webhook_url(args.url, args.webhook_url),
         github_url=args.github_url.rstrip("/"),
         api_url=(args.api_url or api_url_for(args.github_url)).rstrip("/"),
         org=args.org,

@@ -34,7 +34,7 @@ class SetupRequest:
     """Everything `mldebt setup` was asked for."""
 
     manifest_file: Path
-    public_url: str
+    hook_url: str
     github_url: str
     api_url: str
     org: str | None
@@ -109,7 +109,7 @@ class ManifestFlow:
         self._server = ThreadingHTTPServer(("127.0.0.1", request.port), self._handler())
         self._server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        self.manifest = build_manifest(request.manifest_file, request.public_url, self.url + CALLBACK_PATH)
+        self.manifest = build_manifest(request.manifest_file, request.hook_url, self.url + CALLBACK_PATH)
         self._done = threading.Event()
         self._finish_lock = threading.Lock()
         self._outcome: Outcome | SetupError | None = None

@@ -24,19 +24,32 @@ class SetupError(RuntimeError):
     """What stops the set-up, worded for the person running it; never carries a secret."""
 
 
-def public_base(url: str) -> str:
-    """The deployment's public address without a trailing slash (or `/webhook`, if pasted with it)."""
+def _web_address(url: str, flag: str) -> tuple[str, str]:
+    """(scheme://host, path) of an absolute http(s) URL; anything else is refused, naming the flag."""
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
-        raise SetupError(
-            f"--url must be the receiver's public http(s) address, like https://mldebt.example.com: {url!r}"
-        )
-    path = parts.path.rstrip("/").removesuffix(WEBHOOK_PATH)
-    return f"{parts.scheme}://{parts.netloc}{path}"
+        raise SetupError(f"{flag} must be a public http(s) address, like https://mldebt.example.com: {url!r}")
+    return f"{parts.scheme}://{parts.netloc}", parts.path
 
 
-def build_manifest(app_yml: Path, public_url: str, redirect_url: str) -> dict[str, Any]:
-    """app.yml as GitHub's manifest: deliveries go to the public URL, the person back to `redirect_url`."""
+def public_base(url: str) -> str:
+    """The deployment's public address without a trailing slash (or `/webhook`, if pasted with it)."""
+    origin, path = _web_address(url, "--url")
+    return f"{origin}{path.rstrip('/').removesuffix(WEBHOOK_PATH)}"
+
+
+def webhook_url(public_url: str | None, exact: str | None) -> str:
+    """Where GitHub delivers: the receiver's route under `--url`, or a relay's address taken as it is."""
+    if exact is not None:
+        origin, path = _web_address(exact, "--webhook-url")
+        return f"{origin}{path}"
+    if public_url is None:
+        raise SetupError("give --url (the receiver's public address) or --webhook-url")
+    return f"{public_base(public_url)}{WEBHOOK_PATH}"
+
+
+def build_manifest(app_yml: Path, hook_url: str, redirect_url: str) -> dict[str, Any]:
+    """app.yml as GitHub's manifest: deliveries go to `hook_url`, the person back to `redirect_url`."""
     try:
         loaded = YAML(typ="safe").load(app_yml.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -50,7 +63,7 @@ def build_manifest(app_yml: Path, public_url: str, redirect_url: str) -> dict[st
         **loaded,
         "hook_attributes": {
             **(hook if isinstance(hook, dict) else {}),
-            "url": f"{public_base(public_url)}{WEBHOOK_PATH}",
+            "url": hook_url,
         },
         "redirect_url": redirect_url,
     }

@@ -100,8 +100,8 @@ def test_an_existing_env_is_not_overwritten_without_force_and_no_app_is_created(
 @pytest.mark.parametrize(
     ("url", "complaint"),
     [
-        ("mldebt.example.com", "--url must be the receiver's public http(s) address"),
-        ("ftp://mldebt.example.com", "--url must be the receiver's public http(s) address"),
+        ("mldebt.example.com", "--url must be a public http(s) address"),
+        ("ftp://mldebt.example.com", "--url must be a public http(s) address"),
     ],
 )
 def test_a_url_that_is_not_a_web_address_is_refused(

@@ -22,7 +22,7 @@ from ruamel.yaml import YAML
 
 from bot.setup.envfile import Destination
 from bot.setup.flow import ManifestFlow, Outcome, SetupRequest
-from bot.setup.manifest import SetupError
+from bot.setup.manifest import SetupError, webhook_url
 from ghsim import SimulatedGitHub, payloads
 from harness.seed import REPO, seed_pull_request
 from harness.system import WorkerProcess
@@ -93,7 +93,7 @@ def setup_request(
 ) -> SetupRequest:
     return SetupRequest(
         manifest_file=APP_YML,
-        public_url=public_url,
+        hook_url=webhook_url(public_url, None),
         github_url=sim.url,
         api_url=sim.url,
         org=None,

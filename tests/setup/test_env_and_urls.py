@@ -1,11 +1,11 @@
-"""How mldebt's settings are merged into a .env that already holds other lines."""
+"""How mldebt's settings join a .env that holds other lines, and which addresses GitHub is given."""
 
 from __future__ import annotations
 
 import pytest
 
 from bot.setup.envfile import env_lines
-from bot.setup.manifest import SetupError, api_url_for, public_base
+from bot.setup.manifest import SetupError, api_url_for, public_base, webhook_url
 
 
 def test_a_new_env_gets_a_header_and_one_line_per_setting() -> None:
@@ -57,3 +57,10 @@ def test_the_public_url_is_the_base_the_webhook_path_is_added_to(given: str, bas
 )
 def test_the_api_is_found_from_githubs_web_address(web: str, api: str) -> None:
     assert api_url_for(web) == api
+
+
+def test_deliveries_go_to_the_receivers_route_or_to_a_relays_address_as_given() -> None:
+    assert webhook_url("https://mldebt.example.com/", None) == "https://mldebt.example.com/webhook"
+    assert webhook_url(None, "https://smee.io/aBc123") == "https://smee.io/aBc123"
+    with pytest.raises(SetupError, match="--webhook-url must be a public http"):
+        webhook_url(None, "smee.io/aBc123")
