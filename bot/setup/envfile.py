@@ -118,8 +118,8 @@ def write_credentials(destination: Destination, credentials: Credentials, api_ur
         text = env_lines(existing, values)
         _write_private(key_file, credentials.private_key.reveal())
         _write_private(destination.env_file, text)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SetupError(
-            f"cannot write the credentials: {exc.__class__.__name__}: {getattr(exc, 'filename', '')}"
-        ) from None
+    except OSError as exc:
+        raise SetupError(f"cannot write {exc.filename}: {exc.strerror or exc.__class__.__name__}") from None
+    except UnicodeDecodeError:
+        raise SetupError(f"cannot read {destination.env_file}: it is not UTF-8 text") from None
     return list(values)

@@ -107,7 +107,6 @@ class ManifestFlow:
         self.request = request
         self.state = secrets.token_urlsafe(32)
         self._server = ThreadingHTTPServer(("127.0.0.1", request.port), self._handler())
-        self._server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
         self.manifest = build_manifest(request.manifest_file, request.hook_url, self.url + CALLBACK_PATH)
         self._done = threading.Event()
@@ -143,18 +142,29 @@ class ManifestFlow:
             if self._done.is_set():
                 return 409, _message_page("Already done", "This set-up has already finished.")
             try:
-                credentials = convert(self.request.api_url, code)
-                written = write_credentials(self.request.destination, credentials, self.request.api_url)
+                outcome: Outcome | SetupError = self._complete(code)
             except SetupError as error:
-                self._outcome = error
-                self._done.set()
-                return 502, _message_page("mldebt setup failed", str(error))
-            self._outcome = Outcome(credentials, written)
+                outcome = error
+            self._outcome = outcome
             self._done.set()
+        if isinstance(outcome, SetupError):
+            return 502, _message_page("mldebt setup failed", str(outcome))
         return 200, _message_page(
             "mldebt is registered",
-            f"The GitHub App {credentials.name} is created; the terminal says what is next.",
+            f"The GitHub App {outcome.credentials.name} is created; the terminal says what is next.",
         )
+
+    def _complete(self, code: str) -> Outcome:
+        credentials = convert(self.request.api_url, code)
+        try:
+            written = write_credentials(self.request.destination, credentials, self.request.api_url)
+        except SetupError as error:
+            # GitHub hands the key and secret over once: the App exists, but they are lost.
+            raise SetupError(
+                f"{error}. The App {credentials.name} (id {credentials.app_id}) exists on GitHub: make "
+                f"a new private key and webhook secret at {credentials.html_url}, or delete it there"
+            ) from None
+        return Outcome(credentials, written)
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         flow = self

@@ -232,3 +232,19 @@ def test_force_replaces_mldebts_settings_and_keeps_every_other_line(
     )
     assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
     assert key_file.read_text() == sim.private_key_pem
+
+
+def test_credentials_that_cannot_be_written_name_the_app_that_github_made(
+    sim: SimulatedGitHub, tmp_path: Path
+) -> None:
+    (tmp_path / "secrets").write_text("a file where the key's folder should be")
+    running = Running(ManifestFlow(setup_request(sim, tmp_path)))
+    assert create_app(running.flow.url).status_code == 502
+    failure = running.finished()
+    assert isinstance(failure, SetupError)
+    assert str(failure) == (
+        f"cannot write {tmp_path / 'secrets'}: File exists. "
+        f"The App mldebt (id {sim.app_id}) exists on GitHub: make a new private key "
+        "and webhook secret at https://github.com/apps/mldebt, or delete it there"
+    )
+    assert not (tmp_path / ".env").exists()
