@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,13 +14,7 @@ from ghsim import SimulatedGitHub
 from mldebt.cli import main
 from tests.deploy.test_compose import free_port
 from tests.setup.browser import create_app, read_form
-
-
-@pytest.fixture
-def sim() -> Iterator[SimulatedGitHub]:
-    with SimulatedGitHub(app_id=77) as github:
-        yield github
-        assert not github.internal_errors
+from tests.setup.conftest import APP_ID_BEFORE
 
 
 def setup_args(sim: SimulatedGitHub, folder: Path, *extra: str) -> list[str]:
@@ -94,7 +87,7 @@ def test_an_existing_env_is_not_overwritten_without_force_and_no_app_is_created(
         "(run it again with --force to replace them, keeping the .env's other lines)\n"
     )
     assert env_file.read_text() == "PORT=9000\n" and not (tmp_path / "secrets").exists()
-    assert sim.app_id == 77 and sim.calls == []
+    assert sim.app_id == APP_ID_BEFORE and sim.calls == []
 
 
 @pytest.mark.parametrize(

@@ -11,13 +11,11 @@ from __future__ import annotations
 import stat
 import subprocess
 import threading
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 from ruamel.yaml import YAML
 
 from bot.setup.envfile import Destination
@@ -36,6 +34,7 @@ from tests.deploy.test_compose import (
     wait_for,
 )
 from tests.setup.browser import create_app, follow, read_form, submit
+from tests.setup.conftest import APP_ID_BEFORE, SECRET_BEFORE
 
 ROOT = Path(__file__).resolve().parents[2]
 APP_YML = ROOT / "app.yml"
@@ -79,13 +78,6 @@ class Running:
         self.thread.join(60)
         assert self.result is not None, "the set-up never finished"
         return self.result
-
-
-@pytest.fixture
-def sim() -> Iterator[SimulatedGitHub]:
-    with SimulatedGitHub(app_id=77, webhook_secret="before-setup") as github:
-        yield github
-        assert not github.internal_errors
 
 
 def setup_request(
@@ -136,8 +128,8 @@ def test_the_env_it_leaves_runs_compose_receiver_and_worker_that_review_a_pull_r
     env_file, key_file = tmp_path / ".env", tmp_path / "secrets" / "mldebt.pem"
     dotenv = compose_dotenv(env_file)
     assert set(dotenv) == WRITTEN and sorted(outcome.written) == sorted(WRITTEN)
-    assert dotenv["MLDEBT_APP_ID"] == str(sim.app_id) != "77", "the App the manifest created"
-    assert dotenv["MLDEBT_WEBHOOK_SECRET"] == sim.webhook_secret != "before-setup"
+    assert dotenv["MLDEBT_APP_ID"] == str(sim.app_id) != str(APP_ID_BEFORE), "the App the manifest created"
+    assert dotenv["MLDEBT_WEBHOOK_SECRET"] == sim.webhook_secret != SECRET_BEFORE
     assert dotenv["GITHUB_API_URL"] == sim.url
     assert key_file.read_text() == sim.private_key_pem
     assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
