@@ -108,7 +108,11 @@ class ManifestFlow:
         self.state = secrets.token_urlsafe(32)
         self._server = ThreadingHTTPServer(("127.0.0.1", request.port), self._handler())
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        self.manifest = build_manifest(request.manifest_file, request.hook_url, self.url + CALLBACK_PATH)
+        try:
+            self.manifest = build_manifest(request.manifest_file, request.hook_url, self.url + CALLBACK_PATH)
+        except SetupError:
+            self._server.server_close()
+            raise
         self._done = threading.Event()
         self._finish_lock = threading.Lock()
         self._outcome: Outcome | SetupError | None = None

@@ -114,3 +114,15 @@ def test_an_organization_name_that_github_cannot_have_is_a_usage_error(
         main(setup_args(sim, tmp_path, "--org", "acme/../../settings"))
     assert exited.value.code == 2
     assert "not a GitHub organization name: 'acme/../../settings'" in capsys.readouterr().err
+
+
+def test_a_manifest_that_is_not_a_mapping_is_refused_before_github_is_asked(
+    sim: SimulatedGitHub, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    manifest = tmp_path / "app.yml"
+    manifest.write_text("- just\n- a list\n")
+    assert main(setup_args(sim, tmp_path, "--manifest", str(manifest))) == 2
+    assert capsys.readouterr().err == (
+        f"mldebt setup: the App manifest {manifest} must be a mapping (name, url, default_permissions, …)\n"
+    )
+    assert sim.calls == [] and not (tmp_path / ".env").exists()
