@@ -19,6 +19,7 @@ from bot.setup.manifest import GITHUB_WEB_URL, SetupError, api_url_for, webhook_
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
 # The repository's own manifest, beside pyproject.toml.
 DEFAULT_MANIFEST = Path(__file__).resolve().parents[2] / "app.yml"
 _ORG_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?")
@@ -113,14 +114,17 @@ def run(args: argparse.Namespace) -> int:
     except (SetupError, OSError) as exc:
         print(f"mldebt setup: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    print(f"Open {flow.url}/ in a browser signed in to GitHub; it sends the App manifest there.")
-    print("Waiting for GitHub to send you back (Ctrl-C to stop)…", flush=True)
-    if not args.no_browser:
-        webbrowser.open(f"{flow.url}/")
     try:
+        print(f"Open {flow.url}/ in a browser signed in to GitHub; it sends the App manifest there.")
+        print("Waiting for GitHub to send you back (Ctrl-C to stop)…", flush=True)
+        if not args.no_browser:
+            webbrowser.open(f"{flow.url}/")
         outcome = flow.wait()
     except SetupError as exc:
         print(f"mldebt setup: {exc}", file=sys.stderr)
         return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("mldebt setup: stopped", file=sys.stderr)
+        return EXIT_INTERRUPTED
     print(next_steps(outcome, request.destination), end="")
     return EXIT_OK

@@ -29,7 +29,6 @@ class Credentials:
     """What the manifest conversion hands over once; the secrets stay wrapped until written."""
 
     app_id: int
-    slug: str
     name: str
     html_url: str
     private_key: Secret

@@ -72,7 +72,6 @@ def convert(api_url: str, code: str) -> Credentials:
         )
     return Credentials(
         app_id=app.id,
-        slug=app.slug or str(app.id),
         name=app.name,
         html_url=app.html_url,
         private_key=Secret(app.pem),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +18,8 @@ from mldebt.cli import main
 from tests.deploy.test_compose import free_port
 from tests.setup.browser import create_app, read_form
 from tests.setup.conftest import APP_ID_BEFORE
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def setup_args(sim: SimulatedGitHub, folder: Path, *extra: str) -> list[str]:
@@ -126,3 +131,20 @@ def test_a_manifest_that_is_not_a_mapping_is_refused_before_github_is_asked(
         f"mldebt setup: the App manifest {manifest} must be a mapping (name, url, default_permissions, …)\n"
     )
     assert sim.calls == [] and not (tmp_path / ".env").exists()
+
+
+def test_ctrl_c_while_waiting_for_github_stops_quietly(sim: SimulatedGitHub, tmp_path: Path) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mldebt.cli", *setup_args(sim, tmp_path)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    assert process.stdout.readline().startswith("Open http://127.0.0.1:")
+    assert process.stdout.readline() == "Waiting for GitHub to send you back (Ctrl-C to stop)…\n"
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=30)
+    assert (process.returncode, out, err) == (130, "", "mldebt setup: stopped\n")
+    assert not (tmp_path / ".env").exists()
