@@ -60,6 +60,7 @@ class Call:
 
 def build_app(sim: SimulatedGitHub) -> FrontEnd:
     from ghsim.routes import ENDPOINT_SETS
+    from ghsim.routes.manifests import web_routes
     from ghsim.routing import build_routes
 
     async def http_error(request: Request, exc: Exception) -> Response:
@@ -68,7 +69,8 @@ def build_app(sim: SimulatedGitHub) -> FrontEnd:
         return render_error(not_found())
 
     router = Starlette(
-        routes=build_routes(sim, ENDPOINT_SETS), exception_handlers={HTTPException: http_error}
+        routes=[*build_routes(sim, ENDPOINT_SETS), *web_routes(sim)],
+        exception_handlers={HTTPException: http_error},
     )
     return FrontEnd(router, sim)
 

@@ -20,6 +20,7 @@ from ghsim.auth import Authority, Identity, generate_key_pair
 from ghsim.exchanges import Observer
 from ghsim.faults import Faults
 from ghsim.graphql import GraphQLService
+from ghsim.manifests import ManifestCodes
 from ghsim.ratelimit import Bucket, BucketKey, RateLimiter
 from ghsim.secondary import SecondaryLimits
 from ghsim.server import Call, ServerThread, build_app
@@ -93,6 +94,7 @@ class SimulatedGitHub:
         self.secondary = SecondaryLimits()
         self.observers: list[Observer] = []
         self.webhooks = WebhookSender(webhook_secret, app_id, webhook_url)
+        self.manifest_codes = ManifestCodes()
         self.graphql = GraphQLService(self)
         self.internal_errors: list[str] = []
         self._calls: list[Call] = []

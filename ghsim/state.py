@@ -528,6 +528,10 @@ class State:
         self.app_slug = app_slug
         self.app_name = app_name
         self.app_created_at = now()
+        # Who owns the App and how it describes itself; a manifest registration sets them.
+        self.app_owner: str | None = None
+        self.app_description = "Reviews ML pull requests"
+        self.app_url = "https://example.invalid/mldebt"
         self.permissions = permissions
         self.events = events
         self._ids = itertools.count(1001)

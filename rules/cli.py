@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -54,7 +54,11 @@ def _version() -> str:
         return "unknown (not installed)"
 
 
-def parser() -> argparse.ArgumentParser:
+def parser(
+    more_commands: Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None] | None = None,
+) -> argparse.ArgumentParser:
+    """`mldebt`'s parser; `more_commands` adds the commands of the App's side (`mldebt setup`), which
+    the rules must not import."""
     top = argparse.ArgumentParser(
         prog="mldebt", description="Review ML code for machine-learning technical debt."
     )
@@ -120,6 +124,8 @@ def parser() -> argparse.ArgumentParser:
     command.add_argument(
         "--statistics", action="store_true", help="print the number of findings per rule instead of each one"
     )
+    if more_commands is not None:
+        more_commands(commands)
     return top
 
 
@@ -229,7 +235,11 @@ def report(args: argparse.Namespace, scanned: Scanned) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    return run(parser().parse_args(argv))
+
+
+def run(args: argparse.Namespace) -> int:
+    """`mldebt scan` with its parsed arguments."""
     if args.statistics and args.format == "sarif":
         print("mldebt: --statistics works with --format text or json, not sarif", file=sys.stderr)
         return EXIT_USAGE
