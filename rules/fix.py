@@ -47,7 +47,8 @@ def apply_all(text: str, fixes: Sequence[Fix]) -> str:
     lines = _LINE.findall(text)
     for fix in reversed(applied(text, fixes)):
         replaced = lines[fix.start_line - 1 : fix.end_line]
-        ending = "\r\n" if replaced[0].endswith("\r\n") else "\n"
+        sample = next((line for line in [*replaced, *lines] if line.endswith("\n")), "\n")
+        ending = "\r\n" if sample.endswith("\r\n") else "\n"
         new = [f"{line}{ending}" for line in fix.lines]
         if fix.end_line == len(lines) and not lines[-1].endswith("\n") and new:
             new[-1] = new[-1].removesuffix(ending)
