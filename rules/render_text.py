@@ -88,6 +88,9 @@ def summary_lines(result: ScanResult, compared: Comparison | None = None) -> lis
     if blocking:
         failing = ", ".join(sorted(severity.value for severity in result.fail_on))
         summary += f"; {blocking} new at a failing severity ({failing})"
+    fixable = sum(1 for finding in result.findings if finding.fix is not None and finding.fix.safe)
+    if fixable:
+        summary += f"; {fixable} fixable with --fix"
     return [
         *heading,
         summary,
