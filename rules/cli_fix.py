@@ -1,9 +1,10 @@
 """`mldebt scan --fix`: writes the safe fixes of a scan into the working tree, like ruff's `--fix`.
 
 Only `safe` fixes are written (those that change nothing the program does and
-need no words from a person); a reason placeholder stays a suggestion. The
-fixes of one file are applied together and the result is parsed once more
-before anything is written, so a file is either mended whole or left as it was.
+need no words from a person); a reason placeholder stays a suggestion. Each was
+checked alone; together they are added one by one, each kept only if the file
+still parses with it (two `if False:` blocks may be all a function holds), and
+the file is written once.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from rules.finding import Finding
-from rules.fix import applied, apply_all
+from rules.fix import Fix, applied, apply_all
 from rules.fixing import parses
 from rules.source import SourceFile, kind_of
 
@@ -41,11 +42,13 @@ def _fix_file(root: Path, path: str, group: list[Finding]) -> list[Finding]:
         text = target.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return []
-    chosen = applied(text, [finding.fix for finding in group if finding.fix is not None])
-    mended = apply_all(text, chosen)
-    if not chosen or not parses(SourceFile(path, mended, kind)):
+    chosen: list[Fix] = []
+    for fix in applied(text, [finding.fix for finding in group if finding.fix is not None]):
+        if parses(SourceFile(path, apply_all(text, [*chosen, fix]), kind)):
+            chosen.append(fix)
+    if not chosen:
         return []
-    target.write_bytes(mended.encode("utf-8"))
+    target.write_bytes(apply_all(text, chosen).encode("utf-8"))
     return [finding for finding in group if any(finding.fix is fix for fix in chosen)]
 
 

@@ -1,9 +1,10 @@
 """Offers a rule's fix only when it is sound: the mended file parses and the rule stops reporting it.
 
 A suggestion that breaks the build, or trades one finding for another of the
-same rule, costs the author more than no suggestion, so each proposal from
-`Rule.fix_for` is applied to the file and the rule is run again on the result
+same rule, costs the author more than no suggestion, so the proposals of
+`Rule.fix_for` are applied to the file and their rules run again on the result
 (the engine passes the `Rescan` that does so, with the file's real context).
+Python is checked with `ast`, as the interpreter would read it.
 """
 
 from __future__ import annotations
@@ -11,15 +12,17 @@ from __future__ import annotations
 import ast
 import warnings
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from rules.finding import Finding
-from rules.fix import Fix
+from rules.fix import Fix, applied, apply_all
 from rules.rule import Rule, all_rules
 from rules.source import FileKind, SourceFile
 
-# Each offer costs a parse and a run of the rule; past this many a file's other findings go without one.
+# Each proposal costs a little and each check a parse and a run of its rule: past this many a file's other
+# findings go without a fix. The proposals are checked together first, each alone only if that fails.
 MAX_FIXES_PER_FILE = 25
+MAX_CHECKED_ALONE = 5
 # Notebooks are left out: their lines are JSON strings, where deleting one can break the document.
 FIXABLE = frozenset({FileKind.PYTHON, FileKind.YAML, FileKind.SHELL})
 
@@ -28,20 +31,34 @@ Rescan = Callable[[SourceFile, type[Rule]], list[Finding]]
 
 def with_fixes(findings: Sequence[Finding], source: SourceFile, rescan: Rescan) -> list[Finding]:
     """The findings, the new ones that a rule can mend carrying their checked fix."""
-    if source.kind not in FIXABLE or not parses(source):
+    if source.kind not in FIXABLE:
         return list(findings)
     rules = all_rules()
-    offered = 0
-    result = []
-    for finding in findings:
+    proposed: dict[int, Fix] = {}
+    for index, finding in enumerate(findings):
+        if len(proposed) >= MAX_FIXES_PER_FILE:
+            break
         rule = rules.get(finding.rule)
-        fix = rule.fix_for(finding, source) if rule and finding.new and offered < MAX_FIXES_PER_FILE else None
-        if rule is not None and fix is not None:
-            offered += 1
-            if _sound(fix, finding, source, rule, findings, rescan):
-                finding = finding.with_(fix=fix)
-        result.append(finding)
-    return result
+        fix = rule.fix_for(finding, source) if rule is not None and finding.new else None
+        if fix is not None:
+            proposed[index] = fix
+    if not proposed or not parses(source):
+        return list(findings)
+    chosen = applied(source.text, list(proposed.values()))
+    together = {index: fix for index, fix in proposed.items() if any(fix is each for each in chosen)}
+    sound = together if _sound(together, findings, source, rescan) else {}
+    alone = [index for index in proposed if index not in sound][:MAX_CHECKED_ALONE]
+    sound.update(
+        {
+            index: proposed[index]
+            for index in alone
+            if _sound({index: proposed[index]}, findings, source, rescan)
+        }
+    )
+    return [
+        finding.with_(fix=sound[index]) if index in sound else finding
+        for index, finding in enumerate(findings)
+    ]
 
 
 def parses(source: SourceFile) -> bool:
@@ -53,26 +70,26 @@ def parses(source: SourceFile) -> bool:
                 ast.parse(source.text)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return False
-        return source.module is not None
+        return True
     if source.kind is FileKind.YAML:
         _ = source.data
         return source.parse_error is None
     return source.kind is FileKind.SHELL
 
 
-def _sound(
-    fix: Fix,
-    finding: Finding,
-    source: SourceFile,
-    rule: type[Rule],
-    before: Sequence[Finding],
-    rescan: Rescan,
-) -> bool:
-    """The mended file parses, this finding is gone and the rule reports nothing it did not before."""
-    mended = SourceFile(source.path, fix.apply(source.text), source.kind)
+def _sound(fixes: Mapping[int, Fix], findings: Sequence[Finding], source: SourceFile, rescan: Rescan) -> bool:
+    """With these fixes applied the file parses, their findings are gone and their rules report nothing
+    they did not before."""
+    if not fixes:
+        return False
+    mended = SourceFile(source.path, apply_all(source.text, list(fixes.values())), source.kind)
     if not parses(mended):
         return False
-    expected = Counter(other.identity() for other in before if other.rule == rule.id)
-    expected[finding.identity()] -= 1
-    after = Counter(other.identity() for other in rescan(mended, rule))
-    return not after - expected
+    rules = all_rules()
+    for rule_id in sorted({findings[index].rule for index in fixes}):
+        expected = Counter(finding.identity() for finding in findings if finding.rule == rule_id)
+        expected.subtract(findings[index].identity() for index in fixes if findings[index].rule == rule_id)
+        after = Counter(finding.identity() for finding in rescan(mended, rules[rule_id]))
+        if after - expected:
+            return False
+    return True

@@ -151,3 +151,15 @@ def test_json_carries_the_fix() -> None:
     head = "import torch\n\n# model = model.half()\n# model.cuda()\nrun(model)\n"
     [finding] = only("dead-code", head)
     assert finding.to_json()["fix"] == {"start_line": 3, "end_line": 4, "replacement": "", "safe": True}
+
+
+def test_fixes_that_break_the_file_together_are_still_offered_each_alone() -> None:
+    head = (
+        "import torch\n\n\ndef setup(model):\n    if False:\n        model = torch.compile(model)\n"
+        "    if False:\n        model.half()\n"
+    )
+    findings = only("dead-code", head)
+    assert [(finding.line, finding.fix) for finding in findings] == [
+        (5, Fix(5, 6, (), safe=True)),
+        (7, Fix(7, 8, (), safe=True)),
+    ]
