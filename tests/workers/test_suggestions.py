@@ -15,6 +15,7 @@ from rules.fix import Fix
 from rules.fixing import parses
 from rules.rule import Case, all_rules
 from rules.source import SourceFile, kind_of
+from tests.rendered import injected
 from tests.suggestions import apply_suggestion, suggestion_in
 from workers import report
 from workers.plan import MAX_SUGGESTION_SPAN, plan
@@ -140,3 +141,17 @@ def test_committing_each_suggestion_parses_and_clears_its_finding(rule: str, cas
         before = [other.identity() for other in result.findings if other.rule == rule]
         left = [other.identity() for other in after.findings if other.rule == rule]
         assert left.count(finding.identity()) == before.count(finding.identity()) - 1
+
+
+def test_hostile_code_in_a_suggestion_stays_code() -> None:
+    line = (
+        "   ````` <img src=x> @octocat #12 https://evil.example ``` "
+        f"# mldebt: ignore[dead-code] {REASON_STUB}"
+    )
+    finding = replace(
+        _dead(2, 2, None), rule="suppression-without-reason", fix=Fix(2, 2, (line,), safe=False)
+    )
+    [comment] = _comments([finding], [PrFile("train.py", "added", None, _added("x\n" * 4))])
+    assert injected(comment.body) == []
+    assert suggestion_in(comment.body) == [line]
+    assert report.fingerprints_in(comment.body) == {report.fingerprint(finding)}
