@@ -47,7 +47,8 @@ def with_fixes(findings: Sequence[Finding], source: SourceFile, rescan: Rescan) 
     chosen = applied(source.text, list(proposed.values()))
     together = {index: fix for index, fix in proposed.items() if any(fix is each for each in chosen)}
     sound = together if _sound(together, findings, source, rescan) else {}
-    alone = [index for index in proposed if index not in sound][:MAX_CHECKED_ALONE]
+    settled = sound or (together if len(together) == 1 else {})
+    alone = [index for index in proposed if index not in settled][:MAX_CHECKED_ALONE]
     sound.update(
         {
             index: proposed[index]
