@@ -10,6 +10,7 @@ Python is checked with `ast`, as the interpreter would read it.
 from __future__ import annotations
 
 import ast
+import logging
 import warnings
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -18,6 +19,8 @@ from rules.finding import Finding
 from rules.fix import Fix, applied, apply_all
 from rules.rule import Rule, all_rules
 from rules.source import FileKind, SourceFile
+
+log = logging.getLogger(__name__)
 
 # Each proposal costs a little and each check a parse and a run of its rule: past this many a file's other
 # findings go without a fix. The proposals are checked together first, each alone only if that fails.
@@ -33,6 +36,14 @@ def with_fixes(findings: Sequence[Finding], source: SourceFile, rescan: Rescan) 
     """The findings, the new ones that a rule can mend carrying their checked fix."""
     if source.kind not in FIXABLE:
         return list(findings)
+    try:
+        return _with_fixes(findings, source, rescan)
+    except Exception:  # a bug in a fix must cost the fix, never the file's findings
+        log.exception("fixes failed on %s", source.path)
+        return list(findings)
+
+
+def _with_fixes(findings: Sequence[Finding], source: SourceFile, rescan: Rescan) -> list[Finding]:
     rules = all_rules()
     proposed: dict[int, Fix] = {}
     for index, finding in enumerate(findings):

@@ -163,3 +163,16 @@ def test_fixes_that_break_the_file_together_are_still_offered_each_alone() -> No
         (5, Fix(5, 6, (), safe=True)),
         (7, Fix(7, 8, (), safe=True)),
     ]
+
+
+def test_a_fix_that_crashes_costs_the_fix_not_the_findings(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(finding: Finding, source: SourceFile) -> Fix | None:
+        raise IndexError("a bug in a fix")
+
+    monkeypatch.setattr(all_rules()["dead-code"], "fix_for", broken)
+    head = "import torch\n\n# model = model.half()\n# model.cuda()\nrun(model)\n"
+    result = run_case(Case(head))
+    assert [(finding.rule, finding.line, finding.fix) for finding in result.findings] == [
+        ("dead-code", 3, None)
+    ]
+    assert result.notes == []
