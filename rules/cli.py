@@ -8,7 +8,8 @@ checks that would report it.
 
 Exit status: 1 when a new finding is at a failing severity (`fail_on`), 0
 otherwise (always 0 with `--exit-zero`), 2 for usage errors, an invalid config
-or when the directory is not a git repository. Unlike the App, which reviews
+or when the directory is not a git repository. With `--fix` the status is that of
+the findings left once the safe fixes are written. Unlike the App, which reviews
 with defaults and reports a broken config in its check run, the CLI stops: a
 local run is where the config gets fixed.
 """
@@ -24,6 +25,7 @@ from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from rules.cli_fix import fixed_lines, write_fixes
 from rules.cli_options import UsageError, choose_rules, rule_ids
 from rules.config import CONFIG_PATH, Config, load_config
 from rules.engine import ReviewInput, ScanResult, scan
@@ -123,6 +125,11 @@ def parser(
     )
     command.add_argument(
         "--statistics", action="store_true", help="print the number of findings per rule instead of each one"
+    )
+    command.add_argument(
+        "--fix",
+        action="store_true",
+        help="apply the safe fixes to the working tree, say what changed, then report what is left",
     )
     if more_commands is not None:
         more_commands(commands)
@@ -243,8 +250,17 @@ def run(args: argparse.Namespace) -> int:
     if args.statistics and args.format == "sarif":
         print("mldebt: --statistics works with --format text or json, not sarif", file=sys.stderr)
         return EXIT_USAGE
+    if args.fix and args.head:
+        print("mldebt: --fix edits the working tree; it cannot be used with --head", file=sys.stderr)
+        return EXIT_USAGE
+    to_stderr = args.format != "text" or args.output is not None
     try:
         scanned = review(args)
+        if args.fix:
+            written = write_fixes(scanned.root, scanned.result.findings)
+            print("\n".join(fixed_lines(written)), file=sys.stderr if to_stderr else sys.stdout)
+            if written:
+                scanned = review(args)
     except (GitError, UsageError) as exc:
         print(f"mldebt: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -257,7 +273,7 @@ def run(args: argparse.Namespace) -> int:
         except OSError as exc:
             print(f"mldebt: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
             return EXIT_USAGE
-    if args.format != "text" or args.output is not None:
+    if to_stderr:
         print("\n".join(summary_lines(scanned.result, scanned.compared)), file=sys.stderr)
     if args.exit_zero:
         return EXIT_CLEAN

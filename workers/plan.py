@@ -16,12 +16,15 @@ from dataclasses import dataclass, field
 
 from rules.engine import ScanResult
 from rules.finding import Finding
+from rules.fix import Fix
 from workers import report
 from workers.diffmap import commentable_lines
 from workers.port import ANNOTATIONS_PER_REQUEST, PostedComment, PrFile, ReviewComment
 
 # Longer spans read as a wall of highlighted code; such a comment marks the first line only.
 MAX_COMMENT_SPAN = 8
+# A one-click fix replaces the lines its comment spans; past this many it is left to the docs and `--fix`.
+MAX_SUGGESTION_SPAN = 25
 # Findings of one rule this close together on the diff are one remark: a new config's six untuned values
 # get one comment that lists them, not six. A run stays short enough to read as one.
 MAX_RUN_GAP = 2
@@ -110,7 +113,12 @@ def plan(
 
 
 def _anchored(run: Sequence[Finding], lines: frozenset[int]) -> ReviewComment:
-    """A multi-line comment where the whole span is in one hunk, else one on the first flagged line."""
+    """On exactly the lines of a lone finding's fix when the diff shows them all, carrying it as a suggestion;
+    else a multi-line comment where the whole span is in one hunk, else one on the first flagged line."""
+    fix = run[0].fix if len(run) == 1 else None
+    if fix is not None and _shows(fix, lines):
+        start = fix.start_line if fix.start_line < fix.end_line else None
+        return ReviewComment(run[0].path, fix.end_line, report.comment_body(run, fix), start_line=start)
     first, last = run[0].line, max(finding.end_line for finding in run)
     span = range(first, last + 1)
     body = report.comment_body(run)
@@ -119,16 +127,25 @@ def _anchored(run: Sequence[Finding], lines: frozenset[int]) -> ReviewComment:
     return ReviewComment(run[0].path, first, body)
 
 
+def _shows(fix: Fix, lines: frozenset[int]) -> bool:
+    """Every line the fix replaces is one the diff shows on the head side, so GitHub takes the comment."""
+    span = range(fix.start_line, fix.end_line + 1)
+    return len(span) <= MAX_SUGGESTION_SPAN and all(line in lines for line in span)
+
+
 def _runs(findings: Sequence[Finding], anchorable: Mapping[str, frozenset[int]]) -> list[tuple[Finding, ...]]:
     """Neighbouring findings of one rule in one file, all on one stretch of the diff, grouped; the most
-    severe run comes first, as the findings did."""
+    severe run comes first, as the findings did. A finding with a fix the diff can take stays alone:
+    its suggestion replaces exactly its own lines."""
     grouped: list[list[Finding]] = []
     growing: dict[tuple[str, str], list[Finding]] = {}
     for finding in sorted(findings, key=lambda f: (f.path, f.rule, f.line)):
         lines = anchorable.get(finding.path, frozenset())
         run = growing.get((finding.path, finding.rule))
+        alone = finding.fix is not None and _shows(finding.fix, lines)
         if (
             run is not None
+            and not alone
             and finding.line in lines
             and len(run) < MAX_RUN_FINDINGS
             and finding.line - max(f.end_line for f in run) <= MAX_RUN_GAP + 1
@@ -138,7 +155,7 @@ def _runs(findings: Sequence[Finding], anchorable: Mapping[str, frozenset[int]])
             continue
         run = [finding]
         grouped.append(run)
-        if finding.line in lines:
+        if finding.line in lines and not alone:
             growing[(finding.path, finding.rule)] = run
     order = {id(finding): index for index, finding in enumerate(findings)}
     grouped.sort(key=lambda run: min(order[id(finding)] for finding in run))
