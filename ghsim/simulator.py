@@ -191,6 +191,12 @@ class SimulatedGitHub:
         with self.state.lock:
             return self.state.add_issue_comment(self.repo(full_name), number, body, self.state.user(user))
 
+    def thread_resolved_by(self, comment_id: int) -> str | None:
+        """Who resolved the review thread that comment `comment_id` opened (None while it is open)."""
+        with self.state.lock:
+            user = self.state.resolved_threads.get(comment_id)
+            return user.login if user is not None else None
+
     @property
     def token_lifetime(self) -> timedelta:
         return self.authority.token_lifetime
