@@ -126,6 +126,49 @@ class CommandJob:
 
 
 @dataclass(frozen=True)
+class ThreadCommandJob:
+    """A `/mldebt` reply in a review thread (`ignore`, `unignore`): `in_reply_to` is the comment that opened
+    the thread, the one whose findings the command is about."""
+
+    func: ClassVar[str] = "workers.thread_commands.handle_thread_command"
+    result_ttl: ClassVar[int] = keys.JOB_RESULT_TTL_SECONDS
+    failure_ttl: ClassVar[int] = keys.JOB_FAILURE_TTL_SECONDS
+
+    installation_id: int
+    repo: str
+    pr_number: int
+    comment_id: int
+    in_reply_to: int
+    user: str
+    association: str
+    by_bot: bool
+    command: str
+    argument: str = ""
+
+    @property
+    def job_id(self) -> str:
+        return keys.thread_command_job_id(self.repo, self.comment_id)
+
+    @property
+    def description(self) -> str:
+        return f"handle_thread_command {self.repo}#{self.pr_number}"
+
+    def kwargs(self) -> dict[str, object]:
+        return {
+            "installation_id": self.installation_id,
+            "repo": self.repo,
+            "pr_number": self.pr_number,
+            "comment_id": self.comment_id,
+            "in_reply_to": self.in_reply_to,
+            "user": self.user,
+            "association": self.association,
+            "by_bot": self.by_bot,
+            "command": self.command,
+            "argument": self.argument,
+        }
+
+
+@dataclass(frozen=True)
 class SweepJob:
     """The redelivery sweep of one `interval`-second time slot: every worker that schedules it names
     the same slot, so the fleet sweeps once per slot. Its result lasts until the next slot's."""
@@ -180,7 +223,7 @@ class ReconcileJob:
         return {}
 
 
-PullRequestJob = ReviewJob | CommandJob
+PullRequestJob = ReviewJob | CommandJob | ThreadCommandJob
 
 
 def enqueue(

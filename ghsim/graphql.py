@@ -201,7 +201,9 @@ def review_threads(state: State, pr: PullRequest) -> list[ReviewThreadView]:
     threads: dict[int, list[ReviewComment]] = {}
     for comment in comments:
         threads.setdefault(comment.in_reply_to_id or comment.id, []).append(comment)
-    return [ReviewThreadView(state, thread) for thread in threads.values() if thread[0].in_reply_to_id is None]
+    return [
+        ReviewThreadView(state, thread) for thread in threads.values() if thread[0].in_reply_to_id is None
+    ]
 
 
 class PullRequestView:
@@ -495,7 +497,9 @@ class _Root:
                 (
                     c
                     for c in state.review_comments.values()
-                    if c.in_reply_to_id is None and thread_id(c.id) == wanted and not state.in_pending_review(c)
+                    if c.in_reply_to_id is None
+                    and thread_id(c.id) == wanted
+                    and not state.in_pending_review(c)
                 ),
                 None,
             )

@@ -639,7 +639,9 @@ class State:
         with self.lock:
             root = self.review_comments.get(parent.in_reply_to_id or parent.id, parent)
             stamp = now()
-            review = Review(self.next_id(), repo.id, root.pr_number, user, "", "COMMENTED", root.commit_id, stamp)
+            review = Review(
+                self.next_id(), repo.id, root.pr_number, user, "", "COMMENTED", root.commit_id, stamp
+            )
             self.reviews[review.id] = review
             reply = ReviewComment(
                 self.next_id(),

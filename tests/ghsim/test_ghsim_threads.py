@@ -32,13 +32,17 @@ def _pull_with_a_comment(repo: Repo, gh: Any) -> tuple[int, int]:
         body="review",
         comments=[{"path": "train.py", "line": 1, "side": "RIGHT", "body": "magic number"}],
     ).parsed_data
-    [comment] = gh.rest.pulls.list_comments_for_review("octo-org", "ml-repo", pr.number, review.id).parsed_data
+    [comment] = gh.rest.pulls.list_comments_for_review(
+        "octo-org", "ml-repo", pr.number, review.id
+    ).parsed_data
     return pr.number, comment.id
 
 
 def test_a_reply_joins_the_thread_its_comment_opened(sim: SimulatedGitHub, repo: Repo, gh: Any) -> None:
     number, comment_id = _pull_with_a_comment(repo, gh)
-    event = payloads.pull_request_review_comment(sim, repo, number, comment_id, "/mldebt ignore ok", user="bob")
+    event = payloads.pull_request_review_comment(
+        sim, repo, number, comment_id, "/mldebt ignore ok", user="bob"
+    )
     assert event["comment"]["in_reply_to_id"] == comment_id
     assert event["comment"]["user"]["login"] == "bob" and event["pull_request"]["number"] == number
 
