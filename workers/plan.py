@@ -185,7 +185,8 @@ def _check_run(
 ) -> report.CheckOutput:
     """The report of the findings no one dismissed, then the dismissed ones and the config they suggest."""
     output = report.check_output(result, head_sha, unanchored)
-    extra = "\n".join(dismissed_section(dismissed, DOCS_URL) + often_section(often))
+    sections = dismissed_section(dismissed, DOCS_URL) + often_section(often)
+    extra = "\n" + "\n".join(sections) if sections else ""
     return dataclasses.replace(
         output,
         title=output.title + (f" · {len(dismissed)} dismissed" if dismissed else ""),
