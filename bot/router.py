@@ -172,9 +172,9 @@ def on_review_comment(delivery: Delivery) -> Decision:
         in_reply_to=event.comment.in_reply_to_id,
         user=event.comment.user.login,
         association=event.comment.author_association,
-        by_bot=_is_bot(event.comment.user.login, event.comment.user.type),
         command=match["word"].lower(),
         argument=match["argument"].strip()[:MAX_ARGUMENT],
+        by_bot=_is_bot(event.comment.user.login, event.comment.user.type),
     )
     reason = f"/mldebt {match['word']} (review thread)"
     return Decision("enqueued", reason, (job,), repo=repo, pr=event.pull_request.number)

@@ -126,24 +126,14 @@ class CommandJob:
 
 
 @dataclass(frozen=True)
-class ThreadCommandJob:
+class ThreadCommandJob(CommandJob):
     """A `/mldebt` reply in a review thread (`ignore`, `unignore`): `in_reply_to` is the comment that opened
-    the thread, the one whose findings the command is about."""
+    the thread, the one whose findings the command is about; a bot's command is answered, never taken."""
 
     func: ClassVar[str] = "workers.thread_commands.handle_thread_command"
-    result_ttl: ClassVar[int] = keys.JOB_RESULT_TTL_SECONDS
-    failure_ttl: ClassVar[int] = keys.JOB_FAILURE_TTL_SECONDS
 
-    installation_id: int
-    repo: str
-    pr_number: int
-    comment_id: int
-    in_reply_to: int
-    user: str
-    association: str
-    by_bot: bool
-    command: str
-    argument: str = ""
+    in_reply_to: int = 0
+    by_bot: bool = False
 
     @property
     def job_id(self) -> str:
@@ -154,18 +144,7 @@ class ThreadCommandJob:
         return f"handle_thread_command {self.repo}#{self.pr_number}"
 
     def kwargs(self) -> dict[str, object]:
-        return {
-            "installation_id": self.installation_id,
-            "repo": self.repo,
-            "pr_number": self.pr_number,
-            "comment_id": self.comment_id,
-            "in_reply_to": self.in_reply_to,
-            "user": self.user,
-            "association": self.association,
-            "by_bot": self.by_bot,
-            "command": self.command,
-            "argument": self.argument,
-        }
+        return {**super().kwargs(), "in_reply_to": self.in_reply_to, "by_bot": self.by_bot}
 
 
 @dataclass(frozen=True)

@@ -19,9 +19,10 @@ from core.logs import log_context
 from rules.rule import all_rules
 from workers.access import may_write, remember
 from workers.answers import HELP, RULE_HELP, explain
-from workers.context import current
+from workers.context import WorkerContext, current
 from workers.dismissals import IGNORE, UNIGNORE, parse_rule_ignore
 from workers.gateway import GitHubGateway
+from workers.port import GitHubPort
 from workers.review import Review, will_retry
 from workers.supersession import remember_head
 
@@ -79,11 +80,15 @@ def handle_command(
             )
             log.info("refused /mldebt %s from %s", command, user)
             return "refused"
-        pr = gh.get_pull_request(repo, pr_number)
-        remember_head(ctx.redis, repo, pr_number, pr.head_sha)
-        job_id = keys.review_job_id(repo, pr_number, pr.head_sha, f"{command}-{comment_id}")
-        outcome = Review(
-            ctx, gh, repo, pr_number, pr.head_sha, job_id, retrying=will_retry(get_current_job())
-        ).run()
+        outcome = review_again(ctx, gh, repo, pr_number, f"{command}-{comment_id}")
         gh.react_to_comment(repo, comment_id, "rocket")
         return f"{command}: {outcome}"
+
+
+def review_again(ctx: WorkerContext, gh: GitHubPort, repo: str, pr_number: int, run: str) -> str:
+    """A review of the PR's current head under a `run` of its own: a fresh check run, since a run's
+    annotations can only be added to, never taken back."""
+    pr = gh.get_pull_request(repo, pr_number)
+    remember_head(ctx.redis, repo, pr_number, pr.head_sha)
+    job_id = keys.review_job_id(repo, pr_number, pr.head_sha, run)
+    return Review(ctx, gh, repo, pr_number, pr.head_sha, job_id, retrying=will_retry(get_current_job())).run()

@@ -12,19 +12,15 @@ from __future__ import annotations
 
 import logging
 
-from rq import get_current_job
-
-from core import keys
 from core.logs import log_context
 from workers.access import may_write, remember
 from workers.answers import THREAD_HELP
+from workers.commands import review_again
 from workers.context import current
 from workers.dismissals import IGNORE, UNIGNORE, parse_ignore
 from workers.gateway import GitHubGateway
 from workers.publish import OUR_COMMENTS
-from workers.review import Review, will_retry
 from workers.review_threads import ours
-from workers.supersession import remember_head
 
 log = logging.getLogger("mldebt.commands")
 
@@ -34,12 +30,12 @@ def handle_thread_command(
     repo: str,
     pr_number: int,
     comment_id: int,
-    in_reply_to: int,
     user: str,
     association: str,
-    by_bot: bool,
     command: str,
     argument: str = "",
+    in_reply_to: int = 0,
+    by_bot: bool = False,
 ) -> str:
     ctx = current()
     marker = f"<!-- mldebt:reply-to {comment_id} -->"
@@ -63,11 +59,6 @@ def handle_thread_command(
             log.info("refused /mldebt %s from %s", command, user)
             return "refused"
         gh.resolve_thread(repo, pr_number, in_reply_to, resolved=command == IGNORE)
-        pr = gh.get_pull_request(repo, pr_number)
-        remember_head(ctx.redis, repo, pr_number, pr.head_sha)
-        job_id = keys.review_job_id(repo, pr_number, pr.head_sha, f"{command}-{comment_id}")
-        outcome = Review(
-            ctx, gh, repo, pr_number, pr.head_sha, job_id, retrying=will_retry(get_current_job())
-        ).run()
+        outcome = review_again(ctx, gh, repo, pr_number, f"{command}-{comment_id}")
         gh.react_to_review_comment(repo, comment_id, "+1")
         return f"{command}: {outcome}"

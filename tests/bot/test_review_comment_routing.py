@@ -53,9 +53,9 @@ def test_a_reply_with_a_command_becomes_a_thread_command_about_the_thread_it_ans
         in_reply_to=1001,
         user="alice",
         association="COLLABORATOR",
-        by_bot=False,
         command="ignore",
         argument="false-positive the threshold comes from the paper",
+        by_bot=False,
     )
 
 
