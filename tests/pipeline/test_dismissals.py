@@ -194,3 +194,28 @@ def test_a_rule_ignored_on_the_pr_dismisses_all_its_findings(system: LocalSystem
     system.sim.deliver("issue_comment", undo)
     system.run_jobs()
     assert "config-without-context" in _failing_rules(_runs(system, pr.head_sha)[-1])
+
+
+def test_a_rule_dismissed_in_three_prs_makes_the_summary_suggest_the_config_line(system: LocalSystem) -> None:
+    repo, first = _open(system)
+    pulls = [first]
+    for branch in ("feature/scaling-2", "feature/scaling-3"):
+        repo.commit(branch, {"notes.txt": f"{branch}\n"}, parent=first.head_sha)
+        pulls.append(
+            repo.open_pull_request(branch, "main", title="Scale", body="Adds scaling.", user="alice")
+        )
+
+    summaries = []
+    for pr in pulls:
+        ask = "/mldebt ignore hardcoded-path wont-fix the platform mounts data there"
+        system.sim.deliver("issue_comment", payloads.issue_comment(system.sim, REPO, pr.number, ask))
+        system.run_jobs()
+        summaries.append(_runs(system, pr.head_sha)[-1]["output"]["summary"])
+
+    assert ["### Dismissed again and again" in summary for summary in summaries] == [False, False, True]
+    assert summaries[-1].endswith(
+        "### Dismissed again and again\n\n"
+        "Dismissed across this repository: `hardcoded-path` in 3 pull requests. If a rule does not fit this"
+        " repository, switch it off once in `.github/mldebt.yml` on the default branch instead of dismissing"
+        " it in every pull request:\n\n```yaml\nrules:\n  hardcoded-path: false\n```"
+    )
