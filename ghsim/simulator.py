@@ -37,7 +37,7 @@ DEFAULT_PERMISSIONS = {
     "metadata": "read",
     "pull_requests": "write",
 }
-DEFAULT_EVENTS = ["check_run", "check_suite", "issue_comment", "pull_request"]
+DEFAULT_EVENTS = ["check_run", "check_suite", "issue_comment", "pull_request", "pull_request_review_comment"]
 
 _KEY_LOCK = threading.Lock()
 _KEY_PAIR: tuple[str, str] | None = None

@@ -44,6 +44,10 @@ def handle_thread_command(
         GitHubGateway(ctx.settings, ctx.tokens, installation_id, ctx.redis) as gh,
     ):
         gh.react_to_review_comment(repo, comment_id, "eyes")
+        if by_bot:
+            remember(ctx.redis, repo, "review", comment_id, False)
+            gh.react_to_review_comment(repo, comment_id, "confused")
+            return "refused: a bot"
         posted = ours(gh.list_review_comments(repo, pr_number), OUR_COMMENTS)
         if all(comment.id != in_reply_to for comment in posted):
             gh.react_to_review_comment(repo, comment_id, "confused")
@@ -52,7 +56,7 @@ def handle_thread_command(
             gh.reply_in_thread_once(repo, pr_number, in_reply_to, THREAD_HELP, marker)
             gh.react_to_review_comment(repo, comment_id, "confused")
             return "help"
-        allowed = not by_bot and may_write(gh, repo, user, association)
+        allowed = may_write(gh, repo, user, association)
         remember(ctx.redis, repo, "review", comment_id, allowed)
         if not allowed:
             gh.react_to_review_comment(repo, comment_id, "confused")

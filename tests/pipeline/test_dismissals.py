@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from ghsim import payloads
 from harness.seed import REPO, seed_pull_request
 from harness.system import LocalSystem
@@ -86,12 +88,19 @@ def test_a_writers_ignore_reply_stops_the_finding_blocking_and_resolves_its_thre
     assert [c["id"] for c in said] == [leak["id"]]
 
 
-def test_a_readers_reply_is_answered_with_confusion_and_changes_nothing(system: LocalSystem) -> None:
+@pytest.mark.parametrize("user", ["mallory", "ci-helper[bot]"])
+def test_a_readers_or_a_bots_reply_is_answered_with_confusion_and_changes_nothing(
+    system: LocalSystem, user: str
+) -> None:
     _, pr = _open(system)
-    system.sim.set_permission(REPO, "mallory", "read")
+    if user.endswith("[bot]"):
+        system.sim.user(user, "Bot")
+        system.sim.set_permission(REPO, user, "write")  # even a bot that could write does not dismiss
+    else:
+        system.sim.set_permission(REPO, user, "read")
     leak = _comment_of(system, pr.number, "split-leakage")
 
-    reply = _reply(system, pr.number, leak["id"], "/mldebt ignore wont-fix not my problem", user="mallory")
+    reply = _reply(system, pr.number, leak["id"], "/mldebt ignore wont-fix not my problem", user=user)
 
     assert "confused" in _reactions(system, reply) and "+1" not in _reactions(system, reply)
     [run] = _runs(system, pr.head_sha)
