@@ -38,7 +38,7 @@ DEFAULT_PERMISSIONS = {
     "metadata": "read",
     "pull_requests": "write",
 }
-DEFAULT_EVENTS = ["check_run", "check_suite", "issue_comment", "pull_request"]
+DEFAULT_EVENTS = ["check_run", "check_suite", "issue_comment", "pull_request", "pull_request_review_comment"]
 
 _KEY_LOCK = threading.Lock()
 _KEY_PAIR: tuple[str, str] | None = None
@@ -192,6 +192,12 @@ class SimulatedGitHub:
         """A human's comment on a PR conversation (exists before its webhook is sent)."""
         with self.state.lock:
             return self.state.add_issue_comment(self.repo(full_name), number, body, self.state.user(user))
+
+    def thread_resolved_by(self, comment_id: int) -> str | None:
+        """Who resolved the review thread that comment `comment_id` opened (None while it is open)."""
+        with self.state.lock:
+            user = self.state.resolved_threads.get(comment_id)
+            return user.login if user is not None else None
 
     @property
     def token_lifetime(self) -> timedelta:

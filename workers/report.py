@@ -182,7 +182,7 @@ def summary(result: ScanResult, sha: str) -> str:
     if result.config_errors:
         parts += ["", "### Configuration problems (defaults applied)", ""]
         parts += [f"- {safe(error)}" for error in result.config_errors[:20]]
-    return _cap("\n".join(parts))
+    return capped("\n".join(parts))
 
 
 def safe_path(path: str) -> str:
@@ -217,10 +217,10 @@ def details(result: ScanResult, unanchored: Sequence[Finding]) -> str:
             "",
         ]
         parts += [f"- {safe_path(f.path)} line {f.line}: `{f.rule}`" for f in unanchored[:200]]
-    return _cap("\n".join(parts))
+    return capped("\n".join(parts))
 
 
-def _cap(text: str) -> str:
+def capped(text: str) -> str:
     if len(text) <= MAX_OUTPUT_CHARS:
         return text
     cut = "\n\n… (truncated: GitHub allows 65,535 characters here)"

@@ -19,6 +19,7 @@ from core.jobs import (
     ReconcileJob,
     ReviewJob,
     SweepJob,
+    ThreadCommandJob,
     enqueue,
     enqueue_pull_request_job,
 )
@@ -30,6 +31,7 @@ SPECS: list[JobSpec] = [
     ReviewJob(31, REPO, 7, SHA),
     ReviewJob(31, REPO, 7, SHA, run="rescore-99"),
     CommandJob(31, REPO, 7, 99, "ada", "MEMBER", "rescore"),
+    ThreadCommandJob(31, REPO, 7, 100, "ada", "MEMBER", "ignore", "wont-fix legacy", in_reply_to=98),
     SweepJob(300, 42),
     ReconcileJob(600, 42),
     ReconcileJob(600, 42, at_worker_start=True),
