@@ -14,6 +14,7 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from rules.docs import DocsLinks
 from rules.engine import ScanResult
 from rules.finding import Finding
 from workers import report
@@ -59,6 +60,7 @@ class ReviewPlan:
     fixed: tuple[MarkFixed, ...]
     check_run: report.CheckOutput
     result: ScanResult = field(repr=False)
+    links: DocsLinks = field(repr=False)
 
     @property
     def commented(self) -> int:
@@ -73,7 +75,7 @@ class ReviewPlan:
             self,
             comments=comments,
             unanchored=unanchored,
-            check_run=_check_run(self.result, self.head_sha, unanchored),
+            check_run=_check_run(self.result, self.head_sha, unanchored, self.links),
         )
 
 
@@ -85,6 +87,7 @@ def plan(
     head_sha: str,
     max_comments: int,
     check_name: str,
+    links: DocsLinks,
 ) -> ReviewPlan:
     """One review with only what is new, on diff lines, not yet said; earlier comments marked fixed."""
     already = {each for comment in posted for each in report.fingerprints_in(comment.body)}
@@ -95,7 +98,7 @@ def plan(
     for run in _runs(unsaid, anchorable):
         lines = anchorable.get(run[0].path, frozenset())
         if run[0].line in lines and len(comments) < max_comments:
-            comments.append(PlannedComment(run, _anchored(run, lines)))
+            comments.append(PlannedComment(run, _anchored(run, lines, links)))
         else:
             unanchored.extend(run)
     return ReviewPlan(
@@ -104,16 +107,17 @@ def plan(
         comments=tuple(comments),
         unanchored=tuple(unanchored),
         fixed=tuple(_fixed(result, posted, head_sha)),
-        check_run=_check_run(result, head_sha, unanchored),
+        check_run=_check_run(result, head_sha, unanchored, links),
         result=result,
+        links=links,
     )
 
 
-def _anchored(run: Sequence[Finding], lines: frozenset[int]) -> ReviewComment:
+def _anchored(run: Sequence[Finding], lines: frozenset[int], links: DocsLinks) -> ReviewComment:
     """A multi-line comment where the whole span is in one hunk, else one on the first flagged line."""
     first, last = run[0].line, max(finding.end_line for finding in run)
     span = range(first, last + 1)
-    body = report.comment_body(run)
+    body = report.comment_body(run, links)
     if 1 < len(span) <= MAX_COMMENT_SPAN and all(line in lines for line in span):
         return ReviewComment(run[0].path, last, body, start_line=first)
     return ReviewComment(run[0].path, first, body)
@@ -158,6 +162,8 @@ def _fixed(result: ScanResult, posted: Sequence[PostedComment], head_sha: str) -
     ]
 
 
-def _check_run(result: ScanResult, head_sha: str, unanchored: Sequence[Finding]) -> report.CheckOutput:
-    output = report.check_output(result, head_sha, unanchored)
+def _check_run(
+    result: ScanResult, head_sha: str, unanchored: Sequence[Finding], links: DocsLinks
+) -> report.CheckOutput:
+    output = report.check_output(result, head_sha, unanchored, links)
     return dataclasses.replace(output, annotations=output.annotations[:MAX_ANNOTATIONS])

@@ -191,6 +191,7 @@ class Review:
                 head_sha=self.head_sha,
                 max_comments=self.ctx.settings.max_review_comments,
                 check_name=self.ctx.settings.check_name,
+                links=self.ctx.settings.docs,
             )
             published = publisher.publish_comments(planned)
         publisher.complete_check_run(check_id, published, self.annotations_present)
