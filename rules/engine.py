@@ -157,6 +157,7 @@ def _run_file_rules(
         if source.kind in rule.kinds
         and (rule.applies_to_tests or not source.is_test)
         and (rule.applies_to_examples or not source.is_example)
+        and not config.ignores(rule.id, source.path)
     ]
     python_rules = [rule for rule in applicable if issubclass(rule, PythonRule)]
     if python_rules and source.module is not None:
@@ -284,7 +285,11 @@ def scan(review: ReviewInput) -> ScanResult:
     for rule in rules:
         if issubclass(rule, ChangeRule):
             change_ctx.options = config.options_for(rule.id)
-            findings.extend(finding.with_(new=True) for finding in rule().check_change(change_ctx))
+            findings.extend(
+                finding.with_(new=True)
+                for finding in rule().check_change(change_ctx)
+                if not (finding.path and config.ignores(finding.rule, finding.path))
+            )
     findings = _override(findings, config)
     findings.sort(key=lambda f: (-f.severity.rank, f.path, f.line, f.rule))
     return ScanResult(
