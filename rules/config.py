@@ -116,6 +116,17 @@ def _line_of(text: str, path: Sequence[object]) -> int | None:
     return None if line is None else line + 1
 
 
+def _located(error: jsonschema.ValidationError) -> list[object]:
+    """The path whose line an error is about: an unexpected key's own line, not its parent's."""
+    path: list[object] = list(error.absolute_path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, Mapping):
+        allowed = error.schema.get("properties", {}) if isinstance(error.schema, Mapping) else {}
+        extra = [key for key in error.instance if key not in allowed]
+        if extra:
+            path.append(extra[0])
+    return path
+
+
 def _where(name: str, line: int | None) -> str:
     return f"{name}:{line}" if line else name
 
@@ -156,7 +167,7 @@ def parse_config(text: str | None, name: str = CONFIG_PATH) -> ConfigFile:
             name,
             None,
             tuple(
-                f"{_where(name, _line_of(text, list(error.absolute_path)))}: "
+                f"{_where(name, _line_of(text, _located(error)))}: "
                 f"{'/'.join(str(part) for part in error.absolute_path) or '(top)'}: {error.message}"
                 for error in errors
             ),

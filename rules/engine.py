@@ -72,12 +72,21 @@ class FileNote:
     reason: str
 
 
+@dataclass(frozen=True)
+class ConfigNote:
+    """What a reader should know about the settings a review ran with; `details` are listed beneath it."""
+
+    text: str
+    details: tuple[str, ...] = ()
+
+
 @dataclass
 class ScanResult:
     findings: list[Finding]
     fixed: list[Finding]
     notes: list[FileNote]
     config_errors: list[str] = field(default_factory=list)
+    config_notes: list[ConfigNote] = field(default_factory=list)
     fail_on: frozenset[Severity] = frozenset({Severity.CRITICAL, Severity.HIGH})
     files_scanned: int = 0
 
@@ -330,4 +339,4 @@ def _scan_pair(
     return _classify(head_findings, base_findings, touched)
 
 
-__all__ = ["ChangedFile", "FileKind", "FileNote", "ReviewInput", "ScanResult", "scan"]
+__all__ = ["ChangedFile", "ConfigNote", "FileKind", "FileNote", "ReviewInput", "ScanResult", "scan"]

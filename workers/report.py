@@ -157,8 +157,13 @@ def summary(result: ScanResult, sha: str, links: DocsLinks) -> str:
         parts += [f"- {safe_path(note.path)}: {safe(note.reason)}" for note in result.notes[:100]]
         if len(result.notes) > 100:
             parts.append(f"- … and {len(result.notes) - 100} more")
+    if result.config_notes:
+        parts += ["", "### Configuration", ""]
+        for note in result.config_notes:
+            parts.append(f"- {safe(note.text)}")
+            parts += [f"  - {safe(detail)}" for detail in note.details[:20]]
     if result.config_errors:
-        parts += ["", "### Configuration problems (defaults applied)", ""]
+        parts += ["", "### Configuration problems", ""]
         parts += [f"- {safe(error)}" for error in result.config_errors[:20]]
     return _cap("\n".join(parts))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rules.docs import DocsLinks
-from rules.engine import FileNote, ScanResult
+from rules.engine import ConfigNote, FileNote, ScanResult
 from rules.finding import Finding, Severity
 from tests import rendered as tests_rendered
 from workers import report
@@ -205,3 +205,40 @@ def test_a_run_of_neighbouring_findings_is_one_comment_that_lists_each_and_carri
     )
     assert report.fingerprints_in(body) == {report.fingerprint(finding) for finding in run}
     assert report.fingerprints_in(report.fixed_body(body, "0123456789")) == report.fingerprints_in(body)
+
+
+def test_configuration_notes_come_before_problems_with_details_nested() -> None:
+    result = ScanResult(
+        findings=[],
+        fixed=[],
+        notes=[],
+        files_scanned=1,
+        config_errors=[
+            "octo-org/.github:.github/mldebt.yml:4: stale_branch_days: 0 is less than the minimum of 1"
+        ],
+        config_notes=[
+            ConfigNote("`octo-org/.github:.github/mldebt.yml` was ignored because of the problems below."),
+            ConfigNote(
+                "This pull request edits `.github/mldebt.yml`. The new version has problems:",
+                (".github/mldebt.yml:2: rules: unknown rule id 'magic-numbers'",),
+            ),
+        ],
+    )
+    summary = report.summary(result, "abcdef1234", DocsLinks())
+    assert summary.split("analysed.\n\n", 1)[1] == (
+        "### Configuration\n\n"
+        "- `octo-org/.github:.github/mldebt.yml` was ignored because of the problems below.\n"
+        "- This pull request edits `.github/mldebt.yml`. The new version has problems:\n"
+        "  - .github/mldebt.yml:2: rules: unknown rule id 'magic-numbers'\n\n"
+        "### Configuration problems\n\n"
+        "- octo-org/.github:.github/mldebt.yml:4: stale\\_branch\\_days: 0 is less than the minimum of 1"
+    )
+
+
+def test_summary_links_follow_the_docs_setting() -> None:
+    links = DocsLinks("https://handbook.example.com/ml/{rule}")
+    summary = report.summary(RESULT, "abcdef1234", links)
+    assert "| [`split-leakage`](https://handbook.example.com/ml/split-leakage) | critical | 1 |" in summary
+    body = report.comment_body([RESULT.findings[0]], links)
+    assert "[What this rule checks and why](https://handbook.example.com/ml/split-leakage)" in body
+    assert "github.com/mldebt" not in summary + body
