@@ -24,6 +24,11 @@ def _section(summary: str, heading: str) -> str:
     return summary.split(f"### {heading}\n\n", 1)[1].split("\n\n###", 1)[0]
 
 
+def _notes(run: dict[str, Any]) -> str:
+    """What the check run says about the settings it used."""
+    return _section(run["output"]["summary"], "Configuration")
+
+
 def _rules(run: dict[str, Any]) -> set[str]:
     return {annotation["title"].split()[0] for annotation in run["output"]["annotations"]}
 
@@ -61,7 +66,7 @@ def test_a_pr_cannot_switch_off_its_own_checks_and_is_told_its_edit_applies_afte
     run = _review(system, pr.number)
     assert run["conclusion"] == "failure"
     assert "split-leakage" in _rules(run)
-    assert _section(run["output"]["summary"], "Configuration") == (
+    assert _notes(run) == (
         "- This pull request adds `.github/mldebt.yml`. mldebt reads its settings from the base branch,"
         " so the change applies once it is merged; this review used the base branch's settings."
         " The new version is valid."
@@ -75,7 +80,7 @@ def test_a_broken_edit_is_reported_with_its_lines_before_it_is_merged(system: Lo
     repo.commit("tidy", edit, parent=repo.branches["main"], message="Exclude data")
     pr = repo.open_pull_request("tidy", "main", title="Exclude data", body="", user="alice")
     run = _review(system, pr.number)
-    assert _section(run["output"]["summary"], "Configuration") == (
+    assert _notes(run) == (
         "- This pull request edits `.github/mldebt.yml`. mldebt reads its settings from the base branch,"
         " so the change applies once it is merged; this review used the base branch's settings."
         " The new version has problems that would make mldebt ignore all of it after merge:\n"
@@ -93,7 +98,7 @@ def test_extends_puts_another_repositorys_settings_underneath(system: LocalSyste
     run = _review(system, pr.number)
     assert run["conclusion"] == "success"
     assert not {"split-leakage", "hardcoded-path"} & _rules(run)
-    assert _section(run["output"]["summary"], "Configuration") == (
+    assert _notes(run) == (
         "- Shared settings from `octo-org/ml-settings:.github/mldebt.yml` apply underneath this repository's"
         " `.github/mldebt.yml`."
     )
@@ -104,7 +109,7 @@ def test_without_a_config_the_organisations_dot_github_repository_applies(system
     system.sim.add_repo("octo-org/.github", installation_id=1).commit("main", {".github/mldebt.yml": RELAXED})
     run = _review(system, pr.number)
     assert run["conclusion"] == "success" and "split-leakage" not in _rules(run)
-    assert _section(run["output"]["summary"], "Configuration") == (
+    assert _notes(run) == (
         "- This repository has no `.github/mldebt.yml` of its own; the organisation's,"
         " `octo-org/.github:.github/mldebt.yml`, applies."
     )
@@ -119,7 +124,7 @@ def test_an_unreadable_extends_is_a_note_and_the_repositorys_own_settings_apply(
     repo.commit("main", {".github/mldebt.yml": "_extends: other-org/settings\nfail_on: [critical]\n"})
     run = _review(system, pr.number)
     assert run["conclusion"] == "failure", "split-leakage is critical, and other-org's settings were not read"
-    assert _section(run["output"]["summary"], "Configuration") == (
+    assert _notes(run) == (
         "- `_extends` names `other-org/settings:.github/mldebt.yml`, which mldebt could not read (it does not"
         " exist, or the App is not installed on `other-org/settings`); this repository's own settings apply"
         " alone."
