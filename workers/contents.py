@@ -28,8 +28,6 @@ from workers.port import BLOB, TREE, Blob, PullRequestNotFound, PullSnapshot
 from workers.tokens import InstallationAuth
 
 log = logging.getLogger(__name__)
-# Answers meaning "not for this installation": missing, private to others, or the App lacks access.
-OUT_OF_REACH = (403, 404)
 
 
 class ContentReads:
@@ -117,7 +115,7 @@ class ContentReads:
         return data.get("repository") or {}
 
     def read_file(self, repo: str, sha: str, path: str) -> Blob:
-        return self._content(repo, path, sha, (404,))
+        return self._content(repo, path, sha)
 
     def read_shared_config(self, repo: str, path: str) -> Blob:
         """Cached per installation for `SHARED_CONFIG_TTL_SECONDS`: an organisation's shared file would
@@ -130,7 +128,7 @@ class ContentReads:
         if cached is not None:
             stored = json.loads(cached)
             return Blob(stored["data"], stored["skip"])
-        blob = self._content(repo, path, None, OUT_OF_REACH)
+        blob = self._content(repo, path, None)
         try:
             self._redis.set(
                 key,
@@ -141,13 +139,15 @@ class ContentReads:
             log.warning("could not cache shared settings of %s; the next review reads them again", repo)
         return blob
 
-    def _content(self, repo: str, path: str, ref: str | None, absent: tuple[int, ...]) -> Blob:
-        """A file at `ref` (None: the default branch); `Blob(None)` on a status in `absent`."""
+    def _content(self, repo: str, path: str, ref: str | None) -> Blob:
+        """A file at `ref` (None: the default branch); `Blob(None)` when GitHub answers 404, as it does for
+        a missing file and for a repository the installation cannot see. Anything else (a rate limit's
+        403 too) raises, so that a passing fault is retried rather than cached as "no settings"."""
         owner, name = owner_and_name(repo)
         try:
             content = self._gh.rest.repos.get_content(owner, name, path, ref=UNSET if ref is None else ref)
         except RequestFailed as exc:
-            if exc.response.status_code in absent:
+            if exc.response.status_code == 404:
                 return Blob(None)
             raise
         encoded = getattr(content.parsed_data, "content", None)
