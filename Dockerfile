@@ -20,6 +20,7 @@ COPY bot ./bot
 COPY core ./core
 COPY workers ./workers
 COPY rules ./rules
+COPY mldebt ./mldebt
 RUN pip install --no-deps .
 
 USER mldebt
