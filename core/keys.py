@@ -26,6 +26,8 @@ HEAD_HINT_TTL_SECONDS = 30 * 24 * 3600
 CHECK_RUN_TTL_SECONDS = 24 * 3600
 # The per-PR comment lock outlives a killed holder by at most this.
 COMMENT_LOCK_TTL_SECONDS = 120
+# Shared settings (another repository's config) are read at most this often per installation.
+SHARED_CONFIG_TTL_SECONDS = 300
 # RQ's records of a review or command job: a result for an hour, a failure a week (for `rq requeue`).
 JOB_RESULT_TTL_SECONDS = 3600
 JOB_FAILURE_TTL_SECONDS = 7 * 24 * 3600
@@ -126,6 +128,11 @@ def check_run_key(job_id: str) -> str:
 
 def comment_lock_key(repo: str, pr: int) -> str:
     return f"{PREFIX}:comment-lock:{repo}#{pr}"
+
+
+def shared_config_key(installation_id: int, repo: str, path: str) -> str:
+    """Per installation: a cached file must never reach an installation that cannot read it."""
+    return f"{PREFIX}:shared-config:{installation_id}:{_safe(repo)}:{_safe(path)}"
 
 
 def token_key(installation_id: int) -> str:

@@ -10,6 +10,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from rules.docs import DEFAULT_DOCS_URL, DOCS_URL_ENV, DocsLinks, docs_links
+
 DEFAULT_API_URL = "https://api.github.com"
 MAX_BODY_BYTES = 25 * 1024 * 1024
 
@@ -72,6 +74,11 @@ class Settings:
     reconcile_window_seconds: int = 24 * 3600
     reconcile_max_calls: int = 100
     reconcile_spacing_seconds: float = 0.2
+    docs_url: str = DEFAULT_DOCS_URL
+
+    @property
+    def docs(self) -> DocsLinks:
+        return DocsLinks(self.docs_url)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -131,6 +138,7 @@ class Settings:
             reconcile_spacing_seconds=float(
                 env.get("MLDEBT_RECONCILE_SPACING", cls.reconcile_spacing_seconds)
             ),
+            docs_url=_docs_url(env.get(DOCS_URL_ENV)),
         )
 
     def to_env(self) -> dict[str, str]:
@@ -162,6 +170,7 @@ class Settings:
             "MLDEBT_RECONCILE_WINDOW": str(self.reconcile_window_seconds),
             "MLDEBT_RECONCILE_MAX_CALLS": str(self.reconcile_max_calls),
             "MLDEBT_RECONCILE_SPACING": str(self.reconcile_spacing_seconds),
+            DOCS_URL_ENV: self.docs_url,
         }
 
 
@@ -179,3 +188,11 @@ def _intervals(raw: str | None, default: tuple[int, ...]) -> tuple[int, ...]:
         raise SettingsError(
             "MLDEBT_JOB_RETRY_INTERVALS must be comma-separated whole seconds, e.g. 5,30,120"
         ) from None
+
+
+def _docs_url(raw: str | None) -> str:
+    """The rule-page template every link is made from (`rules.docs`); a malformed address stops start-up."""
+    try:
+        return docs_links(raw).template
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from None

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from pathlib import Path
 from rules.cli_fix import fixed_lines, write_fixes
 from rules.cli_options import UsageError, choose_rules, rule_ids
 from rules.config import CONFIG_PATH, Config, load_config
+from rules.docs import DOCS_URL_ENV, DocsLinks, docs_links
 from rules.engine import ReviewInput, ScanResult, scan
 from rules.gitrepo import GitError, GitRepo
 from rules.render_json import findings_json
@@ -125,6 +127,12 @@ def parser(
     )
     command.add_argument(
         "--statistics", action="store_true", help="print the number of findings per rule instead of each one"
+    )
+    command.add_argument(
+        "--docs-url",
+        metavar="URL",
+        help=f"where rule pages live, for the links in the report: a folder of <rule-id>.md pages or a "
+        f"template with {{rule}} (default: ${DOCS_URL_ENV}, else mldebt's own pages)",
     )
     command.add_argument(
         "--fix",
@@ -227,18 +235,28 @@ def review(args: argparse.Namespace) -> Scanned:
     return Scanned(result, root, compared)
 
 
-def report(args: argparse.Namespace, scanned: Scanned) -> str:
+def links(args: argparse.Namespace) -> DocsLinks:
+    """`--docs-url`, else `$MLDEBT_DOCS_URL`, else mldebt's own pages; malformed is a usage error."""
+    try:
+        if args.docs_url is not None:
+            return docs_links(args.docs_url, "--docs-url")
+        return docs_links(os.environ.get(DOCS_URL_ENV))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def report(args: argparse.Namespace, scanned: Scanned, docs: DocsLinks) -> str:
     """The report in the chosen format; for JSON and SARIF the summary goes to stderr, not into the data."""
     result = scanned.result
     if args.statistics and args.format == "json":
-        return json.dumps(statistics_json(result), indent=2) + "\n"
+        return json.dumps(statistics_json(result, docs), indent=2) + "\n"
     if args.statistics:
         return "\n".join([*statistics(result), "", *summary_lines(result, scanned.compared)]) + "\n"
     if args.format == "json":
-        return json.dumps(findings_json(result), indent=2) + "\n"
+        return json.dumps(findings_json(result, docs), indent=2) + "\n"
     if args.format == "sarif":
-        return json.dumps(to_sarif(result, scanned.root), indent=2) + "\n"
-    return render(result, scanned.compared)
+        return json.dumps(to_sarif(result, docs, scanned.root), indent=2) + "\n"
+    return render(result, docs, scanned.compared)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -255,6 +273,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     to_stderr = args.format != "text" or args.output is not None
     try:
+        docs = links(args)
         scanned = review(args)
         if args.fix:
             written = write_fixes(scanned.root, scanned.result.findings)
@@ -264,7 +283,7 @@ def run(args: argparse.Namespace) -> int:
     except (GitError, UsageError) as exc:
         print(f"mldebt: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    text = report(args, scanned)
+    text = report(args, scanned, docs)
     if args.output is None:
         sys.stdout.write(text)
     else:

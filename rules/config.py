@@ -51,6 +51,8 @@ class Config:
     feature_registry: tuple[str, ...] = DEFAULT_REGISTRIES
     stale_branch_days: int = 30
     trackers: tuple[str, ...] = ()
+    # (glob, rule ids not run on paths it matches), as ruff's per-file-ignores.
+    per_path: tuple[tuple[str, frozenset[str]], ...] = ()
 
     def settings(self, rule_id: str) -> RuleSettings:
         return self.rules.get(rule_id, RuleSettings())
@@ -59,6 +61,12 @@ class Config:
         if any(fnmatch.fnmatch(path, pattern) for pattern in self.exclude):
             return False
         return not self.include or any(fnmatch.fnmatch(path, pattern) for pattern in self.include)
+
+    def ignores(self, rule_id: str, path: str) -> bool:
+        """Whether a `per_path` entry whose glob matches `path` turns `rule_id` off there."""
+        return any(
+            rule_id in ignored and fnmatch.fnmatch(path, pattern) for pattern, ignored in self.per_path
+        )
 
     def options_for(self, rule_id: str) -> dict[str, object]:
         """Repo-wide settings a rule may need, plus its own options."""
@@ -108,47 +116,93 @@ def _line_of(text: str, path: Sequence[object]) -> int | None:
     return None if line is None else line + 1
 
 
+def _located(error: jsonschema.ValidationError) -> list[object]:
+    """The path whose line an error is about: an unexpected key's own line, not its parent's."""
+    path: list[object] = list(error.absolute_path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, Mapping):
+        allowed = error.schema.get("properties", {}) if isinstance(error.schema, Mapping) else {}
+        extra = [key for key in error.instance if key not in allowed]
+        if extra:
+            path.append(extra[0])
+    return path
+
+
 def _where(name: str, line: int | None) -> str:
     return f"{name}:{line}" if line else name
 
 
-def load_config(text: str | None, name: str = CONFIG_PATH) -> tuple[Config, list[str]]:
-    """The config and its problems, each naming `name` and a line where known; defaults where it is wrong."""
+@dataclass(frozen=True)
+class ConfigFile:
+    """One config file read and checked: its settings as plain data, or None when all of it is ignored
+    (not YAML, or off the schema), and its problems, each naming `name` and a line where known."""
+
+    name: str
+    data: Mapping[str, Any] | None
+    problems: tuple[str, ...] = ()
+
+
+def parse_config(text: str | None, name: str = CONFIG_PATH) -> ConfigFile:
+    """The file's settings and problems; an empty file is valid and sets nothing."""
     if not text or not text.strip():
-        return Config(), []
+        return ConfigFile(name, {})
     try:
         if _has_alias(text):
-            return Config(), [
-                f"{name}: YAML anchors and aliases are not supported (they can expand without bound)"
-            ]
+            return ConfigFile(
+                name,
+                None,
+                (f"{name}: YAML anchors and aliases are not supported (they can expand without bound)",),
+            )
         data = _plain(YAML(typ="safe").load(io.StringIO(text)))
     except (YAMLError, RecursionError) as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        return Config(), [f"{_where(name, line)} is not valid YAML: {problem}"]
+        return ConfigFile(name, None, (f"{_where(name, line)} is not valid YAML: {problem}",))
     if data is None:
-        return Config(), []
+        return ConfigFile(name, {})
     validator = jsonschema.Draft202012Validator(schema())
     errors = sorted(validator.iter_errors(data), key=lambda error: list(error.absolute_path))
     if errors:
-        return Config(), [
-            f"{_where(name, _line_of(text, list(error.absolute_path)))}: "
-            f"{'/'.join(str(part) for part in error.absolute_path) or '(top)'}: {error.message}"
-            for error in errors
-        ]
+        return ConfigFile(
+            name,
+            None,
+            tuple(
+                f"{_where(name, _line_of(text, _located(error)))}: "
+                f"{'/'.join(str(part) for part in error.absolute_path) or '(top)'}: {error.message}"
+                for error in errors
+            ),
+        )
+    return ConfigFile(name, data, tuple(_unknown_rule_ids(data, text, name)))
+
+
+def _unknown_rule_ids(data: Mapping[str, Any], text: str, name: str) -> list[str]:
+    """Rule ids the engine does not know, under `rules` and in `per_path` ignores; the rest still applies."""
     from rules.rule import all_rules
 
     known = all_rules()
-    unknown = [rule_id for rule_id in (data.get("rules") or {}) if rule_id not in known]
-    problems = [
-        f"{_where(name, _line_of(text, ['rules', rule_id]))}: rules: unknown rule id {rule_id!r}"
-        for rule_id in unknown
+    named: list[tuple[list[object], str, str]] = [
+        (["rules", rule_id], "rules", rule_id) for rule_id in (data.get("rules") or {})
     ]
-    return _build(data), problems
+    for pattern, settings in (data.get("per_path") or {}).items():
+        named += [
+            (["per_path", pattern, "ignore", index], f"per_path/{pattern}/ignore", rule_id)
+            for index, rule_id in enumerate(settings.get("ignore", ()))
+        ]
+    return [
+        f"{_where(name, _line_of(text, path))}: {where}: unknown rule id {rule_id!r}"
+        for path, where, rule_id in named
+        if rule_id not in known
+    ]
 
 
-def _build(data: Mapping[str, Any]) -> Config:
+def load_config(text: str | None, name: str = CONFIG_PATH) -> tuple[Config, list[str]]:
+    """The config and its problems, each naming `name` and a line where known; defaults where it is wrong."""
+    parsed = parse_config(text, name)
+    return build_config(parsed.data or {}), list(parsed.problems)
+
+
+def build_config(data: Mapping[str, Any]) -> Config:
+    """The settings of checked data (`parse_config`, or several files merged)."""
     rules: dict[str, RuleSettings] = {}
     for rule_id, value in (data.get("rules") or {}).items():
         if isinstance(value, bool):
@@ -170,4 +224,8 @@ def _build(data: Mapping[str, Any]) -> Config:
         feature_registry=tuple(data.get("feature_registry", defaults.feature_registry)),
         stale_branch_days=int(data.get("stale_branch_days", defaults.stale_branch_days)),
         trackers=tuple(data.get("trackers", ())),
+        per_path=tuple(
+            (pattern, frozenset(settings.get("ignore", ())))
+            for pattern, settings in (data.get("per_path") or {}).items()
+        ),
     )

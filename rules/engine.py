@@ -73,12 +73,21 @@ class FileNote:
     reason: str
 
 
+@dataclass(frozen=True)
+class ConfigNote:
+    """What a reader should know about the settings a review ran with; `details` are listed beneath it."""
+
+    text: str
+    details: tuple[str, ...] = ()
+
+
 @dataclass
 class ScanResult:
     findings: list[Finding]
     fixed: list[Finding]
     notes: list[FileNote]
     config_errors: list[str] = field(default_factory=list)
+    config_notes: list[ConfigNote] = field(default_factory=list)
     fail_on: frozenset[Severity] = frozenset({Severity.CRITICAL, Severity.HIGH})
     files_scanned: int = 0
 
@@ -154,6 +163,7 @@ def _run_file_rules(
         if source.kind in rule.kinds
         and (rule.applies_to_tests or not source.is_test)
         and (rule.applies_to_examples or not source.is_example)
+        and not config.ignores(rule.id, source.path)
     ]
     python_rules = [rule for rule in applicable if issubclass(rule, PythonRule)]
     if python_rules and source.module is not None:
@@ -281,7 +291,11 @@ def scan(review: ReviewInput) -> ScanResult:
     for rule in rules:
         if issubclass(rule, ChangeRule):
             change_ctx.options = config.options_for(rule.id)
-            findings.extend(finding.with_(new=True) for finding in rule().check_change(change_ctx))
+            findings.extend(
+                finding.with_(new=True)
+                for finding in rule().check_change(change_ctx)
+                if not (finding.path and config.ignores(finding.rule, finding.path))
+            )
     findings = _override(findings, config)
     findings.sort(key=lambda f: (-f.severity.rank, f.path, f.line, f.rule))
     return ScanResult(
@@ -330,4 +344,4 @@ def _scan_pair(
     return with_fixes(classified, head, rescan), fixed
 
 
-__all__ = ["ChangedFile", "FileKind", "FileNote", "ReviewInput", "ScanResult", "scan"]
+__all__ = ["ChangedFile", "ConfigNote", "FileKind", "FileNote", "ReviewInput", "ScanResult", "scan"]

@@ -7,6 +7,7 @@ relying on line numbers.
 
 from __future__ import annotations
 
+from rules.docs import DocsLinks
 from rules.engine import ScanResult
 from rules.finding import Finding
 from rules.rule import all_rules
@@ -22,8 +23,8 @@ def _item(finding: Finding, status: str, urls: dict[str, str]) -> dict[str, obje
     }
 
 
-def findings_json(result: ScanResult) -> list[dict[str, object]]:
-    urls = {rule_id: rule.docs_url() for rule_id, rule in all_rules().items()}
+def findings_json(result: ScanResult, links: DocsLinks) -> list[dict[str, object]]:
+    urls = {rule_id: links.link(rule_id) for rule_id in all_rules()}
     return [
         *(_item(finding, "new" if finding.new else "existing", urls) for finding in result.findings),
         *(_item(finding, "fixed", urls) for finding in result.fixed),

@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from rules.cli_fix import fixable
+from rules.docs import DocsLinks
 from rules.engine import ScanResult
 from rules.finding import Finding
 from rules.rule import all_rules
@@ -28,7 +29,7 @@ def finding_line(finding: Finding, repeated: bool = False) -> str:
     return f"{where}: {finding.severity.value} {finding.rule}: {message}{suffix}"
 
 
-def finding_lines(findings: list[Finding]) -> list[str]:
+def finding_lines(findings: list[Finding], links: DocsLinks) -> list[str]:
     """Each finding, its message only the first time the rule says it, then where each rule is explained."""
     said: set[tuple[str, str]] = set()
     lines = []
@@ -38,7 +39,7 @@ def finding_lines(findings: list[Finding]) -> list[str]:
     known = all_rules()
     fired = sorted({finding.rule for finding in findings} & set(known))
     if fired:
-        lines += ["", *(f"{rule}: {known[rule].docs_url()}" for rule in fired)]
+        lines += ["", *(f"{rule}: {links.link(rule)}" for rule in fired)]
     return lines
 
 
@@ -98,8 +99,8 @@ def summary_lines(result: ScanResult, compared: Comparison | None = None) -> lis
     ]
 
 
-def render(result: ScanResult, compared: Comparison | None = None) -> str:
-    lines = finding_lines(result.findings)
+def render(result: ScanResult, links: DocsLinks, compared: Comparison | None = None) -> str:
+    lines = finding_lines(result.findings, links)
     if lines:
         lines.append("")
     return "\n".join([*lines, *summary_lines(result, compared)]) + "\n"
@@ -124,7 +125,7 @@ def statistics(result: ScanResult) -> list[str]:
     ]
 
 
-def statistics_json(result: ScanResult) -> list[dict[str, object]]:
+def statistics_json(result: ScanResult, links: DocsLinks) -> list[dict[str, object]]:
     known = all_rules()
     return [
         {
@@ -132,7 +133,7 @@ def statistics_json(result: ScanResult) -> list[dict[str, object]]:
             "count": count,
             "new": fresh,
             "title": known[rule].title if rule in known else None,
-            "url": known[rule].docs_url() if rule in known else None,
+            "url": links.link(rule) if rule in known else None,
         }
         for rule, count, fresh in _counts(result)
     ]

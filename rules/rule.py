@@ -28,8 +28,6 @@ from rules.repo import RepoView
 from rules.source import FileKind, SourceFile
 from rules.suppress import Suppression
 
-DOCS_URL = "https://github.com/mldebt/mldebt/blob/main/docs/rules/{rule}.md"
-
 
 @dataclass(frozen=True)
 class Case:
@@ -107,10 +105,6 @@ class Rule:
     applies_to_examples: ClassVar[bool] = True
     VALID: ClassVar[list[Case]] = []
     INVALID: ClassVar[list[Case]] = []
-
-    @classmethod
-    def docs_url(cls) -> str:
-        return DOCS_URL.format(rule=cls.id)
 
     @classmethod
     def fix_for(cls, finding: Finding, source: SourceFile) -> Fix | None:

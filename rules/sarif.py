@@ -10,6 +10,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from rules.docs import DocsLinks
 from rules.engine import ScanResult
 from rules.finding import Finding, Severity
 from rules.rule import all_rules
@@ -26,7 +27,7 @@ def _version() -> str:
         return "0.0.0"
 
 
-def _descriptor(rule_id: str, severity: Severity) -> dict[str, Any]:
+def _descriptor(rule_id: str, severity: Severity, links: DocsLinks) -> dict[str, Any]:
     rule = all_rules().get(rule_id)
     title = rule.title if rule else rule_id
     descriptor: dict[str, Any] = {
@@ -37,7 +38,7 @@ def _descriptor(rule_id: str, severity: Severity) -> dict[str, Any]:
         "properties": {"tags": ["ml-technical-debt"]},
     }
     if rule:
-        descriptor["helpUri"] = rule.docs_url()
+        descriptor["helpUri"] = links.link(rule_id)
     return descriptor
 
 
@@ -62,7 +63,7 @@ def _result(finding: Finding, index: int) -> dict[str, Any]:
     }
 
 
-def to_sarif(result: ScanResult, root: Path | None = None) -> dict[str, Any]:
+def to_sarif(result: ScanResult, links: DocsLinks, root: Path | None = None) -> dict[str, Any]:
     """One run; paths are relative to the repository root (`%SRCROOT%`, given when known)."""
     located = [finding for finding in result.findings if finding.path and finding.line > 0]
     pull_request_level = [finding for finding in result.findings if not (finding.path and finding.line > 0)]
@@ -96,7 +97,7 @@ def to_sarif(result: ScanResult, root: Path | None = None) -> dict[str, Any]:
                         "name": "mldebt",
                         "version": _version(),
                         "informationUri": INFORMATION_URI,
-                        "rules": [_descriptor(rule_id, severities[rule_id]) for rule_id in rule_ids],
+                        "rules": [_descriptor(rule_id, severities[rule_id], links) for rule_id in rule_ids],
                     }
                 },
                 "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],

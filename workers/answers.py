@@ -11,6 +11,7 @@ import difflib
 import sys
 
 import rules.catalog  # noqa: F401  (registers every rule)
+from rules.docs import DocsLinks
 from rules.rule import Rule, all_rules
 from workers.markdown import code
 
@@ -40,7 +41,7 @@ RULE_HELP = (
 )
 
 
-def explain(rule_id: str) -> tuple[str, bool]:
+def explain(rule_id: str, links: DocsLinks) -> tuple[str, bool]:
     """The reply to `/mldebt explain <rule_id>`, and whether the rule exists."""
     known = all_rules()
     wanted = rule_id.strip().strip("`").lower()
@@ -53,7 +54,7 @@ def explain(rule_id: str) -> tuple[str, bool]:
         return f"{asked}{hint}\n\nThe rules: {listed}.", False
     return (
         f"**`{rule.id}`** ({rule.severity.value}): {rule.title}.\n\n{summary_of(rule)}\n\n"
-        f"[What this rule checks and why]({rule.docs_url()}) · silence one place with "
+        f"[What this rule checks and why]({links.link(rule.id)}) · silence one place with "
         f"`# mldebt: ignore[{rule.id}] <reason>`"
     ), True
 

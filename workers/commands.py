@@ -48,7 +48,7 @@ def handle_command(
     ):
         gh.react_to_comment(repo, comment_id, "eyes")
         if command in ("help", "explain"):
-            answer, understood = (HELP, True) if command == "help" else explain(argument)
+            answer, understood = (HELP, True) if command == "help" else explain(argument, ctx.settings.docs)
             gh.reply_once(repo, pr_number, answer, marker)
             gh.react_to_comment(repo, comment_id, "rocket" if understood else "confused")
             return command

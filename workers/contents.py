@@ -9,23 +9,33 @@ with it, so a review of up to 100 files reads everything in one call.
 from __future__ import annotations
 
 import base64
+import json
+import logging
 from collections.abc import Sequence
 from typing import Any
 
 from githubkit import GitHub
 from githubkit.exception import GraphQLFailed, RequestFailed
+from githubkit.utils import UNSET
+from redis import Redis
+from redis.exceptions import RedisError
 
+from core import keys
 from workers import graphql_queries as gql
 from workers.clients import owner_and_name
 from workers.graphql_queries import Objects, Wanted
 from workers.port import BLOB, TREE, Blob, PullRequestNotFound, PullSnapshot
 from workers.tokens import InstallationAuth
 
+log = logging.getLogger(__name__)
+
 
 class ContentReads:
     """The half of `GitHubGateway` that reads file contents; its other half holds the client."""
 
     _gh: GitHub[InstallationAuth]
+    _redis: Redis
+    _installation_id: int
 
     def read_files(self, repo: str, wanted: Sequence[tuple[str, str]]) -> dict[tuple[str, str], Blob]:
         """Contents of many (commit, path) pairs in as few GraphQL calls as GitHub allows."""
@@ -105,14 +115,42 @@ class ContentReads:
         return data.get("repository") or {}
 
     def read_file(self, repo: str, sha: str, path: str) -> Blob:
+        return self._content(repo, path, sha)
+
+    def read_shared_config(self, repo: str, path: str) -> Blob:
+        """Cached per installation for `SHARED_CONFIG_TTL_SECONDS`: an organisation's shared file would
+        otherwise cost every review of every repository without a config of its own one more call."""
+        key = keys.shared_config_key(self._installation_id, repo, path)
+        try:
+            cached = self._redis.get(key)
+        except RedisError:
+            cached = None
+        if cached is not None:
+            stored = json.loads(cached)
+            return Blob(stored["data"], stored["skip"])
+        blob = self._content(repo, path, None)
+        try:
+            self._redis.set(
+                key,
+                json.dumps({"data": blob.data, "skip": blob.skip_reason}),
+                ex=keys.SHARED_CONFIG_TTL_SECONDS,
+            )
+        except RedisError:
+            log.warning("could not cache shared settings of %s; the next review reads them again", repo)
+        return blob
+
+    def _content(self, repo: str, path: str, ref: str | None) -> Blob:
+        """A file at `ref` (None: the default branch); `Blob(None)` when GitHub answers 404, as it does for
+        a missing file and for a repository the installation cannot see. Anything else (a rate limit's
+        403 too) raises, so that a passing fault is retried rather than cached as "no settings"."""
         owner, name = owner_and_name(repo)
         try:
-            content = self._gh.rest.repos.get_content(owner, name, path, ref=sha).parsed_data
+            content = self._gh.rest.repos.get_content(owner, name, path, ref=UNSET if ref is None else ref)
         except RequestFailed as exc:
             if exc.response.status_code == 404:
                 return Blob(None)
             raise
-        encoded = getattr(content, "content", None)
-        if not isinstance(encoded, str) or getattr(content, "encoding", "") != "base64":
+        encoded = getattr(content.parsed_data, "content", None)
+        if not isinstance(encoded, str) or getattr(content.parsed_data, "encoding", "") != "base64":
             return Blob(None, "larger than 1 MB")
         return gql.decoded(base64.b64decode(encoded))

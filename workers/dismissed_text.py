@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from rules.config import CONFIG_PATH
+from rules.docs import DocsLinks
 from rules.finding import Finding
 from workers.dismissals import KINDS, Dismissal
 from workers.markdown import code, safe
@@ -18,8 +19,7 @@ OFTEN = 3
 MAX_LISTED = 100
 
 
-def dismissed_section(dismissed: Sequence[tuple[Finding, Dismissal]], docs: str) -> list[str]:
-    """`docs` is the rule page's address, with `{rule}` in it."""
+def dismissed_section(dismissed: Sequence[tuple[Finding, Dismissal]], links: DocsLinks) -> list[str]:
     if not dismissed:
         return []
     parts = ["", "### Dismissed", ""]
@@ -28,7 +28,7 @@ def dismissed_section(dismissed: Sequence[tuple[Finding, Dismissal]], docs: str)
         kind = KINDS.get(dismissal.kind, "ignored")
         scope = " with the whole rule" if dismissal.rule else ""
         parts.append(
-            f"- **{finding.severity.value}** [`{finding.rule}`]({docs.format(rule=finding.rule)}) {where}:"
+            f"- **{finding.severity.value}** [`{finding.rule}`]({links.link(finding.rule)}) {where}:"
             f" {kind}{scope}, dismissed by {safe('@' + dismissal.by)}: {safe(dismissal.reason)}"
         )
     if len(dismissed) > MAX_LISTED:

@@ -73,6 +73,8 @@ class GitHubGateway(ContentReads, ReviewThreads):
         self, settings: Settings, tokens: InstallationTokens, installation_id: int, redis: Redis
     ) -> None:
         self._settings = settings
+        self._redis = redis
+        self._installation_id = installation_id
         self._gh, self._gh_once = installation_clients(settings, tokens, installation_id, redis)
 
     def __enter__(self) -> GitHubGateway:

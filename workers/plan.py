@@ -14,10 +14,10 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from rules.docs import DocsLinks
 from rules.engine import ScanResult
 from rules.finding import Finding
 from rules.fix import Fix
-from rules.rule import DOCS_URL
 from workers import report
 from workers.diffmap import commentable_lines
 from workers.dismissals import NO_DISMISSALS, Dismissal, Dismissals
@@ -65,6 +65,7 @@ class ReviewPlan:
     fixed: tuple[MarkFixed, ...]
     check_run: report.CheckOutput
     result: ScanResult = field(repr=False)
+    links: DocsLinks = field(repr=False)
     dismissed: tuple[tuple[Finding, Dismissal], ...] = ()
     often: Mapping[str, int] = field(default_factory=dict)
 
@@ -81,7 +82,9 @@ class ReviewPlan:
             self,
             comments=comments,
             unanchored=unanchored,
-            check_run=_check_run(self.result, self.head_sha, unanchored, self.dismissed, self.often),
+            check_run=_check_run(
+                self.result, self.head_sha, unanchored, self.links, self.dismissed, self.often
+            ),
         )
 
 
@@ -93,6 +96,7 @@ def plan(
     head_sha: str,
     max_comments: int,
     check_name: str,
+    links: DocsLinks,
     dismissals: Dismissals = NO_DISMISSALS,
     often: Mapping[str, int] | None = None,
 ) -> ReviewPlan:
@@ -114,7 +118,7 @@ def plan(
     for run in _runs(unsaid, anchorable):
         lines = anchorable.get(run[0].path, frozenset())
         if run[0].line in lines and len(comments) < max_comments:
-            comments.append(PlannedComment(run, _anchored(run, lines)))
+            comments.append(PlannedComment(run, _anchored(run, lines, links)))
         else:
             unanchored.extend(run)
     return ReviewPlan(
@@ -123,23 +127,26 @@ def plan(
         comments=tuple(comments),
         unanchored=tuple(unanchored),
         fixed=tuple(_fixed(result, posted, head_sha)),
-        check_run=_check_run(kept, head_sha, unanchored, dismissed, often or {}),
+        check_run=_check_run(kept, head_sha, unanchored, links, dismissed, often or {}),
         result=kept,
+        links=links,
         dismissed=dismissed,
         often=dict(often or {}),
     )
 
 
-def _anchored(run: Sequence[Finding], lines: frozenset[int]) -> ReviewComment:
+def _anchored(run: Sequence[Finding], lines: frozenset[int], links: DocsLinks) -> ReviewComment:
     """On exactly the lines of a lone finding's fix when the diff shows them all, carrying it as a suggestion;
     else a multi-line comment where the whole span is in one hunk, else one on the first flagged line."""
     fix = run[0].fix if len(run) == 1 else None
     if fix is not None and _shows(fix, lines):
         start = fix.start_line if fix.start_line < fix.end_line else None
-        return ReviewComment(run[0].path, fix.end_line, report.comment_body(run, fix), start_line=start)
+        return ReviewComment(
+            run[0].path, fix.end_line, report.comment_body(run, links, fix), start_line=start
+        )
     first, last = run[0].line, max(finding.end_line for finding in run)
     span = range(first, last + 1)
-    body = report.comment_body(run)
+    body = report.comment_body(run, links)
     if 1 < len(span) <= MAX_COMMENT_SPAN and all(line in lines for line in span):
         return ReviewComment(run[0].path, last, body, start_line=first)
     return ReviewComment(run[0].path, first, body)
@@ -197,12 +204,13 @@ def _check_run(
     result: ScanResult,
     head_sha: str,
     unanchored: Sequence[Finding],
+    links: DocsLinks,
     dismissed: Sequence[tuple[Finding, Dismissal]],
     often: Mapping[str, int],
 ) -> report.CheckOutput:
     """The report of the findings no one dismissed, then the dismissed ones and the config they suggest."""
-    output = report.check_output(result, head_sha, unanchored)
-    sections = dismissed_section(dismissed, DOCS_URL) + often_section(often)
+    output = report.check_output(result, head_sha, unanchored, links)
+    sections = dismissed_section(dismissed, links) + often_section(often)
     extra = "\n" + "\n".join(sections) if sections else ""
     return dataclasses.replace(
         output,

@@ -218,6 +218,10 @@ class GitHubPort(Protocol):
 
     def read_file(self, repo: str, sha: str, path: str) -> Blob: ...
 
+    def read_shared_config(self, repo: str, path: str) -> Blob:
+        """A config file on `repo`'s default branch, where shared settings live; `Blob(None)` when it is
+        missing or out of the installation's reach. May be a few minutes old."""
+
     def list_our_comments(self, repo: str, number: int, marker: str) -> list[PostedComment]:
         """Review comments by a bot carrying `marker`: what our earlier reviews said."""
 

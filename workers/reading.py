@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from githubkit.exception import RequestFailed
 
-from rules.config import CONFIG_PATH, DEFAULT_REGISTRIES, load_config
+from rules.config import CONFIG_PATH, DEFAULT_REGISTRIES
 from rules.engine import ChangedFile, FileNote, ReviewInput, ScanResult, scan
 from rules.source import kind_of
 from workers.patches import base_from_patch
@@ -29,6 +29,7 @@ from workers.port import (
     PullRequestNotFound,
     PullSnapshot,
 )
+from workers.repo_config import ReviewSettings, edit_notes, review_settings
 from workers.repoview import GitHubRepoView
 
 
@@ -42,13 +43,13 @@ class PullRequestGone(Exception):
 
 @dataclass(frozen=True)
 class PullRead:
-    """What the scan reads: the changed files at head and base, the repository around them, the config."""
+    """What the scan reads: the changed files at head and base, the repository around them, the settings."""
 
     pull: PullInfo
     files: list[PrFile]
     changed: list[ChangedFile]
     view: GitHubRepoView
-    config_text: str | None
+    settings: ReviewSettings
     oldest_commit: datetime | None
 
 
@@ -82,23 +83,24 @@ def read_pull(gh: GitHubPort, repo: str, number: int, head_sha: str) -> PullRead
     pr = still_current(snapshot.pull, head_sha)
     changed, known, config_text = _contents(gh, repo, head_sha, pr, files, snapshot.blobs)
     view = GitHubRepoView(gh, repo, {"base": pr.base_sha, "head": head_sha}, known, snapshot.folders)
-    return PullRead(pr, files, changed, view, config_text, snapshot.oldest_commit)
+    settings = review_settings(gh, repo, config_text)
+    return PullRead(pr, files, changed, view, settings, snapshot.oldest_commit)
 
 
 def scan_pull(read: PullRead) -> ScanResult:
     """The findings, with notes on what the scan could not see."""
-    config, config_errors = load_config(read.config_text)
     result = scan(
         ReviewInput(
             changed=read.changed,
             repo=read.view,
-            config=config,
+            config=read.settings.config,
             pr_body=read.pull.body,
             oldest_commit=read.oldest_commit,
             now=datetime.now(UTC),
         )
     )
-    result.config_errors = config_errors
+    result.config_errors = list(read.settings.errors)
+    result.config_notes = [*read.settings.notes, *edit_notes(read.changed)]
     if len(read.files) >= MAX_PR_FILES:
         result.notes.append(
             FileNote(

@@ -12,10 +12,10 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rules.docs import DocsLinks
 from rules.engine import ScanResult
 from rules.finding import Finding, Severity
 from rules.fix import Fix
-from rules.rule import DOCS_URL
 from workers.markdown import code, safe
 from workers.port import Annotation
 
@@ -49,11 +49,7 @@ def fingerprints_in(body: str) -> frozenset[str]:
     return frozenset(part for part in body[start + len(MARKER_PREFIX) : end].split(",") if part)
 
 
-def docs_link(rule: str) -> str:
-    return DOCS_URL.format(rule=rule)
-
-
-def comment_body(findings: Sequence[Finding], fix: Fix | None = None) -> str:
+def comment_body(findings: Sequence[Finding], links: DocsLinks, fix: Fix | None = None) -> str:
     """One finding, or a run of neighbouring findings of one rule said once: six untuned values in a new
     config are one remark to the author, not six. With `fix`, the comment must span exactly its lines:
     GitHub's suggestion replaces the lines the comment is on."""
@@ -71,7 +67,7 @@ def comment_body(findings: Sequence[Finding], fix: Fix | None = None) -> str:
         lines += ["", *suggestion_block(fix)]
     lines += [
         "",
-        f"[What this rule checks and why]({docs_link(first.rule)}) · reply `/mldebt rescore` to re-run",
+        f"[What this rule checks and why]({links.link(first.rule)}) · reply `/mldebt rescore` to re-run",
         marker(findings),
     ]
     return "\n".join(lines)
@@ -147,7 +143,7 @@ def title_for(result: ScanResult) -> str:
     return f"{_plural(new, 'new finding')}" + (f" ({blocking} blocking)" if blocking else "")
 
 
-def summary(result: ScanResult, sha: str) -> str:
+def summary(result: ScanResult, sha: str, links: DocsLinks) -> str:
     _, why = verdict(result)
     new = Counter(f.severity for f in result.new)
     existing = Counter(f.severity for f in result.existing)
@@ -173,14 +169,19 @@ def summary(result: ScanResult, sha: str) -> str:
     if by_rule:
         parts += ["", "### New findings by rule", "", "| Rule | Severity | New |", "|---|---|---:|"]
         for (rule, level), count in sorted(by_rule.items(), key=lambda item: (-item[0][1].rank, item[0][0])):
-            parts.append(f"| [`{rule}`]({docs_link(rule)}) | {level.value} | {count} |")
+            parts.append(f"| [`{rule}`]({links.link(rule)}) | {level.value} | {count} |")
     if result.notes:
         parts += ["", "### Files not analysed", ""]
         parts += [f"- {safe_path(note.path)}: {safe(note.reason)}" for note in result.notes[:100]]
         if len(result.notes) > 100:
             parts.append(f"- … and {len(result.notes) - 100} more")
+    if result.config_notes:
+        parts += ["", "### Configuration", ""]
+        for note in result.config_notes:
+            parts.append(f"- {safe(note.text)}")
+            parts += [f"  - {safe(detail)}" for detail in note.details[:20]]
     if result.config_errors:
-        parts += ["", "### Configuration problems (defaults applied)", ""]
+        parts += ["", "### Configuration problems", ""]
         parts += [f"- {safe(error)}" for error in result.config_errors[:20]]
     return capped("\n".join(parts))
 
@@ -190,7 +191,7 @@ def safe_path(path: str) -> str:
     return code(path, limit=200)
 
 
-def details(result: ScanResult, unanchored: Sequence[Finding]) -> str:
+def details(result: ScanResult, unanchored: Sequence[Finding], links: DocsLinks) -> str:
     """The full list, for the check run's details page: everything lands somewhere."""
     parts: list[str] = []
     for heading, findings in (
@@ -204,7 +205,7 @@ def details(result: ScanResult, unanchored: Sequence[Finding]) -> str:
         for finding in findings[:300]:
             where = safe_path(finding.path) + (f" line {finding.line}" if finding.line else "")
             parts.append(
-                f"- **{finding.severity.value}** [`{finding.rule}`]({docs_link(finding.rule)})"
+                f"- **{finding.severity.value}** [`{finding.rule}`]({links.link(finding.rule)})"
                 f" {where}: {safe(finding.message)}"
             )
         parts.append("")
@@ -233,7 +234,7 @@ def _annotation_level(finding: Finding, result: ScanResult) -> str:
     return "failure" if finding.severity in result.fail_on else "warning"
 
 
-def annotations_for(result: ScanResult) -> list[Annotation]:
+def annotations_for(result: ScanResult, links: DocsLinks) -> list[Annotation]:
     """The check run's marks on the files: a blocking new finding fails, another new one warns, and
     debt already there is a notice."""
     chosen = result.new + result.existing
@@ -247,7 +248,7 @@ def annotations_for(result: ScanResult) -> list[Annotation]:
             prefix
             + finding.message
             + (f"\n\nSuggestion: {finding.suggestion}" if finding.suggestion else "")
-            + f"\n\n{docs_link(finding.rule)}"
+            + f"\n\n{links.link(finding.rule)}"
         )
         notes.append(
             Annotation(
@@ -262,12 +263,14 @@ def annotations_for(result: ScanResult) -> list[Annotation]:
     return notes
 
 
-def check_output(result: ScanResult, sha: str, unanchored: Sequence[Finding]) -> CheckOutput:
+def check_output(
+    result: ScanResult, sha: str, unanchored: Sequence[Finding], links: DocsLinks
+) -> CheckOutput:
     conclusion, _ = verdict(result)
     return CheckOutput(
         conclusion,
         title_for(result),
-        summary(result, sha),
-        details(result, unanchored),
-        annotations_for(result),
+        summary(result, sha, links),
+        details(result, unanchored, links),
+        annotations_for(result, links),
     )

@@ -199,6 +199,7 @@ class Review:
                 head_sha=self.head_sha,
                 max_comments=self.ctx.settings.max_review_comments,
                 check_name=self.ctx.settings.check_name,
+                links=self.ctx.settings.docs,
                 dismissals=dismissed,
                 often=dismissals.tally(self.ctx.redis, self.repo, self.pr_number, rules),
             )

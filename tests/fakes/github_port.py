@@ -48,6 +48,8 @@ class RecordingGitHub:
     pull: PullInfo = field(default_factory=lambda: PullInfo(1, "h" * 40, "b" * 40, "", "open", False))
     files: list[PrFile] = field(default_factory=list)
     blobs: dict[tuple[str, str], Blob] = field(default_factory=dict)
+    # (repo, path) → a file on another repository's default branch (shared settings).
+    shared: dict[tuple[str, str], Blob] = field(default_factory=dict)
     diff_lines: Mapping[str, Collection[int]] = field(default_factory=dict)
     posted: list[PostedComment] = field(default_factory=list)
     replies: list[ThreadComment] = field(default_factory=list)
@@ -116,6 +118,10 @@ class RecordingGitHub:
     def read_file(self, repo: str, sha: str, path: str) -> Blob:
         self._record("read_file", repo, sha, path)
         return self.blobs.get((sha, path), Blob(None))
+
+    def read_shared_config(self, repo: str, path: str) -> Blob:
+        self._record("read_shared_config", repo, path)
+        return self.shared.get((repo, path), Blob(None))
 
     def list_our_comments(self, repo: str, number: int, marker: str) -> list[PostedComment]:
         self._record("list_our_comments", repo, number, marker)

@@ -161,3 +161,51 @@ def test_excluded_paths_reach_no_rule_not_even_pull_request_level_ones() -> None
     assert [f.rule for f in run_case(flagged).findings] == ["missing-data-versioning"]
     excluded = Case({"data/train.csv": data}, config="exclude: ['data/*']\n")
     assert run_case(excluded).findings == []
+
+
+MAGIC = (
+    "import pandas as pd\n\n\ndef keep(df: pd.DataFrame) -> pd.DataFrame:\n    return df[df.score > 0.73]\n"
+)
+PER_PATH = """per_path:
+  "notebooks/*": {ignore: [magic-number]}
+  "tests/*": {ignore: [hardcoded-path, magic-number]}
+"""
+
+
+def _rules_by_path(case: Case) -> set[tuple[str, str]]:
+    return {(finding.path, finding.rule) for finding in run_case(case).findings}
+
+
+def test_per_path_ignores_turn_a_rule_off_only_where_the_glob_matches() -> None:
+    files = {"src/score.py": MAGIC, "notebooks/eda/score.py": MAGIC}
+    assert _rules_by_path(Case(files)) == {
+        ("src/score.py", "magic-number"),
+        ("notebooks/eda/score.py", "magic-number"),
+    }
+    assert _rules_by_path(Case(files, config=PER_PATH)) == {("src/score.py", "magic-number")}
+
+
+def test_a_per_path_ignore_leaves_other_rules_running_there() -> None:
+    loader = 'import pandas as pd\n\n\ndef load():\n    return pd.read_csv("/home/alice/data.csv")\n'
+    found = _rules_by_path(Case({"notebooks/load.py": loader}, config=PER_PATH))
+    assert ("notebooks/load.py", "hardcoded-path") in found
+
+
+def test_a_suppression_of_a_rule_ignored_for_the_path_is_not_called_unused() -> None:
+    code = MAGIC.replace("0.73]", "0.73]  # mldebt: ignore[magic-number] calibrated in FR-12")
+    assert _rules_by_path(Case({"notebooks/score.py": code}, config=PER_PATH)) == set()
+
+
+def test_per_path_ignores_reach_pull_request_level_rules() -> None:
+    data = "id,value\n" + "".join(f"{i},{i * 0.5}\n" for i in range(20_000))
+    config = "per_path:\n  'data/*': {ignore: [missing-data-versioning]}\n"
+    assert run_case(Case({"data/train.csv": data}, config=config)).findings == []
+
+
+def test_per_path_mistakes_name_the_file_and_line() -> None:
+    _, errors = load_config("fail_on: [high]\nper_path:\n  'tests/*': {ignore: [magic-numbers]}\n", "m.yml")
+    assert errors == ["m.yml:3: per_path/tests/*/ignore: unknown rule id 'magic-numbers'"]
+    config, errors = load_config("per_path:\n  'tests/*': {ignroe: [magic-number]}\n", "m.yml")
+    assert config == Config()
+    assert [error.split(": ")[0] for error in errors] == ["m.yml:2", "m.yml:2"]
+    assert "'ignore' is a required property" in " ".join(errors)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from core.jobs import COMMAND
+from rules.docs import DocsLinks
 from workers.answers import HELP, RULE_HELP, THREAD_HELP, explain
 
 
@@ -38,7 +39,7 @@ def test_the_thread_and_rule_help_say_how_to_dismiss_and_are_no_commands_themsel
 
 
 def test_explain_answers_from_the_rule_itself() -> None:
-    answer, known = explain("`Unused-Suppression`")
+    answer, known = explain("`Unused-Suppression`", DocsLinks())
     assert known
     assert answer == (
         "**`unused-suppression`** (low): Suppression that suppresses nothing.\n\n"
@@ -49,13 +50,13 @@ def test_explain_answers_from_the_rule_itself() -> None:
 
 
 def test_a_misspelt_rule_gets_the_closest_id() -> None:
-    answer, known = explain("hardcoded-paths")
+    answer, known = explain("hardcoded-paths", DocsLinks())
     assert not known
     assert answer.splitlines()[0] == "`hardcoded-paths` is not an mldebt rule. Did you mean `hardcoded-path`?"
 
 
 def test_an_unknown_rule_gets_the_list_and_pings_no_one() -> None:
-    answer, known = explain("@octocat-paths")
+    answer, known = explain("@octocat-paths", DocsLinks())
     assert not known
     # In a code span a mention pings no one.
     assert answer.splitlines()[0] == "`@octocat-paths` is not an mldebt rule."
@@ -63,5 +64,5 @@ def test_an_unknown_rule_gets_the_list_and_pings_no_one() -> None:
 
 
 def test_explain_without_a_rule_asks_for_one() -> None:
-    answer, known = explain("")
+    answer, known = explain("", DocsLinks())
     assert not known and answer.startswith("Name the rule to explain.")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from redis import Redis
 
+from rules.docs import DocsLinks
 from rules.engine import ScanResult
 from rules.finding import Finding, Severity
-from rules.rule import DOCS_URL
 from tests.fakes.github_port import RecordingGitHub
 from workers import report
 from workers.access import Writers
@@ -26,7 +26,7 @@ def _finding(line: int, rule: str = "hardcoded-path", severity: Severity = Sever
 
 
 def _ours(comment_id: int, *findings: Finding) -> PostedComment:
-    return PostedComment(comment_id, report.comment_body(findings), "train.py", findings[0].line)
+    return PostedComment(comment_id, report.comment_body(findings, DocsLinks()), "train.py", findings[0].line)
 
 
 def _reply(comment_id: int, to: int, body: str, author: str = "alice", **more: object) -> ThreadComment:
@@ -116,7 +116,14 @@ def test_a_dismissed_finding_is_not_said_again_nor_counted_nor_marked_fixed(redi
     diff = [PrFile("train.py", "modified", None, "@@ -1,0 +1,30 @@\n" + "+x\n" * 30)]
 
     planned = plan(
-        result, diff, posted, head_sha=SHA, max_comments=25, check_name="mldebt", dismissals=dismissals
+        result,
+        diff,
+        posted,
+        head_sha=SHA,
+        max_comments=25,
+        check_name="mldebt",
+        links=DocsLinks(),
+        dismissals=dismissals,
     )
 
     assert [each.findings for each in planned.comments] == [(path,)]
@@ -126,7 +133,7 @@ def test_a_dismissed_finding_is_not_said_again_nor_counted_nor_marked_fixed(redi
     assert [a.title for a in planned.check_run.annotations] == ["hardcoded-path (high)"]
     assert planned.check_run.summary.endswith(
         "\n\n### Dismissed\n\n"
-        f"- **critical** [`split-leakage`]({DOCS_URL.format(rule='split-leakage')}) `train.py` line 16:"
+        f"- **critical** [`split-leakage`]({DocsLinks().link('split-leakage')}) `train.py` line 16:"
         " ignored, dismissed by @\u200balice: refit per fold"
     )
 
@@ -139,7 +146,7 @@ def test_the_dismissed_list_says_kind_scope_who_and_why_and_pings_no_one() -> No
         ),
         (_finding(3), Dismissal("carol", "platform paths", "wont-fix", "hardcoded-path")),
     ]
-    assert dismissed_section(dismissed, "https://docs/{rule}.md") == [
+    assert dismissed_section(dismissed, DocsLinks("https://docs/{rule}.md")) == [
         "",
         "### Dismissed",
         "",
@@ -148,7 +155,7 @@ def test_the_dismissed_list_says_kind_scope_who_and_why_and_pings_no_one() -> No
         "- **high** [`hardcoded-path`](https://docs/hardcoded-path.md) `train.py` line 3: won't fix with the"
         " whole rule, dismissed by @\u200bcarol: platform paths",
     ]
-    assert dismissed_section([], "https://docs/{rule}.md") == []
+    assert dismissed_section([], DocsLinks("https://docs/{rule}.md")) == []
 
 
 def test_a_rule_dismissed_in_three_prs_of_a_repository_earns_the_config_line(redis: Redis) -> None:

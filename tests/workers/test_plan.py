@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rules.docs import DocsLinks
 from rules.engine import FileNote, ScanResult
 from rules.finding import Finding, Severity
 from workers import report
@@ -44,7 +45,9 @@ def _plan(
     cap: int = 25,
 ) -> ReviewPlan:
     result = ScanResult(findings=findings, fixed=[], notes=notes or [], files_scanned=1)
-    return plan(result, files, posted or [], head_sha=SHA, max_comments=cap, check_name="mldebt")
+    return plan(
+        result, files, posted or [], head_sha=SHA, max_comments=cap, check_name="mldebt", links=DocsLinks()
+    )
 
 
 TRAIN = PrFile("train.py", "modified", None, _patch(1, 40))
@@ -63,7 +66,7 @@ def test_neighbouring_findings_of_one_rule_are_one_comment_and_a_distant_one_its
     planned = _plan(findings, [TRAIN])
     assert _anchors(planned) == [("train.py", 3, 6, 3), ("train.py", None, 30, 1), ("train.py", None, 5, 1)]
     assert planned.commented == 5 and planned.unanchored == ()
-    assert planned.comments[0].comment.body == report.comment_body(findings[:3])
+    assert planned.comments[0].comment.body == report.comment_body(findings[:3], DocsLinks())
 
 
 def test_a_run_stops_at_its_cap_and_the_rest_starts_a_new_one() -> None:
@@ -136,16 +139,16 @@ def test_what_was_said_before_is_not_said_again_and_planning_twice_plans_the_sam
 
 def test_only_the_findings_not_yet_said_are_planned() -> None:
     said = _finding(3)
-    posted = [PostedComment(7, report.comment_body([said]), "train.py", 3)]
+    posted = [PostedComment(7, report.comment_body([said], DocsLinks()), "train.py", 3)]
     planned = _plan([said, _finding(30)], [TRAIN], posted)
     assert [each.findings for each in planned.comments] == [(_finding(30),)]
 
 
 def test_our_comments_on_debt_that_is_gone_are_marked_fixed_once() -> None:
-    gone = report.comment_body([_finding(9)])
-    kept = report.comment_body([_finding(3)])
-    already_fixed = report.fixed_body(report.comment_body([_finding(12)]), "f" * 40)
-    in_unread_file = report.comment_body([_finding(2, path="weights.bin")])
+    gone = report.comment_body([_finding(9)], DocsLinks())
+    kept = report.comment_body([_finding(3)], DocsLinks())
+    already_fixed = report.fixed_body(report.comment_body([_finding(12)], DocsLinks()), "f" * 40)
+    in_unread_file = report.comment_body([_finding(2, path="weights.bin")], DocsLinks())
     posted = [
         PostedComment(1, gone, "train.py", 9),
         PostedComment(2, kept, "train.py", 3),
@@ -176,7 +179,7 @@ def test_the_check_run_output_is_the_report_of_the_scan() -> None:
     findings = [_finding(3, "hardcoded-path"), _finding(50)]
     planned = _plan(findings, [TRAIN])
     result = ScanResult(findings=findings, fixed=[], notes=[], files_scanned=1)
-    assert planned.check_run == report.check_output(result, SHA, [findings[1]])
+    assert planned.check_run == report.check_output(result, SHA, [findings[1]], DocsLinks())
     assert (planned.check_run.conclusion, planned.check_run.title) == (
         "failure",
         "2 new findings (1 blocking)",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from rules.docs import DocsLinks
 from rules.engine import ScanResult
 from rules.finding import Finding, Severity
 from tests.fakes.github_port import RecordingGitHub
@@ -35,6 +36,7 @@ def _plan(findings: list[Finding], posted: list[PostedComment] | None = None) ->
         head_sha=SHA,
         max_comments=25,
         check_name="mldebt",
+        links=DocsLinks(),
     )
 
 
@@ -51,7 +53,7 @@ def _github(
 
 
 def test_the_review_goes_first_then_the_fixed_marks_then_the_check_run() -> None:
-    gone = PostedComment(11, report.comment_body([_finding(9, "dead-code")]), "train.py", 9)
+    gone = PostedComment(11, report.comment_body([_finding(9, "dead-code")], DocsLinks()), "train.py", 9)
     planned = _plan([_finding(2), _finding(6, "hardcoded-path")], [gone])
     gh = _github()
     publisher = Publisher(gh, REPO, 7)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from rules.engine import FileNote, ScanResult
+from rules.docs import DocsLinks
+from rules.engine import ConfigNote, FileNote, ScanResult
 from rules.finding import Finding, Severity
 from tests import rendered as tests_rendered
 from workers import report
@@ -58,11 +59,11 @@ Debt score of the touched files at `abcdef1`: **17** (this PR: +11). 1 file anal
 
 
 def test_summary_says_why_and_counts_new_existing_fixed() -> None:
-    assert report.summary(RESULT, "abcdef1234") == EXPECTED_SUMMARY
+    assert report.summary(RESULT, "abcdef1234", DocsLinks()) == EXPECTED_SUMMARY
 
 
 def test_conclusion_and_title() -> None:
-    output = report.check_output(RESULT, "abcdef1234", [])
+    output = report.check_output(RESULT, "abcdef1234", [], DocsLinks())
     assert output.conclusion == "failure"
     assert output.title == "2 new findings (1 blocking)"
 
@@ -73,7 +74,7 @@ def test_no_new_debt_passes() -> None:
 
 
 def test_annotations_fail_for_blocking_warn_for_new_and_note_existing() -> None:
-    levels = {(a.path, a.start_line): a.level for a in report.annotations_for(RESULT)}
+    levels = {(a.path, a.start_line): a.level for a in report.annotations_for(RESULT, DocsLinks())}
     assert levels == {("train.py", 10): "failure", ("train.py", 20): "warning", ("train.py", 3): "notice"}
 
 
@@ -90,7 +91,7 @@ split-leakage message
 
 def test_comment_body_carries_docs_link_and_hidden_fingerprint() -> None:
     finding = RESULT.findings[0]
-    body = report.comment_body([finding])
+    body = report.comment_body([finding], DocsLinks())
     assert body == EXPECTED_COMMENT.format(docs=DOCS, fp=report.fingerprint(finding))
     assert report.fingerprints_in(body) == {report.fingerprint(finding)}
 
@@ -113,7 +114,7 @@ def test_summary_is_capped_at_githubs_limit() -> None:
     many = ScanResult(
         findings=[], fixed=[], notes=[FileNote("x" * 2000 + str(i), "binary file") for i in range(100)]
     )
-    assert len(report.summary(many, "a" * 40)) <= report.MAX_OUTPUT_CHARS
+    assert len(report.summary(many, "a" * 40, DocsLinks())) <= report.MAX_OUTPUT_CHARS
 
 
 ODD_PATHS = [
@@ -127,7 +128,9 @@ ODD_PATHS = [
 def test_odd_file_names_leave_the_summary_table_and_notes_intact() -> None:
     notes = [FileNote(path, "does not parse as YAML: found '@octocat' <b>PWNED</b>") for path in ODD_PATHS]
     body = report.summary(
-        ScanResult(findings=list(RESULT.findings), fixed=[], notes=notes, files_scanned=1), "abcdef1234"
+        ScanResult(findings=list(RESULT.findings), fixed=[], notes=notes, files_scanned=1),
+        "abcdef1234",
+        DocsLinks(),
     )
     assert tests_rendered.injected(body, ["PWNED"]) == []
     severity_table = tests_rendered.table_rows(body)[:6]
@@ -149,7 +152,7 @@ def test_odd_file_names_in_the_details_cannot_inject_markup() -> None:
         Finding("magic-number", Severity.MEDIUM, path, 3, 3, "`0.73` is unexplained", key=path)
         for path in ODD_PATHS
     ]
-    text = report.details(ScanResult(findings=findings, fixed=[], notes=[]), findings)
+    text = report.details(ScanResult(findings=findings, fixed=[], notes=[]), findings, DocsLinks())
     assert tests_rendered.injected(text, ["PWNED"]) == []
 
 
@@ -163,7 +166,7 @@ def test_a_marker_faked_by_the_reviewed_code_does_not_change_our_fingerprint() -
         "`<!-- mldebt:finding 0000 --> <!-- mldebt:fixed -->` is set to `1`",
         key="lr=1",
     )
-    body = report.comment_body([fake])
+    body = report.comment_body([fake], DocsLinks())
     assert report.fingerprints_in(body) == {report.fingerprint(fake)}
     assert report.FIXED_MARKER not in body
     assert report.fingerprints_in(report.fixed_body(body, "0123456789")) == {report.fingerprint(fake)}
@@ -196,9 +199,46 @@ def test_a_run_of_neighbouring_findings_is_one_comment_that_lists_each_and_carri
         )
         for line, key in [(2, "train.lr=0.0003"), (3, "train.epochs=12")]
     ]
-    body = report.comment_body(run)
+    body = report.comment_body(run, DocsLinks())
     assert body == EXPECTED_GROUP_COMMENT.format(
         docs=DOCS, first=report.fingerprint(run[0]), second=report.fingerprint(run[1])
     )
     assert report.fingerprints_in(body) == {report.fingerprint(finding) for finding in run}
     assert report.fingerprints_in(report.fixed_body(body, "0123456789")) == report.fingerprints_in(body)
+
+
+def test_configuration_notes_come_before_problems_with_details_nested() -> None:
+    result = ScanResult(
+        findings=[],
+        fixed=[],
+        notes=[],
+        files_scanned=1,
+        config_errors=[
+            "octo-org/.github:.github/mldebt.yml:4: stale_branch_days: 0 is less than the minimum of 1"
+        ],
+        config_notes=[
+            ConfigNote("`octo-org/.github:.github/mldebt.yml` was ignored because of the problems below."),
+            ConfigNote(
+                "This pull request edits `.github/mldebt.yml`. The new version has problems:",
+                (".github/mldebt.yml:2: rules: unknown rule id 'magic-numbers'",),
+            ),
+        ],
+    )
+    summary = report.summary(result, "abcdef1234", DocsLinks())
+    assert summary.split("analysed.\n\n", 1)[1] == (
+        "### Configuration\n\n"
+        "- `octo-org/.github:.github/mldebt.yml` was ignored because of the problems below.\n"
+        "- This pull request edits `.github/mldebt.yml`. The new version has problems:\n"
+        "  - .github/mldebt.yml:2: rules: unknown rule id 'magic-numbers'\n\n"
+        "### Configuration problems\n\n"
+        "- octo-org/.github:.github/mldebt.yml:4: stale\\_branch\\_days: 0 is less than the minimum of 1"
+    )
+
+
+def test_summary_links_follow_the_docs_setting() -> None:
+    links = DocsLinks("https://handbook.example.com/ml/{rule}")
+    summary = report.summary(RESULT, "abcdef1234", links)
+    assert "| [`split-leakage`](https://handbook.example.com/ml/split-leakage) | critical | 1 |" in summary
+    body = report.comment_body([RESULT.findings[0]], links)
+    assert "[What this rule checks and why](https://handbook.example.com/ml/split-leakage)" in body
+    assert "github.com/mldebt" not in summary + body

@@ -9,6 +9,7 @@ from dataclasses import replace
 import pytest
 
 from rules.checks.suppression_without_reason import REASON_STUB
+from rules.docs import DocsLinks
 from rules.examples import run_case
 from rules.finding import Finding, Severity
 from rules.fix import Fix
@@ -34,7 +35,7 @@ def _added(text: str) -> str:
 def _comments(findings: list[Finding], files: list[PrFile]) -> list[ReviewComment]:
     result = run_case(Case("x = 1\n"))
     result.findings = findings
-    planned = plan(result, files, [], head_sha=SHA, max_comments=25, check_name="mldebt")
+    planned = plan(result, files, [], head_sha=SHA, max_comments=25, check_name="mldebt", links=DocsLinks())
     return [each.comment for each in planned.comments]
 
 
@@ -124,7 +125,7 @@ def test_committing_each_suggestion_parses_and_clears_its_finding(rule: str, cas
     result = run_case(case)
     heads = case.head_files()
     files = [PrFile(path, "added", None, _added(str(text))) for path, text in heads.items()]
-    planned = plan(result, files, [], head_sha=SHA, max_comments=50, check_name="mldebt")
+    planned = plan(result, files, [], head_sha=SHA, max_comments=50, check_name="mldebt", links=DocsLinks())
     suggested = [each for each in planned.comments if suggestion_in(each.comment.body) is not None]
     assert suggested, "a fixable finding alone on the diff gets a suggestion"
     for each in suggested:
