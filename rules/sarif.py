@@ -1,7 +1,10 @@
 """SARIF 2.1.0 for GitHub code scanning and other SARIF viewers.
 
 Code scanning rejects a result without a location, so findings about the pull
-request as a whole (`line` 0) are reported as tool notifications instead.
+request as a whole (`line` 0) are reported as tool notifications instead. Each
+rule carries its page from `docs/rules/` as description and help, which code
+scanning shows beside the alert; `automationDetails` names the analysis so that
+a new upload replaces mldebt's previous one rather than another tool's.
 """
 
 from __future__ import annotations
@@ -13,9 +16,12 @@ from typing import Any
 from rules.engine import ScanResult
 from rules.finding import Finding, Severity
 from rules.rule import all_rules
+from rules.rule_docs import plain, rule_doc
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/mldebt/mldebt"
+# Code scanning's category is everything before the last "/": every mldebt run is one analysis.
+AUTOMATION_ID = "mldebt/"
 LEVEL = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "note"}
 
 
@@ -38,6 +44,10 @@ def _descriptor(rule_id: str, severity: Severity) -> dict[str, Any]:
     }
     if rule:
         descriptor["helpUri"] = rule.docs_url()
+    doc = rule_doc(rule_id)
+    if doc:
+        descriptor["fullDescription"] = {"text": plain(doc.description), "markdown": doc.description}
+        descriptor["help"] = {"text": plain(doc.page), "markdown": doc.page}
     return descriptor
 
 
@@ -99,6 +109,7 @@ def to_sarif(result: ScanResult, root: Path | None = None) -> dict[str, Any]:
                         "rules": [_descriptor(rule_id, severities[rule_id]) for rule_id in rule_ids],
                     }
                 },
+                "automationDetails": {"id": AUTOMATION_ID},
                 "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
                 **(
                     {"originalUriBaseIds": {"%SRCROOT%": {"uri": root.resolve().as_uri() + "/"}}}
