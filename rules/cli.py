@@ -27,6 +27,7 @@ from pathlib import Path
 from rules.cli_options import UsageError, choose_rules, rule_ids
 from rules.config import CONFIG_PATH, Config, load_config
 from rules.engine import ReviewInput, ScanResult, scan
+from rules.gitindex import StagedRepo
 from rules.gitrepo import GitError, GitRepo
 from rules.render_json import findings_json
 from rules.render_text import Comparison, render, statistics, statistics_json, summary_lines
@@ -85,6 +86,12 @@ def parser() -> argparse.ArgumentParser:
         "--head",
         metavar="REV",
         help="head revision (default: the working tree, with uncommitted and untracked files)",
+    )
+    command.add_argument(
+        "--staged",
+        action="store_true",
+        help="review the staged changes (the index against HEAD) only, as a pre-commit hook must; "
+        "unstaged edits and untracked files are ignored",
     )
     command.add_argument(
         "--pr-body", metavar="FILE", type=Path, help="a file holding the pull request description"
@@ -181,9 +188,26 @@ def _review_files(args: argparse.Namespace, root: Path) -> Scanned:
     return Scanned(result, root, Comparison(paths=tuple(args.paths)))
 
 
+def _review_staged(args: argparse.Namespace, root: Path) -> Scanned:
+    """`scan --staged`: what the commit being made would record, judged against HEAD and HEAD's config."""
+    if args.paths or args.base or args.head:
+        raise UsageError("--staged compares the index with HEAD: it takes no PATH, --base or --head")
+    repo = StagedRepo(root)
+    changed = repo.changed_files()
+    config = _config(args, repo.read_text(CONFIG_PATH, "base"), "HEAD", frozenset())
+    pr_body = _read(args.pr_body, "pull request body") if args.pr_body else ""
+    result = scan(ReviewInput(changed=changed, repo=repo, config=config, pr_body=pr_body))
+    compared = Comparison(
+        base="HEAD", base_sha=repo.base, head="the staged changes", nothing_changed=not changed
+    )
+    return Scanned(result, root, compared)
+
+
 def review(args: argparse.Namespace) -> Scanned:
     """Everything `scan` needs, from git; GitError or UsageError for anything the user must fix."""
     root = GitRepo.toplevel(args.repo)
+    if args.staged:
+        return _review_staged(args, root)
     if args.paths:
         return _review_files(args, root)
     head = GitRepo.commit(root, args.head) if args.head else None
