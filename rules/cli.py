@@ -198,7 +198,7 @@ def _review_staged(args: argparse.Namespace, root: Path) -> Scanned:
     pr_body = _read(args.pr_body, "pull request body") if args.pr_body else ""
     result = scan(ReviewInput(changed=changed, repo=repo, config=config, pr_body=pr_body))
     compared = Comparison(
-        base="HEAD", base_sha=repo.base, head="the staged changes", nothing_changed=not changed
+        base=repo.base_name, base_sha=repo.base, head="the staged changes", nothing_changed=not changed
     )
     return Scanned(result, root, compared)
 

@@ -25,8 +25,10 @@ class StagedRepo(GitRepo):
     def __init__(self, root: Path) -> None:
         try:
             base = GitRepo.commit(root, "HEAD")
+            self.base_name = "HEAD"
         except GitError:
             base = _empty_tree(root)
+            self.base_name = "the empty tree"
         super().__init__(root, base, None)
 
     def _head_blobs(self) -> str:

@@ -63,6 +63,8 @@ def test_the_first_commit_is_reviewed_against_nothing(repo: Repo) -> None:
     # The config comes from HEAD, as from the base on GitHub: before the first commit there is none,
     # so the staged STRICT config does not apply and a medium finding does not fail.
     assert staged_rules(repo) == ([("unpinned-dependencies", "requirements.txt", 3)], 0)
+    summary = repo.scan("--staged").stdout.splitlines()
+    assert "compared the empty tree (4b825dc) → the staged changes" in summary
 
 
 def test_staged_takes_no_paths_or_revisions(repo: Repo) -> None:
