@@ -187,7 +187,51 @@ def test_a_clean_pull_request_passes(repo: Repo, action: Path, python_bin: Path,
     assert sarif_errors(document) == [] and document["runs"][0]["results"] == []
 
 
-def test_a_base_outside_the_history_says_what_to_change(
+def long_branch(repo: Repo, commits: int) -> str:
+    """A pull request of `commits` commits (written with fast-import: seconds, not minutes); the base sha."""
+    base = repo.commit(BASE_FILES, "base", when=datetime.now(UTC) - timedelta(days=2))
+    stamp = int((datetime.now(UTC) - timedelta(days=1)).timestamp())
+    stream = []
+    for number in range(commits):
+        content = f"step {number}\n"
+        parent = f"from {base}\n" if number == 0 else ""
+        stream.append(
+            f"commit refs/heads/feature\ncommitter Ada <ada@example.com> {stamp} +0000\ndata 5\nstep\n"
+            f"{parent}M 644 inline notes.txt\ndata {len(content)}\n{content}\n"
+        )
+    subprocess.run(
+        ["git", "fast-import", "--quiet"],
+        input="".join(stream),
+        cwd=repo.path,
+        env=repo.env,
+        text=True,
+        check=True,
+    )
+    repo.git("checkout", "-q", "--detach", base)
+    repo.git("merge", "-q", "--no-ff", "--no-edit", "feature")
+    repo.git("update-ref", "refs/pull/1/merge", "HEAD")
+    return base
+
+
+def test_a_branch_deeper_than_the_action_fetches_says_what_to_change(
+    repo: Repo, action: Path, python_bin: Path, tmp_path: Path
+) -> None:
+    base = long_branch(repo, 1200)
+    workspace = checkout(repo, tmp_path / "workspace")
+    run = run_action(repo, action, python_bin, workspace, base)
+    fetch = run.step("Fetch the history between base and head")
+    assert fetch.status == 2
+    assert "fetching 1000 more commit(s) of history" in fetch.log
+    head = git(workspace, repo, "rev-parse", "HEAD")
+    assert (
+        f"::error::mldebt: {base[:12]} and {head[:12]} do not meet in the fetched history; "
+        "check out with `fetch-depth: 0` (actions/checkout) or run `git fetch --unshallow` first"
+    ) in fetch.log
+    assert not run.step("Install mldebt (the CLI and rules only)").ran
+    assert not run.step("Review").ran and not run.step("Upload SARIF to code scanning").ran
+
+
+def test_a_base_from_another_history_is_named(
     repo: Repo, action: Path, python_bin: Path, tmp_path: Path
 ) -> None:
     pull_request(repo)
@@ -198,11 +242,8 @@ def test_a_base_outside_the_history_says_what_to_change(
     fetch = run.step("Fetch the history between base and head")
     assert fetch.status == 2
     assert f"::error::mldebt: {unrelated[:12]} and " in fetch.log
-    assert (
-        "check out with `fetch-depth: 0` (actions/checkout) or run `git fetch --unshallow` first" in fetch.log
-    )
-    assert not run.step("Install mldebt (the CLI and rules only)").ran
-    assert not run.step("Review").ran and not run.step("Upload SARIF to code scanning").ran
+    assert "share no history; set the action's base input to a commit the head branch grew from" in fetch.log
+    assert not run.step("Review").ran
 
 
 def test_without_a_pull_request_the_base_must_be_given(
