@@ -2,9 +2,10 @@
 
 The same engine and rules as the GitHub App, over the files that differ between
 the base (by default the merge base with the default branch) and the head (by
-default the working tree, uncommitted and untracked files included). The config
-comes from the base revision, as on GitHub, so a change cannot switch off the
-checks that would report it.
+default the working tree, uncommitted and untracked files included); with
+`--staged`, the index against HEAD, as a pre-commit hook must judge a commit.
+The config comes from the base revision, as on GitHub, so a change cannot
+switch off the checks that would report it.
 
 Exit status: 1 when a new finding is at a failing severity (`fail_on`), 0
 otherwise (always 0 with `--exit-zero`), 2 for usage errors, an invalid config
