@@ -22,6 +22,7 @@ COPY bot ./bot
 COPY core ./core
 COPY workers ./workers
 COPY rules ./rules
+COPY mldebt ./mldebt
 # The rule pages: `rules/docs` links to them, and the SARIF report carries them as each rule's help.
 COPY docs/rules ./docs/rules
 RUN pip install --no-deps '.[server]'

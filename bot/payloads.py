@@ -78,6 +78,12 @@ class Comment(_Lenient):
     author_association: str = "NONE"
 
 
+class ReviewComment(Comment):
+    """A review comment; `in_reply_to_id` names the comment that opened its thread (absent on that one)."""
+
+    in_reply_to_id: Id | None = None
+
+
 class IssuePullRequestLink(_Lenient):
     url: str = ""
 
@@ -125,6 +131,11 @@ class PullRequestEvent(Event):
 class IssueCommentEvent(Event):
     issue: Issue
     comment: Comment
+
+
+class ReviewCommentEvent(Event):
+    comment: ReviewComment
+    pull_request: PullRequestRef
 
 
 class CheckRunEvent(Event):

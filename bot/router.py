@@ -12,11 +12,19 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from bot.payloads import CheckRunEvent, CheckSuiteEvent, IssueCommentEvent, PullRequestEvent
-from core.jobs import COMMAND, MAX_ARGUMENT, CommandJob, PullRequestJob, ReviewJob
+from bot.payloads import (
+    CheckRunEvent,
+    CheckSuiteEvent,
+    IssueCommentEvent,
+    PullRequestEvent,
+    ReviewCommentEvent,
+)
+from core.jobs import COMMAND, MAX_ARGUMENT, CommandJob, PullRequestJob, ReviewJob, ThreadCommandJob
 from rules.pr_body import tuning_section
 
 RESCORE_ACTION = "rescore"
+# Every comment mldebt writes carries a hidden marker that starts so.
+OUR_MARKER = "<!-- mldebt:"
 REVIEW_ACTIONS = frozenset({"opened", "synchronize", "reopened", "ready_for_review"})
 
 
@@ -139,6 +147,39 @@ def on_issue_comment(delivery: Delivery) -> Decision:
     return Decision("enqueued", f"/mldebt {match['word']}".strip(), (job,), repo=repo, pr=event.issue.number)
 
 
+def on_review_comment(delivery: Delivery) -> Decision:
+    """A reply in a review thread. A bot's command is passed on too, to be answered with 😕; our own
+    comments (they carry our hidden marker) never are, so mldebt cannot answer itself."""
+    event = ReviewCommentEvent.model_validate(delivery.payload)
+    if event.action != "created":
+        return _ignored(f"pull_request_review_comment.{event.action} is not a command")
+    body = event.comment.body or ""
+    match = COMMAND.search(body)
+    if match is None:
+        return _ignored("comment holds no /mldebt command")
+    if event.comment.in_reply_to_id is None:
+        return _ignored("/mldebt in a review comment works as a reply to one of mldebt's")
+    if OUR_MARKER in body:
+        return _ignored("mldebt's own comment")
+    if event.installation is None or event.repository is None:
+        return _ignored("delivery carries no installation")
+    repo = event.repository.full_name
+    job = ThreadCommandJob(
+        installation_id=event.installation.id,
+        repo=repo,
+        pr_number=event.pull_request.number,
+        comment_id=event.comment.id,
+        in_reply_to=event.comment.in_reply_to_id,
+        user=event.comment.user.login,
+        association=event.comment.author_association,
+        command=match["word"].lower(),
+        argument=match["argument"].strip()[:MAX_ARGUMENT],
+        by_bot=_is_bot(event.comment.user.login, event.comment.user.type),
+    )
+    reason = f"/mldebt {match['word']} (review thread)"
+    return Decision("enqueued", reason, (job,), repo=repo, pr=event.pull_request.number)
+
+
 def on_check_run(delivery: Delivery) -> Decision:
     event = CheckRunEvent.model_validate(delivery.payload)
     if event.action not in ("rerequested", "requested_action"):
@@ -185,6 +226,7 @@ def on_check_suite(delivery: Delivery) -> Decision:
 HANDLERS: dict[str, Callable[[Delivery], Decision]] = {
     "pull_request": on_pull_request,
     "issue_comment": on_issue_comment,
+    "pull_request_review_comment": on_review_comment,
     "check_run": on_check_run,
     "check_suite": on_check_suite,
 }

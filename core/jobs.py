@@ -11,8 +11,9 @@ that is queued, scheduled or running.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import ClassVar, Protocol
 
@@ -126,6 +127,28 @@ class CommandJob:
 
 
 @dataclass(frozen=True)
+class ThreadCommandJob(CommandJob):
+    """A `/mldebt` reply in a review thread (`ignore`, `unignore`): `in_reply_to` is the comment that opened
+    the thread, the one whose findings the command is about; a bot's command is answered, never taken."""
+
+    func: ClassVar[str] = "workers.thread_commands.handle_thread_command"
+
+    in_reply_to: int = 0
+    by_bot: bool = False
+
+    @property
+    def job_id(self) -> str:
+        return keys.thread_command_job_id(self.repo, self.comment_id)
+
+    @property
+    def description(self) -> str:
+        return f"handle_thread_command {self.repo}#{self.pr_number}"
+
+    def kwargs(self) -> dict[str, object]:
+        return {**super().kwargs(), "in_reply_to": self.in_reply_to, "by_bot": self.by_bot}
+
+
+@dataclass(frozen=True)
 class SweepJob:
     """The redelivery sweep of one `interval`-second time slot: every worker that schedules it names
     the same slot, so the fleet sweeps once per slot. Its result lasts until the next slot's."""
@@ -136,6 +159,9 @@ class SweepJob:
 
     interval: int
     slot: int
+    # When the tick is due (now, or its slot's start): one that waited in a backlog while another tick
+    # started after this time and finished skips itself.
+    due_at: float = field(default_factory=time.time)
 
     @property
     def job_id(self) -> str:
@@ -146,7 +172,7 @@ class SweepJob:
         return self.interval
 
     def kwargs(self) -> dict[str, object]:
-        return {}
+        return {"due_at": self.due_at}
 
 
 @dataclass(frozen=True)
@@ -160,6 +186,7 @@ class ReconcileJob:
     interval: int
     slot: int
     at_worker_start: bool = False
+    due_at: float = field(default_factory=time.time)
 
     @property
     def job_id(self) -> str:
@@ -177,10 +204,10 @@ class ReconcileJob:
         return self.interval
 
     def kwargs(self) -> dict[str, object]:
-        return {}
+        return {"due_at": self.due_at}
 
 
-PullRequestJob = ReviewJob | CommandJob
+PullRequestJob = ReviewJob | CommandJob | ThreadCommandJob
 
 
 def enqueue(

@@ -36,6 +36,12 @@ TICK_FAILURE_TTL_SECONDS = 24 * 3600
 # worker's TTL minus 15 s, so a registration older than interval + margin belongs to a worker that stopped.
 WORKER_TTL_MARGIN_SECONDS = 15
 
+# Whether a comment's author could write when they asked to dismiss a finding: a cache of GitHub's answer
+# (the comment is the record), kept as long as a PR usually stays open.
+WRITER_VERDICT_TTL_SECONDS = 30 * 24 * 3600
+# The PRs of a repository in which a rule's findings were dismissed: only a hint for a config change.
+DISMISSED_RULE_TTL_SECONDS = 180 * 24 * 3600
+
 # Fleet-wide tallies the workers keep and the receiver's `/metrics` reads.
 FLEET_CALLS_KEY = f"{PREFIX}:metrics:github-calls"
 FLEET_REMAINING_KEY = f"{PREFIX}:metrics:rate-remaining"
@@ -43,6 +49,10 @@ RECONCILE_TALLY_KEY = f"{PREFIX}:metrics:reconcile"
 # Locks of the periodic jobs, held for as long as their worker's heartbeat lasts (`workers.locks`).
 SWEEP_LOCK_KEY = f"{PREFIX}:sweep-lock"
 RECONCILE_LOCK_KEY = f"{PREFIX}:reconcile-lock"
+# When the last finished tick of each kind started: a tick asked for before that has nothing left to do.
+SWEEP_LAST_START_KEY = f"{PREFIX}:sweep-last-start"
+RECONCILE_LAST_START_KEY = f"{PREFIX}:reconcile-last-start"
+LAST_START_TTL_SECONDS = 24 * 3600
 # Present for as long as Redis keeps its data: its absence tells the reconciler Redis may have been wiped.
 DATA_KEPT_KEY = f"{PREFIX}:data-kept-since"
 # PRs a deep reconcile has settled since the wipe, so a deep pass cut short goes on where it stopped.
@@ -62,6 +72,20 @@ def review_job_id(repo: str, pr: int, sha: str, run: str = "auto") -> str:
 
 def command_job_id(repo: str, comment_id: int) -> str:
     return f"command-{_safe(repo)}-{comment_id}"
+
+
+def thread_command_job_id(repo: str, comment_id: int) -> str:
+    """A `/mldebt` reply in a review thread: review comments are numbered apart from conversation ones."""
+    return f"thread-command-{_safe(repo)}-{comment_id}"
+
+
+def writer_verdict_key(repo: str, kind: str, comment_id: int) -> str:
+    """`kind` is "review" or "issue": the two kinds of comment are numbered apart."""
+    return f"{PREFIX}:writer:{repo}:{kind}:{comment_id}"
+
+
+def dismissed_rule_key(repo: str, rule: str) -> str:
+    return f"{PREFIX}:dismissed-rule:{repo}:{rule}"
 
 
 def sweep_job_id(interval: int, slot: int) -> str:

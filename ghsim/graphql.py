@@ -20,7 +20,7 @@ from ghsim.diff import is_binary
 from ghsim.git import CommitObject
 from ghsim.graphql_cost import Analysis, analyse, decode_cursor, encode_cursor
 from ghsim.graphql_sdl import SDL
-from ghsim.state import PullRequest, Repo
+from ghsim.state import PullRequest, Repo, ReviewComment, State
 from ghsim.util import iso, node_id
 
 if TYPE_CHECKING:
@@ -146,9 +146,70 @@ class TreeEntry:
         return Tree(self.repo, self.oid, self.path + "/")
 
 
+class ReviewThreadView:
+    """A review thread: the comment that opened it and the replies that point at it, oldest first."""
+
+    def __init__(self, state: State, comments: list[ReviewComment]) -> None:
+        self.state = state
+        self._comments = comments
+        self.root = comments[0]
+        self.id = thread_id(self.root.id)
+        self.path = self.root.path
+
+    @property
+    def isResolved(self) -> bool:
+        return self.root.id in self.state.resolved_threads
+
+    @property
+    def resolvedBy(self) -> User | None:
+        user = self.state.resolved_threads.get(self.root.id)
+        return User(user.login) if user is not None else None
+
+    def comments(
+        self,
+        info: Any,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> dict[str, Any]:
+        return _page(
+            self._comments,
+            first,
+            after,
+            last,
+            before,
+            lambda c: {"id": node_id("PRRC", c.id), "fullDatabaseId": str(c.id), "body": c.body},
+        )
+
+
+def thread_id(root_comment_id: int) -> str:
+    return node_id("PRRT", root_comment_id)
+
+
+def review_threads(state: State, pr: PullRequest) -> list[ReviewThreadView]:
+    """The PR's threads in the order they were opened; a pending review's comments are no thread yet."""
+    with state.lock:
+        comments = sorted(
+            (
+                c
+                for c in state.review_comments.values()
+                if c.repo_id == pr.repo.id and c.pr_number == pr.number and not state.in_pending_review(c)
+            ),
+            key=lambda c: c.id,
+        )
+    threads: dict[int, list[ReviewComment]] = {}
+    for comment in comments:
+        threads.setdefault(comment.in_reply_to_id or comment.id, []).append(comment)
+    return [
+        ReviewThreadView(state, thread) for thread in threads.values() if thread[0].in_reply_to_id is None
+    ]
+
+
 class PullRequestView:
-    def __init__(self, pr: PullRequest) -> None:
+    def __init__(self, pr: PullRequest, world: State) -> None:
         self.pr = pr
+        self.world = world
         self.id = node_id("PR", pr.id)
         self.number = pr.number
         self.title = pr.title
@@ -210,6 +271,16 @@ class PullRequestView:
             lambda c: {"id": node_id("PRC", f"{self.pr.id}:{c.sha}"), "commit": Commit(self.pr.repo, c)},
         )
 
+    def reviewThreads(
+        self,
+        info: Any,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> dict[str, Any]:
+        return _page(review_threads(self.world, self.pr), first, after, last, before, lambda t: t)
+
 
 def _page(
     items: list[Any], first: int | None, after: str | None, last: int | None, before: str | None, shape: Any
@@ -263,8 +334,9 @@ class RefView:
 
 
 class RepositoryView:
-    def __init__(self, repo: Repo) -> None:
+    def __init__(self, repo: Repo, world: State) -> None:
         self.repo = repo
+        self.world = world
         self.id = node_id("R", repo.id)
         self.name = repo.name
         self.nameWithOwner = repo.full_name
@@ -323,7 +395,7 @@ class RepositoryView:
                 f"Could not resolve to a PullRequest with the number of {number}.",
                 extensions={"type": "NOT_FOUND"},
             )
-        return PullRequestView(pr)
+        return PullRequestView(pr, self.world)
 
 
 def _resolve_type(value: Any, info: Any, abstract: Any) -> str:
@@ -408,7 +480,46 @@ class _Root:
                 f"Could not resolve to a Repository with the name '{owner}/{name}'.",
                 extensions={"type": "NOT_FOUND"},
             )
-        return RepositoryView(repo)
+        return RepositoryView(repo, self.sim.state)
+
+    def resolveReviewThread(self, info: Any, input: dict[str, Any]) -> dict[str, Any]:
+        return self._mark_thread(input, resolved=True)
+
+    def unresolveReviewThread(self, info: Any, input: dict[str, Any]) -> dict[str, Any]:
+        return self._mark_thread(input, resolved=False)
+
+    def _mark_thread(self, given: dict[str, Any], *, resolved: bool) -> dict[str, Any]:
+        """Resolving a resolved thread (or reopening an open one) changes nothing and is no error."""
+        state = self.sim.state
+        wanted = given["threadId"]
+        with state.lock:
+            root = next(
+                (
+                    c
+                    for c in state.review_comments.values()
+                    if c.in_reply_to_id is None
+                    and thread_id(c.id) == wanted
+                    and not state.in_pending_review(c)
+                ),
+                None,
+            )
+            repo = state.repo_by_id(root.repo_id) if root is not None else None
+            if (
+                root is None
+                or repo is None
+                or repo.installation_id != self.installation_id
+                or (self.repo_filter is not None and repo.id not in self.repo_filter)
+            ):
+                raise GraphQLError(
+                    f"Could not resolve to a node with the global id of '{wanted}'",
+                    extensions={"type": "NOT_FOUND"},
+                )
+            if resolved:
+                state.resolved_threads.setdefault(root.id, state.bot)
+            else:
+                state.resolved_threads.pop(root.id, None)
+            [thread] = [t for t in review_threads(state, repo.pulls[root.pr_number]) if t.root.id == root.id]
+        return {"clientMutationId": given.get("clientMutationId"), "thread": thread}
 
     def rateLimit(self, info: Any, dryRun: bool = False) -> dict[str, Any]:
         reset = datetime.fromtimestamp(self.bucket.reset_at, UTC)

@@ -9,6 +9,7 @@ SDL = """
 scalar GitObjectID
 scalar DateTime
 scalar URI
+scalar BigInt
 
 interface GitObject {
   id: ID!
@@ -127,6 +128,32 @@ type PullRequestCommitConnection {
   nodes: [PullRequestCommit]
 }
 
+type PullRequestReviewComment {
+  id: ID!
+  fullDatabaseId: BigInt
+  body: String!
+}
+
+type PullRequestReviewCommentConnection {
+  totalCount: Int!
+  pageInfo: PageInfo!
+  nodes: [PullRequestReviewComment]
+}
+
+type PullRequestReviewThread {
+  id: ID!
+  isResolved: Boolean!
+  resolvedBy: User
+  path: String!
+  comments(first: Int, after: String, last: Int, before: String): PullRequestReviewCommentConnection!
+}
+
+type PullRequestReviewThreadConnection {
+  totalCount: Int!
+  pageInfo: PageInfo!
+  nodes: [PullRequestReviewThread]
+}
+
 type PullRequest {
   id: ID!
   number: Int!
@@ -144,6 +171,7 @@ type PullRequest {
   changedFiles: Int!
   files(first: Int, after: String, last: Int, before: String): PullRequestChangedFileConnection
   commits(first: Int, after: String, last: Int, before: String): PullRequestCommitConnection!
+  reviewThreads(first: Int, after: String, last: Int, before: String): PullRequestReviewThreadConnection!
 }
 
 type Repository {
@@ -171,5 +199,30 @@ type RateLimit {
 type Query {
   repository(owner: String!, name: String!, followRenames: Boolean = true): Repository
   rateLimit(dryRun: Boolean = false): RateLimit
+}
+
+input ResolveReviewThreadInput {
+  clientMutationId: String
+  threadId: ID!
+}
+
+type ResolveReviewThreadPayload {
+  clientMutationId: String
+  thread: PullRequestReviewThread
+}
+
+input UnresolveReviewThreadInput {
+  clientMutationId: String
+  threadId: ID!
+}
+
+type UnresolveReviewThreadPayload {
+  clientMutationId: String
+  thread: PullRequestReviewThread
+}
+
+type Mutation {
+  resolveReviewThread(input: ResolveReviewThreadInput!): ResolveReviewThreadPayload
+  unresolveReviewThread(input: UnresolveReviewThreadInput!): UnresolveReviewThreadPayload
 }
 """

@@ -143,6 +143,32 @@ def issue_comment(
         }
 
 
+def pull_request_review_comment(
+    sim: SimulatedGitHub,
+    repo: str | Repo,
+    number: int,
+    in_reply_to: int,
+    body: str,
+    *,
+    user: str = "alice",
+    action: str = "created",
+) -> Json:
+    """A user's reply to review comment ``in_reply_to`` on PR ``number``; the reply is created in state."""
+    with sim.state.lock:
+        target = _repo(sim, repo)
+        pr = target.pull(number)
+        reply = sim.state.add_review_reply(
+            target, sim.state.review_comments[in_reply_to], body, sim.state.user(user)
+        )
+        envelope = _envelope(sim, target, action, user)
+        return {
+            "action": action,
+            "comment": sim.shapes.review_comment(reply),
+            "pull_request": sim.shapes.pull_request(pr),
+            **{k: v for k, v in envelope.items() if k != "action"},
+        }
+
+
 def check_run(
     sim: SimulatedGitHub,
     repo: str | Repo,

@@ -60,6 +60,7 @@ class Call:
 
 def build_app(sim: SimulatedGitHub) -> FrontEnd:
     from ghsim.routes import ENDPOINT_SETS
+    from ghsim.routes.manifests import web_routes
     from ghsim.routing import build_routes
 
     async def http_error(request: Request, exc: Exception) -> Response:
@@ -68,7 +69,8 @@ def build_app(sim: SimulatedGitHub) -> FrontEnd:
         return render_error(not_found())
 
     router = Starlette(
-        routes=build_routes(sim, ENDPOINT_SETS), exception_handlers={HTTPException: http_error}
+        routes=[*build_routes(sim, ENDPOINT_SETS), *web_routes(sim)],
+        exception_handlers={HTTPException: http_error},
     )
     return FrontEnd(router, sim)
 
@@ -203,7 +205,7 @@ class FrontEnd:
                     fault, scope, receive, stamped_send, rid, identity.installation_id
                 )
             if canned is not None:
-                if tape is not None:
+                if tape is not None and not tape.request_complete:
                     await _drain(receive)
                 status, body, _ = canned
                 response = Response(body, status, media_type=JSON_TYPE)
@@ -249,12 +251,16 @@ class _Tape:
         self.request_body: list[bytes] = []
         self.response_headers: dict[str, str] = {}
         self.response_body: list[bytes] = []
+        # Once the body is read (by the route, or by a fault that carried the request out), a further
+        # receive() waits for the client to hang up: draining then would hold the answer until it times out.
+        self.request_complete = False
 
     def receiving(self, receive: Any) -> Any:
         async def taped() -> Any:
             message = await receive()
             if message.get("type") == "http.request":
                 self.request_body.append(message.get("body", b""))
+                self.request_complete = not message.get("more_body", False)
             return message
 
         return taped

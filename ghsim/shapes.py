@@ -202,7 +202,9 @@ class Shapes:
     def app(self) -> Json:
         s = self.state
         owner = (
-            next(iter(s.installations.values())).account
+            s.user(s.app_owner)
+            if s.app_owner is not None
+            else next(iter(s.installations.values())).account
             if s.installations
             else s.user("octo-org", "Organization")
         )
@@ -213,8 +215,8 @@ class Shapes:
             "client_id": f"Iv1.{s.app_id:016x}",
             "owner": self.user(owner),
             "name": s.app_name,
-            "description": "Reviews ML pull requests",
-            "external_url": "https://example.invalid/mldebt",
+            "description": s.app_description,
+            "external_url": s.app_url,
             "html_url": f"{HTML}/apps/{s.app_slug}",
             "created_at": iso(s.app_created_at),
             "updated_at": iso(s.app_created_at),

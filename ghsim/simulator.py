@@ -20,6 +20,7 @@ from ghsim.auth import Authority, Identity, generate_key_pair
 from ghsim.exchanges import Observer
 from ghsim.faults import Faults
 from ghsim.graphql import GraphQLService
+from ghsim.manifests import ManifestCodes
 from ghsim.ratelimit import Bucket, BucketKey, RateLimiter
 from ghsim.secondary import SecondaryLimits
 from ghsim.server import Call, ServerThread, build_app
@@ -37,7 +38,7 @@ DEFAULT_PERMISSIONS = {
     "metadata": "read",
     "pull_requests": "write",
 }
-DEFAULT_EVENTS = ["check_run", "check_suite", "issue_comment", "pull_request"]
+DEFAULT_EVENTS = ["check_run", "check_suite", "issue_comment", "pull_request", "pull_request_review_comment"]
 
 _KEY_LOCK = threading.Lock()
 _KEY_PAIR: tuple[str, str] | None = None
@@ -93,6 +94,7 @@ class SimulatedGitHub:
         self.secondary = SecondaryLimits()
         self.observers: list[Observer] = []
         self.webhooks = WebhookSender(webhook_secret, app_id, webhook_url)
+        self.manifest_codes = ManifestCodes()
         self.graphql = GraphQLService(self)
         self.internal_errors: list[str] = []
         self._calls: list[Call] = []
@@ -190,6 +192,12 @@ class SimulatedGitHub:
         """A human's comment on a PR conversation (exists before its webhook is sent)."""
         with self.state.lock:
             return self.state.add_issue_comment(self.repo(full_name), number, body, self.state.user(user))
+
+    def thread_resolved_by(self, comment_id: int) -> str | None:
+        """Who resolved the review thread that comment `comment_id` opened (None while it is open)."""
+        with self.state.lock:
+            user = self.state.resolved_threads.get(comment_id)
+            return user.login if user is not None else None
 
     @property
     def token_lifetime(self) -> timedelta:

@@ -528,6 +528,10 @@ class State:
         self.app_slug = app_slug
         self.app_name = app_name
         self.app_created_at = now()
+        # Who owns the App and how it describes itself; a manifest registration sets them.
+        self.app_owner: str | None = None
+        self.app_description = "Reviews ML pull requests"
+        self.app_url = "https://example.invalid/mldebt"
         self.permissions = permissions
         self.events = events
         self._ids = itertools.count(1001)
@@ -540,6 +544,8 @@ class State:
         self.review_comments: dict[int, ReviewComment] = {}
         self.issue_comments: dict[int, IssueComment] = {}
         self.reactions: list[Reaction] = []
+        # Review threads marked resolved, by the id of the comment that opened the thread, and who did it.
+        self.resolved_threads: dict[int, User] = {}
         self.bot = self.user(f"{app_slug}[bot]", "Bot")
 
     def next_id(self) -> int:
@@ -630,6 +636,43 @@ class State:
         with self.lock:
             review = self.reviews.get(comment.review_id) if comment.review_id is not None else None
             return review is not None and review.state == "PENDING"
+
+    def add_review_reply(self, repo: Repo, parent: ReviewComment, body: str, user: User) -> ReviewComment:
+        """A person's reply in a review thread: GitHub points every reply at the thread's first comment and
+        wraps it in a review of its own."""
+        with self.lock:
+            root = self.review_comments.get(parent.in_reply_to_id or parent.id, parent)
+            stamp = now()
+            review = Review(
+                self.next_id(), repo.id, root.pr_number, user, "", "COMMENTED", root.commit_id, stamp
+            )
+            self.reviews[review.id] = review
+            reply = ReviewComment(
+                self.next_id(),
+                repo.id,
+                root.pr_number,
+                review.id,
+                user,
+                body,
+                root.path,
+                root.commit_id,
+                root.original_commit_id,
+                root.diff_hunk,
+                root.line,
+                root.original_line,
+                root.side,
+                root.start_line,
+                root.original_start_line,
+                root.start_side,
+                root.position,
+                root.original_position,
+                root.subject_type,
+                stamp,
+                stamp,
+                root.id,
+            )
+            self.review_comments[reply.id] = reply
+            return reply
 
     def suite_for(self, repo: Repo, head_sha: str) -> CheckSuite:
         with self.lock:

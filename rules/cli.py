@@ -9,7 +9,8 @@ switch off the checks that would report it.
 
 Exit status: 1 when a new finding is at a failing severity (`fail_on`), 0
 otherwise (always 0 with `--exit-zero`), 2 for usage errors, an invalid config
-or when the directory is not a git repository. Unlike the App, which reviews
+or when the directory is not a git repository. With `--fix` the status is that of
+the findings left once the safe fixes are written. Unlike the App, which reviews
 with defaults and reports a broken config in its check run, the CLI stops: a
 local run is where the config gets fixed.
 """
@@ -19,12 +20,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from rules.cli_fix import fixed_lines, write_fixes
 from rules.cli_options import UsageError, choose_rules, rule_ids
 from rules.config import CONFIG_PATH, Config, load_config
 from rules.engine import ReviewInput, ScanResult, scan
@@ -56,7 +58,11 @@ def _version() -> str:
         return "unknown (not installed)"
 
 
-def parser() -> argparse.ArgumentParser:
+def parser(
+    more_commands: Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None] | None = None,
+) -> argparse.ArgumentParser:
+    """`mldebt`'s parser; `more_commands` adds the commands of the App's side (`mldebt setup`), which
+    the rules must not import."""
     top = argparse.ArgumentParser(
         prog="mldebt", description="Review ML code for machine-learning technical debt."
     )
@@ -128,6 +134,13 @@ def parser() -> argparse.ArgumentParser:
     command.add_argument(
         "--statistics", action="store_true", help="print the number of findings per rule instead of each one"
     )
+    command.add_argument(
+        "--fix",
+        action="store_true",
+        help="apply the safe fixes to the working tree, say what changed, then report what is left",
+    )
+    if more_commands is not None:
+        more_commands(commands)
     return top
 
 
@@ -254,12 +267,25 @@ def report(args: argparse.Namespace, scanned: Scanned) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    return run(parser().parse_args(argv))
+
+
+def run(args: argparse.Namespace) -> int:
+    """`mldebt scan` with its parsed arguments."""
     if args.statistics and args.format == "sarif":
         print("mldebt: --statistics works with --format text or json, not sarif", file=sys.stderr)
         return EXIT_USAGE
+    if args.fix and args.head:
+        print("mldebt: --fix edits the working tree; it cannot be used with --head", file=sys.stderr)
+        return EXIT_USAGE
+    to_stderr = args.format != "text" or args.output is not None
     try:
         scanned = review(args)
+        if args.fix:
+            written = write_fixes(scanned.root, scanned.result.findings)
+            print("\n".join(fixed_lines(written)), file=sys.stderr if to_stderr else sys.stdout)
+            if written:
+                scanned = review(args)
     except (GitError, UsageError) as exc:
         print(f"mldebt: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -272,7 +298,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         except OSError as exc:
             print(f"mldebt: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
             return EXIT_USAGE
-    if args.format != "text" or args.output is not None:
+    if to_stderr:
         print("\n".join(summary_lines(scanned.result, scanned.compared)), file=sys.stderr)
     if args.exit_zero:
         return EXIT_CLEAN

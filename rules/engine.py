@@ -22,6 +22,7 @@ from rules.config import Config
 from rules.dataflow import share_facts
 from rules.diff import changed_lines
 from rules.finding import Finding, Severity
+from rules.fixing import with_fixes
 from rules.positions import Positions, replayable, visitor_hooks
 from rules.repo import RepoView
 from rules.rule import (
@@ -102,10 +103,6 @@ class ScanResult:
     def delta(self) -> int:
         added = sum(SEVERITY_WEIGHT[finding.severity] for finding in self.new)
         return added - sum(SEVERITY_WEIGHT[finding.severity] for finding in self.fixed)
-
-
-def _identity(finding: Finding) -> tuple[str, str, str]:
-    return finding.rule, finding.path, finding.key or " ".join(finding.context.split())
 
 
 def _active(config: Config) -> list[type[Rule]]:
@@ -196,7 +193,7 @@ def _source(path: str, data: bytes | str | None) -> tuple[SourceFile | None, str
 def _classify(
     head: list[Finding], base: list[Finding], touched: frozenset[int]
 ) -> tuple[list[Finding], list[Finding]]:
-    remaining = Counter(_identity(finding) for finding in base)
+    remaining = Counter(finding.identity() for finding in base)
 
     def was_touched(finding: Finding) -> bool:
         return bool(set(range(finding.line, finding.end_line + 1)) & touched)
@@ -206,16 +203,16 @@ def _classify(
     classified = list(head)
     for index in sorted(range(len(head)), key=lambda index: was_touched(head[index])):
         finding = head[index]
-        identity = _identity(finding)
+        identity = finding.identity()
         if remaining[identity] > 0:
             remaining[identity] -= 1
             classified[index] = finding.with_(new=False)
         else:
             classified[index] = finding.with_(new=was_touched(finding))
-    present = Counter(_identity(finding) for finding in head)
+    present = Counter(finding.identity() for finding in head)
     fixed = []
     for finding in base:
-        identity = _identity(finding)
+        identity = finding.identity()
         if present[identity] > 0:
             present[identity] -= 1
         else:
@@ -305,7 +302,9 @@ def _scan_pair(
 ) -> tuple[list[Finding], list[Finding]]:
     touched = changed_lines(base.text, head.text) if base is not None else frozenset()
 
-    def context(file: SourceFile, version: str, counterpart: SourceFile | None) -> FileContext:
+    def context(
+        file: SourceFile, version: str, counterpart: SourceFile | None, lines: frozenset[int]
+    ) -> FileContext:
         return FileContext(
             file=file,
             version=version,
@@ -315,14 +314,20 @@ def _scan_pair(
             options={},
             added_paths=[path for path, status in statuses.items() if status == "added"],
             changed=review.changed,
-            touched=touched if version == "head" else frozenset(),
+            touched=lines,
         )
 
-    head_findings = _run_file_rules(head, context(head, "head", base), rules, review.config)
+    def rescan(mended: SourceFile, rule: type[Rule]) -> list[Finding]:
+        """The head as a fix would leave it, read by the one rule, as the PR would have written it."""
+        lines = changed_lines(base.text, mended.text) if base is not None else frozenset()
+        return _run_file_rules(mended, context(mended, "head", base, lines), [rule], review.config)
+
+    head_findings = _run_file_rules(head, context(head, "head", base, touched), rules, review.config)
     if base is None:
-        return [finding.with_(new=True) for finding in head_findings], []
-    base_findings = _run_file_rules(base, context(base, "base", head), rules, review.config)
-    return _classify(head_findings, base_findings, touched)
+        return with_fixes([finding.with_(new=True) for finding in head_findings], head, rescan), []
+    base_findings = _run_file_rules(base, context(base, "base", head, frozenset()), rules, review.config)
+    classified, fixed = _classify(head_findings, base_findings, touched)
+    return with_fixes(classified, head, rescan), fixed
 
 
 __all__ = ["ChangedFile", "FileKind", "FileNote", "ReviewInput", "ScanResult", "scan"]

@@ -7,6 +7,8 @@ import hashlib
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from rules.fix import Fix
+
 
 class Severity(enum.StrEnum):
     """Ordered so that a repo can say "fail at high and above"."""
@@ -36,6 +38,9 @@ class Finding:
     ``line`` 0 means the finding is about the pull request as a whole, not a line
     (``stale-branch`` also has an empty ``path``): reporters show it in the summary,
     never as an annotation.
+
+    ``fix``, when a rule can mend the finding mechanically, has been checked to
+    parse and to make the finding go away (see `rules.fixing`).
     """
 
     rule: str
@@ -48,6 +53,11 @@ class Finding:
     key: str = ""
     new: bool = True
     context: str = field(default="", compare=False)
+    fix: Fix | None = field(default=None, compare=False)
+
+    def identity(self) -> tuple[str, str, str]:
+        """What makes two findings the same debt, wherever their lines moved."""
+        return self.rule, self.path, self.key or " ".join(self.context.split())
 
     def fingerprint(self) -> str:
         """Stable across line moves and runs: the rule, the path and what the finding is about.
@@ -73,4 +83,5 @@ class Finding:
             "message": self.message,
             "suggestion": self.suggestion,
             "new": self.new,
+            "fix": self.fix.to_json() if self.fix is not None else None,
         }

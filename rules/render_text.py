@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from rules.cli_fix import fixable
 from rules.engine import ScanResult
 from rules.finding import Finding
 from rules.rule import all_rules
@@ -88,6 +89,8 @@ def summary_lines(result: ScanResult, compared: Comparison | None = None) -> lis
     if blocking:
         failing = ", ".join(sorted(severity.value for severity in result.fail_on))
         summary += f"; {blocking} new at a failing severity ({failing})"
+    if fixable(result.findings):
+        summary += f"; {len(fixable(result.findings))} fixable with --fix"
     return [
         *heading,
         summary,

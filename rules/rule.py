@@ -22,6 +22,7 @@ import libcst
 from libcst.metadata import PositionProvider
 
 from rules.finding import Finding, Severity
+from rules.fix import Fix
 from rules.positions import Positions
 from rules.repo import RepoView
 from rules.source import FileKind, SourceFile
@@ -110,6 +111,15 @@ class Rule:
     @classmethod
     def docs_url(cls) -> str:
         return DOCS_URL.format(rule=cls.id)
+
+    @classmethod
+    def fix_for(cls, finding: Finding, source: SourceFile) -> Fix | None:
+        """A mechanical fix for one of this rule's findings in `source`, or None.
+
+        Only a proposal: `rules.fixing` offers it once the mended file parses and
+        the rule no longer reports the finding there.
+        """
+        return None
 
     @classmethod
     def make(

@@ -52,6 +52,7 @@ OUT = ROOT / "tests" / "conformance" / "vendor"
 # Every REST operation the simulator serves, by GitHub's operationId.
 OPERATIONS = (
     "apps/get-authenticated",
+    "apps/create-from-manifest",
     "apps/list-installations",
     "apps/get-installation",
     "apps/create-installation-access-token",

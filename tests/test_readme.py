@@ -40,6 +40,7 @@ def test_every_guarantee_names_a_test_that_exists() -> None:
 
 
 def _cli_flags() -> set[str]:
+    """`mldebt --version` and `mldebt scan`'s flags (`mldebt setup`'s belong to the App, in tests/setup)."""
     from rules.cli import parser
 
     top = parser()

@@ -18,8 +18,25 @@ HELP = (
     "mldebt understands these commands:\n\n"
     "- `/mldebt rescore` — review the latest push again and post a fresh check run "
     "(needs write access to this repository).\n"
+    "- `/mldebt ignore <reason>` in reply to an mldebt review comment — dismiss its finding in this pull "
+    "request; `/mldebt unignore` there brings it back (needs write access).\n"
+    "- `/mldebt ignore <rule-id> <reason>` — dismiss every finding of a rule in this pull request; "
+    "`/mldebt unignore <rule-id>` brings them back (needs write access).\n"
     "- `/mldebt explain <rule-id>` — what a rule checks and why, with a link to its page.\n"
     "- `/mldebt help` — this list."
+)
+# The answer in a review thread to a command it cannot take: an `ignore` without a reason, or another word.
+THREAD_HELP = (
+    "To dismiss this finding in this pull request, reply `/mldebt ignore <reason>` here, saying why;"
+    " `/mldebt ignore false-positive <reason>` or `/mldebt ignore wont-fix <reason>` also says what kind."
+    " Reply `/mldebt unignore` to bring it back. Both need write access to this repository."
+)
+# The answer in the conversation to `/mldebt ignore` or `unignore` without a known rule, or without a reason.
+RULE_HELP = (
+    "To dismiss every finding of a rule in this pull request, comment `/mldebt ignore <rule-id> <reason>`,"
+    " saying why (`/mldebt ignore <rule-id> false-positive <reason>` or `wont-fix` also says what kind);"
+    " `/mldebt unignore <rule-id>` brings them back. To dismiss one finding, reply"
+    " `/mldebt ignore <reason>` to its review comment instead."
 )
 
 

@@ -3,6 +3,9 @@
 The receiver only saw a comment; here we check that its author may write to
 the repository (the collaborator-permission API, after `author_association`
 as a cheap first filter), acknowledge with reactions, and run the review.
+`/mldebt ignore <rule-id> <reason>` is itself the record of the dismissal:
+the review reads it back from the conversation, this handler only vouches
+for its author and reviews again.
 """
 
 from __future__ import annotations
@@ -13,15 +16,18 @@ from rq import get_current_job
 
 from core import keys
 from core.logs import log_context
-from workers.answers import HELP, explain
-from workers.context import current
+from rules.rule import all_rules
+from workers.access import may_write, remember
+from workers.answers import HELP, RULE_HELP, explain
+from workers.context import WorkerContext, current
+from workers.dismissals import IGNORE, UNIGNORE, parse_rule_ignore
 from workers.gateway import GitHubGateway
+from workers.port import GitHubPort
 from workers.review import Review, will_retry
 from workers.supersession import remember_head
 
 log = logging.getLogger("mldebt.commands")
-MAY_WRITE = frozenset({"OWNER", "MEMBER", "COLLABORATOR"})
-WRITE_PERMISSIONS = frozenset({"admin", "write", "maintain"})
+REVIEWING = ("rescore", IGNORE, UNIGNORE)
 
 
 def handle_command(
@@ -46,7 +52,7 @@ def handle_command(
             gh.reply_once(repo, pr_number, answer, marker)
             gh.react_to_comment(repo, comment_id, "rocket" if understood else "confused")
             return command
-        if command != "rescore":
+        if command not in REVIEWING:
             gh.react_to_comment(repo, comment_id, "confused")
             shown = command.replace("`", "")[:30]
             gh.reply_once(
@@ -56,22 +62,33 @@ def handle_command(
                 marker,
             )
             return "help"
-        allowed = association.upper() in MAY_WRITE and gh.permission_of(repo, user) in WRITE_PERMISSIONS
+        if command != "rescore":
+            rule, asked = parse_rule_ignore(argument)
+            if rule not in all_rules() or (command == IGNORE and not asked.reason):
+                gh.react_to_comment(repo, comment_id, "confused")
+                gh.reply_once(repo, pr_number, RULE_HELP, marker)
+                return "help"
+        allowed = may_write(gh, repo, user, association)
+        remember(ctx.redis, repo, "issue", comment_id, allowed)
         if not allowed:
             gh.react_to_comment(repo, comment_id, "confused")
             gh.reply_once(
                 repo,
                 pr_number,
-                "`/mldebt rescore` needs write access to this repository, so this request was not run.",
+                f"`/mldebt {command}` needs write access to this repository, so this request was not run.",
                 marker,
             )
-            log.info("refused /mldebt rescore from %s", user)
+            log.info("refused /mldebt %s from %s", command, user)
             return "refused"
-        pr = gh.get_pull_request(repo, pr_number)
-        remember_head(ctx.redis, repo, pr_number, pr.head_sha)
-        job_id = keys.review_job_id(repo, pr_number, pr.head_sha, f"rescore-{comment_id}")
-        outcome = Review(
-            ctx, gh, repo, pr_number, pr.head_sha, job_id, retrying=will_retry(get_current_job())
-        ).run()
+        outcome = review_again(ctx, gh, repo, pr_number, f"{command}-{comment_id}")
         gh.react_to_comment(repo, comment_id, "rocket")
-        return f"rescored: {outcome}"
+        return f"{command}: {outcome}"
+
+
+def review_again(ctx: WorkerContext, gh: GitHubPort, repo: str, pr_number: int, run: str) -> str:
+    """A review of the PR's current head under a `run` of its own: a fresh check run, since a run's
+    annotations can only be added to, never taken back."""
+    pr = gh.get_pull_request(repo, pr_number)
+    remember_head(ctx.redis, repo, pr_number, pr.head_sha)
+    job_id = keys.review_job_id(repo, pr_number, pr.head_sha, run)
+    return Review(ctx, gh, repo, pr_number, pr.head_sha, job_id, retrying=will_retry(get_current_job())).run()

@@ -43,6 +43,7 @@ from workers.port import (
     ReviewRejected,
 )
 from workers.retry import backoff, transient
+from workers.review_threads import ReviewThreads, ours
 from workers.tokens import InstallationTokens
 
 T = TypeVar("T")
@@ -56,7 +57,18 @@ TREE_WALK_QUERIES = 40
 REACTIONS = ("plus_one", "minus_one", "laugh", "confused", "heart", "hooray", "eyes", "rocket")
 
 
-class GitHubGateway(ContentReads):
+def _issue_comment(comment: Any) -> IssueComment:
+    return IssueComment(
+        comment.id,
+        comment.body or "",
+        comment.user.login if comment.user is not None else None,
+        comment.user is not None and comment.user.type == "Bot",
+        str(comment.author_association),
+        frozenset(kind for kind in REACTIONS if comment.reactions and getattr(comment.reactions, kind, 0)),
+    )
+
+
+class GitHubGateway(ContentReads, ReviewThreads):
     def __init__(
         self, settings: Settings, tokens: InstallationTokens, installation_id: int, redis: Redis
     ) -> None:
@@ -128,15 +140,7 @@ class GitHubGateway(ContentReads):
         )
 
     def list_our_comments(self, repo: str, number: int, marker: str) -> list[PostedComment]:
-        owner, name = owner_and_name(repo)
-        comments = self._gh.rest.paginate(  # type: ignore[var-annotated]  # githubkit's `list`, see top
-            self._gh.rest.pulls.list_review_comments, owner=owner, repo=name, pull_number=number, per_page=100
-        )
-        return [
-            PostedComment(comment.id, comment.body, comment.path, comment.line or None)
-            for comment in comments
-            if marker in (comment.body or "") and comment.user is not None and comment.user.type == "Bot"
-        ]
+        return ours(self.list_review_comments(repo, number), marker)
 
     def permission_of(self, repo: str, user: str) -> str:
         owner, name = owner_and_name(repo)
@@ -202,19 +206,14 @@ class GitHubGateway(ContentReads):
             since=stamp,  # type: ignore[arg-type]
             per_page=PAGE_SIZE,
         ).parsed_data
-        return [
-            IssueComment(
-                comment.id,
-                comment.body or "",
-                comment.user.login if comment.user is not None else None,
-                comment.user is not None and comment.user.type == "Bot",
-                str(comment.author_association),
-                frozenset(
-                    kind for kind in REACTIONS if comment.reactions and getattr(comment.reactions, kind, 0)
-                ),
-            )
-            for comment in comments  # type: ignore[attr-defined]  # githubkit's `list`, see top
-        ]
+        return [_issue_comment(comment) for comment in comments]  # type: ignore[attr-defined]  # see top
+
+    def list_conversation(self, repo: str, number: int) -> list[IssueComment]:
+        owner, name = owner_and_name(repo)
+        comments = self._gh.rest.paginate(  # type: ignore[var-annotated]  # githubkit's `list`, see top
+            self._gh.rest.issues.list_comments, owner=owner, repo=name, issue_number=number, per_page=100
+        )
+        return [_issue_comment(comment) for comment in comments]
 
     # writes
 

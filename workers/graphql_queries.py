@@ -200,3 +200,26 @@ def _blob(node: Any) -> Blob:
         return Blob(None, "larger than 1 MB")
     text = node.get("text")
     return Blob(text) if text is not None else Blob(None, "not UTF-8 text")
+
+
+def review_threads_fields(number: int, after: str | None) -> str:
+    """One page of a PR's review threads, each with the id of the comment that opened it."""
+    cursor = f", after: {json.dumps(after)}" if after else ""
+    return (
+        f"pull: pullRequest(number: {int(number)}) {{ reviewThreads(first: 100{cursor}) {{ "
+        "pageInfo { hasNextPage endCursor } nodes { id comments(first: 1) { nodes { fullDatabaseId } } } } }"
+    )
+
+
+def thread_opened_by(threads: dict[str, Any], comment_id: int) -> str | None:
+    """The id of the thread whose first comment is `comment_id`, on this page of threads."""
+    for thread in threads.get("nodes") or []:
+        first = ((thread or {}).get("comments") or {}).get("nodes") or []
+        if first and first[0] and str(first[0].get("fullDatabaseId")) == str(comment_id):
+            return str(thread["id"])
+    return None
+
+
+def mark_thread(resolved: bool) -> str:
+    name = "resolveReviewThread" if resolved else "unresolveReviewThread"
+    return f"mutation($id: ID!) {{ {name}(input: {{threadId: $id}}) {{ thread {{ id isResolved }} }} }}"

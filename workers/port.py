@@ -61,6 +61,22 @@ class PostedComment:
 
 
 @dataclass(frozen=True)
+class ThreadComment:
+    """Any review comment on the PR, ours or a person's, with what tells who wrote it and which thread it
+    answers (`in_reply_to`: the thread's first comment; None for a comment that opened one)."""
+
+    id: int
+    body: str
+    path: str
+    line: int | None
+    author: str
+    author_is_bot: bool
+    association: str
+    in_reply_to: int | None = None
+    commit: str = ""
+
+
+@dataclass(frozen=True)
 class ReviewComment:
     """A comment of a review on the head side of the diff: one line, or `start_line` through `line`."""
 
@@ -205,6 +221,9 @@ class GitHubPort(Protocol):
     def list_our_comments(self, repo: str, number: int, marker: str) -> list[PostedComment]:
         """Review comments by a bot carrying `marker`: what our earlier reviews said."""
 
+    def list_review_comments(self, repo: str, number: int) -> list[ThreadComment]:
+        """Every review comment on the PR, oldest first: ours and the replies people left on them."""
+
     def permission_of(self, repo: str, user: str) -> str: ...
 
     def find_check_run(self, repo: str, sha: str, external_id: str) -> int | None: ...
@@ -245,6 +264,15 @@ class GitHubPort(Protocol):
 
     def react_to_comment(self, repo: str, comment_id: int, content: ReactionContent) -> None: ...
 
+    def react_to_review_comment(self, repo: str, comment_id: int, content: ReactionContent) -> None: ...
+
+    def reply_in_thread_once(self, repo: str, number: int, comment_id: int, body: str, marker: str) -> None:
+        """A reply in the review thread of `comment_id` carrying a hidden `marker`, never posted twice."""
+
+    def resolve_thread(self, repo: str, number: int, comment_id: int, resolved: bool) -> bool:
+        """Marks the review thread that `comment_id` opened resolved (or open again); False if no such
+        thread."""
+
     def reply_once(self, repo: str, number: int, body: str, marker: str) -> None:
         """A conversation comment carrying a hidden `marker`, never posted twice."""
 
@@ -257,6 +285,9 @@ class GitHubPort(Protocol):
         """The PR's commit SHAs, oldest first (GitHub lists up to 250)."""
 
     def list_comments_since(self, repo: str, number: int, since: datetime) -> list[IssueComment]: ...
+
+    def list_conversation(self, repo: str, number: int) -> list[IssueComment]:
+        """Every comment of the PR's conversation, oldest first."""
 
 
 class GitHubAppPort(Protocol):

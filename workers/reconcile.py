@@ -23,7 +23,6 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import partial
 from typing import TypeVar
 
 from redis import Redis
@@ -41,7 +40,7 @@ from workers.checkruns import RETRY_TITLE
 from workers.context import current
 from workers.gateway import GitHubGateway
 from workers.locks import held
-from workers.periodic import schedule_next_slot
+from workers.periodic import record_finished, schedule_next_slot, superseded
 from workers.port import PAGE_SIZE, CheckRunState, GitHubPort, IssueComment
 
 T = TypeVar("T")
@@ -180,7 +179,7 @@ def _heads(settings: Settings, redis: Redis, budget: Budget) -> Iterator[tuple[P
                     yield gh, Head(installation_id, repo, number, sha)
 
 
-def reconcile() -> str:
+def reconcile(due_at: float | None = None) -> str:
     ctx = current()
     settings = ctx.settings
     budget = Budget(settings.reconcile_max_calls, settings.reconcile_spacing_seconds)
@@ -191,6 +190,8 @@ def reconcile() -> str:
         with held(ctx.redis, keys.RECONCILE_LOCK_KEY, settings.worker_heartbeat_seconds) as mine:
             if not mine:
                 return "another reconcile is running"
+            if superseded(ctx.redis, keys.RECONCILE_LAST_START_KEY, due_at):
+                return "a later reconcile already ran"
             try:
                 for gh, head in _heads(settings, ctx.redis, budget):
                     enqueued += _settle(gh, head, ctx.redis, settings, deep=deep)
@@ -200,6 +201,7 @@ def reconcile() -> str:
                 log.warning(
                     "reconcile spent its %d GitHub calls; the rest waits for the next tick", budget.limit
                 )
+            record_finished(ctx.redis, keys.RECONCILE_LAST_START_KEY, started.timestamp())
         record_reconcile(ctx.redis, budget.spent, len(enqueued))
         log.info(
             "reconcile made %d GitHub calls and enqueued %d jobs",
@@ -238,7 +240,7 @@ def _settle(gh: PaidReads, head: Head, redis: Redis, settings: Settings, *, deep
 
 def schedule(queue: Queue, interval: int) -> None:
     """Schedules the tick of the next time slot, unless someone already did (or reconciling is off)."""
-    schedule_next_slot(queue, interval, partial(ReconcileJob, interval))
+    schedule_next_slot(queue, interval, lambda slot, due: ReconcileJob(interval, slot, due_at=due))
 
 
 def kick(queue: Queue, interval: int, *, only_if_wiped: bool = False) -> None:

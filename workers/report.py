@@ -7,12 +7,14 @@ expected-output test and the job only decides what to send.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rules.engine import ScanResult
 from rules.finding import Finding, Severity
+from rules.fix import Fix
 from rules.rule import DOCS_URL
 from workers.markdown import code, safe
 from workers.port import Annotation
@@ -51,9 +53,10 @@ def docs_link(rule: str) -> str:
     return DOCS_URL.format(rule=rule)
 
 
-def comment_body(findings: Sequence[Finding]) -> str:
+def comment_body(findings: Sequence[Finding], fix: Fix | None = None) -> str:
     """One finding, or a run of neighbouring findings of one rule said once: six untuned values in a new
-    config are one remark to the author, not six."""
+    config are one remark to the author, not six. With `fix`, the comment must span exactly its lines:
+    GitHub's suggestion replaces the lines the comment is on."""
     first = findings[0]
     severity = max((finding.severity for finding in findings), key=lambda level: level.rank)
     if len(findings) == 1:
@@ -64,12 +67,27 @@ def comment_body(findings: Sequence[Finding]) -> str:
     suggestions = {finding.suggestion for finding in findings}
     if len(suggestions) == 1 and first.suggestion:
         lines += ["", f"**Suggestion:** {safe(first.suggestion)}"]
+    if fix is not None:
+        lines += ["", *suggestion_block(fix)]
     lines += [
         "",
         f"[What this rule checks and why]({docs_link(first.rule)}) · reply `/mldebt rescore` to re-run",
         marker(findings),
     ]
     return "\n".join(lines)
+
+
+def suggestion_block(fix: Fix) -> list[str]:
+    """GitHub's one-click change, its fence longer than any backtick run in the code so none can close it."""
+    longest = max((len(run) for line in fix.lines for run in re.findall(r"`+", line)), default=0)
+    fence = "`" * max(3, longest + 1)
+    lead = (
+        "**One-click fix** (`mldebt scan --fix` applies it too):"
+        if fix.safe
+        else "**One-click fix**, a starting point: finish the placeholder before you commit it"
+        " (`mldebt scan --fix` leaves it to you):"
+    )
+    return [lead, f"{fence}suggestion", *fix.lines, fence]
 
 
 def review_body(new: int, check_name: str) -> str:
@@ -164,7 +182,7 @@ def summary(result: ScanResult, sha: str) -> str:
     if result.config_errors:
         parts += ["", "### Configuration problems (defaults applied)", ""]
         parts += [f"- {safe(error)}" for error in result.config_errors[:20]]
-    return _cap("\n".join(parts))
+    return capped("\n".join(parts))
 
 
 def safe_path(path: str) -> str:
@@ -199,10 +217,10 @@ def details(result: ScanResult, unanchored: Sequence[Finding]) -> str:
             "",
         ]
         parts += [f"- {safe_path(f.path)} line {f.line}: `{f.rule}`" for f in unanchored[:200]]
-    return _cap("\n".join(parts))
+    return capped("\n".join(parts))
 
 
-def _cap(text: str) -> str:
+def capped(text: str) -> str:
     if len(text) <= MAX_OUTPUT_CHARS:
         return text
     cut = "\n\n… (truncated: GitHub allows 65,535 characters here)"

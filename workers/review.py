@@ -22,13 +22,15 @@ from rq.job import Job
 from core import keys
 from core.logs import log_context
 from core.metrics import JOB_SECONDS
-from workers import checkruns, report
+from workers import checkruns, dismissals, report
+from workers.access import Writers
 from workers.context import WorkerContext, current
 from workers.gateway import GitHubGateway
 from workers.plan import plan
 from workers.port import GitHubPort
 from workers.publish import OUR_COMMENTS, Publisher
 from workers.reading import PullRequestGone, Superseded, read_pull, scan_pull
+from workers.review_threads import ours
 from workers.supersession import newer_head
 
 log = logging.getLogger("mldebt.review")
@@ -183,14 +185,22 @@ class Review:
             newer = self.superseded_by()
             if newer:
                 raise Superseded(newer[:7])
-            posted = self.gh.list_our_comments(self.repo, self.pr_number, OUR_COMMENTS)
+            threads = self.gh.list_review_comments(self.repo, self.pr_number)
+            dismissed = dismissals.read(
+                threads,
+                self.gh.list_conversation(self.repo, self.pr_number),
+                Writers(self.ctx.redis, self.gh, self.repo),
+            )
+            rules = {finding.rule for finding in result.findings if dismissed.of(finding) is not None}
             planned = plan(
                 result,
                 read.files,
-                posted,
+                ours(threads, OUR_COMMENTS),
                 head_sha=self.head_sha,
                 max_comments=self.ctx.settings.max_review_comments,
                 check_name=self.ctx.settings.check_name,
+                dismissals=dismissed,
+                often=dismissals.tally(self.ctx.redis, self.repo, self.pr_number, rules),
             )
             published = publisher.publish_comments(planned)
         publisher.complete_check_run(check_id, published, self.annotations_present)

@@ -18,9 +18,9 @@ a sweep killed midway holds up the next one by seconds, not minutes.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from functools import partial
 
 from redis import Redis
 from rq import Queue
@@ -30,7 +30,7 @@ from core.jobs import SweepJob
 from workers.app_gateway import AppGateway
 from workers.context import WorkerContext, current
 from workers.locks import held
-from workers.periodic import schedule_next_slot
+from workers.periodic import record_finished, schedule_next_slot, superseded
 from workers.port import DeliveryAttempt, GitHubAppPort
 
 log = logging.getLogger("mldebt.sweeper")
@@ -49,13 +49,18 @@ def undelivered(attempts: Iterator[DeliveryAttempt]) -> dict[str, int]:
     return {guid: delivery_id for guid, delivery_id in latest.items() if guid not in ok}
 
 
-def sweep() -> str:
+def sweep(due_at: float | None = None) -> str:
     ctx = current()
     try:
         with held(ctx.redis, keys.SWEEP_LOCK_KEY, ctx.settings.worker_heartbeat_seconds) as mine:
             if not mine:
                 return "another sweep is running"
-            return _sweep(ctx)
+            if superseded(ctx.redis, keys.SWEEP_LAST_START_KEY, due_at):
+                return "a later sweep already ran"
+            started = time.time()
+            outcome = _sweep(ctx)
+            record_finished(ctx.redis, keys.SWEEP_LAST_START_KEY, started)
+            return outcome
     finally:
         schedule(Queue(ctx.settings.queue_name, connection=ctx.redis), ctx.settings.sweep_interval_seconds)
 
@@ -89,4 +94,4 @@ def _redeliver(app: GitHubAppPort, redis: Redis, since: datetime) -> list[str]:
 
 def schedule(queue: Queue, interval: int) -> None:
     """Schedules the sweep of the next time slot, unless someone already did (or sweeping is off)."""
-    schedule_next_slot(queue, interval, partial(SweepJob, interval))
+    schedule_next_slot(queue, interval, lambda slot, due: SweepJob(interval, slot, due_at=due))

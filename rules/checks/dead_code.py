@@ -10,12 +10,14 @@ from dataclasses import dataclass
 import libcst
 
 from rules.checks.dead_code_files import disabled_blocks
+from rules.checks.dead_code_fix import deletion
 from rules.checks.dead_code_parse import code_runs, debug_only, parses_as_code, uncomment
 from rules.cst import body_of, docstring_of, string_value
 from rules.finding import Finding, Severity
+from rules.fix import Fix
 from rules.pyutil import PRAGMA, HybridRule, line_comment
 from rules.rule import Case, FileContext, register
-from rules.source import FileKind
+from rules.source import FileKind, SourceFile
 
 # Past this many lines a comment block is licence text or a banner, not parked code.
 MAX_BLOCK_LINES = 200
@@ -263,6 +265,10 @@ class DeadCode(HybridRule):
             lines=(3,),
         ),
     ]
+
+    @classmethod
+    def fix_for(cls, finding: Finding, source: SourceFile) -> Fix | None:
+        return deletion(finding, source)
 
     def check(self, ctx: FileContext) -> Iterable[Finding]:
         """YAML and shell: commented-out sections and commands, read line by line (see `dead_code_files`)."""

@@ -30,7 +30,7 @@ _DOCUMENTED = re.compile(
     re.IGNORECASE,
 )
 # Directives that look like comments: batch schedulers, shellcheck, editors, shebangs.
-_DIRECTIVE = re.compile(r"^#\s*(?:!|SBATCH|PBS|BSUB|\$|shellcheck|mldebt:|-\*-|vim?:)", re.IGNORECASE)
+DIRECTIVE = re.compile(r"^#\s*(?:!|SBATCH|PBS|BSUB|\$|shellcheck|mldebt:|-\*-|vim?:)", re.IGNORECASE)
 # Programs a training or data script runs;
 # a commented line starting with one, with arguments, is a disabled step.
 _COMMANDS = (
@@ -107,7 +107,7 @@ def _comment_groups(lines: list[str], yaml: bool) -> Iterator[list[_Line]]:
             if not stripped or indent > scalar_indent:
                 continue
             scalar_indent = None
-        if stripped.startswith("#") and not _DIRECTIVE.match(stripped):
+        if stripped.startswith("#") and not DIRECTIVE.match(stripped):
             group.append(_Line(number, len(raw[:indent].expandtabs()), stripped))
             continue
         if group:

@@ -32,6 +32,7 @@ from graphql import (
     GraphQLUnionType,
     InlineFragmentNode,
     OperationDefinitionNode,
+    OperationType,
     SelectionSetNode,
     build_schema,
     parse,
@@ -51,6 +52,8 @@ _SCALARS: dict[str, Any] = {
         isinstance(v, str) and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", v) is not None
     ),
     "URI": lambda v: isinstance(v, str) and re.fullmatch(r"https?://\S+", v) is not None,
+    # GitHub sends a 64-bit id as a string of digits: JSON numbers lose precision past 2^53.
+    "BigInt": lambda v: isinstance(v, str) and re.fullmatch(r"-?\d+", v) is not None,
 }
 
 
@@ -111,7 +114,8 @@ class _Walker:
         self.found: list[str] = []
 
     def problems(self, data: Any) -> list[str]:
-        root = self.schema.query_type
+        mutation = self.operation.operation == OperationType.MUTATION
+        root = self.schema.mutation_type if mutation else self.schema.query_type
         assert root is not None
         self.object(data, root, [self.operation.selection_set], "data")
         return self.found

@@ -19,7 +19,7 @@ from tests.conformance.recorder import Recorder
 
 # Test folders whose simulator traffic is held to GitHub's descriptions (the simulator's own tests send
 # malformed requests on purpose).
-CHECKED_FOLDERS = ("pipeline", "reliability", "conformance")
+CHECKED_FOLDERS = ("pipeline", "reliability", "conformance", "setup")
 RECORDER = Recorder()
 # Every pipeline test runs the whole system against a simulator: if one ran, exchanges must have been checked.
 _ran_pipeline = False

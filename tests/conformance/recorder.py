@@ -9,6 +9,7 @@ simulator; a checker that breaks is itself a problem to report.
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 import traceback
 from collections import Counter
@@ -19,6 +20,8 @@ from tests.conformance.graphql_check import check_exchange
 from tests.conformance.openapi import DEFAULT_VERSION, VERSIONS, check_request, check_response, description
 
 CLEAN_CACHE = 20_000
+# github.com's pages ghsim serves beside the API (the App-manifest form): no API description covers them.
+WEB_PAGES = re.compile(r"(/organizations/[^/]+)?/settings/apps/new")
 
 
 @dataclass
@@ -77,6 +80,8 @@ def _fingerprint(exchange: Exchange) -> bytes:
 
 def check(exchange: Exchange) -> tuple[str, list[str]]:
     """The operation an exchange is (by GitHub's name and version), and what in it leaves the description."""
+    if WEB_PAGES.fullmatch(exchange.path):
+        return "github.com web page", []
     if exchange.path.rstrip("/") == "/graphql" and exchange.method == "POST":
         return "graphql", check_exchange(exchange.request_body, exchange.status, exchange.response_body)
     requested = exchange.api_version

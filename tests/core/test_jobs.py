@@ -19,6 +19,7 @@ from core.jobs import (
     ReconcileJob,
     ReviewJob,
     SweepJob,
+    ThreadCommandJob,
     enqueue,
     enqueue_pull_request_job,
 )
@@ -30,6 +31,7 @@ SPECS: list[JobSpec] = [
     ReviewJob(31, REPO, 7, SHA),
     ReviewJob(31, REPO, 7, SHA, run="rescore-99"),
     CommandJob(31, REPO, 7, 99, "ada", "MEMBER", "rescore"),
+    ThreadCommandJob(31, REPO, 7, 100, "ada", "MEMBER", "ignore", "wont-fix legacy", in_reply_to=98),
     SweepJob(300, 42),
     ReconcileJob(600, 42),
     ReconcileJob(600, 42, at_worker_start=True),
@@ -71,11 +73,15 @@ def test_a_pull_request_job_is_queued_once_with_retries_and_lifetimes(redis: Red
 def test_a_tick_is_scheduled_for_its_slot_once_and_never_retried(redis: Redis) -> None:
     queue = Queue("mldebt", connection=redis)
     at = datetime.fromtimestamp(43 * 300, UTC)
-    enqueue(queue, SweepJob(300, 43), at=at)
+    enqueue(queue, SweepJob(300, 43, due_at=at.timestamp()), at=at)
     with pytest.raises(DuplicateJobError):
-        enqueue(queue, SweepJob(300, 43), at=at)
+        enqueue(queue, SweepJob(300, 43, due_at=at.timestamp()), at=at)
     job = Job.fetch("sweeper-300-43", connection=redis)
-    assert (job.func_name, job.kwargs, job.retries_left) == ("workers.sweeper.sweep", {}, None)
+    assert (job.func_name, job.kwargs, job.retries_left) == (
+        "workers.sweeper.sweep",
+        {"due_at": 43 * 300},
+        None,
+    )
     assert (job.result_ttl, job.failure_ttl) == (300, keys.TICK_FAILURE_TTL_SECONDS)
     assert job.description == "redeliver failed webhooks"
     assert queue.scheduled_job_registry.get_job_ids() == ["sweeper-300-43"]

@@ -30,6 +30,7 @@ from workers.port import (
     ReactionContent,
     ReviewComment,
     ReviewRejected,
+    ThreadComment,
 )
 
 
@@ -49,6 +50,9 @@ class RecordingGitHub:
     blobs: dict[tuple[str, str], Blob] = field(default_factory=dict)
     diff_lines: Mapping[str, Collection[int]] = field(default_factory=dict)
     posted: list[PostedComment] = field(default_factory=list)
+    replies: list[ThreadComment] = field(default_factory=list)
+    conversation: list[IssueComment] = field(default_factory=list)
+    permissions: dict[str, str] = field(default_factory=dict)
     pending_review: bool = False
     runs: list[CheckRunState] = field(default_factory=list)
     calls: list[Call] = field(default_factory=list)
@@ -117,9 +121,18 @@ class RecordingGitHub:
         self._record("list_our_comments", repo, number, marker)
         return [comment for comment in self.posted if marker in comment.body]
 
+    def list_review_comments(self, repo: str, number: int) -> list[ThreadComment]:
+        self._record("list_review_comments", repo, number)
+        mine = [
+            ThreadComment(comment.id, comment.body, comment.path, comment.line, "mldebt[bot]", True, "NONE")
+            for comment in self.posted
+        ]
+        return sorted(mine + self.replies, key=lambda comment: comment.id)
+
     def permission_of(self, repo: str, user: str) -> str:
+        """`permissions` by login; anyone not in it may write."""
         self._record("permission_of", repo, user)
-        return "write"
+        return self.permissions.get(user, "write")
 
     def find_check_run(self, repo: str, sha: str, external_id: str) -> int | None:
         self._record("find_check_run", repo, sha, external_id)
@@ -190,6 +203,16 @@ class RecordingGitHub:
     def react_to_comment(self, repo: str, comment_id: int, content: ReactionContent) -> None:
         self._record("react_to_comment", repo, comment_id, content)
 
+    def react_to_review_comment(self, repo: str, comment_id: int, content: ReactionContent) -> None:
+        self._record("react_to_review_comment", repo, comment_id, content)
+
+    def reply_in_thread_once(self, repo: str, number: int, comment_id: int, body: str, marker: str) -> None:
+        self._record("reply_in_thread_once", repo, number, comment_id, body, marker)
+
+    def resolve_thread(self, repo: str, number: int, comment_id: int, resolved: bool) -> bool:
+        self._record("resolve_thread", repo, number, comment_id, resolved)
+        return any(comment.id == comment_id for comment in self.posted)
+
     def reply_once(self, repo: str, number: int, body: str, marker: str) -> None:
         self._record("reply_once", repo, number, body, marker)
 
@@ -208,3 +231,7 @@ class RecordingGitHub:
     def list_comments_since(self, repo: str, number: int, since: datetime) -> list[IssueComment]:
         self._record("list_comments_since", repo, number, since)
         return []
+
+    def list_conversation(self, repo: str, number: int) -> list[IssueComment]:
+        self._record("list_conversation", repo, number)
+        return list(self.conversation)

@@ -28,6 +28,23 @@ def _get(
     return httpx.get(f"{sim.url}{path}", headers={"Authorization": f"token {token}"}, timeout=timeout)
 
 
+def test_an_applied_fault_answers_at_once_while_an_observer_watches(sim: SimulatedGitHub, token: str) -> None:
+    """The conformance checker watches every exchange; a lost answer must not then wait for the client
+    to hang up (the bot's 30 s timeout) before its 502 leaves."""
+    seen: list[Any] = []
+    sim.observers.append(seen.append)
+    sim.faults.add(r"/check-runs$", method="POST", status=502, applied=True)
+    head = sim.repo(REPO).branches["main"]
+    lost = httpx.post(
+        f"{sim.url}/repos/{REPO}/check-runs",
+        json={"name": "first", "head_sha": head},
+        headers={"Authorization": f"token {token}"},
+        timeout=2.0,
+    )
+    assert lost.status_code == 502
+    assert [(e.status, b'"first"' in e.request_body) for e in seen] == [(502, True)]
+
+
 def test_502_twice_then_normal_service(sim: SimulatedGitHub, token: str) -> None:
     rule = sim.faults.add(method="GET", path_regex=rf"^/repos/{REPO}$", status=502, times=2)
     assert [_get(sim, token).status_code for _ in range(3)] == [502, 502, 200]

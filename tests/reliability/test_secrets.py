@@ -222,6 +222,7 @@ def test_a_pr_cannot_switch_off_its_own_checks_but_the_base_branch_can(system: L
 EVENT_PERMISSIONS = {
     "pull_request": ("pull_requests", "read"),
     "issue_comment": ("issues", "read"),
+    "pull_request_review_comment": ("pull_requests", "read"),
     "check_run": ("checks", "read"),
     "check_suite": ("checks", "read"),
 }
@@ -241,7 +242,8 @@ def _permission_of(method: str, path: str) -> tuple[str, str] | None:
 
 
 def _exercise(system: LocalSystem) -> None:
-    """Every kind of work mldebt does: review, rescore, refusal, help, fixing, a button press."""
+    """Every kind of work mldebt does: review, rescore, refusal, help, a dismissal in a review thread,
+    fixing, a button press."""
     repo, pr = seed_pull_request(system.sim)
     system.sim.set_permission(REPO, "mallory", "read")
     system.sim.deliver("pull_request", payloads.pull_request(system.sim, REPO, pr.number))
@@ -254,6 +256,14 @@ def _exercise(system: LocalSystem) -> None:
         system.sim.deliver(
             "issue_comment", payloads.issue_comment(system.sim, REPO, pr.number, body, user=user)
         )
+    system.run_jobs()
+    ours = next(c for c in system.sim.review_comments(REPO, pr.number) if c["user"]["type"] == "Bot")
+    system.sim.deliver(
+        "pull_request_review_comment",
+        payloads.pull_request_review_comment(
+            system.sim, REPO, pr.number, ours["id"], "/mldebt ignore wont-fix legacy code", user="alice"
+        ),
+    )
     system.run_jobs()
     system.sim.deliver(
         "check_run",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from rules.checks.unpinned_dependencies import parse_pip_line
 from rules.examples import run_case
 from rules.finding import Finding
+from rules.requirement_specs import parse_pip_line
 from rules.rule import Case
 
 RULE = "unpinned-dependencies"

@@ -20,7 +20,7 @@ from workers.port import GitHubAppPort, GitHubPort
 
 WORKERS = Path(__file__).resolve().parents[2] / "workers"
 # The modules holding a githubkit client: the two gateways (contents are half of one), the token exchange.
-ADAPTERS = {"gateway.py", "contents.py", "app_gateway.py", "tokens.py"}
+ADAPTERS = {"gateway.py", "contents.py", "review_threads.py", "app_gateway.py", "tokens.py"}
 API_CALL = re.compile(r"\.rest\.|\.graphql\(")
 
 

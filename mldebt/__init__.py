@@ -1,0 +1,1 @@
+"""The `mldebt` command's front door: `scan` comes from rules/, `setup` from bot/setup/."""
