@@ -275,8 +275,9 @@ def run(args: argparse.Namespace) -> int:
     if args.statistics and args.format == "sarif":
         print("mldebt: --statistics works with --format text or json, not sarif", file=sys.stderr)
         return EXIT_USAGE
-    if args.fix and args.head:
-        print("mldebt: --fix edits the working tree; it cannot be used with --head", file=sys.stderr)
+    if args.fix and (args.head or args.staged):
+        used = "--head" if args.head else "--staged"
+        print(f"mldebt: --fix edits the working tree; it cannot be used with {used}", file=sys.stderr)
         return EXIT_USAGE
     to_stderr = args.format != "text" or args.output is not None
     try:

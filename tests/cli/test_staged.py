@@ -77,6 +77,14 @@ def test_staged_takes_no_paths_or_revisions(repo: Repo) -> None:
         )
 
 
+def test_staged_does_not_fix_the_working_tree(repo: Repo) -> None:
+    """The index and the working tree may differ: a fix found in one must not be written into the other."""
+    repo.commit(BASE_FILES, "base", when=NOW - timedelta(days=3))
+    done = repo.scan("--staged", "--fix")
+    assert done.returncode == 2
+    assert done.stderr.strip() == "mldebt: --fix edits the working tree; it cannot be used with --staged"
+
+
 def _hooks() -> dict[str, dict[str, Any]]:
     loaded = YAML(typ="safe").load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     return {str(hook["id"]): hook for hook in loaded}
