@@ -7,9 +7,11 @@ FROM python:3.11.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PORT=8000
 WORKDIR /app
 
-# The dependencies first, from pyproject's own list, so that a change to the sources reuses this layer.
+# The dependencies first, from pyproject's own lists (the light install plus the `server` extra),
+# so that a change to the sources reuses this layer.
 COPY pyproject.toml ./
-RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
+RUN python -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; \
+print('\n'.join(p['dependencies'] + p['optional-dependencies']['server']))" \
         > /tmp/requirements.txt \
     && pip install -r /tmp/requirements.txt \
     && rm /tmp/requirements.txt \
@@ -21,7 +23,9 @@ COPY core ./core
 COPY workers ./workers
 COPY rules ./rules
 COPY mldebt ./mldebt
-RUN pip install --no-deps .
+# The rule pages: `rules/docs` links to them, and the SARIF report carries them as each rule's help.
+COPY docs/rules ./docs/rules
+RUN pip install --no-deps '.[server]'
 
 USER mldebt
 EXPOSE 8000

@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[sim,test]'
+	$(BIN)/pip install --quiet -e '.[server,sim,test]'
 	touch $(STAMP)
 
 ## make test: the whole suite against a real Redis (REDIS_URL, or a private redis-server).

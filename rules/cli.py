@@ -2,9 +2,10 @@
 
 The same engine and rules as the GitHub App, over the files that differ between
 the base (by default the merge base with the default branch) and the head (by
-default the working tree, uncommitted and untracked files included). The config
-comes from the base revision, as on GitHub, so a change cannot switch off the
-checks that would report it.
+default the working tree, uncommitted and untracked files included); with
+`--staged`, the index against HEAD, as a pre-commit hook must judge a commit.
+The config comes from the base revision, as on GitHub, so a change cannot
+switch off the checks that would report it.
 
 Exit status: 1 when a new finding is at a failing severity (`fail_on`), 0
 otherwise (always 0 with `--exit-zero`), 2 for usage errors, an invalid config
@@ -31,6 +32,7 @@ from rules.cli_options import UsageError, choose_rules, rule_ids
 from rules.config import CONFIG_PATH, Config, load_config
 from rules.docs import DOCS_URL_ENV, DocsLinks, docs_links
 from rules.engine import ReviewInput, ScanResult, scan
+from rules.gitindex import StagedRepo
 from rules.gitrepo import GitError, GitRepo
 from rules.render_json import findings_json
 from rules.render_text import Comparison, render, statistics, statistics_json, summary_lines
@@ -93,6 +95,12 @@ def parser(
         "--head",
         metavar="REV",
         help="head revision (default: the working tree, with uncommitted and untracked files)",
+    )
+    command.add_argument(
+        "--staged",
+        action="store_true",
+        help="review the staged changes (the index against HEAD) only, as a pre-commit hook must; "
+        "unstaged edits and untracked files are ignored",
     )
     command.add_argument(
         "--pr-body", metavar="FILE", type=Path, help="a file holding the pull request description"
@@ -202,9 +210,26 @@ def _review_files(args: argparse.Namespace, root: Path) -> Scanned:
     return Scanned(result, root, Comparison(paths=tuple(args.paths)))
 
 
+def _review_staged(args: argparse.Namespace, root: Path) -> Scanned:
+    """`scan --staged`: what the commit being made would record, judged against HEAD and HEAD's config."""
+    if args.paths or args.base or args.head:
+        raise UsageError("--staged compares the index with HEAD: it takes no PATH, --base or --head")
+    repo = StagedRepo(root)
+    changed = repo.changed_files()
+    config = _config(args, repo.read_text(CONFIG_PATH, "base"), "HEAD", frozenset())
+    pr_body = _read(args.pr_body, "pull request body") if args.pr_body else ""
+    result = scan(ReviewInput(changed=changed, repo=repo, config=config, pr_body=pr_body))
+    compared = Comparison(
+        base=repo.base_name, base_sha=repo.base, head="the staged changes", nothing_changed=not changed
+    )
+    return Scanned(result, root, compared)
+
+
 def review(args: argparse.Namespace) -> Scanned:
     """Everything `scan` needs, from git; GitError or UsageError for anything the user must fix."""
     root = GitRepo.toplevel(args.repo)
+    if args.staged:
+        return _review_staged(args, root)
     if args.paths:
         return _review_files(args, root)
     head = GitRepo.commit(root, args.head) if args.head else None
@@ -268,8 +293,9 @@ def run(args: argparse.Namespace) -> int:
     if args.statistics and args.format == "sarif":
         print("mldebt: --statistics works with --format text or json, not sarif", file=sys.stderr)
         return EXIT_USAGE
-    if args.fix and args.head:
-        print("mldebt: --fix edits the working tree; it cannot be used with --head", file=sys.stderr)
+    if args.fix and (args.head or args.staged):
+        used = "--head" if args.head else "--staged"
+        print(f"mldebt: --fix edits the working tree; it cannot be used with {used}", file=sys.stderr)
         return EXIT_USAGE
     to_stderr = args.format != "text" or args.output is not None
     try:

@@ -210,8 +210,27 @@ class GitRepo(RepoView):
         data, reason = self._read(path, at)
         return None if reason else data
 
+    def _head_blobs(self) -> str | None:
+        """Where head's contents come from: a commit, or None for the working tree's files."""
+        return self.head
+
+    def _diff_range(self) -> list[str]:
+        """`git diff` arguments that compare base with head."""
+        return [self.base] if self.head is None else [self.base, self.head]
+
+    def _untracked(self) -> list[str]:
+        """Files git does not track yet but a commit of the working tree would add (not tool noise)."""
+        if self.head is not None:
+            return []
+        output = run_git(self.root, "ls-files", "-z", "--others", "--exclude-standard")
+        return [
+            path
+            for path in output.decode("utf-8", "surrogateescape").split("\0")
+            if path and not UNTRACKED_NOISE & set(path.split("/")[:-1])
+        ]
+
     def _read(self, path: str, at: Side) -> tuple[bytes | None, str | None]:
-        commit = self.base if at == "base" else self.head
+        commit = self.base if at == "base" else self._head_blobs()
         if commit is None:
             return self._read_worktree(path)
         return self._read_blobs(commit, [path]).get(path, (None, None))
@@ -270,7 +289,6 @@ class GitRepo(RepoView):
 
     def changed_files(self) -> list[ChangedFile]:
         """Files that differ between base and head, with contents for the files rules read."""
-        target = [self.head] if self.head is not None else []
         output = run_git(
             self.root,
             "diff",
@@ -279,21 +297,12 @@ class GitRepo(RepoView):
             "-M",
             "--no-ext-diff",
             "--no-textconv",
-            self.base,
-            *target,
+            *self._diff_range(),
             "--",
         )
         entries = _parse_name_status(output.decode("utf-8", "surrogateescape"))
-        if self.head is None:
-            listed = {path for _, path, _ in entries}
-            untracked = run_git(self.root, "ls-files", "-z", "--others", "--exclude-standard").decode(
-                "utf-8", "surrogateescape"
-            )
-            entries += [
-                ("added", path, None)
-                for path in untracked.split("\0")
-                if path and path not in listed and not UNTRACKED_NOISE & set(path.split("/")[:-1])
-            ]
+        listed = {path for _, path, _ in entries}
+        entries += [("added", path, None) for path in self._untracked() if path not in listed]
         readable_head = [
             path for status, path, _ in entries if status != "removed" and kind_of(path) is not None
         ]
@@ -338,7 +347,7 @@ class GitRepo(RepoView):
         ]
 
     def _read_many(self, at: Side, paths: list[str]) -> dict[str, tuple[bytes | None, str | None]]:
-        commit = self.base if at == "base" else self.head
+        commit = self.base if at == "base" else self._head_blobs()
         if commit is None:
             return {path: self._read_worktree(path) for path in paths}
         return self._read_blobs(commit, paths)

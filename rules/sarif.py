@@ -1,7 +1,10 @@
 """SARIF 2.1.0 for GitHub code scanning and other SARIF viewers.
 
 Code scanning rejects a result without a location, so findings about the pull
-request as a whole (`line` 0) are reported as tool notifications instead.
+request as a whole (`line` 0) are reported as tool notifications instead. Each
+rule carries its page from `docs/rules/` as description and help, which code
+scanning shows beside the alert; `automationDetails` names the analysis so that
+a new upload replaces mldebt's previous one rather than another tool's.
 """
 
 from __future__ import annotations
@@ -14,9 +17,12 @@ from rules.docs import DocsLinks
 from rules.engine import ScanResult
 from rules.finding import Finding, Severity
 from rules.rule import all_rules
+from rules.rule_docs import plain, rule_doc
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/mldebt/mldebt"
+# Code scanning's category is everything before the last "/": every mldebt run is one analysis.
+AUTOMATION_ID = "mldebt/"
 LEVEL = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "note"}
 
 
@@ -39,6 +45,10 @@ def _descriptor(rule_id: str, severity: Severity, links: DocsLinks) -> dict[str,
     }
     if rule:
         descriptor["helpUri"] = links.link(rule_id)
+    doc = rule_doc(rule_id)
+    if doc:
+        descriptor["fullDescription"] = {"text": plain(doc.description), "markdown": doc.description}
+        descriptor["help"] = {"text": plain(doc.page), "markdown": doc.page}
     return descriptor
 
 
@@ -100,6 +110,7 @@ def to_sarif(result: ScanResult, links: DocsLinks, root: Path | None = None) -> 
                         "rules": [_descriptor(rule_id, severities[rule_id], links) for rule_id in rule_ids],
                     }
                 },
+                "automationDetails": {"id": AUTOMATION_ID},
                 "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
                 **(
                     {"originalUriBaseIds": {"%SRCROOT%": {"uri": root.resolve().as_uri() + "/"}}}

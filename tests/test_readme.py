@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import re
 from pathlib import Path
 
@@ -36,3 +37,29 @@ def test_every_guarantee_names_a_test_that_exists() -> None:
         if not current.exists() or f"def {name}(" not in current.read_text():
             missing.append(f"{current.relative_to(ROOT)}::{name}")
     assert cited >= 20 and not missing, missing
+
+
+def _cli_flags() -> set[str]:
+    """`mldebt --version` and `mldebt scan`'s flags (`mldebt setup`'s belong to the App, in tests/setup)."""
+    from rules.cli import parser
+
+    top = parser()
+    [commands] = [action for action in top._actions if isinstance(action, argparse._SubParsersAction)]
+    return {
+        option
+        for command in (top, *commands.choices.values())
+        for action in command._actions
+        for option in action.option_strings
+        if option.startswith("--") and option != "--help"
+    }
+
+
+def test_every_cli_flag_is_documented_and_exercised_by_a_test() -> None:
+    flags = _cli_flags()
+    readme = (ROOT / "README.md").read_text()
+    tests = "\n".join(
+        path.read_text() for path in (ROOT / "tests").rglob("*.py") if path.name != "test_readme.py"
+    )
+    assert {"--staged", "--base", "--format", "--version"} <= flags
+    assert {flag for flag in flags if f"`{flag}" not in readme} == set(), "undocumented flags"
+    assert {flag for flag in flags if f'"{flag}"' not in tests} == set(), "flags no test passes"
