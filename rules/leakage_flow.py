@@ -67,6 +67,7 @@ class Flow(ABC):
         self.cache: dict[tuple[object, ...], Val] = {}
         self.destination: libcst.CSTNode | None = None
         self.index = RowIndex()
+        self.scopes = {id(scope.node): scope for scope in facts.functions}
         for scope in facts.functions:
             node = scope.node
             if not isinstance(node, libcst.FunctionDef):
@@ -94,6 +95,8 @@ class Flow(ABC):
                 continue
             if CONFIG_NAMES.search(name):
                 env[name] = CONST
+            elif self.injected(node, name):
+                env[name] = Val(function=self.functions[name])
             else:
                 role = role_of_name(name, strong=not paired)
                 env[name] = (
@@ -107,6 +110,21 @@ class Flow(ABC):
         self.stack.pop()
         self.returns.pop()
         return self._take()
+
+    def injected(self, function: libcst.FunctionDef, name: str) -> bool:
+        """A parameter named after one of the module's functions and called in the body is that function.
+
+        Pipelines that wire steps by name (`def pipeline(load, prepare, split): prepare(data=load())`, ZenML's
+        step arguments) hand each function in under its own name; without this the data they pass on is lost.
+        """
+        step = self.functions.get(name)
+        scope = self.scopes.get(id(function))
+        return (
+            step is not None
+            and step is not function
+            and scope is not None
+            and any(site.name == name for site in scope.calls)
+        )
 
     def _guard(self, action: Callable[[], None]) -> None:
         try:

@@ -17,6 +17,7 @@ import libcst
 
 from rules.cst import dotted, string_value
 from rules.leakage_flow import Flow
+from rules.leakage_imputation import FILL_METHODS, IMPUTATION_LABEL, fill_statistic
 from rules.leakage_values import (
     CONFIG_NAMES,
     CONST,
@@ -287,6 +288,11 @@ class Interpreter(Flow):
     ) -> Val:
         positional, named = self._args(node, env, cls)
         transformer = receiver.transformer
+        statistic = fill_statistic(node) if method in FILL_METHODS and not receiver.const else None
+        if statistic is not None:
+            return self._impute(
+                statistic, receiver, positional[0] if positional else named.get("value", CONST)
+            )
         if transformer is not None:
             data = positional[0] if positional else named.get("X", CONST)
             if method in FIT_METHODS:
@@ -408,6 +414,17 @@ class Interpreter(Flow):
             Fit(transformer, data, node, label, self._next(), tuple(self.callers), destination)
         )
 
+    def _impute(self, statistic: libcst.Call, receiver: Val, fill: Val) -> Val:
+        """`df.fillna(df.x.median())`: an imputer fitted on the rows the statistic is taken over."""
+        func = statistic.func
+        kind, over = (func.attr.value, func.value) if isinstance(func, libcst.Attribute) else ("", func)
+        imputer = Transformer(f"{IMPUTATION_LABEL}({kind})", stateful=True)
+        label = self._short(over)
+        self.run.fits.append(Fit(imputer, fill, statistic, label, self._next(), tuple(self.callers), ""))
+        return Val(
+            parents=(receiver, fill) if not fill.const else (receiver,), via=receiver.via | {id(imputer)}
+        )
+
     def _inline(
         self,
         node: libcst.Call,
@@ -438,6 +455,8 @@ class Interpreter(Flow):
                 local[name] = remaining.pop(0)
             else:
                 local[name] = CONST if param.default is not None else self._root(name)
+            if self.injected(function, name):
+                local[name] = Val(function=self.functions[name])
         self.stack.append(function)
         self.callers.append(node)
         self.returns.append([])

@@ -20,6 +20,7 @@ import libcst
 
 from rules.dataflow import FactsRule
 from rules.finding import Severity
+from rules.leakage_imputation import FILL_METHODS, IMPUTATION_LABEL
 from rules.leakage_interpreter import Interpreter
 from rules.leakage_values import TEST, TRAIN, Apply, Fit, RowIndex, Run, Split, Val
 from rules.ml_names import (
@@ -55,6 +56,16 @@ FEATURE_SPACE_BUILDERS = frozenset(
         "StringLookup",
         "IntegerLookup",
     }
+)
+
+FIT_SUGGESTION = (
+    "Split first, fit on the training split only and `transform` the other splits with it, or put the step "
+    "in a `Pipeline` so that `cross_val_score`/`GridSearchCV` refit it inside every fold."
+)
+IMPUTE_SUGGESTION = (
+    "Split first and fill every split with the training split's statistic "
+    "(`X_test.fillna(X_train.median())`), or use a `SimpleImputer` in a `Pipeline` so that "
+    "cross-validation refits it inside every fold."
 )
 
 
@@ -188,13 +199,25 @@ class SplitLeakage(FactsRule):
             "    def transform(self, X):\n        return self.scaler_.transform(np.log1p(X))\n",
             path="src/features/transformers.py",
         ),
-        # pandas imputation with the full-data mean is out of scope; a LabelEncoder on the target is harmless.
+        # A LabelEncoder on the target is harmless; a constant or forward fill learns nothing from the rows.
         Case(
             "import pandas as pd\nfrom sklearn.preprocessing import LabelEncoder\n"
             "from sklearn.model_selection import train_test_split\n\n"
-            "df = pd.read_csv('loans.csv')\ndf = df.fillna(df.mean(numeric_only=True))\n"
+            "df = pd.read_csv('loans.csv')\ndf = df.fillna(0)\ndf['rate'] = df['rate'].ffill()\n"
+            "df['region'] = df['region'].fillna(value='unknown')\n"
             "y = LabelEncoder().fit_transform(df['grade'])\nX = df.drop(columns='grade')\n"
             "X_train, X_test, y_train, y_test = train_test_split(X, y)\n"
+        ),
+        # Imputing after the split with the training split's statistics; a median only printed for a report.
+        Case(
+            "import pandas as pd\nfrom sklearn.model_selection import train_test_split\n\n"
+            "def main(path):\n    frame = pd.read_parquet(path)\n"
+            "    print(frame.fillna(frame.median()).describe())\n"
+            "    X_train, X_test, y_train, y_test = train_test_split(frame.drop(columns='y'), frame['y'])\n"
+            "    medians = X_train.median()\n"
+            "    X_train = X_train.fillna(X_train.median())\n    X_test = X_test.fillna(medians)\n"
+            "    X_test['age'] = X_test['age'].fillna(X_train['age'].mode()[0])\n"
+            "    return X_train, X_test, y_train, y_test\n"
         ),
         # Refit on all rows after evaluation, for the model that ships: nothing is evaluated afterwards.
         Case(
@@ -287,6 +310,26 @@ class SplitLeakage(FactsRule):
             "scores = cross_val_score(model, X_sel, y, cv=5)\n",
             lines=(4,),
         ),
+        # pandas imputation with a statistic of all rows before the split: the fill value knows the test rows.
+        Case(
+            "import pandas as pd\nfrom sklearn.model_selection import train_test_split\n\n"
+            "df = pd.read_csv('loans.csv')\ndf = df.fillna(df.mean(numeric_only=True))\n"
+            "df['region'] = df['region'].fillna(df['region'].mode().iloc[0])\n"
+            "X_train, X_test, y_train, y_test = train_test_split(df.drop(columns='grade'), df['grade'])\n",
+            lines=(5, 6),
+        ),
+        # Steps handed to a pipeline under their own names: the imputed frame reaches the splitting step.
+        Case(
+            "import pandas as pd\nfrom sklearn.model_selection import train_test_split\n\n"
+            "def load():\n    return pd.read_csv('meters.csv')\n\n"
+            "def clean(frame):\n    frame['kwh'] = frame['kwh'].fillna(value=frame['kwh'].mean())\n"
+            "    return frame\n\n"
+            "def split(frame):\n    return train_test_split(frame.drop(columns='load'), frame['load'])\n\n"
+            "def flow(load, clean, split):\n    raw = load()\n    tidy = clean(frame=raw)\n"
+            "    return split(frame=tidy)\n\n"
+            "run = flow(load=load(), clean=clean(), split=split())\n",
+            lines=(8,),
+        ),
         # A vectorizer fitted on a separately loaded test set.
         Case(
             "import pandas as pd\nfrom sklearn.feature_extraction.text import CountVectorizer\n\n"
@@ -323,7 +366,8 @@ class SplitLeakage(FactsRule):
     def _mentions_transformer(self, facts: ModuleFacts) -> bool:
         imports = facts.imports
         return any(
-            is_transformer_ctor(site.name, imports)
+            site.method in FILL_METHODS
+            or is_transformer_ctor(site.name, imports)
             or is_library_name(site.name, imports, COMPOSITES, COMPOSITE_LIBRARIES)
             for site in facts.all_calls()
         )
@@ -350,6 +394,13 @@ class SplitLeakage(FactsRule):
     def _flag(self, leak: Leak) -> None:
         fit = leak.fit
         cls = fit.transformer.cls
+        imputation = cls.startswith(IMPUTATION_LABEL + "(")
+        # `fillna(median)` names no class: the reader is told which statistic was computed where.
+        fitted = (
+            f"The {cls[len(IMPUTATION_LABEL) + 1 : -1]} that `fillna` fills in is computed on"
+            if imputation
+            else f"`{cls}` is fitted on"
+        )
         data = f"`{fit.label}`" if fit.label else "its input"
         split = leak.split
         call = _call_toward_fit(fit, split) if split is not None else None
@@ -372,17 +423,17 @@ class SplitLeakage(FactsRule):
                 consequence = (
                     "The evaluation data then shapes the preprocessing and the reported score is optimistic."
                 )
-            message = f"`{cls}` is fitted on {data}, which holds {held}. {consequence}"
+            message = f"{fitted} {data}, which holds {held}. {consequence}"
         elif leak.kind == "before-split":
             message = (
-                f"`{cls}` is fitted on {data} before {at} divides it into training and evaluation rows. "
+                f"{fitted} {data} before {at} divides it into training and evaluation rows. "
                 "Statistics of "
                 "the evaluation rows leak into training and the reported score is optimistic."
             )
         else:
             applied = self._line(leak.applied.node) if leak.applied else 0
             message = (
-                f"`{cls}` is fitted on all rows of {data}, including the evaluation rows of {at}, "
+                f"{fitted} all rows of {data}, including the evaluation rows of {at}, "
                 "and then applied to the "
                 f"evaluation data on line {applied}. The reported score is optimistic."
             )
@@ -392,11 +443,7 @@ class SplitLeakage(FactsRule):
             fit.node,
             evidence if same_scope else None,
             message,
-            suggestion=(
-                "Split first, fit on the training split only and `transform` the other splits with it, "
-                "or put the step "
-                "in a `Pipeline` so that `cross_val_score`/`GridSearchCV` refit it inside every fold."
-            ),
+            suggestion=IMPUTE_SUGGESTION if imputation else FIT_SUGGESTION,
             key=f"{cls}:{fit.label}:{leak.kind}",
         )
 
