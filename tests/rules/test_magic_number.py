@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rules.checks.magic_number import is_self_explanatory
-from rules.checks.magic_number_excuses import calendar_unit
+from rules.checks.magic_number_excuses import calendar_unit, is_self_explanatory
 from rules.examples import findings_of, run_case
 from rules.finding import Finding
 from rules.rule import Case, all_rules
