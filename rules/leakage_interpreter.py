@@ -10,7 +10,6 @@ other half (`rules.leakage_flow`).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 import libcst
@@ -31,6 +30,13 @@ from rules.leakage_values import (
     derive,
     union_via,
 )
+from rules.leakage_vocabulary import (
+    LOADER_CALL,
+    META_ATTRIBUTES,
+    META_FUNCTIONS,
+    MODULE_ALIASES,
+    PASS_THROUGH_FUNCTIONS,
+)
 from rules.ml_names import (
     COMPOSITE_LIBRARIES,
     COMPOSITES,
@@ -47,42 +53,10 @@ from rules.ml_names import (
 
 # Nested inlining depth of the file's own functions; deeper chains are treated as opaque calls.
 MAX_INLINE_DEPTH = 8
-# Attributes that describe a frame rather than carry its rows.
-META_ATTRIBUTES = frozenset(
-    {"shape", "columns", "dtypes", "dtype", "ndim", "size", "index", "name", "names", "empty", "schema"}
-)
-META_FUNCTIONS = frozenset(
-    {
-        "len",
-        "print",
-        "isinstance",
-        "int",
-        "float",
-        "str",
-        "bool",
-        "type",
-        "range",
-        "repr",
-        "hash",
-        "id",
-        "round",
-        "format",
-        "getattr",
-        "hasattr",
-        "callable",
-    }
-)
-PASS_THROUGH_FUNCTIONS = frozenset(
-    {"list", "tuple", "sorted", "reversed", "set", "iter", "next", "enumerate", "zip", "dict"}
-)
 FIT_METHODS = frozenset({"fit", "adapt"})
 APPLY_METHODS = frozenset({"transform", "inverse_transform"})
 SELF_RETURNING = frozenset({"set_params", "set_output"})
 SPLIT_FUNCTION = "train_test_split"
-# Calls that read a dataset of their own: its rows are new, whatever path or session they were given.
-LOADER_CALL = re.compile(r"^(?:read\w*|load\w*|scan_\w+|csv|parquet|json|orc|table|sql|fetch\w*)$")
-# Community aliases that are modules even when the import is missing from the snippet.
-MODULE_ALIASES = frozenset({"pd", "np", "pl", "dd", "tf", "torch", "sk"})
 SPLIT_LIBRARIES = ("sklearn",)
 CV_LIBRARIES = ("sklearn", "skopt")
 
