@@ -31,6 +31,8 @@ from rules.leakage_values import (
     union_via,
 )
 from rules.leakage_vocabulary import (
+    CLUSTER_LIBRARIES,
+    CLUSTERERS,
     LOADER_CALL,
     META_ATTRIBUTES,
     META_FUNCTIONS,
@@ -54,7 +56,9 @@ from rules.ml_names import (
 # Nested inlining depth of the file's own functions; deeper chains are treated as opaque calls.
 MAX_INLINE_DEPTH = 8
 FIT_METHODS = frozenset({"fit", "adapt"})
-APPLY_METHODS = frozenset({"transform", "inverse_transform"})
+# A clusterer used as a feature is applied by `predict` (the cluster id) as much as by `transform`.
+APPLY_METHODS = frozenset({"transform", "inverse_transform", "predict"})
+FIT_APPLY_METHODS = frozenset({"fit_transform", "fit_predict"})
 SELF_RETURNING = frozenset({"set_params", "set_output"})
 SPLIT_FUNCTION = "train_test_split"
 SPLIT_LIBRARIES = ("sklearn",)
@@ -272,7 +276,7 @@ class Interpreter(Flow):
             if method in FIT_METHODS:
                 self._fit(transformer, data, node)
                 return receiver
-            if method == "fit_transform":
+            if method in FIT_APPLY_METHODS:
                 self._fit(transformer, data, node)
                 return Val(parents=(data,) if not data.const else (), via=data.via | {id(transformer)})
             if method in APPLY_METHODS:
@@ -304,11 +308,14 @@ class Interpreter(Flow):
             else is_transformer_ctor(
                 qualified, self.imports, STATEFUL_TRANSFORMERS | STATELESS_TRANSFORMERS | LABEL_ENCODERS
             )
+            or is_library_name(qualified, self.imports, CLUSTERERS, CLUSTER_LIBRARIES)
         )
         if ctor is not None:
             self._args(node, env, cls)
             return Val(
-                transformer=Transformer(ctor, ctor in STATEFUL_TRANSFORMERS or ctor in LABEL_ENCODERS),
+                transformer=Transformer(
+                    ctor, ctor in STATEFUL_TRANSFORMERS or ctor in LABEL_ENCODERS or ctor in CLUSTERERS
+                ),
                 label=ctor,
             )
         if is_library_name(qualified, self.imports, COMPOSITES, COMPOSITE_LIBRARIES):

@@ -41,3 +41,8 @@ PASS_THROUGH_FUNCTIONS = frozenset(
 LOADER_CALL = re.compile(r"^(?:read\w*|load\w*|scan_\w+|csv|parquet|json|orc|table|sql|fetch\w*)$")
 # Community aliases that are modules even when the import is missing from the snippet.
 MODULE_ALIASES = frozenset({"pd", "np", "pl", "dd", "tf", "torch", "sk"})
+# Clusterers whose cluster ids or distances become features: fitted on evaluation rows, centroids know them.
+CLUSTERERS = frozenset(
+    {"KMeans", "MiniBatchKMeans", "BisectingKMeans", "GaussianMixture", "BayesianGaussianMixture"}
+)
+CLUSTER_LIBRARIES = ("sklearn", "cuml")

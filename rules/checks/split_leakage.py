@@ -20,6 +20,7 @@ from rules.leakage_imputation import FILL_METHODS, IMPUTATION_LABEL
 from rules.leakage_interpreter import Interpreter
 from rules.leakage_values import RowIndex, Run
 from rules.leakage_verdict import Leak, call_toward_fit, find_leaks
+from rules.leakage_vocabulary import CLUSTER_LIBRARIES, CLUSTERERS
 from rules.ml_names import (
     COMPOSITE_LIBRARIES,
     COMPOSITES,
@@ -67,6 +68,19 @@ class SplitLeakage(FactsRule):
     title = "Preprocessing fitted on evaluation data"
 
     VALID = [
+        # Clustering as the product (segments written out, no split), and fitted on the training split only.
+        Case(
+            "import pandas as pd\nfrom sklearn.cluster import KMeans\n"
+            "from sklearn.model_selection import train_test_split\n\n"
+            "seg = pd.read_csv('customers.csv')\nseg['segment'] = KMeans(5).fit_predict(seg)\n"
+            "seg.to_csv('segments.csv')\n\n"
+            "def zones(train, test):\n    km = KMeans(8).fit(train[['lat', 'lon']])\n"
+            "    train['zone'] = km.predict(train[['lat', 'lon']])\n"
+            "    test['zone'] = km.predict(test[['lat', 'lon']])\n    return train, test\n\n"
+            "def main():\n    frame = pd.read_csv('houses.csv')\n"
+            "    X_tr, X_te, y_tr, y_te = train_test_split(frame.drop(columns='y'), frame['y'])\n"
+            "    return zones(X_tr, X_te)\n"
+        ),
         # The hard negative: fit on the training split after the split, transform both.
         Case(
             "import pandas as pd\nfrom sklearn.model_selection import train_test_split\n"
@@ -168,6 +182,16 @@ class SplitLeakage(FactsRule):
         ),
     ]
     INVALID = [
+        # Clustering used as a feature: centroids fitted on every row, cluster ids joined, then split.
+        Case(
+            "import pandas as pd\nfrom sklearn.cluster import KMeans\n"
+            "from sklearn.model_selection import train_test_split\n\n"
+            "df = pd.read_csv('houses.csv')\n"
+            "zones = KMeans(n_clusters=12, n_init=10).fit(df[['lat', 'lon']])\n"
+            "df['zone'] = zones.predict(df[['lat', 'lon']])\n"
+            "X_train, X_test, y_train, y_test = train_test_split(df.drop(columns='price'), df['price'])\n",
+            lines=(6,),
+        ),
         # Fitted on everything, then split.
         Case(
             "import pandas as pd\nfrom sklearn.model_selection import train_test_split\n"
@@ -269,6 +293,7 @@ class SplitLeakage(FactsRule):
         return any(
             site.method in FILL_METHODS
             or is_transformer_ctor(site.name, imports)
+            or is_library_name(site.name, imports, CLUSTERERS, CLUSTER_LIBRARIES)
             or is_library_name(site.name, imports, COMPOSITES, COMPOSITE_LIBRARIES)
             for site in facts.all_calls()
         )
