@@ -55,14 +55,7 @@ _UNIFORM_STDS = frozenset({0.5, 1.0})
 def clip_bounds(node: libcst.Call) -> list[tuple[libcst.BaseExpression, float | int]]:
     """The chosen bounds of a clip call (`df.clip(-10, 10)`, `np.clip(x, 0, 3000)`), with their values."""
     func = node.func
-    name = (
-        func.attr.value
-        if isinstance(func, libcst.Attribute)
-        else func.value
-        if isinstance(func, libcst.Name)
-        else ""
-    )
-    if name not in _CLIPS:
+    if _called(func) not in _CLIPS:
         return []
     # `np.clip(x, lo, hi)` and `torch.clamp(x, lo, hi)` take the values first; `x.clip(lo, hi)` does not.
     module_call = isinstance(func, libcst.Attribute) and dotted(func.value, loose=True) in (
@@ -103,9 +96,7 @@ def fold_count(node: libcst.For) -> libcst.BaseExpression | None:
 
 def normalisation_literal(node: libcst.Call) -> libcst.BaseExpression | None:
     """The mean or std literal of a `Normalize(mean, std)` that is not a well-known set of statistics."""
-    func = node.func
-    name = func.attr.value if isinstance(func, libcst.Attribute) else dotted(func)
-    if name != "Normalize":
+    if _called(node.func) != "Normalize":
         return None
     positional = [arg.value for arg in node.args if arg.keyword is None and not arg.star]
     keyword = {arg.keyword.value: arg.value for arg in node.args if arg.keyword is not None}
@@ -122,6 +113,13 @@ def normalisation_literal(node: libcst.Call) -> libcst.BaseExpression | None:
     if not _known(stds, _KNOWN_STDS, _UNIFORM_STDS):
         return std
     return None
+
+
+def _called(func: libcst.BaseExpression) -> str:
+    """The last name of what is called: `clip` for `np.clip` and for `clip`."""
+    if isinstance(func, libcst.Attribute):
+        return func.attr.value
+    return func.value if isinstance(func, libcst.Name) else ""
 
 
 def _numbers(node: libcst.BaseExpression) -> tuple[float, ...] | None:
