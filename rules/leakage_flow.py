@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 import libcst
 
 from rules.cst import dotted
+from rules.leakage_syntax import is_cv_split, row_filter, target_names
 from rules.leakage_values import (
     CONFIG_NAMES,
     CONST,
@@ -37,8 +38,6 @@ from rules.module_facts import ModuleFacts
 MAX_STEPS = 50_000
 # Source shown in a message (`df[num_cols]`), cut so that one finding stays one readable line.
 MAX_SHOWN = 40
-# Methods that keep some of a frame's rows: assigned to `test`, what they return is a holdout.
-ROW_FILTER_METHODS = frozenset({"query", "head", "tail", "sample", "filter", "where"})
 
 
 class _OutOfSteps(Exception):
@@ -67,6 +66,7 @@ class Flow(ABC):
         self.cache: dict[tuple[object, ...], Val] = {}
         self.destination: libcst.CSTNode | None = None
         self.index = RowIndex()
+        self.scopes = {id(scope.node): scope for scope in facts.functions}
         for scope in facts.functions:
             node = scope.node
             if not isinstance(node, libcst.FunctionDef):
@@ -94,6 +94,8 @@ class Flow(ABC):
                 continue
             if CONFIG_NAMES.search(name):
                 env[name] = CONST
+            elif self.injected(node, name):
+                env[name] = Val(function=self.functions[name])
             else:
                 role = role_of_name(name, strong=not paired)
                 env[name] = (
@@ -107,6 +109,21 @@ class Flow(ABC):
         self.stack.pop()
         self.returns.pop()
         return self._take()
+
+    def injected(self, function: libcst.FunctionDef, name: str) -> bool:
+        """A parameter named after one of the module's functions and called in the body is that function.
+
+        Pipelines that wire steps by name (`def pipeline(load, prepare, split): prepare(data=load())`, ZenML's
+        step arguments) hand each function in under its own name; without this the data they pass on is lost.
+        """
+        step = self.functions.get(name)
+        scope = self.scopes.get(id(function))
+        return (
+            step is not None
+            and step is not function
+            and scope is not None
+            and any(site.name == name for site in scope.calls)
+        )
 
     def _guard(self, action: Callable[[], None]) -> None:
         try:
@@ -232,7 +249,7 @@ class Flow(ABC):
         """`test = df[df.date >= cutoff]`, `X_val = X.iloc[n:]`:
         a row filter into a train/test-named variable is a split."""
         role = role_of_name(name)
-        base_expr = _row_filter(source)
+        base_expr = row_filter(source)
         if role is None or base_expr is None or value.const or self.index.roles(value):
             return value
         base = self.expr(base_expr, env, cls)
@@ -248,9 +265,9 @@ class Flow(ABC):
             iterable = iterable.args[0].value
             if isinstance(target, libcst.Tuple) and len(target.elements) == 2:
                 target = target.elements[1].value
-        names = _target_names(target)
+        names = target_names(target)
         roles = [role_of_name(name) for name in names]
-        if _is_cv_split(iterable) and isinstance(target, libcst.Tuple) and len(names) == 2:
+        if is_cv_split(iterable) and isinstance(target, libcst.Tuple) and len(names) == 2:
             # sklearn splitters yield (train indices, test indices), whatever the loop calls them.
             roles = [TRAIN, TEST]
         if isinstance(iterable, libcst.Call) and TEST in roles and TRAIN in roles:
@@ -258,7 +275,7 @@ class Flow(ABC):
             if isinstance(iterable.func, libcst.Attribute):
                 self.expr(iterable.func.value, env, cls)
             split = self._split(inputs, iterable, f"`{self._short(iterable.func)}`", holdout=False)
-            for name in _target_names(node.target):
+            for name in target_names(node.target):
                 env[name] = CONST
             for name, role in zip(names, roles, strict=True):
                 if role is not None:
@@ -381,46 +398,3 @@ class Flow(ABC):
 
     def _short(self, node: libcst.CSTNode) -> str:
         return self.code_of(node, MAX_SHOWN)
-
-
-def _row_filter(node: libcst.BaseExpression) -> libcst.BaseExpression | None:
-    """The frame a row-selecting expression selects from, if it plainly selects rows."""
-    if (
-        isinstance(node, libcst.Call)
-        and isinstance(node.func, libcst.Attribute)
-        and node.func.attr.value in ROW_FILTER_METHODS
-    ):
-        base: libcst.BaseExpression = node.func.value
-    elif isinstance(node, libcst.Subscript) and len(node.slice) >= 1:
-        first = node.slice[0].slice
-        rows = isinstance(first, libcst.Slice) or (
-            isinstance(first, libcst.Index)
-            and isinstance(first.value, (libcst.Comparison, libcst.BooleanOperation, libcst.UnaryOperation))
-        )
-        if not rows:
-            return None
-        base = node.value
-    else:
-        return None
-    while isinstance(base, libcst.Attribute) and base.attr.value in ("loc", "iloc"):
-        base = base.value
-    return base if isinstance(base, (libcst.Name, libcst.Attribute)) else None
-
-
-def _is_cv_split(node: libcst.BaseExpression) -> bool:
-    return (
-        isinstance(node, libcst.Call)
-        and isinstance(node.func, libcst.Attribute)
-        and node.func.attr.value == "split"
-        and not isinstance(
-            node.func.value, (libcst.SimpleString, libcst.FormattedString, libcst.ConcatenatedString)
-        )
-    )
-
-
-def _target_names(target: libcst.BaseExpression) -> list[str]:
-    if isinstance(target, libcst.Name):
-        return [target.value]
-    if isinstance(target, (libcst.Tuple, libcst.List)):
-        return [name for element in target.elements for name in _target_names(element.value)]
-    return []

@@ -10,13 +10,13 @@ other half (`rules.leakage_flow`).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 import libcst
 
 from rules.cst import dotted, string_value
 from rules.leakage_flow import Flow
+from rules.leakage_imputation import FILL_METHODS, IMPUTATION_LABEL, fill_statistic
 from rules.leakage_values import (
     CONFIG_NAMES,
     CONST,
@@ -29,6 +29,15 @@ from rules.leakage_values import (
     Val,
     derive,
     union_via,
+)
+from rules.leakage_vocabulary import (
+    CLUSTER_LIBRARIES,
+    CLUSTERERS,
+    LOADER_CALL,
+    META_ATTRIBUTES,
+    META_FUNCTIONS,
+    MODULE_ALIASES,
+    PASS_THROUGH_FUNCTIONS,
 )
 from rules.ml_names import (
     COMPOSITE_LIBRARIES,
@@ -46,42 +55,12 @@ from rules.ml_names import (
 
 # Nested inlining depth of the file's own functions; deeper chains are treated as opaque calls.
 MAX_INLINE_DEPTH = 8
-# Attributes that describe a frame rather than carry its rows.
-META_ATTRIBUTES = frozenset(
-    {"shape", "columns", "dtypes", "dtype", "ndim", "size", "index", "name", "names", "empty", "schema"}
-)
-META_FUNCTIONS = frozenset(
-    {
-        "len",
-        "print",
-        "isinstance",
-        "int",
-        "float",
-        "str",
-        "bool",
-        "type",
-        "range",
-        "repr",
-        "hash",
-        "id",
-        "round",
-        "format",
-        "getattr",
-        "hasattr",
-        "callable",
-    }
-)
-PASS_THROUGH_FUNCTIONS = frozenset(
-    {"list", "tuple", "sorted", "reversed", "set", "iter", "next", "enumerate", "zip", "dict"}
-)
 FIT_METHODS = frozenset({"fit", "adapt"})
-APPLY_METHODS = frozenset({"transform", "inverse_transform"})
+# A clusterer used as a feature is applied by `predict` (the cluster id) as much as by `transform`.
+APPLY_METHODS = frozenset({"transform", "inverse_transform", "predict"})
+FIT_APPLY_METHODS = frozenset({"fit_transform", "fit_predict"})
 SELF_RETURNING = frozenset({"set_params", "set_output"})
 SPLIT_FUNCTION = "train_test_split"
-# Calls that read a dataset of their own: its rows are new, whatever path or session they were given.
-LOADER_CALL = re.compile(r"^(?:read\w*|load\w*|scan_\w+|csv|parquet|json|orc|table|sql|fetch\w*)$")
-# Community aliases that are modules even when the import is missing from the snippet.
-MODULE_ALIASES = frozenset({"pd", "np", "pl", "dd", "tf", "torch", "sk"})
 SPLIT_LIBRARIES = ("sklearn",)
 CV_LIBRARIES = ("sklearn", "skopt")
 
@@ -287,12 +266,17 @@ class Interpreter(Flow):
     ) -> Val:
         positional, named = self._args(node, env, cls)
         transformer = receiver.transformer
+        statistic = fill_statistic(node) if method in FILL_METHODS and not receiver.const else None
+        if statistic is not None:
+            return self._impute(
+                statistic, receiver, positional[0] if positional else named.get("value", CONST)
+            )
         if transformer is not None:
             data = positional[0] if positional else named.get("X", CONST)
             if method in FIT_METHODS:
                 self._fit(transformer, data, node)
                 return receiver
-            if method == "fit_transform":
+            if method in FIT_APPLY_METHODS:
                 self._fit(transformer, data, node)
                 return Val(parents=(data,) if not data.const else (), via=data.via | {id(transformer)})
             if method in APPLY_METHODS:
@@ -324,11 +308,14 @@ class Interpreter(Flow):
             else is_transformer_ctor(
                 qualified, self.imports, STATEFUL_TRANSFORMERS | STATELESS_TRANSFORMERS | LABEL_ENCODERS
             )
+            or is_library_name(qualified, self.imports, CLUSTERERS, CLUSTER_LIBRARIES)
         )
         if ctor is not None:
             self._args(node, env, cls)
             return Val(
-                transformer=Transformer(ctor, ctor in STATEFUL_TRANSFORMERS or ctor in LABEL_ENCODERS),
+                transformer=Transformer(
+                    ctor, ctor in STATEFUL_TRANSFORMERS or ctor in LABEL_ENCODERS or ctor in CLUSTERERS
+                ),
                 label=ctor,
             )
         if is_library_name(qualified, self.imports, COMPOSITES, COMPOSITE_LIBRARIES):
@@ -408,6 +395,17 @@ class Interpreter(Flow):
             Fit(transformer, data, node, label, self._next(), tuple(self.callers), destination)
         )
 
+    def _impute(self, statistic: libcst.Call, receiver: Val, fill: Val) -> Val:
+        """`df.fillna(df.x.median())`: an imputer fitted on the rows the statistic is taken over."""
+        func = statistic.func
+        kind, over = (func.attr.value, func.value) if isinstance(func, libcst.Attribute) else ("", func)
+        imputer = Transformer(f"{IMPUTATION_LABEL}({kind})", stateful=True)
+        label = self._short(over)
+        self.run.fits.append(Fit(imputer, fill, statistic, label, self._next(), tuple(self.callers), ""))
+        return Val(
+            parents=(receiver, fill) if not fill.const else (receiver,), via=receiver.via | {id(imputer)}
+        )
+
     def _inline(
         self,
         node: libcst.Call,
@@ -438,6 +436,8 @@ class Interpreter(Flow):
                 local[name] = remaining.pop(0)
             else:
                 local[name] = CONST if param.default is not None else self._root(name)
+            if self.injected(function, name):
+                local[name] = Val(function=self.functions[name])
         self.stack.append(function)
         self.callers.append(node)
         self.returns.append([])

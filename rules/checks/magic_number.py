@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 
 import libcst
 
-from rules.checks.magic_number_excuses import comment_explains, is_calendar_bound
+from rules.checks.magic_number_excuses import (
+    comment_explains,
+    is_calendar_bound,
+    is_self_explanatory,
+)
+from rules.checks.magic_number_sites import (
+    FOLD_LOOP,
+    NORMALISATION,
+    clip_bounds,
+    explain,
+    fold_count,
+    normalisation_literal,
+)
 from rules.cst import dotted
 from rules.finding import Severity
 from rules.pyutil import comment_block_above, is_ml_code, is_prose_comment, line_comment
@@ -17,43 +28,6 @@ from rules.source import FileKind
 from rules.tuning import normalise_number
 from rules.tuning_sites import number_from_expr, sites_in
 
-# Small counts (`len(parts) > 3`, `x.ndim > 2`) are structure, not tuning.
-MAX_PLAIN_INTEGER = 10
-# Anything this close to zero is a numerical-stability epsilon, not a business cut-off.
-EPSILON = 1e-4
-# Values whose meaning is self-evident: a fair coin, percent, significance levels, z-scores,
-# time units, pixel range, math constants.
-WELL_KNOWN = frozenset(
-    {
-        0.5,
-        100,
-        0.05,
-        0.01,
-        0.001,
-        1.96,
-        2.576,
-        3.14159,
-        3.141592653589793,
-        2.718281828459045,
-        9.81,
-        12,
-        24,
-        60,
-        90,
-        180,
-        360,
-        365,
-        366,
-        1440,
-        3600,
-        86400,
-        604800,
-        255,
-        65535,
-    }
-)
-# Powers of two from here up are buffer and sequence sizes (`len(tokens) > 512`).
-MIN_SIZE_POWER_OF_TWO = 16
 # Comparisons against these are about the program, the interpreter or the protocol, not the data.
 _PLUMBING_SUBJECT = re.compile(
     r"sys\.argv|version_info|__version__|\bversion\b|\.ndim\b|\.dim\(\)|status(?:_code)?\b|returncode|exit_code|"
@@ -65,27 +39,6 @@ _NUMPY_RANDOM = ("np.random.", "numpy.random.")
 # Calls that build a generator rather than draw numbers from one.
 _GENERATOR_FACTORIES = frozenset({"default_rng", "RandomState", "Generator"})
 _ORDERING = (libcst.LessThan, libcst.LessThanEqual, libcst.GreaterThan, libcst.GreaterThanEqual)
-# Calls that cut values off at a bound: `df.clip(-10, 10)`, `np.clip(x, 0, 5e3)`, `t.clamp(max=50)`.
-_CLIPS = frozenset({"clip", "clamp", "clip_", "clamp_"})
-_BOUND_KEYWORDS = frozenset({"lower", "upper", "min", "max", "a_min", "a_max"})
-# The range a value is clipped to by nature (a probability, a sign): no cut-off was chosen.
-_NATURAL_BOUNDS = frozenset({0, 1, -1})
-
-
-def magnitude_is_well_known(value: float | int) -> bool:
-    return abs(value) in WELL_KNOWN or (isinstance(value, float) and not math.isfinite(value))
-
-
-def is_self_explanatory(value: float | int) -> bool:
-    if isinstance(value, float) and not math.isfinite(value):
-        return True
-    magnitude = abs(value)
-    if float(magnitude).is_integer() and magnitude <= MAX_PLAIN_INTEGER:
-        return True
-    if magnitude <= EPSILON or magnitude in WELL_KNOWN:
-        return True
-    integral = float(magnitude).is_integer()
-    return integral and magnitude >= MIN_SIZE_POWER_OF_TWO and int(magnitude) & (int(magnitude) - 1) == 0
 
 
 @dataclass(frozen=True)
@@ -96,6 +49,8 @@ class Candidate:
     statement: int
     value: str
     scope: str
+    # What the literal decides: a cut-off (comparison or clip), a fold count, normalisation statistics.
+    kind: str = ""
 
 
 @register
@@ -106,6 +61,19 @@ class MagicNumber(PythonRule):
     kinds = frozenset({FileKind.PYTHON})
 
     VALID = [
+        # Loops that do not count folds, fold loops over a named count, a commented fold count; the usual
+        # normalisation statistics (0.5, ImageNet, MNIST), named ones and a commented measured pair.
+        Case(
+            "import torch\nfrom torchvision import transforms\n\nN_FOLDS = 5  # as in create_folds.py\n"
+            "for epoch in range(30):\n    step()\nfor i in range(12):\n    warm(i)\n"
+            "for fold in range(N_FOLDS):\n    run(fold)\nfor fold in range(args.folds):\n    run(fold)\n"
+            "for fold in range(4):  # the four seasons are the folds\n    run(fold)\n"
+            "a = transforms.Normalize((0.5, 0.5, 0.5), (0.5, 0.5, 0.5))\n"
+            "b = transforms.Normalize(mean=[0.485, 0.456, 0.406], std=[0.229, 0.224, 0.225])\n"
+            "c = transforms.Normalize((0.1307,), (0.3081,))\nd = transforms.Normalize(MEAN, STD)\n"
+            "e = transforms.Normalize((0.2860,), (0.3530,))  # Fashion-MNIST training-set mean and std\n",
+            path="src/train.py",
+        ),
         # Explained on the line above.
         Case(
             "import pandas as pd\n\n\ndef keep(df: pd.DataFrame) -> pd.DataFrame:\n"
@@ -180,6 +148,16 @@ class MagicNumber(PythonRule):
         ),
     ]
     INVALID = [
+        # A fold count re-typed in the loop that uses the folds, and normalisation statistics from nowhere.
+        Case(
+            "import numpy as np\nimport torchvision.transforms as T\n\n\ndef evaluate(model, data):\n"
+            "    losses = []\n    for k_fold in range(7):\n        losses.append(model.score(data, k_fold))\n"
+            "    prep = T.Compose([T.ToTensor(), T.Normalize((0,), (255,))])\n"
+            "    norm = T.Normalize(mean=[0.45, 0.45, 0.45], std=[0.3, 0.3, 0.3])\n"
+            "    return np.mean(losses), prep, norm\n",
+            path="src/train.py",
+            lines=(7, 9, 10),
+        ),
         # A heading above a cut-off names the step, not the value: outlier caps, clip bounds.
         Case(
             "import numpy as np\nimport pandas as pd\n\n\ndef tidy(df: pd.DataFrame) -> pd.DataFrame:\n"
@@ -349,40 +327,30 @@ class MagicNumber(PythonRule):
         self._remember_setter(node)
         if self._active:
             self._clip_bounds(node)
+            literal = normalisation_literal(node)
+            if literal is not None:
+                self._add(literal, node, NORMALISATION)
+
+    def visit_For(self, node: libcst.For) -> None:
+        literal = fold_count(node) if self._active else None
+        if literal is not None:
+            self._add(literal, node.iter, FOLD_LOOP)
+
+    def _add(self, literal: libcst.BaseExpression, site: libcst.CSTNode, kind: str) -> None:
+        statement = self.position(site)[0]
+        if isinstance(site, libcst.Call) and kind == NORMALISATION:
+            # Both statistics are shown: a std reads as wrong only next to its mean.
+            value = ", ".join(_code_of(arg.value) for arg in site.args[:2])
+        else:
+            value = normalise_number(number_from_expr(literal) or 0)
+        self._candidates.append(Candidate(literal, site, statement, value, self._scope(), kind))
 
     def _clip_bounds(self, node: libcst.Call) -> None:
         """The bounds of a clip: where outliers are cut, as much a cut-off as a comparison is."""
-        func = node.func
-        name = (
-            func.attr.value
-            if isinstance(func, libcst.Attribute)
-            else func.value
-            if isinstance(func, libcst.Name)
-            else ""
-        )
-        if name not in _CLIPS:
-            return
-        # `np.clip(x, lo, hi)` and `torch.clamp(x, lo, hi)` take the values first; `x.clip(lo, hi)` does not.
-        module_call = isinstance(func, libcst.Attribute) and dotted(func.value, loose=True) in (
-            "np",
-            "numpy",
-            "torch",
-            "tf",
-        )
-        positional = [arg for arg in node.args if arg.keyword is None and arg.star == ""]
-        bounds = positional[1:3] if module_call or isinstance(func, libcst.Name) else positional[:2]
-        bounds += [
-            arg for arg in node.args if arg.keyword is not None and arg.keyword.value in _BOUND_KEYWORDS
-        ]
-        for arg in bounds:
-            value = number_from_expr(arg.value)
-            if value is None or isinstance(value, complex) or value in _NATURAL_BOUNDS:
-                continue
-            if abs(value) <= EPSILON or magnitude_is_well_known(value):
-                continue
+        for literal, value in clip_bounds(node):
             statement = self._statements[-1] if self._statements else self.position(node)[0]
             self._candidates.append(
-                Candidate(arg.value, node, statement, normalise_number(value), self._scope())
+                Candidate(literal, node, statement, normalise_number(value), self._scope())
             )
 
     def visit_Dict(self, node: libcst.Dict) -> None:
@@ -437,14 +405,11 @@ class MagicNumber(PythonRule):
                 above, candidate.value
             ):
                 continue
+            message, suggestion = explain(
+                candidate.kind, candidate.value, clip=isinstance(candidate.comparison, libcst.Call)
+            )
             self.flag(
-                candidate.literal,
-                f"`{candidate.value}` is an unexplained cut-off in this "
-                f"{'clip' if isinstance(candidate.comparison, libcst.Call) else 'comparison'}; "
-                "nothing says where it comes from or when to revisit it.",
-                suggestion="Name it as a constant with a comment saying how it was chosen "
-                "(`MIN_ROWS = 5000  # below this CV AUC is unstable, EXP-88`), or move it to the config.",
-                key=f"{candidate.scope}:{candidate.value}",
+                candidate.literal, message, suggestion=suggestion, key=f"{candidate.scope}:{candidate.value}"
             )
 
     def _tuned_lines(self) -> set[int]:

@@ -7,6 +7,7 @@ does not. Each is a small vocabulary of its own, kept apart from the rule's trav
 
 from __future__ import annotations
 
+import math
 import re
 
 import libcst
@@ -127,3 +128,58 @@ def comment_explains(comments: list[str], value: str) -> bool:
     if value in quoted or has_context(text, text):
         return True
     return not all(line.split()[0].lower().strip(":,") in _STEP_VERBS for line in prose)
+
+
+# Small counts (`len(parts) > 3`, `x.ndim > 2`) are structure, not tuning.
+MAX_PLAIN_INTEGER = 10
+# Anything this close to zero is a numerical-stability epsilon, not a business cut-off.
+EPSILON = 1e-4
+# Values whose meaning is self-evident: a fair coin, percent, significance levels, z-scores,
+# time units, pixel range, math constants.
+WELL_KNOWN = frozenset(
+    {
+        0.5,
+        100,
+        0.05,
+        0.01,
+        0.001,
+        1.96,
+        2.576,
+        3.14159,
+        3.141592653589793,
+        2.718281828459045,
+        9.81,
+        12,
+        24,
+        60,
+        90,
+        180,
+        360,
+        365,
+        366,
+        1440,
+        3600,
+        86400,
+        604800,
+        255,
+        65535,
+    }
+)
+# Powers of two from here up are buffer and sequence sizes (`len(tokens) > 512`).
+MIN_SIZE_POWER_OF_TWO = 16
+
+
+def magnitude_is_well_known(value: float | int) -> bool:
+    return abs(value) in WELL_KNOWN or (isinstance(value, float) and not math.isfinite(value))
+
+
+def is_self_explanatory(value: float | int) -> bool:
+    if isinstance(value, float) and not math.isfinite(value):
+        return True
+    magnitude = abs(value)
+    if float(magnitude).is_integer() and magnitude <= MAX_PLAIN_INTEGER:
+        return True
+    if magnitude <= EPSILON or magnitude in WELL_KNOWN:
+        return True
+    integral = float(magnitude).is_integer()
+    return integral and magnitude >= MIN_SIZE_POWER_OF_TWO and int(magnitude) & (int(magnitude) - 1) == 0

@@ -6,38 +6,31 @@ function nobody in the file calls), inlining calls to the file's own functions,
 and records three kinds of event in execution order: a transformer is fitted on
 some data, data is split into train and evaluation rows, a fitted transformer is
 applied to some data. Every value remembers which rows it holds and which
-transformers produced it (`rules.leakage_values`). Here a fit is judged: it leaks
-when its rows include an evaluation split, or when it happens on the full data
-before that data is split and its output (or the transformer itself) reaches the split.
+transformers produced it (`rules.leakage_values`). `rules.leakage_verdict` judges
+each fit; this module words the findings.
 """
 
 from __future__ import annotations
-
-import re
-from dataclasses import dataclass
 
 import libcst
 
 from rules.dataflow import FactsRule
 from rules.finding import Severity
+from rules.leakage_imputation import FILL_METHODS, IMPUTATION_LABEL
 from rules.leakage_interpreter import Interpreter
-from rules.leakage_values import TEST, TRAIN, Apply, Fit, RowIndex, Run, Split, Val
+from rules.leakage_values import RowIndex, Run
+from rules.leakage_verdict import Leak, call_toward_fit, find_leaks
+from rules.leakage_vocabulary import CLUSTER_LIBRARIES, CLUSTERERS
 from rules.ml_names import (
     COMPOSITE_LIBRARIES,
     COMPOSITES,
     ESTIMATOR_METHODS,
-    LABEL_ENCODERS,
     is_library_name,
     is_transformer_ctor,
 )
 from rules.module_facts import ModuleFacts, Scope
 from rules.rule import Case, register
 
-# A label encoder fitted on the target or writing to it (`y_train`, `df['label']`) only fixes the class codes.
-TARGET_LABEL = re.compile(
-    r"(?:^|\W)(?:y|y_\w+|\w*labels?|\w*targets?|\w*class(?:es)?)(?:$|\W)|['\"](?:label|target|class)['\"]",
-    re.IGNORECASE,
-)
 # Transformers whose fit decides the model's input columns or codes: refitted on evaluation data, they do not
 # merely leak statistics, they hand the model features it was never trained on.
 FEATURE_SPACE_BUILDERS = frozenset(
@@ -57,95 +50,15 @@ FEATURE_SPACE_BUILDERS = frozenset(
     }
 )
 
-
-@dataclass(frozen=True)
-class Leak:
-    fit: Fit
-    kind: str
-    split: Split | None = None
-    held: Val | None = None
-    applied: Apply | None = None
-    # The fitted rows are evaluation rows only, so the model was trained on some other fit.
-    evaluation_only: bool = False
-
-    @property
-    def evidence(self) -> libcst.CSTNode | None:
-        if self.applied is not None:
-            return self.applied.node
-        return self.split.node if self.split is not None else None
-
-
-def find_leaks(index: RowIndex, run: Run) -> list[Leak]:
-    leaks = []
-    for fit in run.fits:
-        leak = _leak(index, run, fit)
-        if leak is not None:
-            leaks.append(leak)
-    return leaks
-
-
-def _leak(index: RowIndex, run: Run, fit: Fit) -> Leak | None:
-    transformer = fit.transformer
-    if not transformer.stateful:
-        return None
-    label_encoder = transformer.cls in LABEL_ENCODERS
-    if label_encoder and (TARGET_LABEL.search(fit.label) or TARGET_LABEL.search(fit.destination)):
-        return None
-    roles = index.roles(fit.data)
-    training = any(value.role == TRAIN for value in roles)
-    evaluation = [value for value in roles if value.role == TEST]
-    # A LabelEncoder fitted on train and test together only fixes
-    # the code of each category: the Kaggle idiom, harmless.
-    if evaluation and not (label_encoder and training):
-        return Leak(fit, "test", split=evaluation[0].split, held=evaluation[0], evaluation_only=not training)
-    if label_encoder or training or evaluation:
-        return None
-    data_rows = index.rows(fit.data)
-    # A later fit of the same transformer replaces what this one learned: only applications before it count.
-    refit = min(
-        (other.seq for other in run.fits if other.transformer is transformer and other.seq > fit.seq),
-        default=run.end(),
-    )
-    for split in run.splits:
-        split_rows: frozenset[int] = frozenset()
-        for value in split.inputs:
-            split_rows |= index.rows(value)
-        if not data_rows & split_rows:
-            continue
-        shaped = any(
-            id(transformer) in value.via for value in (*split.inputs, *([split.model] if split.model else []))
-        )
-        after = fit.seq > split.seq
-        applied = [
-            apply
-            for apply in run.applies
-            if apply.transformer is transformer
-            and max(split.seq, fit.seq) < apply.seq < refit
-            and _holds_output(index, apply.data, split, TEST if after else None)
-        ]
-        if not after and (shaped or applied):
-            return Leak(fit, "before-split", split=split)
-        if after and split.holdout and applied:
-            return Leak(fit, "full-after-split", split=split, applied=applied[0])
-    return None
-
-
-def _call_toward_fit(fit: Fit, split: Split) -> libcst.Call | None:
-    """The call through which the fit's data left the innermost function that runs both the fit and the split.
-
-    That is the helper call next to the split (`X = scale(df)`); None when the fit sits in that function
-    itself. An outer call (`main()` at module level) would point the reader away from both lines.
-    """
-    shared = 0
-    for fit_caller, split_caller in zip(fit.callers, split.callers, strict=False):
-        if fit_caller is not split_caller:
-            break
-        shared += 1
-    return fit.callers[shared] if len(fit.callers) > shared else None
-
-
-def _holds_output(index: RowIndex, data: Val, split: Split, role: str | None) -> bool:
-    return any(value.split is split and (role is None or value.role == role) for value in index.roles(data))
+FIT_SUGGESTION = (
+    "Split first, fit on the training split only and `transform` the other splits with it, or put the step "
+    "in a `Pipeline` so that `cross_val_score`/`GridSearchCV` refit it inside every fold."
+)
+IMPUTE_SUGGESTION = (
+    "Split first and fill every split with the training split's statistic "
+    "(`X_test.fillna(X_train.median())`), or use a `SimpleImputer` in a `Pipeline` so that "
+    "cross-validation refits it inside every fold."
+)
 
 
 @register
@@ -155,6 +68,19 @@ class SplitLeakage(FactsRule):
     title = "Preprocessing fitted on evaluation data"
 
     VALID = [
+        # Clustering as the product (segments written out, no split), and fitted on the training split only.
+        Case(
+            "import pandas as pd\nfrom sklearn.cluster import KMeans\n"
+            "from sklearn.model_selection import train_test_split\n\n"
+            "seg = pd.read_csv('customers.csv')\nseg['segment'] = KMeans(5).fit_predict(seg)\n"
+            "seg.to_csv('segments.csv')\n\n"
+            "def zones(train, test):\n    km = KMeans(8).fit(train[['lat', 'lon']])\n"
+            "    train['zone'] = km.predict(train[['lat', 'lon']])\n"
+            "    test['zone'] = km.predict(test[['lat', 'lon']])\n    return train, test\n\n"
+            "def main():\n    frame = pd.read_csv('houses.csv')\n"
+            "    X_tr, X_te, y_tr, y_te = train_test_split(frame.drop(columns='y'), frame['y'])\n"
+            "    return zones(X_tr, X_te)\n"
+        ),
         # The hard negative: fit on the training split after the split, transform both.
         Case(
             "import pandas as pd\nfrom sklearn.model_selection import train_test_split\n"
@@ -188,13 +114,25 @@ class SplitLeakage(FactsRule):
             "    def transform(self, X):\n        return self.scaler_.transform(np.log1p(X))\n",
             path="src/features/transformers.py",
         ),
-        # pandas imputation with the full-data mean is out of scope; a LabelEncoder on the target is harmless.
+        # A LabelEncoder on the target is harmless; a constant or forward fill learns nothing from the rows.
         Case(
             "import pandas as pd\nfrom sklearn.preprocessing import LabelEncoder\n"
             "from sklearn.model_selection import train_test_split\n\n"
-            "df = pd.read_csv('loans.csv')\ndf = df.fillna(df.mean(numeric_only=True))\n"
+            "df = pd.read_csv('loans.csv')\ndf = df.fillna(0)\ndf['rate'] = df['rate'].ffill()\n"
+            "df['region'] = df['region'].fillna(value='unknown')\n"
             "y = LabelEncoder().fit_transform(df['grade'])\nX = df.drop(columns='grade')\n"
             "X_train, X_test, y_train, y_test = train_test_split(X, y)\n"
+        ),
+        # Imputing after the split with the training split's statistics; a median only printed for a report.
+        Case(
+            "import pandas as pd\nfrom sklearn.model_selection import train_test_split\n\n"
+            "def main(path):\n    frame = pd.read_parquet(path)\n"
+            "    print(frame.fillna(frame.median()).describe())\n"
+            "    X_train, X_test, y_train, y_test = train_test_split(frame.drop(columns='y'), frame['y'])\n"
+            "    medians = X_train.median()\n"
+            "    X_train = X_train.fillna(X_train.median())\n    X_test = X_test.fillna(medians)\n"
+            "    X_test['age'] = X_test['age'].fillna(X_train['age'].mode()[0])\n"
+            "    return X_train, X_test, y_train, y_test\n"
         ),
         # Refit on all rows after evaluation, for the model that ships: nothing is evaluated afterwards.
         Case(
@@ -244,6 +182,16 @@ class SplitLeakage(FactsRule):
         ),
     ]
     INVALID = [
+        # Clustering used as a feature: centroids fitted on every row, cluster ids joined, then split.
+        Case(
+            "import pandas as pd\nfrom sklearn.cluster import KMeans\n"
+            "from sklearn.model_selection import train_test_split\n\n"
+            "df = pd.read_csv('houses.csv')\n"
+            "zones = KMeans(n_clusters=12, n_init=10).fit(df[['lat', 'lon']])\n"
+            "df['zone'] = zones.predict(df[['lat', 'lon']])\n"
+            "X_train, X_test, y_train, y_test = train_test_split(df.drop(columns='price'), df['price'])\n",
+            lines=(6,),
+        ),
         # Fitted on everything, then split.
         Case(
             "import pandas as pd\nfrom sklearn.model_selection import train_test_split\n"
@@ -287,6 +235,26 @@ class SplitLeakage(FactsRule):
             "scores = cross_val_score(model, X_sel, y, cv=5)\n",
             lines=(4,),
         ),
+        # pandas imputation with a statistic of all rows before the split: the fill value knows the test rows.
+        Case(
+            "import pandas as pd\nfrom sklearn.model_selection import train_test_split\n\n"
+            "df = pd.read_csv('loans.csv')\ndf = df.fillna(df.mean(numeric_only=True))\n"
+            "df['region'] = df['region'].fillna(df['region'].mode().iloc[0])\n"
+            "X_train, X_test, y_train, y_test = train_test_split(df.drop(columns='grade'), df['grade'])\n",
+            lines=(5, 6),
+        ),
+        # Steps handed to a pipeline under their own names: the imputed frame reaches the splitting step.
+        Case(
+            "import pandas as pd\nfrom sklearn.model_selection import train_test_split\n\n"
+            "def load():\n    return pd.read_csv('meters.csv')\n\n"
+            "def clean(frame):\n    frame['kwh'] = frame['kwh'].fillna(value=frame['kwh'].mean())\n"
+            "    return frame\n\n"
+            "def split(frame):\n    return train_test_split(frame.drop(columns='load'), frame['load'])\n\n"
+            "def flow(load, clean, split):\n    raw = load()\n    tidy = clean(frame=raw)\n"
+            "    return split(frame=tidy)\n\n"
+            "run = flow(load=load(), clean=clean(), split=split())\n",
+            lines=(8,),
+        ),
         # A vectorizer fitted on a separately loaded test set.
         Case(
             "import pandas as pd\nfrom sklearn.feature_extraction.text import CountVectorizer\n\n"
@@ -323,7 +291,9 @@ class SplitLeakage(FactsRule):
     def _mentions_transformer(self, facts: ModuleFacts) -> bool:
         imports = facts.imports
         return any(
-            is_transformer_ctor(site.name, imports)
+            site.method in FILL_METHODS
+            or is_transformer_ctor(site.name, imports)
+            or is_library_name(site.name, imports, CLUSTERERS, CLUSTER_LIBRARIES)
             or is_library_name(site.name, imports, COMPOSITES, COMPOSITE_LIBRARIES)
             for site in facts.all_calls()
         )
@@ -350,9 +320,16 @@ class SplitLeakage(FactsRule):
     def _flag(self, leak: Leak) -> None:
         fit = leak.fit
         cls = fit.transformer.cls
+        imputation = cls.startswith(IMPUTATION_LABEL + "(")
+        # `fillna(median)` names no class: the reader is told which statistic was computed where.
+        fitted = (
+            f"The {cls[len(IMPUTATION_LABEL) + 1 : -1]} that `fillna` fills in is computed on"
+            if imputation
+            else f"`{cls}` is fitted on"
+        )
         data = f"`{fit.label}`" if fit.label else "its input"
         split = leak.split
-        call = _call_toward_fit(fit, split) if split is not None else None
+        call = call_toward_fit(fit, split) if split is not None else None
         if call is not None:
             data += f" (in the call on line {self._line(call)})"
         at = f"the split on line {self._line(split.node)} ({split.label})" if split is not None else ""
@@ -372,17 +349,17 @@ class SplitLeakage(FactsRule):
                 consequence = (
                     "The evaluation data then shapes the preprocessing and the reported score is optimistic."
                 )
-            message = f"`{cls}` is fitted on {data}, which holds {held}. {consequence}"
+            message = f"{fitted} {data}, which holds {held}. {consequence}"
         elif leak.kind == "before-split":
             message = (
-                f"`{cls}` is fitted on {data} before {at} divides it into training and evaluation rows. "
+                f"{fitted} {data} before {at} divides it into training and evaluation rows. "
                 "Statistics of "
                 "the evaluation rows leak into training and the reported score is optimistic."
             )
         else:
             applied = self._line(leak.applied.node) if leak.applied else 0
             message = (
-                f"`{cls}` is fitted on all rows of {data}, including the evaluation rows of {at}, "
+                f"{fitted} all rows of {data}, including the evaluation rows of {at}, "
                 "and then applied to the "
                 f"evaluation data on line {applied}. The reported score is optimistic."
             )
@@ -392,11 +369,7 @@ class SplitLeakage(FactsRule):
             fit.node,
             evidence if same_scope else None,
             message,
-            suggestion=(
-                "Split first, fit on the training split only and `transform` the other splits with it, "
-                "or put the step "
-                "in a `Pipeline` so that `cross_val_score`/`GridSearchCV` refit it inside every fold."
-            ),
+            suggestion=IMPUTE_SUGGESTION if imputation else FIT_SUGGESTION,
             key=f"{cls}:{fit.label}:{leak.kind}",
         )
 

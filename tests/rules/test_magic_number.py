@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rules.checks.magic_number import is_self_explanatory
-from rules.checks.magic_number_excuses import calendar_unit
+from rules.checks.magic_number_excuses import calendar_unit, is_self_explanatory
 from rules.examples import findings_of, run_case
 from rules.finding import Finding
 from rules.rule import Case, all_rules
@@ -163,3 +162,40 @@ def test_chosen_clip_bounds_are_cut_offs(call: str) -> None:
 )
 def test_comment_that_says_what_the_number_is_explains(comment: str) -> None:
     assert not run(f"import pandas as pd\n\n\ndef keep(df):\n    {comment}\n    return df[df.score < 0.8]\n")
+
+
+def test_fold_loop_message_says_the_count_must_match_the_splitter() -> None:
+    [finding] = run("import numpy as np\n\nfor fold_ in range(10):\n    fit(fold_)\n", path="src/train.py")
+    assert finding.line == 3
+    assert finding.message == (
+        "`10` re-types the number of CV folds in this loop; it must match the `n_splits` the folds were made "
+        "with, and nothing ties the two together."
+    )
+    assert finding.suggestion is not None and "N_FOLDS" in finding.suggestion
+
+
+def test_normalisation_message_shows_both_statistics() -> None:
+    code = "import torch\nfrom torchvision import transforms\n\nprep = transforms.Normalize((0,), (255,))\n"
+    [finding] = run(code, path="dcgan/main.py")
+    assert finding.line == 4
+    assert finding.message == (
+        "`(0,), (255,)` are unexplained normalisation statistics in this `Normalize`; they are not a "
+        "well-known set (0.5, ImageNet, MNIST, CIFAR) and nothing says which data they were measured on."
+    )
+
+
+@pytest.mark.parametrize(
+    "statistics",
+    ["(0.5,), (0.5,)", "(0.0,), (1.0,)", "[0.4914, 0.4822, 0.4465], [0.247, 0.2435, 0.2616]", "MEAN, STD"],
+)
+def test_well_known_or_named_normalisation_statistics_pass(statistics: str) -> None:
+    assert (
+        run(f"import torch\nfrom torchvision import transforms as T\n\nn = T.Normalize({statistics})\n") == []
+    )
+
+
+@pytest.mark.parametrize(
+    "loop", ["for fold in range(1):", "for fold in range(2, 6):", "for idx in range(10):"]
+)
+def test_loops_that_are_not_a_fold_count(loop: str) -> None:
+    assert run(f"import torch\n\n{loop}\n    go()\n") == []

@@ -317,3 +317,30 @@ def test_fit_and_split_in_sibling_helpers_name_the_call_that_fits() -> None:
     )
     [finding] = leaks(code)
     assert "(in the call on line 11)" in finding.message and "split on line 9" in finding.message
+
+
+def test_imputation_message_names_the_statistic_its_rows_and_the_split() -> None:
+    code = (
+        "import pandas as pd\nfrom sklearn.model_selection import train_test_split\n\n"
+        "df = pd.read_csv('meters.csv')\ndf['kwh'] = df['kwh'].fillna(df['kwh'].median())\n"
+        "X_train, X_test, y_train, y_test = train_test_split(df.drop(columns='y'), df['y'])\n"
+    )
+    [finding] = leaks(code)
+    assert finding.line == 5
+    assert finding.message == (
+        "The median that `fillna` fills in is computed on `df['kwh']` before the split on line 6 "
+        "(`train_test_split`) divides it into training and evaluation rows. Statistics of the evaluation "
+        "rows leak into training and the reported score is optimistic."
+    )
+    assert finding.suggestion is not None and "X_test.fillna(X_train.median())" in finding.suggestion
+
+
+def test_imputing_the_test_split_with_its_own_statistic_leaks() -> None:
+    code = (
+        "import pandas as pd\nfrom sklearn.model_selection import train_test_split\n\n"
+        "X_train, X_test, y_train, y_test = train_test_split(X, y)\n"
+        "X_test = X_test.fillna(X_test.mean())\n"
+    )
+    [finding] = leaks(code)
+    assert finding.line == 5
+    assert finding.message.startswith("The mean that `fillna` fills in is computed on `X_test`, which holds")
