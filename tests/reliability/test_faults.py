@@ -12,11 +12,13 @@ import re
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
 from rq.registry import FailedJobRegistry
 
+from core import keys
 from ghsim import payloads
 from harness.system import LocalSystem
 from tests.reliability.conftest import SystemFactory, open_small_pr
@@ -205,7 +207,11 @@ def test_a_rate_limit_pauses_every_worker_of_that_installation(make_system: Syst
     system.sim.faults.add(r"/pulls/1/files$", method="GET", status=429, retry_after=1, times=1)
     limited_first = threading.Thread(target=review_pull_request, args=(1, REPO, first.number, first.head_sha))
     limited_first.start()
-    while not system.sim.count_calls(status=429):
+    # Until the first job has read its 429 and paused the installation (GitHub's answer leaving the
+    # simulator comes a moment before the worker acts on it).
+    deadline = time.monotonic() + 10
+    while not system.redis.exists(keys.rate_pause_key(1)):
+        assert time.monotonic() < deadline, "the 429 never paused the installation"
         limited_first.join(0.01)
     review_pull_request(1, REPO, second.number, second.head_sha)
     limited_first.join(30)
