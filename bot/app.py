@@ -19,6 +19,8 @@ from githubkit.webhooks import verify
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
 from redis import Redis
 from redis.asyncio import Redis as AsyncRedis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 from rq import Queue
 
@@ -73,8 +75,13 @@ class _Connections:
 
     def for_loop(self) -> AsyncRedis:
         if self._async is None:
+            # One prompt retry: a pooled connection Redis closed on restart fails once, then reconnects; a
+            # Redis that is down still answers 503 at once instead of after a backoff.
             self._async = AsyncRedis.from_url(
-                self._settings.redis_url, socket_timeout=2, socket_connect_timeout=2
+                self._settings.redis_url,
+                socket_timeout=2,
+                socket_connect_timeout=2,
+                retry=Retry(NoBackoff(), 1),
             )
         return self._async
 
