@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -19,12 +18,11 @@ from rq import Queue
 from rq.exceptions import DuplicateJobError
 from rq.job import Job
 
-from bot.app import create_app
 from core import keys
 from core.jobs import ReviewJob, enqueue_pull_request_job
 from core.settings import Settings
-from harness.servers import ThreadedServer
 from tests.payloads import load
+from tests.receiver.conftest import RETRY_INTERVALS
 from tests.receiver.test_receiver import opened, post, queued
 
 # What the accepting script may run inside Redis; the receiver itself sends only EVALSHA.
@@ -33,28 +31,10 @@ SCRIPT_COMMANDS = {"set", "hset", "exists", "sadd", "rpush"}
 MOMENTS = {b"created_at", b"enqueued_at"}
 
 
-@pytest.fixture
-def settings(redis_url: str) -> Settings:
-    return Settings.from_env(
-        {
-            "MLDEBT_APP_ID": "29310",
-            "MLDEBT_WEBHOOK_SECRET": "round-trip-secret",
-            "REDIS_URL": redis_url,
-            "MLDEBT_JOB_RETRY_INTERVALS": "5,30",
-        }
-    )
-
-
-@pytest.fixture
-def receiver(settings: Settings, redis: Redis) -> Iterator[str]:
-    with ThreadedServer(create_app(settings)) as server:
-        yield server.url
-
-
 def _send(url: str, number: int, guid: str | None = None) -> httpx.Response:
     payload = json.loads(opened())
     payload["number"] = payload["pull_request"]["number"] = number
-    return post(url, "pull_request", json.dumps(payload).encode(), guid=guid, secret="round-trip-secret")
+    return post(url, "pull_request", json.dumps(payload).encode(), guid=guid)
 
 
 def _spec(number: int) -> ReviewJob:
@@ -104,7 +84,11 @@ def test_a_stock_worker_dequeues_the_job_with_its_retries(
     job, _ = dequeued
     spec = _spec(4)
     assert (job.id, job.func_name, job.kwargs) == (spec.job_id, spec.func, spec.kwargs())
-    assert (job.retries_left, job.retry_intervals, job.timeout) == (2, [5, 30], settings.job_timeout_seconds)
+    assert (job.retries_left, job.retry_intervals, job.timeout) == (
+        len(RETRY_INTERVALS),
+        list(RETRY_INTERVALS),
+        settings.job_timeout_seconds,
+    )
     assert (job.result_ttl, job.failure_ttl) == (keys.JOB_RESULT_TTL_SECONDS, keys.JOB_FAILURE_TTL_SECONDS)
 
 
