@@ -4,7 +4,7 @@ Generates a corpus of realistic ML modules (pandas feature code, sklearn and
 xgboost training, torch models and loops, configs, evaluation, CLIs), offline
 and deterministic, then times `rules.engine.scan` over them as files added by
 one pull request against `libcst.parse_module` alone. The target is a ratio of
-at most 2: every rule rides one batched traversal, so reviewing should cost
+at most 1.5: every rule rides one batched traversal, so reviewing should cost
 little more than parsing.
 
     python bench/rules_speed.py [--files N] [--repeat N]
@@ -37,7 +37,7 @@ DEFAULT_REPEAT = 3
 SEED = 20_260_115
 # Blocks per module: with the templates below this gives 80-250 lines per file, as in real code.
 BLOCKS_PER_FILE = (4, 10)
-TARGET_RATIO = 2.0
+TARGET_RATIO = 1.5
 FOLDERS = ("features", "models", "training", "pipelines", "serving", "evaluation", "data", "notebooks_export")
 COLUMNS = (
     "age",
@@ -300,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"libcst.parse_module: {parse_seconds:6.2f} s  {lines / parse_seconds:9.0f} lines/s")
     print(f"rules.engine.scan:   {engine_seconds:6.2f} s  {lines / engine_seconds:9.0f} lines/s")
     print(
-        f"ratio engine/parse:  {ratio:.2f}x (target <= {TARGET_RATIO:.0f}x)"
+        f"ratio engine/parse:  {ratio:.2f}x (target <= {TARGET_RATIO:g}x)"
         f" {'OK' if ratio <= TARGET_RATIO else 'OVER'}"
     )
     return 0

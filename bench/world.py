@@ -11,11 +11,13 @@ INSTALLATION_ID = 1
 AUTHOR = "alice"
 
 
-def seed_repo(sim: SimulatedGitHub, full_name: str, file_count: int) -> Repo:
+def seed_repo(
+    sim: SimulatedGitHub, full_name: str, file_count: int, installation_id: int = INSTALLATION_ID
+) -> Repo:
     """A repository whose main branch holds `file_count` ML files, authored three days ago."""
-    if INSTALLATION_ID not in sim.state.installations:
-        sim.add_installation(INSTALLATION_ID, account=full_name.split("/")[0])
-    repo = sim.add_repo(full_name, installation_id=INSTALLATION_ID)
+    if installation_id not in sim.state.installations:
+        sim.add_installation(installation_id, account=full_name.split("/")[0])
+    repo = sim.add_repo(full_name, installation_id=installation_id)
     tree = {path: mlcode.module_for(path, index) for index, path in enumerate(mlcode.paths(file_count))}
     tree["requirements.txt"] = "pandas==2.2.2\nscikit-learn==1.5.1\nnumpy==1.26.4\n"
     repo.commit("main", tree, message="Initial import", date=datetime.now(UTC) - timedelta(days=3))

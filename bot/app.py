@@ -12,20 +12,21 @@ import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import cast
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from githubkit.webhooks import verify
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
 from redis import Redis
+from redis.asyncio import Redis as AsyncRedis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
-from rq.exceptions import DuplicateJobError
+from rq import Queue
 
-from bot.enqueue import enqueue
+from bot.enqueue import Acceptor, Taken
 from bot.metrics import DELIVERIES, QueueCollector
 from bot.router import Decision, Delivery, PayloadError, route
-from core import keys
 from core.logs import configure, log_context
 from core.settings import Settings
 
@@ -56,45 +57,58 @@ def _answer(status: int, event: str, outcome: str, detail: str) -> JSONResponse:
     return JSONResponse({"outcome": outcome, "detail": detail}, status_code=status)
 
 
-def _record_delivery(redis: Redis, decision: Decision, guid: str) -> dict[str, bytes | None]:
-    """Names the delivery beside each job id before the job exists, so none of its log lines goes
-    without it."""
-    earlier: dict[str, bytes | None] = {}
-    for job in decision.jobs:
-        key = keys.job_delivery_key(job.job_id)
-        # SET with GET answers the value it replaced, which our undecoded client reads as bytes (None if
-        # there was none); redis-py types every SET's answer alike, bool included.
-        earlier[key] = cast("bytes | None", redis.set(key, guid, ex=keys.DELIVERY_TTL_SECONDS, get=True))
-    return earlier
+class _Connections:
+    """Redis as each kind of route needs it, opened on first use so importing the app touches nothing:
+    the webhook and readiness routes run on the event loop and wait on Redis without blocking it; the
+    sync `/metrics` route reads the fleet's figures from a worker thread."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._sync: Redis | None = None
+        self._async: AsyncRedis | None = None
+        self._acceptor: Acceptor | None = None
+
+    def sync(self) -> Redis:
+        if self._sync is None:
+            self._sync = Redis.from_url(self._settings.redis_url, socket_timeout=2, socket_connect_timeout=2)
+        return self._sync
+
+    def for_loop(self) -> AsyncRedis:
+        if self._async is None:
+            # One prompt retry: a pooled connection Redis closed on restart fails once, then reconnects; a
+            # Redis that is down still answers 503 at once instead of after a backoff.
+            self._async = AsyncRedis.from_url(
+                self._settings.redis_url,
+                socket_timeout=2,
+                socket_connect_timeout=2,
+                retry=Retry(NoBackoff(), 1),
+            )
+        return self._async
+
+    def acceptor(self) -> Acceptor:
+        if self._acceptor is None:
+            # The queue only builds jobs: its sync connection is never opened by the webhook route.
+            queue = Queue(self._settings.queue_name, connection=self.sync())
+            self._acceptor = Acceptor(self.for_loop(), queue, self._settings)
+        return self._acceptor
+
+    async def close(self) -> None:
+        if self._async is not None:
+            await self._async.aclose()
+        if self._sync is not None:
+            self._sync.close()
 
 
-def _restore_delivery(redis: Redis, earlier: dict[str, bytes | None]) -> None:
-    """A job that was already queued keeps the delivery that queued it."""
-    for key, value in earlier.items():
-        if value is None:
-            redis.delete(key)
-        else:
-            redis.set(key, value, ex=keys.DELIVERY_TTL_SECONDS)
-
-
-def create_app(settings: Settings | None = None, redis: Redis | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None) -> FastAPI:
     """Builds the receiver; connects lazily, so importing this module touches nothing."""
     settings = settings or Settings.from_env()
-    state: dict[str, Redis] = {}
-
-    def connection() -> Redis:
-        if "redis" not in state:
-            state["redis"] = redis or Redis.from_url(
-                settings.redis_url, socket_timeout=2, socket_connect_timeout=2
-            )
-        return state["redis"]
+    redis = _Connections(settings)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         configure(settings.log_level)
         yield
-        if "redis" in state and redis is None:
-            state["redis"].close()
+        await redis.close()
 
     app = FastAPI(title="mldebt", lifespan=lifespan, docs_url=None, redoc_url=None)
     secret = settings.webhook_secret.reveal()
@@ -132,29 +146,20 @@ def create_app(settings: Settings | None = None, redis: Redis | None = None) -> 
             with log_context(repo=decision.repo, pr=decision.pr, sha=decision.sha):
                 if not decision.jobs:
                     return _answer(202, event, "ignored", decision.reason)
-                return _take(decision, guid, event, started)
+                return await _take(decision, guid, event, started)
 
-    def _take(decision: Decision, guid: str, event: str, started: float) -> Response:
-        redis_conn = connection()
-        key = keys.delivery_key(guid)
+    async def _take(decision: Decision, guid: str, event: str, started: float) -> Response:
         try:
-            if not redis_conn.set(key, "1", nx=True, ex=keys.DELIVERY_TTL_SECONDS):
-                return _answer(200, event, "duplicate", f"delivery {guid} was already taken")
-            earlier = _record_delivery(redis_conn, decision, guid)
-            try:
-                enqueue(decision, redis_conn, settings)
-            except DuplicateJobError:
-                _restore_delivery(redis_conn, earlier)
-                return _answer(202, event, "duplicate", "an identical job is already queued")
-            except BaseException:
-                _restore_delivery(redis_conn, earlier)
-                redis_conn.delete(key)
-                raise
+            taken = await redis.acceptor().take(decision, guid)
         except RedisError:
             log.exception("redis unavailable")
             return _answer(
                 503, event, "unavailable", "queue unavailable; GitHub will show this delivery as failed"
             )
+        if taken is Taken.DUPLICATE_DELIVERY:
+            return _answer(200, event, "duplicate", f"delivery {guid} was already taken")
+        if taken is Taken.DUPLICATE_JOBS:
+            return _answer(202, event, "duplicate", "an identical job is already queued")
         elapsed = (time.perf_counter() - started) * 1000
         return _answer(202, event, "enqueued", f"{decision.reason} ({elapsed:.1f} ms)")
 
@@ -165,13 +170,13 @@ def create_app(settings: Settings | None = None, redis: Redis | None = None) -> 
     @app.get("/readyz")
     async def readyz() -> Response:
         try:
-            connection().ping()
+            await redis.for_loop().ping()
         except RedisError:
             return JSONResponse({"status": "redis unavailable"}, status_code=503)
         return JSONResponse({"status": "ready"})
 
     shared = CollectorRegistry(auto_describe=False)
-    shared.register(QueueCollector(connection, settings.queue_name))
+    shared.register(QueueCollector(redis.sync, settings.queue_name))
 
     @app.get("/metrics")
     def metrics() -> Response:

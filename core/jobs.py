@@ -19,6 +19,8 @@ from typing import ClassVar, Protocol
 
 from redis import Redis
 from rq import Queue, Retry
+from rq.job import Job
+from rq.utils import now
 
 from core import keys
 from core.settings import Settings
@@ -210,6 +212,10 @@ class ReconcileJob:
 PullRequestJob = ReviewJob | CommandJob | ThreadCommandJob
 
 
+def _retry(intervals: Sequence[int]) -> Retry | None:
+    return Retry(max=len(intervals), interval=list(intervals)) if intervals else None
+
+
 def enqueue(
     queue: Queue,
     spec: JobSpec,
@@ -222,7 +228,7 @@ def enqueue(
 
     `retry_intervals` are the seconds before each retry of a failed job; without them a failure is final.
     """
-    retry = Retry(max=len(retry_intervals), interval=list(retry_intervals)) if retry_intervals else None
+    retry = _retry(retry_intervals)
     if at is not None:
         queue.enqueue_at(
             at,
@@ -257,3 +263,20 @@ def enqueue_pull_request_job(redis: Redis, settings: Settings, spec: PullRequest
     queue = Queue(settings.queue_name, connection=redis)
     retries = settings.job_retry_intervals
     return enqueue(queue, spec, retry_intervals=retries, timeout=settings.job_timeout_seconds)
+
+
+def queued_pull_request_job(queue: Queue, settings: Settings, spec: PullRequestJob) -> Job:
+    """The RQ job `enqueue_pull_request_job` would save, built without a Redis round trip, so the
+    receiver can write it in the same script as the delivery's de-duplication (`bot.enqueue`)."""
+    job = queue.create_job(
+        spec.func,
+        kwargs=spec.kwargs(),
+        job_id=spec.job_id,
+        retry=_retry(settings.job_retry_intervals),
+        timeout=settings.job_timeout_seconds,
+        result_ttl=spec.result_ttl,
+        failure_ttl=spec.failure_ttl,
+        description=spec.description,
+    )
+    job.enqueued_at = now()
+    return job

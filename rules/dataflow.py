@@ -27,7 +27,7 @@ from rules.ml_names import (
     within,
 )
 from rules.module_facts import MODULE_SCOPE, CallSite, CheckSite, ModuleFacts, Scope, mentions
-from rules.rule import FileContext, PythonRule
+from rules.rule import FileContext, PythonRule, Visitor
 from rules.source import FileKind
 
 # Hugging Face builders that read the user's own files rather than a curated, versioned hub dataset.
@@ -51,7 +51,7 @@ def option_names(options: Mapping[str, object], name: str) -> tuple[str, ...]:
     return ()
 
 
-class FactsCollector(libcst.BatchableCSTVisitor):
+class FactsCollector(Visitor):
     """Collects one module's `ModuleFacts` while the shared traversal passes by.
 
     The facts depend on the module alone, so the engine runs one collector per

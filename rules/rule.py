@@ -143,7 +143,18 @@ class Rule:
 _VISITOR_NAMES: dict[type, tuple[str, ...]] = {}
 
 
-class PythonRule(Rule, libcst.BatchableCSTVisitor):
+class Visitor(libcst.BatchableCSTVisitor):
+    """A batchable visitor whose hooks are looked up once per class: libcst inspects every instance on
+    every file, and the names depend only on the class."""
+
+    def get_visitors(self) -> Mapping[str, Callable[[libcst.CSTNode], None]]:
+        names = _VISITOR_NAMES.get(type(self))
+        if names is None:
+            names = _VISITOR_NAMES[type(self)] = tuple(libcst.BatchableCSTVisitor.get_visitors(self))
+        return {name: getattr(self, name) for name in names}
+
+
+class PythonRule(Rule, Visitor):
     """A visitor over one module. Subclasses call `self.flag(node, ...)`."""
 
     kinds = frozenset({FileKind.PYTHON, FileKind.NOTEBOOK})
@@ -158,14 +169,6 @@ class PythonRule(Rule, libcst.BatchableCSTVisitor):
         """Whether this file could give the rule anything to report;
         the engine leaves it out of the traversal if not."""
         return True
-
-    def get_visitors(self) -> Mapping[str, Callable[[libcst.CSTNode], None]]:
-        """libcst inspects every instance on every file;
-        the names depend only on the class, so find them once."""
-        names = _VISITOR_NAMES.get(type(self))
-        if names is None:
-            names = _VISITOR_NAMES[type(self)] = tuple(libcst.BatchableCSTVisitor.get_visitors(self))
-        return {name: getattr(self, name) for name in names}
 
     def position(self, node: libcst.CSTNode) -> tuple[int, int]:
         """First and last line of the node."""

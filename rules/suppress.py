@@ -49,6 +49,10 @@ class Suppression:
 
 
 def find_suppressions(source: SourceFile) -> list[Suppression]:
+    """Each one is a match of PATTERN in the text, so a text without one has none: most files skip the
+    tokenizer and CPython's parser."""
+    if PATTERN.search(source.text) is None:
+        return []
     lines = source.lines
     python = source.kind is FileKind.PYTHON
     extents = _statement_extents(source.text) if python else {}

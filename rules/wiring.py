@@ -18,6 +18,33 @@ from collections.abc import Iterable, Sequence
 from rules.module_facts import Scope
 from rules.rule import ChangedContent
 
+_WORD = re.compile(r"\w+")
+
+
+class _WordIndex:
+    """The words of each changed file, found once per review: `unwired` runs for every file of the PR,
+    and searching every other file's text for every new function made that quadratic in the PR's size.
+
+    A name made of word characters is found by a word-bounded search exactly where it is one of the
+    text's maximal runs of word characters, so a set lookup answers what the search did."""
+
+    def __init__(self) -> None:
+        self._changed: Sequence[ChangedContent] | None = None
+        self._words: list[tuple[str, frozenset[str], str]] = []
+
+    def for_review(self, changed: Sequence[ChangedContent]) -> list[tuple[str, frozenset[str], str]]:
+        if changed is not self._changed:
+            self._changed = changed
+            self._words = [
+                (item.path, frozenset(_WORD.findall(text)), text)
+                for item in changed
+                if (text := _text(item)) is not None
+            ]
+        return self._words
+
+
+_INDEX = _WordIndex()
+
 
 def unwired(
     functions: Iterable[Scope], path: str, head: str, base: str | None, changed: Sequence[ChangedContent]
@@ -26,11 +53,12 @@ def unwired(
     lacks and nothing names, if another file calls a sibling."""
     found = []
     wired = False
+    others = [(words, text) for other, words, text in _INDEX.for_review(changed) if other != path]
     for scope in functions:
         if scope.class_name is not None or scope.parent is not None:
             continue
         word = re.compile(rf"\b{re.escape(scope.name)}\b")
-        if any(_names(item, path, word) for item in changed):
+        if _named(scope.name, word, others):
             wired = True
             continue
         new = base is None or re.search(rf"\bdef\s+{re.escape(scope.name)}\b", base) is None
@@ -39,8 +67,13 @@ def unwired(
     return found if wired else []
 
 
-def _names(item: ChangedContent, path: str, word: re.Pattern[str]) -> bool:
-    if item.path == path or item.head is None:
-        return False
-    text = item.head if isinstance(item.head, str) else item.head.decode("utf-8", "replace")
-    return word.search(text) is not None
+def _named(name: str, word: re.Pattern[str], others: Sequence[tuple[frozenset[str], str]]) -> bool:
+    if _WORD.fullmatch(name):
+        return any(name in words for words, _ in others)
+    return any(word.search(text) is not None for _, text in others)
+
+
+def _text(item: ChangedContent) -> str | None:
+    if item.head is None:
+        return None
+    return item.head if isinstance(item.head, str) else item.head.decode("utf-8", "replace")

@@ -30,6 +30,9 @@ from redis.exceptions import RedisError
 from core import keys
 
 WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
+# GitHub's documented secondary limit: "no more than 80 content-generating requests per minute". The
+# burst and one write a spacing keep any minute of an installation's writes at WRITE_BURST + 60 s/spacing.
+GITHUB_WRITES_PER_MINUTE = 80
 # Writes one installation may send back to back after a quiet spell: a small review's three.
 WRITE_BURST = 5
 # A write may re-book at most this often, so a machine that is always late still makes progress.

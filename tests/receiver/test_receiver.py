@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import socket
 import uuid
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -18,26 +17,7 @@ from core import keys
 from core.settings import Settings, SettingsError
 from harness.servers import ThreadedServer
 from tests.payloads import load
-
-SECRET = "receiver-test-secret"
-
-
-@pytest.fixture
-def settings(redis_url: str) -> Settings:
-    return Settings.from_env(
-        {
-            "MLDEBT_APP_ID": "29310",
-            "MLDEBT_PRIVATE_KEY": "unused-here",
-            "MLDEBT_WEBHOOK_SECRET": SECRET,
-            "REDIS_URL": redis_url,
-        }
-    )
-
-
-@pytest.fixture
-def receiver(settings: Settings, redis: Redis) -> Iterator[str]:
-    with ThreadedServer(create_app(settings)) as server:
-        yield server.url
+from tests.receiver.conftest import SECRET
 
 
 def post(

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import bisect
+import time
+
 from redis import Redis
 
-from workers.throttle import WRITE_BURST, InstallationThrottle
+from core.settings import Settings
+from workers.throttle import GITHUB_WRITES_PER_MINUTE, WRITE_BURST, InstallationThrottle
 
 SPACING = 60.0
 
@@ -28,3 +32,16 @@ def test_a_bucket_of_one_spaces_every_write(redis: Redis) -> None:
     throttle = InstallationThrottle(redis, 1, SPACING, max_wait_seconds=3600, burst=1)
     assert throttle.book(write=True) == 0.0
     assert round(throttle.book(write=True) / SPACING) == 1
+
+
+def test_sustained_writes_at_the_shipped_pacing_stay_under_githubs_80_a_minute(redis: Redis) -> None:
+    """Booked (not waited) with the shipped burst and a tenth of the shipped spacing, so a minute is 6 s:
+    every window of a (scaled) minute holds at most the burst and one write a spacing."""
+    scale = 0.1
+    spacing = Settings.write_spacing_seconds * scale
+    throttle = InstallationThrottle(redis, 1, spacing, max_wait_seconds=3600)
+    starts = sorted(time.monotonic() + throttle.book(write=True) for _ in range(200))
+    minute = 60 * scale
+    busiest = max(bisect.bisect_left(starts, start + minute) - index for index, start in enumerate(starts))
+    assert busiest <= WRITE_BURST + 60 <= GITHUB_WRITES_PER_MINUTE
+    assert busiest >= 60, "the bucket still lets a write through every spacing"

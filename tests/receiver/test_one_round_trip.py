@@ -1,0 +1,116 @@
+"""An accepted delivery costs the receiver one Redis round trip and leaves exactly what RQ itself would.
+
+The receiver writes RQ's job records from its own script, so these tests hold
+that script to RQ: the same job hash as RQ's `unique=True` enqueue, a job a
+stock worker's dequeue hands out, an id RQ then refuses as taken. The
+pipeline tests run such jobs in real `rq` worker processes.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import httpx
+import pytest
+from redis import Redis
+from rq import Queue
+from rq.exceptions import DuplicateJobError
+from rq.job import Job
+
+from core import keys
+from core.jobs import ReviewJob, enqueue_pull_request_job
+from core.settings import Settings
+from tests.payloads import load
+from tests.receiver.conftest import RETRY_INTERVALS
+from tests.receiver.test_receiver import opened, post, queued
+
+# What the accepting script may run inside Redis; the receiver itself sends only EVALSHA.
+SCRIPT_COMMANDS = {"set", "hset", "exists", "sadd", "rpush"}
+# Fields that hold the moment of enqueueing, which differs between any two enqueues.
+MOMENTS = {b"created_at", b"enqueued_at"}
+
+
+def _send(url: str, number: int, guid: str | None = None) -> httpx.Response:
+    payload = json.loads(opened())
+    payload["number"] = payload["pull_request"]["number"] = number
+    return post(url, "pull_request", json.dumps(payload).encode(), guid=guid)
+
+
+def _spec(number: int) -> ReviewJob:
+    payload = load("pull_request", "opened.payload.json")
+    sha = payload["pull_request"]["head"]["sha"]
+    return ReviewJob(1, payload["repository"]["full_name"], number, sha)
+
+
+def _top_level_commands(redis: Redis) -> dict[str, int]:
+    stats = redis.info("commandstats")
+    return {name.removeprefix("cmdstat_"): figures["calls"] for name, figures in stats.items()}
+
+
+def test_an_accepted_delivery_is_one_script_call(receiver: str, redis: Redis) -> None:
+    assert _send(receiver, 1).status_code == 202  # loads the script and opens the connection
+    redis.config_resetstat()
+    assert _send(receiver, 2).json()["outcome"] == "enqueued"
+    commands = _top_level_commands(redis)
+    commands.pop("config|resetstat")
+    assert commands.pop("evalsha") == 1
+    assert set(commands) <= SCRIPT_COMMANDS, "every other command ran inside the script"
+    assert queued(redis) == 2
+
+
+def test_the_job_hash_is_the_one_rqs_unique_enqueue_writes(
+    receiver: str, redis: Redis, settings: Settings
+) -> None:
+    assert _send(receiver, 3).status_code == 202
+    ours = redis.hgetall(f"rq:job:{_spec(3).job_id}")
+    redis.flushdb()
+    enqueue_pull_request_job(redis, settings, _spec(3))
+    rqs = redis.hgetall(f"rq:job:{_spec(3).job_id}")
+    assert set(ours) == set(rqs)
+    assert {name: value for name, value in ours.items() if name not in MOMENTS} == {
+        name: value for name, value in rqs.items() if name not in MOMENTS
+    }
+    assert redis.smembers(Queue.redis_queues_keys) == {b"rq:queue:mldebt"}
+
+
+def test_a_stock_worker_dequeues_the_job_with_its_retries(
+    receiver: str, redis: Redis, settings: Settings
+) -> None:
+    assert _send(receiver, 4).status_code == 202
+    queue = Queue(settings.queue_name, connection=redis)
+    dequeued = Queue.dequeue_any([queue], None, connection=redis)
+    assert dequeued is not None
+    job, _ = dequeued
+    spec = _spec(4)
+    assert (job.id, job.func_name, job.kwargs) == (spec.job_id, spec.func, spec.kwargs())
+    assert (job.retries_left, job.retry_intervals, job.timeout) == (
+        len(RETRY_INTERVALS),
+        list(RETRY_INTERVALS),
+        settings.job_timeout_seconds,
+    )
+    assert (job.result_ttl, job.failure_ttl) == (keys.JOB_RESULT_TTL_SECONDS, keys.JOB_FAILURE_TTL_SECONDS)
+
+
+def test_rqs_own_unique_enqueue_sees_the_receivers_job_as_taken(
+    receiver: str, redis: Redis, settings: Settings
+) -> None:
+    guid = str(uuid.uuid4())
+    assert _send(receiver, 5, guid).status_code == 202
+    with pytest.raises(DuplicateJobError):
+        enqueue_pull_request_job(redis, settings, _spec(5))
+    assert Job.fetch(_spec(5).job_id, connection=redis).get_status() == "queued"
+    assert redis.get(keys.job_delivery_key(_spec(5).job_id)) == guid.encode()
+
+
+def test_a_job_rq_queued_first_is_not_queued_again_and_keeps_its_delivery(
+    receiver: str, redis: Redis, settings: Settings
+) -> None:
+    enqueue_pull_request_job(redis, settings, _spec(6))
+    answer = _send(receiver, 6)
+    assert (answer.status_code, answer.json()["outcome"]) == (202, "duplicate")
+    assert queued(redis) == 1
+    assert redis.get(keys.job_delivery_key(_spec(6).job_id)) is None
+    head = load("pull_request", "opened.payload.json")["pull_request"]["head"]["sha"]
+    repo = load("pull_request", "opened.payload.json")["repository"]["full_name"]
+    assert redis.get(keys.latest_head_key(repo, 6)) == head.encode(), "the head hint is kept all the same"
