@@ -15,7 +15,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 
 from redis import Redis
 from rq import Queue, Retry
@@ -228,32 +228,20 @@ def enqueue(
 
     `retry_intervals` are the seconds before each retry of a failed job; without them a failure is final.
     """
-    retry = _retry(retry_intervals)
+    options: dict[str, Any] = {
+        "kwargs": spec.kwargs(),
+        "job_id": spec.job_id,
+        "unique": True,
+        "retry": _retry(retry_intervals),
+        "result_ttl": spec.result_ttl,
+        "failure_ttl": spec.failure_ttl,
+        "description": spec.description,
+    }
+    # The two calls name the timeout differently: `enqueue_at` passes its keywords through to `enqueue`.
     if at is not None:
-        queue.enqueue_at(
-            at,
-            spec.func,
-            kwargs=spec.kwargs(),
-            job_id=spec.job_id,
-            unique=True,
-            retry=retry,
-            job_timeout=timeout,
-            result_ttl=spec.result_ttl,
-            failure_ttl=spec.failure_ttl,
-            description=spec.description,
-        )
-        return spec.job_id
-    queue.enqueue_call(
-        spec.func,
-        kwargs=spec.kwargs(),
-        job_id=spec.job_id,
-        unique=True,
-        retry=retry,
-        timeout=timeout,
-        result_ttl=spec.result_ttl,
-        failure_ttl=spec.failure_ttl,
-        description=spec.description,
-    )
+        queue.enqueue_at(at, spec.func, job_timeout=timeout, **options)
+    else:
+        queue.enqueue_call(spec.func, timeout=timeout, **options)
     return spec.job_id
 
 
