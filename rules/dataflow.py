@@ -261,13 +261,13 @@ class FactsRule(PythonRule):
         self.flag(node, message, suggestion=suggestion, key=key)
         if last is None or self.facts.notebook:
             return
-        end = self.ctx.file.raw_line(self.position(last)[0])
+        end = self.ctx.file.raw_line(self.first_line(last))
         finding = self.findings[-1]
         if end > finding.line:
             self.findings[-1] = finding.with_(end_line=end)
 
     def line_of(self, node: libcst.CSTNode) -> int:
-        return self.position(node)[0]
+        return self.first_line(node)
 
     def code(self, node: libcst.CSTNode, limit: int | None) -> str:
         """Source of a node on one line, cut to `limit` characters for messages (None: all of it)."""

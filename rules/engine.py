@@ -15,15 +15,16 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from libcst import BatchableCSTVisitor, Module
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst import BatchableCSTVisitor, CSTNode, Module
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
+from rules.anchors import StatementPositions
 from rules.config import Config
 from rules.dataflow import share_facts
 from rules.diff import changed_lines
 from rules.finding import Finding, Severity
 from rules.fixing import with_fixes
-from rules.positions import Positions, replayable, visitor_hooks
+from rules.positions import Positions
 from rules.repo import RepoView
 from rules.rule import (
     ChangeContext,
@@ -38,6 +39,7 @@ from rules.rule import (
 from rules.source import FileKind, SourceFile, decode, kind_of
 from rules.suppress import apply as apply_suppressions
 from rules.suppress import find_suppressions
+from rules.walk import Walk, visitor_hooks, walkable
 
 log = logging.getLogger(__name__)
 
@@ -118,8 +120,8 @@ def _active(config: Config) -> list[type[Rule]]:
     return [rule for rule_id, rule in sorted(all_rules().items()) if config.settings(rule_id).enabled]
 
 
-def _wrapper(module: Module, positions: Positions) -> MetadataWrapper:
-    """A wrapper with positions already resolved, by rules.positions rather than libcst's slower provider.
+def _wrapper(module: Module, positions: Mapping[CSTNode, CodeRange]) -> MetadataWrapper:
+    """A wrapper with positions already resolved, by rules.anchors rather than libcst's slower provider.
 
     Filling the slot up front also spares the empty batched pass libcst runs after
     every non-batchable provider. If libcst's internals move, its own provider
@@ -132,25 +134,23 @@ def _wrapper(module: Module, positions: Positions) -> MetadataWrapper:
     return wrapper
 
 
-def _visit(module: Module, visitors: list[BatchableCSTVisitor]) -> None:
+def _visit(source: SourceFile, module: Module, visitors: list[BatchableCSTVisitor]) -> None:
     """One traversal for all Python rules (and the collectors they share).
 
-    Where every hook can ride it, the traversal is the one the position pass
-    recorded: libcst's own visit rebuilds and revalidates each node it passes,
-    which costs more than the rules themselves.
+    Where every hook can ride it, the traversal is rules.walk's: libcst's own
+    visit rebuilds and revalidates each node it passes, which costs more than the
+    rules themselves.
     """
     hooks = visitor_hooks(visitors)
-    if not replayable(hooks):
+    if not walkable(hooks):
         _wrapper(module, Positions(module)).visit_batched(visitors)
         return
-    positions = Positions(module, hooks)
-    wrapper = _wrapper(module, positions)
+    walk = Walk(module)
+    wrapper = _wrapper(module, StatementPositions(module, source.syntax, walk))
     with ExitStack() as stack:
         for visitor in visitors:
             stack.enter_context(visitor.resolve(wrapper))
-        for functions, node in positions.events:
-            for function in functions:
-                function(node)
+        walk.run(hooks)
 
 
 def _run_file_rules(
@@ -173,7 +173,7 @@ def _run_file_rules(
         ]
         visitors = [visitor for visitor in visitors if visitor.may_find()]
         if visitors:
-            _visit(source.module, [*share_facts(visitors), *visitors])
+            _visit(source, source.module, [*share_facts(visitors), *visitors])
         for visitor in visitors:
             findings.extend(visitor.findings)
     for rule in applicable:

@@ -21,6 +21,7 @@ from typing import ClassVar, Protocol
 import libcst
 from libcst.metadata import PositionProvider
 
+from rules.anchors import StatementPositions
 from rules.finding import Finding, Severity
 from rules.fix import Fix
 from rules.positions import Positions
@@ -173,10 +174,17 @@ class PythonRule(Rule, Visitor):
     def position(self, node: libcst.CSTNode) -> tuple[int, int]:
         """First and last line of the node."""
         positions = self.metadata.get(PositionProvider)
-        if isinstance(positions, Positions):  # the engine's fast table: no `CodeRange` to build
+        if isinstance(positions, Positions | StatementPositions):  # the engine's tables: no `CodeRange`
             return positions.lines(node)
         where = self.get_metadata(PositionProvider, node)
         return where.start.line, where.end.line
+
+    def first_line(self, node: libcst.CSTNode) -> int:
+        """The node's first line: cheaper than `position`, whose last line may take generating code."""
+        positions = self.metadata.get(PositionProvider)
+        if isinstance(positions, StatementPositions):
+            return positions.first_line(node)
+        return self.position(node)[0]
 
     def flag(
         self,
@@ -188,7 +196,7 @@ class PythonRule(Rule, Visitor):
         whole_node: bool = False,
     ) -> None:
         """Reports at the node's first line (or its whole span), in the file's own line numbers."""
-        start, end = self.position(node)
+        start, end = self.position(node) if whole_node else (self.first_line(node), 0)
         source = self.ctx.file
         line = source.raw_line(start)
         end_line = source.raw_line(end) if whole_node else line

@@ -91,24 +91,37 @@ def kind_of(path: str) -> FileKind | None:
     return _BY_SUFFIX.get(name[dot:])
 
 
-def too_deep(code: str) -> bool:
-    """Whether libcst would recurse past MAX_NESTING levels on this code.
+class TooDeep(Exception):
+    """libcst would recurse past MAX_NESTING levels on this code."""
 
-    Its native parser overflows the C stack on deep input and takes the whole
-    worker process down, so CPython's parser, which refuses such input safely,
-    measures first. libcst nests what CPython keeps flat (`a or b or …`,
-    `import a.b.…`), so those count a level per part.
+
+def python_syntax(code: str) -> ast.Module | None:
+    """CPython's tree of the code (None where CPython cannot read it); raises TooDeep.
+
+    libcst's native parser overflows the C stack on deep input and takes the
+    whole worker process down, so CPython's parser, which refuses such input
+    safely, measures first. libcst nests what CPython keeps flat (`a or b or …`,
+    `import a.b.…`), so those count a level per part. The tree is kept: it
+    anchors positions statement by statement (rules/anchors.py).
     """
     try:
         with warnings.catch_warnings():  # the reviewed code's own warnings (`"\d"`, `x is 1`) are not ours
             warnings.simplefilter("ignore")
             tree = ast.parse(code)
     except (RecursionError, MemoryError):
-        return True
+        raise TooDeep from None
     except SyntaxError as exc:
-        return "too many nested" in str(exc.msg)
+        if "too many nested" in str(exc.msg):
+            raise TooDeep from None
+        return None
     except ValueError:
-        return False
+        return None
+    if _deeper_than(tree, MAX_NESTING):
+        raise TooDeep
+    return tree
+
+
+def _deeper_than(tree: ast.Module, limit: int) -> bool:
     # `ast.iter_child_nodes`, inlined: its generators cost more than the rest of the walk. Leaves (`Load`,
     # `Add`, …) have no fields and no depth bonus, so they are measured where they are found, not stacked.
     stack: list[tuple[ast.AST, int]] = [(tree, 1)]
@@ -121,7 +134,7 @@ def too_deep(code: str) -> bool:
             depth += node.name.count(".")
         elif isinstance(node, ast.ImportFrom):
             depth += (node.module or "").count(".")
-        if depth > MAX_NESTING:
+        if depth > limit:
             return True
         depth += 1
         for name in node._fields:
@@ -130,7 +143,7 @@ def too_deep(code: str) -> bool:
                 if isinstance(child, ast.AST):
                     if child._fields:
                         push((child, depth))
-                    elif depth > MAX_NESTING:
+                    elif depth > limit:
                         return True
     return False
 
@@ -178,6 +191,8 @@ class SourceFile:
     text: str
     kind: FileKind
     parse_error: str | None = field(default=None, init=False)
+    # CPython's tree of `python_text`, read before libcst's (see `module`); None until then or if unreadable.
+    syntax: ast.Module | None = field(default=None, init=False, repr=False, compare=False)
 
     @cached_property
     def lines(self) -> list[str]:
@@ -215,7 +230,9 @@ class SourceFile:
         code = self.python_text
         if code is None:
             return None
-        if too_deep(code):
+        try:
+            self.syntax = python_syntax(code)
+        except TooDeep:
             self.parse_error = f"nested more than {MAX_NESTING} levels deep; not read"
             return None
         try:

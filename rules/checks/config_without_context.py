@@ -143,7 +143,7 @@ class ConfigWithoutContext(HybridRule):
         self._docs.pop()
 
     def visit_SimpleStatementLine(self, node: libcst.SimpleStatementLine) -> None:
-        self._statements.append(self.position(node)[0])
+        self._statements.append(self.first_line(node))
 
     def leave_SimpleStatementLine(self, original_node: libcst.SimpleStatementLine) -> None:
         self._statements.pop()
@@ -345,7 +345,7 @@ class ConfigWithoutContext(HybridRule):
         if key not in self._docstrings:
             doc = docstring_of(body_of(scope))
             self._docstrings[key] = (
-                (self.position(doc)[0], string_value(doc) or "") if doc is not None else (UNPLACED, "")
+                (self.first_line(doc), string_value(doc) or "") if doc is not None else (UNPLACED, "")
             )
         return self._docstrings[key]
 

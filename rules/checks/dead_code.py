@@ -46,6 +46,8 @@ _OPT_IN = re.compile(
     r"|\balso\s+add\b",
     re.IGNORECASE,
 )
+# A line holding nothing but a comment, as libcst's tokenizer reads one (form feeds are whitespace to it).
+_COMMENT_LINE = re.compile(r"[ \t\f]*(#[^\r\n]*)")
 _DOCTEST = re.compile(r"^(?:>>>|\.\.\.\s)")
 # One-line labels, not calls or settings: `# run_setup ()` headings, `# tls=True` above an overload.
 _HEADING_CALL = re.compile(r"^(?:[A-Za-z_]\w*\s+\(\s*\)|[A-Za-z_]\w*=[\w.'\"-]+)$")
@@ -291,7 +293,7 @@ class DeadCode(HybridRule):
         ]
 
     def visit_Module(self, node: libcst.Module) -> None:
-        self._comments: list[Comment] = []
+        self._multiline_strings: list[libcst.SimpleString | libcst.FormattedString] = []
         self._docstrings: set[int] = set()
         self._note_docstring(node)
 
@@ -306,12 +308,29 @@ class DeadCode(HybridRule):
     def visit_FunctionDef(self, node: libcst.FunctionDef) -> None:
         self._note_docstring(node)
 
-    def visit_EmptyLine(self, node: libcst.EmptyLine) -> None:
-        if node.comment is not None:
-            line = self.position(node)[0]
-            raw = self.ctx.file.python_lines[line - 1] if line <= len(self.ctx.file.python_lines) else ""
-            column = len(raw[: raw.find("#")].expandtabs()) if "#" in raw else 0
-            self._comments.append(Comment(line, node.comment.value, column))
+    def visit_SimpleString(self, node: libcst.SimpleString) -> None:
+        if "\n" in node.value:
+            self._multiline_strings.append(node)
+
+    def visit_FormattedString(self, node: libcst.FormattedString) -> None:
+        if node.start.endswith(('"""', "'''")) or any(
+            isinstance(part, libcst.FormattedStringText) and "\n" in part.value for part in node.parts
+        ):
+            self._multiline_strings.append(node)
+
+    def _comment_lines(self) -> list[Comment]:
+        """The lines that hold only a comment: libcst's commented `EmptyLine`s, found in the text,
+        since hooking every whitespace node to reach them would double the cost of the walk."""
+        inside: set[int] = set()
+        for string in self._multiline_strings:
+            first, last = self.position(string)
+            inside.update(range(first + 1, last + 1))
+        comments = []
+        for number, raw in enumerate(self.ctx.file.python_lines, start=1):
+            found = _COMMENT_LINE.match(raw)
+            if found is not None and number not in inside:
+                comments.append(Comment(number, found[1], len(raw[: found.start(1)].expandtabs())))
+        return comments
 
     def visit_If(self, node: libcst.If) -> None:
         test = node.test
@@ -320,7 +339,7 @@ class DeadCode(HybridRule):
         )
         if not disabled or _only_imports(node.body):
             return
-        start = self.position(node)[0]
+        start = self.first_line(node)
         end = self.position(node.body)[1]
         body = libcst.Module(body=[]).code_for_node(node.body)
         self._report(
@@ -350,7 +369,7 @@ class DeadCode(HybridRule):
             )
 
     def finish(self) -> None:
-        for group in _groups(self._comments):
+        for group in _groups(self._comment_lines()):
             self._check_group(group)
 
     def _check_group(self, group: list[Comment]) -> None:

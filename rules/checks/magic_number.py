@@ -230,7 +230,7 @@ class MagicNumber(PythonRule):
 
     def _enter(self, node: libcst.CSTNode) -> None:
         if self._active:
-            self._statements.append(self.position(node)[0])
+            self._statements.append(self.first_line(node))
 
     def _leave(self) -> None:
         if self._active:
@@ -337,7 +337,7 @@ class MagicNumber(PythonRule):
             self._add(literal, node.iter, FOLD_LOOP)
 
     def _add(self, literal: libcst.BaseExpression, site: libcst.CSTNode, kind: str) -> None:
-        statement = self.position(site)[0]
+        statement = self.first_line(site)
         if isinstance(site, libcst.Call) and kind == NORMALISATION:
             # Both statistics are shown: a std reads as wrong only next to its mean.
             value = ", ".join(_code_of(arg.value) for arg in site.args[:2])
@@ -348,7 +348,7 @@ class MagicNumber(PythonRule):
     def _clip_bounds(self, node: libcst.Call) -> None:
         """The bounds of a clip: where outliers are cut, as much a cut-off as a comparison is."""
         for literal, value in clip_bounds(node):
-            statement = self._statements[-1] if self._statements else self.position(node)[0]
+            statement = self._statements[-1] if self._statements else self.first_line(node)
             self._candidates.append(
                 Candidate(literal, node, statement, normalise_number(value), self._scope())
             )
@@ -384,7 +384,7 @@ class MagicNumber(PythonRule):
         ):
             return
         scope = self._scope()
-        statement = self._statements[-1] if self._statements else self.position(comparison)[0]
+        statement = self._statements[-1] if self._statements else self.first_line(comparison)
         self._candidates.append(Candidate(side, comparison, statement, normalise_number(value), scope))
 
     def finish(self) -> None:
@@ -393,8 +393,8 @@ class MagicNumber(PythonRule):
         lines = self.ctx.file.python_lines
         tuned = self._tuned_lines()
         for candidate in self._candidates:
-            line = self.position(candidate.literal)[0]
-            start = self.position(candidate.comparison)[0]
+            line = self.first_line(candidate.literal)
+            start = self.first_line(candidate.comparison)
             if line in tuned or start in tuned:
                 continue
             at_value = [line_comment(lines[line - 1]), line_comment(lines[start - 1])]
@@ -417,7 +417,7 @@ class MagicNumber(PythonRule):
         lines: set[int] = set()
         for node in self._setters:
             for site in sites_in(node):
-                lines.add(self.position(site.node)[0])
+                lines.add(self.first_line(site.node))
         return lines
 
 

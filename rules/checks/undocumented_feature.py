@@ -74,7 +74,7 @@ class UndocumentedFeature(FeatureColumns, FileRule):
         idle = self._idle_lines()
         for candidate in self.candidates:
             name = candidate.name
-            if self.position(candidate.node)[0] in idle:
+            if self.first_line(candidate.node) in idle:
                 continue
             if name.glob in seen or candidate.documented or (candidate.listed and scope == "model-data"):
                 continue
@@ -116,7 +116,7 @@ class UndocumentedFeature(FeatureColumns, FileRule):
             if test_frame and computed_nearby(path, changed, name.shown, name.source, side):
                 continue
             found.append((candidate, entry))
-        return sorted(found, key=lambda pair: self.position(pair[0].node)[0])
+        return sorted(found, key=lambda pair: self.first_line(pair[0].node))
 
     def _idle_lines(self) -> set[int]:
         """Lines of helpers this pull request adds and nothing it changes calls:
@@ -134,7 +134,7 @@ class UndocumentedFeature(FeatureColumns, FileRule):
     def _commented_as_target(self, node: libcst.CSTNode) -> bool:
         """The comment ending the column's line, or a comment
         line right above it, calls it the label or target."""
-        line = self.position(node)[0]
+        line = self.first_line(node)
         lines = self.ctx.file.python_lines
         comments = [line_comment(lines[line - 1])] if line <= len(lines) else []
         if 2 <= line <= len(lines) + 1 and lines[line - 2].lstrip().startswith("#"):
@@ -158,7 +158,7 @@ class UndocumentedFeature(FeatureColumns, FileRule):
             if candidate.view is not None and (entry is None or entry.missing):
                 by_view.setdefault(candidate.view, []).append(candidate)
         for view, undescribed in by_view.items():
-            undescribed.sort(key=lambda candidate: self.position(candidate.node)[0])
+            undescribed.sort(key=lambda candidate: self.first_line(candidate.node))
             names = listed(undescribed)
             count = f"{len(undescribed)} field{'s' if len(undescribed) > 1 else ''}"
             label = f"`{shown_name(view.name)}`" if view.name else "in this file"

@@ -1,11 +1,14 @@
 """The libcst internals the engine's fast path leans on: when a libcst release moves one, say which and where.
 
 rules/positions.py subclasses libcst's private code-generation state and runs
-`Module._codegen` with it, so positions cost one lean pass; rules/engine.py puts
-that table into a `MetadataWrapper`'s private slot of resolved metadata. Every
-other libcst use is public API. If the first two move, importing the engine
-fails with a bare ImportError or AttributeError; if the third does, every review
-quietly pays for libcst's slower provider. These tests name the culprit instead.
+`_codegen` with it (rules/anchors.py a statement at a time), so positions cost
+one lean pass at most; rules/walk.py reads each node type's child fields from
+its private `_visit_and_replace_children`; rules/engine.py puts the position
+table into a `MetadataWrapper`'s private slot of resolved metadata. Every other
+libcst use is public API. If the state or the visit methods move, the engine
+fails with a bare ImportError, AttributeError or OSError, or a rule stops seeing
+a subtree; if the wrapper's slot does, every review quietly pays for libcst's
+slower provider. These tests name the culprit instead.
 """
 
 from __future__ import annotations
@@ -73,4 +76,40 @@ def test_a_wrapper_still_takes_the_positions_the_engine_resolved_itself() -> Non
         pytest.fail(
             moved("MetadataWrapper._metadata as a dict of resolved providers", "rules/engine.py (_wrapper)"),
             pytrace=False,
+        )
+
+
+def test_each_node_type_still_names_its_children_in_its_visit_method() -> None:
+    """rules/walk.py reads a node type's child fields, in visiting order, from the source of its
+    `_visit_and_replace_children`; a field it missed would hide a subtree from every rule."""
+    import dataclasses
+    from pathlib import Path
+
+    from rules.walk import CHILD_FIELDS
+    from tests.rules.test_positions import TRICKY
+
+    root = Path(__file__).resolve().parents[2]
+    sources = TRICKY + [path.read_text(encoding="utf-8") for path in sorted((root / "rules").glob("*.py"))]
+    unread: set[str] = set()
+    for code in sources:
+        stack: list[libcst.CSTNode] = [libcst.parse_module(code)]
+        while stack:
+            node = stack.pop()
+            try:
+                named = CHILD_FIELDS[type(node)]
+            except (OSError, TypeError):
+                pytest.fail(moved(f"the source of {type(node).__name__}'s visit method", "rules/walk.py"))
+            for field in dataclasses.fields(node):
+                value = getattr(node, field.name)
+                children = [
+                    item
+                    for item in (value if isinstance(value, list | tuple) else [value])
+                    if isinstance(item, libcst.CSTNode)
+                ]
+                if children and field.name not in named:
+                    unread.add(f"{type(node).__name__}.{field.name}")
+                stack += children
+    if unread:
+        pytest.fail(
+            moved(f"child fields named in visit methods ({', '.join(sorted(unread))})", "rules/walk.py")
         )

@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import libcst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from rules.positions import Positions, replayable, visitor_hooks
+from rules.positions import Positions
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -56,46 +55,3 @@ def test_unknown_node_is_a_key_error() -> None:
     assert libcst.Name("y") not in table
     with pytest.raises(KeyError):
         table[libcst.Name("y")]
-
-
-class _Recorder(libcst.BatchableCSTVisitor):
-    """Hooks on every node type the replay may carry, noting each call in order."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.calls: list[tuple[str, int]] = []
-
-    def get_visitors(self) -> dict[str, Callable[[libcst.CSTNode], None]]:
-        names = [
-            name
-            for name in dir(libcst)
-            if isinstance(getattr(libcst, name), type) and issubclass(getattr(libcst, name), libcst.CSTNode)
-        ]
-        hooks: dict[str, Callable[[libcst.CSTNode], None]] = {}
-        for name in names:
-            if name not in {"SimpleWhitespace", "ParenthesizedWhitespace", "TrailingWhitespace", "Newline"}:
-                hooks[f"visit_{name}"] = self._note(f"+{name}")
-                hooks[f"leave_{name}"] = self._note(f"-{name}")
-        return hooks
-
-    def _note(self, label: str) -> Callable[[libcst.CSTNode], None]:
-        return lambda node: self.calls.append((label, id(node)))
-
-
-@pytest.mark.parametrize(
-    "code", TRICKY + [path.read_text(encoding="utf-8") for path in sorted((ROOT / "rules").glob("**/*.py"))]
-)
-def test_recorded_traversal_calls_hooks_as_libcst_does(code: str) -> None:
-    module = libcst.parse_module(code)
-    expected, replayed = _Recorder(), _Recorder()
-    libcst.visit_batched(module, [expected])
-    for functions, node in Positions(module, visitor_hooks([replayed])).events:
-        for function in functions:
-            function(node)
-    assert replayed.calls == expected.calls
-
-
-def test_hooks_the_recording_cannot_carry_fall_back_to_libcst() -> None:
-    assert replayable({"visit_Call": [], "leave_Module": []})
-    assert not replayable({"visit_Call_func": []})
-    assert not replayable({"visit_SimpleWhitespace": []})
