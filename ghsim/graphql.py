@@ -102,7 +102,7 @@ class GraphQLService:
     def __init__(self, sim: SimulatedGitHub) -> None:
         self.sim = sim
         self.schema = build_schema(SDL)
-        for name in ("GitObject", "RepositoryOwner"):
+        for name in ("GitObject", "RepositoryOwner", "Actor"):
             interface = self.schema.type_map[name]
             assert isinstance(interface, GraphQLInterfaceType)
             interface.resolve_type = _resolve_type

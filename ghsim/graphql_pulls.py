@@ -10,8 +10,9 @@ from typing import Any
 
 from ghsim.graphql_cost import decode_cursor, encode_cursor
 from ghsim.graphql_git import Commit, RefView
-from ghsim.state import PullRequest, ReviewComment, State
-from ghsim.util import node_id
+from ghsim.state import IssueComment, PullRequest, ReviewComment, State
+from ghsim.state import User as Account
+from ghsim.util import iso, node_id
 
 
 class ReviewThreadView:
@@ -139,6 +140,36 @@ class PullRequestView:
             lambda c: {"id": node_id("PRC", f"{self.pr.id}:{c.sha}"), "commit": Commit(self.pr.repo, c)},
         )
 
+    def comments(
+        self,
+        info: Any,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> dict[str, Any]:
+        """The PR's conversation (issue comments, not review comments), oldest first as REST lists it."""
+        with self.world.lock:
+            found = sorted(
+                (
+                    c
+                    for c in self.world.issue_comments.values()
+                    if c.repo_id == self.pr.repo.id and c.number == self.pr.number
+                ),
+                key=lambda c: c.id,
+            )
+        return _page(found, first, after, last, before, self._comment)
+
+    def _comment(self, comment: IssueComment) -> dict[str, Any]:
+        return {
+            "id": node_id("IC", comment.id),
+            "fullDatabaseId": str(comment.id),
+            "body": comment.body,
+            "author": actor(comment.user),
+            "authorAssociation": self.world.association(self.pr.repo, comment.user),
+            "createdAt": iso(comment.created_at),
+        }
+
     def reviewThreads(
         self,
         info: Any,
@@ -187,3 +218,18 @@ class Organization:
 @dataclass
 class User:
     login: str
+
+
+@dataclass
+class Bot:
+    """An App's bot account: GraphQL names it by the App's slug, where REST says `<slug>[bot]`."""
+
+    login: str
+
+
+def actor(account: Account) -> Organization | User | Bot:
+    if account.type == "Bot":
+        return Bot(account.login.removesuffix("[bot]"))
+    if account.type == "Organization":
+        return Organization(account.login)
+    return User(account.login)
