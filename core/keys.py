@@ -26,7 +26,7 @@ HEAD_HINT_TTL_SECONDS = 30 * 24 * 3600
 CHECK_RUN_TTL_SECONDS = 24 * 3600
 # The per-PR comment lock outlives a killed holder by at most this.
 COMMENT_LOCK_TTL_SECONDS = 120
-# Shared settings (another repository's config) are read at most this often per installation.
+# A file `_extends` names in another repository is read at most this often per installation.
 SHARED_CONFIG_TTL_SECONDS = 300
 # RQ's records of a review or command job: a result for an hour, a failure a week (for `rq requeue`).
 JOB_RESULT_TTL_SECONDS = 3600

@@ -187,9 +187,7 @@ class Review:
                 raise Superseded(newer[:7])
             threads = self.gh.list_review_comments(self.repo, self.pr_number)
             dismissed = dismissals.read(
-                threads,
-                self.gh.list_conversation(self.repo, self.pr_number),
-                Writers(self.ctx.redis, self.gh, self.repo),
+                threads, read.conversation, Writers(self.ctx.redis, self.gh, self.repo)
             )
             rules = {finding.rule for finding in result.findings if dismissed.of(finding) is not None}
             planned = plan(

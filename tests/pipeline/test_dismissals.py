@@ -205,6 +205,22 @@ def test_a_rule_ignored_on_the_pr_dismisses_all_its_findings(system: LocalSystem
     assert "config-without-context" in _failing_rules(_runs(system, pr.head_sha)[-1])
 
 
+def test_a_rule_ignored_past_the_first_hundred_comments_of_the_conversation_still_dismisses_it(
+    system: LocalSystem,
+) -> None:
+    _, pr = _open(system)
+    for n in range(120):
+        system.sim.add_issue_comment(REPO, pr.number, f"Looked at run {n}.", user="bob")
+    event = payloads.issue_comment(
+        system.sim, REPO, pr.number, "/mldebt ignore config-without-context wont-fix tuned in the sweep repo"
+    )
+    system.sim.deliver("issue_comment", event)
+    system.run_jobs()
+    last = _runs(system, pr.head_sha)[-1]
+    assert "config-without-context" not in _failing_rules(last)
+    assert last["output"]["title"] == "2 new findings (2 blocking) · 2 dismissed"
+
+
 def test_a_rule_dismissed_in_three_prs_makes_the_summary_suggest_the_config_line(system: LocalSystem) -> None:
     repo, first = _open(system)
     pulls = [first]
