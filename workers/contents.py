@@ -120,9 +120,13 @@ class ContentReads:
                 raise PullRequestNotFound(repo) from None
             raise
 
+    def read_conversation(self, repo: str, number: int) -> list[IssueComment]:
+        pull = self._graphql_repository(repo, gql.conversation_fields(number, None)).get("pull") or {}
+        return self._conversation(repo, number, pull.get("comments") or {})
+
     def _conversation(self, repo: str, number: int, first: dict[str, Any]) -> list[IssueComment]:
-        """Every comment of the PR's conversation, oldest first: the snapshot's first page and, past it,
-        one query per 100 more."""
+        """Every comment of the PR's conversation, oldest first: the first page as read and, past it, one
+        query per 100 more."""
         comments = gql.issue_comments(first)
         after = gql.next_page(first)
         while after is not None:

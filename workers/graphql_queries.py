@@ -177,11 +177,11 @@ def base_objects(commit: dict[str, Any], bases: Sequence[Wanted]) -> dict[str, A
     return {f"f{index}": _base_node(commit, index, kind) for index, (_, _, kind) in enumerate(bases)}
 
 
-def conversation_fields(number: int, after: str) -> str:
-    """The page of a PR's conversation after `after`, for the rare PR past one page of it."""
+def conversation_fields(number: int, after: str | None) -> str:
+    """A page of a PR's conversation: past the snapshot's for the rare PR with more, or the first again."""
+    cursor = f", after: {json.dumps(after)}" if after else ""
     return (
-        f"pull: pullRequest(number: {int(number)}) {{ "
-        f"comments(first: 100, after: {json.dumps(after)}) {{ {COMMENT_FIELDS} }} }}"
+        f"pull: pullRequest(number: {int(number)}) {{ comments(first: 100{cursor}) {{ {COMMENT_FIELDS} }} }}"
     )
 
 

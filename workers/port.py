@@ -298,6 +298,10 @@ class GitHubPort(Protocol):
 
     def list_comments_since(self, repo: str, number: int, since: datetime) -> list[IssueComment]: ...
 
+    def read_conversation(self, repo: str, number: int) -> list[IssueComment]:
+        """Every comment of the PR's conversation, oldest first, as `read_pull_snapshot` reads it: again,
+        for a review that a rule-wide command overtook."""
+
 
 class GitHubAppPort(Protocol):
     """The App's own view of GitHub, across its installations."""

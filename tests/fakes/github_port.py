@@ -242,6 +242,10 @@ class RecordingGitHub:
         self._record("list_commits", repo, number)
         return [self.pull.head_sha]
 
+    def read_conversation(self, repo: str, number: int) -> list[IssueComment]:
+        self._record("read_conversation", repo, number)
+        return list(self.conversation)
+
     def list_comments_since(self, repo: str, number: int, since: datetime) -> list[IssueComment]:
         self._record("list_comments_since", repo, number, since)
         return []
