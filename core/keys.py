@@ -22,11 +22,13 @@ DELIVERY_TTL_SECONDS = 3 * 24 * 3600
 REDELIVERED_TTL_SECONDS = DELIVERY_TTL_SECONDS
 # The head SHA a delivery named: a hint for skipping superseded reviews, useless once a PR is quiet.
 HEAD_HINT_TTL_SECONDS = 30 * 24 * 3600
+# A PR's count of rule-wide dismissal commands only needs to outlive the reviews running when one came.
+CONVERSATION_SAID_TTL_SECONDS = 24 * 3600
 # A job's check run id: a cache of GitHub's record, needed only while the job and its retries run.
 CHECK_RUN_TTL_SECONDS = 24 * 3600
 # The per-PR comment lock outlives a killed holder by at most this.
 COMMENT_LOCK_TTL_SECONDS = 120
-# Shared settings (another repository's config) are read at most this often per installation.
+# A file `_extends` names in another repository is read at most this often per installation.
 SHARED_CONFIG_TTL_SECONDS = 300
 # RQ's records of a review or command job: a result for an hour, a failure a week (for `rq requeue`).
 JOB_RESULT_TTL_SECONDS = 3600
@@ -84,6 +86,11 @@ def thread_command_job_id(repo: str, comment_id: int) -> str:
 def writer_verdict_key(repo: str, kind: str, comment_id: int) -> str:
     """`kind` is "review" or "issue": the two kinds of comment are numbered apart."""
     return f"{PREFIX}:writer:{repo}:{kind}:{comment_id}"
+
+
+def conversation_said_key(repo: str, pr: int) -> str:
+    """Bumped for each rule-wide `/mldebt ignore` or `unignore` vouched for on the PR's conversation."""
+    return f"{PREFIX}:conversation-said:{repo}#{pr}"
 
 
 def dismissed_rule_key(repo: str, rule: str) -> str:

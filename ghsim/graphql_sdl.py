@@ -74,12 +74,31 @@ interface RepositoryOwner {
   login: String!
 }
 
-type Organization implements RepositoryOwner {
+interface Actor {
   login: String!
 }
 
-type User implements RepositoryOwner {
+type Organization implements Actor & RepositoryOwner {
   login: String!
+}
+
+type User implements Actor & RepositoryOwner {
+  login: String!
+}
+
+type Bot implements Actor {
+  login: String!
+}
+
+enum CommentAuthorAssociation {
+  COLLABORATOR
+  CONTRIBUTOR
+  FIRST_TIMER
+  FIRST_TIME_CONTRIBUTOR
+  MANNEQUIN
+  MEMBER
+  NONE
+  OWNER
 }
 
 enum PullRequestState {
@@ -140,6 +159,21 @@ type PullRequestReviewCommentConnection {
   nodes: [PullRequestReviewComment]
 }
 
+type IssueComment {
+  id: ID!
+  fullDatabaseId: BigInt
+  body: String!
+  author: Actor
+  authorAssociation: CommentAuthorAssociation!
+  createdAt: DateTime!
+}
+
+type IssueCommentConnection {
+  totalCount: Int!
+  pageInfo: PageInfo!
+  nodes: [IssueComment]
+}
+
 type PullRequestReviewThread {
   id: ID!
   isResolved: Boolean!
@@ -171,6 +205,7 @@ type PullRequest {
   changedFiles: Int!
   files(first: Int, after: String, last: Int, before: String): PullRequestChangedFileConnection
   commits(first: Int, after: String, last: Int, before: String): PullRequestCommitConnection!
+  comments(first: Int, after: String, last: Int, before: String): IssueCommentConnection!
   reviewThreads(first: Int, after: String, last: Int, before: String): PullRequestReviewThreadConnection!
 }
 

@@ -4,7 +4,8 @@ As Probot apps read their config: a repository's `.github/mldebt.yml` may name
 another repository's file with `_extends` (`repo`, `owner/repo`, either with
 `:path.yml`); with no file of its own, the owner's `.github` repository's
 `.github/mldebt.yml` applies. Unlike Probot's loader, which follows `_extends`
-chains, one level is read: a review costs at most one more read, and the shared
+chains, one level is read: a review costs at most one more read (none for the
+organisation's file, which comes with the review's first query), and the shared
 file's own `_extends` is reported, not followed. Which file to read is decided
 here; reading it is the caller's (the worker reads GitHub, `mldebt scan` reads
 nothing further).
@@ -40,14 +41,21 @@ def shared_source(own: ConfigFile, repo: str) -> SharedSource | None:
     owner's `.github` repository's; None when `own` is invalid (the defaults apply, as documented)."""
     if own.data is None:
         return None
-    owner, _, name = repo.partition("/")
+    owner = repo.partition("/")[0]
     value = own.data.get(EXTENDS_KEY)
     if isinstance(value, str):
         target, _, path = value.partition(":")
         return SharedSource(target if "/" in target else f"{owner}/{target}", path or CONFIG_PATH, named=True)
-    if not own.data and name != ORG_REPOSITORY:
-        return SharedSource(f"{owner}/{ORG_REPOSITORY}", CONFIG_PATH, named=False)
-    return None
+    return org_source(repo) if not own.data else None
+
+
+def org_source(repo: str) -> SharedSource | None:
+    """The owner's `.github` repository's file, under a repository with no settings of its own; None for
+    that repository itself, which would lie under itself."""
+    owner, _, name = repo.partition("/")
+    if name == ORG_REPOSITORY:
+        return None
+    return SharedSource(f"{owner}/{ORG_REPOSITORY}", CONFIG_PATH, named=False)
 
 
 def merged(under: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:

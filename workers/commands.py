@@ -20,7 +20,7 @@ from rules.rule import all_rules
 from workers.access import may_write, remember
 from workers.answers import HELP, RULE_HELP, explain
 from workers.context import WorkerContext, current
-from workers.dismissals import IGNORE, UNIGNORE, parse_rule_ignore
+from workers.dismissals import IGNORE, UNIGNORE, conversation_said, parse_rule_ignore
 from workers.gateway import GitHubGateway
 from workers.port import GitHubPort
 from workers.review import Review, will_retry
@@ -80,6 +80,8 @@ def handle_command(
             )
             log.info("refused /mldebt %s from %s", command, user)
             return "refused"
+        if command != "rescore":
+            conversation_said(ctx.redis, repo, pr_number)
         outcome = review_again(ctx, gh, repo, pr_number, f"{command}-{comment_id}")
         gh.react_to_comment(repo, comment_id, "rocket")
         return f"{command}: {outcome}"

@@ -2,8 +2,9 @@
 
 Many files and folders at once go as aliased objects of one GraphQL query
 (`workers.graphql_queries`), a file GraphQL cut short comes whole over REST,
-and a review's first read (`read_pull_snapshot`) carries the PR's own state
-with it, so a review of up to 100 files reads everything in one call.
+and a review's first read (`read_pull_snapshot`) carries the PR's own state,
+its conversation and the organisation's settings with it, so a review of up
+to 100 files reads everything in one call.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from core import keys
 from workers import graphql_queries as gql
 from workers.clients import owner_and_name
 from workers.graphql_queries import Objects, Wanted
-from workers.port import BLOB, TREE, Blob, PullRequestNotFound, PullSnapshot
+from workers.port import BLOB, TREE, Blob, IssueComment, PullRequestNotFound, PullSnapshot
 from workers.tokens import InstallationAuth
 
 log = logging.getLogger(__name__)
@@ -64,23 +65,21 @@ class ContentReads:
         head_sha: str,
         at_head: Sequence[tuple[str, str]],
         at_base: Sequence[tuple[str, str]],
+        shared: tuple[str, str] | None,
     ) -> PullSnapshot:
-        """The PR's state and SHAs, its oldest commit, and files and folders at its head and its base, in
-        one query.
+        """The PR's state and SHAs, its oldest commit, its conversation, files and folders at its head and
+        its base, and the `shared` settings file, in one query.
 
         `at_head` and `at_base` hold (path, BLOB or TREE).
         Base objects are read through the base branch in the same query; when
         the branch has moved past the PR's base commit (or is gone), they are
-        read again at that commit. More queries follow only past the per-query bounds,
-        and one REST call for each file GraphQL gave only in part.
+        read again at that commit. More queries follow only past the per-query bounds
+        or the conversation's first 100 comments, and one REST call for each file
+        GraphQL gave only in part.
         """
-        query = gql.snapshot_query(number, head_sha, at_head, at_base)
-        try:
-            repository = self._graphql_repository(repo, query.fields)
-        except GraphQLFailed as exc:
-            if any(error.type == "NOT_FOUND" for error in exc.response.errors or ()):
-                raise PullRequestNotFound(repo) from None
-            raise
+        query = gql.snapshot_query(repo, number, head_sha, at_head, at_base, shared)
+        answer = self._snapshot_answer(repo, query.text)
+        repository = answer.get("repository") or {}
         node = repository.get("pull")
         if not node:
             raise PullRequestNotFound(repo)
@@ -96,7 +95,53 @@ class ContentReads:
             self._objects(repo, inline, found)
         self._objects(repo, [(pull.base_sha, path, kind) for _, path, kind in query.more_bases], found)
         self._read_truncated(repo, found)
-        return PullSnapshot(pull, gql.oldest(node), found.blobs, found.folders)
+        return PullSnapshot(
+            pull,
+            gql.oldest(node),
+            found.blobs,
+            found.folders,
+            self._conversation(repo, number, node.get("comments") or {}),
+            self._shared(shared, answer),
+        )
+
+    def _snapshot_answer(self, repo: str, text: str) -> dict[str, Any]:
+        """The snapshot query's data. A shared repository that is missing or out of reach is a NOT_FOUND
+        error at its alias beside an answer to the rest: no shared settings. Any other NOT_FOUND is the PR's
+        own repository or the PR."""
+        try:
+            return self._gh.graphql(text)
+        except GraphQLFailed as exc:
+            errors = exc.response.errors or []
+            if exc.response.data is not None and all(
+                error.type == "NOT_FOUND" and (error.path or [])[:1] == [gql.SHARED] for error in errors
+            ):
+                return exc.response.data
+            if any(error.type == "NOT_FOUND" for error in errors):
+                raise PullRequestNotFound(repo) from None
+            raise
+
+    def read_conversation(self, repo: str, number: int) -> list[IssueComment]:
+        pull = self._graphql_repository(repo, gql.conversation_fields(number, None)).get("pull") or {}
+        return self._conversation(repo, number, pull.get("comments") or {})
+
+    def _conversation(self, repo: str, number: int, first: dict[str, Any]) -> list[IssueComment]:
+        """Every comment of the PR's conversation, oldest first: the first page as read and, past it, one
+        query per 100 more."""
+        comments = gql.issue_comments(first)
+        after = gql.next_page(first)
+        while after is not None:
+            pull = self._graphql_repository(repo, gql.conversation_fields(number, after)).get("pull") or {}
+            page = pull.get("comments") or {}
+            comments += gql.issue_comments(page)
+            after = gql.next_page(page)
+        return comments
+
+    def _shared(self, shared: tuple[str, str] | None, answer: dict[str, Any]) -> Blob:
+        """The shared file as the snapshot read it; one GraphQL cut short is read whole over REST."""
+        if shared is None:
+            return Blob(None)
+        blob = gql.shared_blob(answer)
+        return blob if blob is not None else self._content(shared[0], shared[1], None)
 
     def _read_truncated(self, repo: str, found: Objects) -> None:
         """GraphQL cuts a blob's text short (GitHub: past about 512 KiB) while REST serves it whole, so a file
@@ -118,8 +163,9 @@ class ContentReads:
         return self._content(repo, path, sha)
 
     def read_shared_config(self, repo: str, path: str) -> Blob:
-        """Cached per installation for `SHARED_CONFIG_TTL_SECONDS`: an organisation's shared file would
-        otherwise cost every review of every repository without a config of its own one more call."""
+        """Cached per installation for `SHARED_CONFIG_TTL_SECONDS`: a file `_extends` names would otherwise
+        cost every review of every repository naming it one more call (the organisation's own file comes
+        with the snapshot query instead)."""
         key = keys.shared_config_key(self._installation_id, repo, path)
         try:
             cached = self._redis.get(key)

@@ -5,7 +5,10 @@ of our review comments (the findings that comment speaks for, by
 fingerprint, so it holds across pushes and line moves), or `/mldebt ignore
 <rule-id> <reason>` in the PR's conversation (every finding of that rule in
 the PR). In each place the latest writer's word wins, so `/mldebt unignore`
-there undoes it. Nothing here is kept but in Redis as a cache (`Writers`).
+there undoes it. Redis keeps only hints: whether an author could write
+(`Writers`), and a mark telling a review that read the conversation with its
+first query that a rule-wide command came since, so it reads it again under
+the comment lock (`conversation_said`).
 """
 
 from __future__ import annotations
@@ -129,6 +132,22 @@ def read(
     threads: Sequence[ThreadComment], conversation: Sequence[IssueComment], writers: Writers
 ) -> Dismissals:
     return Dismissals(in_threads(threads, writers), in_conversation(conversation, writers))
+
+
+def conversation_said(redis: Redis, repo: str, pr_number: int) -> None:
+    """Tells reviews already past their first read that the conversation holds a newer rule-wide word."""
+    key = keys.conversation_said_key(repo, pr_number)
+    pipe = redis.pipeline()
+    pipe.incr(key)
+    pipe.expire(key, keys.CONVERSATION_SAID_TTL_SECONDS)
+    pipe.execute()
+
+
+def conversation_mark(redis: Redis, repo: str, pr_number: int) -> int:
+    """What a review compares, under the comment lock, with the mark it took before its first read: a
+    change means a rule-wide command came after that read."""
+    mark = redis.get(keys.conversation_said_key(repo, pr_number))
+    return int(mark) if mark is not None else 0
 
 
 def tally(redis: Redis, repo: str, pr_number: int, rules: Iterable[str]) -> dict[str, int]:

@@ -210,13 +210,6 @@ class GitHubGateway(ContentReads, ReviewThreads):
         ).parsed_data
         return [_issue_comment(comment) for comment in comments]  # type: ignore[attr-defined]  # see top
 
-    def list_conversation(self, repo: str, number: int) -> list[IssueComment]:
-        owner, name = owner_and_name(repo)
-        comments = self._gh.rest.paginate(  # type: ignore[var-annotated]  # githubkit's `list`, see top
-            self._gh.rest.issues.list_comments, owner=owner, repo=name, issue_number=number, per_page=100
-        )
-        return [_issue_comment(comment) for comment in comments]
-
     # writes
 
     def create_check_run(self, repo: str, sha: str, title: str, summary: str, external_id: str) -> int:

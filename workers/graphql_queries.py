@@ -13,13 +13,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from workers.port import BLOB, TREE, Blob, PullInfo
+from workers.port import BLOB, TREE, Blob, IssueComment, PullInfo
 
 # GitHub takes far larger queries; these bounds keep one answer well under its limits and timeouts.
 GRAPHQL_OBJECTS_PER_QUERY = 250
 GRAPHQL_QUERY_CHARS = 250_000
 BLOB_FIELDS = "... on Blob { oid text isBinary byteSize isTruncated }"
 TREE_FIELDS = "... on Tree { entries { name type } }"
+# A PR's conversation comments, as much of them as the dismissals read (`workers.dismissals`).
+COMMENT_FIELDS = (
+    "pageInfo { hasNextPage endCursor } "
+    "nodes { fullDatabaseId body authorAssociation author { __typename login } }"
+)
+# The alias of the other repository a snapshot query reads shared settings from.
+SHARED = "shared"
 # (commit, path, BLOB or TREE): one object a GraphQL query reads.
 Wanted = tuple[str, str, str]
 MAX_BLOB_BYTES = 1_000_000
@@ -57,7 +64,7 @@ class Objects:
 
 @dataclass(frozen=True)
 class SnapshotQuery:
-    """A pull request snapshot's first query and what is left for further ones.
+    """A pull request snapshot's first query (`text`) and what is left for further ones.
 
     Base objects (`bases`, commit "") are read through the base branch in the
     first query; the gateway reads them again at the base commit when the
@@ -65,16 +72,33 @@ class SnapshotQuery:
     and `more_bases` (base, commit "").
     """
 
-    fields: str
+    text: str
     first: list[Wanted]
     rest: list[Wanted]
     bases: list[Wanted]
     more_bases: list[Wanted]
 
 
-def repository_query(repo: str, fields: str) -> str:
+def repository_query(repo: str, fields: str, beside: str = "") -> str:
+    """`fields` of one repository; `beside` is more root fields of the same query."""
     owner, _, name = repo.partition("/")
-    return f"query {{ repository(owner: {json.dumps(owner)}, name: {json.dumps(name)}) {{\n{fields}\n}} }}"
+    return (
+        f"query {{ repository(owner: {json.dumps(owner)}, name: {json.dumps(name)}) {{\n{fields}\n}}"
+        f"{' ' + beside if beside else ''} }}"
+    )
+
+
+def shared_field(shared: tuple[str, str] | None) -> str:
+    """A file on another repository's default branch (`HEAD`), aliased `shared`: GitHub answers null, with
+    a NOT_FOUND error at that path, for a repository that is missing or out of the installation's reach."""
+    if shared is None:
+        return ""
+    repo, path = shared
+    owner, _, name = repo.partition("/")
+    return (
+        f"{SHARED}: repository(owner: {json.dumps(owner)}, name: {json.dumps(name)}) {{ "
+        f"object(expression: {json.dumps(f'HEAD:{path}')}) {{ {BLOB_FIELDS} }} }}"
+    )
 
 
 def object_fields(chunk: Sequence[Wanted]) -> str:
@@ -102,20 +126,29 @@ def query_chunks(items: list[Wanted], objects: int = 0, chars: int = 0) -> list[
 
 
 def snapshot_query(
-    number: int, head_sha: str, at_head: Sequence[tuple[str, str]], at_base: Sequence[tuple[str, str]]
+    repo: str,
+    number: int,
+    head_sha: str,
+    at_head: Sequence[tuple[str, str]],
+    at_base: Sequence[tuple[str, str]],
+    shared: tuple[str, str] | None,
 ) -> SnapshotQuery:
-    """The PR's state and SHAs, its oldest commit, and as many head and base objects as one query holds."""
+    """The PR's state and SHAs, its oldest commit, the first page of its conversation, the `shared` file,
+    and as many head and base objects as one query holds."""
     heads = list(dict.fromkeys((head_sha, path, kind) for path, kind in at_head))
-    bases, *more_bases = query_chunks(list(dict.fromkeys(("", path, kind) for path, kind in at_base)), 1)
+    held = 1 if shared is None else 2
+    bases, *more_bases = query_chunks(list(dict.fromkeys(("", path, kind) for path, kind in at_base)), held)
     base_fields = " ".join(_base_field(index, path, kind) for index, (_, path, kind) in enumerate(bases))
     pull_fields = (
         f"pull: pullRequest(number: {int(number)}) {{ state headRefOid baseRefOid body isDraft "
         "commits(first: 1) { nodes { commit { committedDate authoredDate } } } "
+        f"comments(first: 100) {{ {COMMENT_FIELDS} }} "
         f"baseRef {{ target {{ oid ... on Commit {{ {base_fields} }} }} }} }}"
     )
-    first, *rest = query_chunks(heads, len(bases) + 1, len(pull_fields))
+    beside = shared_field(shared)
+    first, *rest = query_chunks(heads, len(bases) + held, len(pull_fields) + len(beside))
     return SnapshotQuery(
-        pull_fields + "\n" + object_fields(first),
+        repository_query(repo, pull_fields + "\n" + object_fields(first), beside),
         first,
         [item for chunk in rest for item in chunk],
         bases,
@@ -142,6 +175,48 @@ def base_commit(pull: dict[str, Any]) -> dict[str, Any]:
 def base_objects(commit: dict[str, Any], bases: Sequence[Wanted]) -> dict[str, Any]:
     """The base objects read through the branch, aliased like `object` fields so `Objects.add` takes them."""
     return {f"f{index}": _base_node(commit, index, kind) for index, (_, _, kind) in enumerate(bases)}
+
+
+def conversation_fields(number: int, after: str | None) -> str:
+    """A page of a PR's conversation: past the snapshot's for the rare PR with more, or the first again."""
+    cursor = f", after: {json.dumps(after)}" if after else ""
+    return (
+        f"pull: pullRequest(number: {int(number)}) {{ comments(first: 100{cursor}) {{ {COMMENT_FIELDS} }} }}"
+    )
+
+
+def next_page(connection: dict[str, Any]) -> str | None:
+    """The cursor to read on from, when GitHub says there is more."""
+    page = connection.get("pageInfo") or {}
+    return str(page["endCursor"]) if page.get("hasNextPage") and page.get("endCursor") else None
+
+
+def issue_comments(connection: dict[str, Any]) -> list[IssueComment]:
+    """Conversation comments as REST would have listed them: a bot's login carries REST's `[bot]`, which
+    GraphQL leaves off."""
+    comments = []
+    for node in connection.get("nodes") or []:
+        if not node or node.get("fullDatabaseId") is None:
+            continue
+        author = node.get("author") or {}
+        bot = author.get("__typename") == "Bot"
+        login = author.get("login")
+        comments.append(
+            IssueComment(
+                int(node["fullDatabaseId"]),
+                node.get("body") or "",
+                f"{login}[bot]" if bot and login else login,
+                bot,
+                str(node.get("authorAssociation") or "NONE"),
+            )
+        )
+    return comments
+
+
+def shared_blob(answer: dict[str, Any]) -> Blob | None:
+    """The `shared` file as the snapshot query read it; None when GraphQL cut its text short."""
+    node = (answer.get(SHARED) or {}).get("object")
+    return None if _cut_short(node) else _blob(node)
 
 
 def oldest(pull: dict[str, Any]) -> datetime | None:

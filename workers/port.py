@@ -120,12 +120,16 @@ class Annotation:
 
 @dataclass(frozen=True)
 class PullSnapshot:
-    """What a review reads before scanning, fetched together: the PR, its oldest commit and file contents."""
+    """What a review reads before scanning, fetched together: the PR, its oldest commit, file contents, the
+    PR's conversation (where rule-wide dismissals are said) and the shared settings file it was asked for
+    (`Blob(None)` when missing, out of reach or not asked)."""
 
     pull: PullInfo
     oldest_commit: datetime | None
     blobs: dict[tuple[str, str], Blob]
     folders: dict[tuple[str, str], frozenset[str]]
+    conversation: list[IssueComment]
+    shared: Blob
 
 
 @dataclass(frozen=True)
@@ -157,14 +161,15 @@ class OpenPull:
 
 @dataclass(frozen=True)
 class IssueComment:
-    """A PR conversation comment, with what tells whether mldebt has answered it."""
+    """A PR conversation comment, with what tells who wrote it and (`reactions`, read only where the
+    reconciler asks) whether mldebt has answered it."""
 
     id: int
     body: str
     author: str | None
     author_is_bot: bool
     association: str
-    reactions: frozenset[str]
+    reactions: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -206,7 +211,10 @@ class GitHubPort(Protocol):
         head_sha: str,
         at_head: Sequence[tuple[str, str]],
         at_base: Sequence[tuple[str, str]],
-    ) -> PullSnapshot: ...
+        shared: tuple[str, str] | None,
+    ) -> PullSnapshot:
+        """`shared` (repository, path) is a settings file on another repository's default branch, read in
+        the same call."""
 
     def read_files(self, repo: str, wanted: Sequence[tuple[str, str]]) -> dict[tuple[str, str], Blob]: ...
 
@@ -290,8 +298,9 @@ class GitHubPort(Protocol):
 
     def list_comments_since(self, repo: str, number: int, since: datetime) -> list[IssueComment]: ...
 
-    def list_conversation(self, repo: str, number: int) -> list[IssueComment]:
-        """Every comment of the PR's conversation, oldest first."""
+    def read_conversation(self, repo: str, number: int) -> list[IssueComment]:
+        """Every comment of the PR's conversation, oldest first, as `read_pull_snapshot` reads it: again,
+        for a review that a rule-wide command overtook."""
 
 
 class GitHubAppPort(Protocol):

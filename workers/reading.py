@@ -1,8 +1,9 @@
 """From a pull request on GitHub to findings: what a review reads, and the scan over it.
 
-Most reviews read everything in one GraphQL query: the PR, the head of every
-readable changed file, the base config, the default feature registries and
-the folders beside added files. A base version is rebuilt from GitHub's own
+Most reviews read everything in one GraphQL query: the PR and its
+conversation, the head of every readable changed file, the base config and
+the organisation's, the default feature registries and the folders beside
+added files. A base version is rebuilt from GitHub's own
 patch, so only a file whose patch is missing costs one more batch.
 """
 
@@ -15,6 +16,7 @@ from datetime import UTC, datetime
 from githubkit.exception import RequestFailed
 
 from rules.config import CONFIG_PATH, DEFAULT_REGISTRIES
+from rules.config_layers import org_source
 from rules.engine import ChangedFile, FileNote, ReviewInput, ScanResult, scan
 from rules.source import kind_of
 from workers.patches import base_from_patch
@@ -24,6 +26,7 @@ from workers.port import (
     TREE,
     Blob,
     GitHubPort,
+    IssueComment,
     PrFile,
     PullInfo,
     PullRequestNotFound,
@@ -51,6 +54,7 @@ class PullRead:
     view: GitHubRepoView
     settings: ReviewSettings
     oldest_commit: datetime | None
+    conversation: list[IssueComment]
 
 
 def still_current(pr: PullInfo, head_sha: str) -> PullInfo:
@@ -83,8 +87,8 @@ def read_pull(gh: GitHubPort, repo: str, number: int, head_sha: str) -> PullRead
     pr = still_current(snapshot.pull, head_sha)
     changed, known, config_text = _contents(gh, repo, head_sha, pr, files, snapshot.blobs)
     view = GitHubRepoView(gh, repo, {"base": pr.base_sha, "head": head_sha}, known, snapshot.folders)
-    settings = review_settings(gh, repo, config_text)
-    return PullRead(pr, files, changed, view, settings, snapshot.oldest_commit)
+    settings = review_settings(gh, repo, config_text, snapshot.shared)
+    return PullRead(pr, files, changed, view, settings, snapshot.oldest_commit, snapshot.conversation)
 
 
 def scan_pull(read: PullRead) -> ScanResult:
@@ -134,15 +138,18 @@ def _nearby(files: list[PrFile]) -> tuple[list[tuple[str, str]], list[tuple[str,
 
 
 def _snapshot(gh: GitHubPort, repo: str, number: int, head_sha: str, files: list[PrFile]) -> PullSnapshot:
-    """The PR, its oldest commit, the head of every readable changed file, the base config and the default
-    feature registries on both sides (most reviews read them), in one GraphQL call."""
+    """The PR, its oldest commit, its conversation, the head of every readable changed file, the base config,
+    the organisation's config (used when the base has none) and the default feature registries on both
+    sides (most reviews read them), in one GraphQL call."""
     readable = [item.path for item in files if item.status != "removed" and kind_of(item.path) is not None]
     head_nearby, base_nearby = _nearby(files)
     registries = [(path, BLOB) for path in DEFAULT_REGISTRIES]
     at_head = [(path, BLOB) for path in readable] + registries + head_nearby
     at_base = [(CONFIG_PATH, BLOB), *registries, *base_nearby]
+    org = org_source(repo)
+    shared = None if org is None else (org.repo, org.path)
     try:
-        return gh.read_pull_snapshot(repo, number, head_sha, at_head, at_base)
+        return gh.read_pull_snapshot(repo, number, head_sha, at_head, at_base, shared)
     except PullRequestNotFound:
         raise PullRequestGone("the pull request no longer exists") from None
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from rules.config import CONFIG_PATH, Config, ConfigFile, parse_config
-from rules.config_layers import EXTENDS_KEY, SharedSource, layered, shared_source
+from rules.config_layers import EXTENDS_KEY, SharedSource, layered, org_source, shared_source
 from rules.engine import ChangedFile, ConfigNote
 from workers.port import Blob, GitHubPort
 
@@ -28,8 +28,10 @@ class ReviewSettings:
     notes: list[ConfigNote] = field(default_factory=list)
 
 
-def review_settings(gh: GitHubPort, repo: str, base_text: str | None) -> ReviewSettings:
-    """The base branch's file over its shared settings; one more read at most, none for an invalid file."""
+def review_settings(gh: GitHubPort, repo: str, base_text: str | None, org_file: Blob) -> ReviewSettings:
+    """The base branch's file over its shared settings. `org_file` is the organisation's, which the review's
+    first query read already; a file `_extends` names elsewhere costs one more read, an invalid base file
+    none."""
     own = parse_config(base_text, CONFIG_PATH)
     if own.data is None:
         ignored = ConfigNote(
@@ -40,7 +42,10 @@ def review_settings(gh: GitHubPort, repo: str, base_text: str | None) -> ReviewS
     source = shared_source(own, repo)
     if source is None:
         return ReviewSettings(layered(own, None), list(own.problems))
-    shared, notes = _shared(source, gh.read_shared_config(source.repo, source.path), bool(own.data))
+    org = org_source(repo)
+    read_already = org is not None and (source.repo, source.path) == (org.repo, org.path)
+    blob = org_file if read_already else gh.read_shared_config(source.repo, source.path)
+    shared, notes = _shared(source, blob, bool(own.data))
     problems = [*own.problems, *(shared.problems if shared is not None else ())]
     return ReviewSettings(layered(own, shared), problems, notes)
 

@@ -173,6 +173,7 @@ class Review:
             log.exception("could not close check run %s", check_id)
 
     def _review(self, check_id: int) -> str:
+        said = dismissals.conversation_mark(self.ctx.redis, self.repo, self.pr_number)
         read = read_pull(self.gh, self.repo, self.pr_number, self.head_sha)
         result = scan_pull(read)
         publisher = Publisher(self.gh, self.repo, self.pr_number)
@@ -186,11 +187,11 @@ class Review:
             if newer:
                 raise Superseded(newer[:7])
             threads = self.gh.list_review_comments(self.repo, self.pr_number)
-            dismissed = dismissals.read(
-                threads,
-                self.gh.list_conversation(self.repo, self.pr_number),
-                Writers(self.ctx.redis, self.gh, self.repo),
-            )
+            conversation = read.conversation
+            if dismissals.conversation_mark(self.ctx.redis, self.repo, self.pr_number) != said:
+                # A rule-wide command came after the first read; under the lock its word is the newest.
+                conversation = self.gh.read_conversation(self.repo, self.pr_number)
+            dismissed = dismissals.read(threads, conversation, Writers(self.ctx.redis, self.gh, self.repo))
             rules = {finding.rule for finding in result.findings if dismissed.of(finding) is not None}
             planned = plan(
                 result,

@@ -94,12 +94,20 @@ class RecordingGitHub:
         head_sha: str,
         at_head: Sequence[tuple[str, str]],
         at_base: Sequence[tuple[str, str]],
+        shared: tuple[str, str] | None,
     ) -> PullSnapshot:
-        self._record("read_pull_snapshot", repo, number, head_sha, tuple(at_head), tuple(at_base))
+        self._record("read_pull_snapshot", repo, number, head_sha, tuple(at_head), tuple(at_base), shared)
         wanted = [(head_sha, path) for path, _ in at_head] + [
             (self.pull.base_sha, path) for path, _ in at_base
         ]
-        return PullSnapshot(self.pull, None, {key: self.blobs.get(key, Blob(None)) for key in wanted}, {})
+        return PullSnapshot(
+            self.pull,
+            None,
+            {key: self.blobs.get(key, Blob(None)) for key in wanted},
+            {},
+            list(self.conversation),
+            self.shared.get(shared, Blob(None)) if shared is not None else Blob(None),
+        )
 
     def read_files(self, repo: str, wanted: Sequence[tuple[str, str]]) -> dict[tuple[str, str], Blob]:
         self._record("read_files", repo, tuple(wanted))
@@ -234,10 +242,10 @@ class RecordingGitHub:
         self._record("list_commits", repo, number)
         return [self.pull.head_sha]
 
+    def read_conversation(self, repo: str, number: int) -> list[IssueComment]:
+        self._record("read_conversation", repo, number)
+        return list(self.conversation)
+
     def list_comments_since(self, repo: str, number: int, since: datetime) -> list[IssueComment]:
         self._record("list_comments_since", repo, number, since)
         return []
-
-    def list_conversation(self, repo: str, number: int) -> list[IssueComment]:
-        self._record("list_conversation", repo, number)
-        return list(self.conversation)

@@ -110,3 +110,64 @@ def test_pull_request_meta_agrees_with_rest(repo: Repo, gh: Any) -> None:
     [node] = pr["commits"]["nodes"]
     assert node["commit"]["oid"] == oldest.sha == first
     assert node["commit"]["committedDate"].replace("Z", "+00:00") == oldest.commit.committer.date.isoformat()
+
+
+CONVERSATION = """
+query($after: String) { repository(owner: "octo-org", name: "ml-repo") {
+  pullRequest(number: 1) { comments(first: 2, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor }
+    nodes { fullDatabaseId body authorAssociation author { __typename login } } } } }
+  rateLimit { cost } }"""
+
+
+def test_the_pr_conversation_agrees_with_rest_oldest_first_and_paged(
+    sim: SimulatedGitHub, repo: Repo, gh: Any
+) -> None:
+    repo.commit("main", {"a.py": "a = 1\n"})
+    repo.commit("feature", {"a.py": "a = 2\n"}, parent=repo.branches["main"])
+    repo.open_pull_request(head="feature", title="Talk")
+    sim.set_permission(repo.full_name, "alice", "write")
+    sim.add_issue_comment(repo.full_name, 1, "/mldebt ignore magic-number tuned by hand", user="alice")
+    sim.add_issue_comment(repo.full_name, 1, "+1", user="mallory")
+    sim.state.add_issue_comment(repo, 1, "Done.", sim.state.bot)
+    first = gh.graphql(CONVERSATION)
+    page = first["repository"]["pullRequest"]["comments"]
+    assert first["rateLimit"]["cost"] == 1
+    assert page["totalCount"] == 3 and page["pageInfo"]["hasNextPage"] is True
+    second = gh.graphql(CONVERSATION, variables={"after": page["pageInfo"]["endCursor"]})
+    rest = second["repository"]["pullRequest"]["comments"]
+    assert rest["pageInfo"]["hasNextPage"] is False
+    nodes = page["nodes"] + rest["nodes"]
+    listed = gh.rest.issues.list_comments("octo-org", "ml-repo", 1).parsed_data
+    assert [(n["fullDatabaseId"], n["body"], n["authorAssociation"]) for n in nodes] == [
+        (str(c.id), c.body, c.author_association) for c in listed
+    ]
+    assert [n["author"] for n in nodes] == [
+        {"__typename": "User", "login": "alice"},
+        {"__typename": "User", "login": "mallory"},
+        # GraphQL names a bot by its App's slug; REST says `<slug>[bot]`.
+        {"__typename": "Bot", "login": listed[2].user.login.removesuffix("[bot]")},
+    ]
+
+
+def test_a_missing_repository_beside_another_is_null_with_its_error_and_the_other_answers(
+    sim: SimulatedGitHub, repo: Repo
+) -> None:
+    import httpx
+
+    repo.commit("main", {"a.py": "a = 1\n"})
+    app = sim.client(None)
+    token = app.rest.apps.create_installation_access_token(1).parsed_data.token
+    response = httpx.post(
+        f"{sim.url}/graphql",
+        headers={"Authorization": f"bearer {token}"},
+        json={
+            "query": '{ repository(owner: "octo-org", name: "ml-repo") { name }'
+            ' org: repository(owner: "octo-org", name: ".github") {'
+            ' object(expression: "HEAD:.github/mldebt.yml") { ... on Blob { text } } } }'
+        },
+    )
+    body = response.json()
+    assert body["data"] == {"repository": {"name": "ml-repo"}, "org": None}
+    [error] = body["errors"]
+    assert (error["type"], error["path"]) == ("NOT_FOUND", ["org"])

@@ -27,6 +27,7 @@ if __name__ == "__main__":
 
 
 ORG_SETTINGS = "/repos/octo-org/.github/"
+BUDGET_CALLS = 8
 
 
 def _repo(system: LocalSystem, name: str, files: int) -> Repo:
@@ -52,11 +53,11 @@ def _review(
     before = len(system.sim.calls)
     system.sim.deliver("pull_request", payloads.pull_request(system.sim, repo.full_name, pr.number))
     system.run_jobs()
-    # Tokens and the organisation's shared settings are the installation's, cached across its reviews.
+    # A token is the installation's, minted once an hour for all its reviews.
     calls = [
         f"{call.method} {call.path}"
         for call in system.sim.calls[before:]
-        if not call.path.endswith("/access_tokens") and not call.path.startswith(ORG_SETTINGS)
+        if not call.path.endswith("/access_tokens")
     ]
     [run] = system.sim.check_runs(repo.full_name, pr.head_sha)
     return calls, run
@@ -76,7 +77,7 @@ def test_the_same_pr_costs_the_same_calls_in_a_small_and_a_large_repository_and_
         assert not [call for call in calls if "/git/trees" in call], calls
         costs[name] = (len(calls), sorted({finding["title"] for finding in run["output"]["annotations"]}))
     assert costs["octo-org/small"] == costs["octo-org/large"]
-    assert len([call for call in system.sim.calls if call.path.startswith(ORG_SETTINGS)]) == 1
+    assert costs["octo-org/small"][0] <= BUDGET_CALLS
     titles = costs["octo-org/large"][1]
     assert any(title.startswith("pipeline-jungle") for title in titles), (
         "the copy beside its original is still found"
@@ -101,3 +102,26 @@ def test_a_pr_with_many_findings_annotates_the_new_ones_in_one_request_and_lists
     assert len(annotations) == 50 and all(a["annotation_level"] == "failure" for a in annotations)
     assert "**70**" in run["output"]["summary"]
     assert run["output"]["text"].count("`hardcoded-path`") >= 70
+
+
+def test_a_review_of_up_to_100_files_costs_at_most_8_calls_organisation_settings_included(
+    system: LocalSystem,
+) -> None:
+    """No config of its own: the organisation's `.github` settings come with the review's one GraphQL query,
+    as does the conversation where rule-wide `/mldebt ignore` is said."""
+    for files in (1, 10, 100):
+        repo = _repo(system, f"octo-org/paths-{files}", 3)
+        if files == 1:
+            system.sim.add_repo("octo-org/.github", installation_id=1).commit(
+                "main", {".github/mldebt.yml": "fail_on: [critical]\n"}
+            )
+        changes = {f"etl/source_{n}.py": f'SOURCE = "/home/alice/data/part_{n}.csv"\n' for n in range(files)}
+        calls, run = _review(system, repo, changes)
+        assert len(calls) <= BUDGET_CALLS, calls
+        assert not [call for call in calls if ORG_SETTINGS in call], calls
+        assert run["conclusion"] == "success" and run["output"]["annotations"], (
+            "the organisation's fail_on applied, and the findings were still reported"
+        )
+        assert (
+            "the organisation's, `octo-org/.github:.github/mldebt.yml`, applies" in run["output"]["summary"]
+        )

@@ -3,13 +3,17 @@ signed webhook through receiver, Redis/RQ and worker to the simulator over HTTP.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
 
+from core import keys
 from ghsim import payloads
 from harness.seed import REPO, seed_pull_request
 from harness.system import LocalSystem
+from workers import dismissals
+from workers.access import remember
 
 
 def _open(system: LocalSystem) -> tuple[Any, Any]:
@@ -203,6 +207,53 @@ def test_a_rule_ignored_on_the_pr_dismisses_all_its_findings(system: LocalSystem
     system.sim.deliver("issue_comment", undo)
     system.run_jobs()
     assert "config-without-context" in _failing_rules(_runs(system, pr.head_sha)[-1])
+
+
+def test_a_rule_ignored_past_the_first_hundred_comments_of_the_conversation_still_dismisses_it(
+    system: LocalSystem,
+) -> None:
+    _, pr = _open(system)
+    for n in range(120):
+        system.sim.add_issue_comment(REPO, pr.number, f"Looked at run {n}.", user="bob")
+    event = payloads.issue_comment(
+        system.sim, REPO, pr.number, "/mldebt ignore config-without-context wont-fix tuned in the sweep repo"
+    )
+    system.sim.deliver("issue_comment", event)
+    system.run_jobs()
+    last = _runs(system, pr.head_sha)[-1]
+    assert "config-without-context" not in _failing_rules(last)
+    assert last["output"]["title"] == "2 new findings (2 blocking) · 2 dismissed"
+    assert dismissals.conversation_mark(system.redis, REPO, pr.number) == 1, "reviews running were told"
+
+
+def test_a_review_that_read_the_conversation_before_a_rule_was_ignored_honours_it_once_it_has_the_lock(
+    system: LocalSystem,
+) -> None:
+    """The conversation comes with the review's first read, long before it posts under the comment lock; a
+    rule-wide command vouched for in between must not be posted over by the review it overtook."""
+    _, pr = _open(system)
+    lock = system.redis.lock(keys.comment_lock_key(REPO, pr.number), timeout=60)
+    assert lock.acquire(blocking=False)
+    rescore = payloads.issue_comment(system.sim, REPO, pr.number, "/mldebt rescore")
+    before = len(system.sim.calls)
+    system.sim.deliver("issue_comment", rescore)
+    system.start_worker()
+    deadline = time.monotonic() + 30
+    while not [call for call in system.sim.calls[before:] if call.path == "/graphql"]:
+        assert time.monotonic() < deadline, "the rescore never read its snapshot"
+        time.sleep(0.05)
+    # What the command handler of this comment does before its own review: vouch for it, say it was said.
+    ignore = system.sim.add_issue_comment(
+        REPO, pr.number, "/mldebt ignore config-without-context wont-fix tuned in the sweep repo"
+    )
+    remember(system.redis, REPO, "issue", ignore.id, True)
+    dismissals.conversation_said(system.redis, REPO, pr.number)
+    lock.release()
+    system.wait_until_idle()
+    last = _runs(system, pr.head_sha)[-1]
+    assert f"-rescore-{rescore['comment']['id']}_" in last["external_id"]
+    assert "config-without-context" not in _failing_rules(last)
+    assert last["output"]["title"] == "2 new findings (2 blocking) · 2 dismissed"
 
 
 def test_a_rule_dismissed_in_three_prs_makes_the_summary_suggest_the_config_line(system: LocalSystem) -> None:

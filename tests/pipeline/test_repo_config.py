@@ -115,6 +115,19 @@ def test_without_a_config_the_organisations_dot_github_repository_applies(system
     )
 
 
+def test_a_users_repository_without_a_config_or_a_dot_github_repository_is_reviewed_with_the_defaults(
+    system: LocalSystem,
+) -> None:
+    system.sim.add_installation(3, account="alice", account_type="User")
+    repo = system.sim.add_repo("alice/churn", installation_id=3)
+    repo.commit("main", {"README.md": "# churn\n"})
+    repo.commit("tune", {"etl.py": 'SOURCE = "/home/alice/data/part.csv"\n'}, parent=repo.branches["main"])
+    pr = repo.open_pull_request("tune", "main", title="ETL", body="Reads the data.", user="alice")
+    run = _review(system, pr.number, repo="alice/churn")
+    assert run["status"] == "completed" and "hardcoded-path" in _rules(run)
+    assert "### Configuration" not in run["output"]["summary"]
+
+
 def test_an_unreadable_extends_is_a_note_and_the_repositorys_own_settings_apply(system: LocalSystem) -> None:
     repo, pr = seed_pull_request(system.sim)
     system.sim.add_installation(2, account="other-org")
@@ -145,7 +158,9 @@ def test_shared_settings_errors_name_their_repository_file_and_line(system: Loca
     assert run["conclusion"] == "failure"
 
 
-def test_shared_settings_are_read_once_for_many_reviews_and_one_level_deep(system: LocalSystem) -> None:
+def test_the_organisations_settings_come_with_every_reviews_query_and_one_level_deep(
+    system: LocalSystem,
+) -> None:
     repo, pr = seed_pull_request(system.sim)
     org = system.sim.add_repo("octo-org/.github", installation_id=1)
     org.commit("main", {".github/mldebt.yml": "_extends: ml-settings\n" + RELAXED})
@@ -153,11 +168,29 @@ def test_shared_settings_are_read_once_for_many_reviews_and_one_level_deep(syste
         "main", {".github/mldebt.yml": "fail_on: [low]\n"}
     )
     first = _review(system, pr.number)
+    org.commit("main", {".github/mldebt.yml": "fail_on: [critical]\n"})
     repo.push("feature/scaling", {"README.md": "# churn, scaled\n"})
     system.sim.deliver("pull_request", payloads.pull_request(system.sim, REPO, pr.number, "synchronize"))
     system.run_jobs()
+    second = system.sim.check_runs(REPO)[-1]
     assert len(system.sim.check_runs(REPO)) == 2, "the push was reviewed too"
-    shared_reads = [call.path for call in system.sim.calls if "/contents/" in call.path]
-    assert shared_reads == ["/repos/octo-org/.github/contents/.github/mldebt.yml"]
+    assert [call.path for call in system.sim.calls if "/contents/" in call.path] == []
     assert first["conclusion"] == "success", "ml-settings' fail_on: [low] was not read"
     assert "has an `_extends` of its own, which was not followed" in first["output"]["summary"]
+    assert second["conclusion"] == "failure", "the next review read the organisation's edit: split-leakage on"
+
+
+def test_a_file_extends_names_is_read_once_for_many_reviews(system: LocalSystem) -> None:
+    repo, pr = seed_pull_request(system.sim)
+    system.sim.add_repo("octo-org/ml-settings", installation_id=1).commit(
+        "main", {".github/mldebt.yml": RELAXED}
+    )
+    repo.commit("main", {".github/mldebt.yml": "_extends: ml-settings\n"})
+    first = _review(system, pr.number)
+    repo.push("feature/scaling", {"README.md": "# churn, scaled\n"})
+    system.sim.deliver("pull_request", payloads.pull_request(system.sim, REPO, pr.number, "synchronize"))
+    system.run_jobs()
+    second = system.sim.check_runs(REPO)[-1]
+    shared_reads = [call.path for call in system.sim.calls if "/contents/" in call.path]
+    assert shared_reads == ["/repos/octo-org/ml-settings/contents/.github/mldebt.yml"]
+    assert first["conclusion"] == second["conclusion"] == "success"

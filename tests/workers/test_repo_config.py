@@ -42,9 +42,9 @@ def test_an_edit_with_only_unknown_rule_ids_still_applies_and_says_so() -> None:
     assert note.details == (".github/mldebt.yml:2: rules: unknown rule id 'magic-numbers'",)
 
 
-def test_an_organisation_file_in_error_means_the_defaults_and_costs_one_read() -> None:
-    gh = RecordingGitHub(shared={("octo-org/.github", ".github/mldebt.yml"): Blob("fail_on: [urgent]\n")})
-    settings = review_settings(gh, REPO, None)
+def test_an_organisation_file_in_error_means_the_defaults_and_costs_no_read_of_its_own() -> None:
+    gh = RecordingGitHub()
+    settings = review_settings(gh, REPO, None, Blob("fail_on: [urgent]\n"))
     assert settings.config.fail_on == frozenset({Severity.CRITICAL, Severity.HIGH})
     assert settings.errors == [
         "octo-org/.github:.github/mldebt.yml:1: fail_on/0: 'urgent' is not one of"
@@ -56,10 +56,23 @@ def test_an_organisation_file_in_error_means_the_defaults_and_costs_one_read() -
             " mldebt used its defaults."
         )
     ]
-    assert gh.names() == ["read_shared_config"]
+    assert gh.calls == [], "the review's first query read the organisation's file"
+
+
+def test_extends_naming_the_organisations_file_takes_it_from_the_first_query_and_another_costs_one_read() -> (
+    None
+):
+    shared = {("octo-org/ml-settings", ".github/mldebt.yml"): Blob("fail_on: [low]\n")}
+    gh = RecordingGitHub(shared=shared)
+    org_file = Blob("fail_on: [critical]\n")
+    settings = review_settings(gh, REPO, "_extends: .github\n", org_file)
+    assert settings.config.fail_on == frozenset({Severity.CRITICAL}) and gh.calls == []
+    settings = review_settings(gh, REPO, "_extends: ml-settings\n", org_file)
+    assert settings.config.fail_on == frozenset({Severity.LOW})
+    assert gh.called("read_shared_config") == [("octo-org/ml-settings", ".github/mldebt.yml")]
 
 
 def test_an_invalid_base_file_reads_nothing_shared() -> None:
     gh = RecordingGitHub()
-    settings = review_settings(gh, REPO, "_extends: ml-settings\nfail_on: [urgent]\n")
+    settings = review_settings(gh, REPO, "_extends: ml-settings\nfail_on: [urgent]\n", Blob(None))
     assert gh.calls == [] and settings.errors[0].startswith(".github/mldebt.yml:2: fail_on/0:")
