@@ -225,8 +225,10 @@ class StatementPositions(Mapping[CSTNode, CodeRange]):
         owner, anchor = self._anchor_of(node)
         if owner is None or anchor is None:
             return None
-        # Up to the node first (a question about a header stops there), then whole if it lay past the end.
-        for whole in dict.fromkeys((id(owner) in self._whole, True)):
+        # A compound statement up to the node first (a question about its header stops there), whole only if
+        # the node lay past that; a line of simple statements whole at once, as its nodes are asked in turn.
+        at_once = id(owner) in self._whole or type(owner) is libcst.SimpleStatementLine
+        for whole in dict.fromkeys((at_once, True)):
             if not self._generate(node, anchor, owner, whole):
                 self._anchors = None  # CPython and libcst disagree somewhere: trust neither pairing again
                 return None

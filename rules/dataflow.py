@@ -272,14 +272,16 @@ class FactsRule(PythonRule):
     def code(self, node: libcst.CSTNode, limit: int | None) -> str:
         """Source of a node on one line, cut to `limit` characters for messages (None: all of it)."""
         module = self.facts.module.node if self.facts.module else None
+        text = self.facts.rendered.get(id(node))
         if not isinstance(module, libcst.Module):
             text = ""
-        else:
+        elif text is None:
             # Most annotations and receivers are plain names, which need no code generation.
             plain = (
                 dotted(node) if isinstance(node, libcst.BaseExpression) and _written_plainly(node) else None
             )
             text = plain or " ".join(module.code_for_node(node).split()).replace("`", "'")
+            self.facts.rendered[id(node)] = text
         return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
 
 

@@ -123,6 +123,8 @@ class ModuleFacts:
     _by_name: dict[str, list[Scope]] | None = field(default=None, repr=False)
     _indexed: int = field(default=0, repr=False)
     _callees: dict[int, list[Scope]] = field(default_factory=dict, repr=False)
+    # Each node's code on one line, by id: several rules and interpreter runs name the same calls.
+    rendered: dict[int, str] = field(default_factory=dict, repr=False)
 
     def scopes(self) -> list[Scope]:
         return ([self.module] if self.module else []) + self.functions

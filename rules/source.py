@@ -116,24 +116,62 @@ def python_syntax(code: str) -> ast.Module | None:
         return None
     except ValueError:
         return None
-    if _deeper_than(tree, MAX_NESTING):
+    if _deeper_than(tree, MAX_NESTING, code):
         raise TooDeep
     return tree
 
 
-def _deeper_than(tree: ast.Module, limit: int) -> bool:
+# Simple statements: everything CPython hangs below one is an expression (or an import's names).
+_SIMPLE_STATEMENTS = frozenset(
+    {
+        ast.Expr,
+        ast.Assign,
+        ast.AugAssign,
+        ast.AnnAssign,
+        ast.Return,
+        ast.Raise,
+        ast.Assert,
+        ast.Delete,
+        ast.Import,
+        ast.ImportFrom,
+        ast.Global,
+        ast.Nonlocal,
+        ast.Pass,
+        ast.Break,
+        ast.Continue,
+    }
+)
+# How many levels (tree depth plus the bonuses below) one character of a statement can add at most, and
+# how many it can add with no character at all: `[[x]]` adds two a bracket, `a or b` one per four
+# characters, `Expr(Call(Attribute(...)))` a few for the same ones. tests/rules/test_source.py holds the
+# statements that come closest.
+_LEVELS_PER_CHARACTER = 4
+_LEVELS_FOR_NOTHING = 10
+
+
+def _deeper_than(tree: ast.Module, limit: int, code: str) -> bool:
     # `ast.iter_child_nodes`, inlined: its generators cost more than the rest of the walk. Leaves (`Load`,
     # `Add`, …) have no fields and no depth bonus, so they are measured where they are found, not stacked.
+    # A simple statement too short to reach the limit whatever it holds is not walked into: in real code
+    # that is nearly all of them, so the walk costs a few nodes per statement instead of all of them.
+    starts = [0, *(found.end() for found in _UNIVERSAL_NEWLINE.finditer(code))]
     stack: list[tuple[ast.AST, int]] = [(tree, 1)]
     push, pop = stack.append, stack.pop
     while stack:
         node, depth = pop()
-        if isinstance(node, ast.BoolOp):
-            depth += len(node.values)
-        elif isinstance(node, ast.alias):
-            depth += node.name.count(".")
-        elif isinstance(node, ast.ImportFrom):
-            depth += (node.module or "").count(".")
+        kind = type(node)
+        if kind in _SIMPLE_STATEMENTS:
+            # Characters from the start of its first line to its end: `end_col_offset` counts UTF-8
+            # bytes, never fewer than the characters, so this only ever overstates the length.
+            span = starts[node.end_lineno - 1] + node.end_col_offset - starts[node.lineno - 1]  # type: ignore[attr-defined]
+            if depth + _LEVELS_PER_CHARACTER * span + _LEVELS_FOR_NOTHING <= limit:
+                continue
+        if kind is ast.BoolOp:
+            depth += len(node.values)  # type: ignore[attr-defined]
+        elif kind is ast.alias:
+            depth += node.name.count(".")  # type: ignore[attr-defined]
+        elif kind is ast.ImportFrom:
+            depth += (node.module or "").count(".")  # type: ignore[attr-defined]
         if depth > limit:
             return True
         depth += 1

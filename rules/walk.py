@@ -16,9 +16,12 @@ computed a statement at a time, for the statements a rule asks about
 
 from __future__ import annotations
 
+import functools
 import inspect
 import re
+import typing
 from collections.abc import Callable, Iterable, Mapping
+from operator import attrgetter
 
 import libcst
 from libcst import BatchableCSTVisitor, CSTNode, MaybeSentinel, Module
@@ -31,6 +34,7 @@ _CHILD_FIELD = re.compile(r'visit_\w+\(\s*self,\s*"(\w+)"')
 
 # Whitespace and punctuation: nodes holding nothing but more of the same, which no rule hooks today.
 _TRIVIA_BASES: tuple[type[CSTNode], ...] = (
+    libcst.BaseParenthesizableWhitespace,
     libcst.BaseBinaryOp,
     libcst.BaseBooleanOp,
     libcst.BaseCompOp,
@@ -82,28 +86,53 @@ class _ChildFields(dict[type, tuple[str, ...]]):
 CHILD_FIELDS = _ChildFields()
 
 
-class _HooksByType(dict[type, list[Hook] | None]):
-    """The hooks for a node type, looked up by name once per type: a plain dict hit on every later node."""
+def _admitted(hint: object) -> list[object]:
+    """The types a field annotation admits: `Sequence[Union[Arg, Comma]]` admits Arg and Comma."""
+    if typing.get_origin(hint) is None:
+        return [hint]
+    return [kind for argument in typing.get_args(hint) for kind in _admitted(argument)]
 
-    def __init__(self, hooks: Mapping[str, list[Hook]], prefix: str) -> None:
+
+@functools.cache
+def _holds_only_trivia(kind: type, name: str) -> bool:
+    nodes = [
+        admitted
+        for admitted in _admitted(typing.get_type_hints(kind)[name])
+        if isinstance(admitted, type) and issubclass(admitted, CSTNode)
+    ]
+    return bool(nodes) and all(
+        admitted in TRIVIA or issubclass(admitted, _TRIVIA_BASES) for admitted in nodes
+    )
+
+
+# What the walk does at a node of one type: whether it is a statement, its visit and leave hooks, and a
+# getter for the child fields to descend into (None for a leaf).
+_Plan = tuple[bool, list[Hook] | None, list[Hook] | None, Callable[[CSTNode], tuple[object, ...]] | None]
+
+
+class _Plans(dict[type, _Plan]):
+    """Each node type's plan, made on first sight: one dict hit per node after that."""
+
+    def __init__(self, hooks: Mapping[str, list[Hook]], skip: frozenset[type]) -> None:
         super().__init__()
         self.hooks = hooks
-        self.prefix = prefix
+        self.skip = skip
 
-    def __missing__(self, kind: type) -> list[Hook] | None:
-        found = self[kind] = self.hooks.get(self.prefix + kind.__name__)
+    def __missing__(self, kind: type) -> _Plan:
+        names = [name for name in CHILD_FIELDS[kind] if not (self.skip and _holds_only_trivia(kind, name))]
+        children: Callable[[CSTNode], tuple[object, ...]] | None = None
+        if len(names) == 1:  # `attrgetter` of one name answers the value itself, not a 1-tuple
+            name = names[0]
+            children = lambda node: (getattr(node, name),)  # noqa: E731  # the getter of this one field
+        elif names:
+            children = attrgetter(*names)
+        found = self[kind] = (
+            issubclass(kind, STATEMENTS),
+            self.hooks.get("visit_" + kind.__name__),
+            self.hooks.get("leave_" + kind.__name__),
+            children,
+        )
         return found
-
-
-class _Statements(dict[type, bool]):
-    """Whether a node type is one positions are anchored to; `isinstance` on libcst's ABCs is dear."""
-
-    def __missing__(self, kind: type) -> bool:
-        found = self[kind] = issubclass(kind, STATEMENTS)
-        return found
-
-
-_IS_STATEMENT = _Statements()
 
 
 def visitor_hooks(visitors: Iterable[BatchableCSTVisitor]) -> dict[str, list[Hook]]:
@@ -145,47 +174,35 @@ class Walk:
 
     def run(self, hooks: Mapping[str, list[Hook]]) -> None:
         """Calls `hooks` (name -> functions, as libcst batches them) in libcst's order."""
-        visits = _HooksByType(hooks, "visit_")
-        leaves = _HooksByType(hooks, "leave_")
-        self._descend(self.module, self.module, visits, leaves, _skipped(hooks))
+        self._descend(self.module, self.module, _Plans(hooks, _skipped(hooks)))
 
     def note_owners(self, node: CSTNode, statement: CSTNode) -> None:
         """Records the owners under `node` without calling any hook (for a rule that asks ahead)."""
-        self._descend(node, statement, _HooksByType({}, ""), _HooksByType({}, ""), TRIVIA)
+        self._descend(node, statement, _Plans({}, TRIVIA))
 
-    def _descend(
-        self,
-        root: CSTNode,
-        within: CSTNode,
-        visits: _HooksByType,
-        leaves: _HooksByType,
-        skip: frozenset[type],
-    ) -> None:
-        owners, statements, fields, is_statement = self.owners, self.statements, CHILD_FIELDS, _IS_STATEMENT
+    def _descend(self, root: CSTNode, within: CSTNode, plans: _Plans) -> None:
+        owners, statements, skip = self.owners, self.statements, plans.skip
 
         def visit(node: CSTNode, within: CSTNode) -> None:
-            kind = type(node)
-            entered = is_statement[kind]
+            entered, visits, leaves, children = plans[type(node)]
             if entered:
                 within = node
                 statements.append(node)
             owners[id(node)] = within
-            hooks = visits[kind]
-            if hooks:
-                for hook in hooks:
+            if visits:
+                for hook in visits:
                     hook(node)
-            for name in fields[kind]:
-                child = getattr(node, name)
-                child_kind = type(child)
-                if child_kind is tuple or child_kind is list:
-                    for item in child:
-                        if type(item) not in skip:
-                            visit(item, within)
-                elif child is not None and child_kind is not MaybeSentinel and child_kind not in skip:
-                    visit(child, within)
-            hooks = leaves[kind]
-            if hooks:
-                for hook in hooks:
+            if children is not None:
+                for child in children(node):
+                    child_kind = type(child)
+                    if child_kind is tuple or child_kind is list:
+                        for item in child:  # type: ignore[attr-defined]  # a tuple or list, as just checked
+                            if type(item) not in skip:
+                                visit(item, within)
+                    elif child is not None and child_kind is not MaybeSentinel and child_kind not in skip:
+                        visit(child, within)  # type: ignore[arg-type]  # a node: all else is ruled out
+            if leaves:
+                for hook in leaves:
                     hook(node)
             if entered:
                 statements.pop()

@@ -18,6 +18,7 @@ from rules.dataflow import FactsRule
 from rules.finding import Severity
 from rules.leakage_imputation import FILL_METHODS, IMPUTATION_LABEL
 from rules.leakage_interpreter import Interpreter
+from rules.leakage_reach import fitting_functions
 from rules.leakage_values import RowIndex, Run
 from rules.leakage_verdict import Leak, call_toward_fit, find_leaks
 from rules.leakage_vocabulary import CLUSTER_LIBRARIES, CLUSTERERS
@@ -283,8 +284,11 @@ class SplitLeakage(FactsRule):
         reported: set[int] = set()
         if isinstance(module, libcst.Module):
             self._report(interpreter.index, interpreter.run_module(module), reported)
+        fitting = fitting_functions(facts)
         for scope in self._uncalled(facts):
             if id(scope.node) in interpreter.executed or not isinstance(scope.node, libcst.FunctionDef):
+                continue
+            if id(scope.node) not in fitting:
                 continue
             self._report(interpreter.index, interpreter.run_function(scope.node, scope.class_name), reported)
 
