@@ -20,6 +20,7 @@ import libcst
 from rules.cst import dotted, string_value
 from rules.tuning import TRIVIAL_VALUES, normalise_name, normalise_number
 from rules.tuning_sites import cli_option, field_default, is_field_call, number_from_expr, target_name
+from rules.walk import Walk, visitor_hooks
 
 Where = Literal["assign", "kwarg", "dict", "cli", "positional"]
 
@@ -256,7 +257,7 @@ def owner_of(node: libcst.Assign | libcst.AnnAssign) -> str:
     return names[0] or "" if names else ""
 
 
-class BaseValues(libcst.CSTVisitor):
+class BaseValues(libcst.BatchableCSTVisitor):
     """The base's value of every setting, by identity: what the head is compared with."""
 
     def __init__(self) -> None:
@@ -287,7 +288,7 @@ class BaseValues(libcst.CSTVisitor):
 def base_values(module: libcst.Module | None) -> dict[str, set[str]]:
     collector = BaseValues()
     if module is not None:
-        module.visit(collector)
+        Walk(module).run(visitor_hooks([collector]))  # libcst's own visit would rebuild every node
     return collector.values
 
 

@@ -23,7 +23,7 @@ from rq.utils import now
 from core.keys import WORKER_TTL_MARGIN_SECONDS
 from core.logs import configure
 from core.settings import Settings, SettingsError
-from workers import clients, commands, reconcile, review, sweeper  # noqa: F401  (commands, review: imported before the fork)
+from workers import clients, commands, reconcile, review, sweeper, warmup  # noqa: F401  (commands, review: imported before the fork)
 from workers.housekeeping import HeartbeatScheduler, clean
 from workers.locks import lifetime
 from workers.tokens import check_signing_key
@@ -124,6 +124,7 @@ def main() -> int:
         return 2
     configure(settings.log_level)
     clients.tls_context()
+    warmup.load_models()
     worker = build_worker(settings)
     for queue in worker.queues:
         reconcile.kick(queue, settings.reconcile_interval_seconds)

@@ -9,12 +9,15 @@ itself, so a job can still close its check run.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Generator
 from datetime import UTC, datetime, timedelta
 
 import httpx
 import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from githubkit import GitHub
 from githubkit.auth.base import BaseAuthStrategy
 from redis import Redis
@@ -38,7 +41,18 @@ def app_jwt(settings: Settings, now: datetime | None = None) -> str:
         "exp": int((issued + JWT_LIFETIME).timestamp()),
         "iss": str(settings.app_id),
     }
-    return jwt.encode(claims, settings.private_key.reveal(), algorithm="RS256")
+    return jwt.encode(claims, _signing_key(settings.private_key.reveal()), algorithm="RS256")
+
+
+@functools.lru_cache(maxsize=2)
+def _signing_key(pem: str) -> RSAPrivateKey:
+    """The App's key, parsed once per process: parsing checks the RSA key, some 40 ms a time, which every
+    token exchange paid. The worker signs once at start-up (`check_signing_key`), so the work horses it
+    forks inherit the parsed key."""
+    key = serialization.load_pem_private_key(pem.encode(), password=None)
+    if not isinstance(key, RSAPrivateKey):
+        raise TypeError("a GitHub App's private key is an RSA key")
+    return key
 
 
 def check_signing_key(settings: Settings, setting: str) -> None:
