@@ -8,11 +8,10 @@ rule and key, not line number) and the PR touched its lines.
 
 from __future__ import annotations
 
-import gc
 import logging
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import ExitStack, contextmanager
+from collections.abc import Iterable, Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -20,6 +19,7 @@ from libcst import BatchableCSTVisitor, CSTNode, Module
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from rules.anchors import StatementPositions
+from rules.collector import ScanCollector
 from rules.config import Config
 from rules.dataflow import share_facts
 from rules.diff import changed_lines
@@ -239,28 +239,13 @@ def _override(findings: Iterable[Finding], config: Config) -> list[Finding]:
     return result
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection while one file is parsed and walked; one collection of its leftovers
-    after.
-
-    A parse allocates hundreds of thousands of nodes that all outlive it, and
-    CPython's collector, run every 700 allocations, walks them again and again
-    while they are being built: about a third of a parse's time. Paused per file,
-    the file's garbage is collected once, when the collector resumes, so memory
-    stays bounded by one file, whatever the size of the pull request.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def scan(review: ReviewInput) -> ScanResult:
     """Findings for the touched files at head, the debt the PR fixed, and what could not be read."""
+    with ScanCollector() as collector:
+        return _scan(review, collector)
+
+
+def _scan(review: ReviewInput, collector: ScanCollector) -> ScanResult:
     config = review.config
     rules = _active(config)
     notes: list[FileNote] = []
@@ -285,7 +270,9 @@ def scan(review: ReviewInput) -> ScanResult:
         if base is not None and item.previous_path:
             base.path = item.path
         try:
-            with _collector_paused():
+            with collector.paused():
+                if head.module is not None:  # parsed now, the tree the change rules keep to the end
+                    collector.keep()
                 file_findings, file_fixed = _scan_pair(head, base, review, rules, statuses)
         except RecursionError:  # deep but parseable code outruns the recursive visitors: a limit, not a bug
             notes.append(FileNote(item.path, "nested too deeply for mldebt's rules to read; it was skipped"))

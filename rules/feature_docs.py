@@ -228,7 +228,7 @@ def computed_nearby(
     neighbours = [
         item
         for item in changed
-        if item.path != path and item.path.endswith(".py") and posixpath.dirname(item.path) in folders
+        if item.path != path and item.path.endswith(".py") and item.path.rpartition("/")[0] in folders
     ]
     return any(wanted in _created_by(item, side) for item in neighbours[:MAX_NEIGHBOURS])
 

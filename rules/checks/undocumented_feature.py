@@ -74,7 +74,7 @@ class UndocumentedFeature(FeatureColumns, FileRule):
         idle = self._idle_lines()
         for candidate in self.candidates:
             name = candidate.name
-            if self.first_line(candidate.node) in idle:
+            if idle and self.first_line(candidate.node) in idle:
                 continue
             if name.glob in seen or candidate.documented or (candidate.listed and scope == "model-data"):
                 continue
