@@ -8,8 +8,11 @@ pipeline tests run such jobs in real `rq` worker processes.
 
 from __future__ import annotations
 
+import copy
 import json
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 import httpx
 import pytest
@@ -18,10 +21,12 @@ from rq import Queue
 from rq.exceptions import DuplicateJobError
 from rq.job import Job
 
+from bot.router import Delivery, route
 from core import keys
 from core.jobs import ReviewJob, enqueue_pull_request_job
 from core.settings import Settings
-from tests.payloads import load
+from tests.bot.test_review_comment_routing import REPLY
+from tests.payloads import load, on_pull_request
 from tests.receiver.conftest import RETRY_INTERVALS
 from tests.receiver.test_receiver import opened, post, queued
 
@@ -59,14 +64,47 @@ def test_an_accepted_delivery_is_one_script_call(receiver: str, redis: Redis) ->
     assert queued(redis) == 2
 
 
+def _pull_request(number: int) -> dict[str, Any]:
+    payload: dict[str, Any] = json.loads(opened())
+    payload["number"] = payload["pull_request"]["number"] = number
+    return payload
+
+
+def _comment(number: int) -> dict[str, Any]:
+    payload = on_pull_request(load("issue_comment", "created.with-installation.payload.json"), number)
+    payload["comment"]["body"] = "/mldebt rescore"
+    payload["comment"]["id"] = number
+    return payload
+
+
+def _reply(number: int) -> dict[str, Any]:
+    payload = copy.deepcopy(REPLY)
+    payload["pull_request"]["number"] = payload["comment"]["id"] = number
+    return payload
+
+
+@pytest.mark.parametrize(
+    ("event", "payload"),
+    [("pull_request", _pull_request), ("issue_comment", _comment), ("pull_request_review_comment", _reply)],
+)
 def test_the_job_hash_is_the_one_rqs_unique_enqueue_writes(
-    receiver: str, redis: Redis, settings: Settings
+    receiver: str,
+    redis: Redis,
+    settings: Settings,
+    event: str,
+    payload: Callable[[int], dict[str, Any]],
 ) -> None:
-    assert _send(receiver, 3).status_code == 202
-    ours = redis.hgetall(f"rq:job:{_spec(3).job_id}")
+    """Each kind of job, and a second job of that kind (the receiver fills in only what changes between
+    two jobs of one kind), field for field as RQ writes it."""
+    for number in (3, 4):
+        body = payload(number)
+        [spec] = route(Delivery(event, "guid", body, settings.app_id)).jobs
+        answer = post(receiver, event, json.dumps(body).encode())
+        assert (answer.status_code, answer.json()["outcome"]) == (202, "enqueued")
+    ours = redis.hgetall(f"rq:job:{spec.job_id}")
     redis.flushdb()
-    enqueue_pull_request_job(redis, settings, _spec(3))
-    rqs = redis.hgetall(f"rq:job:{_spec(3).job_id}")
+    enqueue_pull_request_job(redis, settings, spec)
+    rqs = redis.hgetall(f"rq:job:{spec.job_id}")
     assert set(ours) == set(rqs)
     assert {name: value for name, value in ours.items() if name not in MOMENTS} == {
         name: value for name, value in rqs.items() if name not in MOMENTS
