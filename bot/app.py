@@ -7,6 +7,7 @@ GitHub call and no scanning inside the request.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -31,6 +32,9 @@ from core.logs import configure, log_context
 from core.settings import Settings
 
 log = logging.getLogger("mldebt.receiver")
+# How long the event loop's routes wait on Redis: one deadline around the whole exchange, not redis-py's
+# `socket_timeout`, which wraps every send in a task of its own (asyncio.wait_for) and every read in a timer.
+REDIS_TIMEOUT_SECONDS = 2.0
 
 
 class BodyTooLarge(Exception):
@@ -76,11 +80,11 @@ class _Connections:
     def for_loop(self) -> AsyncRedis:
         if self._async is None:
             # One prompt retry: a pooled connection Redis closed on restart fails once, then reconnects; a
-            # Redis that is down still answers 503 at once instead of after a backoff.
+            # Redis that is down still answers 503 at once instead of after a backoff. No `socket_timeout`:
+            # the routes bound each exchange with REDIS_TIMEOUT_SECONDS.
             self._async = AsyncRedis.from_url(
                 self._settings.redis_url,
-                socket_timeout=2,
-                socket_connect_timeout=2,
+                socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
                 retry=Retry(NoBackoff(), 1),
             )
         return self._async
@@ -151,8 +155,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     async def _take(decision: Decision, guid: str, event: str, started: float) -> Response:
         try:
-            taken = await redis.acceptor().take(decision, guid)
-        except RedisError:
+            async with asyncio.timeout(REDIS_TIMEOUT_SECONDS):
+                taken = await redis.acceptor().take(decision, guid)
+        except (RedisError, TimeoutError):
             log.exception("redis unavailable")
             return _answer(
                 503, event, "unavailable", "queue unavailable; GitHub will show this delivery as failed"
@@ -171,8 +176,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.get("/readyz")
     async def readyz() -> Response:
         try:
-            await redis.for_loop().ping()
-        except RedisError:
+            async with asyncio.timeout(REDIS_TIMEOUT_SECONDS):
+                await redis.for_loop().ping()
+        except (RedisError, TimeoutError):
             return JSONResponse({"status": "redis unavailable"}, status_code=503)
         return JSONResponse({"status": "ready"})
 
