@@ -55,10 +55,11 @@ async def _read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def _answer(status: int, event: str, outcome: str, detail: str) -> JSONResponse:
+def _answer(status: int, event: str, outcome: str, detail: str) -> Response:
     DELIVERIES.labels(event=event or "unknown", outcome=outcome).inc()
     log.info("delivery %s: %s", outcome, detail, extra={"event": event})
-    return JSONResponse({"outcome": outcome, "detail": detail}, status_code=status)
+    body = orjson.dumps({"outcome": outcome, "detail": detail})
+    return Response(body, status_code=status, media_type="application/json")
 
 
 class _Connections:
@@ -117,7 +118,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="mldebt", lifespan=lifespan, docs_url=None, redoc_url=None)
     secret = settings.webhook_secret.reveal()
 
-    @app.post("/webhook")
     async def webhook(request: Request) -> Response:
         started = time.perf_counter()
         event = request.headers.get("x-github-event", "")
@@ -152,6 +152,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 if not decision.jobs:
                     return _answer(202, event, "ignored", decision.reason)
                 return await _take(decision, guid, event, started)
+
+    # A plain Starlette route: FastAPI's request handling (dependencies, response models) is work the webhook,
+    # which reads its own raw body and headers, never needs on the path every delivery takes.
+    app.add_route("/webhook", webhook, methods=["POST"])
 
     async def _take(decision: Decision, guid: str, event: str, started: float) -> Response:
         try:
