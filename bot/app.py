@@ -81,10 +81,11 @@ class _Connections:
     def for_loop(self) -> AsyncRedis:
         if self._async is None:
             # One prompt retry: a pooled connection Redis closed on restart fails once, then reconnects; a
-            # Redis that is down still answers 503 at once instead of after a backoff. No `socket_timeout`:
-            # the routes bound each exchange with REDIS_TIMEOUT_SECONDS.
+            # Redis that is down still answers 503 at once instead of after a backoff. No `socket_timeout`
+            # (redis-py 8 sets 5 s unless told): the routes bound each exchange with REDIS_TIMEOUT_SECONDS.
             self._async = AsyncRedis.from_url(
                 self._settings.redis_url,
+                socket_timeout=None,
                 socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
                 retry=Retry(NoBackoff(), 1),
             )
