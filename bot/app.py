@@ -32,8 +32,9 @@ from core.logs import configure, log_context
 from core.settings import Settings
 
 log = logging.getLogger("mldebt.receiver")
-# How long the event loop's routes wait on Redis: one deadline around the whole exchange, not redis-py's
-# `socket_timeout`, which wraps every send in a task of its own (asyncio.wait_for) and every read in a timer.
+# How long the event loop waits on Redis: one deadline around each exchange (a readiness ping, a batch of
+# deliveries), not redis-py's `socket_timeout`, which wraps every send in a task of its own
+# (asyncio.wait_for) and every read in a timer.
 REDIS_TIMEOUT_SECONDS = 2.0
 
 
@@ -95,7 +96,7 @@ class _Connections:
         if self._acceptor is None:
             # The queue only builds jobs: its sync connection is never opened by the webhook route.
             queue = Queue(self._settings.queue_name, connection=self.sync())
-            self._acceptor = Acceptor(self.for_loop(), queue, self._settings)
+            self._acceptor = Acceptor(self.for_loop(), queue, self._settings, REDIS_TIMEOUT_SECONDS)
         return self._acceptor
 
     async def close(self) -> None:
@@ -160,8 +161,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     async def _take(decision: Decision, guid: str, event: str, started: float) -> Response:
         try:
-            async with asyncio.timeout(REDIS_TIMEOUT_SECONDS):
-                taken = await redis.acceptor().take(decision, guid)
+            taken = await redis.acceptor().take(decision, guid)
         except (RedisError, TimeoutError):
             log.exception("redis unavailable")
             return _answer(

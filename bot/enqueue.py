@@ -2,21 +2,27 @@
 
 One Lua script does it all, so a delivery is either taken whole or not at
 all, and the receiver waits on Redis once per delivery instead of once per
-key. The jobs are RQ's own (written as RQ 3's `save_unique_job` writes them:
-the job hash, the queue's id list, the set of queues), so a stock `rq` worker
-runs them and RQ's `unique=True` enqueue sees their ids as taken. A failed job
-is retried after each of `MLDEBT_JOB_RETRY_INTERVALS`; one that still fails
-stays in RQ's failed-job registry for a week, where `rq requeue` can replay it.
-"""
+key. Deliveries that arrive while Redis is answering earlier ones go
+together, their scripts in one pipeline: under a burst the receiver pays for
+a round trip per batch, not per delivery, and each delivery is still a script
+of its own. The jobs are RQ's own (written as RQ 3's `save_unique_job` writes
+them: the job hash, the queue's id list, the set of queues), so a stock `rq`
+worker runs them and RQ's `unique=True` enqueue sees their ids as taken. A
+failed job is retried after each of `MLDEBT_JOB_RETRY_INTERVALS`; one that
+still fails stays in RQ's failed-job registry for a week, where `rq requeue`
+can replay it."""
 
 from __future__ import annotations
 
+import asyncio
 import enum
+import hashlib
 import struct
 import zlib
 from collections.abc import Iterable
 
 from redis.asyncio import Redis
+from redis.exceptions import NoScriptError
 from rq import Queue
 from rq.utils import now, utcformat
 
@@ -60,6 +66,8 @@ for i = 1, jobs do
 end
 return queued
 """
+
+_ACCEPT_SHA = hashlib.sha1(_ACCEPT.encode()).hexdigest()
 
 # The job hash fields that differ between two jobs of one kind; RQ's own job gives every other field.
 _OWN_FIELDS = frozenset({"created_at", "enqueued_at", "data", "description"})
@@ -110,15 +118,22 @@ class Taken(enum.Enum):
     ENQUEUED = "enqueued"
 
 
-class Acceptor:
-    """Holds the registered script, an RQ queue used only to build jobs (it never talks to Redis) and the
-    job hash of each kind of job it has taken."""
+# A delivery's script: its keys, its arguments, and where its answer goes.
+_Call = tuple[list[str], list[str | bytes | int], "asyncio.Future[int]"]
 
-    def __init__(self, redis: Redis, queue: Queue, settings: Settings) -> None:
-        self._script = redis.register_script(_ACCEPT)
+
+class Acceptor:
+    """Holds an RQ queue used only to build jobs (it never talks to Redis), the job hash of each kind of job
+    it has taken, and the deliveries waiting for the batch in flight to be answered."""
+
+    def __init__(self, redis: Redis, queue: Queue, settings: Settings, timeout: float) -> None:
+        self._redis = redis
         self._queue = queue
         self._settings = settings
+        self._timeout = timeout
         self._hashes: dict[type[PullRequestJob], _JobHash] = {}
+        self._waiting: list[_Call] = []
+        self._sending: asyncio.Task[None] | None = None
 
     def job_hash(self, spec: PullRequestJob) -> bytes:
         """`spec`'s job hash, packed for the script."""
@@ -147,9 +162,57 @@ class Acceptor:
         return script_keys + job_keys + head_keys, args
 
     async def take(self, decision: Decision, guid: str) -> Taken:
-        """Raises RedisError when Redis cannot be reached, having written nothing."""
+        """Raises RedisError when Redis cannot be reached, TimeoutError when the batch before this
+        delivery's and its own took longer than the timeout each; either way its script ran whole or not at
+        all."""
         script_keys, args = self.arguments(decision, guid)
-        answer = int(await self._script(keys=script_keys, args=args))
-        if answer < 0:
+        answer: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        self._waiting.append((script_keys, args, answer))
+        if self._sending is None:
+            self._sending = asyncio.create_task(self._send_waiting())
+        taken = await answer
+        if taken < 0:
             return Taken.DUPLICATE_DELIVERY
-        return Taken.ENQUEUED if answer else Taken.DUPLICATE_JOBS
+        return Taken.ENQUEUED if taken else Taken.DUPLICATE_JOBS
+
+    async def _send_waiting(self) -> None:
+        """One batch in flight at a time: what arrives meanwhile is the next batch. Its own task, so a
+        delivery whose request is cancelled never cancels the others' batch."""
+        try:
+            while self._waiting:
+                batch, self._waiting = self._waiting, []
+                try:
+                    async with asyncio.timeout(self._timeout):
+                        answers = await self._run([(script_keys, args) for script_keys, args, _ in batch])
+                except Exception as exc:  # each waiting delivery answers for itself (503, or 500 for a bug)
+                    answers = [exc] * len(batch)
+                for (*_, answer), outcome in zip(batch, answers, strict=True):
+                    if answer.done():  # its request gave up waiting
+                        continue
+                    if isinstance(outcome, Exception):
+                        answer.set_exception(outcome)
+                    else:
+                        answer.set_result(int(outcome))
+        finally:
+            self._sending = None
+
+    async def _run(self, calls: list[tuple[list[str], list[str | bytes | int]]]) -> list[int | Exception]:
+        """Runs each call's script, all in one round trip; a Redis that lost its scripts (a restart) gets
+        ours again, and the calls it refused, having run none of them, go once more."""
+        answers = await self._pipeline(calls)
+        refused = [index for index, answer in enumerate(answers) if isinstance(answer, NoScriptError)]
+        if refused:
+            await self._redis.script_load(_ACCEPT)
+            again = await self._pipeline([calls[index] for index in refused])
+            for index, answer in zip(refused, again, strict=True):
+                answers[index] = answer
+        return answers
+
+    async def _pipeline(
+        self, calls: list[tuple[list[str], list[str | bytes | int]]]
+    ) -> list[int | Exception]:
+        pipeline = self._redis.pipeline(transaction=False)
+        for script_keys, args in calls:
+            pipeline.evalsha(_ACCEPT_SHA, len(script_keys), *script_keys, *args)
+        answers: list[int | Exception] = await pipeline.execute(raise_on_error=False)
+        return answers

@@ -8,19 +8,23 @@ pipeline tests run such jobs in real `rq` worker processes.
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import json
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
 from redis import Redis
+from redis.asyncio import Redis as AsyncRedis
 from rq import Queue
 from rq.exceptions import DuplicateJobError
 from rq.job import Job
 
+from bot.enqueue import Acceptor, Taken
 from bot.router import Delivery, route
 from core import keys
 from core.jobs import ReviewJob, enqueue_pull_request_job
@@ -81,6 +85,44 @@ def _reply(number: int) -> dict[str, Any]:
     payload = copy.deepcopy(REPLY)
     payload["pull_request"]["number"] = payload["comment"]["id"] = number
     return payload
+
+
+def test_deliveries_that_arrive_together_share_a_round_trip_and_each_is_taken_once(
+    redis_url: str, redis: Redis, settings: Settings
+) -> None:
+    """Deliveries that arrive while Redis is answering go together, one pipeline of scripts: far fewer reads
+    for Redis than deliveries, and each delivery is still its own script, its GUID taken once."""
+    deliveries = [(str(uuid.uuid4()), number) for number in range(100, 130)]
+    deliveries += deliveries[:10]  # redelivered while the first attempt is still in the same batch
+
+    async def take_all() -> list[Taken]:
+        client = AsyncRedis.from_url(redis_url)
+        acceptor = Acceptor(client, Queue(settings.queue_name, connection=redis), settings, timeout=5)
+        try:
+            await acceptor.take(route(Delivery("pull_request", "warm-up", _pull_request(1), 1)), "warm-up")
+            before = redis.info("stats")["total_reads_processed"]
+            taken = await asyncio.gather(
+                *(
+                    acceptor.take(route(Delivery("pull_request", guid, _pull_request(number), 1)), guid)
+                    for guid, number in deliveries
+                )
+            )
+            assert redis.info("stats")["total_reads_processed"] - before < 10
+            return taken
+        finally:
+            await client.aclose()
+
+    taken = asyncio.run(take_all())
+    assert Counter(taken) == {Taken.ENQUEUED: 30, Taken.DUPLICATE_DELIVERY: 10}
+    assert queued(redis) == 31
+
+
+def test_a_redis_that_lost_the_script_gets_it_again(receiver: str, redis: Redis) -> None:
+    assert _send(receiver, 7).status_code == 202
+    redis.script_flush()
+    answer = _send(receiver, 8)
+    assert (answer.status_code, answer.json()["outcome"]) == (202, "enqueued")
+    assert queued(redis) == 2
 
 
 @pytest.mark.parametrize(
