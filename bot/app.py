@@ -138,18 +138,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if content_type != "application/json":
                 return _answer(415, event, "rejected", "set the webhook content type to application/json")
             try:
-                # orjson: the stdlib's parser took a sixth of the receiver's time on a 20 KB pull_request.
-                payload = orjson.loads(body)
-            except orjson.JSONDecodeError:  # bad bytes or syntax, an infinite number, absurd nesting
-                return _answer(400, event, "rejected", "body is not valid JSON")
-            if not isinstance(payload, dict):
-                return _answer(400, event, "rejected", "body is not a JSON object")
-            if event == "ping":
-                return _answer(200, event, "pong", "ping received")
-            try:
-                decision = route(Delivery(event, guid, payload, settings.app_id))
+                decision = route(Delivery(event, guid, body, settings.app_id))
             except PayloadError as exc:
                 return _answer(400, event, "rejected", str(exc))
+            if event == "ping":
+                return _answer(200, event, "pong", "ping received")
             with log_context(repo=decision.repo, pr=decision.pr, sha=decision.sha):
                 if not decision.jobs:
                     return _answer(202, event, "ignored", decision.reason)

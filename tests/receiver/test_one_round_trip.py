@@ -99,11 +99,17 @@ def test_deliveries_that_arrive_together_share_a_round_trip_and_each_is_taken_on
         client = AsyncRedis.from_url(redis_url)
         acceptor = Acceptor(client, Queue(settings.queue_name, connection=redis), settings, timeout=5)
         try:
-            await acceptor.take(route(Delivery("pull_request", "warm-up", _pull_request(1), 1)), "warm-up")
+            await acceptor.take(
+                route(Delivery("pull_request", "warm-up", json.dumps(_pull_request(1)).encode(), 1)),
+                "warm-up",
+            )
             before = redis.info("stats")["total_reads_processed"]
             taken = await asyncio.gather(
                 *(
-                    acceptor.take(route(Delivery("pull_request", guid, _pull_request(number), 1)), guid)
+                    acceptor.take(
+                        route(Delivery("pull_request", guid, json.dumps(_pull_request(number)).encode(), 1)),
+                        guid,
+                    )
                     for guid, number in deliveries
                 )
             )
@@ -139,9 +145,9 @@ def test_the_job_hash_is_the_one_rqs_unique_enqueue_writes(
     """Each kind of job, and a second job of that kind (the receiver fills in only what changes between
     two jobs of one kind), field for field as RQ writes it."""
     for number in (3, 4):
-        body = payload(number)
-        [spec] = route(Delivery(event, "guid", body, settings.app_id)).jobs
-        answer = post(receiver, event, json.dumps(body).encode())
+        sent = json.dumps(payload(number)).encode()
+        [spec] = route(Delivery(event, "guid", sent, settings.app_id)).jobs
+        answer = post(receiver, event, sent)
         assert (answer.status_code, answer.json()["outcome"]) == (202, "enqueued")
     ours = redis.hgetall(f"rq:job:{spec.job_id}")
     redis.flushdb()

@@ -87,6 +87,13 @@ def test_malformed_json_is_400(receiver: str, redis: Redis) -> None:
     assert response.status_code == 400 and "JSON" in response.json()["detail"]
 
 
+@pytest.mark.parametrize("event", ["pull_request", "installation", "ping"])
+def test_json_that_is_no_object_is_400_for_any_event(receiver: str, redis: Redis, event: str) -> None:
+    response = post(receiver, event, b"[1, 2]")
+    assert response.status_code == 400 and response.json()["detail"] == "body is not a JSON object"
+    assert post(receiver, event, b'{"a": [}').json()["detail"] == "body is not valid JSON"
+
+
 def test_payload_missing_fields_is_400_and_says_which(receiver: str, redis: Redis) -> None:
     payload = json.loads(opened())
     del payload["pull_request"]["head"]
