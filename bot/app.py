@@ -83,7 +83,7 @@ class _Connections:
         if self._async is None:
             # One prompt retry: a pooled connection Redis closed on restart fails once, then reconnects; a
             # Redis that is down still answers 503 at once instead of after a backoff. No `socket_timeout`
-            # (redis-py 8 sets 5 s unless told): the routes bound each exchange with REDIS_TIMEOUT_SECONDS.
+            # (redis-py 8 sets 5 s unless told): REDIS_TIMEOUT_SECONDS bounds each exchange instead.
             self._async = AsyncRedis.from_url(
                 self._settings.redis_url,
                 socket_timeout=None,
