@@ -23,6 +23,10 @@ class _Lenient(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
 
+class JsonObject(_Lenient):
+    """Any JSON object: the body of an event mldebt takes no action on must still be one."""
+
+
 class Account(_Lenient):
     login: str
     type: str = "User"

@@ -8,6 +8,7 @@ payloads.
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 import pytest
@@ -34,7 +35,7 @@ REPLY: dict[str, Any] = {
 
 
 def _route(payload: dict[str, Any]) -> Decision:
-    return route(Delivery("pull_request_review_comment", "guid-1", payload, 1))
+    return route(Delivery("pull_request_review_comment", "guid-1", json.dumps(payload).encode(), 1))
 
 
 def _reply(**comment: Any) -> dict[str, Any]:

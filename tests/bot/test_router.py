@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 import pytest
@@ -15,7 +16,7 @@ APP_ID = 29310
 
 
 def _route(event: str, payload: dict[str, Any], app_id: int = APP_ID) -> Decision:
-    return route(Delivery(event, "guid-1", payload, app_id))
+    return route(Delivery(event, "guid-1", json.dumps(payload).encode(), app_id))
 
 
 @pytest.mark.parametrize(
@@ -149,7 +150,13 @@ def test_description_edits_outside_the_tuning_context_section_review_nothing() -
 
 def test_each_edit_is_its_own_review_so_an_undone_edit_is_reviewed_too() -> None:
     with_context, without = "## Tuning context\nlr from an Optuna sweep\n", "Raise depth."
-    first = route(Delivery("pull_request", "guid-a", _edited(without, with_context), APP_ID)).jobs[0]
-    undo = route(Delivery("pull_request", "guid-b", _edited(with_context, without), APP_ID)).jobs[0]
-    redo = route(Delivery("pull_request", "guid-c", _edited(without, with_context), APP_ID)).jobs[0]
+    first = route(
+        Delivery("pull_request", "guid-a", json.dumps(_edited(without, with_context)).encode(), APP_ID)
+    ).jobs[0]
+    undo = route(
+        Delivery("pull_request", "guid-b", json.dumps(_edited(with_context, without)).encode(), APP_ID)
+    ).jobs[0]
+    redo = route(
+        Delivery("pull_request", "guid-c", json.dumps(_edited(without, with_context)).encode(), APP_ID)
+    ).jobs[0]
     assert len({first.job_id, undo.job_id, redo.job_id}) == 3

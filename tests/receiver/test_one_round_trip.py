@@ -8,20 +8,29 @@ pipeline tests run such jobs in real `rq` worker processes.
 
 from __future__ import annotations
 
+import asyncio
+import copy
 import json
 import uuid
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
 
 import httpx
 import pytest
 from redis import Redis
+from redis.asyncio import Redis as AsyncRedis
 from rq import Queue
 from rq.exceptions import DuplicateJobError
 from rq.job import Job
 
+from bot.enqueue import Acceptor, Taken
+from bot.router import Delivery, route
 from core import keys
 from core.jobs import ReviewJob, enqueue_pull_request_job
 from core.settings import Settings
-from tests.payloads import load
+from tests.bot.test_review_comment_routing import REPLY
+from tests.payloads import load, on_pull_request
 from tests.receiver.conftest import RETRY_INTERVALS
 from tests.receiver.test_receiver import opened, post, queued
 
@@ -59,14 +68,91 @@ def test_an_accepted_delivery_is_one_script_call(receiver: str, redis: Redis) ->
     assert queued(redis) == 2
 
 
-def test_the_job_hash_is_the_one_rqs_unique_enqueue_writes(
-    receiver: str, redis: Redis, settings: Settings
+def _pull_request(number: int) -> dict[str, Any]:
+    payload: dict[str, Any] = json.loads(opened())
+    payload["number"] = payload["pull_request"]["number"] = number
+    return payload
+
+
+def _comment(number: int) -> dict[str, Any]:
+    payload = on_pull_request(load("issue_comment", "created.with-installation.payload.json"), number)
+    payload["comment"]["body"] = "/mldebt rescore"
+    payload["comment"]["id"] = number
+    return payload
+
+
+def _reply(number: int) -> dict[str, Any]:
+    payload = copy.deepcopy(REPLY)
+    payload["pull_request"]["number"] = payload["comment"]["id"] = number
+    return payload
+
+
+def test_deliveries_that_arrive_together_share_a_round_trip_and_each_is_taken_once(
+    redis_url: str, redis: Redis, settings: Settings
 ) -> None:
-    assert _send(receiver, 3).status_code == 202
-    ours = redis.hgetall(f"rq:job:{_spec(3).job_id}")
+    """Deliveries that arrive while Redis is answering go together, one pipeline of scripts: far fewer reads
+    for Redis than deliveries, and each delivery is still its own script, its GUID taken once."""
+    deliveries = [(str(uuid.uuid4()), number) for number in range(100, 130)]
+    deliveries += deliveries[:10]  # redelivered while the first attempt is still in the same batch
+
+    async def take_all() -> list[Taken]:
+        client = AsyncRedis.from_url(redis_url)
+        acceptor = Acceptor(client, Queue(settings.queue_name, connection=redis), settings, timeout=5)
+        try:
+            await acceptor.take(
+                route(Delivery("pull_request", "warm-up", json.dumps(_pull_request(1)).encode(), 1)),
+                "warm-up",
+            )
+            before = redis.info("stats")["total_reads_processed"]
+            taken = await asyncio.gather(
+                *(
+                    acceptor.take(
+                        route(Delivery("pull_request", guid, json.dumps(_pull_request(number)).encode(), 1)),
+                        guid,
+                    )
+                    for guid, number in deliveries
+                )
+            )
+            assert redis.info("stats")["total_reads_processed"] - before < 10
+            return taken
+        finally:
+            await client.aclose()
+
+    taken = asyncio.run(take_all())
+    assert Counter(taken) == {Taken.ENQUEUED: 30, Taken.DUPLICATE_DELIVERY: 10}
+    assert queued(redis) == 31
+
+
+def test_a_redis_that_lost_the_script_gets_it_again(receiver: str, redis: Redis) -> None:
+    assert _send(receiver, 7).status_code == 202
+    redis.script_flush()
+    answer = _send(receiver, 8)
+    assert (answer.status_code, answer.json()["outcome"]) == (202, "enqueued")
+    assert queued(redis) == 2
+
+
+@pytest.mark.parametrize(
+    ("event", "payload"),
+    [("pull_request", _pull_request), ("issue_comment", _comment), ("pull_request_review_comment", _reply)],
+)
+def test_the_job_hash_is_the_one_rqs_unique_enqueue_writes(
+    receiver: str,
+    redis: Redis,
+    settings: Settings,
+    event: str,
+    payload: Callable[[int], dict[str, Any]],
+) -> None:
+    """Each kind of job, and a second job of that kind (the receiver fills in only what changes between
+    two jobs of one kind), field for field as RQ writes it."""
+    for number in (3, 4):
+        sent = json.dumps(payload(number)).encode()
+        [spec] = route(Delivery(event, "guid", sent, settings.app_id)).jobs
+        answer = post(receiver, event, sent)
+        assert (answer.status_code, answer.json()["outcome"]) == (202, "enqueued")
+    ours = redis.hgetall(f"rq:job:{spec.job_id}")
     redis.flushdb()
-    enqueue_pull_request_job(redis, settings, _spec(3))
-    rqs = redis.hgetall(f"rq:job:{_spec(3).job_id}")
+    enqueue_pull_request_job(redis, settings, spec)
+    rqs = redis.hgetall(f"rq:job:{spec.job_id}")
     assert set(ours) == set(rqs)
     assert {name: value for name, value in ours.items() if name not in MOMENTS} == {
         name: value for name, value in rqs.items() if name not in MOMENTS

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+import time
 import uuid
 
 import httpx
@@ -12,7 +13,7 @@ from githubkit.webhooks import sign
 from redis import Redis
 from rq import Queue
 
-from bot.app import create_app
+from bot.app import REDIS_TIMEOUT_SECONDS, create_app
 from core import keys
 from core.settings import Settings, SettingsError
 from harness.servers import ThreadedServer
@@ -84,6 +85,13 @@ def test_sha1_signature_alone_is_not_accepted(receiver: str, redis: Redis) -> No
 def test_malformed_json_is_400(receiver: str, redis: Redis) -> None:
     response = post(receiver, "pull_request", b"{not json")
     assert response.status_code == 400 and "JSON" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("event", ["pull_request", "installation", "ping"])
+def test_json_that_is_no_object_is_400_for_any_event(receiver: str, redis: Redis, event: str) -> None:
+    response = post(receiver, event, b"[1, 2]")
+    assert response.status_code == 400 and response.json()["detail"] == "body is not a JSON object"
+    assert post(receiver, event, b'{"a": [}').json()["detail"] == "body is not valid JSON"
 
 
 def test_payload_missing_fields_is_400_and_says_which(receiver: str, redis: Redis) -> None:
@@ -162,6 +170,23 @@ def test_redis_down_is_503_so_github_shows_the_delivery_failed() -> None:
         assert post(server.url, "pull_request", opened()).status_code == 503
         assert httpx.get(f"{server.url}/readyz").status_code == 503
         assert httpx.get(f"{server.url}/healthz").status_code == 200
+
+
+def test_a_redis_that_stops_answering_is_503_within_the_deadline() -> None:
+    """A Redis that takes connections but never answers (hung, or a black-holed network) holds no delivery
+    past the receiver's Redis deadline."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        url = f"redis://127.0.0.1:{silent.getsockname()[1]}/0"
+        settings = Settings.from_env(
+            {"MLDEBT_APP_ID": "1", "MLDEBT_WEBHOOK_SECRET": SECRET, "REDIS_URL": url}
+        )
+        with ThreadedServer(create_app(settings)) as server:
+            started = time.monotonic()
+            assert post(server.url, "pull_request", opened()).status_code == 503
+            assert httpx.get(f"{server.url}/readyz", timeout=10).status_code == 503
+            assert time.monotonic() - started < 3 * REDIS_TIMEOUT_SECONDS
 
 
 def test_ready_when_redis_answers(receiver: str) -> None:
