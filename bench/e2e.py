@@ -10,29 +10,29 @@ installation's writes (`MLDEBT_WRITE_SPACING`): a few lone reviews, each on an
 installation of its own that has been quiet (what a user usually waits), then
 a burst of PRs on one installation (sustained traffic, whose writes pacing
 holds under GitHub's limit; `bench.pacing`). The 50-PR latency sample and the
-throughput bursts then run with pacing off, to measure the bot's own work.
+throughput bursts then run with pacing off, to measure the bot's own work:
+spread over installations of their own, so that GitHub's per-installation
+write limit, which an unpaced worker outruns, does not decide them.
 """
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from rq import Worker
 from rq.registry import FailedJobRegistry
 
 from bench import world
+from bench.e2e_phases import FILES, Bench, Completions, Fleet, Phase, _joined
 from bench.memory import PeakSampler, children_cpu_seconds, rss_mib
 from bench.pacing import GITHUB_WRITES_PER_MINUTE, WINDOW_SECONDS, WriteLoad, write_load
-from bench.poller import Poller
 from bench.procs import running
 from bench.stats import percentile
 from bench.table import Row, ratio
 from core.settings import Settings
-from ghsim import PullRequest, Repo, payloads
 from harness.system import LocalSystem
 
 PRS = 50
@@ -40,68 +40,15 @@ LONE_PRS = 6
 SUSTAINED_PRS = 20
 # The lone reviews' installations, apart from the one every other phase shares.
 LONE_INSTALLATIONS = range(101, 101 + LONE_PRS)
+# The pacing-off phases' installations: none nears GitHub's 80 writes a minute (`bench.e2e_phases`).
+FLEET_INSTALLATIONS = range(201, 207)
 BURST = 24
-FILES = 20
 BASE_FILES = 40
 LATENCY = 0.05
-PHASE_TIMEOUT = 180.0
-POLL = 0.01
 REAP_WAIT = 0.5
 TARGET_P50 = 1.5
 TARGET_SCALING = 1.7
 TARGET_MIB = 200
-
-
-class Completions(Poller):
-    """Watches the simulator for check runs turning `completed` and notes when each did.
-
-    Waiters are woken by the watcher rather than polling themselves: on two
-    cores every busy loop here is CPU taken from the workers being measured.
-    """
-
-    def __init__(self, system: LocalSystem) -> None:
-        super().__init__(POLL)
-        self._state = system.sim.state
-        self.done: dict[str, tuple[float, str | None]] = {}
-        self._changed = threading.Condition()
-
-    def tick(self) -> None:
-        seen = time.monotonic()
-        with self._state.lock:
-            finished = [
-                (run.head_sha, run.conclusion)
-                for run in self._state.check_runs.values()
-                if run.status == "completed"
-            ]
-        fresh = [(sha, conclusion) for sha, conclusion in finished if sha not in self.done]
-        if fresh:
-            with self._changed:
-                for sha, conclusion in fresh:
-                    self.done[sha] = (seen, conclusion)
-                self._changed.notify_all()
-
-    def wait(self, shas: Sequence[str], timeout: float = PHASE_TIMEOUT) -> None:
-        with self._changed:
-            if not self._changed.wait_for(lambda: all(sha in self.done for sha in shas), timeout):
-                unfinished = sum(sha not in self.done for sha in shas)
-                raise TimeoutError(f"{unfinished} of {len(shas)} reviews unfinished after {timeout:.0f} s")
-
-
-@dataclass
-class Phase:
-    latencies: list[float] = field(default_factory=list)
-    elapsed: float = 0.0
-    conclusions: list[str | None] = field(default_factory=list)
-    calls: int = 0
-
-    @property
-    def throughput(self) -> float:
-        return len(self.latencies) / self.elapsed if self.elapsed else 0.0
-
-    @property
-    def unfinished_reviews(self) -> int:
-        """A review that could not finish closes its run `neutral`; the PRs here all carry debt."""
-        return sum(conclusion not in ("success", "failure") for conclusion in self.conclusions)
 
 
 @dataclass
@@ -114,58 +61,13 @@ class Result:
     burst_one: Phase
     burst_two: Phase
     cpu_per_review: float
+    # GitHub's rate-limit answers in the pacing-off phases: the fleet exists to keep this at 0.
+    limited_answers: int
     idle_mib: float
     peak_process_mib: float
     peak_tree_mib: float
     processes: int
     failed_jobs: int
-
-
-class Bench:
-    def __init__(self, system: LocalSystem, completions: Completions, repo: Repo) -> None:
-        self.system = system
-        self.completions = completions
-        self.repo = repo
-        self._revision = 0
-
-    def prs(self, count: int) -> list[PullRequest]:
-        made = []
-        for _ in range(count):
-            self._revision += 1
-            made.append(world.open_pr(self.repo, FILES, self._revision))
-        return made
-
-    def deliver(self, pr: PullRequest) -> float:
-        event = payloads.pull_request(self.system.sim, self.repo, pr.number, "opened")
-        sent = time.monotonic()
-        response = self.system.sim.deliver("pull_request", event)
-        if response.status_code != 202:
-            raise RuntimeError(f"receiver answered {response.status_code} to PR #{pr.number}")
-        return sent
-
-    def _phase(self, prs: list[PullRequest], sent: list[float], first_call: int) -> Phase:
-        ends = [self.completions.done[pr.head_sha] for pr in prs]
-        return Phase(
-            latencies=[end - start for (end, _), start in zip(ends, sent, strict=True)],
-            elapsed=max(end for end, _ in ends) - min(sent),
-            conclusions=[conclusion for _, conclusion in ends],
-            calls=len(self.system.sim.calls) - first_call,
-        )
-
-    def sequential(self, count: int) -> Phase:
-        prs, sent = self.prs(count), []
-        first_call = len(self.system.sim.calls)
-        for pr in prs:
-            sent.append(self.deliver(pr))
-            self.completions.wait([pr.head_sha])
-        return self._phase(prs, sent, first_call)
-
-    def burst(self, count: int) -> Phase:
-        prs = self.prs(count)
-        first_call = len(self.system.sim.calls)
-        sent = [self.deliver(pr) for pr in prs]
-        self.completions.wait([pr.head_sha for pr in prs])
-        return self._phase(prs, sent, first_call)
 
 
 def _wait_for_workers(system: LocalSystem, count: int, timeout: float = 30.0) -> None:
@@ -186,16 +88,6 @@ def _worker(system: LocalSystem, sampler: PeakSampler, expected: int, *, paced: 
         sampler.watch([process.pid])
         _wait_for_workers(system, expected)
         yield process.pid
-
-
-def _joined(phases: Sequence[Phase]) -> Phase:
-    """Phases run one after another, as one sample."""
-    return Phase(
-        latencies=[latency for phase in phases for latency in phase.latencies],
-        elapsed=sum(phase.elapsed for phase in phases),
-        conclusions=[conclusion for phase in phases for conclusion in phase.conclusions],
-        calls=sum(phase.calls for phase in phases),
-    )
 
 
 def _reaped_cpu(worker: int) -> float:
@@ -227,13 +119,23 @@ def measure(redis_url: str) -> Result:
             sustained_writes = write_load(system.sim.calls[first_call:], SUSTAINED_PRS)
         _wait_for_workers(system, 0)
         unpaced = stack.enter_context(_worker(system, sampler, 1, paced=False))
-        bench.sequential(1)
+        fleet = Fleet(
+            [
+                Bench(
+                    system, completions, world.seed_repo(system.sim, f"fleet-{index}/busy", BASE_FILES, index)
+                )
+                for index in FLEET_INSTALLATIONS
+            ]
+        )
+        fleet.sequential(len(fleet.benches))  # each installation's token minted before the clock starts
         cpu_before = _reaped_cpu(unpaced)
-        sequential = bench.sequential(PRS)
+        first_call = len(system.sim.calls)
+        sequential = fleet.sequential(PRS)
         cpu_per_review = (_reaped_cpu(unpaced) - cpu_before) / PRS
-        burst_one = bench.burst(BURST)
+        burst_one = fleet.burst(BURST)
         stack.enter_context(_worker(system, sampler, 2, paced=False))
-        burst_two = bench.burst(BURST)
+        burst_two = fleet.burst(BURST)
+        limited = sum(call.status in (403, 429) for call in system.sim.calls[first_call:])
         failed = FailedJobRegistry(system.settings.queue_name, connection=system.redis).count
         system.redis.flushdb()
     return Result(
@@ -245,6 +147,7 @@ def measure(redis_url: str) -> Result:
         burst_one,
         burst_two,
         cpu_per_review,
+        limited,
         idle,
         sampler.peak_process_kib / 1024,
         sampler.peak_tree_pss_kib / 1024,
@@ -272,6 +175,7 @@ def rows(result: Result) -> list[Row]:
     )
     trouble = sum(phase.unfinished_reviews for phase in phases) + result.failed_jobs
     label = f"{FILES}-file PRs, {LATENCY * 1000:.0f} ms/call"
+    spread = f"over {len(FLEET_INSTALLATIONS)} installations"
     one, two = result.burst_one.throughput, result.burst_two.throughput
     sequential_rate = len(seq.latencies) / sum(seq.latencies)
     pacing = f"{Settings.write_spacing_seconds:g} s write pacing"
@@ -305,7 +209,7 @@ def rows(result: Result) -> list[Row]:
             load.peak_per_window <= GITHUB_WRITES_PER_MINUTE,
         ),
         Row(
-            f"end to end p50, 1 worker, pacing off ({PRS} PRs one at a time, {label})",
+            f"end to end p50, 1 worker, pacing off ({PRS} PRs one at a time {spread}, {label})",
             _s(p50),
             floor_label,
             ratio(p50, floor),
@@ -313,7 +217,7 @@ def rows(result: Result) -> list[Row]:
             p50 <= TARGET_P50,
         ),
         Row(
-            f"end to end p95, 1 worker, pacing off ({PRS} PRs one at a time, {label})",
+            f"end to end p95, 1 worker, pacing off ({PRS} PRs one at a time {spread}, {label})",
             _s(p95),
             floor_label,
             ratio(p95, floor),
@@ -329,7 +233,7 @@ def rows(result: Result) -> list[Row]:
             None,
         ),
         Row(
-            f"review throughput, 1 worker, pacing off (burst of {BURST} PRs)",
+            f"review throughput, 1 worker, pacing off (burst of {BURST} PRs {spread})",
             f"{one * 60:.1f} PRs/min",
             f"1 / mean one-at-a-time latency: {sequential_rate * 60:.1f} PRs/min",
             ratio(one, sequential_rate),
@@ -337,7 +241,7 @@ def rows(result: Result) -> list[Row]:
             None,
         ),
         Row(
-            f"review throughput, 2 workers, pacing off (burst of {BURST} PRs)",
+            f"review throughput, 2 workers, pacing off (burst of {BURST} PRs {spread})",
             f"{two * 60:.1f} PRs/min",
             f"1 worker: {one * 60:.1f} PRs/min",
             ratio(two, one),
@@ -347,10 +251,18 @@ def rows(result: Result) -> list[Row]:
         Row(
             "reviews that did not finish cleanly (all end-to-end phases)",
             f"{trouble}",
-            f"reviews: {sum(len(phase.latencies) for phase in phases) + 2}",
+            f"reviews: {sum(len(phase.latencies) for phase in phases) + 1 + len(FLEET_INSTALLATIONS)}",
             None,
             "0",
             trouble == 0,
+        ),
+        Row(
+            f"GitHub rate-limit answers, pacing-off phases ({len(FLEET_INSTALLATIONS)} installations)",
+            f"{result.limited_answers}",
+            "calls those phases made, all counted",
+            None,
+            "0",
+            result.limited_answers == 0,
         ),
         Row(
             f"worker peak RSS, largest process ({result.processes} worker processes and work-horses sampled)",
