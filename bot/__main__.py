@@ -27,6 +27,9 @@ def main() -> int:
         host=os.environ.get("HOST", "0.0.0.0"),
         port=int(os.environ.get("PORT", "8000")),
         log_config=None,
+        # The receiver logs each delivery once, with its outcome; uvicorn's access line would be a second,
+        # formatted and written for every delivery.
+        access_log=False,
     )
     return 0
 

@@ -184,7 +184,11 @@ def test_the_stack_reviews_a_pull_request_and_every_health_check_passes(
         assert [run["name"] for run in system.sim.check_runs(REPO, pr.head_sha)] == ["mldebt"]
         assert receiver.process.poll() is None and worker.process.poll() is None
     finally:
-        output = receiver.output() + worker.output()
+        received = receiver.output()
+        output = received + worker.output()
         receiver.close()
         worker.close()
     assert system.sim.private_key_pem not in output and WEBHOOK_SECRET not in output
+    # One line per delivery, the receiver's own, saying what became of it; no second access-log line.
+    deliveries = [line for line in received.splitlines() if '"POST /webhook' in line or "delivery " in line]
+    assert len(deliveries) == 1 and '"mldebt.receiver"' in deliveries[0], deliveries
