@@ -18,6 +18,7 @@ from typing import Any
 import libcst
 
 from rules.notebook import NotebookSource, notebook_to_python
+from rules.parsing import parse_module
 
 MAX_FILE_BYTES = 1_000_000
 # Far beyond hand-written code, far below where libcst's native parser runs out of stack.
@@ -274,7 +275,7 @@ class SourceFile:
             self.parse_error = f"nested more than {MAX_NESTING} levels deep; not read"
             return None
         try:
-            return libcst.parse_module(code)
+            return parse_module(code)
         except libcst.ParserSyntaxError as exc:
             # libcst's raw_line often points one line past the error; its message has the real one.
             stated = re.search(r"error at (\d+):", str(exc))

@@ -4,6 +4,7 @@ or model-data code that nothing documents."""
 from __future__ import annotations
 
 import fnmatch
+import functools
 from collections.abc import Iterable
 
 import libcst
@@ -131,9 +132,17 @@ class UndocumentedFeature(FeatureColumns, FileRule):
             idle.update(range(first, last + 1))
         return idle
 
+    @functools.cached_property
+    def _comments_name_targets(self) -> bool:
+        """Whether the file says "label" or "target" anywhere: a comment calling a column either must."""
+        text = (self.ctx.file.python_text or "").lower()
+        return "label" in text or "target" in text
+
     def _commented_as_target(self, node: libcst.CSTNode) -> bool:
         """The comment ending the column's line, or a comment
         line right above it, calls it the label or target."""
+        if not self._comments_name_targets:
+            return False
         line = self.first_line(node)
         lines = self.ctx.file.python_lines
         comments = [line_comment(lines[line - 1])] if line <= len(lines) else []
