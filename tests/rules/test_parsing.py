@@ -48,6 +48,16 @@ def test_bad_code_fails_as_libcst_fails() -> None:
     assert str(ours.value) == str(theirs.value)
 
 
+def test_an_identifier_only_cpython_takes_is_refused_as_libcst_refuses_it() -> None:
+    """Found by hypothesis (tests/reliability/test_fuzz.py): beyond ASCII, validation can still fail."""
+    code = "\U00031e67" * 3 + "\n"
+    with pytest.raises(libcst.CSTValidationError) as ours:
+        parse_module(code)
+    with pytest.raises(libcst.CSTValidationError) as theirs:
+        libcst.parse_module(code)
+    assert str(ours.value) == str(theirs.value)
+
+
 def test_nodes_built_any_other_way_are_still_validated() -> None:
     parse_module("x = 1\n")
     with pytest.raises(libcst.CSTValidationError):
