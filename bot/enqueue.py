@@ -87,6 +87,17 @@ def _bytes(value: str | bytes | int) -> bytes:
     return (value if isinstance(value, str) else str(value)).encode()
 
 
+def _compressed(data: bytes) -> bytes:
+    """A zlib stream of `data`, as RQ stores a job's data and reads it back with `zlib.decompress`.
+
+    `zlib.compress` sets up a 32 KB window and its hash tables on every call, which for a job's few
+    hundred bytes cost several times the compression itself; a 512-byte window and the smallest tables
+    give the same stream format (any window up to 32 KB decompresses) at a fifth of the time.
+    """
+    compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, 9, 1)
+    return compressor.compress(data) + compressor.flush()
+
+
 class _JobHash:
     """The job hash as RQ's `Job.save` writes it (`to_dict`, None values left out) for one kind of job.
 
@@ -107,7 +118,7 @@ class _JobHash:
 
     def packed(self, spec: PullRequestJob) -> bytes:
         moment = utcformat(now())
-        data = zlib.compress(self._serializer.dumps((spec.func, None, (), spec.kwargs())))
+        data = _compressed(self._serializer.dumps((spec.func, None, (), spec.kwargs())))
         own = ("created_at", moment, "enqueued_at", moment, "data", data, "description", spec.description)
         return _packed(own) + self._shared
 
