@@ -144,12 +144,10 @@ class Fleet:
         return _joined([self.benches[index % len(self.benches)].sequential(1) for index in range(count)])
 
     def burst(self, count: int) -> Phase:
-        made = [
-            (bench, pr)
-            for index in range(count)
-            for bench in [self.benches[index % len(self.benches)]]
-            for pr in bench.prs(1)
-        ]
+        made = []
+        for index in range(count):
+            bench = self.benches[index % len(self.benches)]
+            made += [(bench, pr) for pr in bench.prs(1)]
         lead = self.benches[0]
         first_call = len(lead.system.sim.calls)
         sent = [bench.deliver(pr) for bench, pr in made]

@@ -22,9 +22,9 @@ from typing import Any
 
 import libcst
 from libcst import CSTNode, Module
-from libcst.metadata import CodePosition, CodeRange
+from libcst.metadata import CodeRange
 
-from rules.positions import LINE_SHIFT, Positions, PositionState
+from rules.positions import LINE_SHIFT, Positions, PositionState, code_range
 from rules.walk import Walk
 
 # libcst compound statement -> the CPython statements it may be.
@@ -247,13 +247,16 @@ class StatementPositions(Mapping[CSTNode, CodeRange]):
         owner, anchor = self._anchor_of(node)
         if anchor is not None and (owner is node or anchor.first == anchor.last):
             return anchor.first
-        return self.lines(node)[0]
+        return self._generated_lines(node)[0]
 
     def lines(self, node: CSTNode) -> tuple[int, int]:
         """First and last line, without building a `CodeRange`."""
         _, anchor = self._anchor_of(node)
         if anchor is not None and anchor.first == anchor.last:
             return anchor.first, anchor.first
+        return self._generated_lines(node)
+
+    def _generated_lines(self, node: CSTNode) -> tuple[int, int]:
         span = self._span(node)
         if span is None:
             return self._everything().lines(node)
@@ -261,13 +264,7 @@ class StatementPositions(Mapping[CSTNode, CodeRange]):
 
     def __getitem__(self, node: CSTNode) -> CodeRange:
         span = self._span(node)
-        if span is None:
-            return self._everything()[node]
-        start, end = span
-        mask = (1 << LINE_SHIFT) - 1
-        return CodeRange(
-            CodePosition(start >> LINE_SHIFT, start & mask), CodePosition(end >> LINE_SHIFT, end & mask)
-        )
+        return self._everything()[node] if span is None else code_range(*span)
 
     def __iter__(self) -> Iterator[CSTNode]:
         return iter(self._everything())

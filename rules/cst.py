@@ -14,6 +14,13 @@ import libcst
 
 # Marks a call in a loose dotted name (`plt.gca().plot`).
 _CALL = "()"
+# Generates a node's code on its own; a module's settings (indent, newline) only matter to whole statements.
+_BARE_MODULE = libcst.Module(body=[])
+
+
+def code_of(node: libcst.CSTNode) -> str:
+    """The node's own code, as written (comments and line breaks inside it included)."""
+    return _BARE_MODULE.code_for_node(node)
 
 
 def dotted(expr: libcst.BaseExpression | None, *, loose: bool = False) -> str | None:

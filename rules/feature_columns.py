@@ -12,7 +12,7 @@ import re
 
 import libcst
 
-from rules.cst import dotted, keyword, positional, string_value
+from rules.cst import code_of, dotted, keyword, positional, string_value
 from rules.dataflow import FactsRule
 from rules.feature_names import (
     DATAFRAME_LIBRARIES,
@@ -39,9 +39,6 @@ from rules.feature_names import (
     strings_in,
 )
 from rules.rule import FileContext
-
-# Generates a node's code on its own; the module's own settings (indent, newline) do not matter to a regex.
-_CODE = libcst.Module(body=[])
 
 
 class FeatureColumns(FactsRule):
@@ -410,7 +407,7 @@ class FeatureColumns(FactsRule):
 
     def _text(self, node: libcst.CSTNode) -> str:
         """The expression's code, generated from the node alone: cheaper than placing it in the file."""
-        return _CODE.code_for_node(node)
+        return code_of(node)
 
     def _reads_column(self, text: str, name: str, receiver: str | None) -> bool:
         """Whether the assigned expression reads the very column it writes:

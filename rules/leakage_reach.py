@@ -19,7 +19,7 @@ from rules.leakage_imputation import FILL_METHODS
 from rules.leakage_interpreter import FIT_APPLY_METHODS, FIT_METHODS
 from rules.module_facts import ModuleFacts, Scope
 
-FITTING = FIT_METHODS | FIT_APPLY_METHODS | FILL_METHODS | {"fit"}
+FITTING = FIT_METHODS | FIT_APPLY_METHODS | FILL_METHODS
 
 
 def _named(scope: Scope) -> set[str]:
@@ -36,7 +36,7 @@ def _named(scope: Scope) -> set[str]:
 
 def fitting_functions(facts: ModuleFacts) -> set[int]:
     """The ids of the function nodes whose run may reach a fit."""
-    scopes = [scope for scope in facts.functions if scope.node is not None]
+    scopes = facts.functions
     by_name: dict[str, list[Scope]] = {}
     for scope in scopes:
         by_name.setdefault(scope.simple_name, []).append(scope)
@@ -47,6 +47,7 @@ def fitting_functions(facts: ModuleFacts) -> set[int]:
         if scope.parent is not None:
             nested.setdefault(id(scope.parent), []).append(scope)
     fits_itself = {id(scope) for scope in scopes if any(site.method in FITTING for site in scope.calls)}
+    named = {id(scope): _named(scope) for scope in scopes}
     may_fit: set[int] = set()
     for scope in scopes:
         seen = {id(scope)}
@@ -57,7 +58,7 @@ def fitting_functions(facts: ModuleFacts) -> set[int]:
                 may_fit.add(id(scope.node))
                 break
             following = list(nested.get(id(current), []))
-            for name in _named(current):
+            for name in named[id(current)]:
                 following += by_name.get(name, [])
             for step in following:
                 if id(step) not in seen:

@@ -112,6 +112,13 @@ class PositionState(CodegenState):
         return self._syntactic_exit
 
 
+def code_range(start: int, end: int) -> CodeRange:
+    """libcst's range of two packed positions."""
+    return CodeRange(
+        CodePosition(start >> LINE_SHIFT, start & _COLUMN), CodePosition(end >> LINE_SHIFT, end & _COLUMN)
+    )
+
+
 class Positions(Mapping[CSTNode, CodeRange]):
     """What `get_metadata(PositionProvider, node)` reads; a `CodeRange` is built on first lookup."""
 
@@ -127,11 +134,7 @@ class Positions(Mapping[CSTNode, CodeRange]):
         key = id(node)
         built = self._built.get(key)
         if built is None:
-            start, end = self._starts[key], self._ends[key]
-            built = self._built[key] = CodeRange(
-                CodePosition(start >> LINE_SHIFT, start & _COLUMN),
-                CodePosition(end >> LINE_SHIFT, end & _COLUMN),
-            )
+            built = self._built[key] = code_range(self._starts[key], self._ends[key])
         return built
 
     def __iter__(self) -> Iterator[CSTNode]:

@@ -12,7 +12,7 @@ import libcst
 from rules.checks.dead_code_files import disabled_blocks
 from rules.checks.dead_code_fix import deletion
 from rules.checks.dead_code_parse import code_runs, debug_only, parses_as_code, uncomment
-from rules.cst import body_of, docstring_of, string_value
+from rules.cst import body_of, code_of, docstring_of, string_value
 from rules.finding import Finding, Severity
 from rules.fix import Fix
 from rules.pyutil import PRAGMA, HybridRule, line_comment
@@ -341,7 +341,7 @@ class DeadCode(HybridRule):
             return
         start = self.first_line(node)
         end = self.position(node.body)[1]
-        body = libcst.Module(body=[]).code_for_node(node.body)
+        body = code_of(node.body)
         self._report(
             start,
             end,
@@ -451,7 +451,7 @@ def _only_imports(body: libcst.BaseSuite) -> bool:
 
 
 def _code(node: libcst.BaseExpression) -> str:
-    return libcst.Module(body=[]).code_for_node(node)
+    return code_of(node)
 
 
 def _normal(text: str) -> str:

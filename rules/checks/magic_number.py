@@ -20,7 +20,7 @@ from rules.checks.magic_number_sites import (
     fold_count,
     normalisation_literal,
 )
-from rules.cst import dotted
+from rules.cst import code_of, dotted
 from rules.finding import Severity
 from rules.pyutil import comment_block_above, is_ml_code, is_prose_comment, line_comment
 from rules.rule import Case, PythonRule, register
@@ -423,4 +423,4 @@ class MagicNumber(PythonRule):
 
 def _code_of(node: libcst.BaseExpression) -> str:
     name = dotted(node, loose=True) if isinstance(node, (libcst.Name, libcst.Attribute)) else None
-    return name or libcst.Module(body=[]).code_for_node(node)
+    return name or code_of(node)
