@@ -24,8 +24,9 @@ from redis.asyncio import Redis as AsyncRedis
 from rq import Queue
 from rq.exceptions import DuplicateJobError
 from rq.job import Job
+from rq.utils import utcformat, utcparse
 
-from bot.enqueue import Acceptor, Taken
+from bot.enqueue import Acceptor, Taken, zlib_stored
 from bot.router import Delivery, route
 from core import keys
 from core.jobs import ReviewJob, enqueue_pull_request_job
@@ -155,11 +156,15 @@ def test_the_job_hash_is_the_one_rqs_unique_enqueue_writes(
     enqueue_pull_request_job(redis, settings, spec)
     rqs = redis.hgetall(f"rq:job:{spec.job_id}")
     assert set(ours) == set(rqs)
-    # The data is compressed with a smaller window than RQ's (`bot/enqueue.py`): the same bytes once RQ
+    # The data is framed as zlib's stored blocks, not deflated (`bot/enqueue.py`): the same bytes once RQ
     # decompresses them, which is all RQ ever does with them.
     our_data, rq_data = ours.pop(b"data"), rqs.pop(b"data")
     assert isinstance(our_data, bytes) and isinstance(rq_data, bytes)
     assert zlib.decompress(our_data) == zlib.decompress(rq_data)
+    # The moments differ, but RQ reads ours as it reads its own.
+    for moment in MOMENTS:
+        written = ours[moment]
+        assert isinstance(written, bytes) and utcformat(utcparse(written.decode())) == written.decode()
     assert {name: value for name, value in ours.items() if name not in MOMENTS} == {
         name: value for name, value in rqs.items() if name not in MOMENTS
     }
@@ -206,3 +211,9 @@ def test_a_job_rq_queued_first_is_not_queued_again_and_keeps_its_delivery(
     head = load("pull_request", "opened.payload.json")["pull_request"]["head"]["sha"]
     repo = load("pull_request", "opened.payload.json")["repository"]["full_name"]
     assert redis.get(keys.latest_head_key(repo, 6)) == head.encode(), "the head hint is kept all the same"
+
+
+@pytest.mark.parametrize("size", [0, 1, 300, 0xFFFF, 0x10000, 3 * 0xFFFF + 7])
+def test_job_data_of_any_size_reads_back_as_rq_reads_it(size: int) -> None:
+    data = bytes(index % 251 for index in range(size))
+    assert zlib.decompress(zlib_stored(data)) == data

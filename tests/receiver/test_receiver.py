@@ -13,7 +13,9 @@ from githubkit.webhooks import sign
 from redis import Redis
 from rq import Queue
 
+import bot.webhook
 from bot.app import REDIS_TIMEOUT_SECONDS, create_app
+from bot.router import Decision, Delivery, route
 from core import keys
 from core.settings import Settings, SettingsError
 from harness.servers import ThreadedServer
@@ -198,10 +200,25 @@ def test_receiver_refuses_to_start_without_a_webhook_secret() -> None:
         Settings.from_env({"MLDEBT_APP_ID": "1"})
 
 
-def test_metrics_count_deliveries_by_outcome(receiver: str) -> None:
-    post(receiver, "pull_request", opened(), secret="wrong")
-    text = httpx.get(f"{receiver}/metrics").text
-    assert 'mldebt_deliveries_total{event="pull_request",outcome="unauthorized"}' in text
+def _delivery_count(receiver: str, event: str, outcome: str) -> float:
+    """The counter as `/metrics` shows it (process-wide, so tests compare before and after)."""
+    series = f'mldebt_deliveries_total{{event="{event}",outcome="{outcome}"}} '
+    lines = [line for line in httpx.get(f"{receiver}/metrics").text.splitlines() if line.startswith(series)]
+    return float(lines[0].removeprefix(series)) if lines else 0.0
+
+
+def test_metrics_count_deliveries_by_event_and_outcome(receiver: str) -> None:
+    before = _delivery_count(receiver, "pull_request", "enqueued")
+    post(receiver, "pull_request", opened())
+    assert _delivery_count(receiver, "pull_request", "enqueued") == before + 1
+
+
+def test_unsigned_requests_cannot_grow_the_metrics_with_event_names_of_their_own(receiver: str) -> None:
+    before = _delivery_count(receiver, "unverified", "unauthorized")
+    for made_up in ("made-up-1", "made-up-2", "made-up-3"):
+        assert post(receiver, made_up, opened(), secret="wrong").status_code == 401
+    assert "made-up" not in httpx.get(f"{receiver}/metrics").text
+    assert _delivery_count(receiver, "unverified", "unauthorized") == before + 3
 
 
 def test_a_job_remembers_the_delivery_that_queued_it_not_a_later_duplicate(
@@ -212,3 +229,24 @@ def test_a_job_remembers_the_delivery_that_queued_it_not_a_later_duplicate(
     assert post(receiver, "pull_request", opened(), guid=second).json()["outcome"] == "duplicate"
     [job_id] = Queue("mldebt", connection=redis).job_ids
     assert redis.get(keys.job_delivery_key(job_id)) == first.encode()
+
+
+def test_a_wrong_method_on_the_webhook_path_is_405(receiver: str) -> None:
+    assert httpx.get(f"{receiver}/webhook").status_code == 405
+
+
+def test_a_receiver_bug_is_a_500_logged_once_with_its_traceback_and_the_next_delivery_is_taken(
+    receiver: str, redis: Redis, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken_once(delivery: Delivery) -> Decision:
+        monkeypatch.setattr(bot.webhook, "route", route)
+        raise RuntimeError("a bug in routing")
+
+    monkeypatch.setattr(bot.webhook, "route", broken_once)
+    guid = str(uuid.uuid4())
+    response = post(receiver, "pull_request", opened(), guid=guid)
+    assert response.status_code == 500 and response.json()["outcome"] == "error"
+    [line] = [record for record in caplog.records if getattr(record, "delivery", None) == guid]
+    assert line.levelname == "ERROR" and line.exc_info and "a bug in routing" in str(line.exc_info[1])
+    assert post(receiver, "pull_request", opened()).json()["outcome"] == "enqueued"
+    assert queued(redis) == 1
