@@ -18,6 +18,15 @@ PHASE_TIMEOUT = 180.0
 POLL = 0.01
 
 
+# A review as the simulator knows it: the repository's id and the commit reviewed. A head SHA alone is not
+# one: repositories seeded in the same second with the same files get the same commits.
+Review = tuple[int, str]
+
+
+def review_of(pr: PullRequest) -> Review:
+    return (pr.repo.id, pr.head_sha)
+
+
 class Completions(Poller):
     """Watches the simulator for check runs turning `completed` and notes when each did.
 
@@ -28,29 +37,30 @@ class Completions(Poller):
     def __init__(self, system: LocalSystem) -> None:
         super().__init__(POLL)
         self._state = system.sim.state
-        self.done: dict[str, tuple[float, str | None]] = {}
+        self.done: dict[Review, tuple[float, str | None]] = {}
         self._changed = threading.Condition()
 
     def tick(self) -> None:
         seen = time.monotonic()
         with self._state.lock:
             finished = [
-                (run.head_sha, run.conclusion)
+                ((run.repo_id, run.head_sha), run.conclusion)
                 for run in self._state.check_runs.values()
                 if run.status == "completed"
             ]
-        fresh = [(sha, conclusion) for sha, conclusion in finished if sha not in self.done]
+        fresh = [(review, conclusion) for review, conclusion in finished if review not in self.done]
         if fresh:
             with self._changed:
-                for sha, conclusion in fresh:
-                    self.done[sha] = (seen, conclusion)
+                for review, conclusion in fresh:
+                    self.done[review] = (seen, conclusion)
                 self._changed.notify_all()
 
-    def wait(self, shas: Sequence[str], timeout: float = PHASE_TIMEOUT) -> None:
+    def wait(self, prs: Sequence[PullRequest], timeout: float = PHASE_TIMEOUT) -> None:
+        reviews = [review_of(pr) for pr in prs]
         with self._changed:
-            if not self._changed.wait_for(lambda: all(sha in self.done for sha in shas), timeout):
-                unfinished = sum(sha not in self.done for sha in shas)
-                raise TimeoutError(f"{unfinished} of {len(shas)} reviews unfinished after {timeout:.0f} s")
+            if not self._changed.wait_for(lambda: all(review in self.done for review in reviews), timeout):
+                unfinished = sum(review not in self.done for review in reviews)
+                raise TimeoutError(f"{unfinished} of {len(prs)} reviews unfinished after {timeout:.0f} s")
 
 
 @dataclass
@@ -93,7 +103,7 @@ class Bench:
         return sent
 
     def _phase(self, prs: list[PullRequest], sent: list[float], first_call: int) -> Phase:
-        ends = [self.completions.done[pr.head_sha] for pr in prs]
+        ends = [self.completions.done[review_of(pr)] for pr in prs]
         return Phase(
             latencies=[end - start for (end, _), start in zip(ends, sent, strict=True)],
             elapsed=max(end for end, _ in ends) - min(sent),
@@ -106,14 +116,14 @@ class Bench:
         first_call = len(self.system.sim.calls)
         for pr in prs:
             sent.append(self.deliver(pr))
-            self.completions.wait([pr.head_sha])
+            self.completions.wait([pr])
         return self._phase(prs, sent, first_call)
 
     def burst(self, count: int) -> Phase:
         prs = self.prs(count)
         first_call = len(self.system.sim.calls)
         sent = [self.deliver(pr) for pr in prs]
-        self.completions.wait([pr.head_sha for pr in prs])
+        self.completions.wait(prs)
         return self._phase(prs, sent, first_call)
 
 
@@ -151,5 +161,5 @@ class Fleet:
         lead = self.benches[0]
         first_call = len(lead.system.sim.calls)
         sent = [bench.deliver(pr) for bench, pr in made]
-        lead.completions.wait([pr.head_sha for _, pr in made])
+        lead.completions.wait([pr for _, pr in made])
         return lead._phase([pr for _, pr in made], sent, first_call)
