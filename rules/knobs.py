@@ -22,7 +22,7 @@ from rules.tuning import TRIVIAL_VALUES, normalise_name, normalise_number
 from rules.tuning_sites import cli_option, field_default, is_field_call, number_from_expr, target_name
 from rules.walk import Walk, visitor_hooks
 
-Where = Literal["assign", "kwarg", "dict", "cli", "positional"]
+Where = Literal["assign", "kwarg", "dict", "cli", "positional", "param"]
 
 # Settings that steer a run without tuning it: seeds, logging, paths, names, ids, parallelism, output.
 _PLUMBING = re.compile(
@@ -250,6 +250,28 @@ def assignment_sites(node: libcst.Assign | libcst.AnnAssign) -> Iterator[KnobSit
             yield KnobSite(name, normalise_name(name), spelled, node, "assign")
 
 
+def function_identity(qualified: str) -> str:
+    """The identity a function is recorded under in the base, so a parameter added to it can be told from a
+    parameter of a function the PR wrote."""
+    return f"{qualified}()"
+
+
+def param_sites(node: libcst.Param, qualified: str) -> Iterator[KnobSite]:
+    """A parameter's default in `def train(lr=3e-4)`: the signature of a training function or a model is
+    where many projects keep their hyperparameters. Matched to the base within its function."""
+    if node.default is not None:
+        value = literal(node.default)
+        if value is not None:
+            name = node.name.value
+            yield KnobSite(name, f"{qualified}({normalise_name(name)})", value, node, "param")
+
+
+def own_params(function: libcst.FunctionDef) -> Iterator[libcst.Param]:
+    """The function's own parameters (a lambda's inside its body are not the function's)."""
+    params = function.params
+    yield from (*params.posonly_params, *params.params, *params.kwonly_params)
+
+
 def owner_of(node: libcst.Assign | libcst.AnnAssign) -> str:
     """The name a call's value is stored under (`self.conv1`), so two layers of one class stay apart."""
     targets = [item.target for item in node.targets] if isinstance(node, libcst.Assign) else [node.target]
@@ -264,6 +286,7 @@ class BaseValues(libcst.BatchableCSTVisitor):
         super().__init__()
         self.values: dict[str, set[str]] = {}
         self._owners: dict[int, str] = {}
+        self._scopes: list[str] = []
 
     def _add(self, sites: Iterator[KnobSite]) -> None:
         for site in sites:
@@ -283,6 +306,22 @@ class BaseValues(libcst.BatchableCSTVisitor):
 
     def visit_Dict(self, node: libcst.Dict) -> None:
         self._add(dict_sites(node))
+
+    def visit_ClassDef(self, node: libcst.ClassDef) -> None:
+        self._scopes.append(node.name.value)
+
+    def leave_ClassDef(self, original_node: libcst.ClassDef) -> None:
+        self._scopes.pop()
+
+    def visit_FunctionDef(self, node: libcst.FunctionDef) -> None:
+        self._scopes.append(node.name.value)
+        qualified = ".".join(self._scopes)
+        self.values[function_identity(qualified)] = set()
+        for param in own_params(node):
+            self._add(param_sites(param, qualified))
+
+    def leave_FunctionDef(self, original_node: libcst.FunctionDef) -> None:
+        self._scopes.pop()
 
 
 def base_values(module: libcst.Module | None) -> dict[str, set[str]]:

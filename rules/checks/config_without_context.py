@@ -17,6 +17,7 @@ from rules.knobs import (
     base_values,
     call_sites,
     dict_sites,
+    function_identity,
     is_io_call,
     is_location,
     is_neutral,
@@ -24,7 +25,9 @@ from rules.knobs import (
     is_plumbing,
     is_switch,
     is_trivial_addition,
+    own_params,
     owner_of,
+    param_sites,
     status_of,
 )
 from rules.pr_body import section_names, tuning_section
@@ -138,6 +141,18 @@ class ConfigWithoutContext(HybridRule):
 
     def visit_FunctionDef(self, node: libcst.FunctionDef) -> None:
         self._docs.append(node)
+        self._check_params(node)
+
+    def _check_params(self, node: libcst.FunctionDef) -> None:
+        """Defaults of a function the base already had: a new function's are its initial values, as a new
+        file's are, and its callers may not even use them yet."""
+        if not self._compared:
+            return
+        qualified = ".".join(
+            scope.name.value for scope in self._docs[1:] if not isinstance(scope, libcst.Module)
+        )
+        if function_identity(qualified) in self._base_values():
+            self._check_changes(site for param in own_params(node) for site in param_sites(param, qualified))
 
     def leave_FunctionDef(self, original_node: libcst.FunctionDef) -> None:
         self._docs.pop()
@@ -237,8 +252,16 @@ class ConfigWithoutContext(HybridRule):
             return False
         if self._plots and where != "kwarg" and normalise_name(name) == "alpha":
             return False
-        strength = strength_of(name, keyword=where == "kwarg")
+        strength = strength_of(name, keyword=where in ("kwarg", "param"))
         switch = is_switch(name)
+        if where == "param":
+            # A helper's parameters are not all settings: only a hyperparameter's name or a switch says so.
+            named = strength is not None or (switch and not is_neutral(value))
+            return (
+                named
+                and (self._ml or switch)
+                and not (status == "added" and is_trivial_addition(value, strength))
+            )
         settings_level = len(self._docs) == 1 or isinstance(self._docs[-1], libcst.ClassDef)
         if where == "assign" and not settings_level and strength is None:
             return False
@@ -269,10 +292,13 @@ class ConfigWithoutContext(HybridRule):
     def _status(self, identity: str, value: str) -> Status:
         if not self._compared:
             return "same"
+        return status_of(identity, value, self._base_values())
+
+    def _base_values(self) -> dict[str, set[str]]:
         if self._base is None:
             counterpart = self.ctx.counterpart
             self._base = base_values(counterpart.module if counterpart is not None else None)
-        return status_of(identity, value, self._base)
+        return self._base
 
     def finish(self) -> None:
         """Ambiguous names count outside model code only beside

@@ -162,6 +162,18 @@ VALID: list[Case] = [
         },
         path="recipes/sft.yaml",
     ),
+    # A function the PR writes starts with its own defaults, as a new file does; an existing signature
+    # keeps its plumbing (retries, a log cadence) and a changed default that says why it moved.
+    Case(
+        "import torch\n\n\ndef fit(net, loader,\n"
+        "        epochs: int = 30,  # early-stopped on val loss, run 4411\n"
+        "        retries: int = 5, log_every: int = 50):\n    return net\n\n\n"
+        "def cluster_ids(points, n_clusters: int = 12):\n    return points\n",
+        base={
+            "train.py": "import torch\n\n\ndef fit(net, loader,\n        epochs: int = 10,\n"
+            "        retries: int = 3, log_every: int = 10):\n    return net\n"
+        },
+    ),
 ]
 INVALID: list[Case] = [
     # One dict of params, a one-entry list and a per-stage
@@ -304,5 +316,18 @@ INVALID: list[Case] = [
             "params = {\n    'num_leaves': 96,\n}\n"
         },
         lines=(5, 6),
+    ),
+    # A hyperparameter added to a model's existing signature, and one whose default the PR moved.
+    Case(
+        "import torch.nn as nn\n\n\nclass Ranker(nn.Module):\n    def __init__(self, hidden: int = 64,\n"
+        "                 dropout: float = 0.3):\n        super().__init__()\n\n\n"
+        "def fit(model, learning_rate=0.2):\n    return model\n",
+        base={
+            "ranker.py": "import torch.nn as nn\n\n\nclass Ranker(nn.Module):\n"
+            "    def __init__(self, hidden: int = 64):\n"
+            "        super().__init__()\n\n\ndef fit(model, learning_rate=0.05):\n    return model\n"
+        },
+        path="ranker.py",
+        lines=(6, 10),
     ),
 ]
