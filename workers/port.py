@@ -74,6 +74,8 @@ class ThreadComment:
     association: str
     in_reply_to: int | None = None
     commit: str = ""
+    # The kinds of reaction it has (GitHub's rollup tells the kinds, not who left them).
+    reactions: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ from workers.context import current
 from workers.gateway import GitHubGateway
 from workers.locks import held
 from workers.periodic import record_finished, schedule_next_slot, superseded
-from workers.port import PAGE_SIZE, CheckRunState, GitHubPort, IssueComment
+from workers.port import PAGE_SIZE, CheckRunState, GitHubPort, IssueComment, ThreadComment
 
 T = TypeVar("T")
 
@@ -112,6 +112,10 @@ class PaidReads:
     def comments(self, repo: str, pr: int, since: datetime) -> list[IssueComment]:
         self.budget.spend()
         return self.port.list_comments_since(repo, pr, since)
+
+    def review_comments(self, repo: str, pr: int) -> list[ThreadComment]:
+        self.budget.spend()
+        return self.port.list_review_comments(repo, pr)
 
     def runs(self, repo: str, sha: str) -> list[CheckRunState]:
         self.budget.spend()
@@ -234,6 +238,9 @@ def _settle(gh: PaidReads, head: Head, redis: Redis, settings: Settings, *, deep
     for comment in recovery.unanswered_commands(gh.comments(head.repo, head.pr, since)):
         if recovery.replay_command(redis, settings, head.installation_id, head.repo, head.pr, comment):
             enqueued.append(f"{head.repo}#{head.pr} command {comment.id}")
+    for reply in recovery.unanswered_thread_commands(gh.review_comments(head.repo, head.pr)):
+        if recovery.replay_thread_command(redis, settings, head.installation_id, head.repo, head.pr, reply):
+            enqueued.append(f"{head.repo}#{head.pr} thread command {reply.id}")
     recovery.mark_settled(redis, head.repo, head.pr)
     return enqueued
 

@@ -9,7 +9,8 @@ is then a deep one, for each recent PR: the runs of its older commits that
 were left in progress or promising a retry are closed as superseded (their
 retry is gone, and the head is what gets reviewed), a head run in progress
 whose job Redis no longer knows is taken for abandoned at once, and a
-`/mldebt` command that got no final answer (🚀 or 😕) is run again. Every
+`/mldebt` command that got no final answer (🚀 or 😕 on the PR, 👍 or 😕
+as a reply in one of our review threads) is run again. Every
 one of those outputs is idempotent against GitHub, so running work twice
 costs calls, never a duplicate.
 """
@@ -24,14 +25,18 @@ from redis.exceptions import RedisError
 from rq.exceptions import DuplicateJobError
 
 from core import keys
-from core.jobs import COMMAND, MAX_ARGUMENT, CommandJob, enqueue_pull_request_job
+from core.jobs import COMMAND, MAX_ARGUMENT, CommandJob, ThreadCommandJob, enqueue_pull_request_job
 from core.settings import Settings
 from workers import report
 from workers.checkruns import RETRY_TITLE
-from workers.port import CheckRunState, GitHubPort, IssueComment
+from workers.port import CheckRunState, GitHubPort, IssueComment, ThreadComment
+from workers.publish import OUR_COMMENTS
+from workers.review_threads import ours
 
 log = logging.getLogger("mldebt.recovery")
 FINAL_REACTIONS = frozenset({"rocket", "confused"})
+# A reply in one of our threads ends with 👍 (done) or 😕 (refused, or the help).
+THREAD_FINAL_REACTIONS = frozenset({"+1", "confused"})
 
 
 def possibly_wiped(redis: Redis) -> bool:
@@ -115,4 +120,41 @@ def replay_command(
     except DuplicateJobError:
         return False
     log.info("replaying /mldebt %s on %s#%d", match["word"], repo, pr)
+    return True
+
+
+def unanswered_thread_commands(comments: list[ThreadComment]) -> list[ThreadComment]:
+    """`/mldebt` replies from people in the threads of our review comments that never got 👍 or 😕."""
+    threads = {comment.id for comment in ours(comments, OUR_COMMENTS)}
+    return [
+        comment
+        for comment in comments
+        if comment.in_reply_to in threads
+        and not comment.author_is_bot
+        and COMMAND.search(comment.body) is not None
+        and not comment.reactions & THREAD_FINAL_REACTIONS
+    ]
+
+
+def replay_thread_command(
+    redis: Redis, settings: Settings, installation_id: int, repo: str, pr: int, reply: ThreadComment
+) -> bool:
+    match = COMMAND.search(reply.body)
+    assert match is not None and reply.in_reply_to is not None
+    job = ThreadCommandJob(
+        installation_id=installation_id,
+        repo=repo,
+        pr_number=pr,
+        comment_id=reply.id,
+        in_reply_to=reply.in_reply_to,
+        user=reply.author,
+        association=reply.association,
+        command=match["word"].lower(),
+        argument=match["argument"].strip()[:MAX_ARGUMENT],
+    )
+    try:
+        enqueue_pull_request_job(redis, settings, job)
+    except DuplicateJobError:
+        return False
+    log.info("replaying /mldebt %s in a review thread on %s#%d", match["word"], repo, pr)
     return True

@@ -24,6 +24,26 @@ T = TypeVar("T")
 THREAD_PAGES = 10
 
 
+# GitHub's reaction rollup, as githubkit names its fields, and the reaction each counts.
+_ROLLUP_FIELDS = {
+    "plus_one": "+1",
+    "minus_one": "-1",
+    "laugh": "laugh",
+    "confused": "confused",
+    "heart": "heart",
+    "hooray": "hooray",
+    "eyes": "eyes",
+    "rocket": "rocket",
+}
+
+
+def reaction_kinds(rollup: Any) -> frozenset[str]:
+    """The reactions a comment has at least one of, by their content name (`+1`, `rocket`)."""
+    if rollup is None:
+        return frozenset()
+    return frozenset(kind for field, kind in _ROLLUP_FIELDS.items() if getattr(rollup, field, 0))
+
+
 def ours(comments: Sequence[ThreadComment], marker: str) -> list[PostedComment]:
     """Review comments by a bot carrying `marker`: what our earlier reviews said."""
     return [
@@ -61,6 +81,7 @@ class ReviewThreads:
                 str(comment.author_association),
                 comment.in_reply_to_id or None,
                 comment.commit_id,
+                reaction_kinds(comment.reactions),
             )
             for comment in comments
         ]

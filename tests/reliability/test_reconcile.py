@@ -137,3 +137,39 @@ def test_after_a_wipe_older_commits_promises_are_closed_and_an_unanswered_rescor
     assert (closed["status"], closed["output"]["title"]) == ("completed", "Superseded by a newer push")
     assert "rocket" in [reaction["content"] for reaction in system.sim.reactions(command["comment"]["id"])]
     assert len(system.sim.reviews(REPO, pr.number)) == 1
+
+
+def test_after_a_wipe_an_ignore_reply_whose_job_was_lost_is_taken_and_answered_once(
+    make_system: SystemFactory,
+) -> None:
+    system = make_system()
+    pr = open_small_pr(system.sim, REPO, 1, "thread")
+    assert (
+        system.sim.deliver("pull_request", payloads.pull_request(system.sim, REPO, pr.number)).status_code
+        == 202
+    )
+    system.run_jobs()
+    [first] = system.sim.check_runs(REPO, pr.head_sha)
+    ours = [c for c in system.sim.review_comments(REPO, pr.number) if c["user"]["type"] == "Bot"]
+    thread = ours[0]
+    rule = thread["body"].split("`")[1]
+    reply = payloads.pull_request_review_comment(
+        system.sim,
+        REPO,
+        pr.number,
+        thread["id"],
+        f"/mldebt ignore wont-fix {rule} stays until the Q3 rewrite",
+    )
+    assert system.sim.deliver("pull_request_review_comment", reply).status_code == 202
+    system.redis.flushdb()  # the reply's job goes with it, before a worker took it
+
+    tick(system)
+    system.redis.flushdb()
+    tick(system)  # a second wipe's deep look finds the reply answered and leaves it be
+
+    reactions = [r["content"] for r in system.sim.reactions(reply["comment"]["id"], "pull_comment")]
+    assert sorted(reactions) == ["+1", "eyes"]
+    assert system.sim.thread_resolved_by(thread["id"]) == system.sim.state.bot.login
+    runs = sorted(system.sim.check_runs(REPO, pr.head_sha), key=lambda run: run["id"])
+    assert [run["id"] for run in runs][0] == first["id"] and len(runs) == 2, "one fresh run, not one per tick"
+    assert "1 dismissed" in runs[1]["output"]["title"]
