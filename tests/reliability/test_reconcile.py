@@ -171,5 +171,7 @@ def test_after_a_wipe_an_ignore_reply_whose_job_was_lost_is_taken_and_answered_o
     assert sorted(reactions) == ["+1", "eyes"]
     assert system.sim.thread_resolved_by(thread["id"]) == system.sim.state.bot.login
     runs = sorted(system.sim.check_runs(REPO, pr.head_sha), key=lambda run: run["id"])
-    assert [run["id"] for run in runs[:1]] == [first["id"]] and len(runs) == 2, "one fresh run, not one per tick"
+    assert [run["id"] for run in runs[:1]] == [first["id"]] and len(runs) == 2, (
+        "one fresh run, not one per tick"
+    )
     assert "1 dismissed" in runs[1]["output"]["title"]
