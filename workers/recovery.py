@@ -103,8 +103,7 @@ def unanswered_commands(comments: list[IssueComment]) -> list[IssueComment]:
 def replay_command(
     redis: Redis, settings: Settings, installation_id: int, repo: str, pr: int, comment: IssueComment
 ) -> bool:
-    match = COMMAND.search(comment.body)
-    assert match is not None
+    command, argument = _command_of(comment.body)
     job = CommandJob(
         installation_id=installation_id,
         repo=repo,
@@ -112,15 +111,10 @@ def replay_command(
         comment_id=comment.id,
         user=comment.author or "",
         association=comment.association,
-        command=match["word"].lower(),
-        argument=match["argument"].strip()[:MAX_ARGUMENT],
+        command=command,
+        argument=argument,
     )
-    try:
-        enqueue_pull_request_job(redis, settings, job)
-    except DuplicateJobError:
-        return False
-    log.info("replaying /mldebt %s on %s#%d", match["word"], repo, pr)
-    return True
+    return _replay(redis, settings, job, f"on {repo}#{pr}")
 
 
 def unanswered_thread_commands(comments: list[ThreadComment]) -> list[ThreadComment]:
@@ -139,8 +133,8 @@ def unanswered_thread_commands(comments: list[ThreadComment]) -> list[ThreadComm
 def replay_thread_command(
     redis: Redis, settings: Settings, installation_id: int, repo: str, pr: int, reply: ThreadComment
 ) -> bool:
-    match = COMMAND.search(reply.body)
-    assert match is not None and reply.in_reply_to is not None
+    assert reply.in_reply_to is not None
+    command, argument = _command_of(reply.body)
     job = ThreadCommandJob(
         installation_id=installation_id,
         repo=repo,
@@ -149,12 +143,24 @@ def replay_thread_command(
         in_reply_to=reply.in_reply_to,
         user=reply.author,
         association=reply.association,
-        command=match["word"].lower(),
-        argument=match["argument"].strip()[:MAX_ARGUMENT],
+        command=command,
+        argument=argument,
     )
+    return _replay(redis, settings, job, f"in a review thread on {repo}#{pr}")
+
+
+def _command_of(body: str) -> tuple[str, str]:
+    """The command word and its argument, as the router reads them from a comment it takes."""
+    match = COMMAND.search(body)
+    assert match is not None
+    return match["word"].lower(), match["argument"].strip()[:MAX_ARGUMENT]
+
+
+def _replay(redis: Redis, settings: Settings, job: CommandJob, where: str) -> bool:
+    """Enqueues `job` unless RQ still holds its id (it ran, or runs, already)."""
     try:
         enqueue_pull_request_job(redis, settings, job)
     except DuplicateJobError:
         return False
-    log.info("replaying /mldebt %s in a review thread on %s#%d", match["word"], repo, pr)
+    log.info("replaying /mldebt %s %s", job.command, where)
     return True
