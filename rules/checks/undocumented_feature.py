@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 import libcst
 
-from rules.checks import undocumented_feature_examples as examples
+from rules.checks import undocumented_feature_invalid, undocumented_feature_valid
 from rules.config import DEFAULT_REGISTRIES
 from rules.dataflow import model_fit, option_names
 from rules.feature_columns import FeatureColumns
@@ -53,8 +53,8 @@ class UndocumentedFeature(FeatureColumns, FileRule):
     # A library's example feature repo shows how to declare features; it has nobody to own them.
     applies_to_examples = False
 
-    VALID = examples.VALID
-    INVALID = examples.INVALID
+    VALID = undocumented_feature_valid.VALID
+    INVALID = undocumented_feature_invalid.INVALID
 
     # --- decision ----------------------------------------------------------
 
