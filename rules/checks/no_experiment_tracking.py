@@ -12,8 +12,9 @@ import libcst
 from rules.checks import no_experiment_tracking_examples as examples
 from rules.checks.no_data_validation import toy_data
 from rules.cst import keyword, string_value
-from rules.dataflow import FactsRule, data_load, model_fit, option_names
+from rules.dataflow import FactsRule, option_names
 from rules.finding import Severity
+from rules.ml_calls import data_load, model_fit
 from rules.ml_names import CV_FUNCTIONS
 from rules.module_facts import CallSite, EntryPoint, ModuleFacts
 from rules.repo import Side
