@@ -13,18 +13,10 @@ import re
 import libcst
 
 from rules.cst import code_of, dotted, keyword, positional, string_value
-from rules.dataflow import FactsRule
+from rules.feature_frames import FrameReader
 from rules.feature_names import (
-    DATAFRAME_LIBRARIES,
-    DICT_ANNOTATIONS,
-    DICT_CALLS,
     FEAST_VIEWS,
     FRAME_ADDERS,
-    FRAME_ANNOTATIONS,
-    FRAME_LIBRARIES,
-    FRAME_METHODS,
-    FRAME_NAME,
-    MAX_SHOWN,
     OUTPUT_FRAME,
     OWNER_TAGS,
     PREDICTION,
@@ -41,7 +33,7 @@ from rules.feature_names import (
 from rules.rule import FileContext
 
 
-class FeatureColumns(FactsRule):
+class FeatureColumns(FrameReader):
     """A rule's visitor that records candidate feature columns; subclasses decide in `finish()`."""
 
     def __init__(self, ctx: FileContext) -> None:
@@ -50,7 +42,6 @@ class FeatureColumns(FactsRule):
         self.dropped: set[str] = set()
         self.targets: set[str] = set()
         self.keys: set[str] = set()
-        self.frame_kinds: dict[tuple[int, str], str] = {}
         # Fan-out: literal lists and dict keys by name, the loops open around the current node, and the
         # column families those loops create from their variable (`for c in COLS: df[f"{c}_lag_7"] = ...`).
         self.string_lists: dict[str, list[tuple[str, libcst.CSTNode]]] = {}
@@ -58,25 +49,6 @@ class FeatureColumns(FactsRule):
         self.fanouts: list[FanOut] = []
 
     # --- collection --------------------------------------------------------
-
-    def visit_Param(self, node: libcst.Param) -> None:
-        if node.annotation is not None:
-            annotation = self.code(node.annotation.annotation, MAX_SHOWN)
-            kind = (
-                "frame"
-                if FRAME_ANNOTATIONS.search(annotation)
-                else "dict"
-                if DICT_ANNOTATIONS.match(annotation)
-                else ""
-            )
-            if kind:
-                self._set_kind(node.name.value, kind)
-
-    def visit_AnnAssign(self, node: libcst.AnnAssign) -> None:
-        name = dotted(node.target)
-        annotation = self.code(node.annotation.annotation, MAX_SHOWN)
-        if name is not None and DICT_ANNOTATIONS.match(annotation):
-            self._set_kind(name, "dict")
 
     def visit_Assign(self, node: libcst.Assign) -> None:
         super().visit_Assign(node)
@@ -258,9 +230,6 @@ class FeatureColumns(FactsRule):
                 candidate for candidate in self.candidates if id(candidate.node) not in expanded
             ]
 
-    def _indexes(self, node: libcst.Subscript) -> list[libcst.BaseExpression]:
-        return [element.slice.value for element in node.slice if isinstance(element.slice, libcst.Index)]
-
     def _feature_list(self, name: str, value: libcst.BaseExpression) -> None:
         if self._is_parameter(name):
             # `if features is None: features = [...]` is a helper's default,
@@ -357,37 +326,6 @@ class FeatureColumns(FactsRule):
             for element in tags.value.elements
         )
 
-    def _column(self, node: libcst.BaseExpression) -> ColumnName | None:
-        """The name a column gets: a literal, an f-string, or literal pieces joined with `+`."""
-        literal = string_value(node)
-        if literal is not None:
-            return ColumnName(literal, False)
-        pieces = self._pieces(node)
-        if pieces is None or not any(text for text, is_literal in pieces if is_literal and text):
-            return None
-        shown = "".join(text if is_literal else "{" + text + "}" for text, is_literal in pieces)
-        source = self.code(node, None) if isinstance(node, libcst.FormattedString) else None
-        return ColumnName(shown, True, source)
-
-    def _pieces(self, node: libcst.BaseExpression) -> list[tuple[str, bool]] | None:
-        if isinstance(node, libcst.FormattedString):
-            pieces: list[tuple[str, bool]] = []
-            for part in node.parts:
-                if isinstance(part, libcst.FormattedStringText):
-                    pieces.append((part.value, True))
-                elif isinstance(part, libcst.FormattedStringExpression):
-                    pieces.append((self.code(part.expression, MAX_SHOWN), False))
-            return pieces
-        if isinstance(node, libcst.BinaryOperation) and isinstance(node.operator, libcst.Add):
-            left, right = self._pieces(node.left), self._pieces(node.right)
-            return None if left is None or right is None else left + right
-        literal = string_value(node)
-        if literal is not None:
-            return [(literal, True)]
-        if isinstance(node, (libcst.Name, libcst.Attribute, libcst.Call, libcst.Subscript)):
-            return [(self.code(node, MAX_SHOWN), False)]
-        return None
-
     def _candidate(
         self,
         name: ColumnName,
@@ -420,46 +358,3 @@ class FeatureColumns(FactsRule):
         own = re.escape(receiver)
         indexed = rf"\b{own}\s*(?:\.(?:loc|iloc|at))?\s*\[[^\]]*?{quoted}"
         return re.search(rf"{indexed}|\b{own}\.{re.escape(name)}\b", text) is not None
-
-    def _set_kind(self, name: str, kind: str) -> None:
-        self.frame_kinds[(id(self.current_scope()), name)] = kind
-
-    def _remember_kind(self, name: str, value: libcst.BaseExpression) -> None:
-        if isinstance(value, (libcst.Dict, libcst.DictComp)):
-            self._set_kind(name, "dict")
-            return
-        if isinstance(value, (libcst.List, libcst.ListComp)):
-            # `features = [...]` names a list of columns, whose `.insert(0, "x")` adds no column to a frame.
-            self._set_kind(name, "list")
-            return
-        if not isinstance(value, libcst.Call):
-            return
-        callee = self.facts.imports.qualify(value.func) or ""
-        method = value.func.attr.value if isinstance(value.func, libcst.Attribute) else callee
-        if callee in DICT_CALLS or method in DICT_CALLS:
-            self._set_kind(name, "dict")
-        elif callee.startswith(FRAME_LIBRARIES) or method in FRAME_METHODS:
-            self._set_kind(name, "frame")
-
-    def _frame_method(self, func: libcst.Attribute) -> bool:
-        """`.assign`/`.with_columns`/`.withColumn` on a frame,
-        not on some object of the repo's own with a method of that name."""
-        receiver = dotted(func.value)
-        if receiver is not None and receiver.split(".", 1)[0] in ("self", "cls"):
-            return False
-        return (receiver is not None and self._is_frame(receiver)) or self.facts.imports.uses(
-            *DATAFRAME_LIBRARIES
-        )
-
-    def _is_frame_strictly(self, node: libcst.BaseExpression) -> bool:
-        """A receiver known or named to be a frame;
-        `list.insert` shares the method name, so a pandas import is not enough."""
-        name = dotted(node)
-        return name is not None and name.split(".", 1)[0] not in ("self", "cls") and self._is_frame(name)
-
-    def _is_frame(self, name: str) -> bool:
-        for scope in (self.current_scope(), self.facts.module):
-            kind = self.frame_kinds.get((id(scope), name))
-            if kind:
-                return kind == "frame"
-        return bool(FRAME_NAME.search(name.rsplit(".", 1)[-1]))

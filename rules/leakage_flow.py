@@ -6,7 +6,7 @@ joins what they bound, a loop runs its body once. Statements are also where
 most splits show themselves without a library call: a tuple unpacked into
 `X_train, X_test`, a row filter assigned to `test`, a `for train_idx, test_idx`
 loop over a splitter. What an expression evaluates to, calls included, is the
-other half (`rules.leakage_interpreter`), which subclasses this one.
+other half (`rules.leakage_expressions`, then `rules.leakage_interpreter`), built on this class.
 """
 
 from __future__ import annotations

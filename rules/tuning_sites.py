@@ -1,8 +1,8 @@
 """Where a Python file sets a tuned value: assignments, keywords of a call, CLI defaults, dicts of settings.
 
-`rules.tuning` decides what a name, a number or a comment means; this module
-finds the places in Python code to ask it about, and skips the calls whose
-keywords are no settings (plots, statistics tests, printing options).
+`rules.tuning` decides what a name or a number means and `rules.tuning_context` what a
+comment says; this module finds the places in Python code to ask them about, and skips
+the calls whose keywords are no settings (plots, statistics tests, printing options).
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from rules.knobs import Status, contradicts
-from rules.tuning import has_context, is_stale, numbers_in
+from rules.tuning_context import has_context, is_stale, numbers_in
 
 # A comment without a line (a docstring, a `help=` text) is read as written with the setting it sits beside.
 UNPLACED = 0

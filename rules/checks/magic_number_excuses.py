@@ -14,7 +14,8 @@ import libcst
 
 from rules.cst import string_value
 from rules.pyutil import is_prose_comment
-from rules.tuning import has_context, normalise_number, numbers_in
+from rules.tuning import normalise_number
+from rules.tuning_context import has_context, numbers_in
 
 # Imperative headings name a step, not a value:
 # `# Clip extreme values to reasonable range`, `# Flag problematic rows`.

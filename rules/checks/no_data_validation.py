@@ -7,8 +7,9 @@ import re
 import libcst
 
 from rules.cst import keyword, positional, string_value
-from rules.dataflow import FactsRule, data_load, loader_declares_schema, model_fit
+from rules.dataflow import FactsRule
 from rules.finding import Severity
+from rules.ml_calls import data_load, loader_declares_schema, model_fit
 from rules.module_facts import CallSite, CheckSite, EntryPoint, ModuleFacts, Scope
 from rules.rule import Case, register
 

@@ -6,25 +6,22 @@
 
 from __future__ import annotations
 
-import difflib
 import heapq
 import posixpath
 import re
 from collections.abc import Collection, Iterable, Iterator
 
-from rules.checks.pipeline_jungle_examples import (
-    HYDRA,
-    SERVE,
-    SERVE_V2,
-    SHARDS,
-    SHARDS_TAIL,
-    TRAIN,
-    TRAIN_TWEAKED,
+from rules.checks import pipeline_jungle_examples as examples
+from rules.checks.pipeline_jungle_lines import (
+    LineMatcher,
+    comparable_lines,
+    meaningful_lines,
+    share,
+    similarity,
 )
 from rules.checks.pipeline_jungle_names import BACKUP_SUFFIX, name_variant, strip_tags
 from rules.finding import Finding, Severity
-from rules.notebook import notebook_to_python
-from rules.rule import Case, ChangeContext, ChangeRule, register
+from rules.rule import ChangeContext, ChangeRule, register
 from rules.source import FileKind, SourceFile, is_test_path
 from rules.suppress import find_suppressions
 
@@ -78,65 +75,6 @@ def _shown(path: str) -> str:
     return f"`{path if len(path) <= MAX_SHOWN else '…' + path[-(MAX_SHOWN - 1) :]}`"
 
 
-def comparable_lines(kind: FileKind, text: str) -> list[str]:
-    """Code lines that carry meaning: no blanks, comments or imports, whitespace collapsed."""
-    if kind is FileKind.NOTEBOOK:
-        try:
-            text = notebook_to_python(text).code
-        except ValueError:
-            return []
-    lines = []
-    for raw in text.splitlines():
-        line = " ".join(raw.split())
-        if not line or line.startswith(("#", "import ")) or (line.startswith("from ") and " import " in line):
-            continue
-        lines.append(line)
-    return lines
-
-
-def meaningful_lines(kind: FileKind, text: str) -> int:
-    if kind is FileKind.NOTEBOOK:
-        try:
-            text = notebook_to_python(text).code
-        except ValueError:
-            return 0
-    return sum(1 for raw in text.splitlines() if raw.strip() and not raw.strip().startswith("#"))
-
-
-class LineMatcher(difflib.SequenceMatcher[str]):
-    """difflib's matcher over lines; `b` (the indexed second sequence) is an attribute typeshed omits."""
-
-    b: list[str]
-
-
-def similarity(ours: list[str], theirs: LineMatcher, threshold: float) -> float | None:
-    """The share of lines the two have in common if at least `threshold`, else None.
-
-    `theirs` holds the existing file as its second sequence, so the index git's
-    difflib builds for it is reused across every new file compared with it.
-    """
-    theirs.set_seq1(ours)
-    if not ours or not theirs.b:
-        return None
-    if theirs.real_quick_ratio() < threshold or theirs.quick_ratio() < threshold:
-        return None
-    score = theirs.ratio()
-    return score if score >= threshold else None
-
-
-def share(ours: list[str], theirs: LineMatcher, threshold: float) -> float | None:
-    """The share of the new file's lines found, in order, in the other one, if at least `threshold`.
-
-    Unlike `similarity`, a copy that kept one part of a longer original scores
-    high: what matters for a numbered name is where the copy's lines came from.
-    """
-    theirs.set_seq1(ours)
-    if not ours or not theirs.b or min(len(ours), len(theirs.b)) < threshold * len(ours):
-        return None
-    score = sum(block.size for block in theirs.get_matching_blocks()) / len(ours)
-    return score if score >= threshold else None
-
-
 def _exempt(path: str, source: SourceFile) -> bool:
     name = posixpath.basename(path)
     return (
@@ -167,62 +105,8 @@ class PipelineJungle(ChangeRule):
     title = "Copied pipeline step kept beside the original"
     kinds = NAME_KINDS
 
-    VALID = [
-        Case({"pipelines/train.py": TRAIN_TWEAKED}, base={"pipelines/train.py": TRAIN}),
-        Case({"serve.py": SERVE}, base={"train.py": TRAIN}),
-        Case({"stage2.py": SERVE}, base={"stage.py": TRAIN}),
-        Case(
-            {"conf/experiment/resnet18.yaml": HYDRA},
-            base={"conf/experiment/resnet50.yaml": HYDRA.replace("resnet50", "resnet101")},
-        ),
-        Case({"train_v2.py": "from train import main\n\nmain('data.parquet')\n"}, base={"train.py": TRAIN}),
-        Case({"train_v2.py": TRAIN_TWEAKED, "train.py": None}, base={"train.py": TRAIN}),
-        Case({"features/__init__.py": TRAIN}, base={"features/base.py": TRAIN}),
-        Case({"tests/test_train_v2.py": TRAIN}, base={"tests/test_train.py": TRAIN}),
-        Case({"api/routes_v2.py": SERVE_V2}, base={"api/routes.py": SERVE, "api/routes_v1.py": SERVE}),
-        Case({"a.py": TRAIN, "b.py": TRAIN_TWEAKED}),
-        Case(
-            {
-                "train_v2.py": TRAIN_TWEAKED
-                + "# mldebt: ignore[pipeline-jungle] A/B test until 2026-03, EXP-88\n"
-            },
-            base={"train.py": TRAIN},
-        ),
-        Case({"configs/train_b.py": TRAIN_TWEAKED}, base={"configs/train_a.py": TRAIN}),
-        # A camelCase word is no tag, and a backup of a file that is gone is no copy kept beside it.
-        Case({"src/ResNet.py": SERVE}, base={"src/Res.py": TRAIN}),
-        Case(
-            {"pipelines/train.py.bak": TRAIN, "pipelines/train.py": None}, base={"pipelines/train.py": TRAIN}
-        ),
-        # Two new files whose names pair up but whose code does not.
-        Case({"data/shards.py": SHARDS, "data/shards2.py": SERVE}),
-    ]
-    INVALID = [
-        Case({"train_v2.py": TRAIN_TWEAKED}, base={"train.py": TRAIN}, lines=(1,)),
-        Case({"src/features_old.py": SERVE}, base={"src/features.py": TRAIN}),
-        Case({"scripts/train_gbm.py": TRAIN_TWEAKED}, base={"scripts/train_xgb.py": TRAIN}),
-        Case({"pipeline/preprocess copy.py": TRAIN}, base={"pipeline/preprocess.py": TRAIN_TWEAKED}),
-        Case({"params_final.yaml": HYDRA}, base={"params.yaml": HYDRA}),
-        Case(
-            {"pipeline_v2/train.py": TRAIN_TWEAKED, "pipeline_v2/serve.py": SERVE},
-            base={"pipeline/train.py": TRAIN, "pipeline/serve.py": SERVE},
-        ),
-        Case({"train2.py": TRAIN_TWEAKED}, base={"train.py": TRAIN}),
-        # camelCase tags and a backup suffix on the whole file name.
-        Case({"src/scoreV2.py": TRAIN_TWEAKED}, base={"src/score.py": TRAIN}, lines=(1,)),
-        Case({"pipelines/train.py.bak": TRAIN}, base={"pipelines/train.py": TRAIN_TWEAKED}, lines=(1,)),
-        # A numbered copy of one part of a longer original,
-        # and a tagged copy added in the same change as its original.
-        Case(
-            {"data/shards2.py": SHARDS.replace("mmap_mode='r'", "mmap_mode=None")},
-            base={"data/shards.py": SHARDS + SHARDS_TAIL},
-            lines=(1,),
-        ),
-        Case(
-            {"data/shards.py": SHARDS + SHARDS_TAIL, "data/shards2.py": SHARDS + "\nFORMAT = 'npy'\n"},
-            lines=(1,),
-        ),
-    ]
+    VALID = examples.VALID
+    INVALID = examples.INVALID
 
     def check_change(self, ctx: ChangeContext) -> Iterable[Finding]:
         added = [

@@ -1,6 +1,12 @@
-"""The pipelines that pipeline-jungle's VALID and INVALID examples copy, tweak and keep apart."""
+"""pipeline-jungle's VALID and INVALID examples, and the pipelines they copy, tweak and keep apart.
+
+They double as tests (the meta-test runs every rule on its examples, and the rule's own tests
+reuse the pipelines) and as its documentation; kept here, the rule's module reads as its decision.
+"""
 
 from __future__ import annotations
+
+from rules.rule import Case
 
 TRAIN = "".join(
     f"{line}\n"
@@ -114,3 +120,55 @@ SHARDS_TAIL = "".join(
 )
 
 HYDRA = "defaults:\n  - model: resnet50\n  - data: imagenet\n" + "".join(f"key_{i}: {i}\n" for i in range(12))
+
+VALID: list[Case] = [
+    Case({"pipelines/train.py": TRAIN_TWEAKED}, base={"pipelines/train.py": TRAIN}),
+    Case({"serve.py": SERVE}, base={"train.py": TRAIN}),
+    Case({"stage2.py": SERVE}, base={"stage.py": TRAIN}),
+    Case(
+        {"conf/experiment/resnet18.yaml": HYDRA},
+        base={"conf/experiment/resnet50.yaml": HYDRA.replace("resnet50", "resnet101")},
+    ),
+    Case({"train_v2.py": "from train import main\n\nmain('data.parquet')\n"}, base={"train.py": TRAIN}),
+    Case({"train_v2.py": TRAIN_TWEAKED, "train.py": None}, base={"train.py": TRAIN}),
+    Case({"features/__init__.py": TRAIN}, base={"features/base.py": TRAIN}),
+    Case({"tests/test_train_v2.py": TRAIN}, base={"tests/test_train.py": TRAIN}),
+    Case({"api/routes_v2.py": SERVE_V2}, base={"api/routes.py": SERVE, "api/routes_v1.py": SERVE}),
+    Case({"a.py": TRAIN, "b.py": TRAIN_TWEAKED}),
+    Case(
+        {"train_v2.py": TRAIN_TWEAKED + "# mldebt: ignore[pipeline-jungle] A/B test until 2026-03, EXP-88\n"},
+        base={"train.py": TRAIN},
+    ),
+    Case({"configs/train_b.py": TRAIN_TWEAKED}, base={"configs/train_a.py": TRAIN}),
+    # A camelCase word is no tag, and a backup of a file that is gone is no copy kept beside it.
+    Case({"src/ResNet.py": SERVE}, base={"src/Res.py": TRAIN}),
+    Case({"pipelines/train.py.bak": TRAIN, "pipelines/train.py": None}, base={"pipelines/train.py": TRAIN}),
+    # Two new files whose names pair up but whose code does not.
+    Case({"data/shards.py": SHARDS, "data/shards2.py": SERVE}),
+]
+INVALID: list[Case] = [
+    Case({"train_v2.py": TRAIN_TWEAKED}, base={"train.py": TRAIN}, lines=(1,)),
+    Case({"src/features_old.py": SERVE}, base={"src/features.py": TRAIN}),
+    Case({"scripts/train_gbm.py": TRAIN_TWEAKED}, base={"scripts/train_xgb.py": TRAIN}),
+    Case({"pipeline/preprocess copy.py": TRAIN}, base={"pipeline/preprocess.py": TRAIN_TWEAKED}),
+    Case({"params_final.yaml": HYDRA}, base={"params.yaml": HYDRA}),
+    Case(
+        {"pipeline_v2/train.py": TRAIN_TWEAKED, "pipeline_v2/serve.py": SERVE},
+        base={"pipeline/train.py": TRAIN, "pipeline/serve.py": SERVE},
+    ),
+    Case({"train2.py": TRAIN_TWEAKED}, base={"train.py": TRAIN}),
+    # camelCase tags and a backup suffix on the whole file name.
+    Case({"src/scoreV2.py": TRAIN_TWEAKED}, base={"src/score.py": TRAIN}, lines=(1,)),
+    Case({"pipelines/train.py.bak": TRAIN}, base={"pipelines/train.py": TRAIN_TWEAKED}, lines=(1,)),
+    # A numbered copy of one part of a longer original,
+    # and a tagged copy added in the same change as its original.
+    Case(
+        {"data/shards2.py": SHARDS.replace("mmap_mode='r'", "mmap_mode=None")},
+        base={"data/shards.py": SHARDS + SHARDS_TAIL},
+        lines=(1,),
+    ),
+    Case(
+        {"data/shards.py": SHARDS + SHARDS_TAIL, "data/shards2.py": SHARDS + "\nFORMAT = 'npy'\n"},
+        lines=(1,),
+    ),
+]

@@ -9,9 +9,9 @@ from collections.abc import Iterable
 
 import libcst
 
-from rules.checks import undocumented_feature_examples as examples
+from rules.checks import undocumented_feature_invalid, undocumented_feature_valid
 from rules.config import DEFAULT_REGISTRIES
-from rules.dataflow import model_fit, option_names
+from rules.dataflow import option_names
 from rules.feature_columns import FeatureColumns
 from rules.feature_docs import Documents, computed_nearby, documents
 from rules.feature_names import (
@@ -37,6 +37,7 @@ from rules.feature_names import (
 from rules.feature_registry import FeatureRegistry, RegistryEntry, glob_of, read_registry
 from rules.feature_sql import select_aliases
 from rules.finding import Finding, Severity
+from rules.ml_calls import model_fit
 from rules.pyutil import line_comment
 from rules.repo import Side
 from rules.rule import FileContext, FileRule, register
@@ -53,8 +54,8 @@ class UndocumentedFeature(FeatureColumns, FileRule):
     # A library's example feature repo shows how to declare features; it has nobody to own them.
     applies_to_examples = False
 
-    VALID = examples.VALID
-    INVALID = examples.INVALID
+    VALID = undocumented_feature_valid.VALID
+    INVALID = undocumented_feature_invalid.INVALID
 
     # --- decision ----------------------------------------------------------
 

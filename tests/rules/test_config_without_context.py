@@ -8,7 +8,8 @@ from rules.examples import findings_of
 from rules.finding import Finding
 from rules.pr_body import tuning_section
 from rules.rule import Case, all_rules
-from rules.tuning import gives_reason, has_tuning_context, is_stale, normalise_number, strength_of
+from rules.tuning import normalise_number, strength_of
+from rules.tuning_context import gives_reason, has_tuning_context, is_stale
 
 RULE = all_rules()["config-without-context"]
 

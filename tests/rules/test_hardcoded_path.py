@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rules.checks.hardcoded_path import find_paths
+from rules.checks.hardcoded_path_patterns import find_paths
 from rules.examples import findings_of
 from rules.finding import Finding
 from rules.rule import Case, all_rules
