@@ -3,6 +3,7 @@ or evaluates a model without logging it anywhere."""
 
 from __future__ import annotations
 
+import ast
 import posixpath
 from collections.abc import Iterable
 from typing import Any
@@ -11,12 +12,12 @@ import libcst
 
 from rules.checks import no_experiment_tracking_examples as examples
 from rules.checks.no_data_validation import toy_data
-from rules.cst import keyword, string_value
+from rules.cst import code_of, keyword, string_value
 from rules.dataflow import FactsRule, option_names
 from rules.finding import Severity
 from rules.ml_calls import data_load, model_fit
 from rules.ml_names import CV_FUNCTIONS
-from rules.module_facts import CallSite, EntryPoint, ModuleFacts
+from rules.module_facts import CallSite, EntryPoint, ModuleFacts, Scope
 from rules.repo import Side
 from rules.rule import register
 from rules.source import FileKind
@@ -42,6 +43,21 @@ TRACKER_LIBRARIES = (
     "pytorch_lightning.loggers",
     "lightning.pytorch.loggers",
     "lightning.fabric.loggers",
+)
+# Orchestrators that keep what each step hands on (its return value; on Metaflow, what it sets on `self`)
+# as a versioned artifact of the run, comparable across runs. Prefect, whose task results are not kept by
+# default, is not one of them.
+ORCHESTRATOR_STEPS = (
+    "zenml.step",
+    "zenml.steps.step",
+    "flytekit.task",
+    "flytekit.dynamic",
+    "metaflow.step",
+    "dagster.op",
+    "dagster.asset",
+    "dagster.multi_asset",
+    "kfp.dsl.component",
+    "kfp.v2.dsl.component",
 )
 # Keras callbacks that write every epoch's metrics somewhere a later run can be compared with.
 KERAS_LOGGERS = frozenset({"TensorBoard", "CSVLogger"})
@@ -181,6 +197,36 @@ def _command(stage: dict[str, Any]) -> str:
     return " ".join(map(str, command)) if isinstance(command, list) else str(command or "")
 
 
+def _kept_by_orchestrator(scope: Scope) -> bool:
+    """An evaluation inside an orchestrator's step that hands its results on: the orchestrator records them
+    with the run. A nested function's returns count too: a step rarely holds one."""
+    if not isinstance(scope.node, libcst.FunctionDef) or not any(
+        _within(decorator, step) for decorator in scope.decorators for step in ORCHESTRATOR_STEPS
+    ):
+        return False
+    try:
+        tree = ast.parse(code_of(scope.node))
+    except SyntaxError:  # grammar newer than this Python's, which libcst reads
+        return False
+    return any(
+        (isinstance(node, ast.Return) and node.value is not None)
+        or (
+            isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign))
+            and any(
+                _on_self(target)
+                for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+            )
+        )
+        for node in ast.walk(tree)
+    )
+
+
+def _on_self(target: ast.expr) -> bool:
+    return (
+        isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self"
+    )
+
+
 def _toy_run(calls: list[CallSite]) -> bool:
     """A run whose only data is a toy dataset demonstrates an API;
     no-data-validation leaves the same runs alone."""
@@ -215,7 +261,7 @@ class NoExperimentTracking(FactsRule):
                 and not any(data_load(site) for site in calls)
             ):
                 continue
-            if _toy_run(calls):
+            if _toy_run(calls) or all(_kept_by_orchestrator(site.scope) for site in outputs):
                 continue
             fit = min(fits, key=lambda site: self.line_of(site.node))
             if id(fit.node) not in flagged:

@@ -127,6 +127,27 @@ VALID: list[Case] = [
         "    model.fit(x, y, epochs=3, callbacks=[tf.keras.callbacks.TensorBoard('logs')])\n"
         "    model.save('model.keras')\n"
     ),
+    # Orchestrators that keep what each step hands on as a versioned artifact of the run: a Flyte task
+    # returning its metric, a Metaflow step setting it on `self`.
+    Case(
+        "import pandas as pd\nfrom flytekit import task, workflow\nfrom sklearn.linear_model import Ridge\n"
+        "from sklearn.metrics import mean_absolute_error\n\n@task\ndef train(path: str) -> float:\n"
+        "    df = pd.read_parquet(path)\n    model = Ridge().fit(df[['x']], df['y'])\n"
+        "    return mean_absolute_error(df['y'], model.predict(df[['x']]))\n\n"
+        "@workflow\ndef nightly(path: str = 'data/sales.parquet') -> float:\n    return train(path=path)\n",
+        path="pipelines/sales.py",
+    ),
+    Case(
+        "import pandas as pd\nfrom metaflow import FlowSpec, step\nfrom sklearn.svm import SVC\n"
+        "from sklearn.metrics import balanced_accuracy_score\n\nclass ChurnFlow(FlowSpec):\n"
+        "    @step\n    def start(self):\n        self.next(self.train)\n\n"
+        "    @step\n    def train(self):\n        df = pd.read_csv('data/churn.csv')\n"
+        "        clf = SVC().fit(df[['tenure']], df['churned'])\n"
+        "        self.bacc = balanced_accuracy_score(df['churned'], clf.predict(df[['tenure']]))\n"
+        "        self.next(self.end)\n\n    @step\n    def end(self):\n        pass\n\n"
+        "if __name__ == '__main__':\n    ChurnFlow()\n",
+        path="flows/churn.py",
+    ),
 ]
 INVALID: list[Case] = [
     Case(
@@ -204,5 +225,17 @@ INVALID: list[Case] = [
         "if __name__ == '__main__':\n    model = Ridge().fit(X, y)\n"
         "    print(model.score(X_test, y_test))\n",
         lines=(5,),
+    ),
+    # An orchestrator step that only prints its metric: nothing of the run is kept to compare.
+    Case(
+        "import pandas as pd\nfrom zenml import pipeline, step\n"
+        "from sklearn.tree import DecisionTreeRegressor\n"
+        "from sklearn.metrics import r2_score\n\n@step\ndef train_and_report(path: str) -> None:\n"
+        "    df = pd.read_csv(path)\n    tree = DecisionTreeRegressor().fit(df[['area']], df['price'])\n"
+        "    print(r2_score(df['price'], tree.predict(df[['area']])))\n\n"
+        "@pipeline\ndef housing():\n    train_and_report('data/homes.csv')\n\n"
+        "if __name__ == '__main__':\n    housing()\n",
+        path="pipelines/housing.py",
+        lines=(9,),
     ),
 ]
