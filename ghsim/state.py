@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from ghsim.diff import FilePatch, compute_patch, is_binary, similarity
+from ghsim.diff import compute_patch, is_binary, similarity
 from ghsim.errors import not_found
+from ghsim.file_patch import FilePatch
 from ghsim.git import CommitObject, ObjectStore, Signature, utc
 from ghsim.util import now
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ghsim.diff import FilePatch
 from ghsim.errors import ApiError, invalid, invalid_request, not_found, unprocessable
+from ghsim.file_patch import FilePatch
 from ghsim.routes.common import MAX_BODY, check_body_length, pull_or_404
 from ghsim.routing import Ctx, EndpointSet, Reply
 from ghsim.state import FileChange, PullRequest, Reaction, Repo, Review, ReviewComment, User
