@@ -13,21 +13,20 @@ from urllib.parse import quote
 
 from ghsim import versions
 from ghsim.git import CommitObject
-from ghsim.state import (
+from ghsim.models import (
     Annotation,
     CheckRun,
     CheckSuite,
     FileChange,
     Installation,
     IssueComment,
-    PullRequest,
     Reaction,
-    Repo,
     Review,
     ReviewComment,
-    State,
     User,
 )
+from ghsim.repository import PullRequest, Repo
+from ghsim.state import State
 from ghsim.util import iso, node_id
 
 HTML = "https://github.com"

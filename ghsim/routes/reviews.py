@@ -18,9 +18,10 @@ from typing import Any
 
 from ghsim.errors import ApiError, invalid, invalid_request, not_found, unprocessable
 from ghsim.file_patch import FilePatch
+from ghsim.models import FileChange, Reaction, Review, ReviewComment, User
+from ghsim.repository import PullRequest, Repo
 from ghsim.routes.common import MAX_BODY, check_body_length, pull_or_404
 from ghsim.routing import Ctx, EndpointSet, Reply
-from ghsim.state import FileChange, PullRequest, Reaction, Repo, Review, ReviewComment, User
 from ghsim.util import now
 
 api = EndpointSet()
