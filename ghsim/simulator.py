@@ -319,7 +319,7 @@ class SimulatedGitHub:
             return [self.shapes.review(r) for r in sorted(found, key=lambda r: r.id)]
 
     def review_comments(self, repo: str | Repo, pr_number: int) -> list[dict[str, Any]]:
-        from ghsim.routes.reviews import refresh_comment
+        from ghsim.routes.review_anchors import refresh_comment
 
         target = self._repo(repo)
         with self.state.lock:

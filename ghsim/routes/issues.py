@@ -8,7 +8,7 @@ from ghsim.errors import invalid, not_found
 from ghsim.models import IssueComment
 from ghsim.repository import Repo
 from ghsim.routes.common import check_body_length, parse_time, pull_or_404
-from ghsim.routes.reviews import add_reaction
+from ghsim.routes.reactions import add_reaction
 from ghsim.routing import Ctx, EndpointSet, Reply
 from ghsim.util import now
 
