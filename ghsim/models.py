@@ -1,5 +1,5 @@
-"""The objects the simulated GitHub stores for bots and people: accounts, installations, check runs, reviews,
-comments and reactions, as plain records.
+"""The objects the simulated GitHub stores for bots and people: accounts, installations, changed files, check
+suites and runs, reviews, comments and reactions, as plain records.
 
 They are what the REST shapes, the GraphQL resolvers and the routes all
 read, so they live apart from the code that changes them (``ghsim.state``,

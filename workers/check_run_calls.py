@@ -1,8 +1,8 @@
-"""The check-run half of the gateway: finding our runs on a commit, creating one, and completing it with
+"""The check-run part of the gateway: finding our runs on a commit, creating one, and completing it with
 its annotations.
 
-A check run is the one write a job makes at its start and its end, and the
-only one GitHub takes in parts (50 annotations a request, only ever
+A job writes its check run at its start and at its end, and a run is the
+only object GitHub takes in parts (50 annotations a request, only ever
 appended), so creating it without making two and completing it without
 annotating twice is a subject of its own.
 """
@@ -24,7 +24,7 @@ T = TypeVar("T")
 
 
 class CheckRunCalls:
-    """The half of `GitHubGateway` that works on check runs; its other half holds the clients."""
+    """The part of `GitHubGateway` that works on check runs; the gateway itself holds the clients."""
 
     _settings: Settings
     _gh: GitHub[InstallationAuth]
