@@ -6,8 +6,8 @@ See :class:`ghsim.simulator.SimulatedGitHub` for the entry point and
 
 from ghsim import payloads
 from ghsim.faults import Fault
+from ghsim.repository import PullRequest, Repo
 from ghsim.server import Call
 from ghsim.simulator import SimulatedGitHub
-from ghsim.state import PullRequest, Repo
 
 __all__ = ["Call", "Fault", "PullRequest", "Repo", "SimulatedGitHub", "payloads"]

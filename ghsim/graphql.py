@@ -20,7 +20,8 @@ from ghsim.graphql_cost import Analysis, analyse
 from ghsim.graphql_git import Blob, Commit, GitObjectView, RefView, Tree
 from ghsim.graphql_pulls import Organization, PullRequestView, User, review_threads, thread_id
 from ghsim.graphql_sdl import SDL
-from ghsim.state import Repo, State
+from ghsim.repository import Repo
+from ghsim.state import State
 from ghsim.util import iso, node_id
 
 if TYPE_CHECKING:

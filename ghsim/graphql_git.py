@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from ghsim.diff import is_binary
 from ghsim.git import CommitObject
-from ghsim.state import Repo
+from ghsim.repository import Repo
 from ghsim.util import iso, node_id
 
 TEXT_LIMIT = 512 * 1024

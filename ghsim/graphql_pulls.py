@@ -10,8 +10,10 @@ from typing import Any
 
 from ghsim.graphql_cost import decode_cursor, encode_cursor
 from ghsim.graphql_git import Commit, RefView
-from ghsim.state import IssueComment, PullRequest, ReviewComment, State
-from ghsim.state import User as Account
+from ghsim.models import IssueComment, ReviewComment
+from ghsim.models import User as Account
+from ghsim.repository import PullRequest
+from ghsim.state import State
 from ghsim.util import iso, node_id
 
 

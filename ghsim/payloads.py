@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ghsim.state import PullRequest, Repo
+from ghsim.repository import PullRequest, Repo
 from ghsim.util import iso, node_id
 
 if TYPE_CHECKING:

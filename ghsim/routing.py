@@ -23,8 +23,8 @@ from starlette.routing import Route
 from ghsim import versions
 from ghsim.auth import Identity
 from ghsim.errors import ApiError, not_found
+from ghsim.repository import Repo
 from ghsim.shapes import Shapes
-from ghsim.state import Repo
 
 if TYPE_CHECKING:
     from ghsim.simulator import SimulatedGitHub

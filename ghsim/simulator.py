@@ -21,11 +21,13 @@ from ghsim.exchanges import Observer
 from ghsim.faults import Faults
 from ghsim.graphql import GraphQLService
 from ghsim.manifests import ManifestCodes
+from ghsim.models import Installation, IssueComment, User
 from ghsim.ratelimit import Bucket, BucketKey, RateLimiter
+from ghsim.repository import Repo
 from ghsim.secondary import SecondaryLimits
 from ghsim.server import Call, ServerThread, build_app
 from ghsim.shapes import Shapes
-from ghsim.state import PERMISSION_LEVELS, Installation, IssueComment, Repo, State, User
+from ghsim.state import PERMISSION_LEVELS, State
 from ghsim.util import now
 from ghsim.webhooks import Delivery, WebhookSender
 
@@ -317,7 +319,7 @@ class SimulatedGitHub:
             return [self.shapes.review(r) for r in sorted(found, key=lambda r: r.id)]
 
     def review_comments(self, repo: str | Repo, pr_number: int) -> list[dict[str, Any]]:
-        from ghsim.routes.reviews import refresh_comment
+        from ghsim.routes.review_anchors import refresh_comment
 
         target = self._repo(repo)
         with self.state.lock:

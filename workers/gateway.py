@@ -1,8 +1,9 @@
 """`GitHubPort` against GitHub itself: one installation's reads and writes over REST and GraphQL.
 
-Retries, pagination, batching, pacing and error handling live here, so the
-jobs read as decisions and the simulator is the one GitHub all end-to-end
-tests share.
+Retries, pagination, batching, pacing and error handling live here and in
+the gateway's halves (`workers.contents`, `workers.review_threads`,
+`workers.check_run_calls`), so the jobs read as decisions and the simulator
+is the one GitHub all end-to-end tests share.
 
 Reads and idempotent writes are resent by githubkit after a 5xx or a timeout.
 A write that creates something (a check run, a review, a reply, a batch of
@@ -24,14 +25,12 @@ from redis import Redis
 
 from core.settings import Settings
 from workers import trees
+from workers.check_run_calls import CheckRunCalls
 from workers.clients import installation_clients, owner_and_name
 from workers.contents import ContentReads
 from workers.port import (
-    ANNOTATIONS_PER_REQUEST,
     MAX_PR_FILES,
     PAGE_SIZE,
-    Annotation,
-    CheckRunState,
     IssueComment,
     OpenPull,
     PathListing,
@@ -68,7 +67,7 @@ def _issue_comment(comment: Any) -> IssueComment:
     )
 
 
-class GitHubGateway(ContentReads, ReviewThreads):
+class GitHubGateway(ContentReads, ReviewThreads, CheckRunCalls):
     def __init__(
         self, settings: Settings, tokens: InstallationTokens, installation_id: int, redis: Redis
     ) -> None:
@@ -155,26 +154,6 @@ class GitHubGateway(ContentReads, ReviewThreads):
                 return "none"
             raise
 
-    def find_check_run(self, repo: str, sha: str, external_id: str) -> int | None:
-        return next(
-            (run.id for run in self.list_check_runs(repo, sha) if run.external_id == external_id), None
-        )
-
-    def list_check_runs(self, repo: str, sha: str) -> list[CheckRunState]:
-        """Our runs on the commit (up to 100: one per job, and a commit sees few jobs)."""
-        owner, name = owner_and_name(repo)
-        answer = self._gh.rest.checks.list_for_ref(
-            owner, name, sha, check_name=self._settings.check_name, filter_="all", per_page=PAGE_SIZE
-        )
-        return [
-            CheckRunState(run.id, run.external_id or "", run.status, run.output.title or "", run.started_at)
-            for run in answer.parsed_data.check_runs
-        ]
-
-    def _annotation_count(self, repo: str, check_run_id: int) -> int:
-        owner, name = owner_and_name(repo)
-        return self._gh.rest.checks.get(owner, name, check_run_id).parsed_data.output.annotations_count
-
     def list_repositories(self, page: int) -> list[str]:
         listed = self._gh.rest.apps.list_repos_accessible_to_installation(
             per_page=PAGE_SIZE, page=page
@@ -211,87 +190,6 @@ class GitHubGateway(ContentReads, ReviewThreads):
         return [_issue_comment(comment) for comment in comments]  # type: ignore[attr-defined]  # see top
 
     # writes
-
-    def create_check_run(self, repo: str, sha: str, title: str, summary: str, external_id: str) -> int:
-        """`external_id` names the job, so a create that timed out is found instead of made twice."""
-        owner, name = owner_and_name(repo)
-
-        def send() -> int:
-            return self._gh_once.rest.checks.create(
-                owner,
-                name,
-                name=self._settings.check_name,
-                head_sha=sha,
-                status="in_progress",
-                external_id=external_id,
-                started_at=datetime.now().astimezone(),
-                output={"title": title, "summary": summary},
-            ).parsed_data.id
-
-        return self._write_once(send, lambda: self.find_check_run(repo, sha, external_id))
-
-    def complete_check_run(
-        self,
-        repo: str,
-        check_run_id: int,
-        *,
-        conclusion: str,
-        title: str,
-        summary: str,
-        text: str,
-        annotations: Sequence[Annotation],
-        actions: Sequence[dict[str, str]] = (),
-        annotations_present: int | None = None,
-    ) -> None:
-        """Appends the annotations 50 per request; the last request also completes the run.
-
-        GitHub only ever appends annotations, so a run reused by a retried job
-        skips the ones an earlier attempt already sent (`annotations_present`,
-        read from GitHub when not known), and a request carrying annotations is
-        resent only after GitHub's count shows it did not land. A completing
-        request with none left to send is safe to resend as it is.
-        """
-        owner, name = owner_and_name(repo)
-        if annotations and annotations_present is None:
-            annotations_present = self._annotation_count(repo, check_run_id)
-        sent = annotations_present or 0
-        starts = list(range(sent, len(annotations), ANNOTATIONS_PER_REQUEST))
-        completion: dict[str, Any] = {
-            "status": "completed",
-            "conclusion": conclusion,
-            "completed_at": datetime.now().astimezone(),
-            "actions": list(actions),
-        }
-        for start in starts:
-            batch = [a.to_api() for a in annotations[start : start + ANNOTATIONS_PER_REQUEST]]
-            last = start == starts[-1]
-            output = {
-                "title": title,
-                "summary": summary,
-                **({"text": text} if last else {}),
-                "annotations": batch,
-            }
-            fields = {"output": output, **(completion if last else {})}
-            self._append_annotations(repo, check_run_id, fields, expected=start + len(batch))
-        if not starts:
-            self._gh.rest.checks.update(
-                owner,
-                name,
-                check_run_id,
-                output={"title": title, "summary": summary, "text": text},
-                **completion,
-            )
-
-    def _append_annotations(
-        self, repo: str, check_run_id: int, fields: dict[str, Any], expected: int
-    ) -> None:
-        """One request of `complete_check_run`; resent only after GitHub's count, short of `expected`,
-        shows it did not land."""
-        owner, name = owner_and_name(repo)
-        self._write_once(
-            lambda: self._gh_once.rest.checks.update(owner, name, check_run_id, **fields),
-            lambda: True if self._annotation_count(repo, check_run_id) >= expected else None,
-        )
 
     def post_review(
         self, repo: str, number: int, sha: str, body: str, comments: Sequence[ReviewComment], marker: str

@@ -1,6 +1,6 @@
 """REST (and GraphQL) endpoints, one module per area of the API."""
 
-from ghsim.routes import app, checks, graphql_route, issues, manifests, pulls, repos, reviews
+from ghsim.routes import app, checks, graphql_route, issues, manifests, pulls, repos, review_comments, reviews
 from ghsim.routing import EndpointSet
 
 ENDPOINT_SETS: list[EndpointSet] = [
@@ -9,6 +9,7 @@ ENDPOINT_SETS: list[EndpointSet] = [
     repos.api,
     pulls.api,
     reviews.api,
+    review_comments.api,
     issues.api,
     checks.api,
     graphql_route.api,

@@ -11,9 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from ghsim.errors import ApiError, invalid_request, not_found
+from ghsim.models import Annotation, CheckRun
+from ghsim.repository import Repo
 from ghsim.routes.common import optional_str, parse_time, required_str
 from ghsim.routing import Ctx, EndpointSet, Reply
-from ghsim.state import Annotation, CheckRun, Repo
 from ghsim.util import now
 
 api = EndpointSet()

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from ghsim.errors import ApiError, invalid_request, not_found
-from ghsim.state import PullRequest, Repo
+from ghsim.repository import PullRequest, Repo
 
 MAX_BODY = 65536
 

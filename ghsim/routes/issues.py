@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from ghsim.errors import invalid, not_found
+from ghsim.models import IssueComment
+from ghsim.repository import Repo
 from ghsim.routes.common import check_body_length, parse_time, pull_or_404
-from ghsim.routes.reviews import add_reaction
+from ghsim.routes.reactions import add_reaction
 from ghsim.routing import Ctx, EndpointSet, Reply
-from ghsim.state import IssueComment, Repo
 from ghsim.util import now
 
 api = EndpointSet()

@@ -8,9 +8,9 @@ from typing import Any
 
 from ghsim.errors import ApiError, not_found
 from ghsim.git import FILE_MODE, TREE_MODE
+from ghsim.repository import Repo
 from ghsim.routing import Ctx, EndpointSet, Reply
-from ghsim.shapes import encode_base64_lines
-from ghsim.state import Repo
+from ghsim.shapes_contents import encode_base64_lines
 
 api = EndpointSet()
 CONTENTS_INLINE_LIMIT = 1024 * 1024

@@ -14,7 +14,7 @@ import httpx
 import pytest
 from githubkit.exception import GraphQLFailed, RequestFailed
 
-from ghsim import Repo, SimulatedGitHub, shapes, versions
+from ghsim import Repo, SimulatedGitHub, shapes_commits, versions
 from ghsim.graphql import GraphQLService
 from ghsim.shapes import Shapes
 from tests.conformance.recorder import Recorder
@@ -92,7 +92,7 @@ def test_the_answers_the_bot_reads_are_githubs_shapes_in_both_api_versions(world
 
 
 def _unescaped(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(shapes, "quote", lambda text, safe="/": text)
+    monkeypatch.setattr(shapes_commits, "quote", lambda text, safe="/": text)
 
 
 def _actions(monkeypatch: pytest.MonkeyPatch) -> None:

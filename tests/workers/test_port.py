@@ -19,8 +19,16 @@ from workers.gateway import GitHubGateway
 from workers.port import GitHubAppPort, GitHubPort
 
 WORKERS = Path(__file__).resolve().parents[2] / "workers"
-# The modules holding a githubkit client: the two gateways (contents are half of one), the token exchange.
-ADAPTERS = {"gateway.py", "contents.py", "review_threads.py", "app_gateway.py", "tokens.py"}
+# The modules holding a githubkit client: the two gateways (contents, review threads and check runs are
+# parts of one), the token exchange.
+ADAPTERS = {
+    "gateway.py",
+    "contents.py",
+    "review_threads.py",
+    "check_run_calls.py",
+    "app_gateway.py",
+    "tokens.py",
+}
 API_CALL = re.compile(r"\.rest\.|\.graphql\(")
 
 
