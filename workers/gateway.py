@@ -42,7 +42,7 @@ from workers.port import (
     ReviewRejected,
 )
 from workers.retry import backoff, transient
-from workers.review_threads import ReviewThreads, ours
+from workers.review_threads import ReviewThreads, ours, reaction_kinds
 from workers.tokens import InstallationTokens
 
 T = TypeVar("T")
@@ -53,7 +53,6 @@ log = logging.getLogger(__name__)
 # return, nor what `paginate` pages through over them. The lines reading them say so below.
 # Completing a recursive tree GitHub cut short: at most this many GraphQL queries of folders (250 each).
 TREE_WALK_QUERIES = 40
-REACTIONS = ("plus_one", "minus_one", "laugh", "confused", "heart", "hooray", "eyes", "rocket")
 
 
 def _issue_comment(comment: Any) -> IssueComment:
@@ -63,7 +62,7 @@ def _issue_comment(comment: Any) -> IssueComment:
         comment.user.login if comment.user is not None else None,
         comment.user is not None and comment.user.type == "Bot",
         str(comment.author_association),
-        frozenset(kind for kind in REACTIONS if comment.reactions and getattr(comment.reactions, kind, 0)),
+        reaction_kinds(comment.reactions),
     )
 
 
