@@ -6,6 +6,7 @@ Secrets are wrapped so that a stray `repr`, log line or traceback shows
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,12 +93,7 @@ class Settings:
         key = env.get("MLDEBT_PRIVATE_KEY", "")
         key_file = env.get("MLDEBT_PRIVATE_KEY_FILE", "")
         if not key and key_file:
-            try:
-                key = Path(key_file).read_text()
-            except OSError as exc:
-                raise SettingsError(f"cannot read MLDEBT_PRIVATE_KEY_FILE ({exc.strerror})") from None
-            except UnicodeDecodeError:
-                raise SettingsError("MLDEBT_PRIVATE_KEY_FILE is not a text (PEM) file") from None
+            key = _read_key_file(key_file)
         app_id = env.get("MLDEBT_APP_ID", "")
         if not app_id.isdigit():
             raise SettingsError("MLDEBT_APP_ID must be the GitHub App's numeric id")
@@ -172,6 +168,26 @@ class Settings:
             "MLDEBT_RECONCILE_SPACING": str(self.reconcile_spacing_seconds),
             DOCS_URL_ENV: self.docs_url,
         }
+
+
+def _read_key_file(setting: str) -> str:
+    """MLDEBT_PRIVATE_KEY_FILE's text. A relative path is read from the working directory: the folder the
+    receiver or worker is started in, which is the .env's folder when it is started beside its .env
+    (`mldebt setup` writes `./secrets/mldebt.pem`, relative to the .env, as compose reads it).
+
+    Errors never quote the setting: a key pasted into it by mistake would end up in a log.
+    """
+    path = Path(setting)
+    try:
+        return path.read_text()
+    except OSError as exc:
+        where = ""
+        if not path.is_absolute():
+            with contextlib.suppress(OSError):
+                where = f"; a relative path is read from the working directory, {Path.cwd()}"
+        raise SettingsError(f"cannot read MLDEBT_PRIVATE_KEY_FILE ({exc.strerror}{where})") from None
+    except UnicodeDecodeError:
+        raise SettingsError("MLDEBT_PRIVATE_KEY_FILE is not a text (PEM) file") from None
 
 
 def _intervals(raw: str | None, default: tuple[int, ...]) -> tuple[int, ...]:

@@ -7,12 +7,16 @@ default the working tree, uncommitted and untracked files included); with
 The config comes from the base revision, as on GitHub, so a change cannot
 switch off the checks that would report it.
 
+`--sarif-output FILE` writes SARIF beside the chosen report, from the same
+scan: CI gets the job log and the code-scanning upload from one run.
+
 Exit status: 1 when a new finding is at a failing severity (`fail_on`), 0
-otherwise (always 0 with `--exit-zero`), 2 for usage errors, an invalid config
-or when the directory is not a git repository. With `--fix` the status is that of
-the findings left once the safe fixes are written. Unlike the App, which reviews
-with defaults and reports a broken config in its check run, the CLI stops: a
-local run is where the config gets fixed.
+otherwise (always 0 with `--exit-zero`), 2 for usage errors, an invalid config,
+a report file that cannot be written or when the directory is not a git
+repository. With `--fix` the status is that of the findings left once the safe
+fixes are written. Unlike the App, which reviews with defaults and reports a
+broken config in its check run, the CLI stops: a local run is where the config
+gets fixed.
 """
 
 from __future__ import annotations
@@ -132,6 +136,13 @@ def parser(
     )
     command.add_argument(
         "--output", metavar="FILE", type=Path, help="write the report to FILE instead of standard output"
+    )
+    command.add_argument(
+        "--sarif-output",
+        metavar="FILE",
+        type=Path,
+        help="also write the findings as SARIF to FILE, from the same scan as the report "
+        "(which --format and --output still choose); the exit status is unchanged",
     )
     command.add_argument(
         "--statistics", action="store_true", help="print the number of findings per rule instead of each one"
@@ -280,8 +291,38 @@ def report(args: argparse.Namespace, scanned: Scanned, docs: DocsLinks) -> str:
     if args.format == "json":
         return json.dumps(findings_json(result, docs), indent=2) + "\n"
     if args.format == "sarif":
-        return json.dumps(to_sarif(result, docs, scanned.root), indent=2) + "\n"
+        return sarif_report(scanned, docs)
     return render(result, docs, scanned.compared)
+
+
+def sarif_report(scanned: Scanned, docs: DocsLinks) -> str:
+    """SARIF 2.1.0, for `--format sarif` and `--sarif-output` alike."""
+    return json.dumps(to_sarif(scanned.result, docs, scanned.root), indent=2) + "\n"
+
+
+def _write(path: Path, text: str) -> str | None:
+    """Writes a report file; the error to print, if it could not be written."""
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        return f"mldebt: cannot write {path}: {exc.strerror or exc}"
+    return None
+
+
+def _usage_problem(args: argparse.Namespace) -> str | None:
+    """Flags that cannot go together, found before anything is scanned."""
+    if args.statistics and args.format == "sarif":
+        return "--statistics works with --format text or json, not sarif"
+    if args.fix and (args.head or args.staged):
+        used = "--head" if args.head else "--staged"
+        return f"--fix edits the working tree; it cannot be used with {used}"
+    if (
+        args.output is not None
+        and args.sarif_output is not None
+        and args.output.resolve() == args.sarif_output.resolve()
+    ):
+        return f"--output and --sarif-output both name {args.output}: give the SARIF report a file of its own"
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -289,13 +330,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    """`mldebt scan` with its parsed arguments."""
-    if args.statistics and args.format == "sarif":
-        print("mldebt: --statistics works with --format text or json, not sarif", file=sys.stderr)
-        return EXIT_USAGE
-    if args.fix and (args.head or args.staged):
-        used = "--head" if args.head else "--staged"
-        print(f"mldebt: --fix edits the working tree; it cannot be used with {used}", file=sys.stderr)
+    """`mldebt scan` with its parsed arguments.
+
+    One scan makes every report: the one `--format` chooses (standard output or `--output`) and, with
+    `--sarif-output`, the SARIF file beside it, so that the two cannot disagree.
+    """
+    problem = _usage_problem(args)
+    if problem:
+        print(f"mldebt: {problem}", file=sys.stderr)
         return EXIT_USAGE
     to_stderr = args.format != "text" or args.output is not None
     try:
@@ -313,13 +355,17 @@ def run(args: argparse.Namespace) -> int:
     if args.output is None:
         sys.stdout.write(text)
     else:
-        try:
-            args.output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            print(f"mldebt: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+        failure = _write(args.output, text)
+        if failure:
+            print(failure, file=sys.stderr)
             return EXIT_USAGE
     if to_stderr:
         print("\n".join(summary_lines(scanned.result, scanned.compared)), file=sys.stderr)
+    if args.sarif_output is not None:
+        failure = _write(args.sarif_output, sarif_report(scanned, docs))
+        if failure:
+            print(failure, file=sys.stderr)
+            return EXIT_USAGE
     if args.exit_zero:
         return EXIT_CLEAN
     return EXIT_BLOCKING if scanned.result.blocking else EXIT_CLEAN

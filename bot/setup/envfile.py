@@ -1,10 +1,15 @@
 """Writes the App's credentials where compose.yaml and core/settings.py look for them.
 
 The private key goes to its own file (compose mounts it into the containers;
-a PEM spans lines, which an env file holds badly) and the .env names it. Both
-are written whole to a temporary file created readable by the owner alone and
-then renamed, so no reader ever sees half a file or a moment of wider mode.
-An existing .env keeps every line that is not one of ours.
+a PEM spans lines, which an env file holds badly) and the .env names it,
+relative to the .env's folder (`./secrets/mldebt.pem`), so that the folder
+still works when it is moved, copied or mounted elsewhere: compose reads a
+relative mount from the folder of compose.yaml and its .env, and Settings
+reads a relative MLDEBT_PRIVATE_KEY_FILE from the working directory, which
+is that folder when mldebt is started beside its .env. Both are written whole
+to a temporary file created readable by the owner alone and then renamed, so
+no reader ever sees half a file or a moment of wider mode. An existing .env
+keeps every line that is not one of ours.
 """
 
 from __future__ import annotations
@@ -100,16 +105,32 @@ def _write_private(path: Path, text: str) -> None:
         raise
 
 
+def key_path_setting(env_file: Path, key_file: Path) -> str:
+    """The key file as the .env names it: `./…` from the .env's folder when the key is in it or below.
+
+    A key kept outside that folder does not move with it, so it is named by its absolute path.
+    The `./` matters to compose: a bind mount's source without it would be taken for a volume name.
+    """
+    key = key_file.resolve()
+    try:
+        relative = key.relative_to(env_file.resolve().parent)
+    except ValueError:
+        return str(key)
+    return f"./{relative.as_posix()}"
+
+
 def write_credentials(destination: Destination, credentials: Credentials, api_url: str) -> list[str]:
     """Writes the key file and the .env; returns the names set in the .env."""
     key_file = destination.key_file.resolve()
+    key_setting = key_path_setting(destination.env_file, key_file)
     values = {
         "MLDEBT_APP_ID": str(credentials.app_id),
         "MLDEBT_WEBHOOK_SECRET": credentials.webhook_secret.reveal(),
-        # compose.yaml mounts the key from this host path; a receiver or worker run outside compose
-        # reads the same file through MLDEBT_PRIVATE_KEY_FILE.
-        "MLDEBT_PRIVATE_KEY_PATH": str(key_file),
-        "MLDEBT_PRIVATE_KEY_FILE": str(key_file),
+        # compose.yaml mounts the key from this host path, relative to its own folder (the .env's);
+        # a receiver or worker run outside compose, in the .env's folder, reads the same file through
+        # MLDEBT_PRIVATE_KEY_FILE.
+        "MLDEBT_PRIVATE_KEY_PATH": key_setting,
+        "MLDEBT_PRIVATE_KEY_FILE": key_setting,
         "GITHUB_API_URL": api_url,
     }
     try:

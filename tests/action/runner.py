@@ -38,6 +38,8 @@ class Step:
 @dataclass
 class Run:
     steps: list[Step]
+    # Each step id's outputs, as later steps and the workflow read them.
+    outputs: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def succeeded(self) -> bool:
@@ -108,7 +110,7 @@ class Runner:
                 steps.append(Step(name, ran=True, uses=str(spec["uses"]), given=given))
                 continue
             steps.append(self._shell(name, spec, temp / f"step-{index}"))
-        return Run(steps)
+        return Run(steps, {step_id: dict(values) for step_id, values in self.outputs.items()})
 
     def _shell(self, name: str, spec: dict[str, Any], folder: Path) -> Step:
         assert spec["shell"] == "bash", "the Action's steps must say their shell"

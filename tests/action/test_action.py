@@ -2,17 +2,21 @@
 
 The checkout is made as actions/checkout makes it by default (`fetch-depth: 1`
 of `refs/pull/N/merge`); the Action installs mldebt from its own folder into a
-fresh Python, fetches the history it needs, writes SARIF that must validate
-against the SARIF 2.1.0 schema, hands it to upload-sarif, and fails the job on
-blocking findings.
+fresh Python, fetches the history it needs, runs one scan that prints the
+findings in the job log and writes the same findings as SARIF (which must
+validate against the SARIF 2.1.0 schema), hands it to upload-sarif, and fails
+the job on blocking findings.
 """
 
 from __future__ import annotations
 
 import json
+import re
+import shlex
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -20,6 +24,7 @@ import pytest
 
 from tests.action.runner import Run, Runner
 from tests.cli.conftest import NOW, ROOT, Repo
+from tests.cli.reports import sarif_findings, text_findings
 from tests.cli.test_scan import BASE_FILES, debt_branch
 from tests.sarif.schema import sarif_errors
 
@@ -71,8 +76,24 @@ def checkout(repo: Repo, workspace: Path, ref: str = "refs/pull/1/merge") -> Pat
     return workspace
 
 
+def calls_log(workspace: Path) -> Path:
+    return workspace.parent / f"{workspace.name}-mldebt-calls"
+
+
+def mldebt_calls(workspace: Path) -> list[str]:
+    """The arguments of each `mldebt` command the Action's steps ran, one entry a run."""
+    log = calls_log(workspace)
+    return log.read_text(encoding="utf-8").splitlines() if log.exists() else []
+
+
 def run_action(repo: Repo, action: Path, python_bin: Path, workspace: Path, base: str, **inputs: str) -> Run:
     env = {key: value for key, value in repo.env.items() if key not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    # Every step's bash reads BASH_ENV first: a function that notes each `mldebt` command, then runs it.
+    counter = workspace.parent / f"{workspace.name}-count-mldebt.sh"
+    log = shlex.quote(str(calls_log(workspace)))
+    script = f'mldebt() {{ printf "%s\\n" "$*" >> {log}; command mldebt "$@"; }}\n'
+    counter.write_text(script, encoding="utf-8")
+    env["BASH_ENV"] = str(counter)
     runner = Runner(
         action=action,
         workspace=workspace,
@@ -114,9 +135,16 @@ def test_a_pull_request_with_debt_fails_the_job_and_uploads_valid_sarif(
         "sarif_file": "mldebt.sarif",
         "category": "mldebt",
     }
+    assert run.outputs["scan"] == {"sarif-file": "mldebt.sarif", "exit-code": "1"}
 
+    # One scan wrote both reports: the job log's findings are the ones code scanning gets.
+    calls = mldebt_calls(workspace)
+    assert calls == [f"scan --base {base} --head HEAD --sarif-output mldebt.sarif"], calls
     document = json.loads((workspace / "mldebt.sarif").read_text(encoding="utf-8"))
     assert sarif_errors(document) == []
+    logged, whole = text_findings(review)
+    assert logged and whole == Counter({"stale-branch": 1})
+    assert sarif_findings(document) == (logged, whole)
     [sarif_run] = document["runs"]
     assert sarif_run["automationDetails"] == {"id": "mldebt/"}
     located = {
@@ -165,8 +193,42 @@ def test_findings_need_not_fail_the_job_and_upload_is_optional(
     assert run.succeeded, run.log
     assert not run.step("Upload SARIF to code scanning").ran
     assert not run.step("Fail on blocking findings").ran
+    assert run.outputs["scan"] == {"sarif-file": "out/report.sarif", "exit-code": "1"}, "still reported"
     assert "unpinned-dependencies" in run.step("Review").log
-    assert sarif_errors(json.loads((workspace / "out" / "report.sarif").read_text(encoding="utf-8"))) == []
+    document = json.loads((workspace / "out" / "report.sarif").read_text(encoding="utf-8"))
+    assert sarif_errors(document) == []
+    assert sarif_findings(document) == text_findings(run.step("Review").log)
+    assert len(mldebt_calls(workspace)) == 1
+
+
+def test_statistics_in_the_log_still_leave_every_finding_in_the_sarif(
+    repo: Repo, action: Path, python_bin: Path, tmp_path: Path
+) -> None:
+    base = pull_request(repo)
+    workspace = checkout(repo, tmp_path / "workspace")
+    run = run_action(repo, action, python_bin, workspace, base, args="--statistics")
+    review = run.step("Review")
+    assert (review.status, run.outputs["scan"]["exit-code"]) == (0, "1"), review.log
+    assert text_findings(review.log) == (Counter(), Counter()), "counts per rule, not each finding"
+    assert re.search(r"^ +1  unpinned-dependencies +1 new ", review.log, re.MULTILINE), review.log
+    located, _ = sarif_findings(json.loads((workspace / "mldebt.sarif").read_text(encoding="utf-8")))
+    assert ("unpinned-dependencies", "requirements.txt", 3, "medium", True) in located
+    assert run.step("Fail on blocking findings").status == 1
+
+
+def test_a_scan_that_cannot_run_fails_the_review_and_uploads_nothing(
+    repo: Repo, action: Path, python_bin: Path, tmp_path: Path
+) -> None:
+    base = pull_request(repo)
+    workspace = checkout(repo, tmp_path / "workspace")
+    run = run_action(repo, action, python_bin, workspace, base, args="--select no-such-rule")
+    review = run.step("Review")
+    assert review.status == 2
+    assert "mldebt: --select: unknown rule id 'no-such-rule'" in review.log
+    assert len(mldebt_calls(workspace)) == 1
+    assert not (workspace / "mldebt.sarif").exists() and run.outputs.get("scan", {}) == {}
+    assert not run.step("Upload SARIF to code scanning").ran
+    assert not run.step("Fail on blocking findings").ran
 
 
 def test_a_clean_pull_request_passes(repo: Repo, action: Path, python_bin: Path, tmp_path: Path) -> None:
@@ -183,6 +245,7 @@ def test_a_clean_pull_request_passes(repo: Repo, action: Path, python_bin: Path,
     run = run_action(repo, action, python_bin, workspace, base)
     assert run.succeeded, run.log
     assert not run.step("Fail on blocking findings").ran
+    assert run.outputs["scan"] == {"sarif-file": "mldebt.sarif", "exit-code": "0"}
     document = json.loads((workspace / "mldebt.sarif").read_text(encoding="utf-8"))
     assert sarif_errors(document) == [] and document["runs"][0]["results"] == []
 

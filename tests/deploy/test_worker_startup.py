@@ -53,6 +53,7 @@ def unreadable(tmp_path: Path) -> Path:
         ("binary file", "MLDEBT_PRIVATE_KEY_FILE"),
         ("not a PEM", "MLDEBT_PRIVATE_KEY_FILE"),
         ("not RSA", "MLDEBT_PRIVATE_KEY_FILE"),
+        ("a key pasted for its path", "MLDEBT_PRIVATE_KEY_FILE"),
         ("not RSA, inline", "MLDEBT_PRIVATE_KEY"),
     ],
 )
@@ -78,6 +79,8 @@ def test_a_worker_without_a_usable_key_exits_naming_the_setting(
     elif case == "not RSA":
         (tmp_path / "key.pem").write_text(ec_pem())
         key = {setting: str(tmp_path / "key.pem")}
+    elif case == "a key pasted for its path":
+        key = {setting: f"-----BEGIN RSA PRIVATE KEY-----\n{secret_text}\n-----END RSA PRIVATE KEY-----\n"}
     elif case == "not RSA, inline":
         key = {setting: ec_pem()}
     result = start_worker(redis_url, **key)

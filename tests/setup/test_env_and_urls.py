@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from bot.setup.envfile import env_lines
+from bot.setup.envfile import env_lines, key_path_setting
 from bot.setup.manifest import SetupError, api_url_for, public_base, webhook_url
 
 
@@ -23,6 +25,19 @@ def test_a_path_with_spaces_is_single_quoted_so_compose_takes_it_literally() -> 
     assert env_lines("", {"MLDEBT_PRIVATE_KEY_PATH": "/home/a b/$key.pem"}).splitlines()[-1] == (
         "MLDEBT_PRIVATE_KEY_PATH='/home/a b/$key.pem'"
     )
+
+
+def test_the_key_is_named_from_the_env_files_folder_unless_it_is_kept_outside_it(tmp_path: Path) -> None:
+    env_file = tmp_path / "deploy" / ".env"
+    assert (
+        key_path_setting(env_file, tmp_path / "deploy" / "secrets" / "mldebt.pem") == "./secrets/mldebt.pem"
+    )
+    assert key_path_setting(env_file, tmp_path / "deploy" / "app.pem") == "./app.pem"
+    # Given relative to the working directory, as `--env-file deploy/.env --key-file deploy/k.pem` are.
+    assert key_path_setting(Path("deploy/.env"), Path("deploy/keys/../k.pem")) == "./k.pem"
+    # Outside the folder it does not move with it: the absolute path keeps finding it.
+    outside = tmp_path / "keys" / "mldebt.pem"
+    assert key_path_setting(env_file, outside) == str(outside.resolve())
 
 
 def test_a_value_that_a_env_file_cannot_hold_is_refused_by_name_without_quoting_it() -> None:

@@ -8,19 +8,25 @@ receiver and worker, started from that .env, review a pull request.
 
 from __future__ import annotations
 
+import os
+import shutil
 import stat
 import subprocess
+import sys
 import threading
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
+from redis import Redis
 from ruamel.yaml import YAML
 
 from bot.setup.envfile import Destination
 from bot.setup.flow import ManifestFlow, Outcome, SetupRequest
 from bot.setup.manifest import SetupError, webhook_url
+from core.settings import Settings
 from ghsim import SimulatedGitHub, payloads
 from harness.seed import REPO, seed_pull_request
 from harness.system import WorkerProcess
@@ -57,6 +63,14 @@ def compose_dotenv(path: Path) -> dict[str, str]:
         quoted = len(value) >= 2 and value[0] == value[-1] == "'"
         values[name.strip()] = value[1:-1] if quoted else value.strip()
     return values
+
+
+def compose_mount(service: dict[str, Any], dotenv: dict[str, str], project: Path) -> Path:
+    """The host file compose mounts as the key: a relative source is taken from the project folder, the
+    one that holds compose.yaml and the .env compose reads."""
+    source = interpolate(service["volumes"][0], dotenv).split(":")[0]
+    assert source.startswith(("/", "./", "../")), f"compose would take {source!r} for a volume's name"
+    return (project / source).resolve()
 
 
 class Running:
@@ -137,11 +151,11 @@ def test_the_env_it_leaves_runs_compose_receiver_and_worker_that_review_a_pull_r
     assert stat.S_IMODE(key_file.parent.stat().st_mode) == 0o700
 
     services = compose()["services"]
-    mounted = interpolate(services["receiver"]["volumes"][0], dotenv).split(":")[0]
-    assert Path(mounted) == key_file.resolve(), "compose mounts the key the set-up wrote"
+    mounted = compose_mount(services["receiver"], dotenv, project=tmp_path)
+    assert mounted == key_file.resolve(), "compose mounts the key the set-up wrote"
     dotenv["PORT"] = str(port)
-    receiver_env = service_env(services["receiver"], dotenv, redis_url, Path(mounted))
-    worker_env = service_env(services["worker"], dotenv, redis_url, Path(mounted))
+    receiver_env = service_env(services["receiver"], dotenv, redis_url, mounted)
+    worker_env = service_env(services["worker"], dotenv, redis_url, mounted)
     receiver = WorkerProcess(local(services["receiver"]["command"]), receiver_env)
     worker = WorkerProcess(local(services["worker"]["command"]), worker_env)
     try:
@@ -169,6 +183,74 @@ def test_the_env_it_leaves_runs_compose_receiver_and_worker_that_review_a_pull_r
         receiver.close()
         worker.close()
     assert sim.private_key_pem not in output and sim.webhook_secret not in output
+
+
+def beside_env(folder: Path, env_file: str, module: str) -> list[str]:
+    """A shell that goes to `folder`, loads `env_file` into its environment and starts `python -m module`."""
+    script = 'cd "$1" && set -a && . "$2" && set +a && exec "$0" -m "$3"'
+    return ["bash", "-c", script, sys.executable, str(folder), env_file, module]
+
+
+def test_the_env_names_the_key_relatively_so_the_folder_still_starts_mldebt_once_moved(
+    sim: SimulatedGitHub, tmp_path: Path, redis: Redis, redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = tmp_path / "first"
+    first.mkdir()
+    running = Running(ManifestFlow(setup_request(sim, first)))
+    assert create_app(running.flow.url).status_code == 200
+    assert isinstance(running.finished(), Outcome)
+    text = (first / ".env").read_text()
+    dotenv = compose_dotenv(first / ".env")
+    assert dotenv["MLDEBT_PRIVATE_KEY_PATH"] == dotenv["MLDEBT_PRIVATE_KEY_FILE"] == "./secrets/mldebt.pem"
+    assert not [value for value in dotenv.values() if Path(value).is_absolute()], text
+    assert str(tmp_path) not in text and str(tmp_path.resolve()) not in text
+
+    # The folder moves (another disk, another user's home, a container's mount): nothing is left behind.
+    moved = Path(shutil.move(first, tmp_path / "elsewhere" / "mldebt"))
+    assert not first.exists()
+    key_file = moved / "secrets" / "mldebt.pem"
+
+    # compose, run beside the moved .env, mounts the moved key, and the containers' settings read it.
+    services = compose()["services"]
+    mounted = compose_mount(services["worker"], dotenv, project=moved)
+    assert mounted == key_file.resolve()
+    in_container = Settings.from_env(service_env(services["worker"], dotenv, redis_url, mounted))
+    assert in_container.private_key.reveal() == sim.private_key_pem
+
+    # Without compose: a relative MLDEBT_PRIVATE_KEY_FILE is read from the working directory.
+    monkeypatch.chdir(moved)
+    assert Settings.from_env(dotenv).private_key.reveal() == sim.private_key_pem
+
+    # A worker started beside the moved .env (its settings loaded by the shell) starts and stays healthy.
+    env = {"PATH": os.environ.get("PATH", ""), "REDIS_URL": redis_url, "MLDEBT_RECONCILE_INTERVAL": "0"}
+    worker = WorkerProcess(beside_env(moved, "./.env", "workers"), env)
+    try:
+
+        def healthy() -> bool:
+            check = beside_env(moved, "./.env", "workers.health")
+            return subprocess.run(check, env=env, capture_output=True, timeout=30).returncode == 0
+
+        wait_for(healthy, "the worker's health check")
+        assert worker.process.poll() is None
+    finally:
+        output = worker.output()
+        worker.close()
+    assert sim.private_key_pem not in output and sim.webhook_secret not in output
+
+    # Started from another folder, the worker says where it looked for the key, and quotes no secret.
+    elsewhere = subprocess.run(
+        beside_env(tmp_path, str(moved / ".env"), "workers"),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert elsewhere.returncode == 2, elsewhere.stdout + elsewhere.stderr
+    assert elsewhere.stderr == (
+        "mldebt worker: cannot read MLDEBT_PRIVATE_KEY_FILE (No such file or directory; "
+        f"a relative path is read from the working directory, {tmp_path})\n"
+    )
+    assert sim.webhook_secret not in elsewhere.stdout + elsewhere.stderr
 
 
 def test_a_redirect_with_another_state_is_refused_and_the_real_one_still_completes(
@@ -218,8 +300,8 @@ def test_force_replaces_mldebts_settings_and_keeps_every_other_line(
         "\n"
         "# Written by `mldebt setup`.\n"
         f"MLDEBT_WEBHOOK_SECRET={sim.webhook_secret}\n"
-        f"MLDEBT_PRIVATE_KEY_PATH={key_file.resolve()}\n"
-        f"MLDEBT_PRIVATE_KEY_FILE={key_file.resolve()}\n"
+        "MLDEBT_PRIVATE_KEY_PATH=./secrets/mldebt.pem\n"
+        "MLDEBT_PRIVATE_KEY_FILE=./secrets/mldebt.pem\n"
         f"GITHUB_API_URL={sim.url}\n"
     )
     assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
