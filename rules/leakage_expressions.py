@@ -45,7 +45,7 @@ class Expressions(Flow):
                 parents=tuple(item for item in items if not item.const), items=items, via=union_via(items)
             )
         if isinstance(node, libcst.BinaryOperation):
-            return derive(self.expr(node.left, env, cls), self.expr(node.right, env, cls))
+            return self.binary(node, env, cls)
         if isinstance(node, libcst.BooleanOperation):
             return derive(self.expr(node.left, env, cls), self.expr(node.right, env, cls))
         if isinstance(node, libcst.UnaryOperation):
@@ -70,6 +70,10 @@ class Expressions(Flow):
             inner = node.expression if isinstance(node, libcst.Await) else node.value
             return self.expr(inner, env, cls)
         return CONST
+
+    def binary(self, node: libcst.BinaryOperation, env: dict[str, Val], cls: str | None) -> Val:
+        """Arithmetic keeps the rows of both sides; the interpreter also reads a scaling written by hand."""
+        return derive(self.expr(node.left, env, cls), self.expr(node.right, env, cls))
 
     def _comprehension(self, for_in: libcst.CompFor | None, env: dict[str, Val], cls: str | None) -> Val:
         values = []

@@ -15,7 +15,13 @@ import libcst
 
 from rules.cst import dotted
 from rules.leakage_expressions import Expressions
-from rules.leakage_imputation import FILL_METHODS, IMPUTATION_LABEL, fill_statistic
+from rules.leakage_imputation import (
+    FILL_METHODS,
+    IMPUTATION_LABEL,
+    SCALING_LABEL,
+    fill_statistic,
+    scaling_statistic,
+)
 from rules.leakage_values import CONST, TEST, TRAIN, Apply, Fit, Transformer, Val, derive
 from rules.leakage_vocabulary import (
     CLUSTER_LIBRARIES,
@@ -242,6 +248,30 @@ class Interpreter(Expressions):
         self.run.fits.append(
             Fit(transformer, data, node, label, self._next(), tuple(self.callers), destination)
         )
+
+    def binary(self, node: libcst.BinaryOperation, env: dict[str, Val], cls: str | None) -> Val:
+        """`(x - x.mean()) / x.std()`: a scaler fitted on the rows the statistic is taken over. Recorded once
+        per expression, at its innermost scaling step (the mean, not the std as well)."""
+        value = super().binary(node, env, cls)
+        statistic = scaling_statistic(node)
+        left = node.left
+        if statistic is None or value.const:
+            return value
+        if isinstance(left, libcst.BinaryOperation) and scaling_statistic(left) is not None:
+            return value
+        over_node = statistic.func.value if isinstance(statistic.func, libcst.Attribute) else statistic.func
+        # Only a plain name, attribute or subscript is read again: a call in it already ran once.
+        if not isinstance(over_node, (libcst.Name, libcst.Attribute, libcst.Subscript)):
+            return value
+        over = self.expr(over_node, env, cls)
+        if over.const:
+            return value
+        kind = statistic.func.attr.value if isinstance(statistic.func, libcst.Attribute) else ""
+        scaler = Transformer(f"{SCALING_LABEL}({kind})", stateful=True)
+        self.run.fits.append(
+            Fit(scaler, over, statistic, self._short(over_node), self._next(), tuple(self.callers), "")
+        )
+        return Val(parents=value.parents, via=value.via | {id(scaler)})
 
     def _impute(self, statistic: libcst.Call, receiver: Val, fill: Val) -> Val:
         """`df.fillna(df.x.median())`: an imputer fitted on the rows the statistic is taken over."""

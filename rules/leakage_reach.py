@@ -15,11 +15,11 @@ from __future__ import annotations
 import libcst
 
 from rules.cst import dotted
-from rules.leakage_imputation import FILL_METHODS
+from rules.leakage_imputation import FILL_METHODS, SCALING_METHODS
 from rules.leakage_interpreter import FIT_APPLY_METHODS, FIT_METHODS
 from rules.module_facts import ModuleFacts, Scope
 
-FITTING = FIT_METHODS | FIT_APPLY_METHODS | FILL_METHODS
+FITTING = FIT_METHODS | FIT_APPLY_METHODS | FILL_METHODS | SCALING_METHODS
 
 
 def _named(scope: Scope) -> set[str]:
