@@ -22,7 +22,7 @@ from bot.payloads import (
     PullRequestEvent,
     ReviewCommentEvent,
 )
-from core.jobs import COMMAND, MAX_ARGUMENT, CommandJob, PullRequestJob, ReviewJob, ThreadCommandJob
+from core.jobs import COMMAND, CommandJob, PullRequestJob, ReviewJob, ThreadCommandJob, command_parts
 from rules.pr_body import tuning_section
 
 RESCORE_ACTION = "rescore"
@@ -137,6 +137,7 @@ def on_issue_comment(delivery: Delivery) -> Decision:
     if event.installation is None or event.repository is None:
         return _ignored("delivery carries no installation")
     repo = event.repository.full_name
+    command, argument = command_parts(match)
     job = CommandJob(
         installation_id=event.installation.id,
         repo=repo,
@@ -144,8 +145,8 @@ def on_issue_comment(delivery: Delivery) -> Decision:
         comment_id=event.comment.id,
         user=event.comment.user.login,
         association=event.comment.author_association,
-        command=match["word"].lower(),
-        argument=match["argument"].strip()[:MAX_ARGUMENT],
+        command=command,
+        argument=argument,
     )
     return Decision("enqueued", f"/mldebt {match['word']}".strip(), (job,), repo=repo, pr=event.issue.number)
 
@@ -167,6 +168,7 @@ def on_review_comment(delivery: Delivery) -> Decision:
     if event.installation is None or event.repository is None:
         return _ignored("delivery carries no installation")
     repo = event.repository.full_name
+    command, argument = command_parts(match)
     job = ThreadCommandJob(
         installation_id=event.installation.id,
         repo=repo,
@@ -175,8 +177,8 @@ def on_review_comment(delivery: Delivery) -> Decision:
         in_reply_to=event.comment.in_reply_to_id,
         user=event.comment.user.login,
         association=event.comment.author_association,
-        command=match["word"].lower(),
-        argument=match["argument"].strip()[:MAX_ARGUMENT],
+        command=command,
+        argument=argument,
         by_bot=_is_bot(event.comment.user.login, event.comment.user.type),
     )
     reason = f"/mldebt {match['word']} (review thread)"

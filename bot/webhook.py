@@ -23,6 +23,7 @@ from starlette.types import Receive, Scope, Send
 from bot.enqueue import Acceptor, Taken
 from bot.metrics import DELIVERIES
 from bot.router import Decision, Delivery, PayloadError, route
+from core.logs import known
 from core.settings import Settings
 
 log = logging.getLogger("mldebt.receiver")
@@ -64,9 +65,9 @@ class WebhookEndpoint:
         _delivery_counter(label or "unknown", outcome).inc()
         # One line per delivery, with the traceback when the receiver itself failed.
         if failure is None:
-            log.info("delivery %s: %s", outcome, detail, extra=_known(fields))
+            log.info("delivery %s: %s", outcome, detail, extra=known(fields))
         else:
-            log.error("delivery %s: %s", outcome, detail, exc_info=failure, extra=_known(fields))
+            log.error("delivery %s: %s", outcome, detail, exc_info=failure, extra=known(fields))
         body = orjson.dumps({"outcome": outcome, "detail": detail})
         await send(
             {
@@ -112,7 +113,7 @@ class WebhookEndpoint:
         try:
             taken = await self._acceptor().take(decision, guid)
         except (RedisError, TimeoutError):
-            log.exception("redis unavailable", extra=_known(fields))
+            log.exception("redis unavailable", extra=known(fields))
             return 503, "unavailable", "queue unavailable; GitHub will show this delivery as failed", event
         if taken is Taken.DUPLICATE_DELIVERY:
             return 200, "duplicate", f"delivery {guid} was already taken", event
@@ -146,8 +147,3 @@ def _delivery_counter(event: str, outcome: str) -> Counter:
     """Each series' counter, looked up once: the labels are GitHub's event names (or `UNVERIFIED`) and
     this module's outcomes, a set that stays small."""
     return DELIVERIES.labels(event=event, outcome=outcome)
-
-
-def _known(fields: dict[str, Any]) -> dict[str, Any]:
-    """The log fields that have a value, as `core.logs.log_context` keeps them."""
-    return {name: value for name, value in fields.items() if value is not None and value != ""}

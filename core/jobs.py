@@ -34,6 +34,11 @@ COMMAND = re.compile(
 MAX_ARGUMENT = 200
 
 
+def command_parts(match: re.Match[str]) -> tuple[str, str]:
+    """A `COMMAND` match's word (lower case) and argument (trimmed to `MAX_ARGUMENT`), as jobs carry them."""
+    return match["word"].lower(), match["argument"].strip()[:MAX_ARGUMENT]
+
+
 class JobSpec(Protocol):
     @property
     def func(self) -> str: ...

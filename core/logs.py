@@ -32,6 +32,11 @@ _FIELDS = ("delivery", "event", "repo", "pr", "sha", "job", "installation")
 _JOB_ARGUMENTS = {"repo": "repo", "pr_number": "pr", "head_sha": "sha", "installation_id": "installation"}
 
 
+def known(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields that have a value: a line says nothing rather than `"pr": null`."""
+    return {name: value for name, value in fields.items() if value is not None and value != ""}
+
+
 class log_context:
     """Adds `fields` (those with a value) to every line logged inside the block. A class, not a generator
     context manager: the receiver enters two per delivery."""
@@ -42,8 +47,7 @@ class log_context:
         self._fields = fields
 
     def __enter__(self) -> None:
-        known = {name: value for name, value in self._fields.items() if value is not None and value != ""}
-        self._token = _context.set({**_context.get(), **known})
+        self._token = _context.set({**_context.get(), **known(self._fields)})
 
     def __exit__(self, *_: object) -> None:
         _context.reset(self._token)

@@ -20,7 +20,7 @@ from redis import Redis
 
 import rules.catalog  # noqa: F401  (registers every rule)
 from core import keys
-from core.jobs import COMMAND, MAX_ARGUMENT
+from core.jobs import COMMAND, command_parts
 from rules.finding import Finding
 from rules.rule import all_rules
 from workers import report
@@ -79,7 +79,7 @@ def _command(body: str) -> tuple[str, str] | None:
     match = COMMAND.search(body)
     if match is None or match["word"].lower() not in (IGNORE, UNIGNORE):
         return None
-    return match["word"].lower(), match["argument"].strip()[:MAX_ARGUMENT]
+    return command_parts(match)
 
 
 def in_threads(comments: Sequence[ThreadComment], writers: Writers) -> dict[str, Dismissal]:

@@ -25,7 +25,7 @@ from redis.exceptions import RedisError
 from rq.exceptions import DuplicateJobError
 
 from core import keys
-from core.jobs import COMMAND, MAX_ARGUMENT, CommandJob, ThreadCommandJob, enqueue_pull_request_job
+from core.jobs import COMMAND, CommandJob, ThreadCommandJob, command_parts, enqueue_pull_request_job
 from core.settings import Settings
 from workers import report
 from workers.checkruns import RETRY_TITLE
@@ -153,7 +153,7 @@ def _command_of(body: str) -> tuple[str, str]:
     """The command word and its argument, as the router reads them from a comment it takes."""
     match = COMMAND.search(body)
     assert match is not None
-    return match["word"].lower(), match["argument"].strip()[:MAX_ARGUMENT]
+    return command_parts(match)
 
 
 def _replay(redis: Redis, settings: Settings, job: CommandJob, where: str) -> bool:
